@@ -1,0 +1,106 @@
+// Package tf drives the terraform CLI for deployctl. Every invocation is built as a Cmd
+// (argument list and extra environment) by a pure function and run separately, so
+// tests assert exact argument lists without a terraform binary; the read-only JSON
+// commands (show -json, output -json) go through hashicorp/terraform-exec and decode
+// into terraform-json types.
+package tf
+
+import (
+	"fmt"
+	"time"
+)
+
+// DefaultLockTimeout is how long a command waits for the state lock. Terraform's own
+// default (0s) fails at once when another run holds the lock, which is wrong for CI.
+const DefaultLockTimeout = 60 * time.Second
+
+// Config says how to run terraform for one environment.
+type Config struct {
+	// Dir is the root module directory (terraform runs there).
+	Dir string
+	// DataDir is TF_DATA_DIR (the .terraform directory), kept per environment so
+	// switching environments never asks to migrate a backend.
+	DataDir string
+	// BackendConfigFile is the -backend-config file written for init.
+	BackendConfigFile string
+	// VarFile is the environment's variable file; empty for none.
+	VarFile string
+	// Vars are -var assignments in order (environment, aws_region, aws_endpoint ...).
+	Vars []Var
+	// LockTimeout for state locking; zero means DefaultLockTimeout.
+	LockTimeout time.Duration
+	// PluginCacheDir is TF_PLUGIN_CACHE_DIR; empty leaves the variable as inherited.
+	PluginCacheDir string
+}
+
+// Var is one -var assignment.
+type Var struct{ Name, Value string }
+
+// Cmd is one terraform invocation: the arguments after the binary and the variables
+// added to the inherited environment.
+type Cmd struct {
+	Args []string
+	Env  []string
+}
+
+var common = []string{"-no-color", "-input=false"}
+
+func (c Config) lockTimeout() string {
+	d := c.LockTimeout
+	if d <= 0 {
+		d = DefaultLockTimeout
+	}
+	return "-lock-timeout=" + d.String()
+}
+
+func (c Config) env() []string {
+	var env []string
+	if c.DataDir != "" {
+		env = append(env, "TF_DATA_DIR="+c.DataDir)
+	}
+	if c.PluginCacheDir != "" {
+		env = append(env, "TF_PLUGIN_CACHE_DIR="+c.PluginCacheDir)
+	}
+	return append(env, "TF_IN_AUTOMATION=1")
+}
+
+func (c Config) varArgs() []string {
+	var args []string
+	if c.VarFile != "" {
+		args = append(args, "-var-file="+c.VarFile)
+	}
+	for _, v := range c.Vars {
+		args = append(args, fmt.Sprintf("-var=%s=%s", v.Name, v.Value))
+	}
+	return args
+}
+
+func cmd(c Config, sub string, args ...string) Cmd {
+	all := append([]string{sub}, common...)
+	return Cmd{Args: append(all, args...), Env: c.env()}
+}
+
+// InitCmd initializes the working directory with the environment's backend. It
+// always reconfigures: the state is remote, so there is nothing to migrate, and a
+// changed backend must never turn into an interactive question.
+func InitCmd(c Config) Cmd {
+	return cmd(c, "init", "-reconfigure", "-backend-config="+c.BackendConfigFile, c.lockTimeout())
+}
+
+// PlanCmd plans into out with -detailed-exitcode (exit 2 = changes).
+func PlanCmd(c Config, out string) Cmd {
+	args := []string{"-detailed-exitcode", c.lockTimeout(), "-out=" + out}
+	return cmd(c, "plan", append(args, c.varArgs()...)...)
+}
+
+// DriftCmd is a refresh-only plan into out: exit 2 means the real infrastructure
+// differs from the state.
+func DriftCmd(c Config, out string) Cmd {
+	args := []string{"-refresh-only", "-detailed-exitcode", c.lockTimeout(), "-out=" + out}
+	return cmd(c, "plan", append(args, c.varArgs()...)...)
+}
+
+// ApplyCmd applies exactly the saved plan file (variables are in the plan).
+func ApplyCmd(c Config, plan string) Cmd {
+	return cmd(c, "apply", c.lockTimeout(), plan)
+}

@@ -1,0 +1,72 @@
+package tf
+
+import (
+	"testing"
+	"time"
+
+	"github.com/google/go-cmp/cmp"
+)
+
+func TestCmdArgs(t *testing.T) {
+	emu := Config{
+		Dir:               "/src/infra",
+		DataDir:           "/w/.deployctl/dev/tfdata",
+		BackendConfigFile: "/tmp/x/backend.hcl",
+		VarFile:           "/src/infra/envs/dev.tfvars",
+		Vars:              []Var{{"environment", "dev"}, {"aws_region", "us-east-1"}, {"aws_endpoint", "http://127.0.0.1:5000"}},
+		PluginCacheDir:    "/cache/plugins",
+	}
+	aws := Config{Dir: "infra", BackendConfigFile: "b.hcl", Vars: []Var{{"environment", "prod"}}, LockTimeout: 5 * time.Minute}
+	emuEnv := []string{"TF_DATA_DIR=/w/.deployctl/dev/tfdata", "TF_PLUGIN_CACHE_DIR=/cache/plugins", "TF_IN_AUTOMATION=1"}
+	tests := map[string]struct {
+		got  Cmd
+		want Cmd
+	}{
+		"init emulator": {
+			got:  InitCmd(emu),
+			want: Cmd{Args: []string{"init", "-no-color", "-input=false", "-reconfigure", "-backend-config=/tmp/x/backend.hcl", "-lock-timeout=1m0s"}, Env: emuEnv},
+		},
+		"init aws": {
+			got:  InitCmd(aws),
+			want: Cmd{Args: []string{"init", "-no-color", "-input=false", "-reconfigure", "-backend-config=b.hcl", "-lock-timeout=5m0s"}, Env: []string{"TF_IN_AUTOMATION=1"}},
+		},
+		"plan emulator": {
+			got: PlanCmd(emu, "/w/dev.tfplan"),
+			want: Cmd{Args: []string{"plan", "-no-color", "-input=false", "-detailed-exitcode", "-lock-timeout=1m0s", "-out=/w/dev.tfplan",
+				"-var-file=/src/infra/envs/dev.tfvars", "-var=environment=dev", "-var=aws_region=us-east-1", "-var=aws_endpoint=http://127.0.0.1:5000"}, Env: emuEnv},
+		},
+		"plan aws": {
+			got:  PlanCmd(aws, "p"),
+			want: Cmd{Args: []string{"plan", "-no-color", "-input=false", "-detailed-exitcode", "-lock-timeout=5m0s", "-out=p", "-var=environment=prod"}, Env: []string{"TF_IN_AUTOMATION=1"}},
+		},
+		"drift": {
+			got: DriftCmd(emu, "/tmp/d.tfplan"),
+			want: Cmd{Args: []string{"plan", "-no-color", "-input=false", "-refresh-only", "-detailed-exitcode", "-lock-timeout=1m0s", "-out=/tmp/d.tfplan",
+				"-var-file=/src/infra/envs/dev.tfvars", "-var=environment=dev", "-var=aws_region=us-east-1", "-var=aws_endpoint=http://127.0.0.1:5000"}, Env: emuEnv},
+		},
+		"apply": {
+			got:  ApplyCmd(emu, "/w/dev.tfplan"),
+			want: Cmd{Args: []string{"apply", "-no-color", "-input=false", "-lock-timeout=1m0s", "/w/dev.tfplan"}, Env: emuEnv},
+		},
+	}
+	for name, tc := range tests {
+		t.Run(name, func(t *testing.T) {
+			if diff := cmp.Diff(tc.want, tc.got); diff != "" {
+				t.Errorf("(-want +got):\n%s", diff)
+			}
+		})
+	}
+}
+
+func TestFirstError(t *testing.T) {
+	stderr := "\n╷\n│ Error: Saved plan is stale\n│ \n│ The given plan file can no longer be applied.\n╵\n"
+	if diff := cmp.Diff("Error: Saved plan is stale", firstError(stderr)); diff != "" {
+		t.Error(diff)
+	}
+	if diff := cmp.Diff("Error: Invalid value", firstError("Error: Invalid value\n\n  on main.tf\n")); diff != "" {
+		t.Error(diff)
+	}
+	if got := firstError("nothing\n"); got != "" {
+		t.Errorf("firstError = %q", got)
+	}
+}

@@ -1,0 +1,285 @@
+package tf
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"syscall"
+	"time"
+
+	"github.com/hashicorp/terraform-exec/tfexec"
+	tfjson "github.com/hashicorp/terraform-json"
+)
+
+// LookPath finds terraform: $TERRAFORM_PATH, else terraform on PATH.
+func LookPath() (string, error) {
+	if p := os.Getenv("TERRAFORM_PATH"); p != "" {
+		return p, nil
+	}
+	p, err := exec.LookPath("terraform")
+	if err != nil {
+		return "", ErrNoTerraform
+	}
+	return p, nil
+}
+
+// Terraform runs terraform commands for one environment.
+type Terraform struct {
+	// Bin is the terraform executable.
+	Bin string
+	// Config describes the environment's working directory, backend and variables.
+	Config Config
+	// KeepDir receives files terraform leaves behind for recovery (errored.tfstate).
+	KeepDir string
+	// Log receives terraform's own output (stdout and stderr); nil discards it.
+	Log io.Writer
+
+	tfx *tfexec.Terraform
+}
+
+// exitError is a terraform run that ended with a non-zero status.
+type exitError struct {
+	code int
+	// first is the first "Error: ..." line terraform printed, if any.
+	first string
+}
+
+func (e *exitError) Error() string {
+	if e.first != "" {
+		return fmt.Sprintf("terraform exited with status %d: %s", e.code, e.first)
+	}
+	return fmt.Sprintf("terraform exited with status %d (see its output above)", e.code)
+}
+
+// run executes c in the root module directory, streaming terraform's output to Log.
+// It returns the exit status and the captured standard error.
+func (t *Terraform) run(ctx context.Context, c Cmd) (int, string, error) {
+	cmd := exec.CommandContext(ctx, t.Bin, c.Args...)
+	cmd.Dir = t.Config.Dir
+	cmd.Env = append(os.Environ(), c.Env...)
+	log := t.Log
+	if log == nil {
+		log = io.Discard
+	}
+	var errBuf bytes.Buffer
+	cmd.Stdout = log
+	cmd.Stderr = io.MultiWriter(log, &errBuf)
+	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true, Pdeathsig: syscall.SIGKILL}
+	// On cancellation terraform gets SIGINT, so it stops gracefully and releases the
+	// state lock; it is killed if it has not exited a minute later.
+	cmd.Cancel = func() error { return cmd.Process.Signal(os.Interrupt) }
+	cmd.WaitDelay = time.Minute
+	err := cmd.Run()
+	var ee *exec.ExitError
+	switch {
+	case err == nil:
+		return 0, errBuf.String(), nil
+	case ctx.Err() != nil:
+		return -1, errBuf.String(), fmt.Errorf("run terraform %s: %w", c.Args[0], ctx.Err())
+	case errors.As(err, &ee) && ee.ExitCode() > 0:
+		return ee.ExitCode(), errBuf.String(), nil
+	default:
+		return -1, errBuf.String(), fmt.Errorf("run terraform %s: %w", c.Args[0], err)
+	}
+}
+
+// firstError returns the first "Error: ..." line of terraform's standard error,
+// without the diagnostic box drawing.
+func firstError(stderr string) string {
+	for line := range strings.Lines(stderr) {
+		if s := strings.TrimSpace(strings.TrimLeft(line, "│╷╵ \t")); strings.HasPrefix(s, "Error: ") {
+			return s
+		}
+	}
+	return ""
+}
+
+// Init initializes the working directory (backend, modules, providers).
+func (t *Terraform) Init(ctx context.Context) error {
+	code, stderr, err := t.run(ctx, InitCmd(t.Config))
+	if err != nil {
+		return err
+	}
+	if code != 0 {
+		return fmt.Errorf("terraform init in %s: %w", t.Config.Dir, &exitError{code, firstError(stderr)})
+	}
+	return nil
+}
+
+// Plan saves a plan to out and reports whether it has changes.
+func (t *Terraform) Plan(ctx context.Context, out string) (changes bool, err error) {
+	return t.detailed(ctx, "terraform plan", PlanCmd(t.Config, out))
+}
+
+// Drift saves a refresh-only plan to out and reports whether anything drifted.
+func (t *Terraform) Drift(ctx context.Context, out string) (drift bool, err error) {
+	return t.detailed(ctx, "terraform plan -refresh-only", DriftCmd(t.Config, out))
+}
+
+func (t *Terraform) detailed(ctx context.Context, what string, c Cmd) (bool, error) {
+	code, stderr, err := t.run(ctx, c)
+	if err != nil {
+		return false, err
+	}
+	switch code {
+	case 0:
+		return false, nil
+	case 2:
+		return true, nil
+	default:
+		return false, fmt.Errorf("%s: %w", what, &exitError{code, firstError(stderr)})
+	}
+}
+
+// ErroredStateError is an apply that failed after changing infrastructure, where
+// terraform could not save the state and wrote it to errored.tfstate instead.
+type ErroredStateError struct {
+	// Path is where the errored state is kept.
+	Path string
+	Err  error
+}
+
+func (e *ErroredStateError) Error() string {
+	return fmt.Sprintf("%v; terraform could not save the state: it is kept in %s, push it with `terraform state push %s` before anything else runs", e.Err, e.Path, e.Path)
+}
+
+func (e *ErroredStateError) Unwrap() error { return e.Err }
+
+// Apply applies exactly the saved plan file. A stale plan is ErrStalePlan; a failure
+// that left errored.tfstate is an *ErroredStateError naming where it is kept.
+func (t *Terraform) Apply(ctx context.Context, plan string) error {
+	code, stderr, runErr := t.run(ctx, ApplyCmd(t.Config, plan))
+	if runErr == nil && code == 0 {
+		return nil
+	}
+	if strings.Contains(stderr, "Saved plan is stale") {
+		return fmt.Errorf("apply %s: %w", plan, ErrStalePlan)
+	}
+	err := runErr
+	if err == nil {
+		err = fmt.Errorf("apply %s: %w", plan, &exitError{code, firstError(stderr)})
+	}
+	kept, keepErr := t.keepErroredState()
+	if keepErr != nil {
+		return errors.Join(err, keepErr)
+	}
+	if kept != "" {
+		return &ErroredStateError{Path: kept, Err: err}
+	}
+	return err
+}
+
+// keepErroredState moves errored.tfstate from the root module directory (where
+// terraform writes it) to KeepDir and returns its path, or "" when there is none.
+func (t *Terraform) keepErroredState() (string, error) {
+	src := filepath.Join(t.Config.Dir, "errored.tfstate")
+	if _, err := os.Stat(src); err != nil {
+		return "", nil
+	}
+	dir := t.KeepDir
+	if dir == "" {
+		dir = t.Config.Dir
+	}
+	dst, err := filepath.Abs(filepath.Join(dir, "errored.tfstate"))
+	if err != nil {
+		return "", fmt.Errorf("keep errored state: %w", err)
+	}
+	srcAbs, _ := filepath.Abs(src)
+	if srcAbs == dst {
+		return dst, nil
+	}
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return "", fmt.Errorf("keep errored state in %s: %w", dir, err)
+	}
+	if err := os.Rename(src, dst); err != nil {
+		data, rerr := os.ReadFile(src)
+		if rerr != nil {
+			return "", fmt.Errorf("keep errored state %s: %w", src, rerr)
+		}
+		if werr := os.WriteFile(dst, data, 0o600); werr != nil {
+			return "", fmt.Errorf("keep errored state in %s: %w (it is still in %s)", dst, werr, src)
+		}
+		_ = os.Remove(src)
+	}
+	return dst, nil
+}
+
+// exec returns the terraform-exec handle used for the read-only JSON commands.
+func (t *Terraform) exec() (*tfexec.Terraform, error) {
+	if t.tfx != nil {
+		return t.tfx, nil
+	}
+	tfx, err := tfexec.NewTerraform(t.Config.Dir, t.Bin)
+	if err != nil {
+		return nil, fmt.Errorf("prepare terraform in %s: %w", t.Config.Dir, err)
+	}
+	env := map[string]string{}
+	for _, kv := range append(os.Environ(), t.Config.env()...) {
+		k, v, _ := strings.Cut(kv, "=")
+		env[k] = v
+	}
+	if err := tfx.SetEnv(tfexec.CleanEnv(env)); err != nil {
+		return nil, fmt.Errorf("prepare terraform environment: %w", err)
+	}
+	t.tfx = tfx
+	return tfx, nil
+}
+
+// ShowPlan decodes a saved plan file (terraform show -json).
+func (t *Terraform) ShowPlan(ctx context.Context, plan string) (*tfjson.Plan, error) {
+	tfx, err := t.exec()
+	if err != nil {
+		return nil, err
+	}
+	p, err := tfx.ShowPlanFile(ctx, plan)
+	if err != nil {
+		return nil, fmt.Errorf("show plan %s: %w", plan, err)
+	}
+	return p, nil
+}
+
+// Outputs returns the root module's outputs from the state.
+func (t *Terraform) Outputs(ctx context.Context) (map[string]tfexec.OutputMeta, error) {
+	tfx, err := t.exec()
+	if err != nil {
+		return nil, err
+	}
+	out, err := tfx.Output(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("read outputs: %w", err)
+	}
+	return out, nil
+}
+
+// PlanEnvironment is the value of the root variable "environment" recorded in a plan,
+// or "" when the plan has none.
+func PlanEnvironment(p *tfjson.Plan) string {
+	if p == nil || p.Variables == nil {
+		return ""
+	}
+	v, ok := p.Variables["environment"]
+	if !ok || v == nil {
+		return ""
+	}
+	s, _ := v.Value.(string)
+	return s
+}
+
+// CheckPlanEnvironment returns ErrPlanEnv when the plan was made for another
+// environment than env.
+func CheckPlanEnvironment(p *tfjson.Plan, path, env string) error {
+	got := PlanEnvironment(p)
+	if got != env {
+		if got == "" {
+			got = "an unknown environment"
+		}
+		return fmt.Errorf("%w: %s was made for %s, not %s: plan again with `deployctl plan --env %s`", ErrPlanEnv, path, got, env, env)
+	}
+	return nil
+}

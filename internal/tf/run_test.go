@@ -1,0 +1,171 @@
+package tf
+
+import (
+	"errors"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+	tfjson "github.com/hashicorp/terraform-json"
+)
+
+// fakeTerraform writes an executable script standing in for terraform: it records
+// its arguments in args.txt and runs body.
+func fakeTerraform(t *testing.T, body string) (bin, dir string) {
+	t.Helper()
+	dir = t.TempDir()
+	bin = filepath.Join(t.TempDir(), "terraform")
+	script := "#!/bin/sh\necho \"$@\" >> args.txt\n" + body + "\n"
+	if err := os.WriteFile(bin, []byte(script), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	return bin, dir
+}
+
+func TestDetailedExitCodes(t *testing.T) {
+	tests := map[string]struct {
+		body        string
+		wantChanges bool
+		wantErr     string
+	}{
+		"no changes": {body: "exit 0"},
+		"changes":    {body: "exit 2", wantChanges: true},
+		"error":      {body: "printf '\\n│ Error: No valid credential sources found\\n│\\n' >&2; exit 1", wantErr: "terraform plan: terraform exited with status 1: Error: No valid credential sources found"},
+	}
+	for name, tc := range tests {
+		t.Run(name, func(t *testing.T) {
+			bin, dir := fakeTerraform(t, tc.body)
+			tf := &Terraform{Bin: bin, Config: Config{Dir: dir}}
+			changes, err := tf.Plan(t.Context(), "p.tfplan")
+			if tc.wantErr != "" {
+				if err == nil {
+					t.Fatal("no error")
+				}
+				if diff := cmp.Diff(tc.wantErr, err.Error()); diff != "" {
+					t.Errorf("error (-want +got):\n%s", diff)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			if changes != tc.wantChanges {
+				t.Errorf("changes = %v, want %v", changes, tc.wantChanges)
+			}
+		})
+	}
+}
+
+func TestApplyStalePlan(t *testing.T) {
+	bin, dir := fakeTerraform(t, "printf '╷\\n│ Error: Saved plan is stale\\n│\\n│ The given plan file can no longer be applied because the state was changed\\n╵\\n' >&2; exit 1")
+	tf := &Terraform{Bin: bin, Config: Config{Dir: dir}}
+	err := tf.Apply(t.Context(), "dev.tfplan")
+	if !errors.Is(err, ErrStalePlan) {
+		t.Fatalf("Apply = %v, want ErrStalePlan", err)
+	}
+	want := "apply dev.tfplan: saved plan is stale: the state changed since this plan was made; run `deployctl plan` again"
+	if diff := cmp.Diff(want, err.Error()); diff != "" {
+		t.Errorf("(-want +got):\n%s", diff)
+	}
+}
+
+// TestApplyKeepsErroredState: terraform writes errored.tfstate in the root module
+// directory when it cannot save the state after changing infrastructure; Apply moves
+// it to KeepDir and names it in the error.
+func TestApplyKeepsErroredState(t *testing.T) {
+	bin, dir := fakeTerraform(t, `echo '{"version":4}' > errored.tfstate
+printf '\nError: Failed to save state\n\nError saving state: failed to upload state: connection refused\n' >&2
+exit 1`)
+	keep := filepath.Join(t.TempDir(), "out")
+	tf := &Terraform{Bin: bin, Config: Config{Dir: dir}, KeepDir: keep}
+	err := tf.Apply(t.Context(), "dev.tfplan")
+	var es *ErroredStateError
+	if !errors.As(err, &es) {
+		t.Fatalf("Apply = %v, want *ErroredStateError", err)
+	}
+	wantPath := filepath.Join(keep, "errored.tfstate")
+	if diff := cmp.Diff(wantPath, es.Path); diff != "" {
+		t.Errorf("path (-want +got):\n%s", diff)
+	}
+	if data, rerr := os.ReadFile(wantPath); rerr != nil || !strings.Contains(string(data), `"version":4`) {
+		t.Errorf("kept state: %q, %v", data, rerr)
+	}
+	if _, serr := os.Stat(filepath.Join(dir, "errored.tfstate")); serr == nil {
+		t.Error("errored.tfstate left in the module directory")
+	}
+	for _, s := range []string{"Error: Failed to save state", wantPath, "terraform state push"} {
+		if !strings.Contains(err.Error(), s) {
+			t.Errorf("error %q does not mention %q", err, s)
+		}
+	}
+}
+
+func TestApplyArgsReachTerraform(t *testing.T) {
+	bin, dir := fakeTerraform(t, "exit 0")
+	tf := &Terraform{Bin: bin, Config: Config{Dir: dir}}
+	if err := tf.Apply(t.Context(), "/w/dev.tfplan"); err != nil {
+		t.Fatal(err)
+	}
+	got, err := os.ReadFile(filepath.Join(dir, "args.txt"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if diff := cmp.Diff("apply -no-color -input=false -lock-timeout=1m0s /w/dev.tfplan\n", string(got)); diff != "" {
+		t.Errorf("(-want +got):\n%s", diff)
+	}
+}
+
+func TestPlanEnvironment(t *testing.T) {
+	plan := func(env any) *tfjson.Plan {
+		return &tfjson.Plan{Variables: map[string]*tfjson.PlanVariable{"environment": {Value: env}}}
+	}
+	tests := map[string]struct {
+		plan    *tfjson.Plan
+		env     string
+		wantErr string
+	}{
+		"same":    {plan: plan("dev"), env: "dev"},
+		"other":   {plan: plan("prod"), env: "dev", wantErr: "plan file is for another environment: p.tfplan was made for prod, not dev: plan again with `deployctl plan --env dev`"},
+		"missing": {plan: &tfjson.Plan{}, env: "dev", wantErr: "plan file is for another environment: p.tfplan was made for an unknown environment, not dev: plan again with `deployctl plan --env dev`"},
+	}
+	for name, tc := range tests {
+		t.Run(name, func(t *testing.T) {
+			err := CheckPlanEnvironment(tc.plan, "p.tfplan", tc.env)
+			if tc.wantErr == "" {
+				if err != nil {
+					t.Fatal(err)
+				}
+				return
+			}
+			if !errors.Is(err, ErrPlanEnv) {
+				t.Fatalf("err = %v, want ErrPlanEnv", err)
+			}
+			if diff := cmp.Diff(tc.wantErr, err.Error()); diff != "" {
+				t.Errorf("(-want +got):\n%s", diff)
+			}
+		})
+	}
+}
+
+func TestMetaRoundTrip(t *testing.T) {
+	plan := filepath.Join(t.TempDir(), "dev.tfplan")
+	if _, ok, err := ReadMeta(plan); ok || err != nil {
+		t.Fatalf("ReadMeta of missing sidecar: ok %v err %v", ok, err)
+	}
+	want := Meta{Environment: "dev", StateBucket: "b", StateKey: "predictor/dev/terraform.tfstate", Changes: true}
+	if err := WriteMeta(plan, want); err != nil {
+		t.Fatal(err)
+	}
+	got, ok, err := ReadMeta(plan)
+	if err != nil || !ok {
+		t.Fatalf("ReadMeta: ok %v err %v", ok, err)
+	}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("(-want +got):\n%s", diff)
+	}
+	if err := CheckMetaEnvironment(got, plan, "prod"); !errors.Is(err, ErrPlanEnv) {
+		t.Errorf("CheckMetaEnvironment = %v, want ErrPlanEnv", err)
+	}
+}
