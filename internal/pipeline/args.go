@@ -1,0 +1,142 @@
+package pipeline
+
+import (
+	"strconv"
+	"time"
+)
+
+// Target says where deployctl works: the environment, region and, for the emulator,
+// the endpoint. Empty fields fall back to deployctl's defaults.
+type Target struct {
+	Env         string
+	Region      string
+	Endpoint    string
+	StateBucket string
+	InfraDir    string
+	Workdir     string
+}
+
+// flags renders the global flags deployctl accepts on every subcommand, in a fixed order.
+func (t Target) flags() []string {
+	var a []string
+	add := func(flag, v string) {
+		if v != "" {
+			a = append(a, flag, v)
+		}
+	}
+	add("--env", t.Env)
+	add("--region", t.Region)
+	add("--aws-endpoint", t.Endpoint)
+	add("--state-bucket", t.StateBucket)
+	add("--infra-dir", t.InfraDir)
+	add("--workdir", t.Workdir)
+	return a
+}
+
+func cmd(name string, t Target, rest ...string) []string {
+	return append(append([]string{"deployctl", name}, t.flags()...), rest...)
+}
+
+// BootstrapArgs creates the state bucket (idempotent).
+func BootstrapArgs(t Target) []string { return cmd("bootstrap", t) }
+
+// PlanOptions are the plan stage's outputs and gate settings.
+type PlanOptions struct {
+	// Out is the saved plan file.
+	Out string
+	// SummaryMD and JSON, when set, receive the Markdown summary and the plan JSON.
+	SummaryMD, JSON string
+	// MaxMonthlyUSD fails the plan (exit 4) when the estimate exceeds it; 0 = no budget.
+	MaxMonthlyUSD float64
+	// NoPolicy skips the policy gate.
+	NoPolicy bool
+}
+
+// PlanArgs saves a plan and runs the policy and cost gate on it.
+func PlanArgs(t Target, o PlanOptions) []string {
+	a := cmd("plan", t, "--out", o.Out)
+	if o.SummaryMD != "" {
+		a = append(a, "--summary-md", o.SummaryMD)
+	}
+	if o.JSON != "" {
+		a = append(a, "--json", o.JSON)
+	}
+	if o.MaxMonthlyUSD > 0 {
+		a = append(a, "--max-monthly-usd", strconv.FormatFloat(o.MaxMonthlyUSD, 'f', -1, 64))
+	}
+	if o.NoPolicy {
+		a = append(a, "--no-policy")
+	}
+	return a
+}
+
+// ApplyArgs applies exactly the saved plan.
+func ApplyArgs(t Target, planFile string) []string { return cmd("apply", t, "--plan", planFile) }
+
+// OutputsArgs prints the outputs as JSON, or one raw value with name.
+func OutputsArgs(t Target, name string) []string {
+	if name != "" {
+		return cmd("outputs", t, "--name", name)
+	}
+	return cmd("outputs", t, "--json")
+}
+
+// DriftArgs compares the state with the real infrastructure (exit 2 = drift).
+func DriftArgs(t Target) []string { return cmd("drift", t) }
+
+// ECRLoginArgs writes registry, username and password files into dir.
+func ECRLoginArgs(t Target, dir string) []string { return cmd("ecr-login", t, "--out", dir) }
+
+// RolloutOptions describe one rollout.
+type RolloutOptions struct {
+	// Image is REF@sha256:...; rollout refuses anything not pinned by digest.
+	Image string
+	// Version becomes APP_VERSION in the task, checked by the smoke test.
+	Version string
+	// Timeout bounds the watch (deployctl's default when zero).
+	Timeout time.Duration
+	// ReportJSON receives deployment ID, task definition ARN and revision.
+	ReportJSON string
+	// Force starts a deployment even when the service already runs Image.
+	Force bool
+}
+
+// RolloutArgs registers a task definition revision with the image and watches the
+// deployment until it completes.
+func RolloutArgs(t Target, o RolloutOptions) []string {
+	a := cmd("rollout", t, "--image", o.Image)
+	if o.Version != "" {
+		a = append(a, "--version", o.Version)
+	}
+	if o.Timeout > 0 {
+		a = append(a, "--timeout", o.Timeout.String())
+	}
+	if o.ReportJSON != "" {
+		a = append(a, "--report-json", o.ReportJSON)
+	}
+	if o.Force {
+		a = append(a, "--force")
+	}
+	return a
+}
+
+// RollbackArgs returns the service to revision (the previous one when 0).
+func RollbackArgs(t Target, revision int, reportJSON string) []string {
+	a := cmd("rollback", t)
+	if revision > 0 {
+		a = append(a, "--to", strconv.Itoa(revision))
+	}
+	if reportJSON != "" {
+		a = append(a, "--report-json", reportJSON)
+	}
+	return a
+}
+
+// SmokeArgs polls url + /health until it reports version.
+func SmokeArgs(url, version string, timeout time.Duration) []string {
+	a := []string{"deployctl", "smoke", "--url", url, "--expect-version", version}
+	if timeout > 0 {
+		a = append(a, "--timeout", timeout.String())
+	}
+	return a
+}

@@ -1,0 +1,69 @@
+// Package pipeline holds the deploy decisions the Dagger module (main.go and siblings)
+// and the engine-less rehearsal (`deployctl rehearse`, `make local`) share: the
+// deployctl argument lists of every stage, what a deployctl exit status means, which
+// stages run for a plan result, the image tag, the prod confirmation rules and the
+// final report. Nothing here imports Dagger or touches AWS, so all of it is tested
+// with plain `go test`.
+package pipeline
+
+import (
+	"errors"
+	"fmt"
+
+	"dagger/predictor/internal/envcfg"
+)
+
+// Stage names, in pipeline order; the report lists timings under these names.
+const (
+	StageValidate  = "validate"
+	StageBootstrap = "bootstrap"
+	StagePlan      = "plan"
+	StageBuild     = "build"
+	StageTest      = "backend-tests"
+	StageGate      = "gate"
+	StageApply     = "apply"
+	StagePublish   = "publish"
+	StageRollout   = "rollout"
+	StageSmoke     = "smoke"
+	StageRollback  = "rollback"
+)
+
+// Sentinel errors for refused inputs, checked with errors.Is.
+var (
+	// ErrProdNeedsPlan: apply on prod without a reviewed plan file or --confirm.
+	ErrProdNeedsPlan = errors.New("prod apply needs a reviewed plan")
+	// ErrConfirmMismatch: destroy's confirmation does not name the environment.
+	ErrConfirmMismatch = errors.New("confirmation does not match the environment")
+)
+
+// ValidateEnv checks env before anything runs (stage 1 of the deploy).
+func ValidateEnv(env string) error {
+	return envcfg.Validate(env)
+}
+
+// CheckApply applies the prod rule: prod applies only a plan someone reviewed (a plan
+// file passed in), unless confirm explicitly names prod. Other environments may plan
+// and apply in one go.
+func CheckApply(env string, havePlan bool, confirm string) error {
+	if err := ValidateEnv(env); err != nil {
+		return err
+	}
+	if env != "prod" || havePlan || confirm == env {
+		return nil
+	}
+	if confirm != "" {
+		return fmt.Errorf("%w: --confirm %q does not name prod; pass --plan FILE from `plan --env prod file`, or --confirm prod", ErrProdNeedsPlan, confirm)
+	}
+	return fmt.Errorf("%w: pass --plan FILE from `plan --env prod file`, or --confirm prod to plan and apply at once", ErrProdNeedsPlan)
+}
+
+// CheckDestroy requires the confirmation to repeat the environment name.
+func CheckDestroy(env, confirm string) error {
+	if err := ValidateEnv(env); err != nil {
+		return err
+	}
+	if confirm != env {
+		return fmt.Errorf("%w: destroy deletes every resource of %s and the data in its buckets; pass --confirm %s", ErrConfirmMismatch, env, env)
+	}
+	return nil
+}

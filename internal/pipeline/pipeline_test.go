@@ -1,0 +1,255 @@
+package pipeline
+
+import (
+	"errors"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/google/go-cmp/cmp"
+
+	"dagger/predictor/internal/envcfg"
+	"dagger/predictor/internal/exitcode"
+)
+
+func TestCheckApply(t *testing.T) {
+	tests := map[string]struct {
+		env      string
+		havePlan bool
+		confirm  string
+		want     error
+	}{
+		"dev plans and applies":      {env: "dev"},
+		"local plans and applies":    {env: "local"},
+		"prod with reviewed plan":    {env: "prod", havePlan: true},
+		"prod confirmed":             {env: "prod", confirm: "prod"},
+		"prod without plan":          {env: "prod", want: ErrProdNeedsPlan},
+		"prod confirmed wrong name":  {env: "prod", confirm: "dev", want: ErrProdNeedsPlan},
+		"unknown env":                {env: "qa", want: envcfg.ErrUnknownEnv},
+		"no env":                     {env: "", want: envcfg.ErrNoEnv},
+		"dev ignores a confirmation": {env: "dev", confirm: "prod"},
+	}
+	for name, tc := range tests {
+		t.Run(name, func(t *testing.T) {
+			err := CheckApply(tc.env, tc.havePlan, tc.confirm)
+			if !errors.Is(err, tc.want) || (tc.want == nil && err != nil) {
+				t.Fatalf("CheckApply(%q, %v, %q) = %v, want %v", tc.env, tc.havePlan, tc.confirm, err, tc.want)
+			}
+		})
+	}
+}
+
+func TestCheckDestroy(t *testing.T) {
+	tests := map[string]struct {
+		env, confirm string
+		want         error
+	}{
+		"confirmed":    {env: "dev", confirm: "dev"},
+		"missing":      {env: "dev", want: ErrConfirmMismatch},
+		"other env":    {env: "prod", confirm: "dev", want: ErrConfirmMismatch},
+		"case matters": {env: "prod", confirm: "PROD", want: ErrConfirmMismatch},
+		"unknown env":  {env: "qa", confirm: "qa", want: envcfg.ErrUnknownEnv},
+	}
+	for name, tc := range tests {
+		t.Run(name, func(t *testing.T) {
+			err := CheckDestroy(tc.env, tc.confirm)
+			if !errors.Is(err, tc.want) || (tc.want == nil && err != nil) {
+				t.Fatalf("CheckDestroy = %v, want %v", err, tc.want)
+			}
+		})
+	}
+}
+
+func TestArgs(t *testing.T) {
+	dev := Target{Env: "dev", Region: "eu-west-1"}
+	local := Target{Env: "local", Region: "us-east-1", Endpoint: "http://moto:5000", StateBucket: "tfstate", InfraDir: "/src/infra", Workdir: "/work"}
+	tests := map[string]struct {
+		got, want []string
+	}{
+		"bootstrap": {BootstrapArgs(dev), []string{"deployctl", "bootstrap", "--env", "dev", "--region", "eu-west-1"}},
+		"bootstrap emulator": {BootstrapArgs(local), []string{"deployctl", "bootstrap", "--env", "local", "--region", "us-east-1",
+			"--aws-endpoint", "http://moto:5000", "--state-bucket", "tfstate", "--infra-dir", "/src/infra", "--workdir", "/work"}},
+		"plan minimal": {PlanArgs(dev, PlanOptions{Out: "/out/tfplan"}), []string{"deployctl", "plan", "--env", "dev", "--region", "eu-west-1", "--out", "/out/tfplan"}},
+		"plan full": {PlanArgs(dev, PlanOptions{Out: "p", SummaryMD: "s.md", JSON: "p.json", MaxMonthlyUSD: 42.5, NoPolicy: true}),
+			[]string{"deployctl", "plan", "--env", "dev", "--region", "eu-west-1", "--out", "p", "--summary-md", "s.md", "--json", "p.json", "--max-monthly-usd", "42.5", "--no-policy"}},
+		"apply":        {ApplyArgs(dev, "/out/tfplan"), []string{"deployctl", "apply", "--env", "dev", "--region", "eu-west-1", "--plan", "/out/tfplan"}},
+		"outputs json": {OutputsArgs(dev, ""), []string{"deployctl", "outputs", "--env", "dev", "--region", "eu-west-1", "--json"}},
+		"outputs name": {OutputsArgs(dev, "api_gateway_url"), []string{"deployctl", "outputs", "--env", "dev", "--region", "eu-west-1", "--name", "api_gateway_url"}},
+		"drift":        {DriftArgs(Target{Env: "prod"}), []string{"deployctl", "drift", "--env", "prod"}},
+		"ecr-login":    {ECRLoginArgs(dev, "/creds"), []string{"deployctl", "ecr-login", "--env", "dev", "--region", "eu-west-1", "--out", "/creds"}},
+		"rollout": {RolloutArgs(dev, RolloutOptions{Image: "r/p@sha256:ab", Version: "abc", Timeout: 15 * time.Minute, ReportJSON: "/out/r.json", Force: true}),
+			[]string{"deployctl", "rollout", "--env", "dev", "--region", "eu-west-1", "--image", "r/p@sha256:ab", "--version", "abc", "--timeout", "15m0s", "--report-json", "/out/r.json", "--force"}},
+		"rollout minimal": {RolloutArgs(Target{Env: "dev"}, RolloutOptions{Image: "r@sha256:1"}), []string{"deployctl", "rollout", "--env", "dev", "--image", "r@sha256:1"}},
+		"rollback prev":   {RollbackArgs(Target{Env: "dev"}, 0, ""), []string{"deployctl", "rollback", "--env", "dev"}},
+		"rollback to":     {RollbackArgs(Target{Env: "dev"}, 7, "/r.json"), []string{"deployctl", "rollback", "--env", "dev", "--to", "7", "--report-json", "/r.json"}},
+		"smoke":           {SmokeArgs("https://api/x", "abc", 5*time.Minute), []string{"deployctl", "smoke", "--url", "https://api/x", "--expect-version", "abc", "--timeout", "5m0s"}},
+	}
+	for name, tc := range tests {
+		t.Run(name, func(t *testing.T) {
+			if d := cmp.Diff(tc.want, tc.got); d != "" {
+				t.Errorf("args (-want +got):\n%s", d)
+			}
+		})
+	}
+}
+
+func TestCheckExitStatus(t *testing.T) {
+	tests := map[string]struct {
+		command string
+		code    int
+		want    error
+	}{
+		"ok":                       {"apply", exitcode.OK, nil},
+		"error":                    {"apply", exitcode.Error, ErrFailed},
+		"stale plan":               {"apply", exitcode.StalePlan, ErrStalePlan},
+		"policy":                   {"plan", exitcode.Policy, ErrPolicy},
+		"cost":                     {"plan", exitcode.Cost, ErrCost},
+		"rollout failed":           {"rollout", exitcode.RolloutFailed, ErrRolloutFailed},
+		"rolled back":              {"rollout", exitcode.RolledBack, ErrRolledBack},
+		"tasks failing":            {"rollout", exitcode.TasksFailing, ErrTasksFailing},
+		"timeout":                  {"rollback", exitcode.Timeout, ErrTimeout},
+		"smoke":                    {"smoke", exitcode.SmokeFailed, ErrSmokeFailed},
+		"status from another verb": {"apply", exitcode.RolledBack, ErrUnexpected},
+		"changes is not ok here":   {"apply", exitcode.Changes, ErrUnexpected},
+	}
+	for name, tc := range tests {
+		t.Run(name, func(t *testing.T) {
+			err := Check(tc.command, tc.code, "line1\nreason\n")
+			if tc.want == nil {
+				if err != nil {
+					t.Fatalf("Check = %v, want nil", err)
+				}
+				return
+			}
+			if !errors.Is(err, tc.want) {
+				t.Fatalf("Check = %v, want %v", err, tc.want)
+			}
+			var ee *ExitError
+			if !errors.As(err, &ee) || ee.Code != tc.code || !strings.HasSuffix(err.Error(), "reason") {
+				t.Fatalf("Check = %#v: want an ExitError with code %d ending in stderr", err, tc.code)
+			}
+		})
+	}
+}
+
+func TestPlanAndDriftStatus(t *testing.T) {
+	tests := map[string]struct {
+		code        int
+		wantChanges bool
+		wantErr     error
+	}{
+		"no changes": {0, false, nil},
+		"changes":    {2, true, nil},
+		"error":      {1, false, ErrFailed},
+		"policy":     {3, false, ErrPolicy},
+		"cost":       {4, false, ErrCost},
+	}
+	for name, tc := range tests {
+		t.Run(name, func(t *testing.T) {
+			got, err := PlanStatus(tc.code, "")
+			if got != tc.wantChanges || !errors.Is(err, tc.wantErr) || (tc.wantErr == nil && err != nil) {
+				t.Fatalf("PlanStatus(%d) = %v, %v; want %v, %v", tc.code, got, err, tc.wantChanges, tc.wantErr)
+			}
+		})
+	}
+	if d, err := DriftStatus(2, ""); !d || err != nil {
+		t.Errorf("DriftStatus(2) = %v, %v; want drift", d, err)
+	}
+	if _, err := DriftStatus(3, ""); !errors.Is(err, ErrUnexpected) {
+		t.Errorf("DriftStatus(3) = %v; want ErrUnexpected", err)
+	}
+}
+
+func TestDecide(t *testing.T) {
+	const img = "123.dkr.ecr.us-east-1.amazonaws.com/predictor@sha256:aaa"
+	tests := map[string]struct {
+		in   Inputs
+		want Decision
+	}{
+		"changes, new image": {
+			in:   Inputs{PlanHasChanges: true, Image: img, RunningImage: "repo:bootstrap"},
+			want: Decision{Apply: true, Rollout: true, Skipped: map[string]string{}},
+		},
+		"no changes, new image": {
+			in:   Inputs{Image: img, RunningImage: "repo@sha256:bbb"},
+			want: Decision{Rollout: true, Skipped: map[string]string{StageApply: "plan has no changes"}},
+		},
+		"no changes, digest already running": {
+			in: Inputs{Image: img, RunningImage: "other/name@sha256:aaa"},
+			want: Decision{Skipped: map[string]string{
+				StageApply: "plan has no changes", StageRollout: "service already runs sha256:aaa", StageSmoke: "nothing rolled out",
+			}},
+		},
+		"forced rollout": {
+			in:   Inputs{PlanHasChanges: true, Image: img, RunningImage: img, ForceRollout: true},
+			want: Decision{Apply: true, Rollout: true, Skipped: map[string]string{}},
+		},
+		"first deploy": {
+			in:   Inputs{Image: img},
+			want: Decision{Rollout: true, Skipped: map[string]string{StageApply: "plan has no changes"}},
+		},
+	}
+	for name, tc := range tests {
+		t.Run(name, func(t *testing.T) {
+			if d := cmp.Diff(tc.want, Decide(tc.in)); d != "" {
+				t.Errorf("Decide (-want +got):\n%s", d)
+			}
+		})
+	}
+}
+
+func TestPinnedAndDigest(t *testing.T) {
+	tests := map[string]struct{ repo, want string }{
+		"plain":          {"123.dkr.ecr.us-east-1.amazonaws.com/predictor-model-dev", "123.dkr.ecr.us-east-1.amazonaws.com/predictor-model-dev@sha256:ab"},
+		"tagged":         {"registry:5000/predictor:abc", "registry:5000/predictor@sha256:ab"},
+		"port, no tag":   {"registry:5000/predictor", "registry:5000/predictor@sha256:ab"},
+		"already pinned": {"r/p:t@sha256:zz", "r/p@sha256:ab"},
+	}
+	for name, tc := range tests {
+		t.Run(name, func(t *testing.T) {
+			if got := Pinned(tc.repo, "sha256:ab"); got != tc.want {
+				t.Errorf("Pinned = %q, want %q", got, tc.want)
+			}
+		})
+	}
+	if got := Digest("r/p:tag"); got != "" {
+		t.Errorf("Digest of a tag = %q", got)
+	}
+	if SameDigest("a:tag", "b:tag") {
+		t.Error("tags without digests compare equal")
+	}
+	if push, _ := PublishDecision(""); !push {
+		t.Error("no existing tag: want push")
+	}
+	if push, why := PublishDecision("sha256:1"); push || !strings.Contains(why, "sha256:1") {
+		t.Errorf("existing tag: push=%v reason=%q", push, why)
+	}
+}
+
+func TestImageTag(t *testing.T) {
+	const commit = "0123456789abcdef0123456789abcdef01234567"
+	const content = "sha256:fedcba9876543210fedcba9876543210fedcba9876543210fedcba9876543210"
+	tests := map[string]struct {
+		commit      string
+		dirty       bool
+		content     string
+		want, wantV string
+	}{
+		"clean commit":      {commit, false, content, commit, "0123456789ab"},
+		"upper-case commit": {strings.ToUpper(commit), false, content, commit, "0123456789ab"},
+		"dirty tree":        {commit, true, content, "src-fedcba9876543210", "src-fedcba9876543210"},
+		"no git":            {"", false, content, "src-fedcba9876543210", "src-fedcba9876543210"},
+		"not a commit":      {"main", false, content, "src-fedcba9876543210", "src-fedcba9876543210"},
+	}
+	for name, tc := range tests {
+		t.Run(name, func(t *testing.T) {
+			got := ImageTag(tc.commit, tc.dirty, tc.content)
+			if got != tc.want || Version(got) != tc.wantV {
+				t.Errorf("ImageTag = %q (version %q), want %q (%q)", got, Version(got), tc.want, tc.wantV)
+			}
+		})
+	}
+	if got := ImageTag("", false, "short"); !strings.HasPrefix(got, "src-") || len(got) != 20 {
+		t.Errorf("ImageTag with a short digest = %q", got)
+	}
+}

@@ -1,0 +1,199 @@
+package pipeline
+
+import (
+	"encoding/json"
+	"fmt"
+	"regexp"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// StageResult is one stage's line in the report.
+type StageResult struct {
+	Name     string
+	Duration time.Duration
+	// Status is "ok", "failed" or "skipped".
+	Status string
+	// Note is the skip reason or the failure.
+	Note string
+}
+
+// PlanCounts are terraform's resource counts for a plan.
+type PlanCounts struct {
+	Add, Change, Destroy int
+}
+
+// RolloutResult is what rollout and rollback print last (`deployment=<id>
+// taskDefinition=<arn> revision=<n>`) or write with --report-json.
+type RolloutResult struct {
+	DeploymentID   string `json:"deployment"`
+	TaskDefinition string `json:"taskDefinition"`
+	Revision       int    `json:"revision"`
+}
+
+// Report is the deploy's final summary.
+type Report struct {
+	Env        string
+	Plan       PlanCounts
+	HasChanges bool
+	// MonthlyUSD is the plan's cost estimate; negative when unknown.
+	MonthlyUSD float64
+	Image      string
+	Rollout    RolloutResult
+	RolledBack bool
+	Stages     []StageResult
+	// Err is the failure that ended the deploy ("" on success).
+	Err string
+}
+
+// NewReport starts an empty report for env.
+func NewReport(env string) *Report { return &Report{Env: env, MonthlyUSD: -1} }
+
+// Add records a stage.
+func (r *Report) Add(name string, d time.Duration, err error) {
+	s := StageResult{Name: name, Duration: d.Round(time.Millisecond), Status: "ok"}
+	if err != nil {
+		s.Status, s.Note = "failed", err.Error()
+	}
+	r.Stages = append(r.Stages, s)
+}
+
+// Skip records a stage that did not run.
+func (r *Report) Skip(name, reason string) {
+	r.Stages = append(r.Stages, StageResult{Name: name, Status: "skipped", Note: reason})
+}
+
+// Time runs fn as stage name and records its duration and outcome.
+func (r *Report) Time(name string, fn func() error) error {
+	start := time.Now()
+	err := fn()
+	r.Add(name, time.Since(start), err)
+	return err
+}
+
+func (r *Report) cost() string {
+	if r.MonthlyUSD < 0 {
+		return "unknown"
+	}
+	return fmt.Sprintf("$%.2f/month", r.MonthlyUSD)
+}
+
+func (r *Report) outcome() string {
+	switch {
+	case r.Err != "" && r.RolledBack:
+		return "FAILED (rolled back)"
+	case r.Err != "":
+		return "FAILED"
+	}
+	return "OK"
+}
+
+func orDash(s string) string {
+	if s == "" {
+		return "-"
+	}
+	return s
+}
+
+func (r *Report) revision() string {
+	if r.Rollout.Revision == 0 {
+		return "-"
+	}
+	return strconv.Itoa(r.Rollout.Revision)
+}
+
+// Text renders the report for a terminal.
+func (r *Report) Text() string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "deploy %s: %s\n", r.Env, r.outcome())
+	fmt.Fprintf(&b, "  plan:            %d to add, %d to change, %d to destroy\n", r.Plan.Add, r.Plan.Change, r.Plan.Destroy)
+	fmt.Fprintf(&b, "  monthly cost:    %s\n", r.cost())
+	fmt.Fprintf(&b, "  image:           %s\n", orDash(r.Image))
+	fmt.Fprintf(&b, "  task definition: %s (revision %s)\n", orDash(r.Rollout.TaskDefinition), r.revision())
+	fmt.Fprintf(&b, "  deployment:      %s\n", orDash(r.Rollout.DeploymentID))
+	b.WriteString("  stages:\n")
+	for _, s := range r.Stages {
+		line := fmt.Sprintf("    %-14s %-8s", s.Name, s.Status)
+		if s.Status != "skipped" {
+			line += fmt.Sprintf(" %8s", s.Duration)
+		}
+		if s.Note != "" {
+			line += "  " + s.Note
+		}
+		b.WriteString(strings.TrimRight(line, " ") + "\n")
+	}
+	if r.Err != "" {
+		fmt.Fprintf(&b, "  error: %s\n", r.Err)
+	}
+	return b.String()
+}
+
+// Markdown renders the report for a pull request or job summary.
+func (r *Report) Markdown() string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "### Deploy `%s`: %s\n\n", r.Env, r.outcome())
+	b.WriteString("| | |\n|---|---|\n")
+	fmt.Fprintf(&b, "| Plan | %d to add, %d to change, %d to destroy |\n", r.Plan.Add, r.Plan.Change, r.Plan.Destroy)
+	fmt.Fprintf(&b, "| Monthly cost | %s |\n", r.cost())
+	fmt.Fprintf(&b, "| Image | `%s` |\n", orDash(r.Image))
+	fmt.Fprintf(&b, "| Task definition | `%s` (revision %s) |\n", orDash(r.Rollout.TaskDefinition), r.revision())
+	fmt.Fprintf(&b, "| Deployment | `%s` |\n\n", orDash(r.Rollout.DeploymentID))
+	b.WriteString("| Stage | Status | Time | Note |\n|---|---|---|---|\n")
+	for _, s := range r.Stages {
+		d := ""
+		if s.Status != "skipped" {
+			d = s.Duration.String()
+		}
+		fmt.Fprintf(&b, "| %s | %s | %s | %s |\n", s.Name, s.Status, d, strings.ReplaceAll(s.Note, "|", `\|`))
+	}
+	if r.Err != "" {
+		fmt.Fprintf(&b, "\n**Error:** %s\n", r.Err)
+	}
+	return b.String()
+}
+
+var (
+	planRE    = regexp.MustCompile(`Plan: (\d+) to add, (\d+) to change, (\d+) to destroy`)
+	costRE    = regexp.MustCompile(`(?i)(?:monthly|per month|/month|/mo)[^$\n]*\$\s*([0-9][0-9,]*(?:\.[0-9]+)?)|\$\s*([0-9][0-9,]*(?:\.[0-9]+)?)\s*(?:/\s*month|/\s*mo\b|per month|a month|monthly)`)
+	rolloutRE = regexp.MustCompile(`deployment=(\S+) taskDefinition=(\S+) revision=(\d+)`)
+)
+
+// ParsePlanSummary reads the counts and the monthly estimate from plan's text output.
+// No "Plan:" line means no changes; cost is negative when the text has none.
+func ParsePlanSummary(text string) (PlanCounts, float64) {
+	var c PlanCounts
+	if m := planRE.FindStringSubmatch(text); m != nil {
+		c.Add, _ = strconv.Atoi(m[1])
+		c.Change, _ = strconv.Atoi(m[2])
+		c.Destroy, _ = strconv.Atoi(m[3])
+	}
+	cost := -1.0
+	if m := costRE.FindStringSubmatch(text); m != nil {
+		v := m[1]
+		if v == "" {
+			v = m[2]
+		}
+		if f, err := strconv.ParseFloat(strings.ReplaceAll(v, ",", ""), 64); err == nil {
+			cost = f
+		}
+	}
+	return c, cost
+}
+
+// ParseRollout reads rollout's report: the JSON of --report-json when given, else the
+// last `deployment=... taskDefinition=... revision=...` line of its output.
+func ParseRollout(out string) (RolloutResult, bool) {
+	var r RolloutResult
+	if t := strings.TrimSpace(out); strings.HasPrefix(t, "{") && json.Unmarshal([]byte(t), &r) == nil && r.DeploymentID != "" {
+		return r, true
+	}
+	ms := rolloutRE.FindAllStringSubmatch(out, -1)
+	if len(ms) == 0 {
+		return RolloutResult{}, false
+	}
+	m := ms[len(ms)-1]
+	r = RolloutResult{DeploymentID: m[1], TaskDefinition: m[2]}
+	r.Revision, _ = strconv.Atoi(m[3])
+	return r, true
+}

@@ -1,0 +1,119 @@
+package pipeline
+
+import (
+	"errors"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/google/go-cmp/cmp"
+)
+
+func TestParsePlanSummary(t *testing.T) {
+	tests := map[string]struct {
+		text     string
+		want     PlanCounts
+		wantCost float64
+	}{
+		"changes and cost": {
+			text:     "Plan: 47 to add, 1 to change, 0 to destroy.\nEstimated monthly cost: $31.42 (+$31.42)\n",
+			want:     PlanCounts{Add: 47, Change: 1},
+			wantCost: 31.42,
+		},
+		"cost after amount": {text: "Plan: 0 to add, 2 to change, 3 to destroy.\ncost: $1,204.5/month", want: PlanCounts{Change: 2, Destroy: 3}, wantCost: 1204.5},
+		"no changes":        {text: "No changes. Your infrastructure matches the configuration.", wantCost: -1},
+	}
+	for name, tc := range tests {
+		t.Run(name, func(t *testing.T) {
+			got, cost := ParsePlanSummary(tc.text)
+			if d := cmp.Diff(tc.want, got); d != "" || cost != tc.wantCost {
+				t.Errorf("ParsePlanSummary: cost %v want %v; counts (-want +got):\n%s", cost, tc.wantCost, d)
+			}
+		})
+	}
+}
+
+func TestParseRollout(t *testing.T) {
+	tests := map[string]struct {
+		out    string
+		want   RolloutResult
+		wantOK bool
+	}{
+		"final line": {
+			out:    "watching ecs-svc/1\ndeployment=ecs-svc/2 taskDefinition=arn:aws:ecs:us-east-1:1:task-definition/predictor:4 revision=4\n",
+			want:   RolloutResult{DeploymentID: "ecs-svc/2", TaskDefinition: "arn:aws:ecs:us-east-1:1:task-definition/predictor:4", Revision: 4},
+			wantOK: true,
+		},
+		"json report": {
+			out:    `{"deployment":"ecs-svc/9","taskDefinition":"arn:td:9","revision":9}`,
+			want:   RolloutResult{DeploymentID: "ecs-svc/9", TaskDefinition: "arn:td:9", Revision: 9},
+			wantOK: true,
+		},
+		"nothing": {out: "error: boom"},
+	}
+	for name, tc := range tests {
+		t.Run(name, func(t *testing.T) {
+			got, ok := ParseRollout(tc.out)
+			if d := cmp.Diff(tc.want, got); d != "" || ok != tc.wantOK {
+				t.Errorf("ParseRollout ok=%v (-want +got):\n%s", ok, d)
+			}
+		})
+	}
+}
+
+func sampleReport() *Report {
+	r := NewReport("dev")
+	r.Plan, r.HasChanges, r.MonthlyUSD = PlanCounts{Add: 2, Change: 1}, true, 31.4
+	r.Image = "repo@sha256:ab"
+	r.Rollout = RolloutResult{DeploymentID: "ecs-svc/2", TaskDefinition: "arn:td:4", Revision: 4}
+	r.Add(StagePlan, 1500*time.Millisecond, nil)
+	r.Skip(StageApply, "plan has no changes")
+	r.Add(StageSmoke, 2*time.Second, errors.New("a|b"))
+	return r
+}
+
+func TestReportText(t *testing.T) {
+	r := sampleReport()
+	r.Err, r.RolledBack = "smoke failed", true
+	want := `deploy dev: FAILED (rolled back)
+  plan:            2 to add, 1 to change, 0 to destroy
+  monthly cost:    $31.40/month
+  image:           repo@sha256:ab
+  task definition: arn:td:4 (revision 4)
+  deployment:      ecs-svc/2
+  stages:
+    plan           ok           1.5s
+    apply          skipped   plan has no changes
+    smoke          failed         2s  a|b
+  error: smoke failed
+`
+	if d := cmp.Diff(want, r.Text()); d != "" {
+		t.Errorf("Text (-want +got):\n%s", d)
+	}
+}
+
+func TestReportMarkdown(t *testing.T) {
+	r := NewReport("prod")
+	r.Skip(StageRollout, "service already runs sha256:1")
+	want := "### Deploy `prod`: OK\n\n| | |\n|---|---|\n" +
+		"| Plan | 0 to add, 0 to change, 0 to destroy |\n| Monthly cost | unknown |\n| Image | `-` |\n" +
+		"| Task definition | `-` (revision -) |\n| Deployment | `-` |\n\n" +
+		"| Stage | Status | Time | Note |\n|---|---|---|---|\n| rollout | skipped |  | service already runs sha256:1 |\n"
+	if d := cmp.Diff(want, r.Markdown()); d != "" {
+		t.Errorf("Markdown (-want +got):\n%s", d)
+	}
+	if got := sampleReport().Markdown(); !strings.Contains(got, `a\|b`) {
+		t.Errorf("Markdown does not escape pipes in notes:\n%s", got)
+	}
+}
+
+func TestReportTime(t *testing.T) {
+	r := NewReport("dev")
+	boom := errors.New("boom")
+	if err := r.Time(StageApply, func() error { return boom }); !errors.Is(err, boom) {
+		t.Fatalf("Time returned %v", err)
+	}
+	if got := r.Stages[0]; got.Name != StageApply || got.Status != "failed" || got.Note != "boom" {
+		t.Errorf("stage = %+v", got)
+	}
+}
