@@ -1,0 +1,357 @@
+package workflows
+
+import (
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"dagger/predictor/internal/testenv"
+)
+
+// engineVersion reads dagger.json's engineVersion without its leading "v".
+func engineVersion(t *testing.T) string {
+	t.Helper()
+	data, err := os.ReadFile(filepath.Join(testenv.RepoRoot(t), "dagger.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var cfg struct {
+		EngineVersion string `json:"engineVersion"`
+	}
+	if err := json.Unmarshal(data, &cfg); err != nil {
+		t.Fatalf("parse dagger.json: %v", err)
+	}
+	if cfg.EngineVersion == "" {
+		t.Fatal("dagger.json has no engineVersion")
+	}
+	return strings.TrimPrefix(cfg.EngineVersion, "v")
+}
+
+func loadRepo(t *testing.T) map[string]*Workflow {
+	t.Helper()
+	set, err := LoadDir(testenv.RepoRoot(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return set
+}
+
+// TestRepositoryWorkflows applies every rule to every workflow of the repository.
+func TestRepositoryWorkflows(t *testing.T) {
+	set := loadRepo(t)
+	rules := Rules(engineVersion(t))
+	for _, path := range sortedKeys(set) {
+		for _, name := range sortedKeys(rules) {
+			t.Run(filepath.Base(path)+"/"+name, func(t *testing.T) {
+				for _, msg := range rules[name](set[path], set) {
+					t.Error(msg)
+				}
+			})
+		}
+	}
+}
+
+// TestExpectedWorkflows pins down what each trigger runs, so a rename or a dropped job
+// is noticed.
+func TestExpectedWorkflows(t *testing.T) {
+	set := loadRepo(t)
+	want := map[string][]string{
+		".github/workflows/pull-request.yml": {"checks", "comment", "plan", "rehearse"},
+		".github/workflows/deploy.yml":       {"dev", "prod"},
+		".github/workflows/drift.yml":        {"drift", "issue"},
+		".github/workflows/dispatch.yml":     {"change", "plan"},
+		".github/workflows/environment.yml":  {"run"},
+	}
+	for path, jobs := range want {
+		w, ok := set[path]
+		if !ok {
+			t.Errorf("%s missing", path)
+			continue
+		}
+		if got := strings.Join(sortedKeys(w.Doc.Jobs), ","); got != strings.Join(jobs, ",") {
+			t.Errorf("%s jobs = %s, want %s", path, got, strings.Join(jobs, ","))
+		}
+	}
+
+	// Changes to an environment: one at a time, never cancelled, in the GitHub
+	// environment of the same name (prod's required reviewers apply).
+	run := set[".github/workflows/environment.yml"].Doc.Jobs["run"]
+	if run.Concurrency.Kind == 0 {
+		t.Fatal("environment.yml: run has no concurrency")
+	}
+	var conc struct {
+		Group            string `yaml:"group"`
+		CancelInProgress bool   `yaml:"cancel-in-progress"`
+	}
+	if err := run.Concurrency.Decode(&conc); err != nil {
+		t.Fatal(err)
+	}
+	if conc.Group != "deploy-${{ inputs.environment }}" || conc.CancelInProgress {
+		t.Errorf("environment.yml concurrency = %+v, want group deploy-${{ inputs.environment }} without cancel-in-progress", conc)
+	}
+	if run.Environment.Value != "${{ inputs.environment }}" {
+		t.Error("environment.yml: run must use the GitHub environment named by its input")
+	}
+	deploy := set[".github/workflows/deploy.yml"].Doc.Jobs
+	if deploy["prod"].Uses != "./.github/workflows/environment.yml" || deploy["dev"].Uses != deploy["prod"].Uses {
+		t.Error("deploy.yml: dev and prod must both call environment.yml")
+	}
+
+	// The plan comment and the drift issue are found again by their markers.
+	pr, _ := os.ReadFile(filepath.Join(testenv.RepoRoot(t), ".github/workflows/pull-request.yml"))
+	drift, _ := os.ReadFile(filepath.Join(testenv.RepoRoot(t), ".github/workflows/drift.yml"))
+	if !strings.Contains(string(pr), "<!-- predictor-plan -->") || !strings.Contains(string(drift), "<!-- predictor-drift -->") {
+		t.Error("the plan comment and drift issue markers are missing")
+	}
+}
+
+// good is a workflow that passes every rule; each bad case below breaks one.
+const good = `
+on: {pull_request: {}}
+permissions: {}
+jobs:
+  plan:
+    if: github.event.pull_request.head.repo.full_name == github.repository
+    permissions: {contents: read, id-token: write}
+    steps:
+      - uses: actions/checkout@de0fac2e4500dabe0009e67214ff5f5447ce83dd # v6.0.2
+      - uses: aws-actions/configure-aws-credentials@8df5847569e6427dd6c4fb1cf565c83acfa8afa7 # v6.0.0
+        with: {role-to-assume: "${{ vars.AWS_PLAN_ROLE_ARN }}", aws-region: us-east-1}
+      - uses: dagger/dagger-for-github@27b130bf0f79a7f6fbbbe0fbca6760dc9bb40a77 # v8.4.1
+        with: {version: "0.21.9"}
+      - env: {DAGGER_CLOUD_TOKEN: "${{ secrets.DAGGER_CLOUD_TOKEN }}"}
+        run: dagger call plan --env dev
+  local:
+    uses: ./.github/workflows/called.yml
+    permissions: {contents: read}
+`
+
+const called = `
+on: {workflow_call: {}}
+permissions: {}
+jobs:
+  run:
+    permissions: {contents: read}
+    steps:
+      - run: dagger check
+`
+
+const calledAWS = `
+on: {workflow_call: {}}
+permissions: {}
+jobs:
+  run:
+    permissions: {contents: read, id-token: write}
+    steps:
+      - uses: aws-actions/configure-aws-credentials@8df5847569e6427dd6c4fb1cf565c83acfa8afa7 # v6.0.0
+`
+
+// TestRulesRejectViolations proves every rule can fail: each case breaks the good
+// workflow in one way and must be reported by exactly that rule.
+func TestRulesRejectViolations(t *testing.T) {
+	cases := map[string]struct {
+		rule    string
+		replace [2]string // old, new applied to good
+		called  string    // the reusable workflow's text, default called
+		want    string    // substring of the message
+	}{
+		"tag instead of sha": {
+			rule:    "pinned actions",
+			replace: [2]string{"actions/checkout@de0fac2e4500dabe0009e67214ff5f5447ce83dd # v6.0.2", "actions/checkout@v6"},
+			want:    "not pinned",
+		},
+		"short sha": {
+			rule:    "pinned actions",
+			replace: [2]string{"de0fac2e4500dabe0009e67214ff5f5447ce83dd", "de0fac2e"},
+			want:    "not pinned",
+		},
+		"branch": {
+			rule:    "pinned actions",
+			replace: [2]string{"dagger-for-github@27b130bf0f79a7f6fbbbe0fbca6760dc9bb40a77", "dagger-for-github@main"},
+			want:    "not pinned",
+		},
+		"sha without version comment": {
+			rule:    "pinned actions",
+			replace: [2]string{"de0fac2e4500dabe0009e67214ff5f5447ce83dd # v6.0.2", "de0fac2e4500dabe0009e67214ff5f5447ce83dd"},
+			want:    "no version comment",
+		},
+		"docker image": {
+			rule:    "pinned actions",
+			replace: [2]string{"uses: actions/checkout@de0fac2e4500dabe0009e67214ff5f5447ce83dd # v6.0.2", "uses: docker://alpine:3"},
+			want:    "not pinned",
+		},
+		"remote reusable workflow by tag": {
+			rule:    "pinned actions",
+			replace: [2]string{"uses: ./.github/workflows/called.yml", "uses: octo/ci/.github/workflows/x.yml@v1"},
+			want:    "not pinned",
+		},
+		"no top-level permissions": {
+			rule:    "top-level permissions",
+			replace: [2]string{"permissions: {}\njobs:", "jobs:"},
+			want:    "must be a mapping",
+		},
+		"write-all at the top": {
+			rule:    "top-level permissions",
+			replace: [2]string{"permissions: {}\njobs:", "permissions: write-all\njobs:"},
+			want:    "must be a mapping",
+		},
+		"write scope at the top": {
+			rule:    "top-level permissions",
+			replace: [2]string{"permissions: {}\njobs:", "permissions: {contents: write}\njobs:"},
+			want:    "contents: write",
+		},
+		"job without permissions": {
+			rule:    "job permissions",
+			replace: [2]string{"    uses: ./.github/workflows/called.yml\n    permissions: {contents: read}\n", "    uses: ./.github/workflows/called.yml\n"},
+			want:    "job local has no permissions",
+		},
+		"job with read-all": {
+			rule:    "job permissions",
+			replace: [2]string{"    uses: ./.github/workflows/called.yml\n    permissions: {contents: read}", "    uses: ./.github/workflows/called.yml\n    permissions: read-all"},
+			want:    "job local has no permissions",
+		},
+		"id-token without aws": {
+			rule:    "id-token only for AWS",
+			replace: [2]string{"    uses: ./.github/workflows/called.yml\n    permissions: {contents: read}", "    uses: ./.github/workflows/called.yml\n    permissions: {contents: read, id-token: write}"},
+			want:    "job local has id-token: write but assumes no AWS role",
+		},
+		"reusable workflow assumes aws without id-token": {
+			rule:    "id-token only for AWS",
+			replace: [2]string{"  local:\n", "  local:\n    if: github.event.pull_request.head.repo.full_name == github.repository\n"},
+			called:  calledAWS,
+			want:    "job local assumes an AWS role without id-token: write",
+		},
+		"aws without id-token": {
+			rule:    "id-token only for AWS",
+			replace: [2]string{"permissions: {contents: read, id-token: write}", "permissions: {contents: read}"},
+			want:    "job plan assumes an AWS role without id-token",
+		},
+		"id-token at the top": {
+			rule:    "top-level permissions",
+			replace: [2]string{"permissions: {}\njobs:", "permissions: {id-token: write}\njobs:"},
+			want:    "id-token: write",
+		},
+		"secret in run": {
+			rule:    "no secrets in run",
+			replace: [2]string{"run: dagger call plan --env dev", "run: DAGGER_CLOUD_TOKEN=${{ secrets.DAGGER_CLOUD_TOKEN }} dagger call plan --env dev"},
+			want:    "interpolates a secret",
+		},
+		"secret by index in run": {
+			rule:    "no secrets in run",
+			replace: [2]string{"run: dagger call plan --env dev", "run: echo ${{ secrets['TOKEN'] }}"},
+			want:    "interpolates a secret",
+		},
+		"other dagger version": {
+			rule:    "dagger version",
+			replace: [2]string{`version: "0.21.9"`, `version: "0.21.8"`},
+			want:    `"0.21.8"`,
+		},
+		"dagger latest": {
+			rule:    "dagger version",
+			replace: [2]string{`with: {version: "0.21.9"}`, `with: {version: latest}`},
+			want:    `"latest"`,
+		},
+		"dagger version missing": {
+			rule:    "dagger version",
+			replace: [2]string{"\n        with: {version: \"0.21.9\"}", ""},
+			want:    `dagger version ""`,
+		},
+		"fork gets credentials": {
+			rule:    "forks get no credentials",
+			replace: [2]string{"    if: github.event.pull_request.head.repo.full_name == github.repository\n", ""},
+			want:    "job plan assumes an AWS role without `if:",
+		},
+		"pull_request_target": {
+			rule:    "forks get no credentials",
+			replace: [2]string{"on: {pull_request: {}}", "on: {pull_request_target: {}}"},
+			want:    "pull_request_target",
+		},
+	}
+
+	rules := Rules("0.21.9")
+	for name, tc := range cases {
+		t.Run(name, func(t *testing.T) {
+			text := good
+			if tc.replace[0] != "" {
+				if !strings.Contains(text, tc.replace[0]) {
+					t.Fatalf("case does not apply: %q not in the good workflow", tc.replace[0])
+				}
+				text = strings.Replace(text, tc.replace[0], tc.replace[1], 1)
+			}
+			calledText := called
+			if tc.called != "" {
+				calledText = tc.called
+			}
+			set := parseSet(t, map[string]string{
+				".github/workflows/good.yml":   text,
+				".github/workflows/called.yml": calledText,
+			})
+			w := set[".github/workflows/good.yml"]
+			for rname, rule := range rules {
+				msgs := rule(w, set)
+				if rname != tc.rule {
+					if len(msgs) > 0 {
+						t.Errorf("rule %q also fired: %v", rname, msgs)
+					}
+					continue
+				}
+				if len(msgs) == 0 {
+					t.Fatalf("rule %q accepted the violation", tc.rule)
+				}
+				if !strings.Contains(strings.Join(msgs, "\n"), tc.want) {
+					t.Errorf("rule %q said %v, want a message containing %q", tc.rule, msgs, tc.want)
+				}
+			}
+		})
+	}
+}
+
+// TestGoodWorkflowPasses keeps the base of the violation cases honest.
+func TestGoodWorkflowPasses(t *testing.T) {
+	set := parseSet(t, map[string]string{
+		".github/workflows/good.yml":   good,
+		".github/workflows/called.yml": called,
+	})
+	for name, rule := range Rules("0.21.9") {
+		for path, w := range set {
+			if msgs := rule(w, set); len(msgs) > 0 {
+				t.Errorf("%s on %s: %v", name, path, msgs)
+			}
+		}
+	}
+	// A job calling a reusable workflow that assumes a role may hold id-token: write.
+	withAWS := strings.Replace(good, "    uses: ./.github/workflows/called.yml\n    permissions: {contents: read}",
+		"    uses: ./.github/workflows/called.yml\n    permissions: {contents: read, id-token: write}", 1)
+	set = parseSet(t, map[string]string{".github/workflows/good.yml": withAWS, ".github/workflows/called.yml": calledAWS})
+	if msgs := IDTokenOnlyForAWS(set[".github/workflows/good.yml"], set); len(msgs) > 0 {
+		t.Errorf("reusable workflow with AWS: %v", msgs)
+	}
+}
+
+func TestParseRejectsBrokenFiles(t *testing.T) {
+	for name, text := range map[string]string{
+		"not yaml": "jobs: [unclosed",
+		"no jobs":  "on: push\npermissions: {}\n",
+	} {
+		t.Run(name, func(t *testing.T) {
+			if _, err := Parse("x.yml", ".github/workflows/x.yml", []byte(text)); err == nil {
+				t.Error("accepted")
+			}
+		})
+	}
+}
+
+func parseSet(t *testing.T, files map[string]string) map[string]*Workflow {
+	t.Helper()
+	set := map[string]*Workflow{}
+	for path, text := range files {
+		w, err := Parse(filepath.Base(path), path, []byte(text))
+		if err != nil {
+			t.Fatal(err)
+		}
+		set[path] = w
+	}
+	return set
+}
