@@ -67,3 +67,22 @@ func CheckDestroy(env, confirm string) error {
 	}
 	return nil
 }
+
+// ErrNoCredentials: a real-AWS environment without any credentials argument.
+var ErrNoCredentials = errors.New("no AWS credentials given")
+
+// CheckCredentials fails before anything touches AWS when env needs credentials and
+// none were passed: an access key pair, or a credentials file (with a profile).
+// The emulator (local) uses fixed test credentials.
+func CheckCredentials(env string, keyID, secretKey, credentialsFile bool) error {
+	if err := ValidateEnv(env); err != nil {
+		return err
+	}
+	switch {
+	case env == "local", credentialsFile, keyID && secretKey:
+		return nil
+	case keyID != secretKey:
+		return fmt.Errorf("%w: pass both --aws-access-key-id and --aws-secret-access-key", ErrNoCredentials)
+	}
+	return fmt.Errorf("%w for %s: pass --aws-access-key-id env://AWS_ACCESS_KEY_ID --aws-secret-access-key env://AWS_SECRET_ACCESS_KEY (and --aws-session-token), or --aws-credentials file://$HOME/.aws/credentials --aws-profile NAME, once in .env", ErrNoCredentials, env)
+}

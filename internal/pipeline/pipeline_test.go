@@ -253,3 +253,33 @@ func TestImageTag(t *testing.T) {
 		t.Errorf("ImageTag with a short digest = %q", got)
 	}
 }
+
+func TestCheckCredentials(t *testing.T) {
+	tests := map[string]struct {
+		env                  string
+		key, secret, credsFn bool
+		want                 error
+	}{
+		"local needs none":   {env: "local"},
+		"key pair":           {env: "dev", key: true, secret: true},
+		"credentials file":   {env: "prod", credsFn: true},
+		"nothing":            {env: "dev", want: ErrNoCredentials},
+		"key without secret": {env: "dev", key: true, want: ErrNoCredentials},
+		"unknown env":        {env: "qa", want: envcfg.ErrUnknownEnv},
+	}
+	for name, tc := range tests {
+		t.Run(name, func(t *testing.T) {
+			err := CheckCredentials(tc.env, tc.key, tc.secret, tc.credsFn)
+			if !errors.Is(err, tc.want) || (tc.want == nil && err != nil) {
+				t.Fatalf("CheckCredentials = %v, want %v", err, tc.want)
+			}
+		})
+	}
+}
+
+func TestDestroyArgs(t *testing.T) {
+	want := []string{"deployctl", "destroy", "--env", "dev", "--confirm", "dev"}
+	if d := cmp.Diff(want, DestroyArgs(Target{Env: "dev"})); d != "" {
+		t.Errorf("DestroyArgs (-want +got):\n%s", d)
+	}
+}
