@@ -1,0 +1,558 @@
+// Package ecsfake is an httptest server speaking the Amazon ECS JSON 1.1 protocol
+// (POST /, X-Amz-Target: AmazonEC2ContainerServiceV20141113.<Operation>,
+// Content-Type: application/x-amz-json-1.1, SigV4-signed), so tests drive it with the
+// real aws-sdk-go-v2 ECS client, its serializers, error decoding and retryer.
+//
+// It models what a rollout watch depends on, per service, advanced one step by every
+// DescribeServices call of that service (so a test controls time by polling):
+//
+//   - Deployments with status PRIMARY and ACTIVE: UpdateService with a new task
+//     definition (or forceNewDeployment) adds a PRIMARY deployment with a new ID and
+//     turns the previous PRIMARY into ACTIVE; ACTIVE deployments drain and are removed
+//     when the new one completes. Changing only desiredCount updates the PRIMARY.
+//   - rolloutState IN_PROGRESS -> COMPLETED after Scenario.Steps polls, with running,
+//     pending and failed task counts moving on the way, the service's taskDefinition
+//     following its PRIMARY deployment, and ECS-worded service events, newest first
+//     ("(service s) has started 2 tasks: ...", "... deployment completed.", "... has
+//     reached a steady state.").
+//   - The deployment circuit breaker: tasks that exit, failedTasks growing to the
+//     threshold (Scenario.FailThreshold, default 3), then rolloutState FAILED with
+//     "ECS deployment circuit breaker: tasks failed to start." Without rollback the
+//     FAILED deployment stays PRIMARY. With rollback (RollBack) ECS starts a new PRIMARY
+//     deployment of the last COMPLETED task definition, logs "(service s) rolling back to
+//     deployment ...", keeps the failed one as ACTIVE (or drops it at once with
+//     RemoveFailed) until the rollback completes. A first deployment with nothing
+//     COMPLETED to return to stays FAILED, as in ECS.
+//   - Tasks that stop while starting, with ECS's stoppedReason, stopCode
+//     TaskFailedToStart and container reason: CannotPullContainerError (PullError) or
+//     ResourceInitializationError (ResourceInitError). Tasks carry startedBy = the
+//     deployment ID and group service:<name>, as ECS sets them; ListTasks filters by
+//     cluster, serviceName, startedBy, family and desiredStatus (default RUNNING).
+//   - A deployment that never finishes (Hang): tasks stay PENDING, IN_PROGRESS forever.
+//   - Throttling: the first Scenario.Throttle DescribeServices calls after an
+//     UpdateService answer HTTP 400 ThrottlingException ("Rate exceeded").
+//   - Deployments without rolloutState (OmitRolloutState), as some services report.
+//   - Task definitions: RegisterTaskDefinition stores the request body verbatim (every
+//     field, so a test can check a copy kept them all) and returns it with the ARN,
+//     revision, status ACTIVE, compatibilities and registeredAt; DescribeTaskDefinition
+//     by family, family:revision or ARN, with include TAGS; ListTaskDefinitions with
+//     familyPrefix, status and sort; DeregisterTaskDefinition.
+//
+// It does not model: clusters as resources (any cluster name is accepted), CreateService
+// and DeleteService over the wire (tests call AddService), capacity providers,
+// placement, networking, load balancers and health checks, minimumHealthyPercent /
+// maximumPercent pacing, the breaker's 0.5 x desired count threshold (a fixed
+// threshold instead), task retries' backoff, pagination (every list fits one page),
+// ECS validation of task definition fields, SigV4 signature verification (only its
+// presence is checked), and any other operation (UnknownOperationException).
+package ecsfake
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"io"
+	"maps"
+	"net/http"
+	"net/http/httptest"
+	"slices"
+	"strconv"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+)
+
+// Behavior is what the next deployments do.
+type Behavior int
+
+// Behaviors.
+const (
+	// Complete: tasks start and run; the deployment completes after Steps polls.
+	Complete Behavior = iota
+	// Fail: tasks exit until the circuit breaker marks the deployment FAILED; no
+	// rollback, the deployment stays PRIMARY.
+	Fail
+	// RollBack: as Fail, then the circuit breaker rolls back to the last COMPLETED
+	// deployment's task definition.
+	RollBack
+	// PullError: tasks stop with CannotPullContainerError (then the breaker rolls back).
+	PullError
+	// ResourceInitError: tasks stop with ResourceInitializationError (then the breaker
+	// rolls back).
+	ResourceInitError
+	// Hang: tasks stay PENDING and the deployment never finishes.
+	Hang
+)
+
+// Scenario configures the server's behaviour for deployments started after it is set.
+type Scenario struct {
+	Behavior Behavior
+	// Steps is how many DescribeServices polls a deployment (or a rollback) takes to
+	// complete (default 3).
+	Steps int
+	// FailThreshold is the breaker's failed-task threshold (default 3).
+	FailThreshold int
+	// Throttle: that many DescribeServices calls after each UpdateService are throttled.
+	Throttle int
+	// RemoveFailed: on rollback, drop the failed deployment at once instead of keeping
+	// it ACTIVE.
+	RemoveFailed bool
+	// OmitRolloutState leaves rolloutState and rolloutStateReason out of deployments.
+	OmitRolloutState bool
+}
+
+// Target prefix of every operation.
+const targetPrefix = "AmazonEC2ContainerServiceV20141113."
+
+// Account and Region used in ARNs.
+const (
+	Account = "123456789012"
+	Region  = "us-east-1"
+)
+
+// Server is a running fake.
+type Server struct {
+	// URL is the endpoint to pass as the SDK's BaseEndpoint.
+	URL string
+	srv *httptest.Server
+
+	mu        sync.Mutex
+	sc        Scenario
+	taskDefs  map[string][]*taskDef // by family, index revision-1
+	services  map[string]*service   // by cluster/name
+	tasks     []*task
+	calls     map[string]int
+	throttled int
+	pending   int // throttled responses still to send
+	seq       int
+}
+
+type taskDef struct {
+	family   string
+	revision int
+	body     map[string]any
+	tags     any
+	status   string
+	at       time.Time
+}
+
+func (td *taskDef) arn() string {
+	return fmt.Sprintf("arn:aws:ecs:%s:%s:task-definition/%s:%d", Region, Account, td.family, td.revision)
+}
+
+type deployment struct {
+	id, status, taskDef    string
+	rollout, reason        string
+	desired, running       int
+	pending, failed        int
+	created, updated       time.Time
+	behavior               Behavior
+	step                   int
+	completedOnce, started bool
+}
+
+type event struct {
+	id      string
+	at      time.Time
+	message string
+}
+
+type service struct {
+	cluster, name string
+	desired       int
+	taskDef       string
+	deployments   []*deployment
+	events        []event // newest first
+	rollback      bool
+	lastCompleted string
+}
+
+func (s *service) arn() string {
+	return fmt.Sprintf("arn:aws:ecs:%s:%s:service/%s/%s", Region, Account, s.cluster, s.name)
+}
+
+type task struct {
+	arn, cluster, taskDef, startedBy, group, container string
+	lastStatus, desiredStatus, stoppedReason, stopCode string
+	exitCode                                           *int
+	created                                            time.Time
+}
+
+// New starts a fake with scenario sc; it is closed when the test ends.
+func New(tb testing.TB, sc Scenario) *Server {
+	tb.Helper()
+	s := &Server{
+		sc:       sc,
+		taskDefs: map[string][]*taskDef{},
+		services: map[string]*service{},
+		calls:    map[string]int{},
+	}
+	s.srv = httptest.NewServer(http.HandlerFunc(s.serveHTTP))
+	s.URL = s.srv.URL
+	tb.Cleanup(s.srv.Close)
+	return s
+}
+
+// SetScenario replaces the scenario for deployments started from now on.
+func (s *Server) SetScenario(sc Scenario) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.sc = sc
+}
+
+// Calls is how many requests of operation op arrived (throttled ones included).
+func (s *Server) Calls(op string) int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.calls[op]
+}
+
+// Throttled is how many requests were answered with ThrottlingException.
+func (s *Server) Throttled() int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.throttled
+}
+
+// ServiceSpec describes a service AddService creates.
+type ServiceSpec struct {
+	Cluster, Name string
+	// DesiredCount of the service (its first deployment is COMPLETED with that many
+	// running tasks).
+	DesiredCount int
+	// TaskDefinition is a RegisterTaskDefinition request body (family,
+	// containerDefinitions, cpu, ...); it becomes revision 1 (or the next revision).
+	TaskDefinition map[string]any
+	// NoRollback disables the circuit breaker's rollback option.
+	NoRollback bool
+}
+
+// AddService registers spec's task definition and creates the service with one
+// COMPLETED PRIMARY deployment of it. It returns the task definition's ARN.
+func (s *Server) AddService(spec ServiceSpec) string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	td := s.register(normalize(spec.TaskDefinition))
+	now := time.Now()
+	d := &deployment{id: s.newID("ecs-svc/"), status: "PRIMARY", taskDef: td.arn(), rollout: "COMPLETED",
+		desired: spec.DesiredCount, running: spec.DesiredCount, created: now, updated: now, started: true, completedOnce: true}
+	d.reason = "ECS deployment " + d.id + " completed."
+	svc := &service{cluster: spec.Cluster, name: spec.Name, desired: spec.DesiredCount, taskDef: td.arn(),
+		deployments: []*deployment{d}, rollback: !spec.NoRollback, lastCompleted: td.arn()}
+	svc.event(s, "(service %s) has reached a steady state.", svc.name)
+	s.services[spec.Cluster+"/"+spec.Name] = svc
+	for range spec.DesiredCount {
+		s.startTask(svc, d, "RUNNING")
+	}
+	return td.arn()
+}
+
+// TaskDefinition returns the stored body of a registered revision (nil if unknown).
+func (s *Server) TaskDefinition(family string, revision int) map[string]any {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if revision < 1 || revision > len(s.taskDefs[family]) {
+		return nil
+	}
+	return clone(s.taskDefs[family][revision-1].body)
+}
+
+// ServiceTaskDefinition returns the task definition ARN the service is on.
+func (s *Server) ServiceTaskDefinition(cluster, name string) string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if svc := s.services[cluster+"/"+name]; svc != nil {
+		return svc.taskDef
+	}
+	return ""
+}
+
+// normalize turns a Go literal into decoded JSON (maps, []any, json.Number).
+func normalize(v map[string]any) map[string]any {
+	b, err := json.Marshal(v)
+	if err != nil {
+		panic("ecsfake: task definition is not JSON: " + err.Error())
+	}
+	out := map[string]any{}
+	dec := json.NewDecoder(bytes.NewReader(b))
+	dec.UseNumber()
+	if err := dec.Decode(&out); err != nil {
+		panic(err)
+	}
+	return out
+}
+
+func (s *Server) newID(prefix string) string {
+	s.seq++
+	return fmt.Sprintf("%s%012d", prefix, s.seq)
+}
+
+func (svc *service) event(s *Server, format string, args ...any) {
+	e := event{id: s.newID("evt-"), at: time.Now(), message: fmt.Sprintf(format, args...)}
+	svc.events = append([]event{e}, svc.events...)
+	if len(svc.events) > 100 {
+		svc.events = svc.events[:100]
+	}
+}
+
+// --- protocol --------------------------------------------------------------------
+
+type apiError struct {
+	status int
+	code   string
+	msg    string
+}
+
+func (e *apiError) Error() string { return e.code + ": " + e.msg }
+
+func clientErr(format string, args ...any) *apiError {
+	return &apiError{status: http.StatusBadRequest, code: "ClientException", msg: fmt.Sprintf(format, args...)}
+}
+
+func (s *Server) serveHTTP(w http.ResponseWriter, r *http.Request) {
+	target := r.Header.Get("X-Amz-Target")
+	op, ok := strings.CutPrefix(target, targetPrefix)
+	var (
+		out any
+		err *apiError
+	)
+	body, _ := io.ReadAll(r.Body)
+	switch {
+	case r.Method != http.MethodPost || !ok:
+		err = &apiError{http.StatusBadRequest, "UnknownOperationException", "unknown target " + target}
+	case !strings.HasPrefix(r.Header.Get("Content-Type"), "application/x-amz-json-1.1"):
+		err = &apiError{http.StatusBadRequest, "SerializationException", "content type must be application/x-amz-json-1.1"}
+	case !strings.HasPrefix(r.Header.Get("Authorization"), "AWS4-HMAC-SHA256 "):
+		err = &apiError{http.StatusBadRequest, "MissingAuthenticationTokenException", "missing SigV4 authorization"}
+	default:
+		in := map[string]any{}
+		dec := json.NewDecoder(bytes.NewReader(body))
+		dec.UseNumber()
+		if len(bytes.TrimSpace(body)) > 0 {
+			if e := dec.Decode(&in); e != nil {
+				err = &apiError{http.StatusBadRequest, "SerializationException", e.Error()}
+				break
+			}
+		}
+		out, err = s.dispatch(op, in)
+	}
+	w.Header().Set("Content-Type", "application/x-amz-json-1.1")
+	w.Header().Set("X-Amzn-RequestId", fmt.Sprintf("fake-%d", time.Now().UnixNano()))
+	if err != nil {
+		w.Header().Set("X-Amzn-ErrorType", err.code)
+		w.WriteHeader(err.status)
+		_ = json.NewEncoder(w).Encode(map[string]string{"__type": err.code, "message": err.msg})
+		return
+	}
+	_ = json.NewEncoder(w).Encode(out)
+}
+
+func (s *Server) dispatch(op string, in map[string]any) (any, *apiError) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.calls[op]++
+	switch op {
+	case "DescribeServices":
+		if s.pending > 0 {
+			s.pending--
+			s.throttled++
+			return nil, &apiError{http.StatusBadRequest, "ThrottlingException", "Rate exceeded"}
+		}
+		return s.describeServices(in)
+	case "UpdateService":
+		return s.updateService(in)
+	case "RegisterTaskDefinition":
+		if str(in, "family") == "" || in["containerDefinitions"] == nil {
+			return nil, clientErr("Family and containerDefinitions are required.")
+		}
+		tags := in["tags"]
+		td := s.register(in)
+		return map[string]any{"taskDefinition": td.render(), "tags": orEmpty(tags)}, nil
+	case "DescribeTaskDefinition":
+		td, err := s.lookupTaskDef(str(in, "taskDefinition"))
+		if err != nil {
+			return nil, err
+		}
+		out := map[string]any{"taskDefinition": td.render()}
+		if slices.Contains(strs(in, "include"), "TAGS") {
+			out["tags"] = orEmpty(td.tags)
+		}
+		return out, nil
+	case "DeregisterTaskDefinition":
+		td, err := s.lookupTaskDef(str(in, "taskDefinition"))
+		if err != nil {
+			return nil, err
+		}
+		td.status = "INACTIVE"
+		return map[string]any{"taskDefinition": td.render()}, nil
+	case "ListTaskDefinitions":
+		return s.listTaskDefinitions(in), nil
+	case "ListTasks":
+		return s.listTasks(in), nil
+	case "DescribeTasks":
+		return s.describeTasks(in), nil
+	}
+	return nil, &apiError{http.StatusBadRequest, "UnknownOperationException", "ecsfake does not model " + op}
+}
+
+func (s *Server) register(body map[string]any) *taskDef {
+	family := str(body, "family")
+	tags := body["tags"]
+	delete(body, "tags")
+	td := &taskDef{family: family, revision: len(s.taskDefs[family]) + 1, body: body, tags: tags, status: "ACTIVE", at: time.Now()}
+	s.taskDefs[family] = append(s.taskDefs[family], td)
+	return td
+}
+
+func (td *taskDef) render() map[string]any {
+	out := clone(td.body)
+	out["taskDefinitionArn"] = td.arn()
+	out["family"] = td.family
+	out["revision"] = td.revision
+	out["status"] = td.status
+	out["registeredAt"] = epoch(td.at)
+	if _, ok := out["requiresCompatibilities"]; ok {
+		out["compatibilities"] = []string{"EC2", "FARGATE"}
+	}
+	return out
+}
+
+func (s *Server) lookupTaskDef(ref string) (*taskDef, *apiError) {
+	name := ref
+	if i := strings.LastIndex(name, "/"); i >= 0 {
+		name = name[i+1:]
+	}
+	family, rev, hasRev := strings.Cut(name, ":")
+	tds := s.taskDefs[family]
+	if hasRev {
+		n, err := strconv.Atoi(rev)
+		if err == nil && n >= 1 && n <= len(tds) {
+			return tds[n-1], nil
+		}
+	} else {
+		for i := len(tds) - 1; i >= 0; i-- {
+			if tds[i].status == "ACTIVE" {
+				return tds[i], nil
+			}
+		}
+	}
+	return nil, clientErr("Unable to describe task definition.")
+}
+
+func (s *Server) listTaskDefinitions(in map[string]any) map[string]any {
+	prefix, status := str(in, "familyPrefix"), str(in, "status")
+	if status == "" {
+		status = "ACTIVE"
+	}
+	var all []*taskDef
+	for _, f := range slices.Sorted(maps.Keys(s.taskDefs)) {
+		if strings.HasPrefix(f, prefix) {
+			for _, td := range s.taskDefs[f] {
+				if td.status == status {
+					all = append(all, td)
+				}
+			}
+		}
+	}
+	if str(in, "sort") == "DESC" {
+		slices.Reverse(all)
+	}
+	arns := []string{}
+	for _, td := range all {
+		arns = append(arns, td.arn())
+	}
+	return map[string]any{"taskDefinitionArns": arns}
+}
+
+func (s *Server) findService(cluster, name string) *service {
+	if i := strings.LastIndex(cluster, "/"); i >= 0 {
+		cluster = cluster[i+1:]
+	}
+	if cluster == "" {
+		cluster = "default"
+	}
+	if i := strings.LastIndex(name, "/"); i >= 0 {
+		name = name[i+1:]
+	}
+	return s.services[cluster+"/"+name]
+}
+
+func (s *Server) describeServices(in map[string]any) (any, *apiError) {
+	services, failures := []any{}, []any{}
+	for _, name := range strs(in, "services") {
+		svc := s.findService(str(in, "cluster"), name)
+		if svc == nil {
+			failures = append(failures, map[string]any{"arn": fmt.Sprintf("arn:aws:ecs:%s:%s:service/%s", Region, Account, name), "reason": "MISSING"})
+			continue
+		}
+		s.advance(svc)
+		services = append(services, s.renderService(svc))
+	}
+	return map[string]any{"services": services, "failures": failures}, nil
+}
+
+func (s *Server) updateService(in map[string]any) (any, *apiError) {
+	svc := s.findService(str(in, "cluster"), str(in, "service"))
+	if svc == nil {
+		return nil, &apiError{http.StatusBadRequest, "ServiceNotFoundException", "Service not found."}
+	}
+	if n, ok := in["desiredCount"].(json.Number); ok {
+		v, _ := n.Int64()
+		svc.desired = int(v)
+	}
+	newTD := svc.taskDef
+	if ref := str(in, "taskDefinition"); ref != "" {
+		td, err := s.lookupTaskDef(ref)
+		if err != nil {
+			return nil, clientErr("TaskDefinition not found.")
+		}
+		if td.status != "ACTIVE" {
+			return nil, clientErr("TaskDefinition is inactive")
+		}
+		newTD = td.arn()
+	}
+	force, _ := in["forceNewDeployment"].(bool)
+	if newTD != svc.taskDef || force {
+		now := time.Now()
+		for _, d := range svc.deployments {
+			if d.status == "PRIMARY" {
+				d.status = "ACTIVE"
+				d.updated = now
+			}
+		}
+		d := &deployment{id: s.newID("ecs-svc/"), status: "PRIMARY", taskDef: newTD, rollout: "IN_PROGRESS",
+			desired: svc.desired, pending: 0, created: now, updated: now, behavior: s.sc.Behavior}
+		d.reason = "ECS deployment " + d.id + " in progress."
+		svc.deployments = append([]*deployment{d}, svc.deployments...)
+		svc.taskDef = newTD
+		s.pending = s.sc.Throttle
+	} else if p := svc.primary(); p != nil {
+		p.desired = svc.desired
+		if p.rollout == "COMPLETED" {
+			s.scale(svc, p)
+		}
+	}
+	return map[string]any{"service": s.renderService(svc)}, nil
+}
+
+func (svc *service) primary() *deployment {
+	for _, d := range svc.deployments {
+		if d.status == "PRIMARY" {
+			return d
+		}
+	}
+	return nil
+}
+
+// scale adjusts a completed deployment's tasks to its desired count at once.
+func (s *Server) scale(svc *service, d *deployment) {
+	for d.running < d.desired {
+		s.startTask(svc, d, "RUNNING")
+		d.running++
+	}
+	for d.running > d.desired {
+		s.stopTasks(svc, d, 1, "Scaling activity initiated by (deployment "+d.id+")", "ServiceSchedulerInitiated", nil)
+		d.running--
+	}
+}
