@@ -73,8 +73,8 @@ func newFake(t *testing.T, sc ecsfake.Scenario, desired int) *fakeEnv {
 
 func req(timeout time.Duration) Request {
 	return Request{
-		Target:  Target{Cluster: cluster, Service: svcName, Container: "backend", DesiredCount: 2},
-		Image:   testImage, Version: "v2", Timeout: timeout,
+		Target: Target{Cluster: cluster, Service: svcName, Container: "backend", DesiredCount: 2},
+		Image:  testImage, Version: "v2", Timeout: timeout,
 	}
 }
 
