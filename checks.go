@@ -1,0 +1,121 @@
+package main
+
+import (
+	"context"
+
+	"dagger/predictor/internal/dagger"
+)
+
+// GoTests runs the Go unit tests (the emulator and terraform suites run with `make test`).
+//
+// +check
+func (m *Predictor) GoTests(ctx context.Context) error {
+	_, err := m.goBase().
+		WithDirectory(srcPath, m.Source).
+		WithExec([]string{"go", "run", "./cmd/gendagger", "-dir", "."}).
+		WithExec([]string{"go", "vet", "./..."}).
+		WithExec([]string{"go", "test", "-short", "./..."}).
+		Sync(ctx)
+	return explain(err)
+}
+
+// BackendTests runs the backend's pytest suite.
+//
+// +check
+func (m *Predictor) BackendTests(ctx context.Context) error {
+	_, err := m.backendTests(ctx)
+	return err
+}
+
+// terraformCheck is the terraform image on the infra directory, without credentials.
+func (m *Predictor) terraformCheck() *dagger.Container {
+	return dag.Container().From(terraformImageFor(m.TerraformVersion)).
+		WithoutEntrypoint().
+		WithMountedCache("/root/.terraform.d/plugin-cache", dag.CacheVolume("predictor-terraform-plugins"),
+			dagger.ContainerWithMountedCacheOpts{Sharing: dagger.CacheSharingModeLocked}).
+		WithEnvVariable("TF_PLUGIN_CACHE_DIR", "/root/.terraform.d/plugin-cache").
+		WithEnvVariable("TF_IN_AUTOMATION", "1").
+		WithDirectory(infraPath, m.Source.Directory("infra")).
+		WithWorkdir(infraPath)
+}
+
+// TerraformFmt checks that the terraform files are formatted.
+//
+// +check
+func (m *Predictor) TerraformFmt(ctx context.Context) error {
+	_, err := m.terraformCheck().
+		WithExec([]string{"terraform", "fmt", "-check", "-recursive", "-diff"}).
+		Sync(ctx)
+	return explain(err)
+}
+
+// TerraformValidate validates the root module without a backend.
+//
+// +check
+func (m *Predictor) TerraformValidate(ctx context.Context) error {
+	_, err := m.terraformCheck().
+		WithExec([]string{"terraform", "init", "-backend=false", "-input=false", "-no-color"}).
+		WithExec([]string{"terraform", "validate", "-no-color"}).
+		Sync(ctx)
+	return explain(err)
+}
+
+// TerraformTest runs the terraform test files of the root module and every module.
+//
+// +check
+func (m *Predictor) TerraformTest(ctx context.Context) error {
+	_, err := m.terraformCheck().
+		WithExec([]string{"sh", "-ec", `for d in . modules/*; do
+  [ -d "$d" ] || continue
+  if ls "$d"/*.tftest.hcl "$d"/tests/*.tftest.hcl >/dev/null 2>&1; then
+    echo "== terraform test in $d"
+    terraform -chdir="$d" init -backend=false -input=false -no-color >/dev/null
+    terraform -chdir="$d" test -no-color
+  fi
+done`}).
+		Sync(ctx)
+	return explain(err)
+}
+
+// goTool is the Go image with one linter installed at its pinned version.
+func (m *Predictor) goTool(pkg string) *dagger.Container {
+	return m.goBase().
+		WithEnvVariable("GOBIN", "/usr/local/bin").
+		WithExec([]string{"go", "install", pkg})
+}
+
+// Tflint lints the terraform code.
+//
+// +check
+func (m *Predictor) Tflint(ctx context.Context) error {
+	_, err := m.goTool("github.com/terraform-linters/tflint@"+tflintVersion).
+		WithDirectory(infraPath, m.Source.Directory("infra")).
+		WithWorkdir(infraPath).
+		WithExec([]string{"tflint", "--recursive", "--no-color"}).
+		Sync(ctx)
+	return explain(err)
+}
+
+// Tfsec scans the terraform code for insecure settings.
+//
+// +check
+func (m *Predictor) Tfsec(ctx context.Context) error {
+	_, err := m.goTool("github.com/aquasecurity/tfsec/cmd/tfsec@"+tfsecVersion).
+		WithDirectory(infraPath, m.Source.Directory("infra")).
+		WithWorkdir(infraPath).
+		WithExec([]string{"tfsec", "--no-color", "."}).
+		Sync(ctx)
+	return explain(err)
+}
+
+// Actionlint lints the GitHub Actions workflows.
+//
+// +check
+func (m *Predictor) Actionlint(ctx context.Context) error {
+	_, err := m.goTool("github.com/rhysd/actionlint/cmd/actionlint@"+actionlintVersion).
+		WithDirectory(srcPath+"/.github", m.Source.Directory(".github")).
+		WithWorkdir(srcPath).
+		WithExec([]string{"sh", "-ec", "actionlint .github/workflows/*.y*ml"}).
+		Sync(ctx)
+	return explain(err)
+}

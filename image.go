@@ -1,0 +1,56 @@
+package main
+
+import (
+	"context"
+
+	"dagger/predictor/internal/dagger"
+)
+
+// Build builds the backend image from backend/Dockerfile.
+func (m *Predictor) Build(
+	// Platform to build for: linux/amd64 (what Fargate runs by default) or linux/arm64.
+	// +default="linux/amd64"
+	platform dagger.Platform,
+) *dagger.Container {
+	return m.Source.Directory("backend").DockerBuild(dagger.DirectoryDockerBuildOpts{Platform: platform})
+}
+
+// Serve runs the backend as a service on port 8000, against an AWS emulator.
+func (m *Predictor) Serve(
+	// Version the backend reports on /health.
+	// +default="dev"
+	version string,
+) *dagger.Service {
+	return m.Build("linux/amd64").
+		WithServiceBinding(motoHost, m.motoService()).
+		WithEnvVariable("AWS_ENDPOINT_URL", "http://"+motoHost+":5000").
+		WithEnvVariable("AWS_ACCESS_KEY_ID", "test").
+		WithEnvVariable("AWS_SECRET_ACCESS_KEY", "test").
+		WithEnvVariable("AWS_REGION", m.Region).
+		WithEnvVariable("S3_FILES_BUCKET", "predictor-model-local-files").
+		WithEnvVariable("S3_DATA_BUCKET", "predictor-model-local-data").
+		WithEnvVariable("APP_ENV", "local").
+		WithEnvVariable("APP_VERSION", version).
+		WithExposedPort(8000).
+		AsService(dagger.ContainerAsServiceOpts{UseEntrypoint: true})
+}
+
+// backendTestContainer installs the backend's dependencies with a pip cache.
+func (m *Predictor) backendTestContainer() *dagger.Container {
+	return dag.Container().From(pythonImage).
+		WithMountedCache("/root/.cache/pip", dag.CacheVolume("predictor-pip")).
+		WithEnvVariable("PYTHONDONTWRITEBYTECODE", "1").
+		WithDirectory(srcPath+"/backend", m.Source.Directory("backend")).
+		WithWorkdir(srcPath + "/backend").
+		WithExec([]string{"sh", "-ec", `pip install -r requirements.txt
+if [ -f requirements-dev.txt ]; then pip install -r requirements-dev.txt
+else pip install pytest httpx 'moto[server]==5.2.1'; fi`})
+}
+
+// backendTests runs the backend's pytest suite.
+func (m *Predictor) backendTests(ctx context.Context) (string, error) {
+	out, err := m.backendTestContainer().
+		WithExec([]string{"python", "-m", "pytest", "-q"}).
+		Stdout(ctx)
+	return out, explain(err)
+}

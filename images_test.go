@@ -1,0 +1,28 @@
+package main
+
+import (
+	"regexp"
+	"strings"
+	"testing"
+)
+
+// TestImagesPinned keeps every image pinned by digest, except the one whose digest
+// could not be verified (it says so in images.go).
+func TestImagesPinned(t *testing.T) {
+	pinned := regexp.MustCompile(`^[a-z0-9./_-]+:[A-Za-z0-9._-]+@sha256:[0-9a-f]{64}$`)
+	unverified := map[string]bool{motoImage: true}
+	for _, img := range []string{goImage, terraformImage, runtimeImage, pythonImage, motoImage, registryImage} {
+		if !pinned.MatchString(img) && !unverified[img] {
+			t.Errorf("image %q is not pinned by digest", img)
+		}
+	}
+	if !strings.HasPrefix(terraformImage, "hashicorp/terraform:"+terraformVersion+"@") {
+		t.Errorf("terraformImage %q is not version %s", terraformImage, terraformVersion)
+	}
+	if got := terraformImageFor(""); got != terraformImage {
+		t.Errorf("default terraform image = %q", got)
+	}
+	if got := terraformImageFor("1.12.0"); got != "hashicorp/terraform:1.12.0" {
+		t.Errorf("other version = %q", got)
+	}
+}

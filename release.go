@@ -1,0 +1,163 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"strings"
+	"time"
+
+	"dagger/predictor/internal/dagger"
+	"dagger/predictor/internal/pipeline"
+)
+
+// Publish pushes the backend image to the environment's ECR repository and returns its digest-pinned reference.
+//
+// +cache="never"
+func (m *Predictor) Publish(
+	ctx context.Context,
+	// Environment: dev, prod or local.
+	env string,
+	// Platform to build for.
+	// +default="linux/amd64"
+	platform dagger.Platform,
+) (string, error) {
+	t, err := m.target(env)
+	if err != nil {
+		return "", err
+	}
+	stop, err := t.start(ctx)
+	if err != nil {
+		return "", err
+	}
+	defer stop()
+	return m.publish(ctx, t, m.terraformContainer(t), m.Build(platform))
+}
+
+// imageTag is the git commit of a clean checkout, else a hash of the source.
+func (m *Predictor) imageTag(ctx context.Context) (string, error) {
+	digest, err := m.Source.Digest(ctx)
+	if err != nil {
+		return "", err
+	}
+	commit, dirty := "", false
+	if m.Git != nil {
+		if commit, err = m.Git.Head().Commit(ctx); err != nil {
+			commit = "" // no git metadata: fall back to the content hash
+		} else if empty, err := m.Git.Uncommitted().IsEmpty(ctx); err == nil {
+			dirty = !empty
+		}
+	}
+	return pipeline.ImageTag(commit, dirty, digest), nil
+}
+
+// publish pushes image under its tag, unless the tag already exists, and returns
+// REPO@sha256:... tf is a terraform container for t, used to read the repository URL.
+func (m *Predictor) publish(ctx context.Context, t target, tf *dagger.Container, image *dagger.Container) (string, error) {
+	tag, err := m.imageTag(ctx)
+	if err != nil {
+		return "", err
+	}
+	image = image.WithLabel("org.opencontainers.image.version", tag)
+	if t.local() {
+		// moto has no registry API: the local registry service stands in for ECR.
+		repo := registryHost + ":5000/predictor-model-local"
+		ref, err := image.WithServiceBinding(registryHost, t.registry).Publish(ctx, repo+":"+tag)
+		if err != nil {
+			return "", fmt.Errorf("push %s:%s: %w", repo, tag, err)
+		}
+		return pipeline.Pinned(repo, pipeline.Digest(ref)), nil
+	}
+	repo, err := outputIn(ctx, bust(tf), t, "ecr_repository_url")
+	if err != nil {
+		return "", err
+	}
+	login, err := runOK(ctx, bust(m.runtimeContainer(t)), pipeline.ECRLoginArgs(t.Target, credsPath))
+	if err != nil {
+		return "", err
+	}
+	creds := login.ctr.Directory(credsPath)
+	registry, err := creds.File("registry").Contents(ctx)
+	if err != nil {
+		return "", err
+	}
+	username, err := creds.File("username").Contents(ctx)
+	if err != nil {
+		return "", err
+	}
+	// The one plaintext read: the registry password becomes a secret at once (and
+	// serves the tag lookup below, in this process only).
+	password, err := creds.File("password").Contents(ctx)
+	if err != nil {
+		return "", err
+	}
+	registry, username, password = strings.TrimSpace(registry), strings.TrimSpace(username), strings.TrimSpace(password)
+	secret := dag.SetSecret("ecr-password-"+t.Env, password)
+
+	host, name, err := pipeline.SplitRepository(repo)
+	if err != nil {
+		return "", err
+	}
+	client := &http.Client{Timeout: 30 * time.Second}
+	existing, err := pipeline.ManifestDigest(ctx, client, host, name, tag, username, password, false)
+	if err != nil {
+		return "", err
+	}
+	if push, _ := pipeline.PublishDecision(existing); !push {
+		return pipeline.Pinned(repo, existing), nil
+	}
+	ref, err := image.WithRegistryAuth(registry, username, secret).Publish(ctx, repo+":"+tag)
+	if err != nil {
+		return "", fmt.Errorf("push %s:%s: %w", repo, tag, err)
+	}
+	return pipeline.Pinned(repo, pipeline.Digest(ref)), nil
+}
+
+// Rollout deploys a digest-pinned image to the environment's ECS service and waits until the deployment completes.
+//
+// +cache="never"
+func (m *Predictor) Rollout(
+	ctx context.Context,
+	// Environment: dev, prod or local.
+	env string,
+	// Image reference pinned by digest (REPO@sha256:...), as publish returns it.
+	image string,
+	// Version the backend reports (APP_VERSION); the image tag's by default.
+	// +optional
+	version string,
+	// Roll out even when the service already runs this digest.
+	// +optional
+	force bool,
+) (string, error) {
+	t, err := m.target(env)
+	if err != nil {
+		return "", err
+	}
+	r, err := runOK(ctx, bust(m.runtimeContainer(t)), pipeline.RolloutArgs(t.Target, pipeline.RolloutOptions{Image: image, Version: version, Force: force}))
+	if err != nil {
+		return "", err
+	}
+	return r.stdout, nil
+}
+
+// Rollback returns the environment's ECS service to an earlier task definition revision and waits until it is stable.
+//
+// +cache="never"
+func (m *Predictor) Rollback(
+	ctx context.Context,
+	// Environment: dev, prod or local.
+	env string,
+	// Task definition revision to return to; the previous one by default.
+	// +optional
+	revision int,
+) (string, error) {
+	t, err := m.target(env)
+	if err != nil {
+		return "", err
+	}
+	r, err := runOK(ctx, bust(m.runtimeContainer(t)), pipeline.RollbackArgs(t.Target, revision, ""))
+	if err != nil {
+		return "", err
+	}
+	return r.stdout, nil
+}
