@@ -3,11 +3,15 @@ package rollout
 import (
 	"bytes"
 	"errors"
+	"fmt"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/ecs"
+	"github.com/aws/aws-sdk-go-v2/service/ecs/types"
+	"github.com/google/go-cmp/cmp"
 
 	"dagger/predictor/internal/awsx"
 	"dagger/predictor/internal/ecsfake"
@@ -168,5 +172,161 @@ func TestRolloutScenarios(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// TestRolloutCopiesTaskDefinitionOverTheWire checks, on what the server stored, that
+// revision 2 equals revision 1 except the image and APP_VERSION, tags included.
+func TestRolloutCopiesTaskDefinitionOverTheWire(t *testing.T) {
+	t.Parallel()
+	f := newFake(t, ecsfake.Scenario{Steps: 1}, 2)
+	if _, err := f.cli.Rollout(t.Context(), req(5*time.Second)); err != nil {
+		t.Fatalf("Rollout: %v\n%s", err, f.out)
+	}
+	want := f.srv.TaskDefinition(family, 1)
+	c := want["containerDefinitions"].([]any)[0].(map[string]any)
+	c["image"] = testImage
+	c["environment"].([]any)[1].(map[string]any)["value"] = "v2"
+	if diff := cmp.Diff(want, f.srv.TaskDefinition(family, 2)); diff != "" {
+		t.Errorf("revision 2 (-want +got):\n%s", diff)
+	}
+	out, err := f.api.DescribeTaskDefinition(t.Context(), &ecs.DescribeTaskDefinitionInput{
+		TaskDefinition: aws.String(family + ":2"), Include: []types.TaskDefinitionField{types.TaskDefinitionFieldTags},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(out.Tags) != 1 || aws.ToString(out.Tags[0].Key) != "Project" {
+		t.Errorf("tags = %+v, want the Project tag copied", out.Tags)
+	}
+}
+
+func TestRolloutAlreadyDeployed(t *testing.T) {
+	t.Parallel()
+	f := newFake(t, ecsfake.Scenario{Steps: 2}, 2)
+	if _, err := f.cli.Rollout(t.Context(), req(5*time.Second)); err != nil {
+		t.Fatal(err)
+	}
+	f.out.Reset()
+	res, err := f.cli.Rollout(t.Context(), req(5*time.Second))
+	if err != nil {
+		t.Fatalf("second Rollout: %v\n%s", err, f.out)
+	}
+	if res.Revision != 2 || res.Outcome != Completed {
+		t.Errorf("result = %+v, want revision 2 completed", res)
+	}
+	if !strings.Contains(f.out.String(), "nothing to register") || f.srv.Calls("RegisterTaskDefinition") != 1 || f.srv.Calls("UpdateService") != 1 {
+		t.Errorf("second rollout registered or updated again (register %d, update %d):\n%s",
+			f.srv.Calls("RegisterTaskDefinition"), f.srv.Calls("UpdateService"), f.out)
+	}
+
+	// --force redeploys the same revision as a new deployment.
+	r := req(5 * time.Second)
+	r.Force = true
+	forced, err := f.cli.Rollout(t.Context(), r)
+	if err != nil {
+		t.Fatalf("forced Rollout: %v\n%s", err, f.out)
+	}
+	if forced.Revision != 2 || forced.Deployment == res.Deployment || f.srv.Calls("RegisterTaskDefinition") != 1 {
+		t.Errorf("forced = %+v (before %+v), want a new deployment of revision 2 and no new revision", forced, res)
+	}
+}
+
+func TestRollback(t *testing.T) {
+	t.Parallel()
+	f := newFake(t, ecsfake.Scenario{Steps: 1}, 2)
+	for _, v := range []string{"v2", "v3"} {
+		r := req(5 * time.Second)
+		r.Version = v
+		if _, err := f.cli.Rollout(t.Context(), r); err != nil {
+			t.Fatal(err)
+		}
+	}
+	// The service runs revision 3 now.
+	tests := []struct {
+		name    string
+		to      int32
+		want    int32
+		wantErr string
+	}{
+		{name: "previous", want: 2},
+		{name: "to revision 1", to: 1, want: 1},
+		{name: "to the current revision", to: 1, wantErr: "already runs " + family + ":1"},
+		{name: "previous of 1", wantErr: "no older ACTIVE revision: pass --to REVISION"},
+	}
+	for _, tc := range tests { // sequential: each step starts from the last
+		res, err := f.cli.Rollback(t.Context(), RollbackRequest{Target: Target{Cluster: cluster, Service: svcName}, To: tc.to, Timeout: 5 * time.Second})
+		if tc.wantErr != "" {
+			if err == nil || !strings.Contains(err.Error(), tc.wantErr) {
+				t.Errorf("%s: error = %v, want %q", tc.name, err, tc.wantErr)
+			}
+			continue
+		}
+		if err != nil {
+			t.Fatalf("%s: %v\n%s", tc.name, err, f.out)
+		}
+		if res.Revision != tc.want || res.Outcome != Completed {
+			t.Errorf("%s: result = %+v, want revision %d", tc.name, res, tc.want)
+		}
+		if got := f.srv.ServiceTaskDefinition(cluster, svcName); !strings.HasSuffix(got, fmt.Sprintf(":%d", tc.want)) {
+			t.Errorf("%s: service on %s", tc.name, got)
+		}
+	}
+}
+
+func TestRollbackWatchesTheSameWay(t *testing.T) {
+	t.Parallel()
+	f := newFake(t, ecsfake.Scenario{Steps: 1}, 2)
+	if _, err := f.cli.Rollout(t.Context(), req(5*time.Second)); err != nil {
+		t.Fatal(err)
+	}
+	f.srv.SetScenario(ecsfake.Scenario{Behavior: ecsfake.Fail})
+	_, err := f.cli.Rollback(t.Context(), RollbackRequest{Target: Target{Cluster: cluster, Service: svcName}, Timeout: 5 * time.Second})
+	if !errors.Is(err, ErrFailed) {
+		t.Fatalf("Rollback error = %v, want ErrFailed", err)
+	}
+}
+
+func TestRolloutBadTarget(t *testing.T) {
+	t.Parallel()
+	f := newFake(t, ecsfake.Scenario{}, 1)
+	tests := map[string]struct {
+		target Target
+		want   string
+	}{
+		"missing service":   {Target{Cluster: cluster, Service: "nope"}, "describe service nope in cluster " + cluster + ": MISSING: not found: check --env or --cluster/--service"},
+		"missing container": {Target{Cluster: cluster, Service: svcName, Container: "api"}, `find container "api" in task definition ` + taskDefOne + `: not found (containers: backend): pass --container`},
+	}
+	for name, tc := range tests {
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			_, err := f.cli.Rollout(t.Context(), Request{Target: tc.target, Image: testImage, Version: "v"})
+			if err == nil || err.Error() != tc.want {
+				t.Errorf("error = %v\nwant %s", err, tc.want)
+			}
+		})
+	}
+	if n := f.srv.Calls("RegisterTaskDefinition") + f.srv.Calls("UpdateService"); n != 0 {
+		t.Errorf("%d changes made despite bad input", n)
+	}
+}
+
+func TestPrintEvents(t *testing.T) {
+	t.Parallel()
+	at := func(s int) *time.Time { v := time.Date(2026, 1, 2, 3, 4, s, 0, time.UTC); return &v }
+	ev := func(id string, s int, m string) types.ServiceEvent {
+		return types.ServiceEvent{Id: aws.String(id), CreatedAt: at(s), Message: aws.String(m)}
+	}
+	out := &bytes.Buffer{}
+	c := newClient(nil, Options{Out: out})
+	w := c.newWatch(cluster, svcName, &types.Service{Events: []types.ServiceEvent{ev("0", 0, "old history")}})
+	c.printEvents(w, &types.Service{Events: []types.ServiceEvent{ev("2", 2, "second"), ev("1", 1, "first"), ev("0", 0, "old history")}})
+	c.printEvents(w, &types.Service{Events: []types.ServiceEvent{ev("3", 3, "(service s) rolling back to deployment x."), ev("2", 2, "second")}})
+	want := "event 2026-01-02T03:04:01Z first\nevent 2026-01-02T03:04:02Z second\nevent 2026-01-02T03:04:03Z (service s) rolling back to deployment x.\n"
+	if diff := cmp.Diff(want, out.String()); diff != "" {
+		t.Errorf("(-want +got):\n%s", diff)
+	}
+	if !w.rollbackSeen {
+		t.Error("rolling-back event not noticed")
 	}
 }
