@@ -25,6 +25,8 @@ type Resource struct {
 	Mode   tfjson.ResourceMode
 	Type   string
 	Name   string
+	// Index is the instance key (count index or for_each key), nil when none.
+	Index any
 	// Actions are terraform's planned actions (["no-op"], ["create"], ...).
 	Actions tfjson.Actions
 	// After is the planned object (nil when destroyed); values unknown until apply are
@@ -59,7 +61,7 @@ func New(p *tfjson.Plan) *Plan {
 		}
 		r := &Resource{
 			Address: rc.Address, Module: rc.ModuleAddress, Mode: rc.Mode, Type: rc.Type, Name: rc.Name,
-			Actions: rc.Change.Actions, plan: pl,
+			Index: rc.Index, Actions: rc.Change.Actions, plan: pl,
 		}
 		r.After, _ = rc.Change.After.(map[string]any)
 		r.AfterUnknown, _ = rc.Change.AfterUnknown.(map[string]any)
@@ -78,6 +80,17 @@ func (p *Plan) Variable(name string) string {
 	}
 	s, _ := p.Raw.Variables[name].Value.(string)
 	return s
+}
+
+// Data lists the data sources the plan reads, optionally of the given types.
+func (p *Plan) Data(types ...string) []*Resource {
+	var out []*Resource
+	for _, r := range p.Resources {
+		if r.Mode == tfjson.DataResourceMode && r.After != nil && (len(types) == 0 || slices.Contains(types, r.Type)) {
+			out = append(out, r)
+		}
+	}
+	return out
 }
 
 // Live lists the managed resources that exist after the plan is applied (not
@@ -222,13 +235,20 @@ func (r *Resource) Config() *tfjson.ConfigResource {
 }
 
 // Refs returns the references of the configuration expression of attr (nil when
-// the attribute is constant or not set).
+// the attribute is constant or not set), with the for_each expression's references
+// when attr uses each.value.
 func (r *Resource) Refs(attr string) []string {
 	c := r.Config()
 	if c == nil || c.Expressions[attr] == nil || c.Expressions[attr].ExpressionData == nil {
 		return nil
 	}
-	return c.Expressions[attr].References
+	refs := slices.Clone(c.Expressions[attr].References)
+	// each.value of a for_each over other resources (for_each = aws_s3_bucket.this)
+	// refers to those resources.
+	if c.ForEachExpression != nil && c.ForEachExpression.ExpressionData != nil && slices.ContainsFunc(refs, func(r string) bool { return strings.HasPrefix(r, "each.value") }) {
+		refs = append(refs, c.ForEachExpression.References...)
+	}
+	return refs
 }
 
 // ResolveRefs follows configuration references made in module path (input variables
