@@ -40,7 +40,7 @@ func run(dir string) error {
 	if err != nil {
 		return err
 	}
-	if err := writeFile(filepath.Join(dir, "internal", "dagger", "dagger.gen.go"), aliasFile(api)); err != nil {
+	if err := writeAPI(dir, api); err != nil {
 		return err
 	}
 	return writeFile(filepath.Join(dir, "dagger.gen.go"), rootFile(modPath))
