@@ -170,30 +170,47 @@ func outputIn(ctx context.Context, ctr *dagger.Container, t target, name string)
 	return strings.TrimSpace(r.stdout), nil
 }
 
-// Drift compares the environment's state with its real infrastructure and fails when they differ.
+// Drift is the result of comparing an environment's state with its real infrastructure.
+type Drift struct {
+	// Environment compared.
+	Env string
+	// Whether the infrastructure differs from the state.
+	Drifted bool
+	// Text output of the comparison.
+	Summary string
+	// Markdown report, for a job summary or an issue.
+	Report string
+}
+
+// Check fails when the environment drifted (`dagger call drift --env prod check`).
+func (d *Drift) Check() error {
+	if d.Drifted {
+		return fmt.Errorf("drift in %s:\n%s", d.Env, d.Summary)
+	}
+	return nil
+}
+
+// Drift compares the environment's state with its real infrastructure.
 //
 // +cache="never"
 func (m *Predictor) Drift(
 	ctx context.Context,
 	// Environment: dev, prod or local.
 	env string,
-) (string, error) {
+) (*Drift, error) {
 	t, err := m.target(env)
 	if err != nil {
-		return "", err
+		return nil, err
 	}
 	r, err := run(ctx, bust(m.terraformContainer(t)), pipeline.DriftArgs(t.Target))
 	if err != nil {
-		return "", err
+		return nil, err
 	}
 	drifted, err := pipeline.DriftStatus(r.code, r.stderr)
 	if err != nil {
-		return "", err
+		return nil, err
 	}
-	if drifted {
-		return "", fmt.Errorf("drift in %s:\n%s", env, r.stdout)
-	}
-	return r.stdout, nil
+	return &Drift{Env: env, Drifted: drifted, Summary: r.stdout, Report: pipeline.DriftMarkdown(env, drifted, r.stdout)}, nil
 }
 
 // Bootstrap creates the environment's terraform state bucket (safe to repeat).

@@ -197,3 +197,20 @@ func ParseRollout(out string) (RolloutResult, bool) {
 	r.Revision, _ = strconv.Atoi(m[3])
 	return r, true
 }
+
+// DriftMarkdown renders drift's output for a job summary or an issue.
+func DriftMarkdown(env string, drifted bool, output string) string {
+	status := "no drift"
+	if drifted {
+		status = "DRIFT FOUND"
+	}
+	out := strings.TrimSpace(output)
+	if out == "" {
+		out = "(no output)"
+	}
+	fence := "```"
+	for strings.Contains(out, fence) {
+		fence += "`"
+	}
+	return fmt.Sprintf("### Drift `%s`: %s\n\n%s\n%s\n%s\n", env, status, fence, out, fence)
+}

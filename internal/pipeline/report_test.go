@@ -117,3 +117,23 @@ func TestReportTime(t *testing.T) {
 		t.Errorf("stage = %+v", got)
 	}
 }
+
+func TestDriftMarkdown(t *testing.T) {
+	tests := map[string]struct {
+		drifted bool
+		out     string
+		want    string
+	}{
+		"none":  {false, "No changes.\n", "### Drift `prod`: no drift\n\n```\nNo changes.\n```\n"},
+		"drift": {true, "~ aws_s3_bucket.files", "### Drift `prod`: DRIFT FOUND\n\n```\n~ aws_s3_bucket.files\n```\n"},
+		"fence": {true, "a ``` b", "### Drift `prod`: DRIFT FOUND\n\n````\na ``` b\n````\n"},
+		"empty": {false, "", "### Drift `prod`: no drift\n\n```\n(no output)\n```\n"},
+	}
+	for name, tc := range tests {
+		t.Run(name, func(t *testing.T) {
+			if d := cmp.Diff(tc.want, DriftMarkdown("prod", tc.drifted, tc.out)); d != "" {
+				t.Errorf("DriftMarkdown (-want +got):\n%s", d)
+			}
+		})
+	}
+}
