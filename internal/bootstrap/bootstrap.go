@@ -1,0 +1,278 @@
+// Package bootstrap creates the terraform state bucket of an account and region and
+// keeps its settings: versioning, default encryption, a public access block, and a
+// bucket policy that denies requests without TLS. Running it again changes nothing
+// that is already right.
+package bootstrap
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net/http"
+	"slices"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	awshttp "github.com/aws/aws-sdk-go-v2/aws/transport/http"
+	"github.com/aws/aws-sdk-go-v2/service/s3"
+	s3types "github.com/aws/aws-sdk-go-v2/service/s3/types"
+	"github.com/aws/aws-sdk-go-v2/service/sts"
+	"github.com/aws/smithy-go"
+
+	"dagger/predictor/internal/envcfg"
+)
+
+// Sentinel errors, checked with errors.Is.
+var (
+	// ErrForeignBucket: the bucket name exists but this account may not use it.
+	ErrForeignBucket = errors.New("state bucket exists but is not accessible to this account (it belongs to another account, or access is denied): pick another name with --state-bucket")
+)
+
+// TLSOnlySid is the Sid of the statement denying requests without TLS.
+const TLSOnlySid = "DenyInsecureTransport"
+
+// s3API lists the S3 calls bootstrap makes.
+type s3API interface {
+	HeadBucket(context.Context, *s3.HeadBucketInput, ...func(*s3.Options)) (*s3.HeadBucketOutput, error)
+	CreateBucket(context.Context, *s3.CreateBucketInput, ...func(*s3.Options)) (*s3.CreateBucketOutput, error)
+	GetBucketVersioning(context.Context, *s3.GetBucketVersioningInput, ...func(*s3.Options)) (*s3.GetBucketVersioningOutput, error)
+	PutBucketVersioning(context.Context, *s3.PutBucketVersioningInput, ...func(*s3.Options)) (*s3.PutBucketVersioningOutput, error)
+	GetBucketEncryption(context.Context, *s3.GetBucketEncryptionInput, ...func(*s3.Options)) (*s3.GetBucketEncryptionOutput, error)
+	PutBucketEncryption(context.Context, *s3.PutBucketEncryptionInput, ...func(*s3.Options)) (*s3.PutBucketEncryptionOutput, error)
+	GetPublicAccessBlock(context.Context, *s3.GetPublicAccessBlockInput, ...func(*s3.Options)) (*s3.GetPublicAccessBlockOutput, error)
+	PutPublicAccessBlock(context.Context, *s3.PutPublicAccessBlockInput, ...func(*s3.Options)) (*s3.PutPublicAccessBlockOutput, error)
+	GetBucketPolicy(context.Context, *s3.GetBucketPolicyInput, ...func(*s3.Options)) (*s3.GetBucketPolicyOutput, error)
+	PutBucketPolicy(context.Context, *s3.PutBucketPolicyInput, ...func(*s3.Options)) (*s3.PutBucketPolicyOutput, error)
+}
+
+// stsAPI lists the STS call used to name the default bucket.
+type stsAPI interface {
+	GetCallerIdentity(context.Context, *sts.GetCallerIdentityInput, ...func(*sts.Options)) (*sts.GetCallerIdentityOutput, error)
+}
+
+// NewS3 returns an S3 client for cfg; against an emulator (endpoint set) it uses
+// path-style addressing.
+func NewS3(cfg aws.Config, endpoint string) *s3.Client {
+	return s3.NewFromConfig(cfg, func(o *s3.Options) { o.UsePathStyle = endpoint != "" })
+}
+
+// DefaultBucket names the state bucket of the caller's account in region.
+func DefaultBucket(ctx context.Context, cfg aws.Config, region string) (string, error) {
+	return defaultBucket(ctx, sts.NewFromConfig(cfg), region)
+}
+
+func defaultBucket(ctx context.Context, c stsAPI, region string) (string, error) {
+	out, err := c.GetCallerIdentity(ctx, &sts.GetCallerIdentityInput{})
+	if err != nil {
+		return "", fmt.Errorf("get caller identity for the default state bucket name: %w", err)
+	}
+	return envcfg.DefaultStateBucket(aws.ToString(out.Account), region), nil
+}
+
+// Result says what Run found and did.
+type Result struct {
+	Bucket  string   `json:"bucket"`
+	Created bool     `json:"created"`
+	Changed []string `json:"changed"`
+}
+
+// Bootstrapper sets up a state bucket.
+type Bootstrapper struct {
+	s3     s3API
+	region string
+}
+
+// New returns a Bootstrapper using client in region.
+func New(client *s3.Client, region string) *Bootstrapper {
+	return &Bootstrapper{s3: client, region: region}
+}
+
+// Run creates bucket if missing and brings its settings to the wanted state.
+func (b *Bootstrapper) Run(ctx context.Context, bucket string) (Result, error) {
+	res := Result{Bucket: bucket, Changed: []string{}}
+	exists, err := b.exists(ctx, bucket)
+	if err != nil {
+		return res, err
+	}
+	if !exists {
+		if err := b.create(ctx, bucket); err != nil {
+			return res, err
+		}
+		res.Created = true
+	}
+	steps := []struct {
+		name string
+		fn   func(context.Context, string) (bool, error)
+	}{
+		{"public access block", b.publicAccessBlock},
+		{"versioning", b.versioning},
+		{"encryption", b.encryption},
+		{"TLS-only policy", b.tlsOnly},
+	}
+	for _, s := range steps {
+		changed, err := s.fn(ctx, bucket)
+		if err != nil {
+			return res, err
+		}
+		if changed {
+			res.Changed = append(res.Changed, s.name)
+		}
+	}
+	return res, nil
+}
+
+func status(err error) int {
+	var re *awshttp.ResponseError
+	if errors.As(err, &re) {
+		return re.HTTPStatusCode()
+	}
+	return 0
+}
+
+func code(err error) string {
+	var ae smithy.APIError
+	if errors.As(err, &ae) {
+		return ae.ErrorCode()
+	}
+	return ""
+}
+
+func (b *Bootstrapper) exists(ctx context.Context, bucket string) (bool, error) {
+	_, err := b.s3.HeadBucket(ctx, &s3.HeadBucketInput{Bucket: aws.String(bucket)})
+	switch {
+	case err == nil:
+		return true, nil
+	case status(err) == http.StatusNotFound:
+		return false, nil
+	case status(err) == http.StatusForbidden:
+		return false, fmt.Errorf("check state bucket %s: %w", bucket, ErrForeignBucket)
+	}
+	return false, fmt.Errorf("check state bucket %s: %w", bucket, err)
+}
+
+func (b *Bootstrapper) create(ctx context.Context, bucket string) error {
+	in := &s3.CreateBucketInput{Bucket: aws.String(bucket)}
+	// us-east-1 rejects an explicit location constraint.
+	if b.region != "us-east-1" {
+		in.CreateBucketConfiguration = &s3types.CreateBucketConfiguration{LocationConstraint: s3types.BucketLocationConstraint(b.region)}
+	}
+	_, err := b.s3.CreateBucket(ctx, in)
+	switch {
+	case err == nil, code(err) == "BucketAlreadyOwnedByYou":
+		return nil
+	case code(err) == "BucketAlreadyExists":
+		return fmt.Errorf("create state bucket %s: %w", bucket, ErrForeignBucket)
+	}
+	return fmt.Errorf("create state bucket %s: %w", bucket, err)
+}
+
+func (b *Bootstrapper) publicAccessBlock(ctx context.Context, bucket string) (bool, error) {
+	out, err := b.s3.GetPublicAccessBlock(ctx, &s3.GetPublicAccessBlockInput{Bucket: aws.String(bucket)})
+	if err == nil && out.PublicAccessBlockConfiguration != nil {
+		c := out.PublicAccessBlockConfiguration
+		if aws.ToBool(c.BlockPublicAcls) && aws.ToBool(c.BlockPublicPolicy) && aws.ToBool(c.IgnorePublicAcls) && aws.ToBool(c.RestrictPublicBuckets) {
+			return false, nil
+		}
+	} else if err != nil && code(err) != "NoSuchPublicAccessBlockConfiguration" && status(err) != http.StatusNotFound {
+		return false, fmt.Errorf("get public access block of %s: %w", bucket, err)
+	}
+	_, err = b.s3.PutPublicAccessBlock(ctx, &s3.PutPublicAccessBlockInput{
+		Bucket: aws.String(bucket),
+		PublicAccessBlockConfiguration: &s3types.PublicAccessBlockConfiguration{
+			BlockPublicAcls: aws.Bool(true), BlockPublicPolicy: aws.Bool(true),
+			IgnorePublicAcls: aws.Bool(true), RestrictPublicBuckets: aws.Bool(true),
+		},
+	})
+	if err != nil {
+		return false, fmt.Errorf("put public access block on %s: %w", bucket, err)
+	}
+	return true, nil
+}
+
+func (b *Bootstrapper) versioning(ctx context.Context, bucket string) (bool, error) {
+	out, err := b.s3.GetBucketVersioning(ctx, &s3.GetBucketVersioningInput{Bucket: aws.String(bucket)})
+	if err != nil {
+		return false, fmt.Errorf("get versioning of %s: %w", bucket, err)
+	}
+	if out.Status == s3types.BucketVersioningStatusEnabled {
+		return false, nil
+	}
+	_, err = b.s3.PutBucketVersioning(ctx, &s3.PutBucketVersioningInput{
+		Bucket:                  aws.String(bucket),
+		VersioningConfiguration: &s3types.VersioningConfiguration{Status: s3types.BucketVersioningStatusEnabled},
+	})
+	if err != nil {
+		return false, fmt.Errorf("enable versioning on %s: %w", bucket, err)
+	}
+	return true, nil
+}
+
+// encryption keeps an existing SSE-S3 or SSE-KMS default and sets SSE-S3 otherwise.
+func (b *Bootstrapper) encryption(ctx context.Context, bucket string) (bool, error) {
+	out, err := b.s3.GetBucketEncryption(ctx, &s3.GetBucketEncryptionInput{Bucket: aws.String(bucket)})
+	if err == nil && out.ServerSideEncryptionConfiguration != nil {
+		for _, r := range out.ServerSideEncryptionConfiguration.Rules {
+			if d := r.ApplyServerSideEncryptionByDefault; d != nil && slices.Contains(
+				[]s3types.ServerSideEncryption{s3types.ServerSideEncryptionAes256, s3types.ServerSideEncryptionAwsKms, s3types.ServerSideEncryptionAwsKmsDsse}, d.SSEAlgorithm) {
+				return false, nil
+			}
+		}
+	} else if err != nil && code(err) != "ServerSideEncryptionConfigurationNotFoundError" && status(err) != http.StatusNotFound {
+		return false, fmt.Errorf("get encryption of %s: %w", bucket, err)
+	}
+	_, err = b.s3.PutBucketEncryption(ctx, &s3.PutBucketEncryptionInput{
+		Bucket: aws.String(bucket),
+		ServerSideEncryptionConfiguration: &s3types.ServerSideEncryptionConfiguration{Rules: []s3types.ServerSideEncryptionRule{{
+			ApplyServerSideEncryptionByDefault: &s3types.ServerSideEncryptionByDefault{SSEAlgorithm: s3types.ServerSideEncryptionAes256},
+		}}},
+	})
+	if err != nil {
+		return false, fmt.Errorf("set encryption on %s: %w", bucket, err)
+	}
+	return true, nil
+}
+
+// TLSOnlyStatement is the statement denying every request made without TLS.
+func TLSOnlyStatement(bucket string) map[string]any {
+	return map[string]any{
+		"Sid":       TLSOnlySid,
+		"Effect":    "Deny",
+		"Principal": "*",
+		"Action":    "s3:*",
+		"Resource":  []string{"arn:aws:s3:::" + bucket, "arn:aws:s3:::" + bucket + "/*"},
+		"Condition": map[string]any{"Bool": map[string]any{"aws:SecureTransport": "false"}},
+	}
+}
+
+// tlsOnly adds the TLS-only statement to the bucket policy, keeping any other
+// statements already there.
+func (b *Bootstrapper) tlsOnly(ctx context.Context, bucket string) (bool, error) {
+	doc := map[string]any{"Version": "2012-10-17", "Statement": []any{}}
+	out, err := b.s3.GetBucketPolicy(ctx, &s3.GetBucketPolicyInput{Bucket: aws.String(bucket)})
+	switch {
+	case err == nil && aws.ToString(out.Policy) != "":
+		if err := json.Unmarshal([]byte(aws.ToString(out.Policy)), &doc); err != nil {
+			return false, fmt.Errorf("decode bucket policy of %s: %w", bucket, err)
+		}
+	case err != nil && code(err) != "NoSuchBucketPolicy" && status(err) != http.StatusNotFound:
+		return false, fmt.Errorf("get bucket policy of %s: %w", bucket, err)
+	}
+	stmts, ok := doc["Statement"].([]any)
+	if !ok && doc["Statement"] != nil {
+		stmts = []any{doc["Statement"]}
+	}
+	for _, s := range stmts {
+		if m, ok := s.(map[string]any); ok && m["Sid"] == TLSOnlySid {
+			return false, nil
+		}
+	}
+	doc["Statement"] = append(stmts, TLSOnlyStatement(bucket))
+	data, err := json.Marshal(doc)
+	if err != nil {
+		return false, fmt.Errorf("encode bucket policy of %s: %w", bucket, err)
+	}
+	if _, err := b.s3.PutBucketPolicy(ctx, &s3.PutBucketPolicyInput{Bucket: aws.String(bucket), Policy: aws.String(string(data))}); err != nil {
+		return false, fmt.Errorf("put TLS-only bucket policy on %s: %w", bucket, err)
+	}
+	return true, nil
+}
