@@ -24,7 +24,7 @@ import (
 // Defaults for the retryer.
 const (
 	DefaultRegion      = "us-east-1"
-	DefaultMaxAttempts = 8
+	DefaultMaxAttempts = 6
 	DefaultMaxBackoff  = 20 * time.Second
 )
 
@@ -38,7 +38,7 @@ type Options struct {
 	// Endpoint overrides every service endpoint (an emulator such as moto); empty
 	// means $AWS_ENDPOINT_URL, and when that is empty too, real AWS.
 	Endpoint string
-	// MaxAttempts per API call, the first included (default 8).
+	// MaxAttempts per API call, the first included (default 6).
 	MaxAttempts int
 	// MaxBackoff caps the jittered exponential delay between attempts (default 20 s).
 	MaxBackoff time.Duration

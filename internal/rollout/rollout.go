@@ -21,10 +21,12 @@
 // the ID), with rolloutState COMPLETED when the server runs with
 // MOTO_ECS_SERVICE_RUNNING >= the desired count at creation, else IN_PROGRESS forever.
 // Real ECS never shows a service whose taskDefinition differs from its PRIMARY
-// deployment's. When exactly that is seen (the service names our task definition, it
-// has a single PRIMARY deployment, and no deployment names our task definition), the
-// watch tracks that single deployment and says so in its output; completion then also
-// requires the service's runningCount to equal its desiredCount. Everything else is
+// deployment's, nor keeps the old deployment record after UpdateService changed the
+// task definition. When exactly that is seen (the service names our task definition, it
+// has a single PRIMARY deployment, and that deployment names another task definition or
+// is the record from before the update), the watch tracks that single deployment and
+// says so in its output ("note: ..."); completion then also requires the service's
+// runningCount to equal its desiredCount. Everything else is
 // the real-ECS logic above.
 package rollout
 

@@ -117,20 +117,23 @@ func (w *watch) identify(c *Client, svc *types.Service) {
 			return
 		}
 	}
-	// The current PRIMARY may be ours when nothing was updated (prevPrimaryID empty).
-	for _, d := range svc.Deployments {
-		if sameTaskDefinition(aws.ToString(d.TaskDefinition), w.taskDef) {
-			return // a deployment of ours exists but is not (yet) the new PRIMARY
-		}
+	// Real ECS: a deployment of ours exists but is not (yet) the new PRIMARY; wait.
+	// Emulator: the service names our task definition, yet its only deployment is the
+	// old record, either still naming another task definition or never replaced (same
+	// ID as before the update although the task definition changed).
+	if len(svc.Deployments) != 1 || !sameTaskDefinition(aws.ToString(svc.TaskDefinition), w.taskDef) {
+		return
 	}
-	if len(svc.Deployments) == 1 && aws.ToString(svc.Deployments[0].Status) == "PRIMARY" &&
-		sameTaskDefinition(aws.ToString(svc.TaskDefinition), w.taskDef) {
-		d := svc.Deployments[0]
-		w.deploymentID = aws.ToString(d.Id)
-		w.emulator = true
-		c.printf("note: the service is on %s but its only deployment %s still names %s; real ECS never shows this (an emulator such as moto does): tracking %s, and requiring the service's running count to reach its desired count\n",
-			w.taskDef, w.deploymentID, aws.ToString(d.TaskDefinition), w.deploymentID)
+	d := svc.Deployments[0]
+	staleTD := !sameTaskDefinition(aws.ToString(d.TaskDefinition), w.taskDef)
+	notReplaced := aws.ToString(d.Id) == w.prevPrimaryID && !sameTaskDefinition(w.prevTaskDef, w.taskDef)
+	if aws.ToString(d.Status) != "PRIMARY" || !(staleTD || notReplaced) {
+		return
 	}
+	w.deploymentID = aws.ToString(d.Id)
+	w.emulator = true
+	c.printf("note: the service is on %s but its only deployment %s is the record from before the update (naming %s); real ECS never shows this (an emulator such as moto does): tracking %s, and requiring the service's running count to reach its desired count\n",
+		revisionOf(w.taskDef), w.deploymentID, revisionOf(aws.ToString(d.TaskDefinition)), w.deploymentID)
 }
 
 // evaluate decides whether the watch is over.

@@ -1,0 +1,196 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/ecs"
+
+	"dagger/predictor/internal/awsx"
+	"dagger/predictor/internal/exitcode"
+	"dagger/predictor/internal/imageref"
+	"dagger/predictor/internal/rollout"
+)
+
+func init() {
+	register(command{name: "rollout", summary: "deploy an image (REF@sha256:...) to the ECS service and watch it to the end", run: runRollout})
+	register(command{name: "rollback", summary: "return the ECS service to the previous (or given) revision, watched", run: runRollback})
+}
+
+// serviceFlags are the flags rollout and rollback share.
+type serviceFlags struct {
+	cluster, service, container string
+	desiredCount                int
+	timeout, pollInterval       time.Duration
+	reportJSON                  string
+}
+
+func addServiceFlags(fs *flag.FlagSet) *serviceFlags {
+	s := &serviceFlags{}
+	fs.StringVar(&s.cluster, "cluster", "", "ECS cluster (default: terraform output ecs_cluster_name)")
+	fs.StringVar(&s.service, "service", "", "ECS service (default: terraform output ecs_service_name)")
+	fs.StringVar(&s.container, "container", "", "container whose image is replaced (default: terraform output ecs_container_name, else the only container)")
+	fs.IntVar(&s.desiredCount, "desired-count", 0, "tasks to run when the service is at 0 (default: terraform output ecs_desired_count)")
+	fs.DurationVar(&s.timeout, "timeout", rollout.DefaultTimeout, "how long to watch the deployment")
+	fs.DurationVar(&s.pollInterval, "poll-interval", rollout.DefaultPollInterval, "time between DescribeServices calls")
+	fs.StringVar(&s.reportJSON, "report-json", "", "also write deployment, taskDefinition, revision and outcome to this JSON file")
+	return s
+}
+
+// terraformOutputs reads the environment's terraform outputs as strings. The
+// terraform side of deployctl sets it (outputs.go); nil means not available.
+var terraformOutputs func(ctx context.Context, g *globals) (map[string]string, error)
+
+// deployTarget resolves the service from the flags, else from terraform outputs.
+func deployTarget(ctx context.Context, g *globals, s *serviceFlags) (rollout.Target, error) {
+	t := rollout.Target{Cluster: s.cluster, Service: s.service, Container: s.container, DesiredCount: int32(s.desiredCount)}
+	if t.Cluster != "" && t.Service != "" {
+		return t, nil
+	}
+	if terraformOutputs == nil {
+		return t, errors.New("no --cluster/--service given and terraform outputs are not available here: pass --cluster and --service")
+	}
+	out, err := terraformOutputs(ctx, g)
+	if err != nil {
+		return t, fmt.Errorf("read terraform outputs of %s (or pass --cluster and --service): %w", g.env, err)
+	}
+	pick := func(dst *string, name string) {
+		if *dst == "" {
+			*dst = out[name]
+		}
+	}
+	pick(&t.Cluster, "ecs_cluster_name")
+	pick(&t.Service, "ecs_service_name")
+	pick(&t.Container, "ecs_container_name")
+	if t.DesiredCount == 0 {
+		if n, err := strconv.Atoi(out["ecs_desired_count"]); err == nil {
+			t.DesiredCount = int32(n)
+		}
+	}
+	if t.Cluster == "" || t.Service == "" {
+		return t, fmt.Errorf("terraform outputs of %s lack ecs_cluster_name/ecs_service_name: apply the infrastructure first, or pass --cluster and --service", g.env)
+	}
+	return t, nil
+}
+
+// deployAWSConfig loads the SDK configuration and checks credentials before any change.
+func deployAWSConfig(ctx context.Context, g *globals) (aws.Config, error) {
+	return awsx.LoadChecked(ctx, awsx.Options{Region: g.region, Endpoint: g.endpoint})
+}
+
+// watchExit maps a rollout or rollback error to the exit status of CONTRACTS.md.
+func watchExit(err error) int {
+	switch {
+	case err == nil:
+		return exitcode.OK
+	case errors.Is(err, rollout.ErrFailed):
+		return exitcode.RolloutFailed
+	case errors.Is(err, rollout.ErrRolledBack):
+		return exitcode.RolledBack
+	case errors.Is(err, rollout.ErrTasksFailing):
+		return exitcode.TasksFailing
+	case errors.Is(err, rollout.ErrTimeout):
+		return exitcode.Timeout
+	}
+	return exitcode.Error
+}
+
+// finishWatch prints the final line (when a deployment is known), writes the report
+// and returns the exit status.
+func finishWatch(fs *flag.FlagSet, s *serviceFlags, res rollout.Result, err error, stdout, stderr io.Writer) int {
+	code := watchExit(err)
+	if res.TaskDefinition != "" {
+		fmt.Fprintln(stdout, res.Line())
+	}
+	if s.reportJSON != "" && res.TaskDefinition != "" {
+		if werr := res.WriteJSON(s.reportJSON); werr != nil {
+			fmt.Fprintf(stderr, "%s: %v\n", fs.Name(), werr)
+			if code == exitcode.OK {
+				code = exitcode.Error
+			}
+		}
+	}
+	if err != nil {
+		return failCode(stderr, fs, err, code)
+	}
+	return code
+}
+
+func runRollout(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+	fs := newFlagSet("rollout")
+	g := addGlobals(fs)
+	s := addServiceFlags(fs)
+	image := fs.String("image", "", "image to deploy, pinned by digest: REGISTRY/REPO[:TAG]@sha256:<64 hex>")
+	version := fs.String("version", "", "APP_VERSION for the task (default: the image tag, else the digest's first 12 hex digits)")
+	force := fs.Bool("force", false, "start a new deployment even when the image is already deployed")
+	if code, ok := parseFlags(fs, args, stderr); !ok {
+		return code
+	}
+	if err := g.validate(); err != nil {
+		return fail(stderr, fs, err)
+	}
+	if *image == "" {
+		return fail(stderr, fs, errors.New("no --image given: pass REF@sha256:..., as `publish` prints"))
+	}
+	ref, err := imageref.Parse(*image)
+	if err != nil {
+		return fail(stderr, fs, err)
+	}
+	if *version == "" {
+		*version = ref.Tag
+		if *version == "" {
+			*version = strings.TrimPrefix(ref.Digest, "sha256:")[:12]
+		}
+	}
+	if s.timeout <= 0 {
+		return fail(stderr, fs, errors.New("--timeout must be positive"))
+	}
+	cfg, err := deployAWSConfig(ctx, g)
+	if err != nil {
+		return fail(stderr, fs, err)
+	}
+	target, err := deployTarget(ctx, g, s)
+	if err != nil {
+		return fail(stderr, fs, err)
+	}
+	cli := rollout.New(ecs.NewFromConfig(cfg), rollout.Options{Out: stdout, PollInterval: s.pollInterval})
+	res, err := cli.Rollout(ctx, rollout.Request{Target: target, Image: ref.Pinned(), Version: *version, Force: *force, Timeout: s.timeout})
+	return finishWatch(fs, s, res, err, stdout, stderr)
+}
+
+func runRollback(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+	fs := newFlagSet("rollback")
+	g := addGlobals(fs)
+	s := addServiceFlags(fs)
+	to := fs.Int("to", 0, "task definition revision to return to (default: the previous ACTIVE revision)")
+	if code, ok := parseFlags(fs, args, stderr); !ok {
+		return code
+	}
+	if err := g.validate(); err != nil {
+		return fail(stderr, fs, err)
+	}
+	if *to < 0 {
+		return fail(stderr, fs, fmt.Errorf("--to %d: pass a revision number of 1 or more", *to))
+	}
+	if s.timeout <= 0 {
+		return fail(stderr, fs, errors.New("--timeout must be positive"))
+	}
+	cfg, err := deployAWSConfig(ctx, g)
+	if err != nil {
+		return fail(stderr, fs, err)
+	}
+	target, err := deployTarget(ctx, g, s)
+	if err != nil {
+		return fail(stderr, fs, err)
+	}
+	cli := rollout.New(ecs.NewFromConfig(cfg), rollout.Options{Out: stdout, PollInterval: s.pollInterval})
+	res, err := cli.Rollback(ctx, rollout.RollbackRequest{Target: target, To: int32(*to), Timeout: s.timeout})
+	return finishWatch(fs, s, res, err, stdout, stderr)
+}

@@ -1,0 +1,100 @@
+package rollout
+
+import (
+	"bytes"
+	"os"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/ecs"
+	"github.com/aws/aws-sdk-go-v2/service/ecs/types"
+
+	"dagger/predictor/internal/awsx"
+	"dagger/predictor/internal/testenv"
+)
+
+func TestMain(m *testing.M) { os.Exit(testenv.Main(m)) }
+
+// motoService starts an emulator whose ECS services report running tasks and creates a
+// cluster, a task definition and a service with desired count 0 (as terraform leaves
+// it) through the SDK.
+func motoService(tb testing.TB) (*testenv.Moto, *ecs.Client) {
+	tb.Helper()
+	moto := testenv.NewMoto(tb, testenv.MotoOptions{Env: []string{"MOTO_ECS_SERVICE_RUNNING=2"}})
+	cfg, err := awsx.Load(tb.Context(), awsx.Options{Region: testenv.Region, Endpoint: moto.URL, Credentials: awsx.StaticCredentials("testing", "testing")})
+	if err != nil {
+		tb.Fatal(err)
+	}
+	api := ecs.NewFromConfig(cfg)
+	ctx := tb.Context()
+	if _, err := api.CreateCluster(ctx, &ecs.CreateClusterInput{ClusterName: aws.String(cluster)}); err != nil {
+		tb.Fatal(err)
+	}
+	_, err = api.RegisterTaskDefinition(ctx, &ecs.RegisterTaskDefinitionInput{
+		Family:                  aws.String(family),
+		Cpu:                     aws.String("256"),
+		Memory:                  aws.String("512"),
+		NetworkMode:             types.NetworkModeAwsvpc,
+		RequiresCompatibilities: []types.Compatibility{types.CompatibilityFargate},
+		ExecutionRoleArn:        aws.String("arn:aws:iam::123456789012:role/exec"),
+		ContainerDefinitions: []types.ContainerDefinition{{
+			Name: aws.String("backend"), Image: aws.String(oldImage), Essential: aws.Bool(true), User: aws.String("10001"),
+			Environment: []types.KeyValuePair{{Name: aws.String("APP_ENV"), Value: aws.String("local")}},
+		}},
+	})
+	if err != nil {
+		tb.Fatal(err)
+	}
+	if _, err := api.CreateService(ctx, &ecs.CreateServiceInput{
+		Cluster: aws.String(cluster), ServiceName: aws.String(svcName), TaskDefinition: aws.String(family),
+		DesiredCount: aws.Int32(0), LaunchType: types.LaunchTypeFargate,
+	}); err != nil {
+		tb.Fatal(err)
+	}
+	return moto, api
+}
+
+// TestRolloutMoto is the happy path against moto (see the package comment for what
+// moto does and does not model, and how the watch copes).
+func TestRolloutMoto(t *testing.T) {
+	t.Parallel()
+	_, api := motoService(t)
+	out := &bytes.Buffer{}
+	cli := New(api, Options{Out: out, PollInterval: 10 * time.Millisecond})
+	res, err := cli.Rollout(t.Context(), req(30*time.Second))
+	t.Logf("output:\n%s", out)
+	if err != nil {
+		t.Fatalf("Rollout: %v", err)
+	}
+	if res.Outcome != Completed || res.Revision != 2 || res.TaskDefinition != taskDefTwo || res.Deployment == "" {
+		t.Errorf("result = %+v", res)
+	}
+	svc, err := cli.describeService(t.Context(), cluster, svcName)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if aws.ToString(svc.TaskDefinition) != taskDefTwo || svc.DesiredCount != 2 {
+		t.Errorf("service on %s with desired %d, want %s and 2", aws.ToString(svc.TaskDefinition), svc.DesiredCount, taskDefTwo)
+	}
+	td, _, err := cli.describeTaskDefinition(t.Context(), taskDefTwo)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if image, version, _ := containerState(td, "backend"); image != testImage || version != "v2" {
+		t.Errorf("revision 2 runs %s version %s", image, version)
+	}
+	if !strings.Contains(out.String(), "note: the service is on") {
+		t.Errorf("the emulator fallback was not announced:\n%s", out)
+	}
+
+	// Rolling back returns to revision 1, watched the same way.
+	back, err := cli.Rollback(t.Context(), RollbackRequest{Target: Target{Cluster: cluster, Service: svcName}, Timeout: 30 * time.Second})
+	if err != nil {
+		t.Fatalf("Rollback: %v\n%s", err, out)
+	}
+	if back.Revision != 1 {
+		t.Errorf("rollback result = %+v, want revision 1", back)
+	}
+}
