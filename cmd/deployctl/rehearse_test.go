@@ -1,0 +1,202 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+
+	"dagger/predictor/internal/exitcode"
+	"dagger/predictor/internal/pipeline"
+)
+
+// fakeDeployctl answers subcommands with fixed statuses and records the calls.
+type fakeDeployctl struct {
+	codes map[string]int
+	calls []string
+}
+
+func (f *fakeDeployctl) run(_ context.Context, args []string, stdout, _ io.Writer) int {
+	f.calls = append(f.calls, args[0])
+	flag := func(name string) string {
+		for i, a := range args {
+			if a == name && i+1 < len(args) {
+				return args[i+1]
+			}
+		}
+		return ""
+	}
+	switch args[0] {
+	case "plan":
+		fmt.Fprintln(stdout, "Plan: 47 to add, 0 to change, 0 to destroy.\nEstimated monthly cost: $31.50")
+	case "outputs":
+		switch flag("--name") {
+		case "ecr_repository_url":
+			fmt.Fprintln(stdout, "123456789012.dkr.ecr.us-east-1.amazonaws.com/predictor-model-local")
+		case "backend_environment_variables":
+			fmt.Fprintln(stdout, `{"AWS_REGION":"us-east-1","S3_FILES_BUCKET":"f","S3_DATA_BUCKET":"d","APP_ENV":"local"}`)
+		}
+	case "rollout":
+		if p := flag("--report-json"); p != "" {
+			_ = os.WriteFile(p, []byte(`{"deployment":"ecs-svc/1","taskDefinition":"arn:td:2","revision":2,"outcome":"COMPLETED"}`), 0o600)
+		}
+	}
+	return f.codes[args[0]]
+}
+
+func newTestRehearsal(t *testing.T, f *fakeDeployctl, backendErr error) (*rehearsal, *[]string) {
+	t.Helper()
+	infra := t.TempDir()
+	if err := os.WriteFile(filepath.Join(infra, "main.tf"), []byte("# test\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	backend := t.TempDir()
+	if err := os.WriteFile(filepath.Join(backend, "app.py"), []byte("print()\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	var env []string
+	return &rehearsal{
+		target:        pipeline.Target{Env: "local", Region: "us-east-1"},
+		infraDir:      infra,
+		backendDir:    backend,
+		log:           io.Discard,
+		deployctl:     f.run,
+		startEmulator: func() (string, func(), error) { return "http://127.0.0.1:1", func() {}, nil },
+		startBackend: func(_ context.Context, e []string) (string, func(), error) {
+			env = e
+			return "http://127.0.0.1:2", func() {}, backendErr
+		},
+		gitCommit: func() (string, bool) { return "0123456789abcdef0123456789abcdef01234567", false },
+	}, &env
+}
+
+func TestRehearsalStages(t *testing.T) {
+	tests := map[string]struct {
+		codes      map[string]int
+		backendErr error
+		wantCalls  []string
+		wantErr    error
+		rolledBack bool
+	}{
+		"changes": {
+			codes:     map[string]int{"plan": exitcode.Changes},
+			wantCalls: []string{"bootstrap", "plan", "apply", "outputs", "rollout", "outputs", "smoke"},
+		},
+		"no changes skips apply": {
+			codes:     map[string]int{},
+			wantCalls: []string{"bootstrap", "plan", "outputs", "rollout", "outputs", "smoke"},
+		},
+		"policy gate stops": {
+			codes:     map[string]int{"plan": exitcode.Policy},
+			wantCalls: []string{"bootstrap", "plan"},
+			wantErr:   pipeline.ErrPolicy,
+		},
+		"rollout failure stops": {
+			codes:     map[string]int{"plan": exitcode.Changes, "rollout": exitcode.RolledBack},
+			wantCalls: []string{"bootstrap", "plan", "apply", "outputs", "rollout"},
+			wantErr:   pipeline.ErrRolledBack,
+		},
+		"smoke failure rolls back": {
+			codes:      map[string]int{"smoke": exitcode.SmokeFailed},
+			wantCalls:  []string{"bootstrap", "plan", "outputs", "rollout", "outputs", "smoke", "rollback"},
+			wantErr:    pipeline.ErrSmokeFailed,
+			rolledBack: true,
+		},
+		"backend that does not start rolls back": {
+			backendErr: errors.New("exited"),
+			wantCalls:  []string{"bootstrap", "plan", "outputs", "rollout", "outputs", "rollback"},
+			rolledBack: true,
+		},
+	}
+	for name, tc := range tests {
+		t.Run(name, func(t *testing.T) {
+			f := &fakeDeployctl{codes: tc.codes}
+			r, env := newTestRehearsal(t, f, tc.backendErr)
+			rep, err := r.run(t.Context())
+			if d := cmp.Diff(tc.wantCalls, f.calls); d != "" {
+				t.Errorf("calls (-want +got):\n%s", d)
+			}
+			switch {
+			case tc.wantErr != nil && !errors.Is(err, tc.wantErr):
+				t.Errorf("err = %v, want %v", err, tc.wantErr)
+			case tc.wantErr == nil && tc.backendErr == nil && err != nil:
+				t.Errorf("err = %v", err)
+			}
+			if rep.RolledBack != tc.rolledBack {
+				t.Errorf("RolledBack = %v, want %v", rep.RolledBack, tc.rolledBack)
+			}
+			if err == nil {
+				if rep.Rollout.Revision != 2 || !strings.HasPrefix(rep.Image, "123456789012.dkr.ecr.us-east-1.amazonaws.com/predictor-model-local@sha256:") {
+					t.Errorf("report: image %q rollout %+v", rep.Image, rep.Rollout)
+				}
+				if !strings.Contains(strings.Join(*env, " "), "APP_VERSION=0123456789ab") {
+					t.Errorf("backend env lacks the version: %v", *env)
+				}
+				if rep.Plan.Add != 47 || rep.MonthlyUSD != 31.5 {
+					t.Errorf("report plan %+v cost %v", rep.Plan, rep.MonthlyUSD)
+				}
+			}
+		})
+	}
+}
+
+func TestBackendEnv(t *testing.T) {
+	got, err := backendEnv(`{"AWS_REGION":"us-east-1","S3_FILES_BUCKET":"f","APP_ENV":"local"}`+"\n", "v1", "http://moto:5000")
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []string{"APP_ENV=local", "APP_VERSION=v1", "AWS_ACCESS_KEY_ID=test", "AWS_ENDPOINT_URL=http://moto:5000",
+		"AWS_REGION=us-east-1", "AWS_SECRET_ACCESS_KEY=test", "S3_FILES_BUCKET=f"}
+	if d := cmp.Diff(want, got); d != "" {
+		t.Errorf("backendEnv (-want +got):\n%s", d)
+	}
+	if _, err := backendEnv("not json", "v", "u"); err == nil {
+		t.Error("backendEnv accepted invalid JSON")
+	}
+}
+
+func TestDirDigestAndCopyTree(t *testing.T) {
+	src := t.TempDir()
+	for p, c := range map[string]string{"a.tf": "a", "m/b.tf": "b", ".terraform/x": "x", "s.tfstate": "s", "__pycache__/c.pyc": "c"} {
+		if err := os.MkdirAll(filepath.Join(src, filepath.Dir(p)), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(filepath.Join(src, p), []byte(c), 0o600); err != nil {
+			t.Fatal(err)
+		}
+	}
+	d1, err := dirDigest(src)
+	if err != nil || !strings.HasPrefix(d1, "sha256:") || len(d1) != 71 {
+		t.Fatalf("dirDigest = %q, %v", d1, err)
+	}
+	_ = os.WriteFile(filepath.Join(src, "__pycache__", "c.pyc"), []byte("changed"), 0o600)
+	if d2, _ := dirDigest(src); d2 != d1 {
+		t.Error("dirDigest depends on __pycache__")
+	}
+	_ = os.WriteFile(filepath.Join(src, "a.tf"), []byte("changed"), 0o600)
+	if d3, _ := dirDigest(src); d3 == d1 {
+		t.Error("dirDigest ignores a content change")
+	}
+	dst := filepath.Join(t.TempDir(), "copy")
+	if err := copyTree(src, dst); err != nil {
+		t.Fatal(err)
+	}
+	for p, want := range map[string]bool{"a.tf": true, "m/b.tf": true, ".terraform/x": false, "s.tfstate": false} {
+		if _, err := os.Stat(filepath.Join(dst, p)); (err == nil) != want {
+			t.Errorf("%s copied = %v, want %v", p, err == nil, want)
+		}
+	}
+}
+
+func TestRehearseRefusesRealEnvironments(t *testing.T) {
+	var stderr strings.Builder
+	if code := runRehearse(t.Context(), []string{"--env", "prod"}, io.Discard, &stderr); code != exitcode.Error || !strings.Contains(stderr.String(), "--env local") {
+		t.Fatalf("rehearse --env prod = %d, %q", code, stderr.String())
+	}
+}
