@@ -1,15 +1,23 @@
 package main
 
 import (
+	"context"
 	"errors"
 	"flag"
 	"fmt"
 	"io"
 	"net/url"
 	"os"
+	"path/filepath"
+	"time"
 
+	"github.com/aws/aws-sdk-go-v2/aws"
+
+	"dagger/predictor/internal/awsx"
+	"dagger/predictor/internal/bootstrap"
 	"dagger/predictor/internal/envcfg"
 	"dagger/predictor/internal/exitcode"
+	"dagger/predictor/internal/tf"
 )
 
 // globals are the flags every subcommand accepts (CONTRACTS.md, "deployctl CLI").
@@ -42,7 +50,7 @@ func newFlagSet(name string) *flag.FlagSet {
 func addGlobals(fs *flag.FlagSet) *globals {
 	g := &globals{}
 	fs.StringVar(&g.env, "env", "", "environment: "+joinNames())
-	fs.StringVar(&g.region, "region", defaultRegion(), "AWS region (default $AWS_REGION or us-east-1)")
+	fs.StringVar(&g.region, "region", defaultRegion(), "AWS region ($AWS_REGION, else $AWS_DEFAULT_REGION, else us-east-1)")
 	fs.StringVar(&g.endpoint, "aws-endpoint", os.Getenv("AWS_ENDPOINT_URL"), "AWS endpoint URL of an emulator (default $AWS_ENDPOINT_URL; empty = real AWS)")
 	fs.StringVar(&g.infraDir, "infra-dir", "infra", "terraform root module directory")
 	fs.StringVar(&g.stateBucket, "state-bucket", "", "terraform state bucket (default predictor-tfstate-<account>-<region>)")
@@ -130,4 +138,120 @@ func joinNames() string {
 		s += n
 	}
 	return s
+}
+
+// tfFlags are the terraform options of plan, apply, outputs and drift.
+type tfFlags struct {
+	lockTimeout time.Duration
+	pluginCache string
+}
+
+func addTFFlags(fs *flag.FlagSet) *tfFlags {
+	t := &tfFlags{}
+	fs.DurationVar(&t.lockTimeout, "lock-timeout", tf.DefaultLockTimeout, "how long to wait for the state lock")
+	fs.StringVar(&t.pluginCache, "plugin-cache-dir", os.Getenv("TF_PLUGIN_CACHE_DIR"), "terraform provider plugin cache (default $TF_PLUGIN_CACHE_DIR)")
+	return t
+}
+
+// path resolves p against the workdir unless it is absolute.
+func (g *globals) path(p string) (string, error) {
+	if !filepath.IsAbs(p) {
+		p = filepath.Join(g.workdir, p)
+	}
+	return filepath.Abs(p)
+}
+
+// awsConfig loads the SDK configuration and checks that credentials are present.
+func (g *globals) awsConfig(ctx context.Context) (aws.Config, error) {
+	return awsx.LoadChecked(ctx, awsx.Options{Region: g.region, Endpoint: g.endpoint})
+}
+
+// bucket is --state-bucket, else the account's default state bucket name.
+func (g *globals) bucket(ctx context.Context, cfg aws.Config) (string, error) {
+	if g.stateBucket != "" {
+		return g.stateBucket, nil
+	}
+	return bootstrap.DefaultBucket(ctx, cfg, g.region)
+}
+
+// session is an initialized terraform working directory for g.env.
+type session struct {
+	tf     *tf.Terraform
+	bucket string
+	key    string
+}
+
+// terraform prepares and initializes terraform for g.env: credentials checked, the
+// state bucket found (or a pointer to `deployctl bootstrap`), the infra directory and
+// var file present, the backend config file written to a temporary directory, and
+// TF_DATA_DIR kept per environment under <workdir>/.deployctl/<env>. Terraform's own
+// output goes to log. cleanup removes the temporary files.
+func (g *globals) terraform(ctx context.Context, tfl *tfFlags, log io.Writer) (s *session, cleanup func(), err error) {
+	cleanup = func() {}
+	infra, err := filepath.Abs(g.infraDir)
+	if err != nil {
+		return nil, cleanup, fmt.Errorf("resolve --infra-dir %s: %w", g.infraDir, err)
+	}
+	if st, err := os.Stat(infra); err != nil || !st.IsDir() {
+		return nil, cleanup, fmt.Errorf("infra directory %s not found: run from the repository root or pass --infra-dir", infra)
+	}
+	varFile := envcfg.VarFile(infra, g.env)
+	if _, err := os.Stat(varFile); err != nil {
+		return nil, cleanup, fmt.Errorf("variable file %s not found: every environment needs infra/envs/<env>.tfvars", varFile)
+	}
+	bin, err := tf.LookPath()
+	if err != nil {
+		return nil, cleanup, err
+	}
+	cfg, err := g.awsConfig(ctx)
+	if err != nil {
+		return nil, cleanup, err
+	}
+	bucket, err := g.bucket(ctx, cfg)
+	if err != nil {
+		return nil, cleanup, err
+	}
+	if err := bootstrap.Exists(ctx, bootstrap.NewS3(cfg, g.endpoint), bucket); err != nil {
+		return nil, cleanup, fmt.Errorf("%w: run `deployctl bootstrap --env %s` first", err, g.env)
+	}
+	work, err := g.path("")
+	if err != nil {
+		return nil, cleanup, fmt.Errorf("resolve --workdir %s: %w", g.workdir, err)
+	}
+	dataDir := filepath.Join(work, ".deployctl", g.env)
+	if err := os.MkdirAll(dataDir, 0o755); err != nil {
+		return nil, cleanup, fmt.Errorf("create terraform data directory: %w", err)
+	}
+	if tfl.pluginCache != "" {
+		if err := os.MkdirAll(tfl.pluginCache, 0o755); err != nil {
+			return nil, cleanup, fmt.Errorf("create plugin cache %s: %w", tfl.pluginCache, err)
+		}
+	}
+	tmp, err := os.MkdirTemp("", "deployctl-")
+	if err != nil {
+		return nil, cleanup, fmt.Errorf("create temporary directory: %w", err)
+	}
+	cleanup = func() { _ = os.RemoveAll(tmp) }
+	backend := envcfg.NewBackend(g.env, bucket, g.region, g.endpoint)
+	backendFile := filepath.Join(tmp, "backend.hcl")
+	if err := os.WriteFile(backendFile, []byte(backend.Render()), 0o600); err != nil {
+		return nil, cleanup, fmt.Errorf("write backend config: %w", err)
+	}
+	vars := []tf.Var{{Name: "environment", Value: g.env}, {Name: "aws_region", Value: g.region}}
+	if g.endpoint != "" {
+		vars = append(vars, tf.Var{Name: "aws_endpoint", Value: g.endpoint})
+	}
+	t := &tf.Terraform{
+		Bin: bin,
+		Config: tf.Config{
+			Dir: infra, DataDir: filepath.Join(dataDir, "terraform"), BackendConfigFile: backendFile,
+			VarFile: varFile, Vars: vars, LockTimeout: tfl.lockTimeout, PluginCacheDir: tfl.pluginCache,
+		},
+		KeepDir: work,
+		Log:     log,
+	}
+	if err := t.Init(ctx); err != nil {
+		return nil, cleanup, err
+	}
+	return &session{tf: t, bucket: bucket, key: backend.Key}, cleanup, nil
 }

@@ -24,6 +24,8 @@ import (
 
 // Sentinel errors, checked with errors.Is.
 var (
+	// ErrNoBucket: the state bucket does not exist.
+	ErrNoBucket = errors.New("state bucket not found")
 	// ErrForeignBucket: the bucket name exists but this account may not use it.
 	ErrForeignBucket = errors.New("state bucket exists but is not accessible to this account (it belongs to another account, or access is denied): pick another name with --state-bucket")
 )
@@ -275,4 +277,16 @@ func (b *Bootstrapper) tlsOnly(ctx context.Context, bucket string) (bool, error)
 		return false, fmt.Errorf("put TLS-only bucket policy on %s: %w", bucket, err)
 	}
 	return true, nil
+}
+
+// Exists checks that the state bucket exists and is usable by this account.
+func Exists(ctx context.Context, client *s3.Client, bucket string) error {
+	ok, err := (&Bootstrapper{s3: client}).exists(ctx, bucket)
+	if err != nil {
+		return err
+	}
+	if !ok {
+		return fmt.Errorf("%w: %s", ErrNoBucket, bucket)
+	}
+	return nil
 }

@@ -1,0 +1,68 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+
+	"dagger/predictor/internal/exitcode"
+	"dagger/predictor/internal/tf"
+)
+
+func init() {
+	register(command{name: "apply", summary: "apply exactly a saved plan (exit 5 when the plan is stale)", run: runApply})
+}
+
+func runApply(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+	fs := newFlagSet("apply")
+	g := addGlobals(fs)
+	tfl := addTFFlags(fs)
+	planName := fs.String("plan", "", "saved plan file made by `deployctl plan --out` (relative to --workdir)")
+	if code, ok := parseFlags(fs, args, stderr); !ok {
+		return code
+	}
+	if err := g.validate(); err != nil {
+		return fail(stderr, fs, err)
+	}
+	if *planName == "" {
+		return fail(stderr, fs, errors.New("no --plan given: pass the file `deployctl plan --out` saved"))
+	}
+	plan, err := g.path(*planName)
+	if err != nil {
+		return fail(stderr, fs, err)
+	}
+	if _, err := os.Stat(plan); err != nil {
+		return fail(stderr, fs, fmt.Errorf("plan file %s not found: run `deployctl plan --env %s --out FILE` first", plan, g.env))
+	}
+	// The sidecar answers "which environment" before anything runs; the plan's own
+	// variables answer it again after init, for a plan that travelled without it.
+	if meta, ok, err := tf.ReadMeta(plan); err != nil {
+		return fail(stderr, fs, err)
+	} else if ok {
+		if err := tf.CheckMetaEnvironment(meta, plan, g.env); err != nil {
+			return fail(stderr, fs, err)
+		}
+	}
+	s, cleanup, err := g.terraform(ctx, tfl, stderr)
+	defer cleanup()
+	if err != nil {
+		return fail(stderr, fs, err)
+	}
+	raw, err := s.tf.ShowPlan(ctx, plan)
+	if err != nil {
+		return fail(stderr, fs, err)
+	}
+	if err := tf.CheckPlanEnvironment(raw, plan, g.env); err != nil {
+		return fail(stderr, fs, err)
+	}
+	if err := s.tf.Apply(ctx, plan); err != nil {
+		if errors.Is(err, tf.ErrStalePlan) {
+			return failCode(stderr, fs, err, exitcode.StalePlan)
+		}
+		return fail(stderr, fs, err)
+	}
+	fmt.Fprintf(stdout, "applied %s to %s\n", plan, g.env)
+	return exitcode.OK
+}

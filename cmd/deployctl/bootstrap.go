@@ -1,0 +1,49 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"strings"
+
+	"dagger/predictor/internal/bootstrap"
+	"dagger/predictor/internal/envcfg"
+	"dagger/predictor/internal/exitcode"
+)
+
+func init() {
+	register(command{name: "bootstrap", summary: "create the terraform state bucket if missing (idempotent)", run: runBootstrap})
+}
+
+func runBootstrap(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+	fs := newFlagSet("bootstrap")
+	g := addGlobals(fs)
+	if code, ok := parseFlags(fs, args, stderr); !ok {
+		return code
+	}
+	if err := g.validate(); err != nil {
+		return fail(stderr, fs, err)
+	}
+	cfg, err := g.awsConfig(ctx)
+	if err != nil {
+		return fail(stderr, fs, err)
+	}
+	bucket, err := g.bucket(ctx, cfg)
+	if err != nil {
+		return fail(stderr, fs, err)
+	}
+	res, err := bootstrap.New(bootstrap.NewS3(cfg, g.endpoint), g.region).Run(ctx, bucket)
+	if err != nil {
+		return fail(stderr, fs, err)
+	}
+	switch {
+	case res.Created:
+		fmt.Fprintf(stdout, "state bucket %s: created with %s\n", bucket, strings.Join(res.Changed, ", "))
+	case len(res.Changed) > 0:
+		fmt.Fprintf(stdout, "state bucket %s: existed; set %s\n", bucket, strings.Join(res.Changed, ", "))
+	default:
+		fmt.Fprintf(stdout, "state bucket %s: already set up (versioning, encryption, public access block, TLS-only policy)\n", bucket)
+	}
+	fmt.Fprintf(stdout, "state key for %s: %s\n", g.env, envcfg.StateKey(g.env))
+	return exitcode.OK
+}

@@ -1,0 +1,118 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"reflect"
+	"slices"
+	"strings"
+
+	tfjson "github.com/hashicorp/terraform-json"
+
+	"dagger/predictor/internal/exitcode"
+)
+
+func init() {
+	register(command{name: "drift", summary: "refresh-only plan: report resources changed outside terraform (exit 2 on drift)", run: runDrift})
+}
+
+func runDrift(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+	fs := newFlagSet("drift")
+	g := addGlobals(fs)
+	tfl := addTFFlags(fs)
+	jsonOut := fs.String("json", "", "also write the drifted resources as JSON to this file")
+	if code, ok := parseFlags(fs, args, stderr); !ok {
+		return code
+	}
+	if err := g.validate(); err != nil {
+		return fail(stderr, fs, err)
+	}
+	s, cleanup, err := g.terraform(ctx, tfl, stderr)
+	defer cleanup()
+	if err != nil {
+		return fail(stderr, fs, err)
+	}
+	planFile := filepath.Join(filepath.Dir(s.tf.Config.DataDir), "drift.tfplan")
+	defer os.Remove(planFile)
+	drifted, err := s.tf.Drift(ctx, planFile)
+	if err != nil {
+		return fail(stderr, fs, err)
+	}
+	if !drifted {
+		fmt.Fprintf(stdout, "Drift in %s: none; the infrastructure matches the state.\n", g.env)
+		return exitcode.OK
+	}
+	raw, err := s.tf.ShowPlan(ctx, planFile)
+	if err != nil {
+		return fail(stderr, fs, err)
+	}
+	items := driftItems(raw)
+	fmt.Fprintf(stdout, "Drift in %s: %d resource(s) changed outside terraform:\n", g.env, len(items))
+	for _, it := range items {
+		fmt.Fprintf(stdout, "  %s %s", it.Action, it.Address)
+		if len(it.Attributes) > 0 {
+			fmt.Fprintf(stdout, " (%s)", strings.Join(it.Attributes, ", "))
+		}
+		fmt.Fprintln(stdout)
+	}
+	if n := changedOutputs(raw); n > 0 {
+		fmt.Fprintf(stdout, "  %d output(s) differ from the state\n", n)
+	}
+	if *jsonOut != "" {
+		if err := writeJSON(g, *jsonOut, items); err != nil {
+			return fail(stderr, fs, err)
+		}
+	}
+	return exitcode.Changes
+}
+
+type driftItem struct {
+	Address string `json:"address"`
+	// Action is what happened outside terraform: update, or delete (gone).
+	Action string `json:"action"`
+	// Attributes are the top-level attributes that changed (values not shown, they
+	// may be sensitive).
+	Attributes []string `json:"attributes,omitempty"`
+}
+
+func driftItems(p *tfjson.Plan) []driftItem {
+	items := []driftItem{}
+	for _, rc := range p.ResourceDrift {
+		if rc == nil || rc.Change == nil || rc.Change.Actions.NoOp() {
+			continue
+		}
+		it := driftItem{Address: rc.Address, Action: "update"}
+		if rc.Change.Actions.Delete() {
+			it.Action = "delete"
+		}
+		before, _ := rc.Change.Before.(map[string]any)
+		after, _ := rc.Change.After.(map[string]any)
+		for k := range before {
+			if !reflect.DeepEqual(before[k], after[k]) {
+				it.Attributes = append(it.Attributes, k)
+			}
+		}
+		for k := range after {
+			if _, ok := before[k]; !ok {
+				it.Attributes = append(it.Attributes, k)
+			}
+		}
+		slices.Sort(it.Attributes)
+		items = append(items, it)
+	}
+	slices.SortFunc(items, func(a, b driftItem) int { return strings.Compare(a.Address, b.Address) })
+	return items
+}
+
+func changedOutputs(p *tfjson.Plan) int {
+	n := 0
+	for _, oc := range p.OutputChanges {
+		if oc != nil && !oc.Actions.NoOp() {
+			n++
+		}
+	}
+	return n
+}

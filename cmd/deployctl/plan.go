@@ -1,0 +1,190 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+
+	"dagger/predictor/internal/cost"
+	"dagger/predictor/internal/exitcode"
+	"dagger/predictor/internal/plansum"
+	"dagger/predictor/internal/policy"
+	"dagger/predictor/internal/tf"
+)
+
+func init() {
+	register(command{name: "plan", summary: "plan an environment: saved plan, summary, cost and policy (exit 2 = changes)", run: runPlan})
+}
+
+type planFlags struct {
+	out         string
+	summaryMD   string
+	summaryJSON string
+	planJSON    string
+	maxMonthly  float64
+	noPolicy    bool
+}
+
+func runPlan(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+	fs := newFlagSet("plan")
+	g := addGlobals(fs)
+	tfl := addTFFlags(fs)
+	var f planFlags
+	fs.StringVar(&f.out, "out", "", "saved plan file (relative to --workdir); a FILE.meta.json sidecar records the environment")
+	fs.StringVar(&f.summaryMD, "summary-md", "", "write the summary, cost and policy as Markdown (below 65,536 characters) to this file")
+	fs.StringVar(&f.summaryJSON, "summary-json", "", "write the summary, cost and policy as JSON to this file")
+	fs.StringVar(&f.planJSON, "json", "", "write the plan as JSON (terraform show -json) to this file")
+	fs.Float64Var(&f.maxMonthly, "max-monthly-usd", 0, "fail (exit 4) when the monthly cost estimate exceeds this amount; 0 = no limit")
+	fs.BoolVar(&f.noPolicy, "no-policy", false, "report policy violations without failing (exit 3)")
+	if code, ok := parseFlags(fs, args, stderr); !ok {
+		return code
+	}
+	if err := g.validate(); err != nil {
+		return fail(stderr, fs, err)
+	}
+	if f.out == "" {
+		return fail(stderr, fs, errors.New("no --out given: pass the file to save the plan in, such as --out dev.tfplan"))
+	}
+	if f.maxMonthly < 0 {
+		return fail(stderr, fs, errors.New("--max-monthly-usd must not be negative"))
+	}
+	out, err := g.path(f.out)
+	if err != nil {
+		return fail(stderr, fs, err)
+	}
+	s, cleanup, err := g.terraform(ctx, tfl, stderr)
+	defer cleanup()
+	if err != nil {
+		return fail(stderr, fs, err)
+	}
+	changes, err := s.tf.Plan(ctx, out)
+	if err != nil {
+		return fail(stderr, fs, err)
+	}
+	if err := tf.WriteMeta(out, tf.Meta{Environment: g.env, StateBucket: s.bucket, StateKey: s.key, Changes: changes}); err != nil {
+		return fail(stderr, fs, err)
+	}
+	raw, err := s.tf.ShowPlan(ctx, out)
+	if err != nil {
+		return fail(stderr, fs, err)
+	}
+	if f.planJSON != "" {
+		if err := writeJSON(g, f.planJSON, raw); err != nil {
+			return fail(stderr, fs, err)
+		}
+	}
+	return report(fs, g, plansum.New(raw), f, stdout, stderr, changes)
+}
+
+// report prints the summary, the cost estimate and the policy report, writes the
+// requested files, and returns plan's exit status: 3 on violations (unless
+// --no-policy), else 4 over budget, else 2 with changes, else 0.
+func report(fs *flag.FlagSet, g *globals, p *plansum.Plan, f planFlags, stdout, stderr io.Writer, changes bool) int {
+	table, err := cost.DefaultTable()
+	if err != nil {
+		return fail(stderr, fs, err)
+	}
+	sum := plansum.Summarize(p)
+	est := cost.Compute(p, table)
+	pol := policy.Check(p)
+	fmt.Fprint(stdout, sum.Text()+"\n"+est.Text()+"\n"+pol.Text())
+
+	if f.summaryMD != "" {
+		tail := "\n" + est.Markdown() + "\n" + pol.Markdown()
+		md := sum.Markdown(plansum.MaxMarkdown-len(tail)) + tail
+		if err := writeFile(g, f.summaryMD, []byte(md)); err != nil {
+			return fail(stderr, fs, err)
+		}
+	}
+	if f.summaryJSON != "" {
+		v := struct {
+			Summary plansum.Summary `json:"summary"`
+			Cost    cost.Estimate   `json:"cost"`
+			Policy  policy.Report   `json:"policy"`
+		}{sum, est, pol}
+		if err := writeJSON(g, f.summaryJSON, v); err != nil {
+			return fail(stderr, fs, err)
+		}
+	}
+	code := exitcode.OK
+	if changes {
+		code = exitcode.Changes
+	}
+	if err := est.Check(f.maxMonthly); err != nil {
+		code = failCode(stderr, fs, err, exitcode.Cost)
+	}
+	if err := pol.Err(); err != nil {
+		if f.noPolicy {
+			fmt.Fprintf(stderr, "%s: %v (ignored: --no-policy)\n", fs.Name(), err)
+		} else {
+			code = failCode(stderr, fs, fmt.Errorf("%w: fix them before applying", err), exitcode.Policy)
+		}
+	}
+	return code
+}
+
+func writeFile(g *globals, name string, data []byte) error {
+	path, err := g.path(name)
+	if err != nil {
+		return err
+	}
+	if err := os.WriteFile(path, data, 0o644); err != nil {
+		return fmt.Errorf("write %s: %w", path, err)
+	}
+	return nil
+}
+
+func writeJSON(g *globals, name string, v any) error {
+	data, err := json.MarshalIndent(v, "", "  ")
+	if err != nil {
+		return fmt.Errorf("encode %s: %w", name, err)
+	}
+	return writeFile(g, name, append(data, '\n'))
+}
+
+// loadPlan reads the plan that cost and policy check: a JSON file (terraform show
+// -json output) as is, or a saved plan file through terraform show, after
+// initializing the environment given by --env or recorded in the plan's sidecar.
+func loadPlan(ctx context.Context, g *globals, tfl *tfFlags, name string, stderr io.Writer) (*plansum.Plan, error) {
+	path, err := g.path(name)
+	if err != nil {
+		return nil, err
+	}
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return nil, fmt.Errorf("read plan: %w", err)
+	}
+	if b := bytes.TrimSpace(data); len(b) > 0 && b[0] == '{' {
+		return plansum.Read(b)
+	}
+	meta, ok, err := tf.ReadMeta(path)
+	if err != nil {
+		return nil, err
+	}
+	if g.env == "" && ok {
+		g.env = meta.Environment
+	}
+	if ok && meta.Environment != g.env {
+		if err := tf.CheckMetaEnvironment(meta, path, g.env); err != nil {
+			return nil, err
+		}
+	}
+	if err := g.validate(); err != nil {
+		return nil, fmt.Errorf("%s is a saved plan without a sidecar naming its environment: %w", path, err)
+	}
+	s, cleanup, err := g.terraform(ctx, tfl, stderr)
+	defer cleanup()
+	if err != nil {
+		return nil, err
+	}
+	raw, err := s.tf.ShowPlan(ctx, path)
+	if err != nil {
+		return nil, err
+	}
+	return plansum.New(raw), nil
+}

@@ -1,0 +1,48 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+
+	"dagger/predictor/internal/exitcode"
+	"dagger/predictor/internal/policy"
+)
+
+func init() {
+	register(command{name: "policy", summary: "check a plan against the policy rules (exit 3 on violations)", run: runPolicy})
+}
+
+func runPolicy(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+	fs := newFlagSet("policy")
+	g := addGlobals(fs)
+	tfl := addTFFlags(fs)
+	plan := fs.String("plan", "", "saved plan file, or its JSON (terraform show -json)")
+	asJSON := fs.Bool("json", false, "print the report as JSON")
+	if code, ok := parseFlags(fs, args, stderr); !ok {
+		return code
+	}
+	if err := g.validateNoEnv(); err != nil {
+		return fail(stderr, fs, err)
+	}
+	if *plan == "" {
+		return fail(stderr, fs, errors.New("no --plan given: pass a saved plan file or its JSON"))
+	}
+	p, err := loadPlan(ctx, g, tfl, *plan, stderr)
+	if err != nil {
+		return fail(stderr, fs, err)
+	}
+	rep := policy.Check(p)
+	if *asJSON {
+		if err := printJSON(stdout, rep); err != nil {
+			return fail(stderr, fs, err)
+		}
+	} else {
+		fmt.Fprint(stdout, rep.Text())
+	}
+	if err := rep.Err(); err != nil {
+		return failCode(stderr, fs, err, exitcode.Policy)
+	}
+	return exitcode.OK
+}
