@@ -21,6 +21,7 @@ func runECRLogin(ctx context.Context, args []string, stdout, stderr io.Writer) i
 	fs := newFlagSet("ecr-login")
 	g := addGlobals(fs)
 	out := fs.String("out", "", "directory receiving registry, username and password (mode 0600)")
+	tfl := addTFFlags(fs)
 	repoURL := fs.String("repository-url", "", "ECR repository URL (default: terraform output ecr_repository_url)")
 	if code, ok := parseFlags(fs, args, stderr); !ok {
 		return code
@@ -35,15 +36,12 @@ func runECRLogin(ctx context.Context, args []string, stdout, stderr io.Writer) i
 	if *out == "" {
 		return fail(stderr, fs, errors.New("no --out given: pass the directory for the registry, username and password files"))
 	}
-	cfg, err := deployAWSConfig(ctx, g)
+	cfg, err := g.awsConfig(ctx)
 	if err != nil {
 		return fail(stderr, fs, err)
 	}
 	if *repoURL == "" {
-		if terraformOutputs == nil {
-			return fail(stderr, fs, errors.New("terraform outputs are not available here: pass --repository-url"))
-		}
-		outs, err := terraformOutputs(ctx, g)
+		outs, err := terraformOutputs(ctx, g, tfl)
 		if err != nil {
 			return fail(stderr, fs, fmt.Errorf("read terraform outputs of %s (or pass --repository-url): %w", g.env, err))
 		}

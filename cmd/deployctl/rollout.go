@@ -10,10 +10,8 @@ import (
 	"strings"
 	"time"
 
-	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/ecs"
 
-	"dagger/predictor/internal/awsx"
 	"dagger/predictor/internal/exitcode"
 	"dagger/predictor/internal/imageref"
 	"dagger/predictor/internal/rollout"
@@ -30,10 +28,11 @@ type serviceFlags struct {
 	desiredCount                int
 	timeout, pollInterval       time.Duration
 	reportJSON                  string
+	tf                          *tfFlags
 }
 
 func addServiceFlags(fs *flag.FlagSet) *serviceFlags {
-	s := &serviceFlags{}
+	s := &serviceFlags{tf: addTFFlags(fs)}
 	fs.StringVar(&s.cluster, "cluster", "", "ECS cluster (default: terraform output ecs_cluster_name)")
 	fs.StringVar(&s.service, "service", "", "ECS service (default: terraform output ecs_service_name)")
 	fs.StringVar(&s.container, "container", "", "container whose image is replaced (default: terraform output ecs_container_name, else the only container)")
@@ -44,9 +43,19 @@ func addServiceFlags(fs *flag.FlagSet) *serviceFlags {
 	return s
 }
 
-// terraformOutputs reads the environment's terraform outputs as strings. The
-// terraform side of deployctl sets it (outputs.go); nil means not available.
-var terraformOutputs func(ctx context.Context, g *globals) (map[string]string, error)
+// terraformOutputs reads the environment's terraform outputs as strings (outputs.go's
+// readOutputs and rawValue).
+var terraformOutputs = func(ctx context.Context, g *globals, tfl *tfFlags) (map[string]string, error) {
+	metas, err := readOutputs(ctx, g, tfl, io.Discard)
+	if err != nil {
+		return nil, err
+	}
+	out := make(map[string]string, len(metas))
+	for name, m := range metas {
+		out[name] = rawValue(m.Value)
+	}
+	return out, nil
+}
 
 // deployTarget resolves the service from the flags, else from terraform outputs.
 func deployTarget(ctx context.Context, g *globals, s *serviceFlags) (rollout.Target, error) {
@@ -54,10 +63,7 @@ func deployTarget(ctx context.Context, g *globals, s *serviceFlags) (rollout.Tar
 	if t.Cluster != "" && t.Service != "" {
 		return t, nil
 	}
-	if terraformOutputs == nil {
-		return t, errors.New("no --cluster/--service given and terraform outputs are not available here: pass --cluster and --service")
-	}
-	out, err := terraformOutputs(ctx, g)
+	out, err := terraformOutputs(ctx, g, s.tf)
 	if err != nil {
 		return t, fmt.Errorf("read terraform outputs of %s (or pass --cluster and --service): %w", g.env, err)
 	}
@@ -78,11 +84,6 @@ func deployTarget(ctx context.Context, g *globals, s *serviceFlags) (rollout.Tar
 		return t, fmt.Errorf("terraform outputs of %s lack ecs_cluster_name/ecs_service_name: apply the infrastructure first, or pass --cluster and --service", g.env)
 	}
 	return t, nil
-}
-
-// deployAWSConfig loads the SDK configuration and checks credentials before any change.
-func deployAWSConfig(ctx context.Context, g *globals) (aws.Config, error) {
-	return awsx.LoadChecked(ctx, awsx.Options{Region: g.region, Endpoint: g.endpoint})
 }
 
 // watchExit maps a rollout or rollback error to the exit status of CONTRACTS.md.
@@ -152,7 +153,7 @@ func runRollout(ctx context.Context, args []string, stdout, stderr io.Writer) in
 	if s.timeout <= 0 {
 		return fail(stderr, fs, errors.New("--timeout must be positive"))
 	}
-	cfg, err := deployAWSConfig(ctx, g)
+	cfg, err := g.awsConfig(ctx)
 	if err != nil {
 		return fail(stderr, fs, err)
 	}
@@ -182,7 +183,7 @@ func runRollback(ctx context.Context, args []string, stdout, stderr io.Writer) i
 	if s.timeout <= 0 {
 		return fail(stderr, fs, errors.New("--timeout must be positive"))
 	}
-	cfg, err := deployAWSConfig(ctx, g)
+	cfg, err := g.awsConfig(ctx)
 	if err != nil {
 		return fail(stderr, fs, err)
 	}
