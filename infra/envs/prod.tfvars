@@ -1,0 +1,20 @@
+# prod: private subnets with interface endpoints (ecr.api, ecr.dkr, logs) and the S3
+# gateway endpoint, no internet route; one task always on on-demand FARGATE (base = 1),
+# the rest on FARGATE_SPOT.
+environment            = "prod"
+network_mode           = "private"
+vpc_cidr               = "10.20.0.0/16"
+az_count               = 2
+task_cpu               = 512
+task_memory            = 1024
+desired_count          = 2
+min_capacity           = 2
+max_capacity           = 6
+fargate_base           = 1
+fargate_weight         = 0
+log_retention_days     = 90
+cors_allow_origins     = ["https://predictor.example.com"]
+throttling_rate_limit  = 100
+throttling_burst_limit = 200
+ecr_keep_images        = 30
+force_destroy          = false

@@ -1,0 +1,29 @@
+output "oidc_provider_arn" {
+  description = "ARN of the account's OIDC provider for token.actions.githubusercontent.com."
+  value       = local.oidc_provider_arn
+}
+
+output "plan_role_arn" {
+  description = "Role for pull-request plans: set it as the repository variable AWS_PLAN_ROLE_ARN."
+  value       = aws_iam_role.this["plan"].arn
+}
+
+output "readonly_role_arn" {
+  description = "Read-only role for drift checks and manual plans (GitHub environment readonly_environment): set it as the repository variable AWS_READONLY_ROLE_ARN."
+  value       = aws_iam_role.this["readonly"].arn
+}
+
+output "deploy_role_arns" {
+  description = "Deploy role per environment: set each as the variable AWS_DEPLOY_ROLE_ARN of the GitHub environment of the same name."
+  value       = { for e in var.environments : e => aws_iam_role.this["deploy-${e}"].arn }
+}
+
+output "subjects" {
+  description = "The exact token subject each role trusts, by role key."
+  value       = local.subjects
+}
+
+output "state_bucket_name" {
+  description = "The state bucket of infra/ the roles may use."
+  value       = local.state_bucket
+}

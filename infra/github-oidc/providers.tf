@@ -1,0 +1,33 @@
+locals {
+  # Set when the target is an AWS emulator (tests); null for real AWS.
+  emulator = var.aws_endpoint != null
+}
+
+provider "aws" {
+  region = var.aws_region
+
+  # Emulator switches: all false/default against AWS.
+  skip_credentials_validation = local.emulator
+  skip_metadata_api_check     = local.emulator
+  skip_region_validation      = local.emulator
+  skip_requesting_account_id  = false
+  # The default (25) turns one emulator 500 into an hour of retries.
+  max_retries = local.emulator ? 3 : null
+
+  # Every service this configuration calls.
+  dynamic "endpoints" {
+    for_each = local.emulator ? [var.aws_endpoint] : []
+    content {
+      iam = endpoints.value
+      sts = endpoints.value
+    }
+  }
+
+  default_tags {
+    tags = {
+      Project   = var.project
+      Component = "github-oidc"
+      ManagedBy = "terraform"
+    }
+  }
+}

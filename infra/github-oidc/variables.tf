@@ -1,0 +1,113 @@
+variable "github_repository" {
+  description = "The GitHub repository allowed to assume the roles, as owner/name (no wildcards)."
+  type        = string
+  nullable    = false
+
+  validation {
+    condition     = can(regex("^[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})/[A-Za-z0-9._-]{1,100}$", var.github_repository)) && !can(regex("^[^/]+/\\.\\.?$", var.github_repository))
+    error_message = "The github_repository must be owner/name, such as octo-org/predictor: letters, digits and hyphens for the owner; letters, digits, '.', '_' and '-' for the name; no wildcards."
+  }
+}
+
+variable "environments" {
+  description = "Environments that get a deploy role; each is also the name of the GitHub environment whose jobs may assume it."
+  type        = list(string)
+  default     = ["dev", "prod"]
+  nullable    = false
+
+  validation {
+    condition     = length(var.environments) > 0 && length(distinct(var.environments)) == length(var.environments) && alltrue([for e in var.environments : contains(["dev", "prod"], e)])
+    error_message = "The environments must be a non-empty list of distinct names from dev, prod."
+  }
+}
+
+variable "readonly_environment" {
+  description = "GitHub environment whose jobs (scheduled drift checks, manual plans) may assume the read-only role; restrict its deployment branches to main."
+  type        = string
+  default     = "readonly"
+  nullable    = false
+
+  validation {
+    condition     = can(regex("^[A-Za-z0-9._-]{1,255}$", var.readonly_environment)) && !contains(["dev", "prod"], var.readonly_environment)
+    error_message = "The readonly_environment must be a GitHub environment name (letters, digits, '.', '_', '-') other than dev and prod."
+  }
+}
+
+variable "project" {
+  description = "Name prefix of the application's resources, as in infra/ (predictor-model gives predictor-model-<env>-...)."
+  type        = string
+  default     = "predictor-model"
+  nullable    = false
+
+  validation {
+    condition     = can(regex("^[a-z][a-z0-9-]{1,30}[a-z0-9]$", var.project))
+    error_message = "The project must be 3-32 lowercase letters, digits or hyphens."
+  }
+}
+
+variable "role_name_prefix" {
+  description = "Prefix of the IAM roles and policies this root creates."
+  type        = string
+  default     = "predictor-github"
+  nullable    = false
+
+  validation {
+    condition     = can(regex("^[A-Za-z0-9+=,.@_-]{1,40}$", var.role_name_prefix))
+    error_message = "The role_name_prefix must be 1-40 characters valid in IAM role names."
+  }
+}
+
+variable "state_bucket_name" {
+  description = "S3 bucket holding the Terraform state of infra/ (keys predictor/<env>/terraform.tfstate); null means deployctl's default, predictor-tfstate-<account>-<region>."
+  type        = string
+  default     = null
+  nullable    = true
+
+  validation {
+    condition     = var.state_bucket_name == null || can(regex("^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$", var.state_bucket_name))
+    error_message = "The state_bucket_name must be null or a valid S3 bucket name."
+  }
+}
+
+variable "create_oidc_provider" {
+  description = "Create the account's OIDC provider for token.actions.githubusercontent.com; false uses the one that already exists (an account holds one per URL)."
+  type        = bool
+  default     = true
+  nullable    = false
+}
+
+variable "max_session_duration" {
+  description = "Longest session, in seconds, a workflow can request for any of the roles."
+  type        = number
+  default     = 3600
+  nullable    = false
+
+  validation {
+    condition     = var.max_session_duration >= 3600 && var.max_session_duration <= 43200
+    error_message = "The max_session_duration must be between 3600 and 43200 seconds."
+  }
+}
+
+variable "aws_region" {
+  description = "AWS region of the application (ARNs in the policies) and of the provider."
+  type        = string
+  default     = "us-east-1"
+  nullable    = false
+
+  validation {
+    condition     = can(regex("^[a-z]{2}(-[a-z]+)+-[0-9]$", var.aws_region))
+    error_message = "The aws_region must be a region name such as us-east-1."
+  }
+}
+
+variable "aws_endpoint" {
+  description = "Endpoint URL of an AWS emulator (such as http://127.0.0.1:5000) for IAM and STS; null targets real AWS."
+  type        = string
+  default     = null
+  nullable    = true
+
+  validation {
+    condition     = var.aws_endpoint == null || can(regex("^https?://[^/]+/?$", var.aws_endpoint))
+    error_message = "The aws_endpoint must be null or a URL like http://127.0.0.1:5000."
+  }
+}

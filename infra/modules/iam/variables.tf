@@ -1,0 +1,51 @@
+variable "project" {
+  description = "Project prefix of every resource name."
+  type        = string
+  default     = "predictor-model"
+  nullable    = false
+
+  validation {
+    condition     = can(regex("^[a-z][a-z0-9-]{1,30}[a-z0-9]$", var.project))
+    error_message = "The project must be 3-32 lowercase letters, digits or hyphens."
+  }
+}
+
+variable "environment" {
+  description = "Environment name: dev, prod or local (the emulator)."
+  type        = string
+  nullable    = false
+
+  validation {
+    condition     = contains(["dev", "prod", "local"], var.environment)
+    error_message = "The environment must be one of dev, prod, local."
+  }
+}
+
+variable "account_id" {
+  description = "AWS account ID; the roles trust ECS tasks of this account only."
+  type        = string
+  nullable    = false
+
+  validation {
+    condition     = can(regex("^[0-9]{12}$", var.account_id))
+    error_message = "The account_id must be 12 digits."
+  }
+}
+
+variable "bucket_arns" {
+  description = "ARNs of the buckets the backend reads and writes (the task role gets these and nothing else)."
+  type        = list(string)
+  nullable    = false
+
+  validation {
+    condition     = length(var.bucket_arns) > 0 && alltrue([for a in var.bucket_arns : can(regex("^arn:aws[a-z-]*:s3:::[a-z0-9.-]+$", a))])
+    error_message = "The bucket_arns must be S3 bucket ARNs (arn:aws:s3:::name), without wildcards."
+  }
+}
+
+variable "tags" {
+  description = "Tags added to every resource of the module (a Name tag is added per resource)."
+  type        = map(string)
+  default     = {}
+  nullable    = false
+}

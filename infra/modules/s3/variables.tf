@@ -1,0 +1,71 @@
+variable "project" {
+  description = "Project prefix of every resource name."
+  type        = string
+  default     = "predictor-model"
+  nullable    = false
+
+  validation {
+    condition     = can(regex("^[a-z][a-z0-9-]{1,30}[a-z0-9]$", var.project))
+    error_message = "The project must be 3-32 lowercase letters, digits or hyphens."
+  }
+}
+
+variable "environment" {
+  description = "Environment name: dev, prod or local (the emulator)."
+  type        = string
+  nullable    = false
+
+  validation {
+    condition     = contains(["dev", "prod", "local"], var.environment)
+    error_message = "The environment must be one of dev, prod, local."
+  }
+}
+
+variable "buckets" {
+  description = "Buckets to create, keyed by purpose (files, data); each name is <project>-<environment>-<purpose>-<account_id>."
+  type        = set(string)
+  default     = ["files", "data"]
+  nullable    = false
+
+  validation {
+    condition     = alltrue([for b in var.buckets : can(regex("^[a-z][a-z0-9-]{0,15}$", b))])
+    error_message = "Each entry of buckets must be 1-16 lowercase letters, digits or hyphens."
+  }
+}
+
+variable "account_id" {
+  description = "AWS account ID, appended to bucket names to keep them globally unique."
+  type        = string
+  nullable    = false
+
+  validation {
+    condition     = can(regex("^[0-9]{12}$", var.account_id))
+    error_message = "The account_id must be 12 digits."
+  }
+}
+
+variable "noncurrent_version_expiration_days" {
+  description = "Days after which noncurrent object versions are deleted."
+  type        = number
+  default     = 30
+  nullable    = false
+
+  validation {
+    condition     = var.noncurrent_version_expiration_days >= 1 && floor(var.noncurrent_version_expiration_days) == var.noncurrent_version_expiration_days
+    error_message = "The noncurrent_version_expiration_days must be a whole number of days, at least 1."
+  }
+}
+
+variable "force_destroy" {
+  description = "Allow destroying buckets that still hold objects (dev and local only)."
+  type        = bool
+  default     = false
+  nullable    = false
+}
+
+variable "tags" {
+  description = "Tags added to every resource of the module (a Name tag is added per resource)."
+  type        = map(string)
+  default     = {}
+  nullable    = false
+}

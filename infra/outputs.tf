@@ -1,0 +1,66 @@
+# Output names are a contract with deployctl and the Dagger module: do not rename.
+
+output "api_gateway_url" {
+  description = "Base URL of the HTTP API, no trailing slash (the smoke test calls <url>/health)."
+  value       = module.api_gateway.api_endpoint
+}
+
+output "ecr_repository_url" {
+  description = "URL of the backend's ECR repository."
+  value       = module.ecr.repository_url
+}
+
+output "s3_files_bucket_name" {
+  description = "Bucket for uploaded files."
+  value       = module.s3.bucket_names["files"]
+}
+
+output "s3_data_bucket_name" {
+  description = "Bucket for processed data."
+  value       = module.s3.bucket_names["data"]
+}
+
+output "ecs_cluster_name" {
+  description = "Name of the ECS cluster."
+  value       = module.ecs.cluster_name
+}
+
+output "ecs_service_name" {
+  description = "Name of the ECS service."
+  value       = module.ecs.service_name
+}
+
+output "ecs_task_family" {
+  description = "Task definition family the pipeline registers new revisions in."
+  value       = module.ecs.task_family
+}
+
+output "ecs_container_name" {
+  description = "Name of the backend container in the task definition."
+  value       = module.ecs.container_name
+}
+
+output "ecs_desired_count" {
+  description = "Task count the pipeline's first rollout sets (the service starts at 0)."
+  value       = var.desired_count
+}
+
+output "backend_environment_variables" {
+  description = "Environment of the backend container: AWS_REGION, S3_FILES_BUCKET, S3_DATA_BUCKET, APP_ENV."
+  value       = local.backend_environment_variables
+}
+
+output "aws_region" {
+  description = "Region of the deployment."
+  value       = var.aws_region
+}
+
+output "log_group_name" {
+  description = "CloudWatch Logs group of the backend container."
+  value       = module.ecs.log_group_name
+}
+
+output "network_mode" {
+  description = "Network mode of the environment (public or private)."
+  value       = var.network_mode
+}
