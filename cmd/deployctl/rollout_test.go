@@ -1,0 +1,222 @@
+package main
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+
+	"dagger/predictor/internal/ecsfake"
+	"dagger/predictor/internal/testenv"
+)
+
+// Test credentials handed to the deployctl process; they must never be printed.
+const (
+	testKeyID  = "AKIDDEPLOYCTLTEST"
+	testSecret = "deployctl-test-secret-never-printed"
+	testDigest = "sha256:2222222222222222222222222222222222222222222222222222222222222222"
+	testRepo   = "123456789012.dkr.ecr.us-east-1.amazonaws.com/predictor-model-dev-backend"
+)
+
+// buildDeployctl builds the command into dir (the caller's TempDir) so tests run the
+// real binary: flags, exit statuses, stdout and stderr as the pipeline sees them.
+func buildDeployctl(t *testing.T, dir string) string {
+	t.Helper()
+	bin := filepath.Join(dir, "deployctl")
+	cmd := exec.Command("go", "build", "-o", bin, ".")
+	cmd.Dir = filepath.Join(testenv.RepoRoot(t), "cmd", "deployctl")
+	if out, err := cmd.CombinedOutput(); err != nil {
+		t.Fatalf("build deployctl: %v\n%s", err, out)
+	}
+	return bin
+}
+
+type runResult struct {
+	code           int
+	stdout, stderr string
+}
+
+// runDeployctl runs bin with a clean environment: only static test credentials (unless
+// noCreds), no shared config files, no instance metadata.
+func runDeployctl(t *testing.T, bin string, noCreds bool, args ...string) runResult {
+	t.Helper()
+	home := t.TempDir()
+	env := []string{
+		"PATH=" + os.Getenv("PATH"), "HOME=" + home, "AWS_REGION=us-east-1",
+		"AWS_EC2_METADATA_DISABLED=true",
+		"AWS_CONFIG_FILE=" + filepath.Join(home, "none"), "AWS_SHARED_CREDENTIALS_FILE=" + filepath.Join(home, "none"),
+	}
+	if !noCreds {
+		env = append(env, "AWS_ACCESS_KEY_ID="+testKeyID, "AWS_SECRET_ACCESS_KEY="+testSecret)
+	}
+	cmd := exec.CommandContext(t.Context(), bin, args...)
+	cmd.Env = env
+	cmd.Dir = home
+	var stdout, stderr bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &stdout, &stderr
+	err := cmd.Run()
+	code := 0
+	var exit *exec.ExitError
+	if errors.As(err, &exit) {
+		code = exit.ExitCode()
+	} else if err != nil {
+		t.Fatalf("run deployctl: %v", err)
+	}
+	r := runResult{code: code, stdout: stdout.String(), stderr: stderr.String()}
+	if strings.Contains(r.stdout+r.stderr, testSecret) {
+		t.Errorf("the secret access key appears in deployctl's output")
+	}
+	return r
+}
+
+func fakeService(t *testing.T, sc ecsfake.Scenario, desired int) *ecsfake.Server {
+	t.Helper()
+	srv := ecsfake.New(t, sc)
+	srv.AddService(ecsfake.ServiceSpec{Cluster: "c", Name: "s", DesiredCount: desired, TaskDefinition: map[string]any{
+		"family": "predictor-model-dev-backend", "cpu": "256", "memory": "512", "networkMode": "awsvpc",
+		"requiresCompatibilities": []string{"FARGATE"},
+		"containerDefinitions":    []any{map[string]any{"name": "backend", "image": testRepo + ":bootstrap", "essential": true}},
+	}})
+	return srv
+}
+
+var finalLine = regexp.MustCompile(`(?m)^deployment=ecs-svc/\S+ taskDefinition=arn:aws:ecs:us-east-1:123456789012:task-definition/predictor-model-dev-backend:(\d+) revision=(\d+)$`)
+
+// TestRolloutCommand runs `deployctl rollout` and `rollback` against the ECS test
+// server for each modelled behaviour and checks exit status, message and final line.
+func TestRolloutCommand(t *testing.T) {
+	t.Parallel()
+	bin := buildDeployctl(t, t.TempDir())
+	image := testRepo + ":abc123@" + testDigest
+	args := func(srv *ecsfake.Server, extra ...string) []string {
+		return append([]string{"rollout", "--env", "dev", "--aws-endpoint", srv.URL, "--cluster", "c", "--service", "s",
+			"--container", "backend", "--desired-count", "2", "--poll-interval", "2ms"}, extra...)
+	}
+	tests := map[string]struct {
+		sc       ecsfake.Scenario
+		extra    []string
+		code     int
+		stderr   string
+		revision string
+	}{
+		"completes":          {sc: ecsfake.Scenario{Steps: 3}, extra: []string{"--image", image}, code: 0, revision: "2"},
+		"throttled":          {sc: ecsfake.Scenario{Steps: 2, Throttle: 2}, extra: []string{"--image", image}, code: 0, revision: "2"},
+		"failed":             {sc: ecsfake.Scenario{Behavior: ecsfake.Fail}, extra: []string{"--image", image}, code: 10, stderr: "deployctl rollout: deployment failed: deployment ecs-svc/", revision: "2"},
+		"rolled back":        {sc: ecsfake.Scenario{Behavior: ecsfake.RollBack}, extra: []string{"--image", image}, code: 11, stderr: "it looks stable, but on the old revision, not predictor-model-dev-backend:2", revision: "2"},
+		"pull error":         {sc: ecsfake.Scenario{Behavior: ecsfake.PullError, FailThreshold: 20}, extra: []string{"--image", image}, code: 12, stderr: "CannotPullContainerError", revision: "2"},
+		"resource init":      {sc: ecsfake.Scenario{Behavior: ecsfake.ResourceInitError}, extra: []string{"--image", image}, code: 12, stderr: "ResourceInitializationError", revision: "2"},
+		"timeout":            {sc: ecsfake.Scenario{Behavior: ecsfake.Hang}, extra: []string{"--image", image, "--timeout", "50ms"}, code: 13, stderr: "did not finish before the deadline: waited 50ms", revision: "2"},
+		"no digest":          {extra: []string{"--image", testRepo + ":latest"}, code: 1, stderr: "deployctl rollout: image reference " + testRepo + ":latest has no digest: pass REF@sha256:..., as `publish` prints\n"},
+		"unknown env":        {extra: []string{"--image", image, "--env", "staging"}, code: 1, stderr: "deployctl rollout: unknown environment \"staging\": use one of dev, prod, local\n"},
+		"missing service":    {extra: []string{"--image", image, "--service", "nope"}, code: 1, stderr: "deployctl rollout: describe service nope in cluster c: MISSING: not found: check --env or --cluster/--service\n"},
+		"unreachable output": {extra: []string{"--image", image, "--report-json", "/nonexistent/dir/r.json"}, sc: ecsfake.Scenario{Steps: 1}, code: 1, stderr: "write report /nonexistent/dir/r.json", revision: "2"},
+	}
+	for name, tc := range tests {
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			srv := fakeService(t, tc.sc, 2)
+			report := filepath.Join(t.TempDir(), "rollout.json")
+			extra := tc.extra
+			if !strings.Contains(strings.Join(extra, " "), "--report-json") {
+				extra = append(extra, "--report-json", report)
+			}
+			r := runDeployctl(t, bin, false, args(srv, extra...)...)
+			t.Logf("exit %d\nstdout:\n%s\nstderr:\n%s", r.code, r.stdout, r.stderr)
+			if r.code != tc.code {
+				t.Fatalf("exit status %d, want %d", r.code, tc.code)
+			}
+			if tc.code == 0 && r.stderr != "" {
+				t.Errorf("stderr not empty on success: %s", r.stderr)
+			}
+			if tc.stderr != "" && !strings.Contains(r.stderr, tc.stderr) {
+				t.Errorf("stderr does not contain %q", tc.stderr)
+			}
+			if tc.code != 0 && strings.Count(r.stderr, "\n") != 1 {
+				t.Errorf("stderr is not one line: %q", r.stderr)
+			}
+			if tc.revision == "" {
+				if n := srv.Calls("RegisterTaskDefinition") + srv.Calls("UpdateService"); n != 0 {
+					t.Errorf("%d changes made despite bad input", n)
+				}
+				return
+			}
+			m := finalLine.FindAllStringSubmatch(r.stdout, -1)
+			if len(m) == 0 || m[len(m)-1][2] != tc.revision || !strings.HasSuffix(strings.TrimSpace(r.stdout), m[len(m)-1][0]) {
+				t.Errorf("stdout does not end with the final line for revision %s", tc.revision)
+			}
+			if tc.sc.Throttle > 0 && srv.Throttled() != tc.sc.Throttle {
+				t.Errorf("throttled %d times, want %d", srv.Throttled(), tc.sc.Throttle)
+			}
+			if b, err := os.ReadFile(report); err == nil {
+				var rep struct {
+					Deployment, TaskDefinition, Outcome string
+					Revision                            int
+				}
+				if err := json.Unmarshal(b, &rep); err != nil || rep.Revision != 2 || !strings.HasPrefix(rep.Deployment, "ecs-svc/") {
+					t.Errorf("report %s: %+v, %v", b, rep, err)
+				}
+			}
+		})
+	}
+
+	t.Run("no credentials", func(t *testing.T) {
+		t.Parallel()
+		srv := fakeService(t, ecsfake.Scenario{}, 2)
+		r := runDeployctl(t, bin, true, args(srv, "--image", image)...)
+		if r.code != 1 || !strings.HasPrefix(r.stderr, "deployctl rollout: no AWS credentials: set AWS_PROFILE or AWS_ACCESS_KEY_ID") || strings.Count(r.stderr, "\n") != 1 {
+			t.Errorf("exit %d, stderr %q", r.code, r.stderr)
+		}
+		if n := srv.Calls("DescribeServices") + srv.Calls("UpdateService"); n != 0 {
+			t.Errorf("%d calls made without credentials", n)
+		}
+	})
+
+	t.Run("rollback", func(t *testing.T) {
+		t.Parallel()
+		srv := fakeService(t, ecsfake.Scenario{Steps: 1}, 2)
+		if r := runDeployctl(t, bin, false, args(srv, "--image", image)...); r.code != 0 {
+			t.Fatalf("rollout exit %d: %s", r.code, r.stderr)
+		}
+		r := runDeployctl(t, bin, false, "rollback", "--env", "dev", "--aws-endpoint", srv.URL, "--cluster", "c", "--service", "s", "--poll-interval", "2ms")
+		if r.code != 0 {
+			t.Fatalf("rollback exit %d: %s", r.code, r.stderr)
+		}
+		if m := finalLine.FindStringSubmatch(r.stdout); m == nil || m[2] != "1" {
+			t.Errorf("rollback final line missing or not revision 1:\n%s", r.stdout)
+		}
+		srv.SetScenario(ecsfake.Scenario{Behavior: ecsfake.RollBack})
+		r = runDeployctl(t, bin, false, "rollback", "--env", "dev", "--aws-endpoint", srv.URL, "--cluster", "c", "--service", "s", "--poll-interval", "2ms", "--to", "2")
+		if r.code != 11 {
+			t.Errorf("rollback into a failing revision: exit %d, want 11: %s", r.code, r.stderr)
+		}
+	})
+}
+
+func TestSmokeCommand(t *testing.T) {
+	t.Parallel()
+	bin := buildDeployctl(t, t.TempDir())
+	tests := map[string]struct {
+		body   string
+		code   int
+		stderr string
+	}{
+		"right version": {body: `{"status":"ok","version":"v2"}`, code: 0},
+		"old version":   {body: `{"status":"ok","version":"v1"}`, code: 20, stderr: "last seen: HTTP 200, version v1"},
+	}
+	for name, tc := range tests {
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			srv := newHealthServer(t, tc.body)
+			r := runDeployctl(t, bin, false, "smoke", "--url", srv, "--expect-version", "v2", "--timeout", time.Second.String())
+			if r.code != tc.code || !strings.Contains(r.stderr, tc.stderr) {
+				t.Errorf("exit %d (want %d), stderr %q (want %q)", r.code, tc.code, r.stderr, tc.stderr)
+			}
+		})
+	}
+}
