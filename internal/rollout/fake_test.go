@@ -18,13 +18,14 @@ import (
 )
 
 const (
-	testImage  = "123456789012.dkr.ecr.us-east-1.amazonaws.com/predictor-model-dev-backend@sha256:1111111111111111111111111111111111111111111111111111111111111111"
-	oldImage   = "123456789012.dkr.ecr.us-east-1.amazonaws.com/predictor-model-dev-backend:bootstrap"
-	cluster    = "predictor-model-dev-cluster"
-	svcName    = "predictor-model-dev-backend"
-	family     = "predictor-model-dev-backend"
-	taskDefOne = "arn:aws:ecs:us-east-1:123456789012:task-definition/" + family + ":1"
-	taskDefTwo = "arn:aws:ecs:us-east-1:123456789012:task-definition/" + family + ":2"
+	testRepository = "123456789012.dkr.ecr.us-east-1.amazonaws.com/predictor-model-dev-backend"
+	testImage      = testRepository + "@sha256:1111111111111111111111111111111111111111111111111111111111111111"
+	oldImage       = "123456789012.dkr.ecr.us-east-1.amazonaws.com/predictor-model-dev-backend:bootstrap"
+	cluster        = "predictor-model-dev-cluster"
+	svcName        = "predictor-model-dev-backend"
+	family         = "predictor-model-dev-backend"
+	taskDefOne     = "arn:aws:ecs:us-east-1:123456789012:task-definition/" + family + ":1"
+	taskDefTwo     = "arn:aws:ecs:us-east-1:123456789012:task-definition/" + family + ":2"
 )
 
 // fakeTaskDefinition is a Fargate task definition using every registrable field.
