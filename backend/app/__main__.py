@@ -1,0 +1,59 @@
+"""`python -m app`: run uvicorn with one worker on PORT, shutting down gracefully on SIGTERM.
+
+On SIGTERM (Fargate Spot interruption, ECS stop) uvicorn closes the listening
+socket, lets in-flight requests finish for up to GRACEFUL_TIMEOUT seconds
+(keep it under the task's stopTimeout) and the process exits 0.
+"""
+import asyncio
+import inspect
+import logging
+import signal
+import sys
+
+import uvicorn
+
+from app.core.config import ConfigError, get_settings
+
+
+class _Server(uvicorn.Server):
+    """Adds the graceful-shutdown deadline to uvicorn releases without timeout_graceful_shutdown (< 0.22)."""
+
+    grace = None
+
+    def handle_exit(self, sig, frame):
+        if self.grace is not None and not self.should_exit:
+            asyncio.get_event_loop().call_later(self.grace, self._deadline)
+        super().handle_exit(sig, frame)
+
+    def _deadline(self):
+        logging.getLogger("uvicorn.error").warning("graceful shutdown deadline reached, closing remaining connections")
+        self.force_exit = True
+
+
+def main() -> int:
+    try:
+        settings = get_settings()
+    except ConfigError as e:
+        print("config error: %s" % e, file=sys.stderr)
+        return 2
+    kwargs = dict(host="0.0.0.0", port=settings.port, workers=1, proxy_headers=True, forwarded_allow_ips="*",
+                  server_header=False, access_log=settings.app_env != "prod", log_level="info",
+                  timeout_keep_alive=75)  # longer than API Gateway VPC-link idle reuse
+    native = "timeout_graceful_shutdown" in inspect.signature(uvicorn.Config.__init__).parameters
+    if native:
+        kwargs["timeout_graceful_shutdown"] = settings.graceful_timeout
+    server = _Server(uvicorn.Config("app.main:app", **kwargs))
+    if not native:
+        server.grace = settings.graceful_timeout
+    # uvicorn >= 0.29 re-raises the caught signal after its graceful shutdown;
+    # with the default disposition that would end the process "killed by
+    # SIGTERM" (exit 143). A no-op handler here makes the re-raise harmless so
+    # a completed graceful shutdown exits 0.
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(sig, lambda *_: None)
+    server.run()
+    return 0 if server.started else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

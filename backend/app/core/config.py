@@ -1,0 +1,88 @@
+"""Settings read from the environment.
+
+Exactly the variables the infrastructure's `backend_environment_variables`
+output provides (AWS_REGION, S3_FILES_BUCKET, S3_DATA_BUCKET, APP_ENV), plus
+APP_VERSION (set by the rollout), AWS_ENDPOINT_URL (emulator) and PORT.
+A plain dataclass, not pydantic's BaseSettings, so the same code runs on
+Pydantic 1 and 2.
+"""
+import os
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Mapping, Optional
+
+from app.services.model import DEFAULT_MODEL_PATH
+
+
+class ConfigError(Exception):
+    """A required variable is missing or a value is invalid; the message names the variable."""
+
+
+REQUIRED = ("AWS_REGION", "S3_FILES_BUCKET", "S3_DATA_BUCKET")
+APP_ENVS = ("dev", "prod", "local", "test")
+
+
+@dataclass(frozen=True)
+class Settings:
+    aws_region: str
+    s3_files_bucket: str
+    s3_data_bucket: str
+    app_env: str = "dev"
+    app_version: str = "dev"
+    aws_endpoint_url: Optional[str] = None
+    port: int = 8000
+    model_path: str = DEFAULT_MODEL_PATH
+    # Limits (documented in README.md).
+    max_upload_bytes: int = 5 * 1024 * 1024
+    max_body_bytes: int = 1024 * 1024
+    max_batch: int = 1000
+    max_file_rows: int = 50000
+    graceful_timeout: float = 25.0
+    # Only for tests and the benchmark: mounts /_debug/* (constant, sleep).
+    debug_routes: bool = False
+
+    @classmethod
+    def from_env(cls, env: Optional[Mapping[str, str]] = None) -> "Settings":
+        env = os.environ if env is None else env
+        missing = [k for k in REQUIRED if not env.get(k, "").strip()]
+        if missing:
+            raise ConfigError("missing required environment variable%s: %s"
+                              % ("s" if len(missing) > 1 else "", ", ".join(missing)))
+        app_env = env.get("APP_ENV", "").strip() or "dev"
+        if app_env not in APP_ENVS:
+            raise ConfigError("APP_ENV must be one of %s, got %r" % ("/".join(APP_ENVS), app_env))
+        return cls(
+            aws_region=env["AWS_REGION"].strip(),
+            s3_files_bucket=env["S3_FILES_BUCKET"].strip(),
+            s3_data_bucket=env["S3_DATA_BUCKET"].strip(),
+            app_env=app_env,
+            app_version=env.get("APP_VERSION", "").strip() or "dev",
+            aws_endpoint_url=env.get("AWS_ENDPOINT_URL", "").strip() or None,
+            port=_int(env, "PORT", 8000, 1, 65535),
+            model_path=env.get("MODEL_PATH", "").strip() or DEFAULT_MODEL_PATH,
+            max_upload_bytes=_int(env, "MAX_UPLOAD_BYTES", 5 * 1024 * 1024, 1024, 1 << 30),
+            max_body_bytes=_int(env, "MAX_BODY_BYTES", 1024 * 1024, 1024, 1 << 30),
+            max_batch=_int(env, "PREDICT_MAX_BATCH", 1000, 1, 100000),
+            max_file_rows=_int(env, "MAX_FILE_ROWS", 50000, 1, 10000000),
+            graceful_timeout=float(_int(env, "GRACEFUL_TIMEOUT", 25, 0, 3600)),
+            debug_routes=env.get("APP_DEBUG_ROUTES", "").strip() == "1",
+        )
+
+
+def _int(env: Mapping[str, str], name: str, default: int, lo: int, hi: int) -> int:
+    raw = env.get(name, "").strip()
+    if not raw:
+        return default
+    try:
+        v = int(raw)
+    except ValueError:
+        raise ConfigError("%s must be an integer, got %r" % (name, raw)) from None
+    if not lo <= v <= hi:
+        raise ConfigError("%s must be between %d and %d, got %d" % (name, lo, hi, v))
+    return v
+
+
+@lru_cache()
+def get_settings() -> Settings:
+    """The process's settings, read once; tests override this dependency."""
+    return Settings.from_env()

@@ -1,0 +1,96 @@
+"""The served model: loads the plain-weights artifact written by train.py and predicts in pure Python.
+
+No numpy, no scikit-learn: a logistic regression over 30 standardised features is
+a few hundred float operations per record.
+"""
+import hashlib
+import json
+import math
+import os
+from typing import Dict, List, Mapping, Sequence
+
+DEFAULT_MODEL_PATH = os.path.join(os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))), "model", "model.json")
+
+
+class ModelError(Exception):
+    """The artifact is missing, malformed or fails its checksum."""
+
+
+def weights_checksum(weights: Mapping) -> str:
+    """Return the hex sha256 of the weights in canonical JSON (sorted keys, no spaces)."""
+    blob = json.dumps(weights, sort_keys=True, separators=(",", ":")).encode("utf-8")
+    return hashlib.sha256(blob).hexdigest()
+
+
+def _sigmoid(z: float) -> float:
+    # Numerically stable in both directions, same formula as scipy's expit.
+    if z >= 0:
+        return 1.0 / (1.0 + math.exp(-z))
+    e = math.exp(z)
+    return e / (1.0 + e)
+
+
+class Model:
+    """A binary logistic regression with standardisation folded into the weights."""
+
+    def __init__(self, artifact: Mapping):
+        try:
+            self.name = str(artifact["name"])
+            self.version = str(artifact["version"])
+            self.features = [str(f) for f in artifact["features"]]
+            self.classes = [str(c) for c in artifact["classes"]]
+            self.checksum = str(artifact["checksum"])
+            self.metrics = dict(artifact.get("metrics", {}))
+            w = artifact["weights"]
+            kind = w["kind"]
+            mean, scale, coef = list(w["mean"]), list(w["scale"]), list(w["coef"])
+            intercept = float(w["intercept"])
+        except (KeyError, TypeError, ValueError) as e:
+            raise ModelError("malformed model artifact: %s" % e) from e
+        if kind != "logistic_regression":
+            raise ModelError("unsupported model kind %r" % kind)
+        n = len(self.features)
+        if not (len(mean) == len(scale) == len(coef) == n) or len(self.classes) != 2:
+            raise ModelError("malformed model artifact: %d features but %d/%d/%d weights, %d classes"
+                             % (n, len(mean), len(scale), len(coef), len(self.classes)))
+        want = "sha256:" + weights_checksum(w)
+        if self.checksum != want:
+            raise ModelError("model checksum mismatch: artifact says %s, weights hash to %s" % (self.checksum, want))
+        self._mean = [float(v) for v in mean]
+        self._scale = [float(v) for v in scale]
+        self._coef = [float(v) for v in coef]
+        self._intercept = intercept
+        self.feature_set = frozenset(self.features)
+
+    @classmethod
+    def load(cls, path: str = DEFAULT_MODEL_PATH) -> "Model":
+        try:
+            with open(path, "r", encoding="utf-8") as f:
+                artifact = json.load(f)
+        except OSError as e:
+            raise ModelError("cannot read model artifact %s: %s" % (path, e)) from e
+        except ValueError as e:
+            raise ModelError("model artifact %s is not JSON: %s" % (path, e)) from e
+        return cls(artifact)
+
+    def info(self) -> Dict[str, str]:
+        return {"name": self.name, "version": self.version, "checksum": self.checksum}
+
+    def proba_row(self, row: Sequence[float]) -> float:
+        """Probability of classes[1] for one row given in feature order.
+
+        Standardise then dot, exactly as StandardScaler + LogisticRegression do.
+        """
+        z = self._intercept
+        for x, m, s, c in zip(row, self._mean, self._scale, self._coef):
+            z += ((x - m) / s) * c
+        return _sigmoid(z)
+
+    def predict_rows(self, rows: Sequence[Sequence[float]]) -> List[Dict]:
+        """Label and per-class probabilities for rows given in feature order."""
+        c0, c1 = self.classes
+        out = []
+        for row in rows:
+            p1 = self.proba_row(row)
+            out.append({"label": c1 if p1 > 0.5 else c0, "probabilities": {c0: 1.0 - p1, c1: p1}})
+        return out

@@ -1,0 +1,224 @@
+#!/usr/bin/env python3
+"""Benchmark of the backend on loopback: `make -C backend bench`.
+
+One uvicorn worker (`python3 -m app`), load from wrk (closed loop, throughput)
+and from a small open-loop generator here (fixed 100 req/s, latency measured
+from each request's scheduled send time, so a stall is not hidden). Every loop
+is bounded; nothing leaves 127.0.0.1. Prints the figures and the ratios, and
+exits 1 when a target is missed:
+
+  /predict throughput >= 0.8 x a constant-returning endpoint of the same app
+      (POST /_debug/constant: same body received, constant answer; the GET
+      constant with no body is printed too, for reference)
+  p99 latency of /predict at a fixed 100 req/s < 25 ms
+  resident memory after warm-up < 150 MB
+  process start to first healthy /health < 2 s
+"""
+import asyncio
+import json
+import os
+import re
+import shutil
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+
+BACKEND = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+ROUNDS = int(os.environ.get("BENCH_ROUNDS", "3"))
+SECONDS = int(os.environ.get("BENCH_SECONDS", "4"))
+CONNECTIONS = int(os.environ.get("BENCH_CONNECTIONS", "8"))
+RATE = 100
+RATE_SECONDS = int(os.environ.get("BENCH_RATE_SECONDS", "10"))
+
+TARGETS = {"ratio": 0.8, "p99_ms": 25.0, "rss_mb": 150.0, "startup_s": 2.0}
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def record_body():
+    with open(os.path.join(BACKEND, "model", "model.json")) as f:
+        features = json.load(f)["features"]
+    # A real held-out-like record: the training means (no sklearn needed here).
+    with open(os.path.join(BACKEND, "model", "model.json")) as f:
+        mean = json.load(f)["weights"]["mean"]
+    return dict(zip(features, mean))
+
+
+def start_server(port):
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("S3_", "APP_"))}
+    env.update({"AWS_REGION": "us-east-1", "S3_FILES_BUCKET": "bench-files", "S3_DATA_BUCKET": "bench-data",
+                "APP_ENV": "prod", "APP_VERSION": "bench", "APP_DEBUG_ROUTES": "1", "PORT": str(port),
+                "PYTHONDONTWRITEBYTECODE": "1"})
+    t0 = time.monotonic()
+    proc = subprocess.Popen([sys.executable, "-m", "app"], cwd=BACKEND, env=env,
+                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    deadline = t0 + 30
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            sys.exit("server exited early: %s" % proc.stderr.read().decode()[-2000:])
+        try:
+            with urllib.request.urlopen("http://127.0.0.1:%d/health" % port, timeout=1) as r:
+                if r.status == 200:
+                    return proc, time.monotonic() - t0
+        except OSError:
+            pass
+        time.sleep(0.005)
+    proc.kill()
+    sys.exit("server not healthy within 30 s")
+
+
+def rss_mb(pid):
+    with open("/proc/%d/status" % pid) as f:
+        status = f.read()
+    get = lambda k: int(re.search(r"^%s:\s+(\d+) kB" % k, status, re.M).group(1)) / 1024.0
+    return get("VmRSS"), get("VmHWM")
+
+
+def wrk(url, seconds, script=None):
+    cmd = ["wrk", "-t1", "-c%d" % CONNECTIONS, "-d%ds" % seconds, "--latency"]
+    if script:
+        cmd += ["-s", script]
+    out = subprocess.run(cmd + [url], capture_output=True, text=True, timeout=seconds + 30).stdout
+    m = re.search(r"Requests/sec:\s+([\d.]+)", out)
+    if not m:
+        sys.exit("wrk output not understood:\n" + out)
+    bad = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
+    errs = re.search(r"Socket errors: (.*)", out)
+    if bad or errs:
+        sys.exit("wrk saw errors on %s:\n%s" % (url, out))
+    return float(m.group(1))
+
+
+def lua_post(body, path):
+    with open(path, "w") as f:
+        f.write('wrk.method = "POST"\nwrk.headers["Content-Type"] = "application/json"\nwrk.body = %s\n'
+                % json.dumps(json.dumps(body)))
+    return path
+
+
+async def fixed_rate(port, path, body, rate, seconds):
+    """Open loop: request i is due at t0 + i/rate; latency counts from when it was due."""
+    payload = json.dumps(body).encode()
+    req = (b"POST %s HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nContent-Length: %d\r\n\r\n"
+           % (path.encode(), len(payload))) + payload
+    idle, lat, errors = [], [], []
+
+    async def one(due):
+        conn = idle.pop() if idle else await asyncio.open_connection("127.0.0.1", port)
+        r, w = conn
+        try:
+            w.write(req)
+            await w.drain()
+            head = await asyncio.wait_for(r.readuntil(b"\r\n\r\n"), 5)
+            status = int(head.split(b" ", 2)[1])
+            n = int(re.search(rb"(?i)content-length:\s*(\d+)", head).group(1))
+            await asyncio.wait_for(r.readexactly(n), 5)
+            lat.append(time.monotonic() - due)
+            if status != 200:
+                errors.append(status)
+            idle.append(conn)
+        except Exception as e:  # noqa: BLE001 - counted and reported
+            errors.append(repr(e))
+            w.close()
+
+    loop = asyncio.get_running_loop()
+    t0 = loop.time() + 0.05
+    tasks = []
+    for i in range(rate * seconds):
+        due = t0 + i / rate
+        delay = due - loop.time()
+        if delay > 0:
+            await asyncio.sleep(delay)
+        tasks.append(asyncio.ensure_future(one(time.monotonic() - max(0.0, loop.time() - due))))
+    await asyncio.gather(*tasks)
+    for r, w in idle:
+        w.close()
+    return lat, errors
+
+
+def pct(values, p):
+    values = sorted(values)
+    return values[min(len(values) - 1, int(round(p / 100.0 * len(values) + 0.5)) - 1)]
+
+
+def main():
+    if not shutil.which("wrk"):
+        sys.exit("wrk not found: run `make -C backend deps` (apt-get install wrk)")
+    port = free_port()
+    proc, startup = start_server(port)
+    base = "http://127.0.0.1:%d" % port
+    tmp = tempfile.mkdtemp(prefix="predictor-bench-")
+    try:
+        rec = record_body()
+        single = lua_post({"record": rec}, os.path.join(tmp, "single.lua"))
+        batch = lua_post({"records": [rec] * 100}, os.path.join(tmp, "batch.lua"))
+
+        # Warm-up: every path the measurement uses.
+        wrk(base + "/_debug/constant", 2)
+        wrk(base + "/_debug/constant", 2, single)
+        wrk(base + "/predict", 2, single)
+        rss_warm, _ = rss_mb(proc.pid)
+
+        runs = {"get_constant": [], "post_constant": [], "predict": []}
+        for _ in range(ROUNDS):  # interleaved, so drift on a shared machine hits all three
+            runs["get_constant"].append(wrk(base + "/_debug/constant", SECONDS))
+            runs["post_constant"].append(wrk(base + "/_debug/constant", SECONDS, single))
+            runs["predict"].append(wrk(base + "/predict", SECONDS, single))
+        med = {k: statistics.median(v) for k, v in runs.items()}
+        batch_rps = wrk(base + "/predict", SECONDS, batch)
+
+        lat, errors = asyncio.run(fixed_rate(port, "/predict", {"record": rec}, RATE, RATE_SECONDS))
+        rss_end, hwm = rss_mb(proc.pid)
+    finally:
+        proc.send_signal(signal.SIGTERM)
+        try:
+            code = proc.wait(30)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            code = proc.wait()
+        shutil.rmtree(tmp, ignore_errors=True)
+
+    ratio = med["predict"] / med["post_constant"]
+    ratio_get = med["predict"] / med["get_constant"]
+    p50, p99, pmax = (pct(lat, 50) * 1000, pct(lat, 99) * 1000, max(lat) * 1000) if lat else (0, 0, 0)
+    ms = lambda xs: ", ".join("%.0f" % x for x in xs)
+    print("backend benchmark: uvicorn, 1 worker, loopback; wrk -t1 -c%d, %d x %ds interleaved, medians"
+          % (CONNECTIONS, ROUNDS, SECONDS))
+    print("  startup to healthy /health     %8.3f s       (target < %.1f s)" % (startup, TARGETS["startup_s"]))
+    print("  GET  /_debug/constant          %8.0f req/s   [%s]" % (med["get_constant"], ms(runs["get_constant"])))
+    print("  POST /_debug/constant          %8.0f req/s   [%s]  (same body as /predict)" % (med["post_constant"], ms(runs["post_constant"])))
+    print("  POST /predict (1 record)       %8.0f req/s   [%s]" % (med["predict"], ms(runs["predict"])))
+    print("  POST /predict (100 records)    %8.0f req/s   = %.0f records/s" % (batch_rps, batch_rps * 100))
+    print("  ratio predict / POST constant  %8.2f         (target >= %.1f)" % (ratio, TARGETS["ratio"]))
+    print("  ratio predict / GET constant   %8.2f         (reference)" % ratio_get)
+    print("  fixed %d req/s for %d s: %d sent, %d errors, p50 %.2f ms, p99 %.2f ms, max %.2f ms  (target p99 < %.0f ms)"
+          % (RATE, RATE_SECONDS, RATE * RATE_SECONDS, len(errors), p50, p99, pmax, TARGETS["p99_ms"]))
+    print("  RSS after warm-up %.1f MB, after the run %.1f MB, peak %.1f MB  (target < %.0f MB)"
+          % (rss_warm, rss_end, hwm, TARGETS["rss_mb"]))
+    print("  SIGTERM exit code %d" % code)
+    failed = []
+    if ratio < TARGETS["ratio"]:
+        failed.append("throughput ratio %.2f < %.1f" % (ratio, TARGETS["ratio"]))
+    if p99 >= TARGETS["p99_ms"] or errors:
+        failed.append("p99 %.2f ms (errors %d)" % (p99, len(errors)))
+    if rss_warm >= TARGETS["rss_mb"]:
+        failed.append("RSS %.1f MB" % rss_warm)
+    if startup >= TARGETS["startup_s"]:
+        failed.append("startup %.3f s" % startup)
+    if code != 0:
+        failed.append("exit code %d after SIGTERM" % code)
+    print("RESULT: %s" % ("PASS" if not failed else "FAIL: " + "; ".join(failed)))
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,114 @@
+"""SIGTERM (Fargate Spot interruption): stop accepting, finish in-flight requests, exit 0."""
+import http.client
+import json
+import os
+import signal
+import socket
+import subprocess
+import sys
+import threading
+import time
+
+import pytest
+
+from tests.conftest import BACKEND, free_port, wait_http
+
+
+@pytest.fixture()
+def server():
+    procs = []
+
+    def start(**env):
+        port = free_port()
+        full = {k: v for k, v in os.environ.items() if not k.startswith(("S3_", "APP_"))}
+        full.update({"AWS_REGION": "us-east-1", "S3_FILES_BUCKET": "f", "S3_DATA_BUCKET": "d", "APP_ENV": "test",
+                     "APP_DEBUG_ROUTES": "1", "PORT": str(port), "PYTHONDONTWRITEBYTECODE": "1"})
+        full.update(env)
+        p = subprocess.Popen([sys.executable, "-m", "app"], cwd=BACKEND, env=full,
+                             stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+        procs.append(p)
+        wait_http("http://127.0.0.1:%d/health" % port, 20, p)
+        return p, port
+
+    yield start
+    for p in procs:
+        if p.poll() is None:
+            p.kill()
+        p.wait()
+        p.stdout.close()
+
+
+def get(port, path, timeout=60):
+    c = http.client.HTTPConnection("127.0.0.1", port, timeout=timeout)
+    try:
+        c.request("GET", path)
+        r = c.getresponse()
+        return r.status, json.loads(r.read())
+    finally:
+        c.close()
+
+
+def in_flight(port, path):
+    """Start a request in a thread; wait until the server counts it in flight."""
+    result = {}
+
+    def run():
+        try:
+            result["status"], result["body"] = get(port, path)
+        except Exception as e:  # noqa: BLE001 - reported by the assertion
+            result["error"] = e
+
+    t = threading.Thread(target=run)
+    t.start()
+    deadline = time.monotonic() + 10
+    while get(port, "/_debug/inflight")[1]["inflight"] < 1:
+        assert time.monotonic() < deadline, "slow request never started"
+        time.sleep(0.02)
+    return t, result
+
+
+def refuses(port, within=5.0):
+    deadline = time.monotonic() + within
+    while time.monotonic() < deadline:
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=0.5).close()
+        except ConnectionRefusedError:
+            return True
+        time.sleep(0.05)
+    return False
+
+
+def test_sigterm_finishes_in_flight_request_and_exits_0(server):
+    proc, port = server(GRACEFUL_TIMEOUT="20")
+    t, result = in_flight(port, "/_debug/sleep?seconds=2")
+    sent = time.monotonic()
+    proc.send_signal(signal.SIGTERM)
+    assert refuses(port), "server still accepts connections after SIGTERM"
+    t.join(30)
+    assert result.get("status") == 200, result
+    assert result["body"] == {"slept": 2.0}
+    assert proc.wait(30) == 0
+    assert time.monotonic() - sent < 15
+    out = proc.stdout.read().decode()
+    assert "Shutting down" in out and "Finished server process" in out
+
+
+def test_sigterm_with_idle_server_exits_0_quickly(server):
+    proc, port = server()
+    get(port, "/health")
+    start = time.monotonic()
+    proc.send_signal(signal.SIGTERM)
+    assert proc.wait(10) == 0
+    assert time.monotonic() - start < 3
+
+
+def test_shutdown_deadline_bounds_the_wait(server):
+    """A request longer than GRACEFUL_TIMEOUT is cut at the deadline; the process still exits 0 in time."""
+    proc, port = server(GRACEFUL_TIMEOUT="1")
+    t, result = in_flight(port, "/_debug/sleep?seconds=60")
+    start = time.monotonic()
+    proc.send_signal(signal.SIGTERM)
+    assert proc.wait(15) == 0
+    assert time.monotonic() - start < 6
+    t.join(10)
+    assert "status" not in result  # the connection was closed, not answered
