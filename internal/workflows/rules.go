@@ -116,6 +116,7 @@ func Rules(daggerVersion string) map[string]Rule {
 		"id-token only for AWS":    IDTokenOnlyForAWS,
 		"no secrets in run":        NoSecretsInRun,
 		"dagger version":           DaggerVersion(daggerVersion),
+		"dagger installed":         DaggerInstalled,
 		"forks get no credentials": ForksGetNoCredentials,
 	}
 }
@@ -280,6 +281,26 @@ func DaggerVersion(want string) Rule {
 		}
 		return bad
 	}
+}
+
+var daggerCommand = regexp.MustCompile(`(^|[\s;&|(])dagger\s`)
+
+// DaggerInstalled: a step that runs the dagger CLI comes after the pinned Dagger
+// action in the same job (never a CLI the runner happens to have).
+func DaggerInstalled(w *Workflow, _ map[string]*Workflow) []string {
+	var bad []string
+	for _, name := range sortedKeys(w.Doc.Jobs) {
+		installed := false
+		for i, s := range w.Doc.Jobs[name].Steps {
+			if actionName(s.Uses) == DaggerAction {
+				installed = true
+			}
+			if daggerCommand.MatchString(s.Run) && !installed {
+				bad = append(bad, fmt.Sprintf("%s: job %s step %d runs dagger before installing it with %s", w.Name, name, i+1, DaggerAction))
+			}
+		}
+	}
+	return bad
 }
 
 // sameRepoGuard is the condition that keeps a pull-request job away from forks.

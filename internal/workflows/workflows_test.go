@@ -258,6 +258,11 @@ func TestRulesRejectViolations(t *testing.T) {
 			replace: [2]string{"\n        with: {version: \"0.21.9\"}", ""},
 			want:    `dagger version ""`,
 		},
+		"dagger without install": {
+			rule:    "dagger installed",
+			replace: [2]string{"      - uses: dagger/dagger-for-github@27b130bf0f79a7f6fbbbe0fbca6760dc9bb40a77 # v8.4.1\n        with: {version: \"0.21.9\"}\n", ""},
+			want:    "runs dagger before installing it",
+		},
 		"fork gets credentials": {
 			rule:    "forks get no credentials",
 			replace: [2]string{"    if: github.event.pull_request.head.repo.full_name == github.repository\n", ""},
