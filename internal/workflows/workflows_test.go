@@ -135,6 +135,8 @@ jobs:
   run:
     permissions: {contents: read}
     steps:
+      - uses: dagger/dagger-for-github@27b130bf0f79a7f6fbbbe0fbca6760dc9bb40a77 # v8.4.1
+        with: {version: "0.21.9"}
       - run: dagger check
 `
 
