@@ -9,6 +9,7 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/service/ecr"
 
+	"dagger/predictor/internal/awsx"
 	"dagger/predictor/internal/ecrlogin"
 	"dagger/predictor/internal/exitcode"
 )
@@ -51,7 +52,7 @@ func runECRLogin(ctx context.Context, args []string, stdout, stderr io.Writer) i
 	}
 	creds, err := ecrlogin.New(ecr.NewFromConfig(cfg)).Login(ctx, *repoURL)
 	if err != nil {
-		return fail(stderr, fs, err)
+		return fail(stderr, fs, awsx.Explain(err, g.endpoint))
 	}
 	if err := ecrlogin.Write(*out, creds); err != nil {
 		return fail(stderr, fs, err)

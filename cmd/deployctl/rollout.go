@@ -12,6 +12,7 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/service/ecs"
 
+	"dagger/predictor/internal/awsx"
 	"dagger/predictor/internal/exitcode"
 	"dagger/predictor/internal/imageref"
 	"dagger/predictor/internal/rollout"
@@ -105,7 +106,8 @@ func watchExit(err error) int {
 
 // finishWatch prints the final line (when a deployment is known), writes the report
 // and returns the exit status.
-func finishWatch(fs *flag.FlagSet, s *serviceFlags, res rollout.Result, err error, stdout, stderr io.Writer) int {
+func finishWatch(fs *flag.FlagSet, g *globals, s *serviceFlags, res rollout.Result, err error, stdout, stderr io.Writer) int {
+	err = awsx.Explain(err, g.endpoint)
 	code := watchExit(err)
 	if res.TaskDefinition != "" {
 		fmt.Fprintln(stdout, res.Line())
@@ -163,7 +165,7 @@ func runRollout(ctx context.Context, args []string, stdout, stderr io.Writer) in
 	}
 	cli := rollout.New(ecs.NewFromConfig(cfg), rollout.Options{Out: stdout, PollInterval: s.pollInterval})
 	res, err := cli.Rollout(ctx, rollout.Request{Target: target, Image: ref.Pinned(), Version: *version, Force: *force, Timeout: s.timeout})
-	return finishWatch(fs, s, res, err, stdout, stderr)
+	return finishWatch(fs, g, s, res, err, stdout, stderr)
 }
 
 func runRollback(ctx context.Context, args []string, stdout, stderr io.Writer) int {
@@ -193,5 +195,5 @@ func runRollback(ctx context.Context, args []string, stdout, stderr io.Writer) i
 	}
 	cli := rollout.New(ecs.NewFromConfig(cfg), rollout.Options{Out: stdout, PollInterval: s.pollInterval})
 	res, err := cli.Rollback(ctx, rollout.RollbackRequest{Target: target, To: int32(*to), Timeout: s.timeout})
-	return finishWatch(fs, s, res, err, stdout, stderr)
+	return finishWatch(fs, g, s, res, err, stdout, stderr)
 }

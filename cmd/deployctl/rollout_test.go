@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"encoding/json"
 	"errors"
+	"net/http"
+	"net/http/httptest"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -46,6 +48,12 @@ type runResult struct {
 // noCreds), no shared config files, no instance metadata.
 func runDeployctl(t *testing.T, bin string, noCreds bool, args ...string) runResult {
 	t.Helper()
+	return runDeployctlEnv(t, bin, noCreds, nil, args...)
+}
+
+// runDeployctlEnv is runDeployctl with extra environment variables.
+func runDeployctlEnv(t *testing.T, bin string, noCreds bool, extraEnv []string, args ...string) runResult {
+	t.Helper()
 	home := t.TempDir()
 	env := []string{
 		"PATH=" + os.Getenv("PATH"), "HOME=" + home, "AWS_REGION=us-east-1",
@@ -55,6 +63,7 @@ func runDeployctl(t *testing.T, bin string, noCreds bool, args ...string) runRes
 	if !noCreds {
 		env = append(env, "AWS_ACCESS_KEY_ID="+testKeyID, "AWS_SECRET_ACCESS_KEY="+testSecret)
 	}
+	env = append(env, extraEnv...)
 	cmd := exec.CommandContext(t.Context(), bin, args...)
 	cmd.Env = env
 	cmd.Dir = home
@@ -174,6 +183,18 @@ func TestRolloutCommand(t *testing.T) {
 		}
 		if n := srv.Calls("DescribeServices") + srv.Calls("UpdateService"); n != 0 {
 			t.Errorf("%d calls made without credentials", n)
+		}
+	})
+
+	t.Run("unreachable endpoint", func(t *testing.T) {
+		t.Parallel()
+		srv := httptest.NewServer(http.NotFoundHandler())
+		url := srv.URL
+		srv.Close()
+		r := runDeployctlEnv(t, bin, false, []string{"AWS_MAX_ATTEMPTS=2"}, "rollout", "--env", "dev", "--aws-endpoint", url,
+			"--cluster", "c", "--service", "s", "--image", image)
+		if r.code != 1 || !strings.Contains(r.stderr, "cannot reach AWS at "+url+": check --aws-endpoint") || strings.Count(r.stderr, "\n") != 1 {
+			t.Errorf("exit %d, stderr %q", r.code, r.stderr)
 		}
 	})
 

@@ -11,7 +11,9 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"net"
 	"os"
+	"strconv"
 	"strings"
 	"time"
 
@@ -38,7 +40,7 @@ type Options struct {
 	// Endpoint overrides every service endpoint (an emulator such as moto); empty
 	// means $AWS_ENDPOINT_URL, and when that is empty too, real AWS.
 	Endpoint string
-	// MaxAttempts per API call, the first included (default 6).
+	// MaxAttempts per API call, the first included (default $AWS_MAX_ATTEMPTS, else 6).
 	MaxAttempts int
 	// MaxBackoff caps the jittered exponential delay between attempts (default 20 s).
 	MaxBackoff time.Duration
@@ -66,13 +68,17 @@ func ResolveEndpoint(endpoint string) string {
 	return strings.TrimSpace(os.Getenv("AWS_ENDPOINT_URL"))
 }
 
-// NewRetryer returns the standard retryer with the given attempts and backoff cap.
+// NewRetryer returns the standard retryer with the given attempts (0: $AWS_MAX_ATTEMPTS,
+// else DefaultMaxAttempts) and backoff cap.
 // Throttling errors (ThrottlingException, 429, ...) are retried with jittered
 // exponential backoff; the client-side retry quota is disabled so a long watch that
 // meets throttling keeps backing off instead of failing with "retry quota exceeded".
 func NewRetryer(maxAttempts int, maxBackoff time.Duration) aws.Retryer {
 	if maxAttempts <= 0 {
 		maxAttempts = DefaultMaxAttempts
+		if n, err := strconv.Atoi(os.Getenv("AWS_MAX_ATTEMPTS")); err == nil && n > 0 {
+			maxAttempts = n
+		}
 	}
 	if maxBackoff <= 0 {
 		maxBackoff = DefaultMaxBackoff
@@ -142,4 +148,25 @@ func StaticCredentials(id, secret string) aws.CredentialsProvider {
 	return aws.CredentialsProviderFunc(func(context.Context) (aws.Credentials, error) {
 		return aws.Credentials{AccessKeyID: id, SecretAccessKey: secret, Source: "static"}, nil
 	})
+}
+
+// ErrUnreachable: the endpoint could not be reached (connection refused, DNS, timeout).
+var ErrUnreachable = errors.New("cannot reach AWS")
+
+// Explain adds what to do to errors whose cause is an unreachable endpoint; other
+// errors are returned as they are. endpoint is the override in use ("" = real AWS).
+func Explain(err error, endpoint string) error {
+	if err == nil {
+		return nil
+	}
+	var op *net.OpError
+	var dns *net.DNSError
+	if !errors.As(err, &op) && !errors.As(err, &dns) {
+		return err
+	}
+	where := "the regional AWS endpoint: check the network, proxy and region"
+	if ep := ResolveEndpoint(endpoint); ep != "" {
+		where = ep + ": check --aws-endpoint (or AWS_ENDPOINT_URL) and that the emulator is running"
+	}
+	return fmt.Errorf("%w at %s: %w", ErrUnreachable, where, err)
 }

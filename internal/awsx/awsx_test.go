@@ -4,6 +4,7 @@ import (
 	"errors"
 	"net/http"
 	"net/http/httptest"
+	"strings"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -80,5 +81,24 @@ func TestResolveRegion(t *testing.T) {
 	t.Parallel()
 	if got := ResolveRegion("ap-south-1"); got != "ap-south-1" {
 		t.Errorf("ResolveRegion = %q", got)
+	}
+}
+
+func TestExplainUnreachable(t *testing.T) {
+	t.Parallel()
+	srv := httptest.NewServer(http.NotFoundHandler())
+	url := srv.URL
+	srv.Close()
+	cfg, err := Load(t.Context(), Options{Endpoint: url, MaxAttempts: 2, MaxBackoff: time.Millisecond, Credentials: StaticCredentials("AKIDTEST", "s3cr3t")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = sts.NewFromConfig(cfg).GetCallerIdentity(t.Context(), &sts.GetCallerIdentityInput{})
+	err = Explain(err, url)
+	if !errors.Is(err, ErrUnreachable) || !strings.Contains(err.Error(), "cannot reach AWS at "+url+": check --aws-endpoint") {
+		t.Errorf("Explain = %v", err)
+	}
+	if other := errors.New("x"); Explain(other, url) != other {
+		t.Error("Explain changed an unrelated error")
 	}
 }
