@@ -552,7 +552,7 @@ func (s *Server) scale(svc *service, d *deployment) {
 		d.running++
 	}
 	for d.running > d.desired {
-		s.stopTasks(svc, d, 1, "Scaling activity initiated by (deployment "+d.id+")", "ServiceSchedulerInitiated", nil)
+		s.stopTasks(d, 1, "Scaling activity initiated by (deployment "+d.id+")", "ServiceSchedulerInitiated")
 		d.running--
 	}
 }

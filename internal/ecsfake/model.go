@@ -197,7 +197,7 @@ func (s *Server) stopTask(t *task, reason, code, containerReason string, exit in
 	}
 }
 
-func (s *Server) stopTasks(svc *service, d *deployment, n int, reason, code string, exit *int) {
+func (s *Server) stopTasks(d *deployment, n int, reason, code string) {
 	for _, t := range s.tasks {
 		if n == 0 {
 			return
