@@ -56,6 +56,7 @@ module "s3" {
   account_id                         = local.account_id
   noncurrent_version_expiration_days = var.noncurrent_version_expiration_days
   force_destroy                      = var.force_destroy
+  kms_deletion_window_days           = var.kms_deletion_window_days
 }
 
 module "ecr" {
@@ -71,11 +72,12 @@ module "ecr" {
 module "iam" {
   source = "./modules/iam"
 
-  project     = var.project
-  environment = var.environment
-  tags        = local.tags
-  account_id  = local.account_id
-  bucket_arns = [module.s3.bucket_arns["files"], module.s3.bucket_arns["data"]]
+  project      = var.project
+  environment  = var.environment
+  tags         = local.tags
+  account_id   = local.account_id
+  bucket_arns  = [module.s3.bucket_arns["files"], module.s3.bucket_arns["data"]]
+  kms_key_arns = [module.s3.kms_key_arn]
 }
 
 module "api_gateway" {

@@ -27,6 +27,7 @@ provider "aws" {
       ecr                    = endpoints.value
       ecs                    = endpoints.value
       iam                    = endpoints.value
+      kms                    = endpoints.value
       logs                   = endpoints.value
       s3                     = endpoints.value
       servicediscovery       = endpoints.value

@@ -243,3 +243,15 @@ variable "force_destroy" {
   default     = false
   nullable    = false
 }
+
+variable "kms_deletion_window_days" {
+  description = "Waiting period before the buckets' KMS key is deleted after a destroy (7-30 days)."
+  type        = number
+  default     = 30
+  nullable    = false
+
+  validation {
+    condition     = var.kms_deletion_window_days >= 7 && var.kms_deletion_window_days <= 30 && floor(var.kms_deletion_window_days) == var.kms_deletion_window_days
+    error_message = "The kms_deletion_window_days must be a whole number between 7 and 30."
+  }
+}

@@ -9,6 +9,8 @@ locals {
 
 data "aws_partition" "current" {}
 
+data "aws_region" "current" {}
+
 data "aws_iam_policy_document" "assume_ecs_tasks" {
   statement {
     actions = ["sts:AssumeRole"]
@@ -55,6 +57,21 @@ data "aws_iam_policy_document" "task" {
     sid       = "ReadWriteObjects"
     actions   = ["s3:GetObject", "s3:PutObject", "s3:DeleteObject"]
     resources = [for a in var.bucket_arns : "${a}/*"]
+  }
+
+  dynamic "statement" {
+    for_each = length(var.kms_key_arns) > 0 ? [var.kms_key_arns] : []
+    content {
+      sid       = "BucketKeys"
+      actions   = ["kms:Decrypt", "kms:GenerateDataKey"]
+      resources = statement.value
+
+      condition {
+        test     = "StringEquals"
+        variable = "kms:ViaService"
+        values   = ["s3.${data.aws_region.current.name}.amazonaws.com"]
+      }
+    }
   }
 }
 

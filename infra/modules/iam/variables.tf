@@ -49,3 +49,15 @@ variable "tags" {
   default     = {}
   nullable    = false
 }
+
+variable "kms_key_arns" {
+  description = "ARNs of the KMS keys encrypting those buckets (the task role may use them for S3 only)."
+  type        = list(string)
+  default     = []
+  nullable    = false
+
+  validation {
+    condition     = alltrue([for a in var.kms_key_arns : can(regex("^arn:aws[a-z-]*:kms:[a-z0-9-]+:[0-9]{12}:key/[a-zA-Z0-9-]+$", a))])
+    error_message = "The kms_key_arns must be KMS key ARNs (arn:aws:kms:<region>:<account>:key/<id>)."
+  }
+}

@@ -2,10 +2,22 @@ locals {
   name = "${var.project}-${var.environment}"
 }
 
-# Server-side encryption with S3-managed keys (SSE-S3): a customer-managed KMS key would
-# add $1/month per key plus request charges, and no other account needs to decrypt.
-#tfsec:ignore:aws-s3-encryption-customer-key
-# Server access logging would need a third bucket; CloudTrail data events are the audit trail.
+# One customer-managed key for both buckets ($1/month); S3 Bucket Keys keep KMS request
+# charges negligible.
+resource "aws_kms_key" "this" {
+  description             = "${local.name}: S3 buckets ${join(", ", sort(tolist(var.buckets)))}"
+  enable_key_rotation     = true
+  deletion_window_in_days = var.kms_deletion_window_days
+
+  tags = merge(var.tags, { Name = "${local.name}-s3" })
+}
+
+resource "aws_kms_alias" "this" {
+  name          = "alias/${local.name}-s3"
+  target_key_id = aws_kms_key.this.key_id
+}
+
+# Server access logging would need a third bucket and its storage; CloudTrail data events are the audit trail when needed.
 #tfsec:ignore:aws-s3-enable-bucket-logging
 resource "aws_s3_bucket" "this" {
   for_each = var.buckets
@@ -17,9 +29,9 @@ resource "aws_s3_bucket" "this" {
 }
 
 resource "aws_s3_bucket_ownership_controls" "this" {
-  for_each = aws_s3_bucket.this
+  for_each = var.buckets
 
-  bucket = each.value.id
+  bucket = aws_s3_bucket.this[each.key].id
 
   rule {
     object_ownership = "BucketOwnerEnforced"
@@ -27,9 +39,9 @@ resource "aws_s3_bucket_ownership_controls" "this" {
 }
 
 resource "aws_s3_bucket_public_access_block" "this" {
-  for_each = aws_s3_bucket.this
+  for_each = var.buckets
 
-  bucket                  = each.value.id
+  bucket                  = aws_s3_bucket.this[each.key].id
   block_public_acls       = true
   block_public_policy     = true
   ignore_public_acls      = true
@@ -37,9 +49,9 @@ resource "aws_s3_bucket_public_access_block" "this" {
 }
 
 resource "aws_s3_bucket_versioning" "this" {
-  for_each = aws_s3_bucket.this
+  for_each = var.buckets
 
-  bucket = each.value.id
+  bucket = aws_s3_bucket.this[each.key].id
 
   versioning_configuration {
     status = "Enabled"
@@ -47,21 +59,23 @@ resource "aws_s3_bucket_versioning" "this" {
 }
 
 resource "aws_s3_bucket_server_side_encryption_configuration" "this" {
-  for_each = aws_s3_bucket.this
+  for_each = var.buckets
 
-  bucket = each.value.id
+  bucket = aws_s3_bucket.this[each.key].id
 
   rule {
     apply_server_side_encryption_by_default {
-      sse_algorithm = "AES256"
+      sse_algorithm     = "aws:kms"
+      kms_master_key_id = aws_kms_key.this.arn
     }
+    bucket_key_enabled = true
   }
 }
 
 resource "aws_s3_bucket_lifecycle_configuration" "this" {
-  for_each = aws_s3_bucket.this
+  for_each = var.buckets
 
-  bucket = each.value.id
+  bucket = aws_s3_bucket.this[each.key].id
 
   rule {
     id     = "expire-noncurrent-versions"
@@ -86,15 +100,15 @@ resource "aws_s3_bucket_lifecycle_configuration" "this" {
 }
 
 data "aws_iam_policy_document" "tls_only" {
-  for_each = aws_s3_bucket.this
+  for_each = var.buckets
 
   statement {
     sid     = "DenyInsecureTransport"
     effect  = "Deny"
     actions = ["s3:*"]
     resources = [
-      each.value.arn,
-      "${each.value.arn}/*",
+      aws_s3_bucket.this[each.key].arn,
+      "${aws_s3_bucket.this[each.key].arn}/*",
     ]
 
     principals {
@@ -111,9 +125,9 @@ data "aws_iam_policy_document" "tls_only" {
 }
 
 resource "aws_s3_bucket_policy" "this" {
-  for_each = aws_s3_bucket.this
+  for_each = var.buckets
 
-  bucket = each.value.id
+  bucket = aws_s3_bucket.this[each.key].id
   policy = data.aws_iam_policy_document.tls_only[each.key].json
 
   depends_on = [aws_s3_bucket_public_access_block.this]
