@@ -64,5 +64,10 @@ func runApply(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 		return fail(stderr, fs, err)
 	}
 	fmt.Fprintf(stdout, "applied %s to %s\n", plan, g.env)
+	// Record what the providers read back, so `deployctl drift` reports only changes
+	// made outside terraform. The infrastructure is applied either way.
+	if err := s.tf.SyncState(ctx); err != nil {
+		fmt.Fprintf(stderr, "%s: warning: applied, but the state sync after it failed (the next drift check may list provider read-backs): %v\n", fs.Name(), err)
+	}
 	return exitcode.OK
 }

@@ -32,7 +32,9 @@ func runBootstrap(ctx context.Context, args []string, stdout, stderr io.Writer) 
 	if err != nil {
 		return fail(stderr, fs, err)
 	}
-	res, err := bootstrap.New(bootstrap.NewS3(cfg, g.endpoint), g.region).Run(ctx, bucket)
+	b := bootstrap.New(bootstrap.NewS3(cfg, g.endpoint), g.region)
+	b.SkipTLSOnly = strings.HasPrefix(g.endpoint, "http://")
+	res, err := b.Run(ctx, bucket)
 	if err != nil {
 		return fail(stderr, fs, err)
 	}
@@ -42,7 +44,10 @@ func runBootstrap(ctx context.Context, args []string, stdout, stderr io.Writer) 
 	case len(res.Changed) > 0:
 		fmt.Fprintf(stdout, "state bucket %s: existed; set %s\n", bucket, strings.Join(res.Changed, ", "))
 	default:
-		fmt.Fprintf(stdout, "state bucket %s: already set up (versioning, encryption, public access block, TLS-only policy)\n", bucket)
+		fmt.Fprintf(stdout, "state bucket %s: already set up\n", bucket)
+	}
+	if b.SkipTLSOnly {
+		fmt.Fprintf(stdout, "state bucket %s: TLS-only policy left out: the endpoint %s is plain HTTP and the policy would deny every request\n", bucket, g.endpoint)
 	}
 	fmt.Fprintf(stdout, "state key for %s: %s\n", g.env, envcfg.StateKey(g.env))
 	return exitcode.OK

@@ -82,6 +82,9 @@ type Result struct {
 type Bootstrapper struct {
 	s3     s3API
 	region string
+	// SkipTLSOnly leaves out the TLS-only bucket policy: against an emulator served
+	// over plain HTTP it would deny every request, terraform's included.
+	SkipTLSOnly bool
 }
 
 // New returns a Bootstrapper using client in region.
@@ -112,6 +115,9 @@ func (b *Bootstrapper) Run(ctx context.Context, bucket string) (Result, error) {
 		{"TLS-only policy", b.tlsOnly},
 	}
 	for _, s := range steps {
+		if s.name == "TLS-only policy" && b.SkipTLSOnly {
+			continue
+		}
 		changed, err := s.fn(ctx, bucket)
 		if err != nil {
 			return res, err

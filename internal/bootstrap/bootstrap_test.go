@@ -167,3 +167,20 @@ func assertSettings(t *testing.T, c *s3.Client, bucket string) {
 		t.Errorf("TLS-only statement (-want +got):\n%s", diff)
 	}
 }
+
+func TestRunSkipTLSOnly(t *testing.T) {
+	t.Parallel()
+	c, _ := client(t, "us-east-1")
+	b := New(c, "us-east-1")
+	b.SkipTLSOnly = true
+	res, err := b.Run(t.Context(), "tfstate-plain-http")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if diff := cmp.Diff([]string{"public access block", "versioning", "encryption"}, res.Changed); diff != "" {
+		t.Errorf("changed (-want +got):\n%s", diff)
+	}
+	if _, err := c.GetBucketPolicy(t.Context(), &s3.GetBucketPolicyInput{Bucket: aws.String("tfstate-plain-http")}); err == nil {
+		t.Error("bucket policy set despite SkipTLSOnly")
+	}
+}

@@ -104,3 +104,12 @@ func DriftCmd(c Config, out string) Cmd {
 func ApplyCmd(c Config, plan string) Cmd {
 	return cmd(c, "apply", c.lockTimeout(), plan)
 }
+
+// SyncStateCmd is a refresh-only apply: it records the real infrastructure in the
+// state without changing it. Run right after an apply, it absorbs what providers only
+// learn by reading back (attributes filled in by other resources, defaults), so a
+// later refresh-only plan reports only real drift.
+func SyncStateCmd(c Config) Cmd {
+	args := []string{"-refresh-only", "-auto-approve", c.lockTimeout()}
+	return cmd(c, "apply", append(args, c.varArgs()...)...)
+}

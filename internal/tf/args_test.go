@@ -44,6 +44,11 @@ func TestCmdArgs(t *testing.T) {
 			want: Cmd{Args: []string{"plan", "-no-color", "-input=false", "-refresh-only", "-detailed-exitcode", "-lock-timeout=1m0s", "-out=/tmp/d.tfplan",
 				"-var-file=/src/infra/envs/dev.tfvars", "-var=environment=dev", "-var=aws_region=us-east-1", "-var=aws_endpoint=http://127.0.0.1:5000"}, Env: emuEnv},
 		},
+		"sync state": {
+			got: SyncStateCmd(emu),
+			want: Cmd{Args: []string{"apply", "-no-color", "-input=false", "-refresh-only", "-auto-approve", "-lock-timeout=1m0s",
+				"-var-file=/src/infra/envs/dev.tfvars", "-var=environment=dev", "-var=aws_region=us-east-1", "-var=aws_endpoint=http://127.0.0.1:5000"}, Env: emuEnv},
+		},
 		"apply": {
 			got:  ApplyCmd(emu, "/w/dev.tfplan"),
 			want: Cmd{Args: []string{"apply", "-no-color", "-input=false", "-lock-timeout=1m0s", "/w/dev.tfplan"}, Env: emuEnv},

@@ -3,12 +3,16 @@ package tf
 import (
 	"bytes"
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strings"
 	"syscall"
 	"time"
@@ -100,16 +104,78 @@ func firstError(stderr string) string {
 	return ""
 }
 
-// Init initializes the working directory (backend, modules, providers).
+// Init initializes the working directory (backend, modules, providers). When the
+// data directory was initialized by an earlier Init with the same init arguments,
+// backend config, configuration files and dependency lock file, it is left as is:
+// terraform init would only repeat itself.
 func (t *Terraform) Init(ctx context.Context) error {
-	code, stderr, err := t.run(ctx, InitCmd(t.Config))
+	c := InitCmd(t.Config)
+	stamp, stampErr := initStamp(t.Config, c)
+	stampFile := ""
+	if t.Config.DataDir != "" && stampErr == nil {
+		stampFile = filepath.Join(t.Config.DataDir, "deployctl-init.stamp")
+		if old, err := os.ReadFile(stampFile); err == nil && string(old) == stamp {
+			if _, err := os.Stat(filepath.Join(t.Config.DataDir, "terraform.tfstate")); err == nil {
+				return nil
+			}
+		}
+		_ = os.Remove(stampFile)
+	}
+	code, stderr, err := t.run(ctx, c)
 	if err != nil {
 		return err
 	}
 	if code != 0 {
 		return fmt.Errorf("terraform init in %s: %w", t.Config.Dir, &exitError{code, firstError(stderr)})
 	}
+	if stampFile != "" {
+		_ = os.WriteFile(stampFile, []byte(stamp), 0o644)
+	}
 	return nil
+}
+
+// initStamp digests what terraform init depends on: its arguments and environment,
+// the backend config file, every .tf file of the root module and the modules below
+// it, and the dependency lock file.
+func initStamp(cfg Config, c Cmd) (string, error) {
+	h := sha256.New()
+	// The backend config file lives in a fresh temporary directory each run: its
+	// content counts, not its path.
+	args := slices.Clone(c.Args)
+	for i, a := range args {
+		if strings.HasPrefix(a, "-backend-config=") {
+			args[i] = "-backend-config=FILE"
+		}
+	}
+	fmt.Fprintf(h, "%q %q\n", args, c.Env)
+	backend, err := os.ReadFile(cfg.BackendConfigFile)
+	if err != nil {
+		return "", err
+	}
+	fmt.Fprintf(h, "backend %d\n", len(backend))
+	h.Write(backend)
+	err = filepath.WalkDir(cfg.Dir, func(path string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		if d.IsDir() && strings.HasPrefix(d.Name(), ".terraform") {
+			return filepath.SkipDir
+		}
+		if d.IsDir() || !(strings.HasSuffix(path, ".tf") || strings.HasSuffix(path, ".tf.json") || d.Name() == ".terraform.lock.hcl") {
+			return nil
+		}
+		data, err := os.ReadFile(path)
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(h, "%s %d\n", path, len(data))
+		h.Write(data)
+		return nil
+	})
+	if err != nil {
+		return "", err
+	}
+	return hex.EncodeToString(h.Sum(nil)), nil
 }
 
 // Plan saves a plan to out and reports whether it has changes.
@@ -135,6 +201,18 @@ func (t *Terraform) detailed(ctx context.Context, what string, c Cmd) (bool, err
 	default:
 		return false, fmt.Errorf("%s: %w", what, &exitError{code, firstError(stderr)})
 	}
+}
+
+// SyncState records the real infrastructure in the state (SyncStateCmd).
+func (t *Terraform) SyncState(ctx context.Context) error {
+	code, stderr, err := t.run(ctx, SyncStateCmd(t.Config))
+	if err != nil {
+		return err
+	}
+	if code != 0 {
+		return fmt.Errorf("terraform apply -refresh-only: %w", &exitError{code, firstError(stderr)})
+	}
+	return nil
 }
 
 // ErroredStateError is an apply that failed after changing infrastructure, where

@@ -169,3 +169,46 @@ func TestMetaRoundTrip(t *testing.T) {
 		t.Errorf("CheckMetaEnvironment = %v, want ErrPlanEnv", err)
 	}
 }
+
+// TestInitSkipsRepeat: a second Init with nothing changed does not run terraform; a
+// changed configuration file or backend config runs it again.
+func TestInitSkipsRepeat(t *testing.T) {
+	bin, dir := fakeTerraform(t, `mkdir -p "$TF_DATA_DIR" && touch "$TF_DATA_DIR/terraform.tfstate"`)
+	if err := os.WriteFile(filepath.Join(dir, "main.tf"), []byte("# v1\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	backend := filepath.Join(t.TempDir(), "backend.hcl")
+	if err := os.WriteFile(backend, []byte(`bucket = "a"`), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	tf := &Terraform{Bin: bin, Config: Config{Dir: dir, DataDir: filepath.Join(t.TempDir(), "data"), BackendConfigFile: backend}}
+	runs := func() int {
+		data, _ := os.ReadFile(filepath.Join(dir, "args.txt"))
+		return strings.Count(string(data), "init ")
+	}
+	steps := []struct {
+		name   string
+		change func()
+		want   int
+	}{
+		{"first", func() {}, 1},
+		{"unchanged", func() {}, 1},
+		{"module file changed", func() { _ = os.WriteFile(filepath.Join(dir, "main.tf"), []byte("# v2\n"), 0o644) }, 2},
+		{"unchanged again", func() {}, 2},
+		{"backend changed", func() { _ = os.WriteFile(backend, []byte(`bucket = "b"`), 0o600) }, 3},
+		{"same backend in another file", func() {
+			moved := filepath.Join(t.TempDir(), "backend.hcl")
+			_ = os.WriteFile(moved, []byte(`bucket = "b"`), 0o600)
+			tf.Config.BackendConfigFile = moved
+		}, 3},
+	}
+	for _, s := range steps {
+		s.change()
+		if err := tf.Init(t.Context()); err != nil {
+			t.Fatalf("%s: %v", s.name, err)
+		}
+		if got := runs(); got != s.want {
+			t.Errorf("%s: terraform init ran %d times, want %d", s.name, got, s.want)
+		}
+	}
+}

@@ -1,0 +1,2 @@
+environment    = "dev"
+sg_description = "tasks (dev)"

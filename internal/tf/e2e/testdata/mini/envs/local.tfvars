@@ -1,0 +1,2 @@
+environment    = "local"
+sg_description = "tasks (local)"
