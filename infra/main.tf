@@ -12,7 +12,6 @@ data "aws_availability_zones" "available" {
 }
 
 locals {
-  name       = "${var.project}-${var.environment}"
   account_id = data.aws_caller_identity.current.account_id
   azs        = slice(sort(data.aws_availability_zones.available.names), 0, var.az_count)
 
