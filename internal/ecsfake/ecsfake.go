@@ -32,6 +32,8 @@
 //   - Throttling: the first Scenario.Throttle DescribeServices calls after an
 //     UpdateService answer HTTP 400 ThrottlingException ("Rate exceeded").
 //   - Deployments without rolloutState (OmitRolloutState), as some services report.
+//   - Eventually consistent reads: the first Scenario.StaleReads DescribeServices calls
+//     after an UpdateService show the service as it was before (one service per server).
 //   - Task definitions: RegisterTaskDefinition stores the request body verbatim (every
 //     field, so a test can check a copy kept them all) and returns it with the ARN,
 //     revision, status ACTIVE, compatibilities and registeredAt; DescribeTaskDefinition
@@ -100,6 +102,9 @@ type Scenario struct {
 	RemoveFailed bool
 	// OmitRolloutState leaves rolloutState and rolloutStateReason out of deployments.
 	OmitRolloutState bool
+	// StaleReads: that many DescribeServices calls after each UpdateService return the
+	// service as it was before the update (ECS reads are eventually consistent).
+	StaleReads int
 }
 
 // Target prefix of every operation.
@@ -125,6 +130,8 @@ type Server struct {
 	calls     map[string]int
 	throttled int
 	pending   int // throttled responses still to send
+	stale     int // stale reads still to serve
+	before    map[string]any
 	seq       int
 }
 
@@ -359,6 +366,10 @@ func (s *Server) dispatch(op string, in map[string]any) (any, *apiError) {
 			s.throttled++
 			return nil, &apiError{http.StatusBadRequest, "ThrottlingException", "Rate exceeded"}
 		}
+		if s.stale > 0 && s.before != nil {
+			s.stale--
+			return map[string]any{"services": []any{s.before}, "failures": []any{}}, nil
+		}
 		return s.describeServices(in)
 	case "UpdateService":
 		return s.updateService(in)
@@ -497,6 +508,7 @@ func (s *Server) updateService(in map[string]any) (any, *apiError) {
 	if svc == nil {
 		return nil, &apiError{http.StatusBadRequest, "ServiceNotFoundException", "Service not found."}
 	}
+	s.before, s.stale = s.renderService(svc), s.sc.StaleReads
 	if n, ok := in["desiredCount"].(json.Number); ok {
 		v, _ := n.Int64()
 		svc.desired = int(v)

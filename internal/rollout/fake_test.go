@@ -107,6 +107,9 @@ func TestRolloutScenarios(t *testing.T) {
 		"throttled then completes": {
 			sc: ecsfake.Scenario{Behavior: ecsfake.Complete, Steps: 2, Throttle: 3}, desired: 2, want: Completed,
 		},
+		"stale reads after the update are not a rollback": {
+			sc: ecsfake.Scenario{Behavior: ecsfake.Complete, Steps: 2, StaleReads: 2}, desired: 2, want: Completed,
+		},
 		"no rollout state: counts for N polls": {
 			sc: ecsfake.Scenario{Behavior: ecsfake.Complete, Steps: 2, OmitRolloutState: true}, desired: 2, want: Completed,
 			out: []string{"steady: 2 of 2 tasks running for 2 polls (no rollout state reported)"},

@@ -27,6 +27,9 @@ type watch struct {
 	deploymentID string
 	// emulator is set when the deployment record does not track the task definition.
 	emulator bool
+	// seen is set once DescribeServices has shown our deployment: before that, its
+	// absence may be a read that lags the update, not a rollback.
+	seen bool
 
 	seenEvents   map[string]bool
 	seenTasks    map[string]bool
@@ -146,6 +149,12 @@ func (c *Client) evaluate(ctx context.Context, w *watch, svc *types.Service) (bo
 	}
 	p := primary(svc)
 	c.printCounts(w, svc, ours)
+	if ours != nil {
+		w.seen = true
+	} else if !w.seen && !w.rollbackSeen {
+		w.last = fmt.Sprintf("deployment %s not shown by DescribeServices yet (service on %s)", w.deploymentID, revisionOf(aws.ToString(svc.TaskDefinition)))
+		return false, "", nil
+	}
 
 	// Our deployment is no longer the service's PRIMARY one (or is gone).
 	if ours == nil || aws.ToString(ours.Status) != "PRIMARY" {
