@@ -9,6 +9,12 @@
 //     ResourceInitializationError or a "pull image" failure: fail fast, without waiting
 //     for the circuit breaker                                      -> ErrTasksFailing
 //   - the deadline passes                                          -> ErrTimeout
+//   - another update replaced our deployment (not a rollback)       -> ErrSuperseded
+//
+// Our deployment is the PRIMARY deployment of the new task definition that was not
+// PRIMARY before the update (from UpdateService's response, else the next polls). It
+// counts as gone only after DescribeServices has shown it once (or a "rolling back"
+// event appeared), so a read lagging the update is not mistaken for a rollback.
 //
 // Completion: when the deployment reports a rolloutState, that state is authoritative:
 // COMPLETED while our deployment is the service's PRIMARY is success. Only when the
@@ -26,8 +32,7 @@
 // has a single PRIMARY deployment, and that deployment names another task definition or
 // is the record from before the update), the watch tracks that single deployment and
 // says so in its output ("note: ..."); completion then also requires the service's
-// runningCount to equal its desiredCount. Everything else is
-// the real-ECS logic above.
+// runningCount to equal its desiredCount. Everything else is the real-ECS logic above.
 package rollout
 
 import (
