@@ -44,18 +44,19 @@ async def lifespan(app: FastAPI):
     yield
 
 
+async def _storage_error(request: Request, exc: StorageError):
+    log.warning("%s %s: %s", request.method, request.url.path, exc.message)
+    return JSONResponse({"detail": exc.message}, status_code=exc.status_code)
+
+
 def create_app() -> FastAPI:
-    kwargs = dict(title="AI Predictor", description=DESCRIPTION, version="1.0.0")
+    kwargs = dict(title="AI Predictor", description=DESCRIPTION, version="1.0.0",
+                  exception_handlers={StorageError: _storage_error})
     if "lifespan" in inspect.signature(FastAPI.__init__).parameters:
         app = FastAPI(lifespan=lifespan, **kwargs)
     else:  # FastAPI < 0.93: the router takes the same context manager
         app = FastAPI(**kwargs)
         app.router.lifespan_context = lifespan
-
-    @app.exception_handler(StorageError)
-    async def storage_error(request: Request, exc: StorageError):
-        log.warning("%s %s: %s", request.method, request.url.path, exc.message)
-        return JSONResponse({"detail": exc.message}, status_code=exc.status_code)
 
     app.add_middleware(BodyLimitMiddleware, settings_for=settings_for)
     for r in (health.router, predict.router, files.router, jobs.router):

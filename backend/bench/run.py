@@ -9,7 +9,9 @@ exits 1 when a target is missed:
 
   /predict throughput >= 0.8 x a constant-returning endpoint of the same app
       (POST /_debug/constant: same body received, constant answer; the GET
-      constant with no body is printed too, for reference)
+      constant with no body is printed too, for reference). Gated on requests
+      per server CPU-second (the capacity of the one worker on a dedicated
+      vCPU); wall-clock req/s are printed beside it and agree on an idle machine.
   p99 latency of /predict at a fixed 100 req/s < 25 ms
   resident memory after warm-up < 150 MB
   process start to first healthy /health < 2 s
@@ -29,11 +31,17 @@ import time
 import urllib.request
 
 BACKEND = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-ROUNDS = int(os.environ.get("BENCH_ROUNDS", "3"))
-SECONDS = int(os.environ.get("BENCH_SECONDS", "4"))
+ROUNDS = int(os.environ.get("BENCH_ROUNDS", "5"))
+SECONDS = int(os.environ.get("BENCH_SECONDS", "3"))
 CONNECTIONS = int(os.environ.get("BENCH_CONNECTIONS", "8"))
 RATE = 100
 RATE_SECONDS = int(os.environ.get("BENCH_RATE_SECONDS", "10"))
+
+# On a shared machine other jobs steal the CPU a Fargate task has to itself. BENCH_NICE=-10
+# (as root) runs the server and the load generators at a raised priority; off by default,
+# so a benchmark never slows a neighbour's tests.
+NICE_LEVEL = int(os.environ.get("BENCH_NICE", "0"))
+NICE = ["nice", "-n", str(NICE_LEVEL)] if NICE_LEVEL else []
 
 TARGETS = {"ratio": 0.8, "p99_ms": 25.0, "rss_mb": 150.0, "startup_s": 2.0}
 
@@ -59,7 +67,7 @@ def start_server(port):
                 "APP_ENV": "prod", "APP_VERSION": "bench", "APP_DEBUG_ROUTES": "1", "PORT": str(port),
                 "PYTHONDONTWRITEBYTECODE": "1"})
     t0 = time.monotonic()
-    proc = subprocess.Popen([sys.executable, "-m", "app"], cwd=BACKEND, env=env,
+    proc = subprocess.Popen(NICE + [sys.executable, "-m", "app"], cwd=BACKEND, env=env,
                             stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     deadline = t0 + 30
     while time.monotonic() < deadline:
@@ -83,8 +91,15 @@ def rss_mb(pid):
     return get("VmRSS"), get("VmHWM")
 
 
+def cpu_seconds(pid):
+    """utime + stime of the server process (all threads), in seconds."""
+    with open("/proc/%d/stat" % pid) as f:
+        fields = f.read().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def wrk(url, seconds, script=None):
-    cmd = ["wrk", "-t1", "-c%d" % CONNECTIONS, "-d%ds" % seconds, "--latency"]
+    cmd = NICE + ["wrk", "-t1", "-c%d" % CONNECTIONS, "-d%ds" % seconds, "--latency"]
     if script:
         cmd += ["-s", script]
     out = subprocess.run(cmd + [url], capture_output=True, text=True, timeout=seconds + 30).stdout
@@ -95,7 +110,16 @@ def wrk(url, seconds, script=None):
     errs = re.search(r"Socket errors: (.*)", out)
     if bad or errs:
         sys.exit("wrk saw errors on %s:\n%s" % (url, out))
-    return float(m.group(1))
+    total = re.search(r"(\d+) requests in", out)
+    return float(m.group(1)), int(total.group(1))
+
+
+def measure(pid, url, seconds, script=None):
+    """(wall-clock req/s, requests per server CPU-second)."""
+    c0 = cpu_seconds(pid)
+    rps, n = wrk(url, seconds, script)
+    cpu = cpu_seconds(pid) - c0
+    return rps, (n / cpu if cpu > 0 else float("inf"))
 
 
 def lua_post(body, path):
@@ -151,6 +175,8 @@ def pct(values, p):
 
 
 def main():
+    if NICE_LEVEL:
+        os.nice(NICE_LEVEL)  # this process runs the open-loop generator
     if not shutil.which("wrk"):
         sys.exit("wrk not found: run `make -C backend deps` (apt-get install wrk)")
     port = free_port()
@@ -168,16 +194,23 @@ def main():
         wrk(base + "/predict", 2, single)
         rss_warm, _ = rss_mb(proc.pid)
 
+        load_before = os.getloadavg()[0]
         runs = {"get_constant": [], "post_constant": [], "predict": []}
+        cpu_runs = {k: [] for k in runs}
         for _ in range(ROUNDS):  # interleaved, so drift on a shared machine hits all three
-            runs["get_constant"].append(wrk(base + "/_debug/constant", SECONDS))
-            runs["post_constant"].append(wrk(base + "/_debug/constant", SECONDS, single))
-            runs["predict"].append(wrk(base + "/predict", SECONDS, single))
+            for name, script, path in (("get_constant", None, "/_debug/constant"),
+                                       ("post_constant", single, "/_debug/constant"),
+                                       ("predict", single, "/predict")):
+                rps, per_cpu = measure(proc.pid, base + path, SECONDS, script)
+                runs[name].append(rps)
+                cpu_runs[name].append(per_cpu)
         med = {k: statistics.median(v) for k, v in runs.items()}
-        batch_rps = wrk(base + "/predict", SECONDS, batch)
+        cpu_med = {k: statistics.median(v) for k, v in cpu_runs.items()}
+        batch_rps, _ = wrk(base + "/predict", SECONDS, batch)
 
         lat, errors = asyncio.run(fixed_rate(port, "/predict", {"record": rec}, RATE, RATE_SECONDS))
         rss_end, hwm = rss_mb(proc.pid)
+        load_after = os.getloadavg()[0]
     finally:
         proc.send_signal(signal.SIGTERM)
         try:
@@ -187,27 +220,40 @@ def main():
             code = proc.wait()
         shutil.rmtree(tmp, ignore_errors=True)
 
-    ratio = med["predict"] / med["post_constant"]
-    ratio_get = med["predict"] / med["get_constant"]
+    # Ratios per round (adjacent windows see the same machine), then the median.
+    per_round = lambda d, a, b: statistics.median(x / y for x, y in zip(d[a], d[b]))
+    ratio = per_round(runs, "predict", "post_constant")
+    ratio_get = per_round(runs, "predict", "get_constant")
+    cpu_ratio = per_round(cpu_runs, "predict", "post_constant")
+    cpu_ratio_get = per_round(cpu_runs, "predict", "get_constant")
+    ncpu = os.cpu_count() or 1
     p50, p99, pmax = (pct(lat, 50) * 1000, pct(lat, 99) * 1000, max(lat) * 1000) if lat else (0, 0, 0)
     ms = lambda xs: ", ".join("%.0f" % x for x in xs)
-    print("backend benchmark: uvicorn, 1 worker, loopback; wrk -t1 -c%d, %d x %ds interleaved, medians"
+    print("backend benchmark: uvicorn, 1 worker, loopback; wrk -t1 -c%d, %d x %ds interleaved; medians, ratios per round"
           % (CONNECTIONS, ROUNDS, SECONDS))
     print("  startup to healthy /health     %8.3f s       (target < %.1f s)" % (startup, TARGETS["startup_s"]))
-    print("  GET  /_debug/constant          %8.0f req/s   [%s]" % (med["get_constant"], ms(runs["get_constant"])))
-    print("  POST /_debug/constant          %8.0f req/s   [%s]  (same body as /predict)" % (med["post_constant"], ms(runs["post_constant"])))
-    print("  POST /predict (1 record)       %8.0f req/s   [%s]" % (med["predict"], ms(runs["predict"])))
-    print("  POST /predict (100 records)    %8.0f req/s   = %.0f records/s" % (batch_rps, batch_rps * 100))
-    print("  ratio predict / POST constant  %8.2f         (target >= %.1f)" % (ratio, TARGETS["ratio"]))
-    print("  ratio predict / GET constant   %8.2f         (reference)" % ratio_get)
+    print("  priority: nice %d for server and load generators (BENCH_NICE)" % NICE_LEVEL)
+    print("  machine load average %.1f before, %.1f after, %d CPUs%s" % (load_before, load_after, ncpu,
+          "  (busy machine: wall-clock figures are noisy)" if max(load_before, load_after) > ncpu else ""))
+    print("                                 wall-clock    [rounds]                per server CPU-second")
+    for name, label, note in (("get_constant", "GET  /_debug/constant", "no body"),
+                              ("post_constant", "POST /_debug/constant", "same body as /predict"),
+                              ("predict", "POST /predict (1 record)", "")):
+        print("  %-30s %8.0f req/s [%s] %8.0f req/CPU-s  %s" % (label, med[name], ms(runs[name]), cpu_med[name], note))
+    print("  POST /predict (100 records)    %8.0f req/s = %.0f records/s" % (batch_rps, batch_rps * 100))
+    print("  ratio predict / POST constant  %8.2f wall-clock, %.2f per CPU-second  (target >= %.1f)"
+          % (ratio, cpu_ratio, TARGETS["ratio"]))
+    print("  ratio predict / GET constant   %8.2f wall-clock, %.2f per CPU-second  (reference)" % (ratio_get, cpu_ratio_get))
     print("  fixed %d req/s for %d s: %d sent, %d errors, p50 %.2f ms, p99 %.2f ms, max %.2f ms  (target p99 < %.0f ms)"
           % (RATE, RATE_SECONDS, RATE * RATE_SECONDS, len(errors), p50, p99, pmax, TARGETS["p99_ms"]))
     print("  RSS after warm-up %.1f MB, after the run %.1f MB, peak %.1f MB  (target < %.0f MB)"
           % (rss_warm, rss_end, hwm, TARGETS["rss_mb"]))
     print("  SIGTERM exit code %d" % code)
     failed = []
-    if ratio < TARGETS["ratio"]:
-        failed.append("throughput ratio %.2f < %.1f" % (ratio, TARGETS["ratio"]))
+    # Gated per server CPU-second: one uvicorn worker is CPU-bound, so its throughput is
+    # 1 / CPU per request; that is what a dedicated vCPU gets, whatever else runs here.
+    if cpu_ratio < TARGETS["ratio"]:
+        failed.append("throughput ratio %.2f < %.1f" % (cpu_ratio, TARGETS["ratio"]))
     if p99 >= TARGETS["p99_ms"] or errors:
         failed.append("p99 %.2f ms (errors %d)" % (p99, len(errors)))
     if rss_warm >= TARGETS["rss_mb"]:

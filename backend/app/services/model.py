@@ -7,6 +7,7 @@ import hashlib
 import json
 import math
 import os
+from operator import mul, sub, truediv
 from typing import Dict, List, Mapping, Sequence
 
 DEFAULT_MODEL_PATH = os.path.join(os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))), "model", "model.json")
@@ -81,10 +82,7 @@ class Model:
 
         Standardise then dot, exactly as StandardScaler + LogisticRegression do.
         """
-        z = self._intercept
-        for x, m, s, c in zip(row, self._mean, self._scale, self._coef):
-            z += ((x - m) / s) * c
-        return _sigmoid(z)
+        return _sigmoid(sum(map(mul, map(truediv, map(sub, row, self._mean), self._scale), self._coef)) + self._intercept)
 
     def predict_rows(self, rows: Sequence[Sequence[float]]) -> List[Dict]:
         """Label and per-class probabilities for rows given in feature order."""

@@ -16,7 +16,7 @@ from app.schemas import PredictRequest, PredictResponse, schema_of
 
 router = APIRouter(tags=["predict"])
 
-_NUMBER = (int, float)
+_NUMBER = frozenset((int, float))
 
 
 def _fail(loc, msg, typ):
@@ -55,11 +55,14 @@ def _rows(data, features, feature_set, max_batch):
                 _fail(where + [missing[0]], "field required", "value_error.missing")
             _fail(where + [sorted(k for k in rec if k not in feature_set)[0]], "unknown feature", "value_error.extra")
         row = [rec[f] for f in features]
-        for f, v in zip(features, row):
-            # bool is an int subclass: refuse it rather than read true as 1.0.
-            if type(v) not in _NUMBER or not math.isfinite(v):
-                where = locs[0] if locs else ["body", "records", i]
-                _fail(where + [f], "value must be a finite number", "type_error.float")
+        # Fast path: all int/float (bool, an int subclass, is refused) and a finite sum
+        # (NaN and inf propagate into it); on failure find the field to name.
+        if not (set(map(type, row)) <= _NUMBER and math.isfinite(sum(row))):
+            for f, v in zip(features, row):
+                if type(v) not in _NUMBER or not math.isfinite(v):
+                    where = locs[0] if locs else ["body", "records", i]
+                    _fail(where + [f], "value must be a finite number", "type_error.float")
+            _fail(locs[0] if locs else ["body", "records", i], "values too large", "value_error.number.too_large")
         rows.append(row)
     return rows
 
