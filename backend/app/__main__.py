@@ -30,7 +30,18 @@ class _Server(uvicorn.Server):
         self.force_exit = True
 
 
+def _app_logging() -> None:
+    """The service's own log lines ("app.*") on stderr, in uvicorn's format, without touching the root logger."""
+    handler = logging.StreamHandler()
+    handler.setFormatter(logging.Formatter("%(levelname)s:     %(name)s: %(message)s"))
+    logger = logging.getLogger("app")
+    logger.addHandler(handler)
+    logger.setLevel(logging.INFO)
+    logger.propagate = False
+
+
 def main() -> int:
+    _app_logging()
     try:
         settings = get_settings()
     except ConfigError as e:

@@ -50,14 +50,14 @@ def wait_http(url: str, timeout: float, proc=None) -> None:
 
 
 @pytest.fixture(scope="session")
-def moto_url():
+def moto_url(tmp_path_factory):
     """moto_server on a free loopback port for the whole session, stopped by PID at the end."""
     exe = os.environ.get("MOTO_SERVER") or shutil.which("moto_server")
     if not exe:
         pytest.fail("moto_server not found on PATH (install it: pip install 'moto[server]', or set MOTO_SERVER=/path/to/moto_server)",
                     pytrace=False)
     port = free_port()
-    log = open(os.path.join(os.environ.get("TMPDIR", "/tmp"), "predictor-moto-%d.log" % port), "wb")
+    log = open(tmp_path_factory.mktemp("moto") / "moto_server.log", "wb")
     proc = subprocess.Popen([exe, "-H", "127.0.0.1", "-p", str(port)], stdout=log, stderr=subprocess.STDOUT)
     url = "http://127.0.0.1:%d" % port
     try:
@@ -143,3 +143,32 @@ def csv_bytes(features, records, ids=True) -> bytes:
     for i, r in enumerate(records):
         lines.append(",".join(([("r%d" % i)] if ids else []) + [repr(r[f]) for f in features]))
     return ("\n".join(lines) + "\n").encode()
+
+
+@pytest.fixture()
+def server(tmp_path):
+    """Start `python3 -m app` on a free port (debug routes on); every server is killed at test end.
+
+    Output goes to a file (a pipe nobody reads could fill and stall the server); proc.output() reads it.
+    """
+    procs = []
+
+    def start(**env):
+        port = free_port()
+        full = {k: v for k, v in os.environ.items() if not k.startswith(("S3_", "APP_"))}
+        full.update({"AWS_REGION": "us-east-1", "S3_FILES_BUCKET": "f", "S3_DATA_BUCKET": "d", "APP_ENV": "test",
+                     "APP_DEBUG_ROUTES": "1", "PORT": str(port), "PYTHONDONTWRITEBYTECODE": "1"})
+        full.update(env)
+        log = tmp_path / ("server-%d.log" % port)
+        with open(log, "wb") as out:
+            p = subprocess.Popen([sys.executable, "-m", "app"], cwd=BACKEND, env=full, stdout=out, stderr=subprocess.STDOUT)
+        p.output = log.read_text
+        procs.append(p)
+        wait_http("http://127.0.0.1:%d/health" % port, 20, p)
+        return p, port
+
+    yield start
+    for p in procs:
+        if p.poll() is None:
+            p.kill()
+        p.wait()

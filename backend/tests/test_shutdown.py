@@ -9,33 +9,7 @@ import sys
 import threading
 import time
 
-import pytest
-
-from tests.conftest import BACKEND, free_port, wait_http
-
-
-@pytest.fixture()
-def server():
-    procs = []
-
-    def start(**env):
-        port = free_port()
-        full = {k: v for k, v in os.environ.items() if not k.startswith(("S3_", "APP_"))}
-        full.update({"AWS_REGION": "us-east-1", "S3_FILES_BUCKET": "f", "S3_DATA_BUCKET": "d", "APP_ENV": "test",
-                     "APP_DEBUG_ROUTES": "1", "PORT": str(port), "PYTHONDONTWRITEBYTECODE": "1"})
-        full.update(env)
-        p = subprocess.Popen([sys.executable, "-m", "app"], cwd=BACKEND, env=full,
-                             stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
-        procs.append(p)
-        wait_http("http://127.0.0.1:%d/health" % port, 20, p)
-        return p, port
-
-    yield start
-    for p in procs:
-        if p.poll() is None:
-            p.kill()
-        p.wait()
-        p.stdout.close()
+from tests.conftest import BACKEND, free_port
 
 
 def get(port, path, timeout=60):
@@ -89,7 +63,7 @@ def test_sigterm_finishes_in_flight_request_and_exits_0(server):
     assert result["body"] == {"slept": 2.0}
     assert proc.wait(30) == 0
     assert time.monotonic() - sent < 15
-    out = proc.stdout.read().decode()
+    out = proc.output()
     assert "Shutting down" in out and "Finished server process" in out
 
 
@@ -112,3 +86,21 @@ def test_shutdown_deadline_bounds_the_wait(server):
     assert time.monotonic() - start < 6
     t.join(10)
     assert "status" not in result  # the connection was closed, not answered
+
+
+def test_healthcheck_command(server):
+    _, port = server()
+    env = dict(os.environ, PORT=str(port), PYTHONDONTWRITEBYTECODE="1")
+    ok = subprocess.run([sys.executable, "-m", "app.healthcheck"], cwd=BACKEND, env=env, capture_output=True, timeout=30)
+    assert ok.returncode == 0, ok.stderr
+    env["PORT"] = str(free_port())
+    down = subprocess.run([sys.executable, "-m", "app.healthcheck"], cwd=BACKEND, env=env, capture_output=True, text=True, timeout=30)
+    assert down.returncode == 1 and "unhealthy" in down.stderr
+
+
+def test_startup_log_names_version_and_model(server):
+    proc, _ = server(APP_VERSION="v-log")
+    proc.send_signal(signal.SIGTERM)
+    assert proc.wait(10) == 0
+    out = proc.output()
+    assert "app: ready: version=v-log" in out and "breast-cancer-logreg" in out

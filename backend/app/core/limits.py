@@ -5,14 +5,18 @@ from fastapi import HTTPException
 
 # Room for the multipart envelope around an upload of exactly the file limit.
 MULTIPART_OVERHEAD = 64 * 1024
+# An oversized body is read and dropped up to this much before the 413 goes out: a client or
+# proxy (API Gateway) still sending would otherwise see a connection reset instead of the 413.
+DRAIN_MAX = 32 * 1024 * 1024
 
 
 class BodyLimitMiddleware:
     """Plain ASGI middleware: /files may carry MAX_UPLOAD_BYTES, everything else MAX_BODY_BYTES.
 
-    A declared Content-Length over the limit is refused before reading; a body
+    A declared Content-Length over the limit is refused without parsing; a body
     that grows past it (chunked, or lying about its length) is cut off by
     raising 413 from receive(), which FastAPI re-raises from body parsing.
+    Either way the rest of the body is drained (bounded) before answering.
     """
 
     def __init__(self, app, settings_for):
@@ -34,6 +38,7 @@ class BodyLimitMiddleware:
                 except ValueError:
                     declared = 0
                 if declared > limit:
+                    await _drain(receive, 0)
                     return await _send_413(send, message)
         received = 0
 
@@ -43,10 +48,23 @@ class BodyLimitMiddleware:
             if msg["type"] == "http.request":
                 received += len(msg.get("body", b""))
                 if received > limit:
+                    if msg.get("more_body", False):
+                        await _drain(receive, received)
                     raise HTTPException(413, message)
             return msg
 
         await self.app(scope, limited_receive, send)
+
+
+async def _drain(receive, already: int) -> None:
+    total = already
+    while total <= DRAIN_MAX:
+        msg = await receive()
+        if msg["type"] != "http.request":
+            return  # http.disconnect
+        total += len(msg.get("body", b""))
+        if not msg.get("more_body", False):
+            return
 
 
 async def _send_413(send, message):
