@@ -4,21 +4,45 @@ On SIGTERM (Fargate Spot interruption, ECS stop) uvicorn closes the listening
 socket, lets in-flight requests finish for up to GRACEFUL_TIMEOUT seconds
 (keep it under the task's stopTimeout) and the process exits 0.
 """
-import asyncio
-import inspect
-import logging
 import signal
-import sys
 
-import uvicorn
+# Installed first: a stop signal that arrives while the app is still importing
+# or starting is remembered and acted on as soon as the server is up (below).
+# It also makes the re-raise harmless that uvicorn >= 0.29 does after a
+# graceful shutdown: with the default disposition that would end the process
+# "killed by SIGTERM" (exit 143) instead of 0.
+_early = []
 
-from app.core.config import ConfigError, get_settings
+
+def _remember(sig, frame):
+    _early.append(sig)
+
+
+for _sig in (signal.SIGTERM, signal.SIGINT):
+    signal.signal(_sig, _remember)
+
+import asyncio  # noqa: E402
+import inspect  # noqa: E402
+import logging  # noqa: E402
+import sys  # noqa: E402
+
+import uvicorn  # noqa: E402
+
+from app.core.config import ConfigError, get_settings  # noqa: E402
 
 
 class _Server(uvicorn.Server):
-    """Adds the graceful-shutdown deadline to uvicorn releases without timeout_graceful_shutdown (< 0.22)."""
+    """uvicorn's server plus: replay of an early stop signal, and the graceful-shutdown
+    deadline on releases without timeout_graceful_shutdown (< 0.22)."""
 
     grace = None
+
+    async def startup(self, sockets=None):
+        await super().startup(sockets=sockets)
+        if _early and not self.should_exit:
+            logging.getLogger("uvicorn.error").info("stop signal received during startup, shutting down")
+            # Once the main loop runs, so that uvicorn goes through its normal graceful shutdown.
+            asyncio.get_event_loop().call_soon(self.handle_exit, _early[0], None)
 
     def handle_exit(self, sig, frame):
         if self.grace is not None and not self.should_exit:
@@ -56,12 +80,6 @@ def main() -> int:
     server = _Server(uvicorn.Config("app.main:app", **kwargs))
     if not native:
         server.grace = settings.graceful_timeout
-    # uvicorn >= 0.29 re-raises the caught signal after its graceful shutdown;
-    # with the default disposition that would end the process "killed by
-    # SIGTERM" (exit 143). A no-op handler here makes the re-raise harmless so
-    # a completed graceful shutdown exits 0.
-    for sig in (signal.SIGTERM, signal.SIGINT):
-        signal.signal(sig, lambda *_: None)
     server.run()
     return 0 if server.started else 1
 

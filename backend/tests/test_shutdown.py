@@ -104,3 +104,21 @@ def test_startup_log_names_version_and_model(server):
     assert proc.wait(10) == 0
     out = proc.output()
     assert "app: ready: version=v-log" in out and "breast-cancer-logreg" in out
+
+
+def test_stop_signal_during_startup_is_not_lost(tmp_path):
+    """A SIGTERM that lands while the app is importing is acted on once the server is up."""
+    port = free_port()
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("S3_", "APP_"))}
+    env.update({"AWS_REGION": "us-east-1", "S3_FILES_BUCKET": "f", "S3_DATA_BUCKET": "d", "PORT": str(port),
+                "PYTHONDONTWRITEBYTECODE": "1"})
+    code = ("import os, signal, sys\n"
+            "import app.__main__ as m\n"
+            "os.kill(os.getpid(), signal.SIGTERM)  # caught by the early handler, not fatal\n"
+            "sys.exit(m.main())\n")
+    start = time.monotonic()
+    p = subprocess.run([sys.executable, "-c", code], cwd=BACKEND, env=env, capture_output=True, text=True, timeout=30)
+    assert p.returncode == 0, p.stdout + p.stderr
+    assert "stop signal received during startup" in p.stderr and "Finished server process" in p.stderr
+    assert "Application shutdown complete" in p.stderr and "Traceback" not in p.stderr
+    assert time.monotonic() - start < 10
