@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"sort"
 	"time"
@@ -114,13 +113,23 @@ func (m *Predictor) Deploy(
 		rep.Skip(pipeline.StageApply, decision.Skipped[pipeline.StageApply])
 	}
 
+	// The outputs, read once after apply: repository, service, URL, task environment.
+	outs, err := outputsMap(ctx, tf, t)
+	if err != nil {
+		return fail(err)
+	}
+	svc, err := pipeline.ServiceFromOutputs(outs)
+	if err != nil {
+		return fail(err)
+	}
+
 	// Stage 5: publish under the immutable tag.
 	var ref, tag string
 	if err := rep.Time(pipeline.StagePublish, func() (err error) {
 		if tag, err = m.imageTag(ctx); err != nil {
 			return err
 		}
-		ref, err = m.publish(ctx, t, tf, image)
+		ref, err = m.publish(ctx, t, outs["ecr_repository_url"], image)
 		return err
 	}); err != nil {
 		return fail(err)
@@ -131,7 +140,7 @@ func (m *Predictor) Deploy(
 	// Stage 6: rollout, watched by deployment ID (deployctl skips a digest already running unless forced).
 	rt := m.runtimeContainer(t)
 	if err := rep.Time(pipeline.StageRollout, func() error {
-		r, err := runOK(ctx, bust(rt), pipeline.RolloutArgs(t.Target, pipeline.RolloutOptions{Image: ref, Version: version, Force: force}))
+		r, err := runOK(ctx, bust(rt), pipeline.RolloutArgs(t.Target, pipeline.RolloutOptions{Image: ref, Version: version, Force: force, Service: svc}))
 		if res, ok := pipeline.ParseRollout(r.stdout); ok {
 			rep.Rollout = res
 		}
@@ -142,7 +151,7 @@ func (m *Predictor) Deploy(
 
 	// Stage 7: smoke test through the real entry point; roll back when it fails.
 	smokeErr := rep.Time(pipeline.StageSmoke, func() error {
-		ctr, url, err := m.smokeTarget(ctx, t, tf, rt, image, version)
+		ctr, url, err := smokeTarget(t, outs, rt, image, version)
 		if err != nil {
 			return err
 		}
@@ -151,7 +160,7 @@ func (m *Predictor) Deploy(
 	})
 	if smokeErr != nil {
 		rbErr := rep.Time(pipeline.StageRollback, func() error {
-			_, err := runOK(ctx, bust(rt), pipeline.RollbackArgs(t.Target, 0, ""))
+			_, err := runOK(ctx, bust(rt), pipeline.RollbackArgs(t.Target, svc, 0, ""))
 			return err
 		})
 		rep.RolledBack = rbErr == nil
@@ -163,18 +172,13 @@ func (m *Predictor) Deploy(
 // smokeTarget returns the container that runs the smoke test and the URL it probes:
 // the API Gateway URL, or with --env local (where no task really runs) the built
 // image started as a service with the environment the task definition would give it.
-func (m *Predictor) smokeTarget(ctx context.Context, t target, tf, rt, image *dagger.Container, version string) (*dagger.Container, string, error) {
+func smokeTarget(t target, outs map[string]string, rt, image *dagger.Container, version string) (*dagger.Container, string, error) {
 	if !t.local() {
-		url, err := outputIn(ctx, bust(tf), t, "api_gateway_url")
-		return rt, url, err
+		return rt, outs["api_gateway_url"], nil
 	}
-	raw, err := outputIn(ctx, bust(tf), t, "backend_environment_variables")
+	vars, err := pipeline.BackendVars(outs)
 	if err != nil {
 		return nil, "", err
-	}
-	var vars map[string]string
-	if err := json.Unmarshal([]byte(raw), &vars); err != nil {
-		return nil, "", fmt.Errorf("read backend_environment_variables: %w", err)
 	}
 	names := make([]string, 0, len(vars))
 	for k := range vars {

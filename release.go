@@ -31,7 +31,19 @@ func (m *Predictor) Publish(
 		return "", err
 	}
 	defer stop()
-	return m.publish(ctx, t, m.terraformContainer(t), m.Build(platform))
+	repo, err := m.repository(ctx, t)
+	if err != nil {
+		return "", err
+	}
+	return m.publish(ctx, t, repo, m.Build(platform))
+}
+
+// repository is the environment's ECR repository URL (a stand-in name with --env local).
+func (m *Predictor) repository(ctx context.Context, t target) (string, error) {
+	if t.local() {
+		return "", nil
+	}
+	return outputIn(ctx, bust(m.terraformContainer(t)), t, "ecr_repository_url")
 }
 
 // imageTag is the git commit of a clean checkout, else a hash of the source.
@@ -51,9 +63,9 @@ func (m *Predictor) imageTag(ctx context.Context) (string, error) {
 	return pipeline.ImageTag(commit, dirty, digest), nil
 }
 
-// publish pushes image under its tag, unless the tag already exists, and returns
-// REPO@sha256:... tf is a terraform container for t, used to read the repository URL.
-func (m *Predictor) publish(ctx context.Context, t target, tf *dagger.Container, image *dagger.Container) (string, error) {
+// publish pushes image to repo under its tag, unless the tag already exists, and
+// returns REPO@sha256:...
+func (m *Predictor) publish(ctx context.Context, t target, repo string, image *dagger.Container) (string, error) {
 	tag, err := m.imageTag(ctx)
 	if err != nil {
 		return "", err
@@ -67,10 +79,6 @@ func (m *Predictor) publish(ctx context.Context, t target, tf *dagger.Container,
 			return "", fmt.Errorf("push %s:%s: %w", repo, tag, err)
 		}
 		return pipeline.Pinned(repo, pipeline.Digest(ref)), nil
-	}
-	repo, err := outputIn(ctx, bust(tf), t, "ecr_repository_url")
-	if err != nil {
-		return "", err
 	}
 	login, err := runOK(ctx, bust(m.runtimeContainer(t)), pipeline.ECRLoginArgs(t.Target, credsPath))
 	if err != nil {
@@ -133,7 +141,11 @@ func (m *Predictor) Rollout(
 	if err != nil {
 		return "", err
 	}
-	r, err := runOK(ctx, bust(m.runtimeContainer(t)), pipeline.RolloutArgs(t.Target, pipeline.RolloutOptions{Image: image, Version: version, Force: force}))
+	svc, err := m.service(ctx, t)
+	if err != nil {
+		return "", err
+	}
+	r, err := runOK(ctx, bust(m.runtimeContainer(t)), pipeline.RolloutArgs(t.Target, pipeline.RolloutOptions{Image: image, Version: version, Force: force, Service: svc}))
 	if err != nil {
 		return "", err
 	}
@@ -155,9 +167,23 @@ func (m *Predictor) Rollback(
 	if err != nil {
 		return "", err
 	}
-	r, err := runOK(ctx, bust(m.runtimeContainer(t)), pipeline.RollbackArgs(t.Target, revision, ""))
+	svc, err := m.service(ctx, t)
+	if err != nil {
+		return "", err
+	}
+	r, err := runOK(ctx, bust(m.runtimeContainer(t)), pipeline.RollbackArgs(t.Target, svc, revision, ""))
 	if err != nil {
 		return "", err
 	}
 	return r.stdout, nil
+}
+
+// service reads the ECS service from the terraform outputs, so rollout and rollback
+// run in the small runtime container without terraform.
+func (m *Predictor) service(ctx context.Context, t target) (pipeline.Service, error) {
+	outs, err := outputsMap(ctx, m.terraformContainer(t), t)
+	if err != nil {
+		return pipeline.Service{}, err
+	}
+	return pipeline.ServiceFromOutputs(outs)
 }

@@ -170,6 +170,15 @@ func outputIn(ctx context.Context, ctr *dagger.Container, t target, name string)
 	return strings.TrimSpace(r.stdout), nil
 }
 
+// outputsMap reads all outputs once in ctr (always fresh: they change with apply).
+func outputsMap(ctx context.Context, ctr *dagger.Container, t target) (map[string]string, error) {
+	r, err := runOK(ctx, bust(ctr), pipeline.OutputsArgs(t.Target, ""))
+	if err != nil {
+		return nil, err
+	}
+	return pipeline.ParseOutputs(r.stdout)
+}
+
 // Drift is the result of comparing an environment's state with its real infrastructure.
 type Drift struct {
 	// Environment compared.

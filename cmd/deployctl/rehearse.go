@@ -12,7 +12,6 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -187,6 +186,20 @@ func (r *rehearsal) run(ctx context.Context) (rep *pipeline.Report, err error) {
 		rep.Skip(pipeline.StageApply, decision.Skipped[pipeline.StageApply])
 	}
 
+	// The outputs, read once after apply: repository, service, task environment.
+	raw, err := r.callOK(ctx, pipeline.OutputsArgs(t, ""))
+	if err != nil {
+		return rep, err
+	}
+	outs, err := pipeline.ParseOutputs(raw)
+	if err != nil {
+		return rep, err
+	}
+	svc, err := pipeline.ServiceFromOutputs(outs)
+	if err != nil {
+		return rep, err
+	}
+
 	// Publish: no image without an engine. The reference pins the backend source's
 	// content hash, so rollout registers a revision exactly as with a real digest.
 	contentDigest, err := dirDigest(r.backendDir)
@@ -196,16 +209,12 @@ func (r *rehearsal) run(ctx context.Context) (rep *pipeline.Report, err error) {
 	commit, dirty := r.gitCommit()
 	tag := pipeline.ImageTag(commit, dirty, contentDigest)
 	version := pipeline.Version(tag)
-	repo, err := r.callOK(ctx, pipeline.OutputsArgs(t, "ecr_repository_url"))
-	if err != nil {
-		return rep, err
-	}
-	rep.Image = pipeline.Pinned(strings.TrimSpace(repo), contentDigest)
+	rep.Image = pipeline.Pinned(outs["ecr_repository_url"], contentDigest)
 	rep.Skip(pipeline.StagePublish, "no container engine: nothing pushed, rollout uses the source content digest")
 
 	reportJSON := filepath.Join(work, "rollout.json")
 	if err := rep.Time(pipeline.StageRollout, func() error {
-		out, err := r.callOK(ctx, pipeline.RolloutArgs(t, pipeline.RolloutOptions{Image: rep.Image, Version: version, Timeout: 5 * time.Minute, ReportJSON: reportJSON}))
+		out, err := r.callOK(ctx, pipeline.RolloutArgs(t, pipeline.RolloutOptions{Image: rep.Image, Version: version, Timeout: 5 * time.Minute, ReportJSON: reportJSON, Service: svc}))
 		if b, rerr := os.ReadFile(reportJSON); rerr == nil {
 			out = string(b)
 		}
@@ -219,15 +228,11 @@ func (r *rehearsal) run(ctx context.Context) (rep *pipeline.Report, err error) {
 
 	// Smoke: the backend under python3 with the task definition's environment.
 	smokeErr := rep.Time(pipeline.StageSmoke, func() error {
-		raw, err := r.callOK(ctx, pipeline.OutputsArgs(t, "backend_environment_variables"))
+		vars, err := pipeline.BackendVars(outs)
 		if err != nil {
 			return err
 		}
-		env, err := backendEnv(raw, version, t.Endpoint)
-		if err != nil {
-			return err
-		}
-		url, stop, err := r.startBackend(ctx, env)
+		url, stop, err := r.startBackend(ctx, backendEnv(vars, version, t.Endpoint))
 		if err != nil {
 			return err
 		}
@@ -237,7 +242,7 @@ func (r *rehearsal) run(ctx context.Context) (rep *pipeline.Report, err error) {
 	})
 	if smokeErr != nil {
 		rbErr := rep.Time(pipeline.StageRollback, func() error {
-			_, err := r.callOK(ctx, pipeline.RollbackArgs(t, 0, ""))
+			_, err := r.callOK(ctx, pipeline.RollbackArgs(t, svc, 0, ""))
 			return err
 		})
 		rep.RolledBack = rbErr == nil
@@ -247,22 +252,22 @@ func (r *rehearsal) run(ctx context.Context) (rep *pipeline.Report, err error) {
 }
 
 // backendEnv is the backend's process environment: the infrastructure's
-// backend_environment_variables (JSON), the version, the emulator and test credentials.
-func backendEnv(rawJSON, version, endpoint string) ([]string, error) {
-	vars := map[string]string{}
-	if err := json.Unmarshal([]byte(strings.TrimSpace(rawJSON)), &vars); err != nil {
-		return nil, fmt.Errorf("read backend_environment_variables: %w", err)
-	}
-	vars["APP_VERSION"] = version
-	vars["AWS_ENDPOINT_URL"] = endpoint
-	vars["AWS_ACCESS_KEY_ID"] = "test"
-	vars["AWS_SECRET_ACCESS_KEY"] = "test"
-	env := make([]string, 0, len(vars))
+// backend_environment_variables, the version, the emulator and test credentials.
+func backendEnv(vars map[string]string, version, endpoint string) []string {
+	all := map[string]string{}
 	for k, v := range vars {
+		all[k] = v
+	}
+	all["APP_VERSION"] = version
+	all["AWS_ENDPOINT_URL"] = endpoint
+	all["AWS_ACCESS_KEY_ID"] = "test"
+	all["AWS_SECRET_ACCESS_KEY"] = "test"
+	env := make([]string, 0, len(all))
+	for k, v := range all {
 		env = append(env, k+"="+v)
 	}
 	sort.Strings(env)
-	return env, nil
+	return env
 }
 
 // dirDigest hashes a directory's regular files (paths and contents, sorted),
@@ -325,7 +330,7 @@ func copyTree(src, dst string) error {
 
 // startEmulator starts moto through the repository's launcher with running ECS tasks
 // (so a rollout completes), points terraform at the offline provider mirror when
-// there is one, and sets the emulator's test credentials for the in-process commands.
+// there is one and no existing CLI config names another, and sets the emulator's test credentials for the in-process commands.
 func startEmulator() (string, func(), error) {
 	m, err := testenv.StartMoto(testenv.MotoOptions{Env: []string{"MOTO_ECS_SERVICE_RUNNING=2"}})
 	if err != nil {
@@ -354,7 +359,7 @@ func startEmulator() (string, func(), error) {
 		}
 	}
 	var cfgDir string
-	if _, set := os.LookupEnv("TF_CLI_CONFIG_FILE"); !set {
+	if !fileExists(os.Getenv("TF_CLI_CONFIG_FILE")) {
 		if _, err := os.Stat(testenv.ProviderMirrorDir()); err == nil {
 			if cfgDir, err = os.MkdirTemp("", "predictor-tfrc-"); err == nil {
 				cfg := filepath.Join(cfgDir, "terraformrc")
@@ -444,4 +449,12 @@ func gitCommit() (string, bool) {
 	}
 	status, err := exec.Command("git", "status", "--porcelain").Output()
 	return strings.TrimSpace(string(out)), err != nil || len(bytes.TrimSpace(status)) > 0
+}
+
+func fileExists(path string) bool {
+	if path == "" {
+		return false
+	}
+	_, err := os.Stat(path)
+	return err == nil
 }

@@ -87,8 +87,33 @@ func DriftArgs(t Target) []string { return cmd("drift", t) }
 // ECRLoginArgs writes registry, username and password files into dir.
 func ECRLoginArgs(t Target, dir string) []string { return cmd("ecr-login", t, "--out", dir) }
 
+// Service names the ECS service rollout and rollback act on, read from the terraform
+// outputs once so the small runtime container needs no terraform. Empty fields let
+// deployctl read the outputs itself.
+type Service struct {
+	Cluster, Name, Container string
+	// DesiredCount is the task count a first rollout sets (the service starts at 0).
+	DesiredCount int
+}
+
+func (s Service) flags() []string {
+	var a []string
+	if s.Cluster != "" && s.Name != "" {
+		a = append(a, "--cluster", s.Cluster, "--service", s.Name)
+		if s.Container != "" {
+			a = append(a, "--container", s.Container)
+		}
+		if s.DesiredCount > 0 {
+			a = append(a, "--desired-count", strconv.Itoa(s.DesiredCount))
+		}
+	}
+	return a
+}
+
 // RolloutOptions describe one rollout.
 type RolloutOptions struct {
+	// Service is the target service (from the outputs when empty).
+	Service Service
 	// Image is REF@sha256:...; rollout refuses anything not pinned by digest.
 	Image string
 	// Version becomes APP_VERSION in the task, checked by the smoke test.
@@ -104,7 +129,7 @@ type RolloutOptions struct {
 // RolloutArgs registers a task definition revision with the image and watches the
 // deployment until it completes.
 func RolloutArgs(t Target, o RolloutOptions) []string {
-	a := cmd("rollout", t, "--image", o.Image)
+	a := append(cmd("rollout", t, "--image", o.Image), o.Service.flags()...)
 	if o.Version != "" {
 		a = append(a, "--version", o.Version)
 	}
@@ -121,8 +146,8 @@ func RolloutArgs(t Target, o RolloutOptions) []string {
 }
 
 // RollbackArgs returns the service to revision (the previous one when 0).
-func RollbackArgs(t Target, revision int, reportJSON string) []string {
-	a := cmd("rollback", t)
+func RollbackArgs(t Target, svc Service, revision int, reportJSON string) []string {
+	a := append(cmd("rollback", t), svc.flags()...)
 	if revision > 0 {
 		a = append(a, "--to", strconv.Itoa(revision))
 	}

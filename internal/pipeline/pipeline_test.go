@@ -80,9 +80,14 @@ func TestArgs(t *testing.T) {
 		"rollout": {RolloutArgs(dev, RolloutOptions{Image: "r/p@sha256:ab", Version: "abc", Timeout: 15 * time.Minute, ReportJSON: "/out/r.json", Force: true}),
 			[]string{"deployctl", "rollout", "--env", "dev", "--region", "eu-west-1", "--image", "r/p@sha256:ab", "--version", "abc", "--timeout", "15m0s", "--report-json", "/out/r.json", "--force"}},
 		"rollout minimal": {RolloutArgs(Target{Env: "dev"}, RolloutOptions{Image: "r@sha256:1"}), []string{"deployctl", "rollout", "--env", "dev", "--image", "r@sha256:1"}},
-		"rollback prev":   {RollbackArgs(Target{Env: "dev"}, 0, ""), []string{"deployctl", "rollback", "--env", "dev"}},
-		"rollback to":     {RollbackArgs(Target{Env: "dev"}, 7, "/r.json"), []string{"deployctl", "rollback", "--env", "dev", "--to", "7", "--report-json", "/r.json"}},
-		"smoke":           {SmokeArgs("https://api/x", "abc", 5*time.Minute), []string{"deployctl", "smoke", "--url", "https://api/x", "--expect-version", "abc", "--timeout", "5m0s"}},
+		"rollout to a service": {RolloutArgs(Target{Env: "dev"}, RolloutOptions{Image: "r@sha256:1", Service: Service{Cluster: "c", Name: "s", Container: "backend", DesiredCount: 2}}),
+			[]string{"deployctl", "rollout", "--env", "dev", "--image", "r@sha256:1", "--cluster", "c", "--service", "s", "--container", "backend", "--desired-count", "2"}},
+		"service needs cluster and name": {RolloutArgs(Target{Env: "dev"}, RolloutOptions{Image: "r@sha256:1", Service: Service{Name: "s"}}),
+			[]string{"deployctl", "rollout", "--env", "dev", "--image", "r@sha256:1"}},
+		"rollback prev": {RollbackArgs(Target{Env: "dev"}, Service{}, 0, ""), []string{"deployctl", "rollback", "--env", "dev"}},
+		"rollback to": {RollbackArgs(Target{Env: "dev"}, Service{Cluster: "c", Name: "s"}, 7, "/r.json"),
+			[]string{"deployctl", "rollback", "--env", "dev", "--cluster", "c", "--service", "s", "--to", "7", "--report-json", "/r.json"}},
+		"smoke": {SmokeArgs("https://api/x", "abc", 5*time.Minute), []string{"deployctl", "smoke", "--url", "https://api/x", "--expect-version", "abc", "--timeout", "5m0s"}},
 	}
 	for name, tc := range tests {
 		t.Run(name, func(t *testing.T) {

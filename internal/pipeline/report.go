@@ -154,7 +154,7 @@ func (r *Report) Markdown() string {
 }
 
 var (
-	planRE    = regexp.MustCompile(`Plan: (\d+) to add, (\d+) to change, (\d+) to destroy`)
+	planRE    = regexp.MustCompile(`Plan(?: for \S+)?: (\d+) to add, (\d+) to change, (\d+) to destroy`)
 	costRE    = regexp.MustCompile(`(?i)(?:monthly|per month|/month|/mo)[^$\n]*\$\s*([0-9][0-9,]*(?:\.[0-9]+)?)|\$\s*([0-9][0-9,]*(?:\.[0-9]+)?)\s*(?:/\s*month|/\s*mo\b|per month|a month|monthly)`)
 	rolloutRE = regexp.MustCompile(`deployment=(\S+) taskDefinition=(\S+) revision=(\d+)`)
 )
@@ -163,7 +163,8 @@ var (
 // No "Plan:" line means no changes; cost is negative when the text has none.
 func ParsePlanSummary(text string) (PlanCounts, float64) {
 	var c PlanCounts
-	if m := planRE.FindStringSubmatch(text); m != nil {
+	if ms := planRE.FindAllStringSubmatch(text, -1); ms != nil {
+		m := ms[len(ms)-1]
 		c.Add, _ = strconv.Atoi(m[1])
 		c.Change, _ = strconv.Atoi(m[2])
 		c.Destroy, _ = strconv.Atoi(m[3])
