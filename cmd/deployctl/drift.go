@@ -50,6 +50,14 @@ func runDrift(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 		return fail(stderr, fs, err)
 	}
 	items := driftItems(raw)
+	outputs := changedOutputs(raw)
+	// Terraform also reports "changes" for a refresh-only plan whose only differences
+	// are invisible ones (schema upgrades, private data); like its own "No changes"
+	// message, that is no drift.
+	if len(items) == 0 && outputs == 0 {
+		fmt.Fprintf(stdout, "Drift in %s: none; the infrastructure matches the state.\n", g.env)
+		return exitcode.OK
+	}
 	fmt.Fprintf(stdout, "Drift in %s: %d resource(s) changed outside terraform:\n", g.env, len(items))
 	for _, it := range items {
 		fmt.Fprintf(stdout, "  %s %s", it.Action, it.Address)
@@ -58,8 +66,8 @@ func runDrift(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 		}
 		fmt.Fprintln(stdout)
 	}
-	if n := changedOutputs(raw); n > 0 {
-		fmt.Fprintf(stdout, "  %d output(s) differ from the state\n", n)
+	if outputs > 0 {
+		fmt.Fprintf(stdout, "  %d output(s) differ from the state\n", outputs)
 	}
 	if *jsonOut != "" {
 		if err := writeJSON(g, *jsonOut, items); err != nil {

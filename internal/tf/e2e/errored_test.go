@@ -1,0 +1,45 @@
+package e2e
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"dagger/predictor/internal/testenv"
+)
+
+// TestApplyKeepsErroredState provokes a failed state save: during the apply a
+// provisioner wipes the emulator (state bucket included), so terraform writes
+// errored.tfstate; deployctl keeps it in the workdir and names it.
+func TestApplyKeepsErroredState(t *testing.T) {
+	t.Parallel()
+	f := newFixture(t, testenv.NewMoto(t, testenv.MotoOptions{}))
+	if f.real {
+		// The hook variable exists only in the stand-in root.
+		src, _ := filepath.Abs(filepath.Join("testdata", "mini"))
+		_ = os.RemoveAll(f.infra)
+		if err := copyTree(src, f.infra); err != nil {
+			t.Fatal(err)
+		}
+		f.real = false
+	}
+	brk := []string{"TF_VAR_break_state_save=true"}
+	f.want(f.run(nil, "bootstrap", "--env", "local"), 0)
+	f.want(f.run(brk, "plan", "--env", "local", "--out", "e.tfplan"), 2)
+	r := f.run(brk, "apply", "--env", "local", "--plan", "e.tfplan")
+	f.want(r, 1)
+	kept := filepath.Join(f.work, "errored.tfstate")
+	if _, err := os.Stat(kept); err != nil {
+		t.Fatalf("errored.tfstate not kept in the workdir: %v\nstderr:\n%s", err, tail(r.stderr, 3000))
+	}
+	last := lastLine(r.stderr)
+	for _, s := range []string{"deployctl apply: ", "terraform could not save the state: it is kept in " + kept, "terraform state push " + kept} {
+		if !strings.Contains(last, s) {
+			t.Errorf("last line lacks %q: %q", s, last)
+		}
+	}
+	if _, err := os.Stat(filepath.Join(f.infra, "errored.tfstate")); err == nil {
+		t.Error("errored.tfstate left in the infra directory")
+	}
+}

@@ -1,0 +1,181 @@
+package e2e
+
+import (
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/s3"
+	s3types "github.com/aws/aws-sdk-go-v2/service/s3/types"
+	"github.com/google/go-cmp/cmp"
+
+	"dagger/predictor/internal/testenv"
+)
+
+// TestLifecycle walks one environment through the pipeline's terraform steps on a
+// dedicated emulator: bootstrap twice, two plans from the same state (the second over
+// budget), a plan refused for another environment, apply of the second plan, the
+// first refused as stale, a no-op plan, outputs, drift before and after a change made
+// behind terraform's back, and cost and policy on the plan.
+func TestLifecycle(t *testing.T) {
+	t.Parallel()
+	f := newFixture(t, testenv.NewMoto(t, testenv.MotoOptions{}))
+	local := []string{"--env", "local"}
+
+	// bootstrap: idempotent.
+	r := f.run(nil, append([]string{"bootstrap"}, local...)...)
+	f.want(r, 0)
+	if !strings.Contains(r.stdout, "state bucket "+f.bucket+": created with public access block, versioning, encryption") {
+		t.Errorf("first bootstrap said:\n%s", r.stdout)
+	}
+	r = f.run(nil, append([]string{"bootstrap"}, local...)...)
+	f.want(r, 0)
+	if !strings.Contains(r.stdout, "state bucket "+f.bucket+": already set up") {
+		t.Errorf("second bootstrap said:\n%s", r.stdout)
+	}
+
+	// plan A: changes (exit 2), with Markdown, JSON summary and plan JSON.
+	r = f.run(nil, append([]string{"plan", "--out", "a.tfplan", "--summary-md", "a.md", "--summary-json", "a.json", "--json", "a.plan.json"}, local...)...)
+	f.want(r, 2)
+	for _, s := range []string{"Plan for local: ", " to add, 0 to change, 0 to destroy, 0 to replace.", "Monthly cost estimate for local", "Policy: no violations."} {
+		if !strings.Contains(r.stdout, s) {
+			t.Errorf("plan output lacks %q:\n%s", s, r.stdout)
+		}
+	}
+	md := f.readFile("a.md")
+	if !strings.HasPrefix(string(md), "### Terraform plan for `local`") || len(md) >= 65536 {
+		t.Errorf("summary Markdown (%d bytes) starts %q", len(md), md[:min(len(md), 60)])
+	}
+	var summary struct {
+		Summary struct{ Add, Change, Destroy, Replace int }
+		Cost    struct {
+			Total float64 `json:"total_monthly_usd"`
+		}
+		Policy struct{ Violations []any }
+	}
+	if err := json.Unmarshal(f.readFile("a.json"), &summary); err != nil {
+		t.Fatal(err)
+	}
+	if summary.Summary.Add == 0 || summary.Summary.Change+summary.Summary.Destroy+summary.Summary.Replace != 0 {
+		t.Errorf("summary counts %+v", summary.Summary)
+	}
+	var meta struct{ Environment string }
+	if err := json.Unmarshal(f.readFile("a.tfplan.meta.json"), &meta); err != nil || meta.Environment != "local" {
+		t.Errorf("sidecar: %+v %v", meta, err)
+	}
+
+	// cost and policy on the real plan: JSON, then the saved plan through its sidecar.
+	wantTotal := 0.50 // testdata/mini: one log group
+	if f.real {
+		wantTotal = 8.95 // internal/cost/README.md: local estimates like dev
+	}
+	if diff := cmp.Diff(wantTotal, summary.Cost.Total); diff != "" {
+		t.Errorf("plan's cost total (-want +got):\n%s", diff)
+	}
+	r = f.exec(nil, "cost", "--plan", filepath.Join(f.work, "a.plan.json"), "--max-monthly-usd", "100")
+	f.want(r, 0)
+	r = f.exec(nil, "cost", "--plan", filepath.Join(f.work, "a.plan.json"), "--max-monthly-usd", "0.25")
+	f.want(r, 4)
+	if !strings.Contains(lastLine(r.stderr), "exceeds --max-monthly-usd 0.25") {
+		t.Errorf("over budget said: %q", r.stderr)
+	}
+	r = f.run(nil, "cost", "--plan", "a.tfplan")
+	f.want(r, 0)
+	if !strings.Contains(r.stdout, "Monthly cost estimate for local") {
+		t.Errorf("cost of the saved plan said:\n%s", r.stdout)
+	}
+	r = f.exec(nil, "policy", "--plan", filepath.Join(f.work, "a.plan.json"))
+	f.want(r, 0)
+	violating, _ := filepath.Abs(filepath.Join("..", "..", "policy", "testdata", "sg-open-ingress", "violating.json"))
+	r = f.exec(nil, "policy", "--plan", violating)
+	f.want(r, 3)
+	if !strings.Contains(r.stdout, "sg-open-ingress: aws_vpc_security_group_ingress_rule.ssh: ingress on tcp port 22 from 0.0.0.0/0") {
+		t.Errorf("policy said:\n%s", r.stdout)
+	}
+
+	// plan B from the same state, over budget: exit 4.
+	r = f.run(nil, append([]string{"plan", "--out", "b.tfplan", "--max-monthly-usd", "0.25"}, local...)...)
+	f.want(r, 4)
+	if got := lastLine(r.stderr); !strings.HasPrefix(got, "deployctl plan: monthly cost estimate over budget: $") {
+		t.Errorf("plan over budget said: %q", got)
+	}
+
+	// A plan for local is refused for dev before anything runs, by its sidecar, and
+	// without the sidecar by the plan's own variables.
+	r = f.run(nil, "apply", "--env", "dev", "--plan", "a.tfplan")
+	f.want(r, 1)
+	wantRefusal := "deployctl apply: plan file is for another environment: " + filepath.Join(f.work, "a.tfplan") + " was made for local, not dev: plan again with `deployctl plan --env dev`\n"
+	if diff := cmp.Diff(wantRefusal, r.stderr); diff != "" {
+		t.Errorf("refusal (-want +got):\n%s", diff)
+	}
+	plan, err := os.ReadFile(filepath.Join(f.work, "a.tfplan"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(f.work, "bare.tfplan"), plan, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	r = f.run(nil, "apply", "--env", "dev", "--plan", "bare.tfplan")
+	f.want(r, 1)
+	if got := lastLine(r.stderr); got != "deployctl apply: plan file is for another environment: "+filepath.Join(f.work, "bare.tfplan")+" was made for local, not dev: plan again with `deployctl plan --env dev`" {
+		t.Errorf("refusal without sidecar: %q", got)
+	}
+
+	// apply B, then A is stale: exit 5.
+	r = f.run(nil, append([]string{"apply", "--plan", "b.tfplan"}, local...)...)
+	f.want(r, 0)
+	r = f.run(nil, append([]string{"apply", "--plan", "a.tfplan"}, local...)...)
+	f.want(r, 5)
+	if got := lastLine(r.stderr); got != "deployctl apply: apply "+filepath.Join(f.work, "a.tfplan")+": saved plan is stale: the state changed since this plan was made; run `deployctl plan` again" {
+		t.Errorf("stale plan said: %q", got)
+	}
+
+	// No changes now: exit 0.
+	r = f.run(nil, append([]string{"plan", "--out", "c.tfplan"}, local...)...)
+	f.want(r, 0)
+	if !strings.HasPrefix(r.stdout, "Plan for local: no changes;") {
+		t.Errorf("no-op plan said:\n%s", r.stdout)
+	}
+
+	// outputs: JSON, a raw string, a map as JSON.
+	r = f.run(nil, append([]string{"outputs", "--json"}, local...)...)
+	f.want(r, 0)
+	var outs map[string]any
+	if err := json.Unmarshal([]byte(r.stdout), &outs); err != nil {
+		t.Fatalf("outputs --json: %v\n%s", err, r.stdout)
+	}
+	bucket, _ := outs["s3_files_bucket_name"].(string)
+	if bucket == "" {
+		t.Fatalf("no s3_files_bucket_name in %v", outs)
+	}
+	r = f.run(nil, append([]string{"outputs", "--name", "s3_files_bucket_name"}, local...)...)
+	f.want(r, 0)
+	if diff := cmp.Diff(bucket+"\n", r.stdout); diff != "" {
+		t.Errorf("outputs --name (-want +got):\n%s", diff)
+	}
+	r = f.run(nil, append([]string{"outputs", "--name", "backend_environment_variables"}, local...)...)
+	f.want(r, 0)
+	var vars map[string]string
+	if err := json.Unmarshal([]byte(r.stdout), &vars); err != nil || vars["APP_ENV"] != "local" || vars["AWS_REGION"] != "us-east-1" {
+		t.Errorf("backend_environment_variables: %v %q", err, r.stdout)
+	}
+
+	// drift: none, then a tag changed behind terraform's back.
+	r = f.run(nil, append([]string{"drift"}, local...)...)
+	f.want(r, 0)
+	_, err = f.s3(t).PutBucketTagging(t.Context(), &s3.PutBucketTaggingInput{
+		Bucket:  aws.String(bucket),
+		Tagging: &s3types.Tagging{TagSet: []s3types.Tag{{Key: aws.String("Owner"), Value: aws.String("someone-else")}}},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	r = f.run(nil, append([]string{"drift", "--json", "drift.json"}, local...)...)
+	f.want(r, 2)
+	if want := "  update " + f.filesBucketAddress() + " ("; !strings.Contains(r.stdout, want) || !strings.Contains(r.stdout, "tags") {
+		t.Errorf("drift output lacks %q and tags:\n%s", want, r.stdout)
+	}
+}
