@@ -77,6 +77,7 @@ module "iam" {
   account_id   = local.account_id
   bucket_arns  = [module.s3.bucket_arns["files"], module.s3.bucket_arns["data"]]
   kms_key_arns = [module.s3.kms_key_arn]
+  region       = var.aws_region
 }
 
 module "api_gateway" {

@@ -1,31 +1,55 @@
 locals {
   name = "${var.project}-${var.environment}"
+  # aws, aws-cn or aws-us-gov, from the bucket ARNs.
+  partition = split(":", var.bucket_arns[0])[1]
 
   roles = {
     execution = "ECS agent: pulls the image and writes the container logs"
     task      = "Backend container: reads and writes the files and data buckets"
   }
-}
 
-data "aws_partition" "current" {}
+  assume_role_policy = {
+    Version = "2012-10-17"
+    Statement = [
+      {
+        Effect    = "Allow"
+        Action    = "sts:AssumeRole"
+        Principal = { Service = "ecs-tasks.amazonaws.com" }
+        # Confused-deputy guard: only ECS tasks of this account.
+        Condition = { StringEquals = { "aws:SourceAccount" = var.account_id } }
+      },
+    ]
+  }
 
-data "aws_region" "current" {}
-
-data "aws_iam_policy_document" "assume_ecs_tasks" {
-  statement {
-    actions = ["sts:AssumeRole"]
-
-    principals {
-      type        = "Service"
-      identifiers = ["ecs-tasks.amazonaws.com"]
-    }
-
-    # Confused-deputy guard: only ECS tasks of this account.
-    condition {
-      test     = "StringEquals"
-      variable = "aws:SourceAccount"
-      values   = [var.account_id]
-    }
+  # Exactly the two buckets (and their key, through S3 only): no wildcard action, no "*" resource.
+  task_policy = {
+    Version = "2012-10-17"
+    Statement = concat(
+      [
+        {
+          Sid      = "ListBuckets"
+          Effect   = "Allow"
+          Action   = ["s3:GetBucketLocation", "s3:ListBucket"]
+          Resource = var.bucket_arns
+        },
+        {
+          # Object ARNs need the key part; the bucket part is exact.
+          Sid      = "ReadWriteObjects"
+          Effect   = "Allow"
+          Action   = ["s3:DeleteObject", "s3:GetObject", "s3:PutObject"]
+          Resource = [for a in var.bucket_arns : "${a}/*"]
+        },
+      ],
+      length(var.kms_key_arns) == 0 ? [] : [
+        {
+          Sid       = "BucketKeys"
+          Effect    = "Allow"
+          Action    = ["kms:Decrypt", "kms:GenerateDataKey"]
+          Resource  = var.kms_key_arns
+          Condition = { StringEquals = { "kms:ViaService" = "s3.${var.region}.amazonaws.com" } }
+        },
+      ],
+    )
   }
 }
 
@@ -34,49 +58,18 @@ resource "aws_iam_role" "this" {
 
   name               = "${local.name}-ecs-${each.key}"
   description        = each.value
-  assume_role_policy = data.aws_iam_policy_document.assume_ecs_tasks.json
+  assume_role_policy = jsonencode(local.assume_role_policy)
 
   tags = merge(var.tags, { Name = "${local.name}-ecs-${each.key}" })
 }
 
 resource "aws_iam_role_policy_attachment" "execution" {
   role       = aws_iam_role.this["execution"].name
-  policy_arn = "arn:${data.aws_partition.current.partition}:iam::aws:policy/service-role/AmazonECSTaskExecutionRolePolicy"
-}
-
-data "aws_iam_policy_document" "task" {
-  statement {
-    sid       = "ListBuckets"
-    actions   = ["s3:ListBucket", "s3:GetBucketLocation"]
-    resources = var.bucket_arns
-  }
-
-  # Object ARNs need the key wildcard; the bucket part is exact.
-  #tfsec:ignore:aws-iam-no-policy-wildcards
-  statement {
-    sid       = "ReadWriteObjects"
-    actions   = ["s3:GetObject", "s3:PutObject", "s3:DeleteObject"]
-    resources = [for a in var.bucket_arns : "${a}/*"]
-  }
-
-  dynamic "statement" {
-    for_each = length(var.kms_key_arns) > 0 ? [var.kms_key_arns] : []
-    content {
-      sid       = "BucketKeys"
-      actions   = ["kms:Decrypt", "kms:GenerateDataKey"]
-      resources = statement.value
-
-      condition {
-        test     = "StringEquals"
-        variable = "kms:ViaService"
-        values   = ["s3.${data.aws_region.current.name}.amazonaws.com"]
-      }
-    }
-  }
+  policy_arn = "arn:${local.partition}:iam::aws:policy/service-role/AmazonECSTaskExecutionRolePolicy"
 }
 
 resource "aws_iam_role_policy" "task" {
   name   = "${local.name}-buckets"
   role   = aws_iam_role.this["task"].id
-  policy = data.aws_iam_policy_document.task.json
+  policy = jsonencode(local.task_policy)
 }

@@ -61,3 +61,9 @@ variable "kms_key_arns" {
     error_message = "The kms_key_arns must be KMS key ARNs (arn:aws:kms:<region>:<account>:key/<id>)."
   }
 }
+
+variable "region" {
+  description = "AWS region of the buckets (the KMS permission holds only through S3 in this region)."
+  type        = string
+  nullable    = false
+}

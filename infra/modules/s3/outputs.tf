@@ -1,6 +1,6 @@
 output "bucket_names" {
   description = "Bucket names keyed by purpose."
-  value       = { for k, b in aws_s3_bucket.this : k => b.id }
+  value       = { for k, b in aws_s3_bucket.this : k => b.bucket }
 }
 
 output "bucket_arns" {

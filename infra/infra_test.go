@@ -1,0 +1,476 @@
+// Package infra_test runs the Terraform under infra/: every module's `terraform test`
+// (mock provider), and the root module end to end against the AWS emulator for each
+// environment's var file: init through the S3 backend with its lockfile, apply, contract
+// outputs, an empty second plan, destroy; a plan blocked by the lock of a running apply;
+// bad inputs rejected at plan time. Each test works on its own copy of infra/ in
+// t.TempDir(), so nothing is written to the repository and parallel tests share nothing.
+package infra_test
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"io/fs"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"slices"
+	"strconv"
+	"strings"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"dagger/predictor/internal/testenv"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/credentials"
+	"github.com/aws/aws-sdk-go-v2/service/ecs"
+	"github.com/aws/aws-sdk-go-v2/service/s3"
+	"github.com/google/go-cmp/cmp"
+)
+
+// The end-to-end tests mostly wait on the emulator and on the provider's own consistency
+// delays (an S3 lifecycle configuration takes ~55 s to create), not on the CPU. Unless
+// -parallel is given, run up to this many of them at once instead of GOMAXPROCS (2 here).
+const minParallel = 4
+
+func TestMain(m *testing.M) {
+	flag.Parse()
+	set := false
+	flag.Visit(func(f *flag.Flag) { set = set || f.Name == "test.parallel" })
+	if p := flag.Lookup("test.parallel"); !set && p != nil {
+		if n, err := strconv.Atoi(p.Value.String()); err == nil && n < minParallel {
+			_ = p.Value.Set(strconv.Itoa(minParallel))
+		}
+	}
+	os.Exit(testenv.Main(m))
+}
+
+// contractOutputs are the root outputs deployctl and the Dagger module read (CONTRACTS.md).
+var contractOutputs = []string{
+	"api_gateway_url", "ecr_repository_url", "s3_files_bucket_name", "s3_data_bucket_name",
+	"ecs_cluster_name", "ecs_service_name", "backend_environment_variables", "ecs_task_family",
+	"ecs_container_name", "ecs_desired_count", "aws_region", "log_group_name",
+}
+
+var modules = []string{"networking", "security", "s3", "ecr", "iam", "ecs", "api-gateway"}
+
+func infraDir(t *testing.T) string {
+	t.Helper()
+	return filepath.Join(testenv.RepoRoot(t), "infra")
+}
+
+// copyTree copies src into a new temporary directory, skipping Terraform working files.
+func copyTree(t *testing.T, src string) string {
+	t.Helper()
+	dst := filepath.Join(t.TempDir(), filepath.Base(src))
+	err := filepath.WalkDir(src, func(path string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		rel, _ := filepath.Rel(src, path)
+		name := d.Name()
+		if d.IsDir() && (name == ".terraform" || strings.HasPrefix(name, ".tfdata")) {
+			return filepath.SkipDir
+		}
+		if !d.IsDir() && (strings.HasSuffix(name, ".tfstate") || strings.HasSuffix(name, "_test.go") || name == ".terraform.lock.hcl") {
+			return nil
+		}
+		target := filepath.Join(dst, rel)
+		if d.IsDir() {
+			return os.MkdirAll(target, 0o755)
+		}
+		b, err := os.ReadFile(path)
+		if err != nil {
+			return err
+		}
+		return os.WriteFile(target, b, 0o644)
+	})
+	if err != nil {
+		t.Fatalf("copy %s: %v", src, err)
+	}
+	return dst
+}
+
+// tf runs terraform in one working directory with a fixed environment.
+type tf struct {
+	t   *testing.T
+	bin string
+	dir string
+	env []string
+}
+
+func newTF(t *testing.T, dir, endpoint string) *tf {
+	t.Helper()
+	env := []string{}
+	for _, kv := range os.Environ() {
+		// Nothing from the caller's AWS or Terraform setup leaks into the tests.
+		if !strings.HasPrefix(kv, "AWS_") && !strings.HasPrefix(kv, "TF_") {
+			env = append(env, kv)
+		}
+	}
+	if endpoint != "" {
+		env = append(env, testenv.TerraformEnv(t, endpoint)...)
+	} else {
+		env = append(env, "TF_CLI_CONFIG_FILE="+testenv.TerraformCLIConfig(t), "TF_IN_AUTOMATION=1", "CHECKPOINT_DISABLE=1")
+	}
+	env = append(env, "TF_DATA_DIR="+filepath.Join(t.TempDir(), "tfdata"))
+	return &tf{t: t, bin: testenv.Terraform(t), dir: dir, env: env}
+}
+
+func (x *tf) cmd(ctx context.Context, args ...string) *exec.Cmd {
+	c := exec.CommandContext(ctx, x.bin, args...)
+	c.Dir = x.dir
+	c.Env = x.env
+	c.WaitDelay = 10 * time.Second
+	return c
+}
+
+// run returns the combined output and the exit code (-1 if terraform did not run).
+func (x *tf) run(args ...string) (string, int) {
+	x.t.Helper()
+	start := time.Now()
+	out, err := x.cmd(x.t.Context(), args...).CombinedOutput()
+	x.t.Logf("terraform %s: %s", args[0], time.Since(start).Round(100*time.Millisecond))
+	var exit *exec.ExitError
+	switch {
+	case err == nil:
+		return string(out), 0
+	case errors.As(err, &exit):
+		return string(out), exit.ExitCode()
+	default:
+		x.t.Fatalf("terraform %s: %v", args[0], err)
+		return "", -1
+	}
+}
+
+// must runs terraform and fails the test unless it exits 0.
+func (x *tf) must(args ...string) string {
+	x.t.Helper()
+	out, code := x.run(args...)
+	if code != 0 {
+		x.t.Fatalf("terraform %s: exit %d\n%s", strings.Join(args, " "), code, tail(out, 6000))
+	}
+	return out
+}
+
+func tail(s string, n int) string {
+	if len(s) > n {
+		return "..." + s[len(s)-n:]
+	}
+	return s
+}
+
+func TestModules(t *testing.T) {
+	for _, m := range modules {
+		t.Run(m, func(t *testing.T) {
+			t.Parallel()
+			dir := copyTree(t, filepath.Join(infraDir(t), "modules", m))
+			x := newTF(t, dir, "")
+			x.must("init", "-no-color", "-input=false", "-backend=false")
+			out := x.must("test", "-no-color")
+			if !regexp.MustCompile(`Success! [1-9][0-9]* passed, 0 failed`).MatchString(out) {
+				t.Fatalf("terraform test did not pass:\n%s", out)
+			}
+			t.Log(lastLine(out))
+		})
+	}
+}
+
+func lastLine(s string) string {
+	lines := strings.Split(strings.TrimSpace(s), "\n")
+	return lines[len(lines)-1]
+}
+
+// stack is one copy of the root module initialised against an emulator with its own
+// state bucket.
+type stack struct {
+	*tf
+	env      string
+	endpoint string
+	bucket   string
+	key      string
+	// from the outputs, after apply
+	cluster, service string
+}
+
+var bucketSeq atomic.Int64
+
+func awsConfig(endpoint string) aws.Config {
+	return aws.Config{
+		Region:       testenv.Region,
+		Credentials:  credentials.NewStaticCredentialsProvider("test", "test", ""),
+		BaseEndpoint: aws.String(endpoint),
+	}
+}
+
+func s3Client(endpoint string) *s3.Client {
+	return s3.NewFromConfig(awsConfig(endpoint), func(o *s3.Options) { o.UsePathStyle = true })
+}
+
+// newStateBucket creates a state bucket in the emulator, unique within this test run.
+func newStateBucket(t *testing.T, endpoint, env string) string {
+	t.Helper()
+	bucket := fmt.Sprintf("predictor-tfstate-test-%s-%d-%d", env, os.Getpid(), bucketSeq.Add(1))
+	if _, err := s3Client(endpoint).CreateBucket(t.Context(), &s3.CreateBucketInput{Bucket: aws.String(bucket)}); err != nil {
+		t.Fatalf("create state bucket %s: %v", bucket, err)
+	}
+	return bucket
+}
+
+// initStack copies infra/ and runs terraform init with the S3 backend (lockfile) in the
+// given bucket, as deployctl does.
+func initStack(t *testing.T, endpoint, env, bucket string) *stack {
+	t.Helper()
+	dir := copyTree(t, infraDir(t))
+	s := &stack{tf: newTF(t, dir, endpoint), env: env, endpoint: endpoint, bucket: bucket, key: "predictor/" + env + "/terraform.tfstate"}
+	backend := filepath.Join(t.TempDir(), "backend.hcl")
+	cfg := fmt.Sprintf(`bucket         = %q
+key            = %q
+region         = %q
+use_lockfile   = true
+encrypt        = true
+use_path_style = true
+endpoints = {
+  s3  = %q
+  sts = %q
+}
+skip_credentials_validation = true
+skip_metadata_api_check     = true
+skip_region_validation      = true
+`, bucket, s.key, testenv.Region, endpoint, endpoint)
+	if err := os.WriteFile(backend, []byte(cfg), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	s.must("init", "-no-color", "-input=false", "-backend-config="+backend)
+	return s
+}
+
+func (s *stack) vars() []string {
+	return []string{"-no-color", "-input=false", "-var-file=envs/" + s.env + ".tfvars", "-var", "aws_endpoint=" + s.endpoint}
+}
+
+func (s *stack) args(cmd string, extra ...string) []string {
+	return append(append([]string{cmd}, s.vars()...), extra...)
+}
+
+// expectations per environment, from infra/envs/<env>.tfvars.
+var envs = map[string]struct {
+	desiredCount int
+	networkMode  string
+	// capacity provider strategy as provider:base:weight, sorted
+	strategy []string
+}{
+	"dev":   {1, "public", []string{"FARGATE_SPOT:0:1"}},
+	"prod":  {2, "private", []string{"FARGATE:1:0", "FARGATE_SPOT:0:1"}},
+	"local": {1, "public", []string{"FARGATE_SPOT:0:1"}},
+}
+
+func TestEnvironmentsEndToEnd(t *testing.T) {
+	for _, env := range []string{"dev", "prod", "local"} {
+		t.Run(env, func(t *testing.T) {
+			t.Parallel()
+			// One emulator per environment: moto serves requests under one interpreter
+			// lock, so separate processes use both cores.
+			moto := testenv.NewMoto(t, testenv.MotoOptions{})
+			s := initStack(t, moto.URL, env, newStateBucket(t, moto.URL, env))
+
+			if env == "dev" {
+				applyWhileProbingLock(t, s)
+			} else {
+				s.must(s.args("apply", "-auto-approve")...)
+			}
+
+			checkOutputs(t, s)
+			checkService(t, s)
+
+			out, code := s.run(s.args("plan", "-detailed-exitcode")...)
+			if code != 0 {
+				t.Fatalf("second plan is not empty (exit %d):\n%s", code, tail(out, 8000))
+			}
+
+			s.must(s.args("destroy", "-auto-approve")...)
+			if left := strings.TrimSpace(s.must("state", "list")); left != "" {
+				t.Fatalf("resources left in state after destroy:\n%s", left)
+			}
+		})
+	}
+}
+
+// applyWhileProbingLock starts an apply and, once its lock object is in the state bucket,
+// runs a plan from a second working copy with -lock-timeout=0s: it must fail on the lock.
+func applyWhileProbingLock(t *testing.T, s *stack) {
+	t.Helper()
+	probe := initStack(t, s.endpoint, s.env, s.bucket)
+
+	var out bytes.Buffer
+	apply := s.cmd(t.Context(), s.args("apply", "-auto-approve")...)
+	apply.Stdout, apply.Stderr = &out, &out
+	if err := apply.Start(); err != nil {
+		t.Fatalf("start apply: %v", err)
+	}
+	done := make(chan error, 1)
+	go func() { done <- apply.Wait() }()
+
+	lockKey := s.key + ".tflock"
+	client := s3Client(s.endpoint)
+	deadline := time.Now().Add(60 * time.Second)
+	for {
+		_, err := client.HeadObject(t.Context(), &s3.HeadObjectInput{Bucket: aws.String(s.bucket), Key: aws.String(lockKey)})
+		if err == nil {
+			break
+		}
+		select {
+		case err := <-done:
+			t.Fatalf("apply ended (%v) before its lock %s was seen:\n%s", err, lockKey, tail(out.String(), 4000))
+		case <-time.After(200 * time.Millisecond):
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("no lock object s3://%s/%s within 60s of starting apply", s.bucket, lockKey)
+		}
+	}
+
+	planOut, code := probe.run(probe.args("plan", "-lock-timeout=0s")...)
+	if code == 0 || !strings.Contains(planOut, "Error acquiring the state lock") {
+		t.Errorf("plan during apply: exit %d, want a state lock error:\n%s", code, tail(planOut, 4000))
+	}
+
+	if err := <-done; err != nil {
+		t.Fatalf("apply: %v\n%s", err, tail(out.String(), 6000))
+	}
+	if _, err := client.HeadObject(t.Context(), &s3.HeadObjectInput{Bucket: aws.String(s.bucket), Key: aws.String(lockKey)}); err == nil {
+		t.Errorf("lock object %s still present after apply", lockKey)
+	}
+}
+
+type output struct {
+	Value json.RawMessage `json:"value"`
+}
+
+func checkOutputs(t *testing.T, s *stack) {
+	t.Helper()
+	var outs map[string]output
+	if err := json.Unmarshal([]byte(s.must("output", "-no-color", "-json")), &outs); err != nil {
+		t.Fatalf("terraform output -json: %v", err)
+	}
+	str := func(name string) string {
+		var v string
+		if err := json.Unmarshal(outs[name].Value, &v); err != nil {
+			t.Errorf("output %s is not a string: %s", name, outs[name].Value)
+		}
+		return v
+	}
+	for _, name := range contractOutputs {
+		if _, ok := outs[name]; !ok {
+			t.Errorf("output %s missing", name)
+		}
+	}
+	if t.Failed() {
+		t.FailNow()
+	}
+
+	prefix := "predictor-model-" + s.env + "-"
+	for _, name := range []string{"s3_files_bucket_name", "s3_data_bucket_name", "ecs_cluster_name", "ecs_service_name", "ecs_task_family"} {
+		if v := str(name); !strings.HasPrefix(v, prefix) {
+			t.Errorf("output %s = %q, want prefix %q", name, v, prefix)
+		}
+	}
+	if v := str("ecr_repository_url"); !strings.HasSuffix(v, "/"+prefix+"backend") {
+		t.Errorf("ecr_repository_url = %q, want .../%sbackend", v, prefix)
+	}
+	if v := str("api_gateway_url"); !regexp.MustCompile(`^https://[a-z0-9]+\.execute-api\.us-east-1\.amazonaws\.com$`).MatchString(v) {
+		t.Errorf("api_gateway_url = %q, want https://<id>.execute-api.us-east-1.amazonaws.com", v)
+	}
+	if v := str("log_group_name"); v != "/ecs/"+prefix+"backend" {
+		t.Errorf("log_group_name = %q, want /ecs/%sbackend", v, prefix)
+	}
+	if v := str("ecs_container_name"); v != "backend" {
+		t.Errorf("ecs_container_name = %q, want backend", v)
+	}
+	if v := str("aws_region"); v != testenv.Region {
+		t.Errorf("aws_region = %q, want %s", v, testenv.Region)
+	}
+	var count int
+	if err := json.Unmarshal(outs["ecs_desired_count"].Value, &count); err != nil || count != envs[s.env].desiredCount {
+		t.Errorf("ecs_desired_count = %s, want %d", outs["ecs_desired_count"].Value, envs[s.env].desiredCount)
+	}
+	var backendEnv map[string]string
+	if err := json.Unmarshal(outs["backend_environment_variables"].Value, &backendEnv); err != nil {
+		t.Fatalf("backend_environment_variables: %v", err)
+	}
+	want := map[string]string{
+		"AWS_REGION":      testenv.Region,
+		"S3_FILES_BUCKET": str("s3_files_bucket_name"),
+		"S3_DATA_BUCKET":  str("s3_data_bucket_name"),
+		"APP_ENV":         s.env,
+	}
+	if diff := cmp.Diff(want, backendEnv); diff != "" {
+		t.Errorf("backend_environment_variables (-want +got):\n%s", diff)
+	}
+	s.cluster, s.service = str("ecs_cluster_name"), str("ecs_service_name")
+}
+
+// checkService reads the service back from the emulator: zero tasks until the first
+// rollout, the environment's capacity provider strategy, the circuit breaker.
+func checkService(t *testing.T, s *stack) {
+	t.Helper()
+	client := ecs.NewFromConfig(awsConfig(s.endpoint))
+	got, err := client.DescribeServices(t.Context(), &ecs.DescribeServicesInput{Cluster: aws.String(s.cluster), Services: []string{s.service}})
+	if err != nil || len(got.Services) != 1 {
+		t.Fatalf("describe service %s: %v (%d services)", s.service, err, len(got.Services))
+	}
+	svc := got.Services[0]
+	if svc.DesiredCount != 0 {
+		t.Errorf("service desired count = %d, want 0 until the first rollout", svc.DesiredCount)
+	}
+	var strategy []string
+	for _, c := range svc.CapacityProviderStrategy {
+		strategy = append(strategy, fmt.Sprintf("%s:%d:%d", aws.ToString(c.CapacityProvider), c.Base, c.Weight))
+	}
+	slices.Sort(strategy)
+	if diff := cmp.Diff(envs[s.env].strategy, strategy); diff != "" {
+		t.Errorf("capacity provider strategy (-want +got):\n%s", diff)
+	}
+	if dc := svc.DeploymentConfiguration; dc == nil || dc.DeploymentCircuitBreaker == nil || !dc.DeploymentCircuitBreaker.Enable || !dc.DeploymentCircuitBreaker.Rollback {
+		t.Errorf("deployment circuit breaker with rollback not set: %+v", dc)
+	}
+}
+
+// TestBadInputsRejectedAtPlan: each bad input fails the plan and the error names the variable.
+func TestBadInputsRejectedAtPlan(t *testing.T) {
+	t.Parallel()
+	moto := testenv.SharedMoto(t)
+	s := initStack(t, moto.URL, "dev", newStateBucket(t, moto.URL, "bad"))
+	cases := map[string]struct {
+		vars     []string
+		variable string
+	}{
+		"unknown environment":       {[]string{"environment=staging"}, "var.environment"},
+		"CIDR that does not parse":  {[]string{"vpc_cidr=10.10.0.300/16"}, "var.vpc_cidr"},
+		"Fargate cpu/memory pair":   {[]string{"task_cpu=256", "task_memory=4096"}, "var.task_memory"},
+		"Fargate cpu size":          {[]string{"task_cpu=300"}, "var.task_cpu"},
+		"log retention not allowed": {[]string{"log_retention_days=10"}, "var.log_retention_days"},
+		"unknown network mode":      {[]string{"network_mode=nat"}, "var.network_mode"},
+	}
+	for name, tc := range cases {
+		t.Run(name, func(t *testing.T) {
+			args := s.args("plan", "-lock=false")
+			for _, v := range tc.vars {
+				args = append(args, "-var", v)
+			}
+			s.t = t
+			out, code := s.run(args...)
+			if code == 0 {
+				t.Fatalf("plan accepted %v", tc.vars)
+			}
+			if !strings.Contains(out, "Invalid value for variable") || !strings.Contains(out, tc.variable) {
+				t.Errorf("plan error does not name %s:\n%s", tc.variable, tail(out, 3000))
+			}
+		})
+	}
+}

@@ -1,0 +1,104 @@
+mock_provider "aws" {}
+
+variables {
+  environment            = "dev"
+  vpc_id                 = "vpc-0a"
+  subnet_ids             = ["subnet-0a", "subnet-0b"]
+  security_group_ids     = ["sg-0a"]
+  cors_allow_origins     = ["http://localhost:3000"]
+  throttling_rate_limit  = 20
+  throttling_burst_limit = 40
+  log_retention_days     = 14
+}
+
+run "http_api_reaches_cloud_map_through_the_vpc_link" {
+  command = plan
+
+  assert {
+    condition     = aws_apigatewayv2_api.this.name == "predictor-model-dev-http-api" && aws_apigatewayv2_api.this.protocol_type == "HTTP"
+    error_message = "an HTTP API named predictor-model-<env>-http-api."
+  }
+  assert {
+    condition     = aws_apigatewayv2_vpc_link.this.name == "predictor-model-dev-vpc-link" && aws_apigatewayv2_vpc_link.this.security_group_ids == toset(["sg-0a"])
+    error_message = "the VPC Link uses the given group."
+  }
+  assert {
+    condition     = aws_apigatewayv2_integration.this.connection_type == "VPC_LINK" && aws_apigatewayv2_integration.this.integration_type == "HTTP_PROXY"
+    error_message = "the integration is an HTTP proxy through the VPC Link (no load balancer)."
+  }
+  assert {
+    condition     = aws_service_discovery_private_dns_namespace.this.name == "predictor-model-dev.internal"
+    error_message = "the Cloud Map namespace is predictor-model-<env>.internal."
+  }
+  assert {
+    condition     = one(one(aws_service_discovery_service.this.dns_config).dns_records).type == "SRV"
+    error_message = "Cloud Map registers SRV records (IP and port) for the integration."
+  }
+  assert {
+    condition     = aws_apigatewayv2_route.this.route_key == "$default"
+    error_message = "one $default route."
+  }
+  assert {
+    condition     = aws_apigatewayv2_stage.this.name == "$default" && aws_apigatewayv2_stage.this.auto_deploy
+    error_message = "a $default stage with auto-deploy."
+  }
+  assert {
+    condition     = aws_apigatewayv2_stage.this.default_route_settings[0].throttling_rate_limit == 20 && aws_apigatewayv2_stage.this.default_route_settings[0].throttling_burst_limit == 40
+    error_message = "default route throttling."
+  }
+  assert {
+    condition     = jsondecode(one(aws_apigatewayv2_stage.this.access_log_settings).format).requestId == "$context.requestId"
+    error_message = "access logs are JSON."
+  }
+  assert {
+    condition     = aws_cloudwatch_log_group.access.name == "/aws/apigateway/predictor-model-dev-http-api" && aws_cloudwatch_log_group.access.retention_in_days == 14
+    error_message = "the access log group has the given retention."
+  }
+  assert {
+    condition     = one(aws_apigatewayv2_api.this.cors_configuration).allow_origins == toset(["http://localhost:3000"])
+    error_message = "CORS allows the environment's origins."
+  }
+}
+
+run "no_origins_means_no_cors" {
+  command = plan
+
+  variables {
+    cors_allow_origins = []
+  }
+
+  assert {
+    condition     = length(aws_apigatewayv2_api.this.cors_configuration) == 0
+    error_message = "no CORS configuration without origins."
+  }
+}
+
+run "unknown_environment_is_rejected" {
+  command = plan
+
+  variables {
+    environment = "uat"
+  }
+
+  expect_failures = [var.environment]
+}
+
+run "origin_with_path_is_rejected" {
+  command = plan
+
+  variables {
+    cors_allow_origins = ["https://app.example.com/path"]
+  }
+
+  expect_failures = [var.cors_allow_origins]
+}
+
+run "bad_retention_is_rejected" {
+  command = plan
+
+  variables {
+    log_retention_days = 0
+  }
+
+  expect_failures = [var.log_retention_days]
+}

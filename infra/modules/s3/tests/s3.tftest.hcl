@@ -1,0 +1,83 @@
+mock_provider "aws" {}
+
+variables {
+  environment = "dev"
+  account_id  = "123456789012"
+}
+
+run "buckets_are_named_versioned_encrypted_and_private" {
+  command = apply
+
+  assert {
+    condition     = output.bucket_names == { files = "predictor-model-dev-files-123456789012", data = "predictor-model-dev-data-123456789012" }
+    error_message = "bucket names follow predictor-model-<env>-<purpose>-<account>."
+  }
+  assert {
+    condition     = alltrue([for v in aws_s3_bucket_versioning.this : v.versioning_configuration[0].status == "Enabled"])
+    error_message = "versioning is enabled on every bucket."
+  }
+  assert {
+    condition     = alltrue([for e in aws_s3_bucket_server_side_encryption_configuration.this : one(e.rule).apply_server_side_encryption_by_default[0].sse_algorithm == "aws:kms" && one(e.rule).bucket_key_enabled])
+    error_message = "buckets use SSE-KMS with a bucket key."
+  }
+  assert {
+    condition     = aws_kms_key.this.enable_key_rotation
+    error_message = "the bucket key rotates."
+  }
+  assert {
+    condition     = alltrue([for p in aws_s3_bucket_public_access_block.this : p.block_public_acls && p.block_public_policy && p.ignore_public_acls && p.restrict_public_buckets])
+    error_message = "every bucket blocks all public access."
+  }
+  assert {
+    condition     = alltrue([for k, p in aws_s3_bucket_policy.this : jsondecode(p.policy).Statement[0].Effect == "Deny" && jsondecode(p.policy).Statement[0].Condition.Bool["aws:SecureTransport"] == "false"])
+    error_message = "bucket policies deny requests without TLS."
+  }
+  assert {
+    condition     = alltrue([for l in aws_s3_bucket_lifecycle_configuration.this : one(l.rule).noncurrent_version_expiration[0].noncurrent_days == 30])
+    error_message = "noncurrent versions expire after the configured days."
+  }
+  assert {
+    condition     = alltrue([for b in aws_s3_bucket.this : b.force_destroy == false])
+    error_message = "buckets are protected from destroy by default."
+  }
+}
+
+run "unknown_environment_is_rejected" {
+  command = plan
+
+  variables {
+    environment = "Prod"
+  }
+
+  expect_failures = [var.environment]
+}
+
+run "bad_account_id_is_rejected" {
+  command = plan
+
+  variables {
+    account_id = "12345"
+  }
+
+  expect_failures = [var.account_id]
+}
+
+run "bad_noncurrent_days_is_rejected" {
+  command = plan
+
+  variables {
+    noncurrent_version_expiration_days = 0
+  }
+
+  expect_failures = [var.noncurrent_version_expiration_days]
+}
+
+run "bad_kms_window_is_rejected" {
+  command = plan
+
+  variables {
+    kms_deletion_window_days = 3
+  }
+
+  expect_failures = [var.kms_deletion_window_days]
+}
