@@ -37,12 +37,6 @@ CONNECTIONS = int(os.environ.get("BENCH_CONNECTIONS", "8"))
 RATE = 100
 RATE_SECONDS = int(os.environ.get("BENCH_RATE_SECONDS", "10"))
 
-# On a shared machine other jobs steal the CPU a Fargate task has to itself. BENCH_NICE=-10
-# (as root) runs the server and the load generators at a raised priority; off by default,
-# so a benchmark never slows a neighbour's tests.
-NICE_LEVEL = int(os.environ.get("BENCH_NICE", "0"))
-NICE = ["nice", "-n", str(NICE_LEVEL)] if NICE_LEVEL else []
-
 TARGETS = {"ratio": 0.8, "p99_ms": 25.0, "rss_mb": 150.0, "startup_s": 2.0}
 
 
@@ -67,7 +61,7 @@ def start_server(port):
                 "APP_ENV": "prod", "APP_VERSION": "bench", "APP_DEBUG_ROUTES": "1", "PORT": str(port),
                 "PYTHONDONTWRITEBYTECODE": "1"})
     t0 = time.monotonic()
-    proc = subprocess.Popen(NICE + [sys.executable, "-m", "app"], cwd=BACKEND, env=env,
+    proc = subprocess.Popen([sys.executable, "-m", "app"], cwd=BACKEND, env=env,
                             stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     deadline = t0 + 30
     while time.monotonic() < deadline:
@@ -99,7 +93,7 @@ def cpu_seconds(pid):
 
 
 def wrk(url, seconds, script=None):
-    cmd = NICE + ["wrk", "-t1", "-c%d" % CONNECTIONS, "-d%ds" % seconds, "--latency"]
+    cmd = ["wrk", "-t1", "-c%d" % CONNECTIONS, "-d%ds" % seconds, "--latency"]
     if script:
         cmd += ["-s", script]
     out = subprocess.run(cmd + [url], capture_output=True, text=True, timeout=seconds + 30).stdout
@@ -175,8 +169,6 @@ def pct(values, p):
 
 
 def main():
-    if NICE_LEVEL:
-        os.nice(NICE_LEVEL)  # this process runs the open-loop generator
     if not shutil.which("wrk"):
         sys.exit("wrk not found: run `make -C backend deps` (apt-get install wrk)")
     port = free_port()
@@ -232,7 +224,6 @@ def main():
     print("backend benchmark: uvicorn, 1 worker, loopback; wrk -t1 -c%d, %d x %ds interleaved; medians, ratios per round"
           % (CONNECTIONS, ROUNDS, SECONDS))
     print("  startup to healthy /health     %8.3f s       (target < %.1f s)" % (startup, TARGETS["startup_s"]))
-    print("  priority: nice %d for server and load generators (BENCH_NICE)" % NICE_LEVEL)
     print("  machine load average %.1f before, %.1f after, %d CPUs%s" % (load_before, load_after, ncpu,
           "  (busy machine: wall-clock figures are noisy)" if max(load_before, load_after) > ncpu else ""))
     print("                                 wall-clock    [rounds]                per server CPU-second")
