@@ -15,6 +15,8 @@ func (m *Predictor) GoTests(ctx context.Context) error {
 		WithExec([]string{"go", "run", "./cmd/gendagger", "-dir", "."}).
 		WithExec([]string{"go", "vet", "./..."}).
 		WithExec([]string{"go", "test", "-short", "./..."}).
+		WithExec([]string{"go", "run", "./cmd/gendagger", "-dir", "tests"}).
+		WithExec([]string{"sh", "-c", "cd tests && go vet ./..."}).
 		Sync(ctx)
 	return explain(err)
 }

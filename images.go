@@ -28,6 +28,8 @@ const (
 	actionlintVersion = "v1.7.12"
 	tflintVersion     = "v0.64.0"
 	tfsecVersion      = "v1.26.0"
+	// craneVersion pushes images to the local registry service (--env local).
+	craneVersion = "v0.22.1"
 )
 
 // terraformImageFor returns the pinned image for the default version, else the tag.

@@ -72,13 +72,7 @@ func (m *Predictor) publish(ctx context.Context, t target, repo string, image *d
 	}
 	image = image.WithLabel("org.opencontainers.image.version", tag)
 	if t.local() {
-		// moto has no registry API: the local registry service stands in for ECR.
-		repo := registryHost + ":5000/predictor-model-local"
-		ref, err := image.WithServiceBinding(registryHost, t.registry).Publish(ctx, repo+":"+tag)
-		if err != nil {
-			return "", fmt.Errorf("push %s:%s: %w", repo, tag, err)
-		}
-		return pipeline.Pinned(repo, pipeline.Digest(ref)), nil
+		return m.publishLocal(ctx, t, image, tag)
 	}
 	login, err := runOK(ctx, bust(m.runtimeContainer(t)), pipeline.ECRLoginArgs(t.Target, credsPath))
 	if err != nil {
@@ -186,4 +180,25 @@ func (m *Predictor) service(ctx context.Context, t target) (pipeline.Service, er
 		return pipeline.Service{}, err
 	}
 	return pipeline.ServiceFromOutputs(outs)
+}
+
+// publishLocal pushes image to the local registry service (moto has no registry
+// API). crane pushes from inside a container bound to the service, over plain HTTP,
+// which the engine's own Publish would refuse for a registry it does not trust.
+func (m *Predictor) publishLocal(ctx context.Context, t target, image *dagger.Container, tag string) (string, error) {
+	repo := registryHost + ":5000/predictor-model-local"
+	crane := m.goTool("github.com/google/go-containerregistry/cmd/crane@"+craneVersion).
+		WithMountedFile("/image.tar", image.AsTarball(dagger.ContainerAsTarballOpts{MediaTypes: dagger.ImageMediaTypesDockerMediaTypes})).
+		WithServiceBinding(registryHost, t.registry)
+	out, err := bust(crane).
+		WithExec([]string{"crane", "push", "--insecure", "/image.tar", repo + ":" + tag}).
+		Stdout(ctx)
+	if err != nil {
+		return "", fmt.Errorf("push %s:%s: %w", repo, tag, explain(err))
+	}
+	digest := pipeline.Digest(strings.TrimSpace(out))
+	if digest == "" {
+		return "", fmt.Errorf("push %s:%s: crane printed no digest: %q", repo, tag, out)
+	}
+	return pipeline.Pinned(repo, digest), nil
 }

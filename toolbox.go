@@ -75,7 +75,6 @@ func (m *Predictor) withAWS(ctr *dagger.Container, t target) *dagger.Container {
 	ctr = ctr.WithEnvVariable("AWS_REGION", t.Region)
 	if t.local() {
 		return ctr.WithServiceBinding(motoHost, t.moto).
-			WithServiceBinding(registryHost, t.registry).
 			WithEnvVariable("AWS_ENDPOINT_URL", t.Endpoint).
 			WithEnvVariable("AWS_ACCESS_KEY_ID", "test").
 			WithEnvVariable("AWS_SECRET_ACCESS_KEY", "test")
