@@ -58,7 +58,7 @@ def create_app() -> FastAPI:
         app = FastAPI(**kwargs)
         app.router.lifespan_context = lifespan
 
-    app.add_middleware(BodyLimitMiddleware, settings_for=settings_for)
+    app.add_middleware(BodyLimitMiddleware)
     for r in (health.router, predict.router, files.router, jobs.router):
         app.include_router(r)
     return app

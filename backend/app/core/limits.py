@@ -19,14 +19,13 @@ class BodyLimitMiddleware:
     Either way the rest of the body is drained (bounded) before answering.
     """
 
-    def __init__(self, app, settings_for):
+    def __init__(self, app):
         self.app = app
-        self.settings_for = settings_for
 
     async def __call__(self, scope, receive, send):
         if scope["type"] != "http" or scope["method"] in ("GET", "HEAD", "OPTIONS", "DELETE"):
             return await self.app(scope, receive, send)
-        settings = self.settings_for(scope["app"])
+        settings = scope["app"].state.settings  # resolved at startup
         is_upload = scope["path"].rstrip("/") == "/files"
         limit = settings.max_upload_bytes + MULTIPART_OVERHEAD if is_upload else settings.max_body_bytes
         what = "upload" if is_upload else "request body"
