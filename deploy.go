@@ -96,7 +96,7 @@ func (m *Predictor) Deploy(
 	if groupErr != nil {
 		return fail(groupErr)
 	}
-	rep.Plan, _ = pipeline.ParsePlanSummary(plan.Summary)
+	rep.Plan = pipeline.PlanCounts{Add: plan.Add, Change: plan.Change, Destroy: plan.Destroy}
 	rep.HasChanges, rep.MonthlyUSD = plan.HasChanges, plan.MonthlyUsd
 	rep.Add(pipeline.StageGate, 0, nil) // plan exits 3 or 4 when the gate fails
 

@@ -74,7 +74,7 @@ func (m *Predictor) publish(ctx context.Context, t target, repo string, image *d
 	if t.local() {
 		return m.publishLocal(ctx, t, image, tag)
 	}
-	login, err := runOK(ctx, bust(m.runtimeContainer(t)), pipeline.ECRLoginArgs(t.Target, credsPath))
+	login, err := runOK(ctx, bust(m.runtimeContainer(t)), pipeline.ECRLoginArgs(t.Target, credsPath, repo))
 	if err != nil {
 		return "", err
 	}

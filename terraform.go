@@ -25,6 +25,12 @@ type Plan struct {
 	HasChanges bool
 	// Monthly cost estimate in USD (negative when unknown).
 	MonthlyUsd float64
+	// Resources to add.
+	Add int
+	// Resources to change.
+	Change int
+	// Resources to destroy.
+	Destroy int
 }
 
 // Plan saves a terraform plan for an environment and gates it on policy and cost.
@@ -63,7 +69,7 @@ func (m *Predictor) plan(ctx context.Context, t target, ctr *dagger.Container, m
 		}
 	}
 	opts := pipeline.PlanOptions{
-		Out: workPath + "/tfplan", SummaryMD: workPath + "/plan.md", JSON: workPath + "/plan.json",
+		Out: workPath + "/tfplan", SummaryMD: workPath + "/plan.md", SummaryJSON: workPath + "/summary.json", JSON: workPath + "/plan.json",
 		MaxMonthlyUSD: maxMonthlyUsd, NoPolicy: noPolicy,
 	}
 	r, err := run(ctx, ctr, pipeline.PlanArgs(t.Target, opts))
@@ -78,7 +84,14 @@ func (m *Predictor) plan(ctx context.Context, t target, ctr *dagger.Container, m
 	if err != nil {
 		return nil, fmt.Errorf("read the plan's Markdown summary: %w", err)
 	}
-	_, cost := pipeline.ParsePlanSummary(r.stdout)
+	sj, err := r.ctr.File(opts.SummaryJSON).Contents(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("read the plan's JSON summary: %w", err)
+	}
+	counts, cost, err := pipeline.ParsePlanSummaryJSON(sj)
+	if err != nil {
+		return nil, err
+	}
 	return &Plan{
 		Env:        t.Env,
 		Summary:    r.stdout,
@@ -87,6 +100,9 @@ func (m *Predictor) plan(ctx context.Context, t target, ctr *dagger.Container, m
 		JSON:       r.ctr.File(opts.JSON),
 		HasChanges: changes,
 		MonthlyUsd: cost,
+		Add:        counts.Add,
+		Change:     counts.Change,
+		Destroy:    counts.Destroy,
 	}, nil
 }
 

@@ -155,11 +155,12 @@ func (r *rehearsal) run(ctx context.Context) (rep *pipeline.Report, err error) {
 
 	// Plan (with the gate) || build: the build needs an engine.
 	planFile := filepath.Join(work, "tfplan")
+	summaryJSON := filepath.Join(work, "summary.json")
 	var changes bool
 	var summary string
 	planErr := rep.Time(pipeline.StagePlan, func() error {
 		out, code := r.call(ctx, pipeline.PlanArgs(t, pipeline.PlanOptions{
-			Out: planFile, SummaryMD: filepath.Join(work, "plan.md"), JSON: filepath.Join(work, "plan.json"), MaxMonthlyUSD: r.maxMonthlyUSD,
+			Out: planFile, SummaryMD: filepath.Join(work, "plan.md"), SummaryJSON: summaryJSON, JSON: filepath.Join(work, "plan.json"), MaxMonthlyUSD: r.maxMonthlyUSD,
 		}))
 		summary = out
 		var err error
@@ -171,6 +172,11 @@ func (r *rehearsal) run(ctx context.Context) (rep *pipeline.Report, err error) {
 		return rep, planErr
 	}
 	rep.Plan, rep.MonthlyUSD = pipeline.ParsePlanSummary(summary)
+	if b, err := os.ReadFile(summaryJSON); err == nil {
+		if counts, cost, err := pipeline.ParsePlanSummaryJSON(string(b)); err == nil {
+			rep.Plan, rep.MonthlyUSD = counts, cost
+		}
+	}
 	rep.HasChanges = changes
 	rep.Add(pipeline.StageGate, 0, nil)
 

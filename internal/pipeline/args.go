@@ -44,8 +44,9 @@ func BootstrapArgs(t Target) []string { return cmd("bootstrap", t) }
 type PlanOptions struct {
 	// Out is the saved plan file.
 	Out string
-	// SummaryMD and JSON, when set, receive the Markdown summary and the plan JSON.
-	SummaryMD, JSON string
+	// SummaryMD, SummaryJSON and JSON, when set, receive the Markdown summary, the
+	// summary with counts and cost as JSON, and the plan JSON.
+	SummaryMD, SummaryJSON, JSON string
 	// MaxMonthlyUSD fails the plan (exit 4) when the estimate exceeds it; 0 = no budget.
 	MaxMonthlyUSD float64
 	// NoPolicy skips the policy gate.
@@ -57,6 +58,9 @@ func PlanArgs(t Target, o PlanOptions) []string {
 	a := cmd("plan", t, "--out", o.Out)
 	if o.SummaryMD != "" {
 		a = append(a, "--summary-md", o.SummaryMD)
+	}
+	if o.SummaryJSON != "" {
+		a = append(a, "--summary-json", o.SummaryJSON)
 	}
 	if o.JSON != "" {
 		a = append(a, "--json", o.JSON)
@@ -84,8 +88,15 @@ func OutputsArgs(t Target, name string) []string {
 // DriftArgs compares the state with the real infrastructure (exit 2 = drift).
 func DriftArgs(t Target) []string { return cmd("drift", t) }
 
-// ECRLoginArgs writes registry, username and password files into dir.
-func ECRLoginArgs(t Target, dir string) []string { return cmd("ecr-login", t, "--out", dir) }
+// ECRLoginArgs writes registry, username and password files into dir, for the
+// repository URL when given (else deployctl reads it from the outputs).
+func ECRLoginArgs(t Target, dir, repositoryURL string) []string {
+	a := cmd("ecr-login", t, "--out", dir)
+	if repositoryURL != "" {
+		a = append(a, "--repository-url", repositoryURL)
+	}
+	return a
+}
 
 // Service names the ECS service rollout and rollback act on, read from the terraform
 // outputs once so the small runtime container needs no terraform. Empty fields let

@@ -215,3 +215,29 @@ func DriftMarkdown(env string, drifted bool, output string) string {
 	}
 	return fmt.Sprintf("### Drift `%s`: %s\n\n%s\n%s\n%s\n", env, status, fence, out, fence)
 }
+
+// ParsePlanSummaryJSON reads the counts and the monthly estimate from the file
+// `deployctl plan --summary-json` writes ({"summary": {...}, "cost": {...}}).
+func ParsePlanSummaryJSON(raw string) (PlanCounts, float64, error) {
+	var v struct {
+		Summary *struct {
+			Add     int `json:"add"`
+			Change  int `json:"change"`
+			Destroy int `json:"destroy"`
+		} `json:"summary"`
+		Cost *struct {
+			Total *float64 `json:"total_monthly_usd"`
+		} `json:"cost"`
+	}
+	if err := json.Unmarshal([]byte(raw), &v); err != nil {
+		return PlanCounts{}, -1, fmt.Errorf("read the plan summary: %w", err)
+	}
+	if v.Summary == nil {
+		return PlanCounts{}, -1, fmt.Errorf("read the plan summary: no \"summary\" object")
+	}
+	cost := -1.0
+	if v.Cost != nil && v.Cost.Total != nil {
+		cost = *v.Cost.Total
+	}
+	return PlanCounts{Add: v.Summary.Add, Change: v.Summary.Change, Destroy: v.Summary.Destroy}, cost, nil
+}

@@ -142,3 +142,29 @@ func TestDriftMarkdown(t *testing.T) {
 		})
 	}
 }
+
+func TestParsePlanSummaryJSON(t *testing.T) {
+	tests := map[string]struct {
+		raw      string
+		want     PlanCounts
+		wantCost float64
+		wantErr  bool
+	}{
+		"full":    {raw: `{"summary":{"environment":"dev","add":54,"change":1,"destroy":2,"replace":0},"cost":{"total_monthly_usd":8.95}}`, want: PlanCounts{Add: 54, Change: 1, Destroy: 2}, wantCost: 8.95},
+		"no cost": {raw: `{"summary":{"add":1}}`, want: PlanCounts{Add: 1}, wantCost: -1},
+		"free":    {raw: `{"summary":{},"cost":{"total_monthly_usd":0}}`, wantCost: 0},
+		"other":   {raw: `{"x":1}`, wantCost: -1, wantErr: true},
+		"garbage": {raw: `nope`, wantCost: -1, wantErr: true},
+	}
+	for name, tc := range tests {
+		t.Run(name, func(t *testing.T) {
+			got, cost, err := ParsePlanSummaryJSON(tc.raw)
+			if (err != nil) != tc.wantErr || cost != tc.wantCost {
+				t.Fatalf("ParsePlanSummaryJSON = %v, %v, %v", got, cost, err)
+			}
+			if d := cmp.Diff(tc.want, got); d != "" {
+				t.Errorf("counts (-want +got):\n%s", d)
+			}
+		})
+	}
+}
