@@ -35,22 +35,26 @@ func (m *Predictor) Serve(
 		AsService(dagger.ContainerAsServiceOpts{UseEntrypoint: true})
 }
 
-// backendTestContainer installs the backend's dependencies with a pip cache.
+// backendTestContainer prepares the backend tests the way backend/Makefile runs
+// them: Debian's Python packages (`make -C backend deps`) and moto's server from
+// PyPI, installed before the source is copied so they stay cached.
 func (m *Predictor) backendTestContainer() *dagger.Container {
 	return dag.Container().From(pythonImage).
 		WithMountedCache("/root/.cache/pip", dag.CacheVolume("predictor-pip")).
 		WithEnvVariable("PYTHONDONTWRITEBYTECODE", "1").
-		WithDirectory(srcPath+"/backend", m.Source.Directory("backend")).
-		WithWorkdir(srcPath + "/backend").
-		WithExec([]string{"sh", "-ec", `pip install -r requirements.txt
-if [ -f requirements-dev.txt ]; then pip install -r requirements-dev.txt
-else pip install pytest httpx 'moto[server]==5.2.1'; fi`})
+		WithEnvVariable("DEBIAN_FRONTEND", "noninteractive").
+		WithExec([]string{"sh", "-ec", "apt-get update -qq && apt-get install -y -qq --no-install-recommends make"}).
+		WithExec([]string{"pip", "install", "--root-user-action=ignore", "moto[server]==5.2.1"}).
+		WithFile(srcPath+"/backend/Makefile", m.Source.File("backend/Makefile")).
+		WithWorkdir(srcPath).
+		WithExec([]string{"make", "-C", "backend", "deps"}).
+		WithDirectory(srcPath+"/backend", m.Source.Directory("backend"))
 }
 
 // backendTests runs the backend's pytest suite.
 func (m *Predictor) backendTests(ctx context.Context) (string, error) {
 	out, err := m.backendTestContainer().
-		WithExec([]string{"python", "-m", "pytest", "-q"}).
+		WithExec([]string{"make", "-C", "backend", "test"}).
 		Stdout(ctx)
 	return out, explain(err)
 }
