@@ -14,6 +14,10 @@ import (
 	"dagger/tests/internal/dagger"
 )
 
+// probeImage runs HTTP probes against services (the runtime image of the predictor
+// module, pinned by the same digest).
+const probeImage = "alpine:3.22@sha256:4bcff63911fcb4448bd4fdacec207030997caf25e9bea4045fa6c8c44de311d1"
+
 // Tests holds the predictor module's tests.
 type Tests struct{}
 
@@ -118,7 +122,7 @@ func (t *Tests) PlanLocalHasChanges(ctx context.Context) error {
 // ServeReportsHealth checks that the served backend answers /health with its version.
 func (t *Tests) ServeReportsHealth(ctx context.Context) error {
 	svc := dag.Predictor().Serve(dagger.PredictorServeOpts{Version: "test-1"})
-	out, err := dag.Container().From("alpine:3.22").
+	out, err := dag.Container().From(probeImage).
 		WithServiceBinding("backend", svc).
 		WithExec([]string{"wget", "-qO-", "http://backend:8000/health"}).
 		Stdout(ctx)
