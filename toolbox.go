@@ -198,7 +198,7 @@ func explain(err error) error {
 // launcher, which adds the few calls moto lacks for this infrastructure.
 func (m *Predictor) motoService() *dagger.Service {
 	return dag.Container().From(motoImage).
-		WithFile("/opt/moto_launcher.py", m.Source.File("internal/testenv/moto_launcher.py")).
+		WithFile("/opt/moto_launcher.py", m.Source.File("internal/emulator/moto_launcher.py")).
 		WithEnvVariable("MOTO_IAM_LOAD_MANAGED_POLICIES", "true").
 		WithEnvVariable("MOTO_ECS_SERVICE_RUNNING", "2").
 		WithExposedPort(5000).

@@ -25,9 +25,9 @@ import (
 	"syscall"
 	"time"
 
+	"dagger/predictor/internal/emulator"
 	"dagger/predictor/internal/exitcode"
 	"dagger/predictor/internal/pipeline"
-	"dagger/predictor/internal/testenv"
 )
 
 func init() {
@@ -338,7 +338,7 @@ func copyTree(src, dst string) error {
 // (so a rollout completes), points terraform at the offline provider mirror when
 // there is one and no existing CLI config names another, and sets the emulator's test credentials for the in-process commands.
 func startEmulator() (string, func(), error) {
-	m, err := testenv.StartMoto(testenv.MotoOptions{Env: []string{"MOTO_ECS_SERVICE_RUNNING=2"}})
+	m, err := emulator.Start(emulator.Options{Env: []string{"MOTO_ECS_SERVICE_RUNNING=2"}})
 	if err != nil {
 		return "", nil, err
 	}
@@ -366,10 +366,10 @@ func startEmulator() (string, func(), error) {
 	}
 	var cfgDir string
 	if !fileExists(os.Getenv("TF_CLI_CONFIG_FILE")) {
-		if _, err := os.Stat(testenv.ProviderMirrorDir()); err == nil {
+		if _, err := os.Stat(emulator.ProviderMirrorDir()); err == nil {
 			if cfgDir, err = os.MkdirTemp("", "predictor-tfrc-"); err == nil {
 				cfg := filepath.Join(cfgDir, "terraformrc")
-				if os.WriteFile(cfg, []byte(testenv.CLIConfig(testenv.ProviderMirrorDir())), 0o600) == nil {
+				if os.WriteFile(cfg, []byte(emulator.CLIConfig(emulator.ProviderMirrorDir())), 0o600) == nil {
 					setenv("TF_CLI_CONFIG_FILE", cfg)
 				}
 			}

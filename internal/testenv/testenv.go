@@ -10,25 +10,22 @@ import (
 	"path/filepath"
 	"runtime"
 	"testing"
+
+	"dagger/predictor/internal/emulator"
 )
 
 // Versions the harness is built for (see DESIGN.md).
 const (
 	TerraformVersion   = "1.11.4"
 	AWSProviderVersion = "5.100.0"
-	MotoVersion        = "5.2.1"
+	MotoVersion        = emulator.MotoVersion
 	// Region used for every emulator test.
 	Region = "us-east-1"
 )
 
 // ProviderMirrorDir is where the hashicorp/aws provider is mirrored for offline init.
 // TF_PLUGIN_MIRROR overrides it.
-func ProviderMirrorDir() string {
-	if d := os.Getenv("TF_PLUGIN_MIRROR"); d != "" {
-		return d
-	}
-	return "/opt/tf-plugins"
-}
+func ProviderMirrorDir() string { return emulator.ProviderMirrorDir() }
 
 // RepoRoot returns the repository root (the directory holding go.mod).
 func RepoRoot(tb testing.TB) string {
@@ -76,18 +73,7 @@ func TerraformCLIConfig(tb testing.TB) string {
 }
 
 // CLIConfig is the text of a terraform CLI config using mirror for hashicorp providers.
-func CLIConfig(mirror string) string {
-	return `provider_installation {
-  filesystem_mirror {
-    path    = "` + mirror + `"
-    include = ["registry.terraform.io/hashicorp/*"]
-  }
-  direct {
-    exclude = ["registry.terraform.io/hashicorp/*"]
-  }
-}
-`
-}
+func CLIConfig(mirror string) string { return emulator.CLIConfig(mirror) }
 
 // TerraformEnv is the environment for running terraform against the emulator at
 // endpoint: the mirror-only CLI config, automation mode, and static test credentials.

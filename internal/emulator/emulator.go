@@ -1,0 +1,189 @@
+// Package emulator starts and stops the AWS emulator (moto in server mode) through the
+// repo's launcher, which adds the calls moto 5.2.1 lacks for predictor's infrastructure.
+// Tests use it through internal/testenv; `deployctl rehearse` (make local) uses it directly.
+package emulator
+
+import (
+	_ "embed"
+	"errors"
+	"fmt"
+	"net"
+	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"syscall"
+	"time"
+)
+
+// MotoVersion is the emulator version the launcher is written for.
+const MotoVersion = "5.2.1"
+
+//go:embed moto_launcher.py
+var motoLauncher []byte
+
+// Moto is one running emulator process, started by this harness and stopped by its PID.
+type Moto struct {
+	// URL is the endpoint, such as http://127.0.0.1:41234.
+	URL string
+	cmd *exec.Cmd
+	log string
+}
+
+// Options tune an emulator.
+type Options struct {
+	// Env adds variables such as MOTO_ECS_SERVICE_RUNNING=2.
+	Env []string
+}
+
+// motoPython finds a Python interpreter that can import moto.
+func motoPython() (string, error) {
+	candidates := []string{os.Getenv("MOTO_PYTHON"), "python3"}
+	if server, err := exec.LookPath("moto_server"); err == nil {
+		candidates = append(candidates, filepath.Join(filepath.Dir(server), "python3"))
+	}
+	for _, c := range candidates {
+		if c == "" {
+			continue
+		}
+		path, err := exec.LookPath(c)
+		if err != nil {
+			continue
+		}
+		if exec.Command(path, "-c", "import moto.server, werkzeug").Run() == nil {
+			return path, nil
+		}
+	}
+	return "", fmt.Errorf("no python with moto found: install the emulator with `pip install 'moto[server]==%s'` (or set MOTO_PYTHON to a python that has it)", MotoVersion)
+}
+
+// Start starts the emulator on a free 127.0.0.1 port through the repo's launcher
+// and waits until it answers. The caller must Stop it.
+func Start(opts Options) (*Moto, error) {
+	python, err := motoPython()
+	if err != nil {
+		return nil, err
+	}
+	dir, err := os.MkdirTemp("", "predictor-moto-")
+	if err != nil {
+		return nil, err
+	}
+	launcher := filepath.Join(dir, "moto_launcher.py")
+	if err := os.WriteFile(launcher, motoLauncher, 0o600); err != nil {
+		return nil, err
+	}
+	port, err := freePort()
+	if err != nil {
+		return nil, err
+	}
+	logPath := filepath.Join(dir, "moto.log")
+	logFile, err := os.Create(logPath)
+	if err != nil {
+		return nil, err
+	}
+	defer logFile.Close()
+	cmd := exec.Command(python, launcher, "-H", "127.0.0.1", "-p", fmt.Sprint(port))
+	cmd.Dir = dir
+	cmd.Stdout, cmd.Stderr = logFile, logFile
+	cmd.Env = append(os.Environ(), "MOTO_IAM_LOAD_MANAGED_POLICIES=true")
+	cmd.Env = append(cmd.Env, opts.Env...)
+	// Own process group, so Stop reaches anything the server might spawn.
+	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true, Pdeathsig: syscall.SIGKILL}
+	if err := cmd.Start(); err != nil {
+		return nil, fmt.Errorf("start moto: %w", err)
+	}
+	m := &Moto{URL: fmt.Sprintf("http://127.0.0.1:%d", port), cmd: cmd, log: logPath}
+	exited := make(chan struct{})
+	go func() { _ = cmd.Wait(); close(exited) }()
+	deadline := time.Now().Add(30 * time.Second)
+	for {
+		resp, err := http.Get(m.URL + "/moto-api/data.json")
+		if err == nil {
+			resp.Body.Close()
+			if resp.StatusCode == http.StatusOK {
+				return m, nil
+			}
+		}
+		select {
+		case <-exited:
+			out, _ := os.ReadFile(logPath)
+			return nil, fmt.Errorf("moto exited before answering: %s", tail(string(out), 2000))
+		case <-time.After(100 * time.Millisecond):
+		}
+		if time.Now().After(deadline) {
+			_ = syscall.Kill(-cmd.Process.Pid, syscall.SIGKILL)
+			return nil, errors.New("moto did not answer within 30s; log: " + logPath)
+		}
+	}
+}
+
+// PID is the emulator's process ID.
+func (m *Moto) PID() int { return m.cmd.Process.Pid }
+
+// Stop ends the emulator's process group: SIGTERM, then SIGKILL after 5 s.
+func (m *Moto) Stop() error {
+	if m == nil || m.cmd.Process == nil {
+		return nil
+	}
+	pid := m.cmd.Process.Pid
+	_ = syscall.Kill(-pid, syscall.SIGTERM)
+	for i := 0; i < 50; i++ {
+		if syscall.Kill(pid, 0) != nil {
+			return nil
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+	return syscall.Kill(-pid, syscall.SIGKILL)
+}
+
+// Reset wipes the emulator's state between tests that need a clean account.
+func (m *Moto) Reset() error {
+	resp, err := http.Post(m.URL+"/moto-api/reset", "application/json", nil)
+	if err != nil {
+		return err
+	}
+	resp.Body.Close()
+	return nil
+}
+
+func freePort() (int, error) {
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return 0, err
+	}
+	defer l.Close()
+	return l.Addr().(*net.TCPAddr).Port, nil
+}
+
+func tail(s string, n int) string {
+	s = strings.TrimSpace(s)
+	if len(s) > n {
+		return "..." + s[len(s)-n:]
+	}
+	return s
+}
+
+// ProviderMirrorDir is where the hashicorp/aws provider is mirrored for offline
+// `terraform init`. TF_PLUGIN_MIRROR overrides it.
+func ProviderMirrorDir() string {
+	if d := os.Getenv("TF_PLUGIN_MIRROR"); d != "" {
+		return d
+	}
+	return "/opt/tf-plugins"
+}
+
+// CLIConfig is the text of a terraform CLI config that installs hashicorp providers
+// from mirror only, so init never reaches a registry.
+func CLIConfig(mirror string) string {
+	return `provider_installation {
+  filesystem_mirror {
+    path    = "` + mirror + `"
+    include = ["registry.terraform.io/hashicorp/*"]
+  }
+  direct {
+    exclude = ["registry.terraform.io/hashicorp/*"]
+  }
+}
+`
+}
