@@ -17,14 +17,16 @@ help: ## List the targets.
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/' | sort
 
 .PHONY: gen
-gen: ## Write the offline Dagger stand-ins (internal/dagger, dagger.gen.go); `dagger develop` replaces them.
+gen: ## Write the offline Dagger stand-ins (internal/dagger, dagger.gen.go, also in tests/); `dagger develop` replaces them.
 	go run ./cmd/gendagger -dir .
+	go run ./cmd/gendagger -dir tests
 
 .PHONY: test
 test: gen test-go test-backend ## Run every test suite (Go unit and end-to-end, Terraform, backend).
 
 .PHONY: test-go
 test-go: gen ## Go tests: unit, terraform tests and end to end against the emulator.
+	cd tests && go vet ./...
 	go test $(GO_TEST_FLAGS) ./...
 
 .PHONY: test-backend
@@ -35,6 +37,7 @@ test-backend: ## Backend tests (installs Debian's Python packages when missing).
 lint: gen tools ## gofmt, go vet, terraform fmt, tflint, tfsec, actionlint.
 	@out="$$(gofmt -l $$(git ls-files '*.go'))"; if [ -n "$$out" ]; then echo "gofmt needed:"; echo "$$out"; exit 1; fi
 	go vet ./...
+	cd tests && go vet ./...
 	terraform fmt -check -recursive infra
 	$(MAKE) lint-tf
 	actionlint
