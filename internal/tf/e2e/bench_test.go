@@ -1,0 +1,63 @@
+package e2e
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"os/exec"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"dagger/predictor/internal/testenv"
+)
+
+// BenchmarkNoopPlan measures a no-op `deployctl plan` (credentials and state bucket
+// checks, init when needed, plan, show -json, summary, cost and policy) side by side
+// with a bare `terraform plan` of the same environment and working directory against
+// the emulator, and reports the ratio (target: at most 1.25).
+func BenchmarkNoopPlan(b *testing.B) {
+	f := newFixture(b, testenv.NewMoto(b, testenv.MotoOptions{}))
+	f.want(f.run(nil, "bootstrap", "--env", "local"), 0)
+	f.want(f.run(nil, "plan", "--env", "local", "--out", "setup.tfplan"), 2)
+	f.want(f.run(nil, "apply", "--env", "local", "--plan", "setup.tfplan"), 0)
+
+	bare := func() time.Duration {
+		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Minute)
+		defer cancel()
+		cmd := exec.CommandContext(ctx, testenv.Terraform(b), "plan", "-no-color", "-input=false", "-detailed-exitcode", "-lock-timeout=1m0s",
+			"-out="+filepath.Join(f.work, "bare.tfplan"), "-var-file="+filepath.Join(f.infra, "envs", "local.tfvars"),
+			"-var=environment=local", "-var=aws_region="+testenv.Region, "-var=aws_endpoint="+f.moto.URL)
+		cmd.Dir = f.infra
+		cmd.Env = append(append([]string{}, f.env...), "TF_DATA_DIR="+filepath.Join(f.work, ".deployctl", "local", "terraform"))
+		var stderr bytes.Buffer
+		cmd.Stderr = &stderr
+		start := time.Now()
+		err := cmd.Run()
+		took := time.Since(start)
+		var ee *exec.ExitError
+		if err != nil && !(errors.As(err, &ee) && ee.ExitCode() == 0) {
+			b.Fatalf("terraform plan: %v\n%s", err, tail(stderr.String(), 2000))
+		}
+		return took
+	}
+	ours := func() time.Duration {
+		r := f.run(nil, "plan", "--env", "local", "--out", "noop.tfplan")
+		f.want(r, 0)
+		return r.took
+	}
+	// One untimed round warms the provider binary in the page cache for both.
+	bare()
+	ours()
+	b.ResetTimer()
+	var tBare, tOurs time.Duration
+	for range b.N {
+		tBare += bare()
+		tOurs += ours()
+	}
+	b.StopTimer()
+	n := float64(b.N)
+	b.ReportMetric(tOurs.Seconds()/n, "deployctl-s/op")
+	b.ReportMetric(tBare.Seconds()/n, "terraform-s/op")
+	b.ReportMetric(tOurs.Seconds()/tBare.Seconds(), "ratio")
+}
