@@ -36,7 +36,7 @@ func runBootstrap(ctx context.Context, args []string, stdout, stderr io.Writer) 
 	b.SkipTLSOnly = strings.HasPrefix(g.endpoint, "http://")
 	res, err := b.Run(ctx, bucket)
 	if err != nil {
-		return fail(stderr, fs, err)
+		return fail(stderr, fs, g.unreachable(err))
 	}
 	switch {
 	case res.Created:

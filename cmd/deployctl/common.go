@@ -6,6 +6,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"net"
 	"net/url"
 	"os"
 	"path/filepath"
@@ -171,7 +172,21 @@ func (g *globals) bucket(ctx context.Context, cfg aws.Config) (string, error) {
 	if g.stateBucket != "" {
 		return g.stateBucket, nil
 	}
-	return bootstrap.DefaultBucket(ctx, cfg, g.region)
+	b, err := bootstrap.DefaultBucket(ctx, cfg, g.region)
+	return b, g.unreachable(err)
+}
+
+// unreachable puts what to check in front of an error that never reached AWS.
+func (g *globals) unreachable(err error) error {
+	var ne net.Error
+	if err == nil || !errors.As(err, &ne) {
+		return err
+	}
+	where := "AWS in " + g.region
+	if g.endpoint != "" {
+		where = g.endpoint
+	}
+	return fmt.Errorf("cannot reach %s (check --aws-endpoint, AWS_ENDPOINT_URL and the network): %w", where, err)
 }
 
 // session is an initialized terraform working directory for g.env.
@@ -211,8 +226,10 @@ func (g *globals) terraform(ctx context.Context, tfl *tfFlags, log io.Writer) (s
 	if err != nil {
 		return nil, cleanup, err
 	}
-	if err := bootstrap.Exists(ctx, bootstrap.NewS3(cfg, g.endpoint), bucket); err != nil {
+	if err := bootstrap.Exists(ctx, bootstrap.NewS3(cfg, g.endpoint), bucket); errors.Is(err, bootstrap.ErrNoBucket) {
 		return nil, cleanup, fmt.Errorf("%w: run `deployctl bootstrap --env %s` first", err, g.env)
+	} else if err != nil {
+		return nil, cleanup, g.unreachable(err)
 	}
 	work, err := g.path("")
 	if err != nil {

@@ -23,6 +23,8 @@ func TestBadInput(t *testing.T) {
 		env  []string
 		args []string
 		want string
+		// prefix: want is the start of the line (the rest is the SDK's error).
+		prefix bool
 	}{
 		"unknown env":       {args: []string{"plan", "--env", "qa", "--out", "p"}, want: `deployctl plan: unknown environment "qa": use one of dev, prod, local`},
 		"no env":            {args: []string{"apply", "--plan", "p"}, want: "deployctl apply: no environment given: pass --env with one of dev, prod, local"},
@@ -33,12 +35,20 @@ func TestBadInput(t *testing.T) {
 		"no state bucket":   {args: []string{"plan", "--env", "local", "--out", "p"}, want: "deployctl plan: state bucket not found: " + f.bucket + ": run `deployctl bootstrap --env local` first"},
 		"bad endpoint":      {args: []string{"outputs", "--env", "local", "--aws-endpoint", "localhost:4566"}, want: `deployctl outputs: invalid --aws-endpoint "localhost:4566": use a URL such as http://127.0.0.1:5000, or leave it empty for real AWS`},
 		"cost without plan": {args: []string{"cost"}, want: "deployctl cost: no --plan given: pass a saved plan file or its JSON"},
+		"unreachable endpoint": {args: []string{"plan", "--env", "local", "--out", "p", "--aws-endpoint", "http://127.0.0.1:1"}, prefix: true,
+			want: "deployctl plan: cannot reach http://127.0.0.1:1 (check --aws-endpoint, AWS_ENDPOINT_URL and the network): check state bucket "},
 	}
 	for name, tc := range tests {
 		t.Run(name, func(t *testing.T) {
 			r := f.run(tc.env, tc.args...)
 			if r.code != 1 {
 				t.Errorf("exit %d, want 1; stderr:\n%s", r.code, r.stderr)
+			}
+			if tc.prefix {
+				if !strings.HasPrefix(r.stderr, tc.want) || strings.Count(r.stderr, "\n") != 1 {
+					t.Errorf("stderr:\n%q\nwant one line starting:\n%q", r.stderr, tc.want)
+				}
+				return
 			}
 			if r.stderr != tc.want+"\n" {
 				t.Errorf("stderr:\n%q\nwant one line:\n%q", r.stderr, tc.want+"\n")
