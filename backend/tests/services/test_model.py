@@ -86,3 +86,12 @@ def test_extreme_inputs_stay_finite(model):
     for row in (big, [-x for x in big]):
         p = model.predict_rows([row])[0]["probabilities"]
         assert all(0.0 <= v <= 1.0 for v in p.values())
+
+
+def test_predict_json_is_the_json_of_predict_rows(model, records):
+    from starlette.responses import JSONResponse
+
+    rows = [[r[f] for f in model.features] for r in records[:40]]
+    want = JSONResponse({"model": model.info(), "predictions": model.predict_rows(rows)}).body
+    assert model.predict_json(rows) == want
+    assert json.loads(model.predict_json(rows[:1]))["predictions"] == model.predict_rows(rows[:1])

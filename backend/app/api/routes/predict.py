@@ -9,7 +9,7 @@ import json
 import math
 
 from fastapi import APIRouter, HTTPException, Request
-from fastapi.responses import JSONResponse
+from fastapi.responses import Response
 
 from app.api.deps import error_detail
 from app.schemas import PredictRequest, PredictResponse, schema_of
@@ -88,4 +88,5 @@ async def predict(request: Request):
     except ValueError as e:
         _fail(["body", getattr(e, "pos", 0)], "body is not valid JSON: %s" % getattr(e, "msg", e), "value_error.jsondecode")
     rows = _rows(data, model.features, model.feature_set, state.settings.max_batch)
-    return JSONResponse({"model": model.info(), "predictions": model.predict_rows(rows)})
+    # Serialised by the model in one pass (identical to JSONResponse's bytes, tested).
+    return Response(model.predict_json(rows), media_type="application/json")
