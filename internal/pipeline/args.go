@@ -177,7 +177,6 @@ func SmokeArgs(url, version string, timeout time.Duration) []string {
 	return a
 }
 
-// DestroyArgs empties the environment's buckets, then destroys everything. deployctl
-// has no destroy subcommand yet: this is the call the Dagger module makes once it does
-// (`deployctl destroy --env E --confirm E`).
+// DestroyArgs empties the environment's buckets (every object version and delete
+// marker), then destroys everything (`deployctl destroy --env E --confirm E`).
 func DestroyArgs(t Target) []string { return cmd("destroy", t, "--confirm", t.Env) }
