@@ -62,7 +62,7 @@ func (m *Predictor) Deploy(
 
 	// Stage 2: plan || build + backend tests. Each goroutine writes its own result.
 	var (
-		plan                    *Plan
+		plan                    planned
 		planTime, buildTime     time.Duration
 		testTime                time.Duration
 		planErr, buildErr, tErr error
@@ -70,7 +70,7 @@ func (m *Predictor) Deploy(
 	g, gctx := errgroup.WithContext(ctx)
 	g.Go(func() error {
 		start := time.Now()
-		plan, planErr = m.plan(gctx, t, tf, maxMonthlyUsd, false)
+		plan, planErr = m.plan(gctx, t, maxMonthlyUsd, false)
 		planTime = time.Since(start)
 		return planErr
 	})
@@ -96,15 +96,18 @@ func (m *Predictor) Deploy(
 	if groupErr != nil {
 		return fail(groupErr)
 	}
-	rep.Plan = pipeline.PlanCounts{Add: plan.Add, Change: plan.Change, Destroy: plan.Destroy}
-	rep.HasChanges, rep.MonthlyUSD = plan.HasChanges, plan.MonthlyUsd
+	counts, cost, err := plan.details(ctx)
+	if err != nil {
+		return fail(err)
+	}
+	rep.Plan, rep.HasChanges, rep.MonthlyUSD = counts, plan.hasChanges, cost
 	rep.Add(pipeline.StageGate, 0, nil) // plan exits 3 or 4 when the gate fails
 
 	// Stage 4: apply the saved plan only if it changes something.
-	decision := pipeline.Decide(pipeline.Inputs{PlanHasChanges: plan.HasChanges, ForceRollout: force})
+	decision := pipeline.Decide(pipeline.Inputs{PlanHasChanges: plan.hasChanges, ForceRollout: force})
 	if decision.Apply {
 		if err := rep.Time(pipeline.StageApply, func() error {
-			_, err := m.apply(ctx, t, tf, plan.File)
+			_, err := m.apply(ctx, t, tf, plan.file())
 			return err
 		}); err != nil {
 			return fail(err)

@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"strings"
 
@@ -9,31 +10,7 @@ import (
 	"dagger/predictor/internal/pipeline"
 )
 
-// Plan is a saved terraform plan with its review material.
-type Plan struct {
-	// Environment the plan is for.
-	Env string
-	// Text summary: resource changes, monthly cost estimate, policy results.
-	Summary string
-	// Markdown summary, sized for a pull-request comment.
-	Markdown string
-	// Saved plan file, for `apply --plan`.
-	File *dagger.File
-	// Plan as JSON (terraform show -json).
-	JSON *dagger.File
-	// Whether applying the plan changes anything.
-	HasChanges bool
-	// Monthly cost estimate in USD (negative when unknown).
-	MonthlyUsd float64
-	// Resources to add.
-	Add int
-	// Resources to change.
-	Change int
-	// Resources to destroy.
-	Destroy int
-}
-
-// Plan saves a terraform plan for an environment and gates it on policy and cost.
+// Plan plans an environment and prints the summary: counts, replaced and destroyed resources first, monthly cost, policy result.
 //
 // +cache="session"
 func (m *Predictor) Plan(
@@ -43,67 +20,158 @@ func (m *Predictor) Plan(
 	// Fail when the monthly cost estimate exceeds this many USD (0: no budget).
 	// +optional
 	maxMonthlyUsd float64,
-	// Skip the policy checks.
+	// Report policy violations without failing.
 	// +optional
 	noPolicy bool,
-) (*Plan, error) {
-	t, err := m.target(env)
+) (string, error) {
+	p, stop, err := m.planFor(ctx, env, maxMonthlyUsd, noPolicy)
 	if err != nil {
-		return nil, err
+		return "", err
 	}
-	stop, err := t.start(ctx)
+	defer stop()
+	return p.summary, nil
+}
+
+// PlanFile plans an environment and returns the saved plan file, for `apply --plan`.
+//
+// +cache="session"
+func (m *Predictor) PlanFile(
+	ctx context.Context,
+	// Environment: dev, prod or local.
+	env string,
+	// Fail when the monthly cost estimate exceeds this many USD (0: no budget).
+	// +optional
+	maxMonthlyUsd float64,
+	// Report policy violations without failing.
+	// +optional
+	noPolicy bool,
+) (*dagger.File, error) {
+	p, stop, err := m.planFor(ctx, env, maxMonthlyUsd, noPolicy)
 	if err != nil {
 		return nil, err
 	}
 	defer stop()
-	return m.plan(ctx, t, m.terraformContainer(t), maxMonthlyUsd, noPolicy)
+	return p.file(), nil
 }
 
-// plan runs deployctl plan in ctr (prepared for t) and collects its outputs.
-func (m *Predictor) plan(ctx context.Context, t target, ctr *dagger.Container, maxMonthlyUsd float64, noPolicy bool) (*Plan, error) {
+// PlanMarkdown plans an environment and returns the summary, cost and policy result as Markdown for a pull-request comment.
+//
+// +cache="session"
+func (m *Predictor) PlanMarkdown(
+	ctx context.Context,
+	// Environment: dev, prod or local.
+	env string,
+	// Fail when the monthly cost estimate exceeds this many USD (0: no budget).
+	// +optional
+	maxMonthlyUsd float64,
+	// Report policy violations without failing.
+	// +optional
+	noPolicy bool,
+) (string, error) {
+	p, stop, err := m.planFor(ctx, env, maxMonthlyUsd, noPolicy)
+	if err != nil {
+		return "", err
+	}
+	defer stop()
+	md, err := p.ctr.File(p.files.SummaryMD).Contents(ctx)
+	if err != nil {
+		return "", fmt.Errorf("read the plan's Markdown summary: %w", err)
+	}
+	return md, nil
+}
+
+// PlanJson plans an environment and returns the plan as JSON (terraform show -json).
+//
+// +cache="session"
+func (m *Predictor) PlanJson(
+	ctx context.Context,
+	// Environment: dev, prod or local.
+	env string,
+	// Fail when the monthly cost estimate exceeds this many USD (0: no budget).
+	// +optional
+	maxMonthlyUsd float64,
+	// Report policy violations without failing.
+	// +optional
+	noPolicy bool,
+) (*dagger.File, error) {
+	p, stop, err := m.planFor(ctx, env, maxMonthlyUsd, noPolicy)
+	if err != nil {
+		return nil, err
+	}
+	defer stop()
+	return p.ctr.File(p.files.JSON), nil
+}
+
+// planned is one finished plan step: the container holding its files, and its result.
+type planned struct {
+	ctr        *dagger.Container
+	files      pipeline.PlanOptions
+	hasChanges bool
+	summary    string
+}
+
+// file is the saved plan.
+func (p planned) file() *dagger.File { return p.ctr.File(p.files.Out) }
+
+// details reads the counts and the monthly estimate from the plan's JSON summary.
+func (p planned) details(ctx context.Context) (pipeline.PlanCounts, float64, error) {
+	sj, err := p.ctr.File(p.files.SummaryJSON).Contents(ctx)
+	if err != nil {
+		return pipeline.PlanCounts{}, -1, fmt.Errorf("read the plan's JSON summary: %w", err)
+	}
+	return pipeline.ParsePlanSummaryJSON(sj)
+}
+
+// planFor validates env, starts its local services and plans; stop ends the services.
+func (m *Predictor) planFor(ctx context.Context, env string, maxMonthlyUsd float64, noPolicy bool) (planned, func(), error) {
+	t, err := m.target(env)
+	if err != nil {
+		return planned{}, nil, err
+	}
+	stop, err := t.start(ctx)
+	if err != nil {
+		return planned{}, nil, err
+	}
+	p, err := m.plan(ctx, t, maxMonthlyUsd, noPolicy)
+	if err != nil {
+		stop()
+		return planned{}, nil, err
+	}
+	return p, stop, nil
+}
+
+// plan is the one plan step every plan function, apply and deploy share. It carries
+// no cache-buster: the same step asked for twice in a session (plan, then plan-file)
+// runs terraform once. What keeps a cached plan honest across sessions is the state's
+// identity: a small read-only step that always runs (`deployctl state-version`, the S3
+// version ID or ETag of the state object) sets an environment variable of the plan
+// step, so any apply in between, from anywhere, changes the step and plans afresh.
+func (m *Predictor) plan(ctx context.Context, t target, maxMonthlyUsd float64, noPolicy bool) (planned, error) {
 	if t.local() {
 		// The emulator starts empty: its state bucket comes first.
-		var err error
-		if ctr, err = bootstrapIn(ctx, ctr, t); err != nil {
-			return nil, err
+		if _, err := bootstrapIn(ctx, m.terraformContainer(t), t); err != nil {
+			return planned{}, err
 		}
 	}
-	opts := pipeline.PlanOptions{
-		Out: workPath + "/tfplan", SummaryMD: workPath + "/plan.md", SummaryJSON: workPath + "/summary.json", JSON: workPath + "/plan.json",
-		MaxMonthlyUSD: maxMonthlyUsd, NoPolicy: noPolicy,
-	}
-	r, err := run(ctx, ctr, pipeline.PlanArgs(t.Target, opts))
+	sv, err := runOK(ctx, bust(m.runtimeContainer(t)), pipeline.StateVersionArgs(t.Target))
 	if err != nil {
-		return nil, err
+		return planned{}, err
 	}
-	changes, err := pipeline.PlanStatus(r.code, r.stderr)
+	version, err := pipeline.ParseStateVersion(sv.stdout)
 	if err != nil {
-		return nil, fmt.Errorf("%w\n%s", err, strings.TrimSpace(r.stdout))
+		return planned{}, err
 	}
-	md, err := r.ctr.File(opts.SummaryMD).Contents(ctx)
+	files := pipeline.PlanFiles(workPath, maxMonthlyUsd, noPolicy)
+	ctr := m.terraformContainer(t).WithEnvVariable(pipeline.StateVersionEnv, version)
+	r, err := run(ctx, ctr, pipeline.PlanArgs(t.Target, files))
 	if err != nil {
-		return nil, fmt.Errorf("read the plan's Markdown summary: %w", err)
+		return planned{}, err
 	}
-	sj, err := r.ctr.File(opts.SummaryJSON).Contents(ctx)
+	changes, err := pipeline.PlanOutcome(r.code, r.stdout, r.stderr)
 	if err != nil {
-		return nil, fmt.Errorf("read the plan's JSON summary: %w", err)
+		return planned{}, err
 	}
-	counts, cost, err := pipeline.ParsePlanSummaryJSON(sj)
-	if err != nil {
-		return nil, err
-	}
-	return &Plan{
-		Env:        t.Env,
-		Summary:    r.stdout,
-		Markdown:   md,
-		File:       r.ctr.File(opts.Out),
-		JSON:       r.ctr.File(opts.JSON),
-		HasChanges: changes,
-		MonthlyUsd: cost,
-		Add:        counts.Add,
-		Change:     counts.Change,
-		Destroy:    counts.Destroy,
-	}, nil
+	return planned{ctr: r.ctr, files: files, hasChanges: changes, summary: r.stdout}, nil
 }
 
 // Apply applies a reviewed plan file, or plans and applies at once (prod only with --confirm prod).
@@ -113,7 +181,7 @@ func (m *Predictor) Apply(
 	ctx context.Context,
 	// Environment: dev, prod or local.
 	env string,
-	// Plan file from `plan --env ENV file`; without it the function plans first.
+	// Plan file from `plan-file --env ENV -o FILE`; without it the function plans first.
 	// +optional
 	plan *dagger.File,
 	// Set to the environment name to plan and apply prod without a plan file.
@@ -132,18 +200,17 @@ func (m *Predictor) Apply(
 		return "", err
 	}
 	defer stop()
-	ctr := m.terraformContainer(t)
 	if plan == nil {
-		p, err := m.plan(ctx, t, ctr, 0, false)
+		p, err := m.plan(ctx, t, 0, false)
 		if err != nil {
 			return "", err
 		}
-		if !p.HasChanges {
-			return p.Summary + "\nNo changes: nothing to apply.\n", nil
+		if !p.hasChanges {
+			return p.summary + "\nNo changes: nothing to apply.\n", nil
 		}
-		plan = p.File
+		plan = p.file()
 	}
-	return m.apply(ctx, t, ctr, plan)
+	return m.apply(ctx, t, m.terraformContainer(t), plan)
 }
 
 // apply applies exactly the saved plan file.
@@ -195,47 +262,45 @@ func outputsMap(ctx context.Context, ctr *dagger.Container, t target) (map[strin
 	return pipeline.ParseOutputs(r.stdout)
 }
 
-// Drift is the result of comparing an environment's state with its real infrastructure.
-type Drift struct {
-	// Environment compared.
-	Env string
-	// Whether the infrastructure differs from the state.
-	Drifted bool
-	// Text output of the comparison.
-	Summary string
-	// Markdown report, for a job summary or an issue.
-	Report string
-}
-
-// Check fails when the environment drifted (`dagger call drift --env prod check`).
-func (d *Drift) Check() error {
-	if d.Drifted {
-		return fmt.Errorf("drift in %s:\n%s", d.Env, d.Summary)
-	}
-	return nil
-}
-
-// Drift compares the environment's state with its real infrastructure.
+// Drift compares the environment's state with its real infrastructure, prints the differences and fails when it drifted.
 //
 // +cache="never"
 func (m *Predictor) Drift(
 	ctx context.Context,
 	// Environment: dev, prod or local.
 	env string,
-) (*Drift, error) {
+) (string, error) {
+	report, _, err := m.drift(ctx, env)
+	return report, err
+}
+
+// DriftReport compares the environment's state with its real infrastructure and returns a Markdown report, without failing on drift.
+//
+// +cache="never"
+func (m *Predictor) DriftReport(
+	ctx context.Context,
+	// Environment: dev, prod or local.
+	env string,
+) (string, error) {
+	report, drifted, err := m.drift(ctx, env)
+	if err != nil && !errors.Is(err, pipeline.ErrDrift) {
+		return "", err
+	}
+	return pipeline.DriftMarkdown(env, drifted, report), nil
+}
+
+// drift runs deployctl drift: the text report, whether it drifted, and
+// pipeline.ErrDrift when it did.
+func (m *Predictor) drift(ctx context.Context, env string) (string, bool, error) {
 	t, err := m.target(env)
 	if err != nil {
-		return nil, err
+		return "", false, err
 	}
 	r, err := run(ctx, bust(m.terraformContainer(t)), pipeline.DriftArgs(t.Target))
 	if err != nil {
-		return nil, err
+		return "", false, err
 	}
-	drifted, err := pipeline.DriftStatus(r.code, r.stderr)
-	if err != nil {
-		return nil, err
-	}
-	return &Drift{Env: env, Drifted: drifted, Summary: r.stdout, Report: pipeline.DriftMarkdown(env, drifted, r.stdout)}, nil
+	return pipeline.DriftOutcome(env, r.code, r.stdout, r.stderr)
 }
 
 // Bootstrap creates the environment's terraform state bucket (safe to repeat).

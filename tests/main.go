@@ -86,7 +86,7 @@ func (t *Tests) DestroyNeedsConfirmation(ctx context.Context) error {
 
 // UnknownEnvFails checks that an unknown environment fails before anything runs.
 func (t *Tests) UnknownEnvFails(ctx context.Context) error {
-	_, err := dag.Predictor().Plan("qa").Summary(ctx)
+	_, err := dag.Predictor().Plan(ctx, "qa")
 	return wantErr(err, "unknown environment")
 }
 
@@ -96,25 +96,33 @@ func (t *Tests) DevWithoutCredentialsFails(ctx context.Context) error {
 	return wantErr(err, "no AWS credentials")
 }
 
-// PlanLocalHasChanges checks that a plan against a fresh emulator creates the infrastructure.
+// PlanLocalHasChanges checks that a plan against a fresh emulator creates the
+// infrastructure, and that the summary, Markdown, plan file and JSON all come from it.
 func (t *Tests) PlanLocalHasChanges(ctx context.Context) error {
-	plan := dag.Predictor().Plan("local")
-	changes, err := plan.HasChanges(ctx)
+	p := dag.Predictor()
+	summary, err := p.Plan(ctx, "local")
 	if err != nil {
 		return err
 	}
-	if !changes {
-		return errors.New("a plan against an empty emulator has no changes")
+	if !strings.Contains(summary, "to add") || !strings.Contains(summary, "Monthly cost estimate") {
+		return fmt.Errorf("summary lacks the resource counts or the cost:\n%s", summary)
 	}
-	summary, err := plan.Summary(ctx)
+	md, err := p.PlanMarkdown(ctx, "local")
 	if err != nil {
 		return err
 	}
-	if !strings.Contains(summary, "to add") {
-		return fmt.Errorf("summary lacks the resource counts:\n%s", summary)
+	if !strings.HasPrefix(md, "### Terraform plan for `local`") {
+		return fmt.Errorf("Markdown summary starts %.80q", md)
 	}
-	if _, err := plan.File().Size(ctx); err != nil {
-		return fmt.Errorf("plan file: %w", err)
+	if size, err := p.PlanFile("local").Size(ctx); err != nil || size == 0 {
+		return fmt.Errorf("plan file: size %d, %v", size, err)
+	}
+	js, err := p.PlanJson("local").Contents(ctx)
+	if err != nil {
+		return fmt.Errorf("plan JSON: %w", err)
+	}
+	if !strings.Contains(js, `"resource_changes"`) {
+		return errors.New("plan JSON lacks resource_changes")
 	}
 	return nil
 }

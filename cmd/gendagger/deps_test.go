@@ -36,8 +36,8 @@ func TestDependencyBindingsTypeCheckTestsModule(t *testing.T) {
 		"wrong option field": {
 			old: `dagger.PredictorBuildOpts{Platform: "linux/arm64"}`, new: `dagger.PredictorBuildOpts{Platfrom: "linux/arm64"}`, wantErr: "Platfrom",
 		},
-		"object field as scalar": {
-			old: `plan.File().Size(ctx)`, new: `plan.File(ctx).Size(ctx)`, wantErr: "too many arguments",
+		"lazy object called with a context": {
+			old: `p.PlanFile("local").Size(ctx)`, new: `p.PlanFile(ctx, "local").Size(ctx)`, wantErr: "cannot use ctx",
 		},
 	}
 	for name, tc := range cases {
@@ -96,13 +96,15 @@ func TestLoadModuleSignatures(t *testing.T) {
 	}
 	want := map[string]function{
 		"Predictor.Plan": {Name: "Plan", Required: []param{{"env", "string"}},
-			Optional: []param{{"maxMonthlyUsd", "float64"}, {"noPolicy", "bool"}}, Result: "*PredictorPlan", Lazy: true},
+			Optional: []param{{"maxMonthlyUsd", "float64"}, {"noPolicy", "bool"}}, Result: "string"},
+		"Predictor.PlanFile": {Name: "PlanFile", Required: []param{{"env", "string"}},
+			Optional: []param{{"maxMonthlyUsd", "float64"}, {"noPolicy", "bool"}}, Result: "*File", Lazy: true},
+		"Predictor.Drift":   {Name: "Drift", Required: []param{{"env", "string"}}, Result: "string"},
+		"Predictor.Destroy": {Name: "Destroy", Required: []param{{"env", "string"}, {"confirm", "string"}}, Result: "string"},
 		"Predictor.Apply": {Name: "Apply", Required: []param{{"env", "string"}},
 			Optional: []param{{"plan", "*File"}, {"confirm", "string"}}, Result: "string"},
-		"Predictor.Build":          {Name: "Build", Optional: []param{{"platform", "Platform"}}, Result: "*Container", Lazy: true},
-		"Predictor.GoTests":        {Name: "GoTests"},
-		"PredictorPlan.File":       {Name: "File", Result: "*File", Lazy: true},
-		"PredictorPlan.HasChanges": {Name: "HasChanges", Result: "bool"},
+		"Predictor.Build":   {Name: "Build", Optional: []param{{"platform", "Platform"}}, Result: "*Container", Lazy: true},
+		"Predictor.GoTests": {Name: "GoTests"},
 	}
 	for name, w := range want {
 		if d := cmp.Diff(w, funcs[name]); d != "" {
