@@ -124,16 +124,21 @@ def lua_post(body, path):
 
 
 async def fixed_rate(port, path, body, rate, seconds):
-    """Open loop: request i is due at t0 + i/rate; latency counts from when it was due."""
+    """Open loop: request i is due at t0 + i/rate; latency counts from when it was due.
+
+    Returns (latencies, send lags, errors): a send lag is how late the generator itself got
+    to a request, which shows when the whole machine, not the server, stalled.
+    """
     payload = json.dumps(body).encode()
     req = (b"POST %s HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nContent-Length: %d\r\n\r\n"
            % (path.encode(), len(payload))) + payload
-    idle, lat, errors = [], [], []
+    idle, lat, lags, errors = [], [], [], []
 
     async def one(due):
         conn = idle.pop() if idle else await asyncio.open_connection("127.0.0.1", port)
         r, w = conn
         try:
+            lags.append(time.monotonic() - due)
             w.write(req)
             await w.drain()
             head = await asyncio.wait_for(r.readuntil(b"\r\n\r\n"), 5)
@@ -148,19 +153,18 @@ async def fixed_rate(port, path, body, rate, seconds):
             errors.append(repr(e))
             w.close()
 
-    loop = asyncio.get_running_loop()
-    t0 = loop.time() + 0.05
+    t0 = time.monotonic() + 0.05
     tasks = []
     for i in range(rate * seconds):
         due = t0 + i / rate
-        delay = due - loop.time()
+        delay = due - time.monotonic()
         if delay > 0:
             await asyncio.sleep(delay)
-        tasks.append(asyncio.ensure_future(one(time.monotonic() - max(0.0, loop.time() - due))))
+        tasks.append(asyncio.ensure_future(one(due)))
     await asyncio.gather(*tasks)
     for r, w in idle:
         w.close()
-    return lat, errors
+    return lat, lags, errors
 
 
 def pct(values, p):
@@ -200,7 +204,7 @@ def main():
         cpu_med = {k: statistics.median(v) for k, v in cpu_runs.items()}
         batch_rps, _ = wrk(base + "/predict", SECONDS, batch)
 
-        lat, errors = asyncio.run(fixed_rate(port, "/predict", {"record": rec}, RATE, RATE_SECONDS))
+        lat, lags, errors = asyncio.run(fixed_rate(port, "/predict", {"record": rec}, RATE, RATE_SECONDS))
         rss_end, hwm = rss_mb(proc.pid)
         load_after = os.getloadavg()[0]
     finally:
@@ -237,6 +241,9 @@ def main():
     print("  ratio predict / GET constant   %8.2f wall-clock, %.2f per CPU-second  (reference)" % (ratio_get, cpu_ratio_get))
     print("  fixed %d req/s for %d s: %d sent, %d errors, p50 %.2f ms, p99 %.2f ms, max %.2f ms  (target p99 < %.0f ms)"
           % (RATE, RATE_SECONDS, RATE * RATE_SECONDS, len(errors), p50, p99, pmax, TARGETS["p99_ms"]))
+    if lags:
+        print("  generator send lag: p99 %.2f ms, max %.2f ms  (large = the machine stalled, not only the server)"
+              % (pct(lags, 99) * 1000, max(lags) * 1000))
     print("  RSS after warm-up %.1f MB, after the run %.1f MB, peak %.1f MB  (target < %.0f MB)"
           % (rss_warm, rss_end, hwm, TARGETS["rss_mb"]))
     print("  SIGTERM exit code %d" % code)
