@@ -1,0 +1,83 @@
+package main
+
+import (
+	"bytes"
+	"strings"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+	tfjson "github.com/hashicorp/terraform-json"
+
+	"dagger/predictor/internal/plansum"
+)
+
+func testPlan(types ...string) *plansum.Plan {
+	p := &tfjson.Plan{Variables: map[string]*tfjson.PlanVariable{"environment": {Value: "dev"}}}
+	for _, typ := range types {
+		p.ResourceChanges = append(p.ResourceChanges, &tfjson.ResourceChange{
+			Address: typ + ".this", Mode: tfjson.ManagedResourceMode, Type: typ, Name: "this",
+			Change: &tfjson.Change{Actions: tfjson.Actions{tfjson.ActionCreate}, After: map[string]any{"name": "x"}, AfterUnknown: map[string]any{}},
+		})
+	}
+	return plansum.New(p)
+}
+
+// TestReportExitCodes: policy violations win over the budget, the budget over
+// "changes".
+func TestReportExitCodes(t *testing.T) {
+	tests := map[string]struct {
+		plan      *plansum.Plan
+		changes   bool
+		f         planFlags
+		wantCode  int
+		wantLines []string
+	}{
+		"no changes":    {plan: testPlan(), wantCode: 0},
+		"changes":       {plan: testPlan("aws_cloudwatch_log_group"), changes: true, wantCode: 2},
+		"within budget": {plan: testPlan("aws_cloudwatch_log_group"), changes: true, f: planFlags{maxMonthly: 1}, wantCode: 2},
+		"over budget":   {plan: testPlan("aws_cloudwatch_log_group"), changes: true, f: planFlags{maxMonthly: 0.25}, wantCode: 4, wantLines: []string{"deployctl plan: monthly cost estimate over budget: $0.50 per month exceeds --max-monthly-usd 0.25"}},
+		"policy":        {plan: testPlan("aws_nat_gateway"), changes: true, wantCode: 3, wantLines: []string{"deployctl plan: plan violates policy: 1 violation(s): fix them before applying"}},
+		"policy over budget": {plan: testPlan("aws_nat_gateway"), changes: true, f: planFlags{maxMonthly: 1}, wantCode: 3, wantLines: []string{
+			"deployctl plan: monthly cost estimate over budget: $32.85 per month exceeds --max-monthly-usd 1.00",
+			"deployctl plan: plan violates policy: 1 violation(s): fix them before applying",
+		}},
+		"no-policy": {plan: testPlan("aws_nat_gateway"), changes: true, f: planFlags{noPolicy: true}, wantCode: 2, wantLines: []string{"deployctl plan: plan violates policy: 1 violation(s) (ignored: --no-policy)"}},
+	}
+	for name, tc := range tests {
+		t.Run(name, func(t *testing.T) {
+			var stdout, stderr bytes.Buffer
+			g := &globals{workdir: t.TempDir()}
+			code := report(newFlagSet("plan"), g, tc.plan, tc.f, &stdout, &stderr, tc.changes)
+			if code != tc.wantCode {
+				t.Errorf("exit %d, want %d", code, tc.wantCode)
+			}
+			var lines []string
+			if s := strings.TrimSpace(stderr.String()); s != "" {
+				lines = strings.Split(s, "\n")
+			}
+			if diff := cmp.Diff(tc.wantLines, lines); diff != "" {
+				t.Errorf("stderr (-want +got):\n%s", diff)
+			}
+			if !strings.Contains(stdout.String(), "Monthly cost estimate for dev") {
+				t.Errorf("stdout lacks the estimate:\n%s", stdout.String())
+			}
+		})
+	}
+}
+
+func TestDriftItems(t *testing.T) {
+	p := &tfjson.Plan{ResourceDrift: []*tfjson.ResourceChange{
+		{Address: "aws_s3_bucket.b", Change: &tfjson.Change{Actions: tfjson.Actions{tfjson.ActionUpdate},
+			Before: map[string]any{"bucket": "b", "tags": map[string]any{"A": "1"}, "gone": "x"},
+			After:  map[string]any{"bucket": "b", "tags": map[string]any{"A": "2"}, "new": "y"}}},
+		{Address: "aws_security_group.a", Change: &tfjson.Change{Actions: tfjson.Actions{tfjson.ActionDelete}, Before: map[string]any{"name": "a"}}},
+		{Address: "aws_vpc.same", Change: &tfjson.Change{Actions: tfjson.Actions{tfjson.ActionNoop}}},
+	}}
+	want := []driftItem{
+		{Address: "aws_s3_bucket.b", Action: "update", Attributes: []string{"gone", "new", "tags"}},
+		{Address: "aws_security_group.a", Action: "delete", Attributes: []string{"name"}},
+	}
+	if diff := cmp.Diff(want, driftItems(p)); diff != "" {
+		t.Errorf("(-want +got):\n%s", diff)
+	}
+}
