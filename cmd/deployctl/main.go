@@ -1,6 +1,16 @@
 // Command deployctl is the predictor pipeline's engine: it drives terraform and the AWS
 // APIs for plan, apply, rollout, rollback and the checks around them. The Dagger
 // functions run it inside containers; it runs just as well on a laptop or CI runner.
+//
+// Every subcommand takes --env, --region, --aws-endpoint (default $AWS_ENDPOINT_URL),
+// --infra-dir, --state-bucket and --workdir, and checks them before touching AWS. Exit
+// statuses (internal/exitcode): 0 ok or no changes; 1 error or bad input (one line on
+// stderr); 2 plan has changes or drift found; 3 policy violations; 4 cost over
+// --max-monthly-usd; 5 saved plan is stale; 10 rollout FAILED; 11 rolled back by the
+// circuit breaker; 12 tasks failing to start; 13 timeout; 20 smoke test failed.
+//
+// Terraform keeps its data directory per environment in <workdir>/.deployctl/<env>;
+// `plan --out FILE` also writes FILE.meta.json, naming the plan's environment.
 package main
 
 import (
