@@ -278,6 +278,9 @@ func TestEnvironmentsEndToEnd(t *testing.T) {
 			if code != 0 {
 				t.Fatalf("second plan is not empty (exit %d):\n%s", code, tail(out, 8000))
 			}
+			if env == "local" {
+				afterRollout(t, s)
+			}
 
 			s.must(s.args("destroy", "-auto-approve")...)
 			if left := strings.TrimSpace(s.must("state", "list")); left != "" {
@@ -330,6 +333,54 @@ func applyWhileProbingLock(t *testing.T, s *stack) {
 	}
 	if _, err := client.HeadObject(t.Context(), &s3.HeadObjectInput{Bucket: aws.String(s.bucket), Key: aws.String(lockKey)}); err == nil {
 		t.Errorf("lock object %s still present after apply", lockKey)
+	}
+}
+
+// afterRollout does what the pipeline's first rollout does (a new task definition revision
+// with a digest-pinned image, UpdateService with the count), then checks that Terraform
+// reverts neither, and only raises the autoscaling minimum from 0 to min_capacity.
+func afterRollout(t *testing.T, s *stack) {
+	t.Helper()
+	client := ecs.NewFromConfig(awsConfig(s.endpoint))
+	ctx := t.Context()
+	svc, err := client.DescribeServices(ctx, &ecs.DescribeServicesInput{Cluster: aws.String(s.cluster), Services: []string{s.service}})
+	if err != nil || len(svc.Services) != 1 {
+		t.Fatalf("describe service: %v", err)
+	}
+	cur, err := client.DescribeTaskDefinition(ctx, &ecs.DescribeTaskDefinitionInput{TaskDefinition: svc.Services[0].TaskDefinition})
+	if err != nil {
+		t.Fatalf("describe task definition: %v", err)
+	}
+	td := cur.TaskDefinition
+	containers := td.ContainerDefinitions
+	image := strings.TrimSuffix(aws.ToString(containers[0].Image), ":bootstrap") + "@sha256:" + strings.Repeat("ab", 32)
+	containers[0].Image = aws.String(image)
+	reg, err := client.RegisterTaskDefinition(ctx, &ecs.RegisterTaskDefinitionInput{
+		Family: td.Family, ContainerDefinitions: containers, Cpu: td.Cpu, Memory: td.Memory,
+		NetworkMode: td.NetworkMode, RequiresCompatibilities: td.RequiresCompatibilities,
+		ExecutionRoleArn: td.ExecutionRoleArn, TaskRoleArn: td.TaskRoleArn, Volumes: td.Volumes,
+	})
+	if err != nil {
+		t.Fatalf("register task definition: %v", err)
+	}
+	if _, err := client.UpdateService(ctx, &ecs.UpdateServiceInput{
+		Cluster: aws.String(s.cluster), Service: aws.String(s.service),
+		TaskDefinition: reg.TaskDefinition.TaskDefinitionArn, DesiredCount: aws.Int32(int32(envs[s.env].desiredCount)),
+	}); err != nil {
+		t.Fatalf("update service: %v", err)
+	}
+
+	out, code := s.run(s.args("plan", "-detailed-exitcode")...)
+	if code != 2 {
+		t.Fatalf("plan after rollout: exit %d, want 2 (raise the autoscaling minimum):\n%s", code, tail(out, 8000))
+	}
+	changed := regexp.MustCompile(`(?m)^  # (\S+) will be`).FindAllStringSubmatch(out, -1)
+	if len(changed) != 1 || changed[0][1] != "module.ecs.aws_appautoscaling_target.this" || !strings.Contains(out, "min_capacity       = 0 -> 1") {
+		t.Fatalf("plan after rollout must only raise the autoscaling minimum 0 -> 1 (never revert the task definition or the count):\n%s", tail(out, 8000))
+	}
+	s.must(s.args("apply", "-auto-approve")...)
+	if out, code := s.run(s.args("plan", "-detailed-exitcode")...); code != 0 {
+		t.Fatalf("plan after applying the minimum is not empty (exit %d):\n%s", code, tail(out, 8000))
 	}
 }
 

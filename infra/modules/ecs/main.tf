@@ -161,13 +161,28 @@ resource "aws_ecs_service" "this" {
   depends_on = [aws_ecs_cluster_capacity_providers.this]
 }
 
+# The image of the revision the service runs now (the pipeline's after its first rollout).
+data "aws_ecs_container_definition" "current" {
+  task_definition = aws_ecs_service.this.task_definition
+  container_name  = local.container_name
+}
+
+locals {
+  # RegisterScalableTarget moves the current count into [min, max] at once (Application
+  # Auto Scaling User Guide, "Scalable target"): with min >= 1 a first apply would start
+  # tasks on the bootstrap image, which does not exist, and crash-loop. So the minimum is
+  # 0 while the service still runs the bootstrap image, and min_capacity from the first
+  # plan after the pipeline's first rollout on (the rollout itself sets the count).
+  rolled_out = data.aws_ecs_container_definition.current.image != var.image
+}
+
 # Untagged: a scalable target has no cost to allocate, and moto 5.2.1 drops the tags of
 # RegisterScalableTarget (the next plan would want to add them again).
 resource "aws_appautoscaling_target" "this" {
   service_namespace  = "ecs"
   resource_id        = "service/${aws_ecs_cluster.this.name}/${aws_ecs_service.this.name}"
   scalable_dimension = "ecs:service:DesiredCount"
-  min_capacity       = var.min_capacity
+  min_capacity       = local.rolled_out ? var.min_capacity : 0
   max_capacity       = var.max_capacity
 }
 

@@ -37,3 +37,8 @@ output "capacity_provider_strategy" {
   description = "Capacity provider strategy of the service (provider, base, weight)."
   value       = local.capacity_provider_strategy
 }
+
+output "autoscaling_min_capacity" {
+  description = "Minimum of the scalable target now: 0 until the service runs an image other than the bootstrap one, then min_capacity."
+  value       = aws_appautoscaling_target.this.min_capacity
+}

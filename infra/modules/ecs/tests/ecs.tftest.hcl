@@ -58,16 +58,44 @@ run "dev_runs_everything_on_spot_starting_at_zero" {
     error_message = "tasks register in Cloud Map with the container port (SRV)."
   }
   assert {
-    condition     = aws_appautoscaling_target.this.min_capacity == 1 && aws_appautoscaling_target.this.max_capacity == 2
-    error_message = "autoscaling uses the given bounds."
-  }
-  assert {
     condition     = aws_appautoscaling_policy.this["cpu"].target_tracking_scaling_policy_configuration[0].target_value == 70 && aws_appautoscaling_policy.this["memory"].target_tracking_scaling_policy_configuration[0].target_value == 80
     error_message = "target tracking on CPU 70% and memory 80%."
   }
   assert {
     condition     = aws_appautoscaling_policy.this["memory"].target_tracking_scaling_policy_configuration[0].predefined_metric_specification[0].predefined_metric_type == "ECSServiceAverageMemoryUtilization"
     error_message = "the memory policy tracks ECSServiceAverageMemoryUtilization."
+  }
+}
+
+run "autoscaling_minimum_is_zero_while_the_bootstrap_image_runs" {
+  command = apply
+
+  override_data {
+    target = data.aws_ecs_container_definition.current
+    values = {
+      image = "123456789012.dkr.ecr.us-east-1.amazonaws.com/predictor-model-dev-backend:bootstrap"
+    }
+  }
+
+  assert {
+    condition     = aws_appautoscaling_target.this.min_capacity == 0 && aws_appautoscaling_target.this.max_capacity == 2
+    error_message = "registering min >= 1 would start tasks on the missing bootstrap image: min is 0 until the first rollout."
+  }
+}
+
+run "autoscaling_minimum_applies_after_the_first_rollout" {
+  command = apply
+
+  override_data {
+    target = data.aws_ecs_container_definition.current
+    values = {
+      image = "123456789012.dkr.ecr.us-east-1.amazonaws.com/predictor-model-dev-backend@sha256:0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef"
+    }
+  }
+
+  assert {
+    condition     = aws_appautoscaling_target.this.min_capacity == 1 && aws_appautoscaling_target.this.max_capacity == 2
+    error_message = "once the pipeline's image runs, autoscaling uses min_capacity and max_capacity."
   }
 }
 
