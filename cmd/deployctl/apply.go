@@ -8,6 +8,7 @@ import (
 	"os"
 
 	"dagger/predictor/internal/exitcode"
+	"dagger/predictor/internal/plansum"
 	"dagger/predictor/internal/tf"
 )
 
@@ -65,7 +66,11 @@ func runApply(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	}
 	fmt.Fprintf(stdout, "applied %s to %s\n", plan, g.env)
 	// Record what the providers read back, so `deployctl drift` reports only changes
-	// made outside terraform. The infrastructure is applied either way.
+	// made outside terraform. The infrastructure is applied either way; a plan without
+	// resource changes leaves the last sync in place.
+	if sum := plansum.Summarize(plansum.New(raw)); sum.Add+sum.Change+sum.Destroy+sum.Replace+sum.Forget == 0 {
+		return exitcode.OK
+	}
 	if err := s.tf.SyncState(ctx); err != nil {
 		fmt.Fprintf(stderr, "%s: warning: applied, but the state sync after it failed (the next drift check may list provider read-backs): %v\n", fs.Name(), err)
 	}

@@ -139,6 +139,10 @@ func TestLifecycle(t *testing.T) {
 	if !strings.HasPrefix(r.stdout, "Plan for local: no changes;") {
 		t.Errorf("no-op plan said:\n%s", r.stdout)
 	}
+	// After apply every value is known, so policy checks everything.
+	if !strings.Contains(r.stdout, "Policy: no violations.") || strings.Contains(r.stdout, "not checked") {
+		t.Errorf("policy on the no-op plan:\n%s", r.stdout)
+	}
 
 	// outputs: JSON, a raw string, a map as JSON.
 	r = f.run(nil, append([]string{"outputs", "--json"}, local...)...)
