@@ -1,0 +1,195 @@
+package main
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/s3"
+	s3types "github.com/aws/aws-sdk-go-v2/service/s3/types"
+	"github.com/google/go-cmp/cmp"
+
+	"dagger/predictor/internal/awsx"
+	"dagger/predictor/internal/testenv"
+)
+
+func motoS3(t *testing.T, url string) *s3.Client {
+	t.Helper()
+	cfg, err := awsx.Load(t.Context(), awsx.Options{Region: testenv.Region, Endpoint: url, Credentials: awsx.StaticCredentials("test", "test")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return s3.NewFromConfig(cfg, func(o *s3.Options) { o.UsePathStyle = true })
+}
+
+// fillVersioned writes n keys twice each and deletes every other key, so the bucket
+// holds 2n versions and n/2 delete markers; it returns those counts.
+func fillVersioned(t *testing.T, c *s3.Client, bucket string, n int) (versions, markers int) {
+	t.Helper()
+	for i := range n {
+		key := fmt.Sprintf("k%03d", i)
+		for _, body := range []string{"one", "two"} {
+			if _, err := c.PutObject(t.Context(), &s3.PutObjectInput{Bucket: aws.String(bucket), Key: aws.String(key), Body: strings.NewReader(body)}); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if i%2 == 0 {
+			if _, err := c.DeleteObject(t.Context(), &s3.DeleteObjectInput{Bucket: aws.String(bucket), Key: aws.String(key)}); err != nil {
+				t.Fatal(err)
+			}
+			markers++
+		}
+	}
+	return 2 * n, markers
+}
+
+// countVersions is the number of object versions and delete markers in bucket.
+func countVersions(t *testing.T, c *s3.Client, bucket string) (versions, markers int) {
+	t.Helper()
+	p := s3.NewListObjectVersionsPaginator(c, &s3.ListObjectVersionsInput{Bucket: aws.String(bucket)})
+	for p.HasMorePages() {
+		page, err := p.NextPage(t.Context())
+		if err != nil {
+			t.Fatal(err)
+		}
+		versions += len(page.Versions)
+		markers += len(page.DeleteMarkers)
+	}
+	return versions, markers
+}
+
+func TestEmptyBucket(t *testing.T) {
+	t.Parallel()
+	moto := testenv.NewMoto(t, testenv.MotoOptions{})
+	c := motoS3(t, moto.URL)
+	const bucket = "empty-me"
+	if _, err := c.CreateBucket(t.Context(), &s3.CreateBucketInput{Bucket: aws.String(bucket)}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := c.PutBucketVersioning(t.Context(), &s3.PutBucketVersioningInput{Bucket: aws.String(bucket),
+		VersioningConfiguration: &s3types.VersioningConfiguration{Status: s3types.BucketVersioningStatusEnabled}}); err != nil {
+		t.Fatal(err)
+	}
+	wantV, wantM := fillVersioned(t, c, bucket, 7)
+	// A page size of 3 makes several pages, split between versions and markers.
+	v, m, err := emptyBucket(t.Context(), c, bucket, 3)
+	if err != nil || v != wantV || m != wantM {
+		t.Fatalf("emptyBucket = %d versions, %d markers, %v; want %d, %d", v, m, err, wantV, wantM)
+	}
+	if v, m := countVersions(t, c, bucket); v+m != 0 {
+		t.Errorf("bucket still holds %d versions and %d delete markers", v, m)
+	}
+	if _, err := c.DeleteBucket(t.Context(), &s3.DeleteBucketInput{Bucket: aws.String(bucket)}); err != nil {
+		t.Errorf("delete the emptied bucket: %v", err)
+	}
+	if _, _, err := emptyBucket(t.Context(), c, bucket, 1000); err == nil || !strings.Contains(err.Error(), errNoSuchBucket.Error()) {
+		t.Errorf("missing bucket: err = %v, want %v", err, errNoSuchBucket)
+	}
+}
+
+func TestCheckConfirm(t *testing.T) {
+	tests := map[string]struct {
+		env, confirm, want string
+	}{
+		"match":      {env: "dev", confirm: "dev"},
+		"missing":    {env: "dev", want: "no --confirm given: destroy deletes every resource of dev and the data in its buckets; pass --confirm dev"},
+		"other env":  {env: "prod", confirm: "dev", want: `--confirm "dev" does not match --env prod: destroy deletes every resource of prod and the data in its buckets; pass --confirm prod`},
+		"wrong case": {env: "prod", confirm: "PROD", want: `--confirm "PROD" does not match --env prod: destroy deletes every resource of prod and the data in its buckets; pass --confirm prod`},
+	}
+	for name, tc := range tests {
+		t.Run(name, func(t *testing.T) {
+			got := ""
+			if err := checkConfirm(tc.env, tc.confirm); err != nil {
+				got = err.Error()
+			}
+			if d := cmp.Diff(tc.want, got); d != "" {
+				t.Errorf("checkConfirm (-want +got):\n%s", d)
+			}
+		})
+	}
+}
+
+// TestDestroyCommand applies a small root with two versioned buckets (no
+// force_destroy) against the emulator, fills them with versions and delete markers,
+// checks that destroy without the matching --confirm changes nothing, then destroys:
+// buckets emptied of every version, resources gone, outputs empty.
+func TestDestroyCommand(t *testing.T) {
+	t.Parallel()
+	if testing.Short() {
+		t.Skip("-short: applies and destroys a terraform root against the emulator")
+	}
+	testenv.Terraform(t)
+	bin := buildDeployctl(t, t.TempDir())
+	moto := testenv.NewMoto(t, testenv.MotoOptions{})
+	c := motoS3(t, moto.URL)
+	infra := filepath.Join(t.TempDir(), "infra")
+	if err := os.CopyFS(infra, os.DirFS(filepath.Join("testdata", "destroy"))); err != nil {
+		t.Fatal(err)
+	}
+	work := t.TempDir()
+	env := testenv.TerraformEnv(t, moto.URL)
+	deployctl := func(want int, args ...string) runResult {
+		t.Helper()
+		args = append(args, "--env", "dev", "--aws-endpoint", moto.URL, "--state-bucket", "tfstate-destroy", "--infra-dir", infra, "--workdir", work)
+		r := runDeployctlEnv(t, bin, false, env, args...)
+		if r.code != want {
+			t.Fatalf("deployctl %s: exit %d, want %d\nstdout:\n%s\nstderr:\n%s", args[0], r.code, want, r.stdout, lastBytes(r.stderr, 3000))
+		}
+		return r
+	}
+	deployctl(0, "bootstrap")
+	deployctl(2, "plan", "--out", "dev.tfplan", "--no-policy") // a test root, not the real one
+	deployctl(0, "apply", "--plan", "dev.tfplan")
+
+	buckets := []string{"destroy-dev-files", "destroy-dev-data"}
+	type count struct{ versions, markers int }
+	want := map[string]count{}
+	for i, b := range buckets {
+		v, m := fillVersioned(t, c, b, 3+2*i)
+		want[b] = count{v, m}
+	}
+	snapshot := func() map[string]count {
+		got := map[string]count{}
+		for _, b := range buckets {
+			v, m := countVersions(t, c, b)
+			got[b] = count{v, m}
+		}
+		return got
+	}
+
+	// Refused, with one line, and nothing touched.
+	for _, confirm := range [][]string{nil, {"--confirm", "prod"}} {
+		r := deployctl(1, append([]string{"destroy"}, confirm...)...)
+		if !strings.HasPrefix(r.stderr, "deployctl destroy: ") || strings.Count(r.stderr, "\n") != 1 || !strings.Contains(r.stderr, "pass --confirm dev") {
+			t.Errorf("refusal stderr %q", r.stderr)
+		}
+		if d := cmp.Diff(want, snapshot(), cmp.AllowUnexported(count{})); d != "" {
+			t.Fatalf("a refused destroy changed the buckets (-want +got):\n%s", d)
+		}
+	}
+
+	r := deployctl(0, "destroy", "--confirm", "dev")
+	for _, b := range buckets {
+		line := fmt.Sprintf("bucket %s: emptied (%d object versions, %d delete markers)", b, want[b].versions, want[b].markers)
+		if !strings.Contains(r.stdout, line) {
+			t.Errorf("destroy output lacks %q:\n%s", line, r.stdout)
+		}
+		if _, err := c.HeadBucket(t.Context(), &s3.HeadBucketInput{Bucket: aws.String(b)}); err == nil {
+			t.Errorf("bucket %s still exists after destroy", b)
+		}
+	}
+	if !strings.Contains(r.stdout, "destroyed every resource of dev") {
+		t.Errorf("destroy output:\n%s", r.stdout)
+	}
+	if out := deployctl(0, "outputs", "--json"); strings.TrimSpace(out.stdout) != "{}" {
+		t.Errorf("outputs after destroy: %s", out.stdout)
+	}
+	// Again: nothing left, and it says so.
+	r = deployctl(0, "destroy", "--confirm", "dev")
+	if !strings.Contains(r.stdout, "not in the outputs, nothing to empty") {
+		t.Errorf("second destroy output:\n%s", r.stdout)
+	}
+}
