@@ -36,6 +36,9 @@ func runOutputs(ctx context.Context, args []string, stdout, stderr io.Writer) in
 	}
 	if *name != "" {
 		o, ok := outs[*name]
+		if !ok && len(outs) == 0 {
+			return fail(stderr, fs, fmt.Errorf("no output %q: the state of %s has no outputs; apply the infrastructure first", *name, g.env))
+		}
 		if !ok {
 			return fail(stderr, fs, fmt.Errorf("no output %q in %s: known outputs are %s", *name, g.env, strings.Join(sortedKeys(outs), ", ")))
 		}
@@ -51,6 +54,9 @@ func runOutputs(ctx context.Context, args []string, stdout, stderr io.Writer) in
 			return fail(stderr, fs, err)
 		}
 		return exitcode.OK
+	}
+	if len(outs) == 0 {
+		fmt.Fprintf(stderr, "%s: the state of %s has no outputs; apply the infrastructure first\n", fs.Name(), g.env)
 	}
 	for _, k := range sortedKeys(outs) {
 		v := rawValue(outs[k].Value)

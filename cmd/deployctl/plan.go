@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"path/filepath"
 
 	"dagger/predictor/internal/cost"
 	"dagger/predictor/internal/exitcode"
@@ -56,6 +57,9 @@ func runPlan(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	out, err := g.path(f.out)
 	if err != nil {
 		return fail(stderr, fs, err)
+	}
+	if err := os.MkdirAll(filepath.Dir(out), 0o755); err != nil {
+		return fail(stderr, fs, fmt.Errorf("create the directory of --out: %w", err))
 	}
 	s, cleanup, err := g.terraform(ctx, tfl, stderr)
 	defer cleanup()
