@@ -132,7 +132,13 @@ func (m *Predictor) Deploy(
 		if tag, err = m.imageTag(ctx); err != nil {
 			return err
 		}
-		ref, err = m.publish(ctx, t, outs["ecr_repository_url"], image)
+		repo := ""
+		if !t.local() {
+			if repo, err = pipeline.RepositoryFromOutputs(outs); err != nil {
+				return err
+			}
+		}
+		ref, err = m.publish(ctx, t, repo, image)
 		return err
 	}); err != nil {
 		return fail(err)

@@ -38,12 +38,17 @@ func (m *Predictor) Publish(
 	return m.publish(ctx, t, repo, m.Build(platform))
 }
 
-// repository is the environment's ECR repository URL (a stand-in name with --env local).
+// repository is the environment's ECR repository URL from the terraform outputs
+// (unused with --env local, which pushes to the local registry).
 func (m *Predictor) repository(ctx context.Context, t target) (string, error) {
 	if t.local() {
 		return "", nil
 	}
-	return outputIn(ctx, bust(m.terraformContainer(t)), t, "ecr_repository_url")
+	outs, err := outputsMap(ctx, m.terraformContainer(t), t)
+	if err != nil {
+		return "", err
+	}
+	return pipeline.RepositoryFromOutputs(outs)
 }
 
 // imageTag is the git commit of a clean checkout, else a hash of the source.

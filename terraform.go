@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"strings"
 
 	"dagger/predictor/internal/dagger"
 	"dagger/predictor/internal/pipeline"
@@ -242,15 +241,6 @@ func (m *Predictor) Outputs(
 		return "", err
 	}
 	return r.stdout, nil
-}
-
-// outputIn reads one output in ctr.
-func outputIn(ctx context.Context, ctr *dagger.Container, t target, name string) (string, error) {
-	r, err := runOK(ctx, ctr, pipeline.OutputsArgs(t.Target, name))
-	if err != nil {
-		return "", err
-	}
-	return strings.TrimSpace(r.stdout), nil
 }
 
 // outputsMap reads all outputs once in ctr (always fresh: they change with apply).

@@ -53,3 +53,17 @@ func BackendVars(o map[string]string) (map[string]string, error) {
 	}
 	return vars, nil
 }
+
+// RepositoryFromOutputs picks the ECR repository URL from the outputs. The pipeline
+// passes it to ecr-login (--repository-url), which runs in the runtime image without
+// terraform and so cannot read the outputs itself.
+func RepositoryFromOutputs(o map[string]string) (string, error) {
+	repo := o["ecr_repository_url"]
+	if repo == "" {
+		return "", fmt.Errorf("terraform outputs lack ecr_repository_url: apply the infrastructure first")
+	}
+	if _, _, err := SplitRepository(repo); err != nil {
+		return "", err
+	}
+	return repo, nil
+}

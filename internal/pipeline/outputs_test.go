@@ -1,6 +1,7 @@
 package pipeline
 
 import (
+	"strings"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -50,5 +51,31 @@ func TestServiceFromOutputs(t *testing.T) {
 	}
 	if _, err := BackendVars(map[string]string{}); err == nil {
 		t.Error("BackendVars accepted missing output")
+	}
+}
+
+func TestRepositoryFromOutputs(t *testing.T) {
+	const url = "123456789012.dkr.ecr.us-east-1.amazonaws.com/predictor-model-dev-backend"
+	tests := map[string]struct {
+		outs    map[string]string
+		want    string
+		wantErr string
+	}{
+		"present":    {outs: map[string]string{"ecr_repository_url": url}, want: url},
+		"missing":    {outs: map[string]string{}, wantErr: "lack ecr_repository_url"},
+		"not a repo": {outs: map[string]string{"ecr_repository_url": "predictor"}, wantErr: "not host/name"},
+	}
+	for name, tc := range tests {
+		t.Run(name, func(t *testing.T) {
+			got, err := RepositoryFromOutputs(tc.outs)
+			if got != tc.want || (err == nil) != (tc.wantErr == "") || (err != nil && !strings.Contains(err.Error(), tc.wantErr)) {
+				t.Fatalf("RepositoryFromOutputs = %q, %v; want %q, %q", got, err, tc.want, tc.wantErr)
+			}
+		})
+	}
+	// ecr-login always gets the URL, so the runtime image needs no terraform.
+	args := ECRLoginArgs(Target{Env: "dev"}, "/creds", url)
+	if args[len(args)-2] != "--repository-url" || args[len(args)-1] != url {
+		t.Errorf("ECRLoginArgs = %v", args)
 	}
 }
