@@ -6,7 +6,7 @@ import (
 	"dagger/predictor/internal/dagger"
 )
 
-// GoTests runs the Go unit tests (the emulator and terraform suites run with `make test`).
+// Run the Go unit tests (the emulator and terraform suites run with `make test`).
 //
 // +check
 func (m *Predictor) GoTests(ctx context.Context) error {
@@ -21,7 +21,7 @@ func (m *Predictor) GoTests(ctx context.Context) error {
 	return explain(err)
 }
 
-// BackendTests runs the backend's pytest suite.
+// Run the backend's pytest suite.
 //
 // +check
 func (m *Predictor) BackendTests(ctx context.Context) error {
@@ -41,7 +41,7 @@ func (m *Predictor) terraformCheck() *dagger.Container {
 		WithWorkdir(infraPath)
 }
 
-// TerraformFmt checks that the terraform files are formatted.
+// Check that the terraform files are formatted.
 //
 // +check
 func (m *Predictor) TerraformFmt(ctx context.Context) error {
@@ -51,7 +51,7 @@ func (m *Predictor) TerraformFmt(ctx context.Context) error {
 	return explain(err)
 }
 
-// TerraformValidate validates the root module without a backend.
+// Validate the root module without a backend.
 //
 // +check
 func (m *Predictor) TerraformValidate(ctx context.Context) error {
@@ -62,7 +62,7 @@ func (m *Predictor) TerraformValidate(ctx context.Context) error {
 	return explain(err)
 }
 
-// TerraformTest runs the terraform test files of the root module and every module.
+// Run the terraform test files of the root module and every module.
 //
 // +check
 func (m *Predictor) TerraformTest(ctx context.Context) error {
@@ -86,7 +86,7 @@ func (m *Predictor) goTool(pkg string) *dagger.Container {
 		WithExec([]string{"go", "install", pkg})
 }
 
-// Tflint lints the terraform code.
+// Lint the terraform code.
 //
 // +check
 func (m *Predictor) Tflint(ctx context.Context) error {
@@ -98,7 +98,7 @@ func (m *Predictor) Tflint(ctx context.Context) error {
 	return explain(err)
 }
 
-// Tfsec scans the terraform code for insecure settings.
+// Scan the terraform code for insecure settings.
 //
 // +check
 func (m *Predictor) Tfsec(ctx context.Context) error {
@@ -110,7 +110,7 @@ func (m *Predictor) Tfsec(ctx context.Context) error {
 	return explain(err)
 }
 
-// Actionlint lints the GitHub Actions workflows.
+// Lint the GitHub Actions workflows.
 //
 // +check
 func (m *Predictor) Actionlint(ctx context.Context) error {

@@ -12,7 +12,7 @@ import (
 	"dagger/predictor/internal/pipeline"
 )
 
-// Deploy runs the whole pipeline: plan and build in parallel, gate, apply, publish, rollout, smoke test, rollback on failure, report.
+// Run the whole pipeline: plan and build in parallel, gate, apply, publish, rollout, smoke test, rollback on failure, report.
 //
 // +cache="never"
 func (m *Predictor) Deploy(

@@ -6,7 +6,7 @@ import (
 	"dagger/predictor/internal/dagger"
 )
 
-// Build builds the backend image from backend/Dockerfile.
+// Build the backend image from backend/Dockerfile.
 func (m *Predictor) Build(
 	// Platform to build for: linux/amd64 (what Fargate runs by default) or linux/arm64.
 	// +default="linux/amd64"
@@ -15,7 +15,7 @@ func (m *Predictor) Build(
 	return m.Source.Directory("backend").DockerBuild(dagger.DirectoryDockerBuildOpts{Platform: platform})
 }
 
-// Serve runs the backend as a service on port 8000, against an AWS emulator.
+// Run the backend as a service on port 8000, against an AWS emulator.
 func (m *Predictor) Serve(
 	// Version the backend reports on /health.
 	// +default="dev"

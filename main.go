@@ -42,7 +42,7 @@ type Predictor struct {
 	Git *dagger.GitRepository
 }
 
-// New creates the pipeline for a source tree and an AWS account.
+// Create the pipeline for a source tree and an AWS account.
 func New(
 	// Repository source.
 	// +defaultPath="/"

@@ -11,7 +11,7 @@ import (
 	"dagger/predictor/internal/pipeline"
 )
 
-// Publish pushes the backend image to the environment's ECR repository and returns its digest-pinned reference.
+// Push the backend image to the environment's ECR repository and return its digest-pinned reference.
 //
 // +cache="never"
 func (m *Predictor) Publish(
@@ -120,7 +120,7 @@ func (m *Predictor) publish(ctx context.Context, t target, repo string, image *d
 	return pipeline.Pinned(repo, pipeline.Digest(ref)), nil
 }
 
-// Rollout deploys a digest-pinned image to the environment's ECS service and waits until the deployment completes.
+// Deploy a digest-pinned image to the environment's ECS service and wait until the deployment completes.
 //
 // +cache="never"
 func (m *Predictor) Rollout(
@@ -151,7 +151,7 @@ func (m *Predictor) Rollout(
 	return r.stdout, nil
 }
 
-// Rollback returns the environment's ECS service to an earlier task definition revision and waits until it is stable.
+// Return the environment's ECS service to an earlier task definition revision and wait until it is stable.
 //
 // +cache="never"
 func (m *Predictor) Rollback(

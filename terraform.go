@@ -9,7 +9,7 @@ import (
 	"dagger/predictor/internal/pipeline"
 )
 
-// Plan plans an environment and prints the summary: counts, replaced and destroyed resources first, monthly cost, policy result.
+// Plan an environment and print the summary: counts, replaced and destroyed resources first, monthly cost, policy result.
 //
 // +cache="session"
 func (m *Predictor) Plan(
@@ -31,7 +31,7 @@ func (m *Predictor) Plan(
 	return p.summary, nil
 }
 
-// PlanFile plans an environment and returns the saved plan file, for `apply --plan`.
+// Plan an environment and return the saved plan file, for `apply --plan`.
 //
 // +cache="session"
 func (m *Predictor) PlanFile(
@@ -53,7 +53,7 @@ func (m *Predictor) PlanFile(
 	return p.file(), nil
 }
 
-// PlanMarkdown plans an environment and returns the summary, cost and policy result as Markdown for a pull-request comment.
+// Plan an environment and return the summary, cost and policy result as Markdown for a pull-request comment.
 //
 // +cache="session"
 func (m *Predictor) PlanMarkdown(
@@ -79,7 +79,7 @@ func (m *Predictor) PlanMarkdown(
 	return md, nil
 }
 
-// PlanJson plans an environment and returns the plan as JSON (terraform show -json).
+// Plan an environment and return the plan as JSON (terraform show -json).
 //
 // +cache="session"
 func (m *Predictor) PlanJson(
@@ -173,7 +173,7 @@ func (m *Predictor) plan(ctx context.Context, t target, maxMonthlyUsd float64, n
 	return planned{ctr: r.ctr, files: files, hasChanges: changes, summary: r.stdout}, nil
 }
 
-// Apply applies a reviewed plan file, or plans and applies at once (prod only with --confirm prod).
+// Apply a reviewed plan file, or plan and apply at once (prod only with --confirm prod).
 //
 // +cache="never"
 func (m *Predictor) Apply(
@@ -221,7 +221,7 @@ func (m *Predictor) apply(ctx context.Context, t target, ctr *dagger.Container, 
 	return r.stdout, nil
 }
 
-// Outputs prints the environment's terraform outputs as JSON, or one raw value with --name.
+// Print the environment's terraform outputs as JSON, or one raw value with --name.
 //
 // +cache="never"
 func (m *Predictor) Outputs(
@@ -252,7 +252,7 @@ func outputsMap(ctx context.Context, ctr *dagger.Container, t target) (map[strin
 	return pipeline.ParseOutputs(r.stdout)
 }
 
-// Drift compares the environment's state with its real infrastructure, prints the differences and fails when it drifted.
+// Compare the environment's state with its real infrastructure, print the differences and fail when it drifted.
 //
 // +cache="never"
 func (m *Predictor) Drift(
@@ -264,7 +264,7 @@ func (m *Predictor) Drift(
 	return report, err
 }
 
-// DriftReport compares the environment's state with its real infrastructure and returns a Markdown report, without failing on drift.
+// Compare the environment's state with its real infrastructure and return a Markdown report, without failing on drift.
 //
 // +cache="never"
 func (m *Predictor) DriftReport(
@@ -293,7 +293,7 @@ func (m *Predictor) drift(ctx context.Context, env string) (string, bool, error)
 	return pipeline.DriftOutcome(env, r.code, r.stdout, r.stderr)
 }
 
-// Bootstrap creates the environment's terraform state bucket (safe to repeat).
+// Create the environment's terraform state bucket (safe to repeat).
 //
 // +cache="never"
 func (m *Predictor) Bootstrap(
@@ -321,7 +321,7 @@ func bootstrapIn(ctx context.Context, ctr *dagger.Container, t target) (*dagger.
 	return r.ctr, nil
 }
 
-// Destroy empties the environment's buckets and destroys all of its resources.
+// Empty the environment's buckets (every object version) and destroy all of its resources.
 //
 // +cache="never"
 func (m *Predictor) Destroy(

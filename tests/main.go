@@ -21,7 +21,7 @@ const probeImage = "alpine:3.22@sha256:4bcff63911fcb4448bd4fdacec207030997caf25e
 // Tests holds the predictor module's tests.
 type Tests struct{}
 
-// All runs every test that needs no AWS account, in parallel.
+// Run every test that needs no AWS account, in parallel.
 //
 // +check
 func (t *Tests) All(ctx context.Context) error {
@@ -48,7 +48,7 @@ func (t *Tests) All(ctx context.Context) error {
 	return g.Wait()
 }
 
-// BuildRunsAsNonRoot checks that the backend image runs as a non-root user.
+// Check that the backend image runs as a non-root user.
 func (t *Tests) BuildRunsAsNonRoot(ctx context.Context) error {
 	user, err := dag.Predictor().Build().User(ctx)
 	if err != nil {
@@ -60,7 +60,7 @@ func (t *Tests) BuildRunsAsNonRoot(ctx context.Context) error {
 	return nil
 }
 
-// BuildArm64 checks that the image builds for linux/arm64 on request.
+// Check that the image builds for linux/arm64 on request.
 func (t *Tests) BuildArm64(ctx context.Context) error {
 	p, err := dag.Predictor().Build(dagger.PredictorBuildOpts{Platform: "linux/arm64"}).Platform(ctx)
 	if err != nil {
@@ -72,31 +72,31 @@ func (t *Tests) BuildArm64(ctx context.Context) error {
 	return nil
 }
 
-// ApplyRefusesProdWithoutPlan checks that prod is never planned and applied in one go by accident.
+// Check that prod is never planned and applied in one go by accident.
 func (t *Tests) ApplyRefusesProdWithoutPlan(ctx context.Context) error {
 	_, err := dag.Predictor().Apply(ctx, "prod")
 	return wantErr(err, "reviewed plan")
 }
 
-// DestroyNeedsConfirmation checks that destroy wants the environment name repeated.
+// Check that destroy wants the environment name repeated.
 func (t *Tests) DestroyNeedsConfirmation(ctx context.Context) error {
 	_, err := dag.Predictor().Destroy(ctx, "dev", "prod")
 	return wantErr(err, "confirmation does not match")
 }
 
-// UnknownEnvFails checks that an unknown environment fails before anything runs.
+// Check that an unknown environment fails before anything runs.
 func (t *Tests) UnknownEnvFails(ctx context.Context) error {
 	_, err := dag.Predictor().Plan(ctx, "qa")
 	return wantErr(err, "unknown environment")
 }
 
-// DevWithoutCredentialsFails checks that a real environment without credentials fails early.
+// Check that a real environment without credentials fails early.
 func (t *Tests) DevWithoutCredentialsFails(ctx context.Context) error {
 	_, err := dag.Predictor().Outputs(ctx, "dev")
 	return wantErr(err, "no AWS credentials")
 }
 
-// PlanLocalHasChanges checks that a plan against a fresh emulator creates the
+// Check that a plan against a fresh emulator creates the
 // infrastructure, and that the summary, Markdown, plan file and JSON all come from it.
 func (t *Tests) PlanLocalHasChanges(ctx context.Context) error {
 	p := dag.Predictor()
@@ -127,7 +127,7 @@ func (t *Tests) PlanLocalHasChanges(ctx context.Context) error {
 	return nil
 }
 
-// ServeReportsHealth checks that the served backend answers /health with its version.
+// Check that the served backend answers /health with its version.
 func (t *Tests) ServeReportsHealth(ctx context.Context) error {
 	svc := dag.Predictor().Serve(dagger.PredictorServeOpts{Version: "test-1"})
 	out, err := dag.Container().From(probeImage).
@@ -143,7 +143,7 @@ func (t *Tests) ServeReportsHealth(ctx context.Context) error {
 	return nil
 }
 
-// DeployLocalCompletes rehearses the whole deploy against the emulator.
+// Rehearse the whole deploy against the emulator.
 func (t *Tests) DeployLocalCompletes(ctx context.Context) error {
 	report, err := dag.Predictor().Deploy(ctx, "local")
 	if err != nil {
