@@ -10,8 +10,12 @@
 //	awsSecretAccessKey=env://AWS_SECRET_ACCESS_KEY
 //	region=eu-west-1
 //	plan_maxMonthlyUsd=60
+//	planFile_maxMonthlyUsd=60
+//	planMarkdown_maxMonthlyUsd=60
+//	deploy_maxMonthlyUsd=60
 //
-// and `dagger call plan --env dev` needs nothing else. `--env local` runs everything
+// and `dagger call plan --env dev` needs nothing else. Give the plan functions the
+// same budget: with the same arguments they share one terraform plan per session. `--env local` runs everything
 // against an AWS emulator started as a service, without an AWS account.
 package main
 
