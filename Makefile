@@ -63,4 +63,5 @@ bench: gen ## Benchmarks, printed as ratios against baselines measured in the sa
 
 .PHONY: local
 local: gen ## Rehearse the whole deploy against the AWS emulator (no AWS account, no container engine).
+	$(MAKE) -C backend deps
 	go run ./cmd/deployctl rehearse --env local

@@ -73,7 +73,7 @@ func usage(w io.Writer) {
 	var b strings.Builder
 	b.WriteString("usage: deployctl <command> [flags]\n\ncommands:\n")
 	for _, n := range names {
-		fmt.Fprintf(&b, "  %-10s %s\n", n, commands[n].summary)
+		fmt.Fprintf(&b, "  %-13s %s\n", n, commands[n].summary)
 	}
 	b.WriteString("\nRun `deployctl <command> -h` for a command's flags.\n")
 	fmt.Fprint(w, b.String())
