@@ -96,6 +96,7 @@ locals {
     "ecs:DescribeTaskDefinition",
     "ecs:DescribeTasks",
     "ecs:ListServiceDeployments",
+    "ecs:ListTaskDefinitions", # rollback finds the previous revision of the family
     "ecs:ListTasks",
     "logs:DescribeLogGroups",
     "route53:GetHostedZone",
