@@ -21,7 +21,9 @@ type StageResult struct {
 
 // PlanCounts are terraform's resource counts for a plan.
 type PlanCounts struct {
-	Add, Change, Destroy int
+	// Replace counts replacements once, as plansum does (terraform's own "Plan:" line
+	// counts each under both add and destroy).
+	Add, Change, Destroy, Replace int
 }
 
 // RolloutResult is what rollout and rollback print last (`deployment=<id>
@@ -107,7 +109,7 @@ func (r *Report) revision() string {
 func (r *Report) Text() string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "deploy %s: %s\n", r.Env, r.outcome())
-	fmt.Fprintf(&b, "  plan:            %d to add, %d to change, %d to destroy\n", r.Plan.Add, r.Plan.Change, r.Plan.Destroy)
+	fmt.Fprintf(&b, "  plan:            %d to add, %d to change, %d to destroy, %d to replace\n", r.Plan.Add, r.Plan.Change, r.Plan.Destroy, r.Plan.Replace)
 	fmt.Fprintf(&b, "  monthly cost:    %s\n", r.cost())
 	fmt.Fprintf(&b, "  image:           %s\n", orDash(r.Image))
 	fmt.Fprintf(&b, "  task definition: %s (revision %s)\n", orDash(r.Rollout.TaskDefinition), r.revision())
@@ -134,7 +136,7 @@ func (r *Report) Markdown() string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "### Deploy `%s`: %s\n\n", r.Env, r.outcome())
 	b.WriteString("| | |\n|---|---|\n")
-	fmt.Fprintf(&b, "| Plan | %d to add, %d to change, %d to destroy |\n", r.Plan.Add, r.Plan.Change, r.Plan.Destroy)
+	fmt.Fprintf(&b, "| Plan | %d to add, %d to change, %d to destroy, %d to replace |\n", r.Plan.Add, r.Plan.Change, r.Plan.Destroy, r.Plan.Replace)
 	fmt.Fprintf(&b, "| Monthly cost | %s |\n", r.cost())
 	fmt.Fprintf(&b, "| Image | `%s` |\n", orDash(r.Image))
 	fmt.Fprintf(&b, "| Task definition | `%s` (revision %s) |\n", orDash(r.Rollout.TaskDefinition), r.revision())
@@ -224,6 +226,7 @@ func ParsePlanSummaryJSON(raw string) (PlanCounts, float64, error) {
 			Add     int `json:"add"`
 			Change  int `json:"change"`
 			Destroy int `json:"destroy"`
+			Replace int `json:"replace"`
 		} `json:"summary"`
 		Cost *struct {
 			Total *float64 `json:"total_monthly_usd"`
@@ -239,5 +242,5 @@ func ParsePlanSummaryJSON(raw string) (PlanCounts, float64, error) {
 	if v.Cost != nil && v.Cost.Total != nil {
 		cost = *v.Cost.Total
 	}
-	return PlanCounts{Add: v.Summary.Add, Change: v.Summary.Change, Destroy: v.Summary.Destroy}, cost, nil
+	return PlanCounts{Add: v.Summary.Add, Change: v.Summary.Change, Destroy: v.Summary.Destroy, Replace: v.Summary.Replace}, cost, nil
 }

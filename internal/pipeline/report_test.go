@@ -81,7 +81,7 @@ func TestReportText(t *testing.T) {
 	r := sampleReport()
 	r.Err, r.RolledBack = "smoke failed", true
 	want := `deploy dev: FAILED (rolled back)
-  plan:            2 to add, 1 to change, 0 to destroy
+  plan:            2 to add, 1 to change, 0 to destroy, 0 to replace
   monthly cost:    $31.40/month
   image:           repo@sha256:ab
   task definition: arn:td:4 (revision 4)
@@ -101,7 +101,7 @@ func TestReportMarkdown(t *testing.T) {
 	r := NewReport("prod")
 	r.Skip(StageRollout, "service already runs sha256:1")
 	want := "### Deploy `prod`: OK\n\n| | |\n|---|---|\n" +
-		"| Plan | 0 to add, 0 to change, 0 to destroy |\n| Monthly cost | unknown |\n| Image | `-` |\n" +
+		"| Plan | 0 to add, 0 to change, 0 to destroy, 0 to replace |\n| Monthly cost | unknown |\n| Image | `-` |\n" +
 		"| Task definition | `-` (revision -) |\n| Deployment | `-` |\n\n" +
 		"| Stage | Status | Time | Note |\n|---|---|---|---|\n| rollout | skipped |  | service already runs sha256:1 |\n"
 	if d := cmp.Diff(want, r.Markdown()); d != "" {
@@ -150,11 +150,12 @@ func TestParsePlanSummaryJSON(t *testing.T) {
 		wantCost float64
 		wantErr  bool
 	}{
-		"full":    {raw: `{"summary":{"environment":"dev","add":54,"change":1,"destroy":2,"replace":0},"cost":{"total_monthly_usd":8.95}}`, want: PlanCounts{Add: 54, Change: 1, Destroy: 2}, wantCost: 8.95},
-		"no cost": {raw: `{"summary":{"add":1}}`, want: PlanCounts{Add: 1}, wantCost: -1},
-		"free":    {raw: `{"summary":{},"cost":{"total_monthly_usd":0}}`, wantCost: 0},
-		"other":   {raw: `{"x":1}`, wantCost: -1, wantErr: true},
-		"garbage": {raw: `nope`, wantCost: -1, wantErr: true},
+		"full":         {raw: `{"summary":{"environment":"dev","add":54,"change":1,"destroy":2,"replace":0},"cost":{"total_monthly_usd":8.95}}`, want: PlanCounts{Add: 54, Change: 1, Destroy: 2}, wantCost: 8.95},
+		"replace only": {raw: `{"summary":{"add":0,"change":0,"destroy":0,"replace":1},"cost":{"total_monthly_usd":8.95}}`, want: PlanCounts{Replace: 1}, wantCost: 8.95},
+		"no cost":      {raw: `{"summary":{"add":1}}`, want: PlanCounts{Add: 1}, wantCost: -1},
+		"free":         {raw: `{"summary":{},"cost":{"total_monthly_usd":0}}`, wantCost: 0},
+		"other":        {raw: `{"x":1}`, wantCost: -1, wantErr: true},
+		"garbage":      {raw: `nope`, wantCost: -1, wantErr: true},
 	}
 	for name, tc := range tests {
 		t.Run(name, func(t *testing.T) {
