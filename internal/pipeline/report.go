@@ -156,7 +156,7 @@ func (r *Report) Markdown() string {
 }
 
 var (
-	planRE    = regexp.MustCompile(`Plan(?: for \S+)?: (\d+) to add, (\d+) to change, (\d+) to destroy`)
+	planRE    = regexp.MustCompile(`Plan(?: for \S+)?: (\d+) to add, (\d+) to change, (\d+) to destroy(?:, (\d+) to replace)?`)
 	costRE    = regexp.MustCompile(`(?i)(?:monthly|per month|/month|/mo)[^$\n]*\$\s*([0-9][0-9,]*(?:\.[0-9]+)?)|\$\s*([0-9][0-9,]*(?:\.[0-9]+)?)\s*(?:/\s*month|/\s*mo\b|per month|a month|monthly)`)
 	rolloutRE = regexp.MustCompile(`deployment=(\S+) taskDefinition=(\S+) revision=(\d+)`)
 )
@@ -170,6 +170,7 @@ func ParsePlanSummary(text string) (PlanCounts, float64) {
 		c.Add, _ = strconv.Atoi(m[1])
 		c.Change, _ = strconv.Atoi(m[2])
 		c.Destroy, _ = strconv.Atoi(m[3])
+		c.Replace, _ = strconv.Atoi(m[4])
 	}
 	cost := -1.0
 	if m := costRE.FindStringSubmatch(text); m != nil {

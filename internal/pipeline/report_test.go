@@ -22,8 +22,8 @@ func TestParsePlanSummary(t *testing.T) {
 		},
 		"cost after amount": {text: "Plan: 0 to add, 2 to change, 3 to destroy.\ncost: $1,204.5/month", want: PlanCounts{Change: 2, Destroy: 3}, wantCost: 1204.5},
 		"deployctl summary": {
-			text:     "Plan for local: 54 to add, 0 to change, 0 to destroy, 0 to replace.\nOutputs: 13 changed.\n\nMonthly cost estimate for local (us-east-1): $8.95\n",
-			want:     PlanCounts{Add: 54},
+			text:     "Plan for local: 54 to add, 0 to change, 0 to destroy, 2 to replace.\nOutputs: 13 changed.\n\nMonthly cost estimate for local (us-east-1): $8.95\n",
+			want:     PlanCounts{Add: 54, Replace: 2},
 			wantCost: 8.95,
 		},
 		"no changes": {text: "No changes. Your infrastructure matches the configuration.", wantCost: -1},
