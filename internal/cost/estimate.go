@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"math"
 	"slices"
+	"strconv"
 	"strings"
 
 	"dagger/predictor/internal/plansum"
@@ -176,6 +177,10 @@ func (es *estimator) taskCount(r *plansum.Resource) taskCount {
 	if target := es.scalableTarget(r); target != nil {
 		if v, ok := plansum.Number(target.After["min_capacity"]); ok {
 			n, source = int(v), "autoscaling minimum"
+		} else if v, err := strconv.Atoi(es.p.VariableString("min_capacity")); err == nil {
+			// infra/ keeps the minimum at 0 until the first rollout, so a first plan
+			// shows it as unknown; the steady state is the root's min_capacity.
+			n, source = v, "autoscaling minimum (min_capacity variable)"
 		}
 	}
 	if source == "" {

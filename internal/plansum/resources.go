@@ -82,6 +82,15 @@ func (p *Plan) Variable(name string) string {
 	return s
 }
 
+// VariableString is a root variable's value formatted as text (numbers and bools
+// too); empty when the plan does not set it.
+func (p *Plan) VariableString(name string) string {
+	if p.Raw.Variables == nil || p.Raw.Variables[name] == nil || p.Raw.Variables[name].Value == nil {
+		return ""
+	}
+	return fmt.Sprint(p.Raw.Variables[name].Value)
+}
+
 // Data lists the data sources the plan reads, optionally of the given types.
 func (p *Plan) Data(types ...string) []*Resource {
 	var out []*Resource
