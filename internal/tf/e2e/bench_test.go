@@ -46,18 +46,24 @@ func BenchmarkNoopPlan(b *testing.B) {
 		f.want(r, 0)
 		return r.took
 	}
-	// One untimed round warms the provider binary in the page cache for both.
+	// One untimed round warms the provider binary in the page cache for both. Then
+	// rounds alternate the two, and each side's fastest round counts: on a shared
+	// 2-core machine the minimum is the figure least disturbed by other work.
 	bare()
 	ours()
+	const rounds = 3
 	b.ResetTimer()
-	var tBare, tOurs time.Duration
-	for range b.N {
-		tBare += bare()
-		tOurs += ours()
+	var minBare, minOurs time.Duration
+	for range b.N * rounds {
+		if d := bare(); minBare == 0 || d < minBare {
+			minBare = d
+		}
+		if d := ours(); minOurs == 0 || d < minOurs {
+			minOurs = d
+		}
 	}
 	b.StopTimer()
-	n := float64(b.N)
-	b.ReportMetric(tOurs.Seconds()/n, "deployctl-s/op")
-	b.ReportMetric(tBare.Seconds()/n, "terraform-s/op")
-	b.ReportMetric(tOurs.Seconds()/tBare.Seconds(), "ratio")
+	b.ReportMetric(minOurs.Seconds(), "deployctl-s/op")
+	b.ReportMetric(minBare.Seconds(), "terraform-s/op")
+	b.ReportMetric(minOurs.Seconds()/minBare.Seconds(), "ratio")
 }
