@@ -26,9 +26,10 @@ var motoLauncher []byte
 // Moto is one running emulator process, started by this harness and stopped by its PID.
 type Moto struct {
 	// URL is the endpoint, such as http://127.0.0.1:41234.
-	URL string
-	cmd *exec.Cmd
-	log string
+	URL    string
+	cmd    *exec.Cmd
+	dir    string        // launcher and log, removed by Stop
+	exited chan struct{} // closed once the process has been reaped
 }
 
 // Options tune an emulator.
@@ -69,6 +70,15 @@ func Start(opts Options) (*Moto, error) {
 	if err != nil {
 		return nil, err
 	}
+	m, err := start(dir, python, opts)
+	if err != nil {
+		_ = os.RemoveAll(dir)
+		return nil, err
+	}
+	return m, nil
+}
+
+func start(dir, python string, opts Options) (*Moto, error) {
 	launcher := filepath.Join(dir, "moto_launcher.py")
 	if err := os.WriteFile(launcher, motoLauncher, 0o600); err != nil {
 		return nil, err
@@ -93,9 +103,8 @@ func Start(opts Options) (*Moto, error) {
 	if err := cmd.Start(); err != nil {
 		return nil, fmt.Errorf("start moto: %w", err)
 	}
-	m := &Moto{URL: fmt.Sprintf("http://127.0.0.1:%d", port), cmd: cmd, log: logPath}
-	exited := make(chan struct{})
-	go func() { _ = cmd.Wait(); close(exited) }()
+	m := &Moto{URL: fmt.Sprintf("http://127.0.0.1:%d", port), cmd: cmd, dir: dir, exited: make(chan struct{})}
+	go func() { _ = cmd.Wait(); close(m.exited) }()
 	deadline := time.Now().Add(30 * time.Second)
 	for {
 		resp, err := http.Get(m.URL + "/moto-api/data.json")
@@ -106,14 +115,16 @@ func Start(opts Options) (*Moto, error) {
 			}
 		}
 		select {
-		case <-exited:
+		case <-m.exited:
 			out, _ := os.ReadFile(logPath)
 			return nil, fmt.Errorf("moto exited before answering: %s", tail(string(out), 2000))
 		case <-time.After(100 * time.Millisecond):
 		}
 		if time.Now().After(deadline) {
 			_ = syscall.Kill(-cmd.Process.Pid, syscall.SIGKILL)
-			return nil, errors.New("moto did not answer within 30s; log: " + logPath)
+			<-m.exited
+			out, _ := os.ReadFile(logPath)
+			return nil, errors.New("moto did not answer within 30s: " + tail(string(out), 2000))
 		}
 	}
 }
@@ -121,20 +132,23 @@ func Start(opts Options) (*Moto, error) {
 // PID is the emulator's process ID.
 func (m *Moto) PID() int { return m.cmd.Process.Pid }
 
-// Stop ends the emulator's process group: SIGTERM, then SIGKILL after 5 s.
+// Stop ends the emulator's process group (SIGTERM, then SIGKILL after 5 s), waits
+// until the process is reaped and removes its files.
 func (m *Moto) Stop() error {
 	if m == nil || m.cmd.Process == nil {
 		return nil
 	}
+	defer os.RemoveAll(m.dir)
 	pid := m.cmd.Process.Pid
 	_ = syscall.Kill(-pid, syscall.SIGTERM)
-	for i := 0; i < 50; i++ {
-		if syscall.Kill(pid, 0) != nil {
-			return nil
-		}
-		time.Sleep(100 * time.Millisecond)
+	select {
+	case <-m.exited:
+		return nil
+	case <-time.After(5 * time.Second):
 	}
-	return syscall.Kill(-pid, syscall.SIGKILL)
+	err := syscall.Kill(-pid, syscall.SIGKILL)
+	<-m.exited
+	return err
 }
 
 // Reset wipes the emulator's state between tests that need a clean account.
