@@ -11,6 +11,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/aws/smithy-go/logging"
+	"io"
 	"net"
 	"os"
 	"strconv"
@@ -93,6 +95,7 @@ func NewRetryer(maxAttempts int, maxBackoff time.Duration) aws.Retryer {
 // Load builds the SDK configuration. It does not contact AWS.
 func Load(ctx context.Context, opts Options) (aws.Config, error) {
 	lo := []func(*config.LoadOptions) error{
+		config.WithLogger(quietLogger(os.Stderr)),
 		config.WithRegion(ResolveRegion(opts.Region)),
 		config.WithRetryer(func() aws.Retryer { return NewRetryer(opts.MaxAttempts, opts.MaxBackoff) }),
 	}
@@ -109,6 +112,20 @@ func Load(ctx context.Context, opts Options) (aws.Config, error) {
 		return aws.Config{}, fmt.Errorf("load AWS configuration: %w", err)
 	}
 	return cfg, nil
+}
+
+// quietLogger is the SDK's standard logger minus two warnings that break deployctl's
+// one-line errors without telling the user anything to act on: the IMDS client's
+// "falling back to IMDSv1" when no credentials exist off EC2 (RequireCredentials then
+// says what to set), and S3's "no supported checksum" from emulators.
+func quietLogger(w io.Writer) logging.Logger {
+	std := logging.NewStandardLogger(w)
+	return logging.LoggerFunc(func(c logging.Classification, format string, v ...any) {
+		if c == logging.Warn && (strings.HasPrefix(format, "falling back to IMDSv1") || strings.HasPrefix(format, "Response has no supported checksum")) {
+			return
+		}
+		std.Logf(c, format, v...)
+	})
 }
 
 // RequireCredentials resolves credentials once through the configured chain and fails

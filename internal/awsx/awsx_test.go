@@ -1,7 +1,9 @@
 package awsx
 
 import (
+	"bytes"
 	"errors"
+	"github.com/aws/smithy-go/logging"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -100,5 +102,20 @@ func TestExplainUnreachable(t *testing.T) {
 	}
 	if other := errors.New("x"); Explain(other, url) != other {
 		t.Error("Explain changed an unrelated error")
+	}
+}
+
+func TestQuietLoggerDropsOnlyTheNoiseWarnings(t *testing.T) {
+	var buf bytes.Buffer
+	l := quietLogger(&buf)
+	l.Logf(logging.Warn, "falling back to IMDSv1: %v", "dial tcp: timeout")
+	l.Logf(logging.Warn, "Response has no supported checksum. Not validating response payload.")
+	if buf.Len() != 0 {
+		t.Fatalf("noise warnings printed: %q", buf.String())
+	}
+	l.Logf(logging.Warn, "retrying %s", "PutObject")
+	l.Logf(logging.Debug, "falling back to IMDSv1: %v", "x")
+	if got := buf.String(); !strings.Contains(got, "retrying PutObject") || !strings.Contains(got, "DEBUG") {
+		t.Fatalf("other messages dropped: %q", got)
 	}
 }
