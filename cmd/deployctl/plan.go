@@ -73,6 +73,16 @@ func runPlan(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	if err := tf.WriteMeta(out, tf.Meta{Environment: g.env, StateBucket: s.bucket, StateKey: s.key, Changes: changes}); err != nil {
 		return fail(stderr, fs, err)
 	}
+	if !changes && f.planJSON == "" {
+		// terraform show -json starts the provider to load its schema, most of a no-op
+		// run's time beyond terraform plan. Without changes, the infrastructure after
+		// apply is the prior state the plan file carries, which is all cost needs.
+		p, err := plansum.FromPlanFile(out, map[string]string{"environment": g.env, "aws_region": g.region})
+		if err != nil {
+			return fail(stderr, fs, err)
+		}
+		return report(fs, g, p, f, stdout, stderr, changes)
+	}
 	raw, err := s.tf.ShowPlan(ctx, out)
 	if err != nil {
 		return fail(stderr, fs, err)
@@ -85,7 +95,8 @@ func runPlan(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	return report(fs, g, plansum.New(raw), f, stdout, stderr, changes)
 }
 
-// report prints the summary, the cost estimate and the policy report, writes the
+// report prints the summary, the cost estimate and the policy report (without
+// changes nothing will be applied, so there is nothing to check), writes the
 // requested files, and returns plan's exit status: 3 on violations (unless
 // --no-policy), else 4 over budget, else 2 with changes, else 0.
 func report(fs *flag.FlagSet, g *globals, p *plansum.Plan, f planFlags, stdout, stderr io.Writer, changes bool) int {
@@ -95,7 +106,10 @@ func report(fs *flag.FlagSet, g *globals, p *plansum.Plan, f planFlags, stdout, 
 	}
 	sum := plansum.Summarize(p)
 	est := cost.Compute(p, table)
-	pol := policy.Check(p)
+	pol := policy.NoChanges()
+	if changes {
+		pol = policy.Check(p)
+	}
 	fmt.Fprint(stdout, sum.Text()+"\n"+est.Text()+"\n"+pol.Text())
 
 	if f.summaryMD != "" {

@@ -2,12 +2,15 @@ package main
 
 import (
 	"bytes"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
 	tfjson "github.com/hashicorp/terraform-json"
 
+	"dagger/predictor/internal/pipeline"
 	"dagger/predictor/internal/plansum"
 )
 
@@ -62,6 +65,40 @@ func TestReportExitCodes(t *testing.T) {
 				t.Errorf("stdout lacks the estimate:\n%s", stdout.String())
 			}
 		})
+	}
+}
+
+// TestReportNoChanges: without changes nothing is applied, so policy is not checked
+// (even on a resource that would violate it) and plan exits 0; the summary and the
+// estimate are as for any plan.
+func TestReportNoChanges(t *testing.T) {
+	var stdout, stderr bytes.Buffer
+	g := &globals{workdir: t.TempDir()}
+	f := planFlags{summaryMD: "s.md", summaryJSON: "s.json"}
+	p, err := plansum.FromState([]byte(`{"version": 4, "resources": [{"mode": "managed", "type": "aws_nat_gateway", "name": "this", "instances": [{"attributes": {"id": "nat-1"}}]}]}`),
+		map[string]string{"environment": "dev", "aws_region": "us-east-1"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if code := report(newFlagSet("plan"), g, p, f, &stdout, &stderr, false); code != 0 {
+		t.Errorf("exit %d, want 0; stderr:\n%s", code, stderr.String())
+	}
+	for _, s := range []string{"Monthly cost estimate for dev (us-east-1): $32.85\n", "Policy: no changes to check.\n"} {
+		if !strings.Contains(stdout.String(), s) {
+			t.Errorf("stdout lacks %q:\n%s", s, stdout.String())
+		}
+	}
+	md, err := os.ReadFile(filepath.Join(g.workdir, "s.md"))
+	if err != nil || !strings.HasSuffix(string(md), "#### Policy: no changes to check\n") {
+		t.Errorf("Markdown: %v\n%s", err, md)
+	}
+	data, err := os.ReadFile(filepath.Join(g.workdir, "s.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	counts, cost, err := pipeline.ParsePlanSummaryJSON(string(data))
+	if err != nil || counts != (pipeline.PlanCounts{}) || cost != 32.85 {
+		t.Errorf("ParsePlanSummaryJSON: %+v %v %v", counts, cost, err)
 	}
 }
 

@@ -188,3 +188,27 @@ func TestTableHasSources(t *testing.T) {
 		}
 	}
 }
+
+// TestNoopPlanFromState: deployctl plan estimates a plan without changes from the
+// prior state in the saved plan file instead of terraform show -json; the estimate
+// is the same. Fixtures: a no-op plan of the real infra/ root for local after its
+// first apply (made against the emulator): local-noop.json is its show -json (only
+// the parts read here), local-noop-planfile.zip the saved plan file (a zip archive)
+// with only its tfstate member.
+func TestNoopPlanFromState(t *testing.T) {
+	tb := table(t)
+	want := Compute(readPlan(t, "local-noop.json"), tb)
+	p, err := plansum.FromPlanFile(filepath.Join("testdata", "local-noop-planfile.zip"), map[string]string{"environment": "local", "aws_region": "us-east-1"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := Compute(p, tb)
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("estimate from the state (-show -json +state):\n%s", diff)
+	}
+	// Until the first rollout the autoscaling minimum is 0 (infra/modules/ecs), so no
+	// Fargate task is priced, unlike a first plan (README.md).
+	if got.Total != 2.50 || got.Unpriced != 48 {
+		t.Errorf("total %.2f with %d unpriced, want 2.50 with 48", got.Total, got.Unpriced)
+	}
+}

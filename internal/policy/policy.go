@@ -48,6 +48,15 @@ type Report struct {
 	// until apply (for example a policy built from ARNs of resources being created);
 	// the next plan checks them.
 	Unchecked []Finding `json:"unchecked"`
+	// NoChanges: the plan changes nothing, so nothing was checked (nothing will be
+	// applied).
+	NoChanges bool `json:"no_changes,omitempty"`
+}
+
+// NoChanges is the report on a plan without changes: nothing to apply, nothing to
+// check.
+func NoChanges() Report {
+	return Report{Violations: []Finding{}, Unchecked: []Finding{}, NoChanges: true}
 }
 
 // Err returns ErrViolations (with the count) when there are violations.
@@ -61,6 +70,9 @@ func (r Report) Err() error {
 // Text renders the report, one finding per line.
 func (r Report) Text() string {
 	var b strings.Builder
+	if r.NoChanges {
+		return "Policy: no changes to check.\n"
+	}
 	if len(r.Violations) == 0 {
 		b.WriteString("Policy: no violations.\n")
 	} else {
@@ -78,6 +90,9 @@ func (r Report) Text() string {
 // Markdown renders the report for a pull-request comment.
 func (r Report) Markdown() string {
 	var b strings.Builder
+	if r.NoChanges {
+		return "#### Policy: no changes to check\n"
+	}
 	if len(r.Violations) == 0 {
 		b.WriteString("#### Policy: no violations\n")
 	} else {

@@ -1,6 +1,7 @@
 package policy
 
 import (
+	"encoding/json"
 	"errors"
 	"os"
 	"path/filepath"
@@ -127,6 +128,28 @@ func TestText(t *testing.T) {
 		"  not checked: ecs-non-root: aws_ecs_task_definition.this: container_definitions is unknown until apply\n"
 	if diff := cmp.Diff(want, r.Text()); diff != "" {
 		t.Errorf("(-want +got):\n%s", diff)
+	}
+}
+
+// TestNoChanges: a plan without changes applies nothing, so nothing is checked; the
+// JSON keeps the violations and unchecked lists (empty).
+func TestNoChanges(t *testing.T) {
+	r := NoChanges()
+	if r.Err() != nil {
+		t.Errorf("Err() = %v", r.Err())
+	}
+	if diff := cmp.Diff("Policy: no changes to check.\n", r.Text()); diff != "" {
+		t.Errorf("text (-want +got):\n%s", diff)
+	}
+	if diff := cmp.Diff("#### Policy: no changes to check\n", r.Markdown()); diff != "" {
+		t.Errorf("Markdown (-want +got):\n%s", diff)
+	}
+	data, err := json.Marshal(r)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if diff := cmp.Diff(`{"violations":[],"unchecked":[],"no_changes":true}`, string(data)); diff != "" {
+		t.Errorf("JSON (-want +got):\n%s", diff)
 	}
 }
 

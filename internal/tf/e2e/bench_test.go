@@ -13,9 +13,9 @@ import (
 )
 
 // BenchmarkNoopPlan measures a no-op `deployctl plan` (credentials and state bucket
-// checks, init when needed, plan, show -json, summary, cost and policy) side by side
-// with a bare `terraform plan` of the same environment and working directory against
-// the emulator, and reports the ratio (target: at most 1.25).
+// checks, init when needed, plan, summary and cost from the plan file's prior state)
+// side by side with a bare `terraform plan` of the same environment and working
+// directory against the emulator, and reports the ratio (target: at most 1.25).
 func BenchmarkNoopPlan(b *testing.B) {
 	f := newFixture(b, testenv.NewMoto(b, testenv.MotoOptions{}))
 	f.want(f.run(nil, "bootstrap", "--env", "local"), 0)

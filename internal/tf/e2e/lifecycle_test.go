@@ -99,6 +99,7 @@ func TestLifecycle(t *testing.T) {
 	// plan B from the same state, over budget: exit 4.
 	r = f.run(nil, append([]string{"plan", "--out", "b.tfplan", "--max-monthly-usd", "0.25"}, local...)...)
 	f.want(r, 4)
+	costB := costLine(r.stdout)
 	if got := lastLine(r.stderr); !strings.HasPrefix(got, "deployctl plan: monthly cost estimate over budget: $") {
 		t.Errorf("plan over budget said: %q", got)
 	}
@@ -133,15 +134,39 @@ func TestLifecycle(t *testing.T) {
 		t.Errorf("stale plan said: %q", got)
 	}
 
-	// No changes now: exit 0.
-	r = f.run(nil, append([]string{"plan", "--out", "c.tfplan"}, local...)...)
+	// No changes now: exit 0. Nothing will be applied, so policy has nothing to check.
+	r = f.run(nil, append([]string{"plan", "--out", "c.tfplan", "--summary-json", "c.json"}, local...)...)
 	f.want(r, 0)
 	if !strings.HasPrefix(r.stdout, "Plan for local: no changes;") {
 		t.Errorf("no-op plan said:\n%s", r.stdout)
 	}
-	// After apply every value is known, so policy checks everything.
-	if !strings.Contains(r.stdout, "Policy: no violations.") || strings.Contains(r.stdout, "not checked") {
+	if !strings.HasSuffix(r.stdout, "\nPolicy: no changes to check.\n") {
 		t.Errorf("policy on the no-op plan:\n%s", r.stdout)
+	}
+	costC := costLine(r.stdout)
+	// The no-op plan estimates from the prior state in the plan file, without terraform
+	// show -json: the same estimate as from the plan's JSON (cost --plan runs show).
+	var noop struct{ Cost any }
+	if err := json.Unmarshal(f.readFile("c.json"), &noop); err != nil {
+		t.Fatal(err)
+	}
+	r = f.run(nil, "cost", "--plan", "c.tfplan", "--json")
+	f.want(r, 0)
+	var shown any
+	if err := json.Unmarshal([]byte(r.stdout), &shown); err != nil {
+		t.Fatalf("cost --json: %v\n%s", err, r.stdout)
+	}
+	if diff := cmp.Diff(shown, noop.Cost); diff != "" {
+		t.Errorf("no-op plan's estimate (-show -json +prior state):\n%s", diff)
+	}
+	// And the same infrastructure as plan B planned, so the same estimate, except in
+	// infra/, whose autoscaling minimum is 0 until the first rollout (plan B prices the
+	// min_capacity variable, the applied state 0 tasks).
+	if costB == "" || costC == "" {
+		t.Errorf("no estimate: plan B %q, no-op plan %q", costB, costC)
+	}
+	if !f.real && costC != costB {
+		t.Errorf("no-op plan's estimate %q, plan B's %q", costC, costB)
 	}
 
 	// outputs: JSON, a raw string, a map as JSON.
@@ -182,4 +207,14 @@ func TestLifecycle(t *testing.T) {
 	if want := "  update " + f.filesBucketAddress() + " ("; !strings.Contains(r.stdout, want) || !strings.Contains(r.stdout, "tags") {
 		t.Errorf("drift output lacks %q and tags:\n%s", want, r.stdout)
 	}
+}
+
+// costLine is the "Monthly cost estimate ...: $N" line of plan's output.
+func costLine(stdout string) string {
+	for line := range strings.Lines(stdout) {
+		if strings.HasPrefix(line, "Monthly cost estimate") {
+			return strings.TrimSpace(line)
+		}
+	}
+	return ""
 }
