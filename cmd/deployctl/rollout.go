@@ -126,6 +126,23 @@ func finishWatch(fs *flag.FlagSet, g *globals, s *serviceFlags, res rollout.Resu
 	return code
 }
 
+// client checks --timeout, then resolves credentials and the service (from the flags,
+// else terraform outputs) for a watched rollout or rollback.
+func (s *serviceFlags) client(ctx context.Context, g *globals, stdout io.Writer) (*rollout.Client, rollout.Target, error) {
+	if s.timeout <= 0 {
+		return nil, rollout.Target{}, errors.New("--timeout must be positive")
+	}
+	cfg, err := g.awsConfig(ctx)
+	if err != nil {
+		return nil, rollout.Target{}, err
+	}
+	target, err := deployTarget(ctx, g, s)
+	if err != nil {
+		return nil, rollout.Target{}, err
+	}
+	return rollout.New(ecs.NewFromConfig(cfg), rollout.Options{Out: stdout, PollInterval: s.pollInterval}), target, nil
+}
+
 func runRollout(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	fs := newFlagSet("rollout")
 	g := addGlobals(fs)
@@ -152,18 +169,10 @@ func runRollout(ctx context.Context, args []string, stdout, stderr io.Writer) in
 			*version = strings.TrimPrefix(ref.Digest, "sha256:")[:12]
 		}
 	}
-	if s.timeout <= 0 {
-		return fail(stderr, fs, errors.New("--timeout must be positive"))
-	}
-	cfg, err := g.awsConfig(ctx)
+	cli, target, err := s.client(ctx, g, stdout)
 	if err != nil {
 		return fail(stderr, fs, err)
 	}
-	target, err := deployTarget(ctx, g, s)
-	if err != nil {
-		return fail(stderr, fs, err)
-	}
-	cli := rollout.New(ecs.NewFromConfig(cfg), rollout.Options{Out: stdout, PollInterval: s.pollInterval})
 	res, err := cli.Rollout(ctx, rollout.Request{Target: target, Image: ref.Pinned(), Version: *version, Force: *force, Timeout: s.timeout})
 	return finishWatch(fs, g, s, res, err, stdout, stderr)
 }
@@ -182,18 +191,10 @@ func runRollback(ctx context.Context, args []string, stdout, stderr io.Writer) i
 	if *to < 0 {
 		return fail(stderr, fs, fmt.Errorf("--to %d: pass a revision number of 1 or more", *to))
 	}
-	if s.timeout <= 0 {
-		return fail(stderr, fs, errors.New("--timeout must be positive"))
-	}
-	cfg, err := g.awsConfig(ctx)
+	cli, target, err := s.client(ctx, g, stdout)
 	if err != nil {
 		return fail(stderr, fs, err)
 	}
-	target, err := deployTarget(ctx, g, s)
-	if err != nil {
-		return fail(stderr, fs, err)
-	}
-	cli := rollout.New(ecs.NewFromConfig(cfg), rollout.Options{Out: stdout, PollInterval: s.pollInterval})
 	res, err := cli.Rollback(ctx, rollout.RollbackRequest{Target: target, To: int32(*to), Timeout: s.timeout})
 	return finishWatch(fs, g, s, res, err, stdout, stderr)
 }
