@@ -99,11 +99,17 @@ func Check(ctx context.Context, o Options) (Result, error) {
 	last := ""
 	for {
 		res.Attempts++
+		prev := res
 		res.Status, res.Version, res.Err = 0, "", ""
 		status, version, err := get(ctx, o.Client, res.URL, min(requestTimeout, max(time.Until(deadline), time.Millisecond)))
 		res.Status, res.Version = status, version
 		if err != nil {
 			res.Err = err.Error()
+		}
+		if err != nil && errors.Is(err, context.DeadlineExceeded) && !time.Now().Before(deadline) && res.Attempts > 1 {
+			// Our own deadline cut the last attempt short: report what the service
+			// last answered, not the cut.
+			res.Status, res.Version, res.Err = prev.Status, prev.Version, prev.Err
 		}
 		if s := res.seen(); s != last {
 			fmt.Fprintf(o.Out, "attempt %d: GET %s: %s (want version %s)\n", res.Attempts, res.URL, s, o.ExpectVersion)

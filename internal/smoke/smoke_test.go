@@ -101,3 +101,22 @@ func TestHealthURL(t *testing.T) {
 		}
 	}
 }
+
+// TestCheckReportsLastAnswerWhenDeadlineCutsAttempt: the attempt our own deadline cuts
+// short must not hide what the service answered before it.
+func TestCheckReportsLastAnswerWhenDeadlineCutsAttempt(t *testing.T) {
+	t.Parallel()
+	var n atomic.Int32
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if n.Add(1) == 1 {
+			_, _ = w.Write([]byte(`{"status":"ok","version":"v1"}`))
+			return
+		}
+		<-r.Context().Done() // hang until the client gives up
+	}))
+	t.Cleanup(srv.Close)
+	_, err := Check(t.Context(), Options{URL: srv.URL, ExpectVersion: "v2", Timeout: 300 * time.Millisecond, Initial: time.Millisecond})
+	if !errors.Is(err, ErrFailed) || !strings.Contains(err.Error(), "last seen: HTTP 200, version v1") {
+		t.Errorf("error = %v, want the v1 answer as last seen", err)
+	}
+}
