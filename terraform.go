@@ -201,7 +201,7 @@ func (m *Predictor) Apply(
 func (m *Predictor) apply(ctx context.Context, t target, ctr *dagger.Container, plan *dagger.File) (string, error) {
 	r, err := runOK(ctx, bust(ctr.WithFile(workPath+"/apply.tfplan", plan)), pipeline.ApplyArgs(t.Target, workPath+"/apply.tfplan"))
 	if err != nil {
-		return "", err
+		return "", pipeline.ApplyOutcome(err, r.stderr)
 	}
 	return r.stdout, nil
 }

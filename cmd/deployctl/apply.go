@@ -6,6 +6,13 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/s3"
+	s3types "github.com/aws/aws-sdk-go-v2/service/s3/types"
+
+	"dagger/predictor/internal/bootstrap"
 
 	"dagger/predictor/internal/exitcode"
 	"dagger/predictor/internal/plansum"
@@ -58,11 +65,12 @@ func runApply(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	if err := tf.CheckPlanEnvironment(raw, plan, g.env); err != nil {
 		return fail(stderr, fs, err)
 	}
+	started := time.Now()
 	if err := s.tf.Apply(ctx, plan); err != nil {
 		if errors.Is(err, tf.ErrStalePlan) {
 			return failCode(stderr, fs, err, exitcode.StalePlan)
 		}
-		return fail(stderr, fs, pushErroredState(ctx, s.tf, err))
+		return fail(stderr, fs, pushErroredState(ctx, g, s, err, started, stderr))
 	}
 	fmt.Fprintf(stdout, "applied %s to %s\n", plan, g.env)
 	// Record what the providers read back, so `deployctl drift` reports only changes
@@ -77,17 +85,68 @@ func runApply(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	return exitcode.OK
 }
 
+// pushBackoff spaces the push attempts: a state save usually fails for a passing
+// reason (a network error, a throttled or briefly denied request).
+var pushBackoff = []time.Duration{time.Second, 2 * time.Second, 4 * time.Second, 8 * time.Second}
+
 // pushErroredState pushes a failed apply's errored state back to the backend, so
 // what the apply created stays tracked even when the working directory is thrown
-// away (a pipeline container). terraform's own lineage and serial check guards the
-// push; when it refuses or fails, the file stays where ErroredStateError says.
-func pushErroredState(ctx context.Context, t *tf.Terraform, applyErr error) error {
+// away (a pipeline container), then releases the apply's own stale lock. terraform's
+// lineage and serial check guards the push; when it refuses or keeps failing, the
+// file stays where ErroredStateError says.
+func pushErroredState(ctx context.Context, g *globals, s *session, applyErr error, started time.Time, log io.Writer) error {
 	var es *tf.ErroredStateError
 	if !errors.As(applyErr, &es) {
 		return applyErr
 	}
-	if err := t.PushState(ctx, es.Path); err != nil {
+	var err error
+	for _, wait := range pushBackoff {
+		if err = s.tf.PushState(ctx, es.Path); err == nil {
+			break
+		}
+		fmt.Fprintf(log, "apply: push the errored state back: %v (again in %s)\n", err, wait)
+		select {
+		case <-ctx.Done():
+			return fmt.Errorf("%w (pushing it back was cut short: %v)", applyErr, ctx.Err())
+		case <-time.After(wait):
+		}
+	}
+	if err != nil {
 		return fmt.Errorf("%w (pushing it back failed too: %v)", applyErr, err)
 	}
-	return fmt.Errorf("%v; terraform could not save the state, so deployctl pushed %s back to the backend after terraform's lineage check: the state is complete, apply again", es.Err, es.Path)
+	msg := fmt.Sprintf("%v; terraform could not save the state, so deployctl pushed %s back to the backend after terraform's lineage check: the state is complete", es.Err, es.Path)
+	if err := releaseOwnLock(ctx, g, s, started); err != nil {
+		return fmt.Errorf("%s, but the apply's lock is still held (%v): run `terraform force-unlock` with the ID in s3://%s/%s.tflock", msg, err, s.bucket, s.key)
+	}
+	return fmt.Errorf("%s and its lock released: plan and apply again", msg)
+}
+
+// releaseOwnLock force-unlocks the state lock only when it is the one the failed
+// apply took (same user@host, an apply, taken after it started); no lock is fine.
+func releaseOwnLock(ctx context.Context, g *globals, s *session, started time.Time) error {
+	cfg, err := g.awsConfig(ctx)
+	if err != nil {
+		return err
+	}
+	out, err := bootstrap.NewS3(cfg, g.endpoint).GetObject(ctx, &s3.GetObjectInput{Bucket: aws.String(s.bucket), Key: aws.String(s.key + ".tflock")})
+	var noKey *s3types.NoSuchKey
+	if errors.As(err, &noKey) {
+		return nil
+	}
+	if err != nil {
+		return fmt.Errorf("read the lock: %w", err)
+	}
+	defer out.Body.Close()
+	data, err := io.ReadAll(out.Body)
+	if err != nil {
+		return fmt.Errorf("read the lock: %w", err)
+	}
+	lock, err := tf.ParseLockInfo(data)
+	if err != nil {
+		return err
+	}
+	if !tf.OwnApplyLock(lock, tf.Who(), started) {
+		return fmt.Errorf("lock %s is %s's %s, not this apply's", lock.ID, lock.Who, lock.Operation)
+	}
+	return s.tf.ForceUnlock(ctx, lock.ID)
 }

@@ -105,10 +105,16 @@ type rehearsal struct {
 // call runs a deployctl argument list (from internal/pipeline) in-process and
 // returns its stdout (also echoed to the log, with stderr) and exit status.
 func (r *rehearsal) call(ctx context.Context, args []string) (string, int) {
-	var out bytes.Buffer
+	out, _, code := r.call3(ctx, args)
+	return out, code
+}
+
+// call3 is call that also returns the stderr.
+func (r *rehearsal) call3(ctx context.Context, args []string) (string, string, int) {
+	var out, errOut bytes.Buffer
 	fmt.Fprintf(r.log, "==> %s\n", strings.Join(args, " "))
-	code := r.deployctl(ctx, args[1:], io.MultiWriter(&out, r.log), r.log)
-	return out.String(), code
+	code := r.deployctl(ctx, args[1:], io.MultiWriter(&out, r.log), io.MultiWriter(&errOut, r.log))
+	return out.String(), errOut.String(), code
 }
 
 // callOK is call with the status mapped to an error (the stderr is in the log).
@@ -171,8 +177,9 @@ func (r *rehearsal) Build(context.Context) error {
 
 // Apply applies the saved plan.
 func (r *rehearsal) Apply(ctx context.Context, _ pipeline.PlanResult) error {
-	_, err := r.callOK(ctx, pipeline.ApplyArgs(r.t, pipeline.PlanFiles(r.work, 0, false).Out))
-	return err
+	args := pipeline.ApplyArgs(r.t, pipeline.PlanFiles(r.work, 0, false).Out)
+	_, stderr, code := r.call3(ctx, args)
+	return pipeline.ApplyOutcome(pipeline.Check(args[1], code, ""), stderr)
 }
 
 // Outputs reads the terraform outputs.

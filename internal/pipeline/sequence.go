@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"regexp"
 	"time"
 
 	"golang.org/x/sync/errgroup"
@@ -248,4 +249,19 @@ func smokeOrRollback(ctx context.Context, s Stages, rep *Report, outs map[string
 		return fmt.Errorf("%w; rollback failed too: %v", smokeErr, rbErr)
 	}
 	return smokeErr
+}
+
+// erroredStateRE finds what deployctl apply did with an errored state, in its stderr.
+var erroredStateRE = regexp.MustCompile(`(pushed \S+ back to the backend|it is kept in \S+)`)
+
+// ApplyOutcome marks a failed apply whose stderr says where its errored state went,
+// so the report shows it.
+func ApplyOutcome(err error, stderr string) error {
+	if err == nil {
+		return nil
+	}
+	if m := erroredStateRE.FindString(stderr); m != "" {
+		return &ErroredStateError{Where: m, Err: err}
+	}
+	return err
 }

@@ -303,3 +303,18 @@ func TestDeployHandsBackErroredState(t *testing.T) {
 		t.Errorf("calls after a failed apply (-want +got):\n%s", diff)
 	}
 }
+
+func TestApplyOutcome(t *testing.T) {
+	base := errors.New("deployctl apply: failed (exit 1)")
+	stderr := "deployctl apply: ...; terraform could not save the state, so deployctl pushed /work/errored.tfstate back to the backend after terraform's lineage check"
+	var es *ErroredStateError
+	if err := ApplyOutcome(base, stderr); !errors.As(err, &es) || es.Where != "pushed /work/errored.tfstate back to the backend" || !errors.Is(err, base) {
+		t.Errorf("ApplyOutcome = %#v", err)
+	}
+	if err := ApplyOutcome(base, "Error: creating VPC"); errors.As(err, &es) {
+		t.Errorf("an apply without errored state reported one: %v", err)
+	}
+	if ApplyOutcome(nil, stderr) != nil {
+		t.Error("a successful apply reported an error")
+	}
+}

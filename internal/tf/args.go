@@ -117,6 +117,13 @@ func SyncStateCmd(c Config) Cmd {
 // StatePushCmd writes a state file to the backend. Without -force terraform refuses
 // a different lineage or an older serial: that is the lineage check that makes
 // pushing a failed apply's errored state back safe.
+// It runs with -lock=false: it follows an apply that could not save its state and so,
+// as a rule, could not release its lock either (ReleaseOwnLock does that after).
 func StatePushCmd(c Config, path string) Cmd {
-	return Cmd{Args: []string{"state", "push", c.lockTimeout(), path}, Env: c.env()}
+	return Cmd{Args: []string{"state", "push", "-lock=false", path}, Env: c.env()}
+}
+
+// ForceUnlockCmd releases the lock with id (only ever one this process took).
+func ForceUnlockCmd(c Config, id string) Cmd {
+	return Cmd{Args: []string{"force-unlock", "-force", id}, Env: c.env()}
 }

@@ -365,12 +365,21 @@ func CheckPlanEnvironment(p *tfjson.Plan, path, env string) error {
 // PushState writes the state file at path to the backend after terraform's lineage
 // and serial check (StatePushCmd).
 func (t *Terraform) PushState(ctx context.Context, path string) error {
-	code, stderr, err := t.run(ctx, StatePushCmd(t.Config, path))
+	return t.runOK(ctx, "terraform state push "+path, StatePushCmd(t.Config, path))
+}
+
+// ForceUnlock releases the state lock with id (ForceUnlockCmd).
+func (t *Terraform) ForceUnlock(ctx context.Context, id string) error {
+	return t.runOK(ctx, "terraform force-unlock "+id, ForceUnlockCmd(t.Config, id))
+}
+
+func (t *Terraform) runOK(ctx context.Context, what string, c Cmd) error {
+	code, stderr, err := t.run(ctx, c)
 	if err != nil {
 		return err
 	}
 	if code != 0 {
-		return fmt.Errorf("terraform state push %s: %w", path, &exitError{code, firstError(stderr)})
+		return fmt.Errorf("%s: %w", what, &exitError{code, firstError(stderr)})
 	}
 	return nil
 }

@@ -43,3 +43,30 @@ func TestApplyKeepsErroredState(t *testing.T) {
 		t.Error("errored.tfstate left in the infra directory")
 	}
 }
+
+// TestApplyPushesErroredStateBack: the state save fails once (the emulator denies
+// every request for a few seconds at the end of apply); deployctl pushes the errored
+// state back after terraform's lineage check and releases the apply's stale lock,
+// so the next plan sees everything the apply created and runs without a lock error.
+func TestApplyPushesErroredStateBack(t *testing.T) {
+	t.Parallel()
+	f := newFixture(t, testenv.NewMoto(t, testenv.MotoOptions{}))
+	if f.real {
+		src, _ := filepath.Abs(filepath.Join("testdata", "mini"))
+		_ = os.RemoveAll(f.infra)
+		if err := copyTree(src, f.infra); err != nil {
+			t.Fatal(err)
+		}
+		f.real = false
+	}
+	deny := []string{"TF_VAR_deny_state_save=true"}
+	f.want(f.run(nil, "bootstrap", "--env", "local"), 0)
+	f.want(f.run(deny, "plan", "--env", "local", "--out", "d.tfplan"), 2)
+	r := f.run(deny, "apply", "--env", "local", "--plan", "d.tfplan")
+	f.want(r, 1)
+	if last := lastLine(r.stderr); !strings.Contains(last, "pushed") || !strings.Contains(last, "back to the backend") {
+		t.Fatalf("apply's last line does not say the errored state was pushed back: %q\nstderr:\n%s", last, tail(r.stderr, 3000))
+	}
+	// Everything the apply created is in the state: the same plan has no changes.
+	f.want(f.run(deny, "plan", "--env", "local", "--out", "again.tfplan"), 0)
+}

@@ -79,3 +79,14 @@ resource "terraform_data" "break_state_save" {
     command = "curl -fsS -X POST ${var.aws_endpoint}/moto-api/reset"
   }
 }
+
+resource "terraform_data" "deny_state_save" {
+  count = var.deny_state_save ? 1 : 0
+  # Runs after everything else exists: turns on the emulator's IAM enforcement (the
+  # test credentials belong to no IAM user, so the state save is denied) and turns it
+  # off again a few seconds later, in the background: a transient failure.
+  depends_on = [aws_vpc_security_group_ingress_rule.tasks_from_vpc, aws_s3_bucket_server_side_encryption_configuration.files]
+  provisioner "local-exec" {
+    command = "sh ${path.module}/deny-for-a-while.sh ${var.aws_endpoint} 6"
+  }
+}

@@ -33,3 +33,9 @@ variable "break_state_save" {
   type        = bool
   default     = false
 }
+
+variable "deny_state_save" {
+  description = "Test hook (TF_VAR_deny_state_save): deny every emulator request for a few seconds at the end of apply, so the state save fails once and errored.tfstate can be pushed back."
+  type        = bool
+  default     = false
+}
