@@ -82,7 +82,7 @@ func (m *Predictor) PlanMarkdown(
 // Plan an environment and return the plan as JSON (terraform show -json).
 //
 // +cache="session"
-func (m *Predictor) PlanJson(
+func (m *Predictor) PlanJSON(
 	ctx context.Context,
 	// Environment: dev, prod or local.
 	env string,

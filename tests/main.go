@@ -117,7 +117,7 @@ func (t *Tests) PlanLocalHasChanges(ctx context.Context) error {
 	if size, err := p.PlanFile("local").Size(ctx); err != nil || size == 0 {
 		return fmt.Errorf("plan file: size %d, %v", size, err)
 	}
-	js, err := p.PlanJson("local").Contents(ctx)
+	js, err := p.PlanJSON("local").Contents(ctx)
 	if err != nil {
 		return fmt.Errorf("plan JSON: %w", err)
 	}
