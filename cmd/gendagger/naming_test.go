@@ -296,3 +296,19 @@ func (p *Plan) Summary() string   { return "" }
 		t.Errorf("problems (-want +got):\n%s", diff)
 	}
 }
+
+// TestPullRequestLoadsTestsModule checks that CI loads the tests module under a real
+// engine, where `dagger develop` generates the client whose names these stand-ins copy.
+func TestPullRequestLoadsTestsModule(t *testing.T) {
+	b, err := os.ReadFile(filepath.Join(repoRoot(t), ".github", "workflows", "pull-request.yml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, l := range strings.Split(string(b), "\n") {
+		l = strings.TrimSpace(l)
+		if l == "run: dagger check -m tests" || l == "run: dagger -m tests functions" {
+			return
+		}
+	}
+	t.Error("pull-request.yml has no step `dagger check -m tests` (or `dagger -m tests functions`)")
+}
