@@ -312,3 +312,87 @@ func TestPullRequestLoadsTestsModule(t *testing.T) {
 	}
 	t.Error("pull-request.yml has no step `dagger check -m tests` (or `dagger -m tests functions`)")
 }
+
+// TestStandInsRejectNamesTheCodegenWouldNotWrite generates a caller module's stand-ins
+// for a scratch dependency whose Go methods are PlanJSON and JSON, then vets callers:
+// the names the real codegen writes type-check, Go-SDK spellings it rewrites do not.
+func TestStandInsRejectNamesTheCodegenWouldNotWrite(t *testing.T) {
+	root := repoRoot(t)
+	dir := t.TempDir()
+	write := func(path, content string) {
+		t.Helper()
+		p := filepath.Join(dir, path)
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(p, []byte(content), 0o600); err != nil {
+			t.Fatal(err)
+		}
+	}
+	write("dep/main.go", `package main
+
+type Dep struct{}
+
+type Plan struct{}
+
+// Plan an environment.
+func (m *Dep) Plan(env string) *Plan { return nil }
+
+// Render the plan as JSON.
+func (p *Plan) AsJSON() string { return "" }
+
+// Summarize the plan.
+func (p *Plan) PlanJson() string { return "" }
+`)
+	// The caller uses the tests module's go.mod and go.sum (same library version).
+	goMod, err := os.ReadFile(filepath.Join(root, "tests", "go.mod"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	goSum, err := os.ReadFile(filepath.Join(root, "tests", "go.sum"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	write("caller/go.mod", strings.Replace(string(goMod), "module dagger/tests", "module dagger/caller", 1))
+	write("caller/go.sum", string(goSum))
+	write("caller/dagger.json", `{"name":"caller","engineVersion":"v0.21.9","sdk":{"source":"go"},"dependencies":[{"name":"dep","source":"../dep"}]}`)
+	write("caller/main.go", "package main\n")
+	caller := filepath.Join(dir, "caller")
+	if err := run(caller); err != nil {
+		t.Fatalf("generate: %v", err)
+	}
+	src := `package main
+
+import (
+	"context"
+
+	"dagger/caller/internal/dagger"
+)
+
+var _ = dagger.Platform("")
+
+func call(ctx context.Context) (string, error) {
+	return dag.Dep().Plan("dev").CALL(ctx)
+}
+`
+	cases := map[string]struct{ call, wantErr string }{
+		"codegen names":           {call: "AsJSON"},
+		"client name of PlanJson": {call: "PlanJSON"},
+		"Go SDK spelling":         {call: "PlanJson", wantErr: "PlanJson undefined"},
+		"lower-case initialism":   {call: "AsJson", wantErr: "AsJson undefined"},
+	}
+	for name, tc := range cases {
+		t.Run(name, func(t *testing.T) {
+			out, err := vetOverlay(t, caller, filepath.Join(caller, "main.go"), strings.Replace(src, "CALL", tc.call, 1), ".")
+			if tc.wantErr == "" {
+				if err != nil {
+					t.Fatalf("go vet: %v\n%s", err, out)
+				}
+				return
+			}
+			if err == nil || !strings.Contains(out, tc.wantErr) {
+				t.Fatalf("go vet = %v, want an error naming %q:\n%s", err, tc.wantErr, out)
+			}
+		})
+	}
+}
