@@ -2,6 +2,8 @@ package main
 
 import (
 	"context"
+	"errors"
+	"fmt"
 
 	"dagger/predictor/internal/dagger"
 )
@@ -16,7 +18,8 @@ func (m *Predictor) GoTests(ctx context.Context) error {
 		WithExec([]string{"go", "vet", "./..."}).
 		WithExec([]string{"go", "test", "-short", "./..."}).
 		WithExec([]string{"go", "run", "./cmd/gendagger", "-dir", "tests"}).
-		WithExec([]string{"sh", "-c", "cd tests && go vet ./..."}).
+		WithWorkdir(srcPath + "/tests").
+		WithExec([]string{"go", "vet", "./..."}).
 		Sync(ctx)
 	return explain(err)
 }
@@ -62,19 +65,15 @@ func (m *Predictor) TerraformValidate(ctx context.Context) error {
 	return explain(err)
 }
 
-// Run the terraform test files of the root module and every module.
+// Run every terraform test file under infra/ (each module's tests/, github-oidc's), and
+// fail when one fails or when none is found.
 //
 // +check
 func (m *Predictor) TerraformTest(ctx context.Context) error {
 	_, err := m.terraformCheck().
-		WithExec([]string{"sh", "-ec", `for d in . modules/*; do
-  [ -d "$d" ] || continue
-  if ls "$d"/*.tftest.hcl "$d"/tests/*.tftest.hcl >/dev/null 2>&1; then
-    echo "== terraform test in $d"
-    terraform -chdir="$d" init -backend=false -input=false -no-color >/dev/null
-    terraform -chdir="$d" test -no-color
-  fi
-done`}).
+		WithFile("/usr/local/bin/terraform-test", m.Source.File("scripts/terraform-test.sh"),
+			dagger.ContainerWithFileOpts{Permissions: 0o755}).
+		WithExec([]string{"terraform-test", "."}).
 		Sync(ctx)
 	return explain(err)
 }
@@ -114,10 +113,25 @@ func (m *Predictor) Tfsec(ctx context.Context) error {
 //
 // +check
 func (m *Predictor) Actionlint(ctx context.Context) error {
+	// The files are named: without .git, actionlint finds no repository to search.
+	workflows := m.Source.Directory(".github/workflows")
+	var files []string
+	for _, pattern := range []string{"*.yml", "*.yaml"} {
+		names, err := workflows.Glob(ctx, pattern)
+		if err != nil {
+			return fmt.Errorf("list workflows: %w", err)
+		}
+		for _, n := range names {
+			files = append(files, ".github/workflows/"+n)
+		}
+	}
+	if len(files) == 0 {
+		return errors.New("no workflow files in .github/workflows")
+	}
 	_, err := m.goTool("github.com/rhysd/actionlint/cmd/actionlint@"+actionlintVersion).
 		WithDirectory(srcPath+"/.github", m.Source.Directory(".github")).
 		WithWorkdir(srcPath).
-		WithExec([]string{"sh", "-ec", "actionlint .github/workflows/*.y*ml"}).
+		WithExec(append([]string{"actionlint"}, files...)).
 		Sync(ctx)
 	return explain(err)
 }

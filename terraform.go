@@ -67,8 +67,8 @@ func (p *Plan) Markdown(ctx context.Context) (string, error) {
 	return md, nil
 }
 
-// Return the plan as JSON (terraform show -json).
-func (p *Plan) JSON() *dagger.File { return p.Ctr.File(p.files().JSON) }
+// Return the plan as JSON (terraform show -json); the engine names a method JSON "j-son", hence AsJSON.
+func (p *Plan) AsJSON() *dagger.File { return p.Ctr.File(p.files().JSON) }
 
 // Return the saved plan file, to review and pass to `apply --plan`.
 func (p *Plan) File() *dagger.File { return p.Ctr.File(p.files().Out) }

@@ -122,7 +122,7 @@ func (t *Tests) PlanLocalHasChanges(ctx context.Context) error {
 	if size, err := plan.File().Size(ctx); err != nil || size == 0 {
 		return fmt.Errorf("plan file: size %d, %v", size, err)
 	}
-	js, err := plan.JSON().Contents(ctx)
+	js, err := plan.AsJSON().Contents(ctx)
 	if err != nil {
 		return fmt.Errorf("plan JSON: %w", err)
 	}

@@ -19,10 +19,13 @@ import (
 	"go/token"
 	"os"
 	"path/filepath"
+	"reflect"
 	"regexp"
 	"sort"
+	"strconv"
 	"strings"
-	"unicode"
+
+	"github.com/iancoleman/strcase"
 )
 
 // dependency is one entry of dagger.json's "dependencies".
@@ -59,7 +62,8 @@ type param struct{ Name, Type string }
 
 // function is one Dagger function of a dependency object.
 type function struct {
-	Name, Doc          string
+	// Name is the client name (what the codegen writes), GoName the module's own.
+	Name, GoName, Doc  string
 	Required, Optional []param
 	// Result is the stand-in return type; "" for a void function.
 	Result string
@@ -100,28 +104,23 @@ func withDependencies(aliases []byte, moduleDir string, deps []dependency) ([]by
 	return aliases, depsFile(mods), nil
 }
 
-func exportName(s string) string {
-	r := []rune(s)
-	r[0] = unicode.ToUpper(r[0])
-	return string(r)
-}
-
-// loadModule parses the module's Go package (package main, generated files excluded).
-func loadModule(dir, name string) (module, error) {
+// parseModule parses the module's Go package (package main, generated files
+// excluded) and returns its types, methods and constructor.
+func parseModule(dir, name string) (*modParser, *ast.FuncDecl, error) {
 	fset := token.NewFileSet()
 	pkgs, err := parser.ParseDir(fset, dir, func(fi os.FileInfo) bool {
 		n := fi.Name()
 		return !strings.HasSuffix(n, "_test.go") && n != "dagger.gen.go"
 	}, parser.ParseComments|parser.SkipObjectResolution)
 	if err != nil {
-		return module{}, fmt.Errorf("parse %s: %w", dir, err)
+		return nil, nil, fmt.Errorf("parse %s: %w", dir, err)
 	}
 	pkg, ok := pkgs["main"]
 	if !ok {
-		return module{}, fmt.Errorf("no package main in %s", dir)
+		return nil, nil, fmt.Errorf("no package main in %s", dir)
 	}
-	main := exportName(name)
-	p := &modParser{fset: fset, main: main, structs: map[string]*ast.StructType{}, methods: map[string][]*ast.FuncDecl{}}
+	main := strcase.ToCamel(name) // the engine's main object of module name
+	p := &modParser{fset: fset, main: main, modName: name, structs: map[string]*ast.StructType{}, methods: map[string][]*ast.FuncDecl{}}
 	var ctor *ast.FuncDecl
 	files := make([]string, 0, len(pkg.Files))
 	for f := range pkg.Files {
@@ -161,10 +160,20 @@ func loadModule(dir, name string) (module, error) {
 			}
 		}
 	}
+	return p, ctor, nil
+}
+
+// loadModule parses the module's Go package (package main, generated files excluded).
+func loadModule(dir, name string) (module, error) {
+	p, ctor, err := parseModule(dir, name)
+	if err != nil {
+		return module{}, err
+	}
+	main := p.main
 	if _, ok := p.structs[main]; !ok {
 		return module{}, fmt.Errorf("no type %s in %s", main, dir)
 	}
-	m := module{Name: main}
+	m := module{Name: formatName(gqlName(name))}
 	if ctor != nil {
 		fn, err := p.function(ctor)
 		if err != nil {
@@ -197,18 +206,16 @@ type modParser struct {
 	fset    *token.FileSet
 	files   []*ast.File
 	main    string
+	modName string
 	structs map[string]*ast.StructType
 	methods map[string][]*ast.FuncDecl
 	refs    []string
 }
 
-// clientName is the stand-in name of a module type: the main object keeps its
-// name, others get the module name as a prefix (Plan -> PredictorPlan).
+// clientName is the client type name of a module type: the main object takes the
+// module's name, others get it as a prefix (Plan -> PredictorPlan).
 func (p *modParser) clientName(goName string) string {
-	if goName == p.main {
-		return goName
-	}
-	return p.main + goName
+	return formatName(gqlObjectName(goName, p.modName))
 }
 
 // typeOf renders a module type as a stand-in type; object reports whether it is an
@@ -286,7 +293,7 @@ func isError(e ast.Expr) bool {
 
 // function reads one Go function's Dagger signature.
 func (p *modParser) function(d *ast.FuncDecl) (function, error) {
-	fn := function{Name: d.Name.Name, Doc: strings.TrimSpace(d.Doc.Text())}
+	fn := function{Name: clientFuncName(d.Name.Name), GoName: d.Name.Name, Doc: strings.TrimSpace(d.Doc.Text())}
 	prev := d.Type.Params.Opening
 	for _, f := range d.Type.Params.List {
 		comment := p.pragmasBefore(prev, f.Pos())
@@ -299,7 +306,7 @@ func (p *modParser) function(d *ast.FuncDecl) (function, error) {
 			return function{}, fmt.Errorf("%s: %w", d.Name.Name, err)
 		}
 		for _, n := range f.Names {
-			pa := param{Name: n.Name, Type: t}
+			pa := param{Name: gqlName(n.Name), Type: t}
 			if optional(comment) {
 				fn.Optional = append(fn.Optional, pa)
 			} else {
@@ -336,9 +343,20 @@ func (p *modParser) object(goName string) (object, []string, error) {
 			return object{}, nil, fmt.Errorf("%s: %w", goName, err)
 		}
 		for _, n := range f.Names {
-			if n.IsExported() {
-				obj.Funcs = append(obj.Funcs, function{Name: n.Name, Doc: strings.TrimSpace(f.Doc.Text()), Result: t, Lazy: lazy})
+			if !n.IsExported() {
+				continue
 			}
+			// Like the Go SDK, a json tag renames the field and "-" hides it.
+			name := n.Name
+			if f.Tag != nil {
+				tag, _ := strconv.Unquote(f.Tag.Value)
+				if jn, _, _ := strings.Cut(reflect.StructTag(tag).Get("json"), ","); jn == "-" {
+					continue
+				} else if jn != "" {
+					name = jn
+				}
+			}
+			obj.Funcs = append(obj.Funcs, function{Name: clientFuncName(name), GoName: n.Name, Doc: strings.TrimSpace(f.Doc.Text()), Result: t, Lazy: lazy})
 		}
 	}
 	for _, d := range p.methods[goName] {
@@ -380,7 +398,7 @@ func writeFunc(b *bytes.Buffer, recv, r, optsName string, f function) {
 	if len(f.Optional) > 0 {
 		fmt.Fprintf(b, "// %s are the optional arguments of %s.%s.\ntype %s struct {\n", optsName, recv, f.Name, optsName)
 		for _, o := range f.Optional {
-			fmt.Fprintf(b, "\t%s %s\n", exportName(o.Name), o.Type)
+			fmt.Fprintf(b, "\t%s %s\n", formatName(o.Name), o.Type)
 		}
 		b.WriteString("}\n\n")
 	}

@@ -90,19 +90,13 @@ func TestLoadModuleSignatures(t *testing.T) {
 	funcs := map[string]function{}
 	for _, o := range m.Objects {
 		for _, f := range o.Funcs {
-			f.Doc = ""
+			f.Doc, f.GoName = "", ""
 			funcs[o.Name+"."+f.Name] = f
 		}
 	}
 	want := map[string]function{
-		"Predictor.Plan": {Name: "Plan", Required: []param{{"env", "string"}},
-			Optional: []param{{"maxMonthlyUsd", "float64"}, {"noPolicy", "bool"}}, Result: "string"},
-		"Predictor.PlanFile": {Name: "PlanFile", Required: []param{{"env", "string"}},
-			Optional: []param{{"maxMonthlyUsd", "float64"}, {"noPolicy", "bool"}}, Result: "*File", Lazy: true},
 		"Predictor.Drift":   {Name: "Drift", Required: []param{{"env", "string"}}, Result: "string"},
 		"Predictor.Destroy": {Name: "Destroy", Required: []param{{"env", "string"}, {"confirm", "string"}}, Result: "string"},
-		"Predictor.Apply": {Name: "Apply", Required: []param{{"env", "string"}},
-			Optional: []param{{"plan", "*File"}, {"confirm", "string"}}, Result: "string"},
 		"Predictor.Build":   {Name: "Build", Optional: []param{{"platform", "Platform"}}, Result: "*Container", Lazy: true},
 		"Predictor.GoTests": {Name: "GoTests"},
 	}
