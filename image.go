@@ -44,7 +44,8 @@ func (m *Predictor) backendTestContainer() *dagger.Container {
 		WithMountedCache("/root/.cache/pip", dag.CacheVolume("predictor-pip")).
 		WithEnvVariable("PYTHONDONTWRITEBYTECODE", "1").
 		WithEnvVariable("DEBIAN_FRONTEND", "noninteractive").
-		WithExec([]string{"sh", "-ec", "apt-get update -qq && apt-get install -y -qq --no-install-recommends make"}).
+		WithExec([]string{"apt-get", "update", "-qq"}).
+		WithExec([]string{"apt-get", "install", "-y", "-qq", "--no-install-recommends", "make"}).
 		WithExec([]string{"pip", "install", "--root-user-action=ignore", "moto[server]==5.2.1"}).
 		WithFile(srcPath+"/backend/Makefile", m.Source.File("backend/Makefile")).
 		WithWorkdir(srcPath).
