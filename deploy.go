@@ -20,6 +20,9 @@ func (m *Predictor) Deploy(
 	// Set to prod to deploy prod: it plans and applies in one go.
 	// +optional
 	confirm string,
+	// ID of a reviewed plan from `plan --save`: applied instead of planning (prod needs no --confirm then).
+	// +optional
+	planId string,
 	// Fail when the monthly cost estimate exceeds this many USD (0: no budget).
 	// +optional
 	maxMonthlyUsd float64,
@@ -34,7 +37,7 @@ func (m *Predictor) Deploy(
 	markdown bool,
 ) (string, error) {
 	s := &containerStages{m: m, env: env, maxMonthlyUsd: maxMonthlyUsd, platform: platform}
-	rep, err := pipeline.Deploy(ctx, s, pipeline.DeployOptions{Env: env, Confirm: confirm, Force: force})
+	rep, err := pipeline.Deploy(ctx, s, pipeline.DeployOptions{Env: env, Confirm: confirm, Force: force, PlanID: planId})
 	out := rep.Text()
 	if markdown {
 		out = rep.Markdown()
@@ -74,7 +77,7 @@ func (s *containerStages) Prepare(ctx context.Context) (func(), error) {
 
 // Plan runs the plan step and reads its counts, cost and gate result.
 func (s *containerStages) Plan(ctx context.Context) (pipeline.PlanResult, error) {
-	p, err := s.m.plan(ctx, s.t, s.maxMonthlyUsd, false)
+	p, err := s.m.plan(ctx, s.t, s.maxMonthlyUsd, false, false)
 	if err != nil {
 		return pipeline.PlanResult{MonthlyUSD: -1}, err
 	}
@@ -95,8 +98,12 @@ func (s *containerStages) Build(ctx context.Context) error {
 	return err
 }
 
-// Apply applies exactly the saved plan of this call.
-func (s *containerStages) Apply(ctx context.Context, _ pipeline.PlanResult) error {
+// Apply applies exactly the plan of this call, or the saved plan the deploy names.
+func (s *containerStages) Apply(ctx context.Context, p pipeline.PlanResult) error {
+	if p.ID != "" {
+		_, err := s.m.applyID(ctx, s.t, p.ID)
+		return err
+	}
 	_, err := s.m.apply(ctx, s.t, s.m.terraformContainer(s.t), s.plan.File())
 	return err
 }

@@ -19,6 +19,8 @@ type Plan struct {
 	Env string
 	// Whether applying the plan changes anything.
 	HasChanges bool
+	// ID of the plan stored in the state bucket (with --save), for apply --plan-id.
+	ID string
 	// Summary: counts, replaced and destroyed resources first, monthly cost, policy result.
 	Summary string
 
@@ -41,6 +43,9 @@ func (m *Predictor) Plan(
 	// Report policy violations without failing.
 	// +optional
 	noPolicy bool,
+	// Store the plan in the state bucket (when it passes the gate) and set its ID, for `apply --plan-id` or `deploy --plan-id`.
+	// +optional
+	save bool,
 ) (*Plan, error) {
 	t, err := m.target(env)
 	if err != nil {
@@ -51,7 +56,7 @@ func (m *Predictor) Plan(
 		return nil, err
 	}
 	defer stop()
-	p, err := m.plan(ctx, t, maxMonthlyUsd, noPolicy)
+	p, err := m.plan(ctx, t, maxMonthlyUsd, noPolicy, save)
 	if err != nil {
 		return nil, err
 	}
@@ -69,6 +74,15 @@ func (p *Plan) Markdown(ctx context.Context) (string, error) {
 
 // Return the plan as JSON (terraform show -json); the engine names a method JSON "j-son", hence AsJSON.
 func (p *Plan) AsJSON() *dagger.File { return p.Ctr.File(p.files().JSON) }
+
+// Return what reviewers read, as a directory: plan.md (summary, cost, policy) and, with --save, plan-id.
+func (p *Plan) Review() *dagger.Directory {
+	dir := dag.Directory().WithFile("plan.md", p.Ctr.File(p.files().SummaryMD))
+	if p.ID != "" {
+		dir = dir.WithNewFile("plan-id", p.ID+"\n")
+	}
+	return dir
+}
 
 // Return the saved plan file, to review and pass to `apply --plan`.
 func (p *Plan) File() *dagger.File { return p.Ctr.File(p.files().Out) }
@@ -128,7 +142,7 @@ func (p *Plan) gate(ctx context.Context) error {
 // every call (a per-call nonce: a cached plan is a stale plan), and a failure that
 // is not an answer (a held lock, a network error) fails the exec, which the engine
 // never caches: deployctl records the answers 0/2/3/4 in a status file and exits 0.
-func (m *Predictor) plan(ctx context.Context, t target, maxMonthlyUsd float64, noPolicy bool) (*Plan, error) {
+func (m *Predictor) plan(ctx context.Context, t target, maxMonthlyUsd float64, noPolicy, save bool) (*Plan, error) {
 	ctr := m.terraformContainer(t)
 	if t.local() {
 		// Each call's emulator starts empty: its state bucket comes first.
@@ -138,6 +152,9 @@ func (m *Predictor) plan(ctx context.Context, t target, maxMonthlyUsd float64, n
 		}
 	}
 	args := append(pipeline.PlanArgs(t.Target, pipeline.PlanFiles(workPath, maxMonthlyUsd, noPolicy)), "--status-file", workPath+"/plan.status")
+	if save {
+		args = append(args, "--save", "--id-file", workPath+"/plan.id")
+	}
 	ctr, err := bust(ctr).WithExec(args).Sync(ctx)
 	if err != nil {
 		return nil, explain(err)
@@ -152,6 +169,12 @@ func (m *Predictor) plan(ctx context.Context, t target, maxMonthlyUsd float64, n
 		return nil, fmt.Errorf("read the plan's status: %w", err)
 	}
 	p.HasChanges = strings.TrimSpace(status) == strconv.Itoa(exitcode.Changes)
+	if save {
+		// No ID file when the gate stopped the plan: the gate error says why.
+		if id, err := ctr.File(workPath + "/plan.id").Contents(ctx); err == nil {
+			p.ID = strings.TrimSpace(id)
+		}
+	}
 	return p, nil
 }
 
@@ -162,15 +185,25 @@ func (m *Predictor) Apply(
 	ctx context.Context,
 	// Environment: dev, prod or local.
 	env string,
-	// Plan file from `plan --env ENV file -o FILE`; without it the function plans first.
+	// Plan file from `plan --env ENV file -o FILE`; without it (or --plan-id) the function plans first.
 	// +optional
 	plan *dagger.File,
+	// ID of a plan stored with `plan --env ENV --save`: fetched from the state bucket, digest checked, applied.
+	// +optional
+	planId string,
 	// Set to the environment name to plan and apply prod without a plan file.
 	// +optional
 	confirm string,
 ) (string, error) {
-	if err := pipeline.CheckApply(env, plan != nil, confirm); err != nil {
+	if err := pipeline.CheckApply(env, plan != nil || planId != "", confirm); err != nil {
 		return "", err
+	}
+	if planId != "" {
+		t, err := m.standaloneTarget("apply --plan-id", env)
+		if err != nil {
+			return "", err
+		}
+		return m.applyID(ctx, t, planId)
 	}
 	t, err := m.target(env)
 	if err != nil {
@@ -182,7 +215,7 @@ func (m *Predictor) Apply(
 	}
 	defer stop()
 	if plan == nil {
-		p, err := m.plan(ctx, t, 0, false)
+		p, err := m.plan(ctx, t, 0, false, false)
 		if err != nil {
 			return "", err
 		}
@@ -200,6 +233,15 @@ func (m *Predictor) Apply(
 // apply applies exactly the saved plan file.
 func (m *Predictor) apply(ctx context.Context, t target, ctr *dagger.Container, plan *dagger.File) (string, error) {
 	r, err := runOK(ctx, bust(ctr.WithFile(workPath+"/apply.tfplan", plan)), pipeline.ApplyArgs(t.Target, workPath+"/apply.tfplan"))
+	if err != nil {
+		return "", pipeline.ApplyOutcome(err, r.stderr)
+	}
+	return r.stdout, nil
+}
+
+// applyID applies the plan stored in the state bucket under id.
+func (m *Predictor) applyID(ctx context.Context, t target, id string) (string, error) {
+	r, err := runOK(ctx, bust(m.terraformContainer(t)), pipeline.ApplyIDArgs(t.Target, id))
 	if err != nil {
 		return "", pipeline.ApplyOutcome(err, r.stderr)
 	}

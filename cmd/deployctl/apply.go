@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"path/filepath"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -15,6 +16,7 @@ import (
 	"dagger/predictor/internal/bootstrap"
 
 	"dagger/predictor/internal/exitcode"
+	"dagger/predictor/internal/planstore"
 	"dagger/predictor/internal/plansum"
 	"dagger/predictor/internal/tf"
 )
@@ -28,14 +30,25 @@ func runApply(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	g := addGlobals(fs)
 	tfl := addTFFlags(fs)
 	planName := fs.String("plan", "", "saved plan file made by `deployctl plan --out` (relative to --workdir)")
+	planID := fs.String("plan-id", "", "ID of a plan `deployctl plan --save` stored in the state bucket: fetched, checked against its digest, applied")
 	if code, ok := parseFlags(fs, args, stderr); !ok {
 		return code
 	}
 	if err := g.validate(); err != nil {
 		return fail(stderr, fs, err)
 	}
+	if *planName != "" && *planID != "" {
+		return fail(stderr, fs, errors.New("pass --plan FILE or --plan-id ID, not both"))
+	}
+	if *planID != "" {
+		name, err := fetchPlan(ctx, g, *planID)
+		if err != nil {
+			return fail(stderr, fs, err)
+		}
+		*planName = name
+	}
 	if *planName == "" {
-		return fail(stderr, fs, errors.New("no --plan given: pass the file `deployctl plan --out` saved"))
+		return fail(stderr, fs, errors.New("no --plan given: pass the file `deployctl plan --out` saved, or --plan-id ID from `deployctl plan --save`"))
 	}
 	plan, err := g.path(*planName)
 	if err != nil {
@@ -149,4 +162,28 @@ func releaseOwnLock(ctx context.Context, g *globals, s *session, started time.Ti
 		return fmt.Errorf("lock %s is %s's %s, not this apply's", lock.ID, lock.Who, lock.Operation)
 	}
 	return s.tf.ForceUnlock(ctx, lock.ID)
+}
+
+// fetchPlan downloads a stored plan into the workdir and returns its file name.
+func fetchPlan(ctx context.Context, g *globals, id string) (string, error) {
+	cfg, err := g.awsConfig(ctx)
+	if err != nil {
+		return "", err
+	}
+	bucket, err := g.bucket(ctx, cfg)
+	if err != nil {
+		return "", err
+	}
+	name := "plan-" + id + ".tfplan"
+	path, err := g.path(name)
+	if err != nil {
+		return "", err
+	}
+	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+		return "", fmt.Errorf("create the workdir: %w", err)
+	}
+	if err := planstore.New(bootstrap.NewS3(cfg, g.endpoint), bucket, g.env).Fetch(ctx, id, path); err != nil {
+		return "", err
+	}
+	return name, nil
 }

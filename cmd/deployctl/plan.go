@@ -13,8 +13,10 @@ import (
 	"slices"
 	"strconv"
 
+	"dagger/predictor/internal/bootstrap"
 	"dagger/predictor/internal/cost"
 	"dagger/predictor/internal/exitcode"
+	"dagger/predictor/internal/planstore"
 	"dagger/predictor/internal/plansum"
 	"dagger/predictor/internal/policy"
 	"dagger/predictor/internal/tf"
@@ -32,6 +34,8 @@ type planFlags struct {
 	maxMonthly  float64
 	noPolicy    bool
 	statusFile  string
+	save        bool
+	idFile      string
 }
 
 // answerStatuses are plan's statuses that are answers rather than failures: no
@@ -69,6 +73,8 @@ func plan(ctx context.Context, args []string, stdout, stderr io.Writer, statusFi
 	fs.StringVar(&f.planJSON, "json", "", "write the plan as JSON (terraform show -json) to this file")
 	fs.Float64Var(&f.maxMonthly, "max-monthly-usd", 0, "fail (exit 4) when the monthly cost estimate exceeds this amount; 0 = no limit")
 	fs.BoolVar(&f.noPolicy, "no-policy", false, "report policy violations without failing (exit 3)")
+	fs.BoolVar(&f.save, "save", false, "save the plan in the state bucket (plans/<env>/<id>.tfplan) and print its ID, for `apply --plan-id`")
+	fs.StringVar(&f.idFile, "id-file", "", "with --save, also write the plan ID to this file")
 	fs.StringVar(statusFile, "status-file", "", "write the status (0, 2, 3 or 4) to this file and exit 0 instead; other failures still exit non-zero")
 	if code, ok := parseFlags(fs, args, stderr); !ok {
 		return code
@@ -101,6 +107,7 @@ func plan(ctx context.Context, args []string, stdout, stderr io.Writer, statusFi
 	if err := tf.WriteMeta(out, tf.Meta{Environment: g.env, StateBucket: s.bucket, StateKey: s.key, Changes: changes}); err != nil {
 		return fail(stderr, fs, err)
 	}
+
 	if !changes && f.planJSON == "" {
 		// terraform show -json starts the provider to load its schema, most of a no-op
 		// run's time beyond terraform plan. Without changes, the infrastructure after
@@ -109,7 +116,7 @@ func plan(ctx context.Context, args []string, stdout, stderr io.Writer, statusFi
 		if err != nil {
 			return fail(stderr, fs, err)
 		}
-		return report(fs, g, p, f, stdout, stderr, changes)
+		return saveIfPassed(ctx, g, s, out, f, report(fs, g, p, f, stdout, stderr, changes), fs, stdout, stderr)
 	}
 	raw, err := s.tf.ShowPlan(ctx, out)
 	if err != nil {
@@ -120,7 +127,19 @@ func plan(ctx context.Context, args []string, stdout, stderr io.Writer, statusFi
 			return fail(stderr, fs, err)
 		}
 	}
-	return report(fs, g, plansum.New(raw), f, stdout, stderr, changes)
+	return saveIfPassed(ctx, g, s, out, f, report(fs, g, plansum.New(raw), f, stdout, stderr, changes), fs, stdout, stderr)
+}
+
+// saveIfPassed stores the plan (--save) only when it passed the gate, so a plan ID
+// always names a plan that policy and budget accepted.
+func saveIfPassed(ctx context.Context, g *globals, s *session, out string, f planFlags, code int, fs *flag.FlagSet, stdout, stderr io.Writer) int {
+	if !f.save || (code != exitcode.OK && code != exitcode.Changes) {
+		return code
+	}
+	if err := savePlan(ctx, g, s, out, f, stdout); err != nil {
+		return fail(stderr, fs, err)
+	}
+	return code
 }
 
 // report prints the summary, the cost estimate and the policy report (without
@@ -233,4 +252,36 @@ func loadPlan(ctx context.Context, g *globals, tfl *tfFlags, name string, stderr
 		return nil, err
 	}
 	return plansum.New(raw), nil
+}
+
+// savePlan stores the saved plan in the state bucket and prints its ID (also at the
+// end of the Markdown summary, for the reviewers who approve exactly that ID).
+func savePlan(ctx context.Context, g *globals, s *session, out string, f planFlags, stdout io.Writer) error {
+	cfg, err := g.awsConfig(ctx)
+	if err != nil {
+		return err
+	}
+	store := planstore.New(bootstrap.NewS3(cfg, g.endpoint), s.bucket, g.env)
+	id, err := store.Save(ctx, out)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "Saved plan %s (%s): apply it with --plan-id %s\n", id, store.URL(id), id)
+	if f.summaryMD != "" {
+		path, err := g.path(f.summaryMD)
+		if err != nil {
+			return err
+		}
+		md, err := os.ReadFile(path)
+		if err != nil {
+			return fmt.Errorf("read %s: %w", path, err)
+		}
+		if err := writeFile(g, f.summaryMD, append(md, fmt.Sprintf("\nSaved plan ID: `%s`\n", id)...)); err != nil {
+			return err
+		}
+	}
+	if f.idFile != "" {
+		return writeFile(g, f.idFile, []byte(id+"\n"))
+	}
+	return nil
 }

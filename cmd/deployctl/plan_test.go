@@ -163,3 +163,13 @@ func TestPlanStatusFileKeepsFailures(t *testing.T) {
 		t.Error("status file written for a failed plan")
 	}
 }
+
+// TestSaveOnlyPassingPlans: a plan the gate stopped is never stored, so a plan ID
+// always names a plan policy and budget accepted (nil globals: no AWS is touched).
+func TestSaveOnlyPassingPlans(t *testing.T) {
+	for _, code := range []int{exitcode.Policy, exitcode.Cost, exitcode.Error} {
+		if got := saveIfPassed(t.Context(), nil, nil, "x.tfplan", planFlags{save: true}, code, newFlagSet("plan"), io.Discard, io.Discard); got != code {
+			t.Errorf("status %d became %d", code, got)
+		}
+	}
+}

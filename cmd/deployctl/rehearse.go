@@ -176,8 +176,11 @@ func (r *rehearsal) Build(context.Context) error {
 }
 
 // Apply applies the saved plan.
-func (r *rehearsal) Apply(ctx context.Context, _ pipeline.PlanResult) error {
+func (r *rehearsal) Apply(ctx context.Context, p pipeline.PlanResult) error {
 	args := pipeline.ApplyArgs(r.t, pipeline.PlanFiles(r.work, 0, false).Out)
+	if p.ID != "" {
+		args = pipeline.ApplyIDArgs(r.t, p.ID)
+	}
 	_, stderr, code := r.call3(ctx, args)
 	return pipeline.ApplyOutcome(pipeline.Check(args[1], code, ""), stderr)
 }

@@ -45,6 +45,8 @@ type s3API interface {
 	PutPublicAccessBlock(context.Context, *s3.PutPublicAccessBlockInput, ...func(*s3.Options)) (*s3.PutPublicAccessBlockOutput, error)
 	GetBucketPolicy(context.Context, *s3.GetBucketPolicyInput, ...func(*s3.Options)) (*s3.GetBucketPolicyOutput, error)
 	PutBucketPolicy(context.Context, *s3.PutBucketPolicyInput, ...func(*s3.Options)) (*s3.PutBucketPolicyOutput, error)
+	GetBucketLifecycleConfiguration(context.Context, *s3.GetBucketLifecycleConfigurationInput, ...func(*s3.Options)) (*s3.GetBucketLifecycleConfigurationOutput, error)
+	PutBucketLifecycleConfiguration(context.Context, *s3.PutBucketLifecycleConfigurationInput, ...func(*s3.Options)) (*s3.PutBucketLifecycleConfigurationOutput, error)
 }
 
 // stsAPI lists the STS call used to name the default bucket.
@@ -112,6 +114,7 @@ func (b *Bootstrapper) Run(ctx context.Context, bucket string) (Result, error) {
 		{"public access block", b.publicAccessBlock},
 		{"versioning", b.versioning},
 		{"encryption", b.encryption},
+		{"saved plans expire", b.planExpiry},
 		{"TLS-only policy", b.tlsOnly},
 	}
 	for _, s := range steps {
@@ -236,6 +239,45 @@ func (b *Bootstrapper) encryption(ctx context.Context, bucket string) (bool, err
 	})
 	if err != nil {
 		return false, fmt.Errorf("set encryption on %s: %w", bucket, err)
+	}
+	return true, nil
+}
+
+// PlanExpiryRule is the lifecycle rule's ID that expires saved plans (planstore).
+const PlanExpiryRule = "expire-saved-plans"
+
+// PlanExpiryDays is how long a saved plan waits for its apply.
+const PlanExpiryDays = 30
+
+// planExpiry adds a lifecycle rule expiring saved plans (and their old versions),
+// keeping any other rules of the bucket.
+func (b *Bootstrapper) planExpiry(ctx context.Context, bucket string) (bool, error) {
+	var rules []s3types.LifecycleRule
+	out, err := b.s3.GetBucketLifecycleConfiguration(ctx, &s3.GetBucketLifecycleConfigurationInput{Bucket: aws.String(bucket)})
+	switch {
+	case err == nil:
+		for _, r := range out.Rules {
+			if aws.ToString(r.ID) == PlanExpiryRule {
+				return false, nil
+			}
+		}
+		rules = out.Rules
+	case code(err) != "NoSuchLifecycleConfiguration" && status(err) != http.StatusNotFound:
+		return false, fmt.Errorf("get lifecycle of %s: %w", bucket, err)
+	}
+	rules = append(rules, s3types.LifecycleRule{
+		ID:                          aws.String(PlanExpiryRule),
+		Status:                      s3types.ExpirationStatusEnabled,
+		Filter:                      &s3types.LifecycleRuleFilter{Prefix: aws.String("plans/")},
+		Expiration:                  &s3types.LifecycleExpiration{Days: aws.Int32(PlanExpiryDays)},
+		NoncurrentVersionExpiration: &s3types.NoncurrentVersionExpiration{NoncurrentDays: aws.Int32(1)},
+	})
+	_, err = b.s3.PutBucketLifecycleConfiguration(ctx, &s3.PutBucketLifecycleConfigurationInput{
+		Bucket:                 aws.String(bucket),
+		LifecycleConfiguration: &s3types.BucketLifecycleConfiguration{Rules: rules},
+	})
+	if err != nil {
+		return false, fmt.Errorf("set the saved-plan expiry on %s: %w", bucket, err)
 	}
 	return true, nil
 }

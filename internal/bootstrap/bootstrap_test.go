@@ -45,7 +45,7 @@ func TestRunIdempotent(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			want := Result{Bucket: tc.bucket, Created: true, Changed: []string{"public access block", "versioning", "encryption", "TLS-only policy"}}
+			want := Result{Bucket: tc.bucket, Created: true, Changed: []string{"public access block", "versioning", "encryption", "saved plans expire", "TLS-only policy"}}
 			if diff := cmp.Diff(want, first); diff != "" {
 				t.Errorf("first run (-want +got):\n%s", diff)
 			}
@@ -177,10 +177,43 @@ func TestRunSkipTLSOnly(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if diff := cmp.Diff([]string{"public access block", "versioning", "encryption"}, res.Changed); diff != "" {
+	if diff := cmp.Diff([]string{"public access block", "versioning", "encryption", "saved plans expire"}, res.Changed); diff != "" {
 		t.Errorf("changed (-want +got):\n%s", diff)
 	}
 	if _, err := c.GetBucketPolicy(t.Context(), &s3.GetBucketPolicyInput{Bucket: aws.String("tfstate-plain-http")}); err == nil {
 		t.Error("bucket policy set despite SkipTLSOnly")
+	}
+}
+
+// TestPlanExpiryKeepsOtherRules: the saved-plan rule is added next to a rule the
+// bucket already has, once.
+func TestPlanExpiryKeepsOtherRules(t *testing.T) {
+	t.Parallel()
+	c, _ := client(t, "us-east-1")
+	bucket := "tfstate-with-rules"
+	if _, err := New(c, "us-east-1").Run(t.Context(), bucket); err != nil {
+		t.Fatal(err)
+	}
+	other := s3types.LifecycleRule{ID: aws.String("keep-mine"), Status: s3types.ExpirationStatusEnabled, Filter: &s3types.LifecycleRuleFilter{Prefix: aws.String("logs/")}, Expiration: &s3types.LifecycleExpiration{Days: aws.Int32(7)}}
+	if _, err := c.PutBucketLifecycleConfiguration(t.Context(), &s3.PutBucketLifecycleConfigurationInput{Bucket: aws.String(bucket), LifecycleConfiguration: &s3types.BucketLifecycleConfiguration{Rules: []s3types.LifecycleRule{other}}}); err != nil {
+		t.Fatal(err)
+	}
+	res, err := New(c, "us-east-1").Run(t.Context(), bucket)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if diff := cmp.Diff([]string{"saved plans expire"}, res.Changed); diff != "" {
+		t.Errorf("changed (-want +got):\n%s", diff)
+	}
+	out, err := c.GetBucketLifecycleConfiguration(t.Context(), &s3.GetBucketLifecycleConfigurationInput{Bucket: aws.String(bucket)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var ids []string
+	for _, r := range out.Rules {
+		ids = append(ids, aws.ToString(r.ID))
+	}
+	if diff := cmp.Diff([]string{"keep-mine", PlanExpiryRule}, ids); diff != "" {
+		t.Errorf("lifecycle rules (-want +got):\n%s", diff)
 	}
 }

@@ -77,6 +77,9 @@ func PlanArgs(t Target, o PlanOptions) []string {
 // ApplyArgs applies exactly the saved plan.
 func ApplyArgs(t Target, planFile string) []string { return cmd("apply", t, "--plan", planFile) }
 
+// ApplyIDArgs applies a plan `plan --save` stored in the state bucket, by its ID.
+func ApplyIDArgs(t Target, id string) []string { return cmd("apply", t, "--plan-id", id) }
+
 // OutputsArgs prints the outputs as JSON, or one raw value with name.
 func OutputsArgs(t Target, name string) []string {
 	if name != "" {

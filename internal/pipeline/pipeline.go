@@ -52,9 +52,9 @@ func CheckApply(env string, havePlan bool, confirm string) error {
 		return nil
 	}
 	if confirm != "" {
-		return fmt.Errorf("%w: --confirm %q does not name prod; pass --plan FILE from `plan-file --env prod -o prod.tfplan`, or --confirm prod", ErrProdNeedsPlan, confirm)
+		return fmt.Errorf("%w: --confirm %q does not name prod; pass --plan-id ID from `plan --env prod --save` (or --plan FILE from `plan --env prod file -o prod.tfplan`), or --confirm prod", ErrProdNeedsPlan, confirm)
 	}
-	return fmt.Errorf("%w: pass --plan FILE from `plan-file --env prod -o prod.tfplan`, or --confirm prod to plan and apply at once", ErrProdNeedsPlan)
+	return fmt.Errorf("%w: pass --plan-id ID from `plan --env prod --save` (or --plan FILE from `plan --env prod file -o prod.tfplan`), or --confirm prod to plan and apply at once", ErrProdNeedsPlan)
 }
 
 // CheckDestroy requires the confirmation to repeat the environment name.

@@ -38,6 +38,8 @@ type Stages interface {
 
 // PlanResult is the plan stage's outcome, as the report shows it.
 type PlanResult struct {
+	// ID is the saved plan to apply (a reviewed plan): set, no plan runs.
+	ID         string
 	HasChanges bool
 	Counts     PlanCounts
 	// MonthlyUSD is the estimate; negative when unknown.
@@ -68,7 +70,9 @@ type ErroredStateError struct {
 	Err   error
 }
 
-func (e *ErroredStateError) Error() string { return fmt.Sprintf("%v (errored state: %s)", e.Err, e.Where) }
+func (e *ErroredStateError) Error() string {
+	return fmt.Sprintf("%v (errored state: %s)", e.Err, e.Where)
+}
 func (e *ErroredStateError) Unwrap() error { return e.Err }
 
 // ErrProdNeedsConfirm: deploy on prod without --confirm prod.
@@ -83,6 +87,8 @@ type DeployOptions struct {
 	Force bool
 	// RolloutTimeout bounds the watch (deployctl's default when zero).
 	RolloutTimeout time.Duration
+	// PlanID applies a reviewed plan saved with `plan --save` instead of planning.
+	PlanID string
 }
 
 // CheckDeploy refuses bad deploy inputs before anything touches AWS.
@@ -90,8 +96,8 @@ func CheckDeploy(o DeployOptions) error {
 	if err := ValidateEnv(o.Env); err != nil {
 		return err
 	}
-	if o.Env == "prod" && o.Confirm != "prod" {
-		return fmt.Errorf("%w: it plans and applies prod in one go; pass --confirm prod (or review with `plan --env prod` and `apply`)", ErrProdNeedsConfirm)
+	if o.Env == "prod" && o.Confirm != "prod" && o.PlanID == "" {
+		return fmt.Errorf("%w: it plans and applies prod in one go; pass --plan-id ID of a reviewed `plan --env prod --save`, or --confirm prod", ErrProdNeedsConfirm)
 	}
 	return nil
 }
@@ -118,7 +124,7 @@ func Deploy(ctx context.Context, s Stages, o DeployOptions) (rep *Report, err er
 	}
 	defer stop()
 
-	plan, err := planAndBuild(ctx, s, rep)
+	plan, err := planAndBuild(ctx, s, rep, o.PlanID)
 	if err != nil {
 		return rep, err
 	}
@@ -147,8 +153,18 @@ func Deploy(ctx context.Context, s Stages, o DeployOptions) (rep *Report, err er
 }
 
 // planAndBuild runs the plan and the build concurrently (each goroutine writes only
-// its own result) and records plan, build and gate.
-func planAndBuild(ctx context.Context, s Stages, rep *Report) (PlanResult, error) {
+// its own result) and records plan, build and gate. With a saved plan's ID nothing is
+// planned: that plan passed the gate when it was saved, and apply checks its digest.
+func planAndBuild(ctx context.Context, s Stages, rep *Report, planID string) (PlanResult, error) {
+	if planID != "" {
+		rep.Skip(StagePlan, "applying saved plan "+planID)
+		start := time.Now()
+		err := s.Build(ctx)
+		rep.record(StageBuild, time.Since(start), err)
+		rep.Skip(StageGate, "passed when plan "+planID+" was saved")
+		rep.HasChanges = true
+		return PlanResult{ID: planID, HasChanges: true, MonthlyUSD: -1}, skipless(err)
+	}
 	var (
 		plan                PlanResult
 		planErr, buildErr   error

@@ -78,6 +78,10 @@ func (f *fakeStages) Build(context.Context) error {
 }
 
 func (f *fakeStages) Apply(_ context.Context, p PlanResult) error {
+	if p.ID != "" {
+		f.call("apply(id=" + p.ID + ")")
+		return f.applyErr
+	}
 	f.call(fmt.Sprintf("apply(changes=%v)", p.HasChanges))
 	return f.applyErr
 }
@@ -190,6 +194,11 @@ func TestDeploySequence(t *testing.T) {
 		"prod with confirm deploys": {
 			opts:      DeployOptions{Env: "prod", Confirm: "prod"},
 			wantCalls: full,
+		},
+		"prod with a saved plan applies it without planning": {
+			opts:      DeployOptions{Env: "prod", PlanID: "abc123"},
+			wantCalls: []string{"prepare", "build", "apply(id=abc123)", "outputs", "publish", "rollout(repo@sha256:abc v1 force=false)", "smoke(v1)"},
+			wantStage: map[string]string{"validate": "ok", "plan": "skipped", "build": "ok", "gate": "skipped", "apply": "ok", "publish": "ok", "rollout": "ok", "smoke": "ok"},
 		},
 		"unknown environment touches nothing": {
 			opts:      DeployOptions{Env: "qa"},

@@ -41,12 +41,14 @@ type File struct {
 
 // Job is one job: either steps or a call to a reusable workflow (Uses).
 type Job struct {
-	If          string    `yaml:"if"`
-	Uses        string    `yaml:"uses"`
-	Permissions yaml.Node `yaml:"permissions"`
-	Environment yaml.Node `yaml:"environment"`
-	Concurrency yaml.Node `yaml:"concurrency"`
-	Steps       []Step    `yaml:"steps"`
+	If          string            `yaml:"if"`
+	Needs       yaml.Node         `yaml:"needs"`
+	Uses        string            `yaml:"uses"`
+	With        map[string]string `yaml:"with"`
+	Permissions yaml.Node         `yaml:"permissions"`
+	Environment yaml.Node         `yaml:"environment"`
+	Concurrency yaml.Node         `yaml:"concurrency"`
+	Steps       []Step            `yaml:"steps"`
 }
 
 // Step is one step of a job.

@@ -59,7 +59,7 @@ func TestExpectedWorkflows(t *testing.T) {
 	set := loadRepo(t)
 	want := map[string][]string{
 		".github/workflows/pull-request.yml": {"checks", "comment", "plan", "rehearse"},
-		".github/workflows/deploy.yml":       {"dev", "prod"},
+		".github/workflows/deploy.yml":       {"dev", "plan-prod", "prod"},
 		".github/workflows/drift.yml":        {"drift", "issue"},
 		".github/workflows/dispatch.yml":     {"change", "plan"},
 		".github/workflows/environment.yml":  {"run"},
@@ -117,10 +117,23 @@ func TestExpectedWorkflows(t *testing.T) {
 	if len(plans) != 1 || !strings.Contains(plans[0], "plan --env") || !strings.Contains(plans[0], " markdown ") {
 		t.Errorf("pull-request.yml: the plan job must run one `dagger call plan --env E ... markdown`, got %q", plans)
 	}
-	// deploy refuses prod without --confirm: the environment workflow passes it.
+	// Two-phase prod: a plan job saves the plan, the gated job applies exactly its ID
+	// and never plans.
+	planProd := deploy["plan-prod"]
+	var saves bool
+	for _, s := range planProd.Steps {
+		saves = saves || strings.Contains(s.Run, "plan --env prod --save")
+	}
+	if !saves || planProd.Environment.Value == "prod" {
+		t.Error("deploy.yml: plan-prod must run `plan --env prod --save` outside the prod environment (its reviewers approve after the plan)")
+	}
+	if deploy["prod"].With["plan-id"] != "${{ needs.plan-prod.outputs.plan-id }}" || deploy["prod"].Needs.Value != "plan-prod" {
+		t.Errorf("deploy.yml: prod must apply plan-prod's saved plan, got with %v needs %q", deploy["prod"].With, deploy["prod"].Needs.Value)
+	}
+	// deploy refuses prod without --confirm or a plan ID: the environment workflow passes both.
 	var confirmed bool
 	for _, s := range run.Steps {
-		confirmed = confirmed || strings.Contains(s.Run, `deploy --env "$TARGET_ENV" --confirm "$TARGET_ENV"`)
+		confirmed = confirmed || strings.Contains(s.Run, `deploy --env "$TARGET_ENV" --confirm "$TARGET_ENV" --plan-id "$PLAN_ID"`)
 	}
 	if !confirmed {
 		t.Error("environment.yml: deploy must pass --confirm with the environment's name")
