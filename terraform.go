@@ -330,15 +330,18 @@ func (m *Predictor) Destroy(
 	env string,
 	// The environment name again, to confirm.
 	confirm string,
+	// Also required for prod, on top of confirm: it deletes production data for good.
+	// +optional
+	breakGlass bool,
 ) (string, error) {
-	if err := pipeline.CheckDestroy(env, confirm); err != nil {
+	if err := pipeline.CheckDestroy(env, confirm, breakGlass); err != nil {
 		return "", err
 	}
 	t, err := m.target(env)
 	if err != nil {
 		return "", err
 	}
-	r, err := runOK(ctx, bust(m.terraformContainer(t)), pipeline.DestroyArgs(t.Target))
+	r, err := runOK(ctx, bust(m.terraformContainer(t)), pipeline.DestroyArgs(t.Target, breakGlass))
 	if err != nil {
 		return "", err
 	}

@@ -29,6 +29,7 @@ type planFlags struct {
 	planJSON    string
 	maxMonthly  float64
 	noPolicy    bool
+	lock        bool
 }
 
 func runPlan(ctx context.Context, args []string, stdout, stderr io.Writer) int {
@@ -42,6 +43,7 @@ func runPlan(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	fs.StringVar(&f.planJSON, "json", "", "write the plan as JSON (terraform show -json) to this file")
 	fs.Float64Var(&f.maxMonthly, "max-monthly-usd", 0, "fail (exit 4) when the monthly cost estimate exceeds this amount; 0 = no limit")
 	fs.BoolVar(&f.noPolicy, "no-policy", false, "report policy violations without failing (exit 3)")
+	fs.BoolVar(&f.lock, "lock", true, "take the state lock; --lock=false for a review plan (pull request) that must not block a deploy and may run with read-only credentials (apply always locks)")
 	if code, ok := parseFlags(fs, args, stderr); !ok {
 		return code
 	}
@@ -66,6 +68,7 @@ func runPlan(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	if err != nil {
 		return fail(stderr, fs, err)
 	}
+	s.tf.Config.NoLock = !f.lock
 	changes, err := s.tf.Plan(ctx, out)
 	if err != nil {
 		return fail(stderr, fs, err)
