@@ -54,6 +54,7 @@ module "s3" {
   tags                               = local.tags
   account_id                         = local.account_id
   noncurrent_version_expiration_days = var.noncurrent_version_expiration_days
+  upload_expiration_days             = var.upload_expiration_days
   force_destroy                      = var.force_destroy
   kms_deletion_window_days           = var.kms_deletion_window_days
 }

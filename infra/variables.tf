@@ -237,6 +237,17 @@ variable "noncurrent_version_expiration_days" {
   }
 }
 
+variable "upload_expiration_days" {
+  description = "Days after which files uploaded through the API expire (uploads/ in the files bucket); set per environment in envs/<env>.tfvars."
+  type        = number
+  nullable    = false
+
+  validation {
+    condition     = var.upload_expiration_days >= 1 && var.upload_expiration_days <= 3650 && floor(var.upload_expiration_days) == var.upload_expiration_days
+    error_message = "The upload_expiration_days must be a whole number of days between 1 and 3650."
+  }
+}
+
 variable "force_destroy" {
   description = "Allow destroying the buckets and the ECR repository while they hold data (dev and local only)."
   type        = bool

@@ -18,4 +18,5 @@ throttling_rate_limit    = 100
 throttling_burst_limit   = 200
 ecr_keep_images          = 30
 kms_deletion_window_days = 30
+upload_expiration_days   = 30
 force_destroy            = false
