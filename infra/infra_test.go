@@ -490,8 +490,33 @@ func checkAPIAuth(t *testing.T, s *stack) {
 	var routes struct {
 		Items []struct{ RouteKey, AuthorizationType, AuthorizerID string }
 	}
-	var authorizers struct {
-		Items []struct {
+	apigatewayGet(t, s.endpoint, "/v2/apis/"+id+"/routes", &routes)
+	got := map[string]string{}
+	authorizerID := ""
+	for _, r := range routes.Items {
+		got[r.RouteKey] = r.AuthorizationType
+		if r.AuthorizerID != "" {
+			got[r.RouteKey] += " " + r.AuthorizerID
+			authorizerID = r.AuthorizerID
+		}
+	}
+	want := map[string]string{"GET /health": "NONE", "$default": "NONE"}
+	// A null output is not kept in the state: read them all, and a missing one is null.
+	var outs map[string]output
+	if err := json.Unmarshal([]byte(s.must("output", "-no-color", "-json")), &outs); err != nil {
+		t.Fatalf("terraform output -json: %v", err)
+	}
+	value := func(name string) string {
+		if v := string(outs[name].Value); v != "" {
+			return v
+		}
+		return "null"
+	}
+	issuer := value("api_jwt_issuer")
+	// moto 5.2.1 has no GetAuthorizers (list: HTTP 500), so the authorizer is read by
+	// the ID its route names; without authentication no route names one.
+	if envs[s.env].cognito {
+		var a struct {
 			AuthorizerID     string
 			AuthorizerType   string
 			JwtConfiguration struct {
@@ -499,32 +524,18 @@ func checkAPIAuth(t *testing.T, s *stack) {
 				Audience []string
 			}
 		}
-	}
-	apigatewayGet(t, s.endpoint, "/v2/apis/"+id+"/routes", &routes)
-	apigatewayGet(t, s.endpoint, "/v2/apis/"+id+"/authorizers", &authorizers)
-	got := map[string]string{}
-	for _, r := range routes.Items {
-		got[r.RouteKey] = r.AuthorizationType
-		if r.AuthorizerID != "" {
-			got[r.RouteKey] += " " + r.AuthorizerID
+		if authorizerID == "" {
+			t.Fatalf("routes of API %s: %+v, want $default with a JWT authorizer", id, routes.Items)
 		}
-	}
-	want := map[string]string{"GET /health": "NONE", "$default": "NONE"}
-	issuer := strings.TrimSpace(s.must("output", "-json", "api_jwt_issuer"))
-	if envs[s.env].cognito {
-		if len(authorizers.Items) != 1 {
-			t.Fatalf("authorizers of API %s: %+v, want one JWT authorizer", id, authorizers.Items)
-		}
-		a := authorizers.Items[0]
+		apigatewayGet(t, s.endpoint, "/v2/apis/"+id+"/authorizers/"+authorizerID, &a)
 		want["$default"] = "JWT " + a.AuthorizerID
-		pool := strings.Trim(strings.TrimSpace(s.must("output", "-json", "cognito_user_pool_id")), `"`)
-		client := strings.Trim(strings.TrimSpace(s.must("output", "-json", "cognito_user_pool_client_id")), `"`)
+		pool, client := strings.Trim(value("cognito_user_pool_id"), `"`), strings.Trim(value("cognito_user_pool_client_id"), `"`)
 		wantIssuer := "https://cognito-idp." + testenv.Region + ".amazonaws.com/" + pool
 		if a.AuthorizerType != "JWT" || a.JwtConfiguration.Issuer != wantIssuer || !slices.Equal(a.JwtConfiguration.Audience, []string{client}) || issuer != strconv.Quote(wantIssuer) {
 			t.Errorf("authorizer %+v (output api_jwt_issuer %s), want JWT from %s for audience %s", a, issuer, wantIssuer, client)
 		}
-	} else if len(authorizers.Items) != 0 || issuer != "null" {
-		t.Errorf("authorizers of API %s: %+v (output api_jwt_issuer %s), want none", id, authorizers.Items, issuer)
+	} else if issuer != "null" {
+		t.Errorf("output api_jwt_issuer = %s, want null (no authentication)", issuer)
 	}
 	if d := cmp.Diff(want, got); d != "" {
 		t.Errorf("routes of API %s: key -> authorization (-want +got):\n%s", id, d)
