@@ -77,7 +77,7 @@ func (s *containerStages) Prepare(ctx context.Context) (func(), error) {
 
 // Plan runs the plan step and reads its counts, cost and gate result.
 func (s *containerStages) Plan(ctx context.Context) (pipeline.PlanResult, error) {
-	p, err := s.m.plan(ctx, s.t, s.maxMonthlyUsd, false, false)
+	p, err := s.m.plan(ctx, s.t, planOptions{maxMonthlyUsd: s.maxMonthlyUsd})
 	if err != nil {
 		return pipeline.PlanResult{MonthlyUSD: -1}, err
 	}

@@ -56,7 +56,9 @@ func (m *Predictor) Plan(
 		return nil, err
 	}
 	defer stop()
-	p, err := m.plan(ctx, t, maxMonthlyUsd, noPolicy, save)
+	// A review plan never takes the state lock (a deploy running meanwhile is not
+	// blocked); applying it locks and refuses it when the state moved on.
+	p, err := m.plan(ctx, t, planOptions{maxMonthlyUsd: maxMonthlyUsd, noPolicy: noPolicy, save: save, noLock: true})
 	if err != nil {
 		return nil, err
 	}
@@ -142,7 +144,13 @@ func (p *Plan) gate(ctx context.Context) error {
 // every call (a per-call nonce: a cached plan is a stale plan), and a failure that
 // is not an answer (a held lock, a network error) fails the exec, which the engine
 // never caches: deployctl records the answers 0/2/3/4 in a status file and exits 0.
-func (m *Predictor) plan(ctx context.Context, t target, maxMonthlyUsd float64, noPolicy, save bool) (*Plan, error) {
+// planOptions are the plan step's settings.
+type planOptions struct {
+	maxMonthlyUsd          float64
+	noPolicy, save, noLock bool
+}
+
+func (m *Predictor) plan(ctx context.Context, t target, o planOptions) (*Plan, error) {
 	ctr := m.terraformContainer(t)
 	if t.local() {
 		// Each call's emulator starts empty: its state bucket comes first.
@@ -151,8 +159,10 @@ func (m *Predictor) plan(ctx context.Context, t target, maxMonthlyUsd float64, n
 			return nil, err
 		}
 	}
-	args := append(pipeline.PlanArgs(t.Target, pipeline.PlanFiles(workPath, maxMonthlyUsd, noPolicy)), "--status-file", workPath+"/plan.status")
-	if save {
+	files := pipeline.PlanFiles(workPath, o.maxMonthlyUsd, o.noPolicy)
+	files.NoLock = o.noLock
+	args := append(pipeline.PlanArgs(t.Target, files), "--status-file", workPath+"/plan.status")
+	if o.save {
 		args = append(args, "--save", "--id-file", workPath+"/plan.id")
 	}
 	ctr, err := bust(ctr).WithExec(args).Sync(ctx)
@@ -169,7 +179,7 @@ func (m *Predictor) plan(ctx context.Context, t target, maxMonthlyUsd float64, n
 		return nil, fmt.Errorf("read the plan's status: %w", err)
 	}
 	p.HasChanges = strings.TrimSpace(status) == strconv.Itoa(exitcode.Changes)
-	if save {
+	if o.save {
 		// No ID file when the gate stopped the plan: the gate error says why.
 		if id, err := ctr.File(workPath + "/plan.id").Contents(ctx); err == nil {
 			p.ID = strings.TrimSpace(id)
@@ -215,7 +225,7 @@ func (m *Predictor) Apply(
 	}
 	defer stop()
 	if plan == nil {
-		p, err := m.plan(ctx, t, 0, false, false)
+		p, err := m.plan(ctx, t, planOptions{})
 		if err != nil {
 			return "", err
 		}
@@ -357,15 +367,18 @@ func (m *Predictor) Destroy(
 	env string,
 	// The environment name again, to confirm.
 	confirm string,
+	// Also required for prod, on top of confirm: it deletes production data for good.
+	// +optional
+	breakGlass bool,
 ) (string, error) {
-	if err := pipeline.CheckDestroy(env, confirm); err != nil {
+	if err := pipeline.CheckDestroy(env, confirm, breakGlass); err != nil {
 		return "", err
 	}
 	t, err := m.standaloneTarget("destroy", env)
 	if err != nil {
 		return "", err
 	}
-	r, err := runOK(ctx, bust(m.terraformContainer(t)), pipeline.DestroyArgs(t.Target))
+	r, err := runOK(ctx, bust(m.terraformContainer(t)), pipeline.DestroyArgs(t.Target, breakGlass))
 	if err != nil {
 		return "", err
 	}

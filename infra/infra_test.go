@@ -13,7 +13,9 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"io"
 	"io/fs"
+	"net/http"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -28,6 +30,7 @@ import (
 	"dagger/predictor/internal/testenv"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
+	v4 "github.com/aws/aws-sdk-go-v2/aws/signer/v4"
 	"github.com/aws/aws-sdk-go-v2/credentials"
 	"github.com/aws/aws-sdk-go-v2/service/ecs"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
@@ -58,7 +61,7 @@ var contractOutputs = []string{
 	"ecs_container_name", "ecs_desired_count", "aws_region", "log_group_name",
 }
 
-var modules = []string{"networking", "security", "s3", "ecr", "iam", "ecs", "api-gateway"}
+var modules = []string{"networking", "security", "s3", "ecr", "iam", "ecs", "api-gateway", "cognito"}
 
 func infraDir(t *testing.T) string {
 	t.Helper()
@@ -249,10 +252,13 @@ var envs = map[string]struct {
 	networkMode  string
 	// capacity provider strategy as provider:base:weight, sorted
 	strategy []string
+	// uploadDays: upload_expiration_days; cognito: api_auth = "cognito".
+	uploadDays int
+	cognito    bool
 }{
-	"dev":   {1, "public", []string{"FARGATE_SPOT:0:1"}},
-	"prod":  {2, "private", []string{"FARGATE:1:0", "FARGATE_SPOT:0:1"}},
-	"local": {1, "public", []string{"FARGATE_SPOT:0:1"}},
+	"dev":   {1, "public", []string{"FARGATE_SPOT:0:1"}, 7, false},
+	"prod":  {2, "private", []string{"FARGATE:1:0", "FARGATE_SPOT:0:1"}, 30, true},
+	"local": {1, "public", []string{"FARGATE_SPOT:0:1"}, 1, false},
 }
 
 func TestEnvironmentsEndToEnd(t *testing.T) {
@@ -273,6 +279,8 @@ func TestEnvironmentsEndToEnd(t *testing.T) {
 
 			checkOutputs(t, s)
 			checkService(t, s)
+			checkUploadsExpire(t, s)
+			checkAPIAuth(t, s)
 
 			out, code := s.run(s.args("plan", "-detailed-exitcode")...)
 			if code != 0 {
@@ -451,6 +459,119 @@ func checkOutputs(t *testing.T, s *stack) {
 	s.cluster, s.service = str("ecs_cluster_name"), str("ecs_service_name")
 }
 
+// checkUploadsExpire reads the files bucket's lifecycle back from the emulator:
+// uploads/ expires after the environment's upload_expiration_days.
+func checkUploadsExpire(t *testing.T, s *stack) {
+	t.Helper()
+	bucket := strings.TrimSpace(s.must("output", "-raw", "s3_files_bucket_name"))
+	got, err := s3Client(s.endpoint).GetBucketLifecycleConfiguration(t.Context(), &s3.GetBucketLifecycleConfigurationInput{Bucket: aws.String(bucket)})
+	if err != nil {
+		t.Fatalf("get lifecycle of %s: %v", bucket, err)
+	}
+	var rules []string
+	for _, r := range got.Rules {
+		if r.Expiration != nil && r.Filter != nil {
+			rules = append(rules, fmt.Sprintf("%s: %s after %d days", aws.ToString(r.ID), aws.ToString(r.Filter.Prefix), aws.ToInt32(r.Expiration.Days)))
+		}
+	}
+	want := []string{fmt.Sprintf("expire-uploads: uploads/ after %d days", envs[s.env].uploadDays)}
+	if d := cmp.Diff(want, rules); d != "" {
+		t.Errorf("expiring lifecycle rules of %s (-want +got):\n%s", bucket, d)
+	}
+}
+
+// checkAPIAuth reads the HTTP API's routes and authorizers back from the emulator:
+// GET /health is public everywhere; where api_auth is cognito, every other path
+// ($default) needs a JWT of the environment's user pool.
+func checkAPIAuth(t *testing.T, s *stack) {
+	t.Helper()
+	u := strings.TrimSpace(s.must("output", "-raw", "api_gateway_url"))
+	id := strings.SplitN(strings.TrimPrefix(u, "https://"), ".", 2)[0]
+	var routes struct {
+		Items []struct{ RouteKey, AuthorizationType, AuthorizerID string }
+	}
+	apigatewayGet(t, s.endpoint, "/v2/apis/"+id+"/routes", &routes)
+	got := map[string]string{}
+	authorizerID := ""
+	for _, r := range routes.Items {
+		got[r.RouteKey] = r.AuthorizationType
+		if r.AuthorizerID != "" {
+			got[r.RouteKey] += " " + r.AuthorizerID
+			authorizerID = r.AuthorizerID
+		}
+	}
+	want := map[string]string{"GET /health": "NONE", "$default": "NONE"}
+	// A null output is not kept in the state: read them all, and a missing one is null.
+	var outs map[string]output
+	if err := json.Unmarshal([]byte(s.must("output", "-no-color", "-json")), &outs); err != nil {
+		t.Fatalf("terraform output -json: %v", err)
+	}
+	value := func(name string) string {
+		if v := string(outs[name].Value); v != "" {
+			return v
+		}
+		return "null"
+	}
+	issuer := value("api_jwt_issuer")
+	// moto 5.2.1 has no GetAuthorizers (list: HTTP 500), so the authorizer is read by
+	// the ID its route names; without authentication no route names one.
+	if envs[s.env].cognito {
+		var a struct {
+			AuthorizerID     string
+			AuthorizerType   string
+			JwtConfiguration struct {
+				Issuer   string
+				Audience []string
+			}
+		}
+		if authorizerID == "" {
+			t.Fatalf("routes of API %s: %+v, want $default with a JWT authorizer", id, routes.Items)
+		}
+		apigatewayGet(t, s.endpoint, "/v2/apis/"+id+"/authorizers/"+authorizerID, &a)
+		want["$default"] = "JWT " + a.AuthorizerID
+		pool, client := strings.Trim(value("cognito_user_pool_id"), `"`), strings.Trim(value("cognito_user_pool_client_id"), `"`)
+		wantIssuer := "https://cognito-idp." + testenv.Region + ".amazonaws.com/" + pool
+		if a.AuthorizerType != "JWT" || a.JwtConfiguration.Issuer != wantIssuer || !slices.Equal(a.JwtConfiguration.Audience, []string{client}) || issuer != strconv.Quote(wantIssuer) {
+			t.Errorf("authorizer %+v (output api_jwt_issuer %s), want JWT from %s for audience %s", a, issuer, wantIssuer, client)
+		}
+	} else if issuer != "null" {
+		t.Errorf("output api_jwt_issuer = %s, want null (no authentication)", issuer)
+	}
+	if d := cmp.Diff(want, got); d != "" {
+		t.Errorf("routes of API %s: key -> authorization (-want +got):\n%s", id, d)
+	}
+}
+
+// apigatewayGet sends a SigV4-signed GET of the apigatewayv2 REST API to the
+// emulator and decodes the JSON answer (go.mod has no apigatewayv2 client).
+func apigatewayGet(t *testing.T, endpoint, path string, v any) {
+	t.Helper()
+	req, err := http.NewRequestWithContext(t.Context(), http.MethodGet, endpoint+path, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	creds, err := awsConfig(endpoint).Credentials.Retrieve(t.Context())
+	if err != nil {
+		t.Fatal(err)
+	}
+	const emptyBody = "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"
+	if err := v4.NewSigner().SignHTTP(t.Context(), creds, req, emptyBody, "apigateway", testenv.Region, time.Now()); err != nil {
+		t.Fatalf("sign GET %s: %v", path, err)
+	}
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatalf("GET %s: %v", path, err)
+	}
+	defer resp.Body.Close()
+	body, _ := io.ReadAll(resp.Body)
+	if resp.StatusCode != http.StatusOK {
+		t.Fatalf("GET %s: %s: %s", path, resp.Status, body)
+	}
+	if err := json.Unmarshal(body, v); err != nil {
+		t.Fatalf("GET %s: decode %s: %v", path, body, err)
+	}
+}
+
 // checkService reads the service back from the emulator: zero tasks until the first
 // rollout, the environment's capacity provider strategy, the circuit breaker.
 func checkService(t *testing.T, s *stack) {
@@ -494,6 +615,8 @@ func TestBadInputsRejectedAtPlan(t *testing.T) {
 		"log retention":            {[]string{"log_retention_days=10"}, "log_retention_days"},
 		"unknown network mode":     {[]string{"network_mode=nat"}, "network_mode"},
 		"CORS origin with a path":  {[]string{`cors_allow_origins=["https://app.example.com/x"]`}, "cors_allow_origins"},
+		"uploads never expire":     {[]string{"upload_expiration_days=0"}, "upload_expiration_days"},
+		"JWT auth without issuer":  {[]string{"api_auth=jwt", `api_jwt_audience=["web"]`}, "api_jwt_issuer"},
 	}
 	args := s.args("plan", "-lock=false")
 	for _, tc := range cases {

@@ -54,6 +54,7 @@ module "s3" {
   tags                               = local.tags
   account_id                         = local.account_id
   noncurrent_version_expiration_days = var.noncurrent_version_expiration_days
+  upload_expiration_days             = var.upload_expiration_days
   force_destroy                      = var.force_destroy
   kms_deletion_window_days           = var.kms_deletion_window_days
 }
@@ -80,6 +81,21 @@ module "iam" {
   region       = var.aws_region
 }
 
+module "cognito" {
+  source = "./modules/cognito"
+  count  = var.api_auth == "cognito" ? 1 : 0
+
+  project     = var.project
+  environment = var.environment
+  tags        = local.tags
+}
+
+locals {
+  # The API's JWT authorizer: the Cognito pool's tokens, another issuer's, or none.
+  jwt_issuer   = var.api_auth == "cognito" ? one(module.cognito[*].issuer) : var.api_auth == "jwt" ? var.api_jwt_issuer : null
+  jwt_audience = var.api_auth == "cognito" ? module.cognito[*].client_id : var.api_auth == "jwt" ? var.api_jwt_audience : []
+}
+
 module "api_gateway" {
   source = "./modules/api-gateway"
 
@@ -93,6 +109,8 @@ module "api_gateway" {
   throttling_rate_limit  = var.throttling_rate_limit
   throttling_burst_limit = var.throttling_burst_limit
   log_retention_days     = var.log_retention_days
+  jwt_issuer             = local.jwt_issuer
+  jwt_audience           = local.jwt_audience
 }
 
 locals {

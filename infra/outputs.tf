@@ -64,3 +64,18 @@ output "network_mode" {
   description = "Network mode of the environment (public or private)."
   value       = var.network_mode
 }
+
+output "cognito_user_pool_id" {
+  description = "User pool of the web frontend (Amplify Auth's userPoolId); null unless api_auth is cognito."
+  value       = one(module.cognito[*].user_pool_id)
+}
+
+output "cognito_user_pool_client_id" {
+  description = "App client of the web frontend (Amplify Auth's userPoolClientId); null unless api_auth is cognito."
+  value       = one(module.cognito[*].client_id)
+}
+
+output "api_jwt_issuer" {
+  description = "Issuer whose JWTs the API requires on every route but GET /health; null when the API has no authentication."
+  value       = local.jwt_issuer
+}

@@ -23,6 +23,7 @@ provider "aws" {
       apigatewayv2           = endpoints.value
       applicationautoscaling = endpoints.value
       cloudwatch             = endpoints.value
+      cognitoidp             = endpoints.value
       ec2                    = endpoints.value
       ecr                    = endpoints.value
       ecs                    = endpoints.value

@@ -237,6 +237,52 @@ variable "noncurrent_version_expiration_days" {
   }
 }
 
+variable "api_auth" {
+  description = "Authentication of the HTTP API (every route but GET /health): none, cognito (a user pool for the web frontend; its tokens are required) or jwt (tokens of the issuer in api_jwt_issuer)."
+  type        = string
+  default     = "none"
+  nullable    = false
+
+  validation {
+    condition     = contains(["none", "cognito", "jwt"], var.api_auth)
+    error_message = "The api_auth must be one of none, cognito, jwt."
+  }
+}
+
+variable "api_jwt_issuer" {
+  description = "With api_auth = \"jwt\": issuer URL of the accepted tokens (https://...)."
+  type        = string
+  default     = null
+
+  validation {
+    condition     = var.api_auth != "jwt" || var.api_jwt_issuer != null
+    error_message = "The api_jwt_issuer must be set (an https:// issuer URL) when api_auth is jwt."
+  }
+}
+
+variable "api_jwt_audience" {
+  description = "With api_auth = \"jwt\": accepted audiences (the aud claim) of the tokens."
+  type        = list(string)
+  default     = []
+  nullable    = false
+
+  validation {
+    condition     = var.api_auth != "jwt" || length(var.api_jwt_audience) > 0
+    error_message = "The api_jwt_audience must list at least one audience when api_auth is jwt."
+  }
+}
+
+variable "upload_expiration_days" {
+  description = "Days after which files uploaded through the API expire (uploads/ in the files bucket); set per environment in envs/<env>.tfvars."
+  type        = number
+  nullable    = false
+
+  validation {
+    condition     = var.upload_expiration_days >= 1 && var.upload_expiration_days <= 3650 && floor(var.upload_expiration_days) == var.upload_expiration_days
+    error_message = "The upload_expiration_days must be a whole number of days between 1 and 3650."
+  }
+}
+
 variable "force_destroy" {
   description = "Allow destroying the buckets and the ECR repository while they hold data (dev and local only)."
   type        = bool

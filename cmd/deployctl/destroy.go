@@ -5,15 +5,13 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"maps"
 	"os"
-	"strings"
+	"path/filepath"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 	s3types "github.com/aws/aws-sdk-go-v2/service/s3/types"
 	"github.com/aws/smithy-go"
-	"github.com/hashicorp/terraform-exec/tfexec"
 
 	"dagger/predictor/internal/awsx"
 	"dagger/predictor/internal/bootstrap"
@@ -22,7 +20,7 @@ import (
 )
 
 func init() {
-	register(command{name: "destroy", summary: "empty an environment's buckets (every version) and destroy all of its resources (--confirm ENV)", run: runDestroy})
+	register(command{name: "destroy", summary: "destroy all of an environment's resources and the data in its buckets (--confirm ENV; prod also --break-glass)", run: runDestroy})
 }
 
 // bucketOutputs are the outputs naming the buckets destroy empties first: terraform
@@ -32,11 +30,18 @@ var bucketOutputs = []string{"s3_files_bucket_name", "s3_data_bucket_name"}
 // errNoSuchBucket: the bucket named by an output is gone already.
 var errNoSuchBucket = errors.New("no such bucket")
 
+// protected are the environments whose destroy also needs --break-glass.
+var protected = map[string]bool{"prod": true}
+
+// runDestroy checks the confirmation, then saves a destroy plan (which takes the state
+// lock: a run holding it stops destroy here, before any data is deleted), empties the
+// buckets, and applies exactly that plan.
 func runDestroy(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	fs := newFlagSet("destroy")
 	g := addGlobals(fs)
 	tfl := addTFFlags(fs)
 	confirm := fs.String("confirm", "", "the environment name again; destroy refuses anything else")
+	breakGlass := fs.Bool("break-glass", false, "also required to destroy prod, on top of --confirm prod: it deletes production data for good")
 	if code, ok := parseFlags(fs, args, stderr); !ok {
 		return code
 	}
@@ -44,12 +49,20 @@ func runDestroy(ctx context.Context, args []string, stdout, stderr io.Writer) in
 		return fail(stderr, fs, err)
 	}
 	// Refused before anything touches AWS or terraform.
-	if err := checkConfirm(g.env, *confirm); err != nil {
+	if err := checkConfirm(g.env, *confirm, *breakGlass); err != nil {
 		return fail(stderr, fs, err)
 	}
 	s, cleanup, err := g.terraform(ctx, tfl, stderr)
 	defer cleanup()
 	if err != nil {
+		return fail(stderr, fs, err)
+	}
+	planFile := filepath.Join(filepath.Dir(s.tf.Config.DataDir), "destroy.tfplan")
+	defer os.Remove(planFile)
+	if _, err := s.tf.DestroyPlan(ctx, planFile); err != nil {
+		if errors.Is(err, tf.ErrStateLocked) {
+			err = fmt.Errorf("nothing was deleted: %w; wait for that run to finish, or if it died, `terraform force-unlock` that lock ID", err)
+		}
 		return fail(stderr, fs, err)
 	}
 	outs, err := s.tf.Outputs(ctx)
@@ -81,22 +94,26 @@ func runDestroy(ctx context.Context, args []string, stdout, stderr io.Writer) in
 			fmt.Fprintf(stdout, "bucket %s: emptied (%d object versions, %d delete markers)\n", bucket, versions, markers)
 		}
 	}
-	if err := destroy(ctx, s.tf, stderr); err != nil {
-		return fail(stderr, fs, err)
+	if err := s.tf.Apply(ctx, planFile); err != nil {
+		return fail(stderr, fs, fmt.Errorf("terraform destroy: %w", err))
 	}
 	fmt.Fprintf(stdout, "destroyed every resource of %s\n", g.env)
 	return exitcode.OK
 }
 
-// checkConfirm requires --confirm to repeat --env.
-func checkConfirm(env, confirm string) error {
-	if confirm == env {
-		return nil
+// checkConfirm requires --confirm to repeat --env, and --break-glass for a protected
+// environment (prod): one typed name is not enough to delete production data.
+func checkConfirm(env, confirm string, breakGlass bool) error {
+	what := fmt.Sprintf("destroy deletes every resource of %s and the data in its buckets", env)
+	switch {
+	case confirm == "":
+		return fmt.Errorf("no --confirm given: %s; pass --confirm %s", what, env)
+	case confirm != env:
+		return fmt.Errorf("--confirm %q does not match --env %s: %s; pass --confirm %s", confirm, env, what, env)
+	case protected[env] && !breakGlass:
+		return fmt.Errorf("%s is protected: %s for good; pass --break-glass as well as --confirm %s", env, what, env)
 	}
-	if confirm == "" {
-		return fmt.Errorf("no --confirm given: destroy deletes every resource of %s and the data in its buckets; pass --confirm %s", env, env)
-	}
-	return fmt.Errorf("--confirm %q does not match --env %s: destroy deletes every resource of %s and the data in its buckets; pass --confirm %s", confirm, env, env, env)
+	return nil
 }
 
 // s3EmptyAPI lists the S3 calls emptying a bucket uses.
@@ -168,74 +185,4 @@ func deleteObjects(ctx context.Context, c s3EmptyAPI, bucket string, ids []s3typ
 			aws.ToString(e.Code), aws.ToString(e.Message), len(out.Errors)-1)
 	}
 	return nil
-}
-
-// destroy runs terraform destroy through terraform-exec (internal/tf has no destroy)
-// in the working directory t was initialized in: the same root module, data
-// directory (hence backend), variable file, variables and lock timeout as plan.
-func destroy(ctx context.Context, t *tf.Terraform, log io.Writer) error {
-	tfx, err := tfexec.NewTerraform(t.Config.Dir, t.Bin)
-	if err != nil {
-		return fmt.Errorf("prepare terraform in %s: %w", t.Config.Dir, err)
-	}
-	env := destroyEnv(t.Config, os.Environ())
-	if err := tfx.SetEnv(env); err != nil {
-		return fmt.Errorf("prepare terraform environment: %w", err)
-	}
-	if log != nil {
-		tfx.SetStdout(log)
-		tfx.SetStderr(log)
-	}
-	if err := tfx.Destroy(ctx, destroyOptions(t.Config)...); err != nil {
-		return fmt.Errorf("terraform destroy: %s", firstErrorLine(err.Error()))
-	}
-	return nil
-}
-
-// destroyEnv is the inherited environment plus the working directory's TF_DATA_DIR
-// and plugin cache, without the variables terraform-exec manages itself.
-func destroyEnv(c tf.Config, environ []string) map[string]string {
-	env := map[string]string{}
-	for _, kv := range environ {
-		k, v, _ := strings.Cut(kv, "=")
-		env[k] = v
-	}
-	if c.DataDir != "" {
-		env["TF_DATA_DIR"] = c.DataDir
-	}
-	if c.PluginCacheDir != "" {
-		env["TF_PLUGIN_CACHE_DIR"] = c.PluginCacheDir
-	}
-	return tfexec.CleanEnv(maps.Clone(env))
-}
-
-// destroyOptions are plan's variable file, variables and lock timeout.
-func destroyOptions(c tf.Config) []tfexec.DestroyOption {
-	lock := c.LockTimeout
-	if lock <= 0 {
-		lock = tf.DefaultLockTimeout
-	}
-	opts := []tfexec.DestroyOption{tfexec.LockTimeout(lock.String())}
-	if c.VarFile != "" {
-		opts = append(opts, tfexec.VarFile(c.VarFile))
-	}
-	for _, v := range c.Vars {
-		opts = append(opts, tfexec.Var(v.Name+"="+v.Value))
-	}
-	return opts
-}
-
-// firstErrorLine is terraform's first "Error: ..." line in msg, else msg's last line.
-func firstErrorLine(msg string) string {
-	last := ""
-	for line := range strings.Lines(msg) {
-		s := strings.TrimSpace(strings.TrimLeft(line, "│╷╵ \t"))
-		if strings.HasPrefix(s, "Error: ") {
-			return s
-		}
-		if s != "" {
-			last = s
-		}
-	}
-	return last
 }

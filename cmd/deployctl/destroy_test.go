@@ -13,6 +13,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"dagger/predictor/internal/awsx"
+	"dagger/predictor/internal/envcfg"
 	"dagger/predictor/internal/testenv"
 )
 
@@ -92,17 +93,23 @@ func TestEmptyBucket(t *testing.T) {
 
 func TestCheckConfirm(t *testing.T) {
 	tests := map[string]struct {
-		env, confirm, want string
+		env, confirm string
+		breakGlass   bool
+		want         string
 	}{
-		"match":      {env: "dev", confirm: "dev"},
-		"missing":    {env: "dev", want: "no --confirm given: destroy deletes every resource of dev and the data in its buckets; pass --confirm dev"},
-		"other env":  {env: "prod", confirm: "dev", want: `--confirm "dev" does not match --env prod: destroy deletes every resource of prod and the data in its buckets; pass --confirm prod`},
-		"wrong case": {env: "prod", confirm: "PROD", want: `--confirm "PROD" does not match --env prod: destroy deletes every resource of prod and the data in its buckets; pass --confirm prod`},
+		"match":                 {env: "dev", confirm: "dev"},
+		"missing":               {env: "dev", want: "no --confirm given: destroy deletes every resource of dev and the data in its buckets; pass --confirm dev"},
+		"other env":             {env: "prod", confirm: "dev", breakGlass: true, want: `--confirm "dev" does not match --env prod: destroy deletes every resource of prod and the data in its buckets; pass --confirm prod`},
+		"wrong case":            {env: "prod", confirm: "PROD", want: `--confirm "PROD" does not match --env prod: destroy deletes every resource of prod and the data in its buckets; pass --confirm prod`},
+		"prod without glass":    {env: "prod", confirm: "prod", want: "prod is protected: destroy deletes every resource of prod and the data in its buckets for good; pass --break-glass as well as --confirm prod"},
+		"prod with glass":       {env: "prod", confirm: "prod", breakGlass: true},
+		"glass without confirm": {env: "prod", breakGlass: true, want: "no --confirm given: destroy deletes every resource of prod and the data in its buckets; pass --confirm prod"},
+		"dev needs no glass":    {env: "local", confirm: "local"},
 	}
 	for name, tc := range tests {
 		t.Run(name, func(t *testing.T) {
 			got := ""
-			if err := checkConfirm(tc.env, tc.confirm); err != nil {
+			if err := checkConfirm(tc.env, tc.confirm, tc.breakGlass); err != nil {
 				got = err.Error()
 			}
 			if d := cmp.Diff(tc.want, got); d != "" {
@@ -114,8 +121,10 @@ func TestCheckConfirm(t *testing.T) {
 
 // TestDestroyCommand applies a small root with two versioned buckets (no
 // force_destroy) against the emulator, fills them with versions and delete markers,
-// checks that destroy without the matching --confirm changes nothing, then destroys:
-// buckets emptied of every version, resources gone, outputs empty.
+// checks that destroy without the matching --confirm changes nothing, that review
+// plans and drift run while another run holds the state lock, that destroy with the
+// lock held deletes nothing, then destroys: buckets emptied of every version,
+// resources gone, outputs empty.
 func TestDestroyCommand(t *testing.T) {
 	t.Parallel()
 	if testing.Short() {
@@ -171,7 +180,31 @@ func TestDestroyCommand(t *testing.T) {
 		}
 	}
 
-	r := deployctl(0, "destroy", "--confirm", "dev")
+	// Review plans and drift only read: with the lock held by another run they still
+	// run (-lock=false), while a plan that locks fails on it.
+	lock := holdStateLock(t, c, "tfstate-destroy", "dev")
+	deployctl(0, "plan", "--out", "review.tfplan", "--no-policy", "--lock=false")
+	deployctl(0, "drift")
+	r := deployctl(1, "plan", "--out", "locked.tfplan", "--no-policy", "--lock-timeout", "1s")
+	if !strings.Contains(r.stderr, "deployctl plan: terraform plan: the state is locked by another run (lock ID "+lock) {
+		t.Errorf("locking plan with the lock held: stderr %s", lastBytes(r.stderr, 600))
+	}
+
+	// Another run holds the state lock: destroy stops on it, with one line (after
+	// terraform's own output) naming the lock, before any object is deleted.
+	r = deployctl(1, "destroy", "--confirm", "dev", "--lock-timeout", "1s")
+	last := r.stderr[strings.LastIndex(strings.TrimSuffix(r.stderr, "\n"), "\n")+1:]
+	wantLast := "deployctl destroy: nothing was deleted: terraform plan -destroy: the state is locked by another run (lock ID " + lock +
+		", held by someone@elsewhere for OperationTypeApply); wait for that run to finish, or if it died, `terraform force-unlock` that lock ID\n"
+	if d := cmp.Diff(wantLast, last); d != "" {
+		t.Errorf("destroy with the lock held: last line of stderr (-want +got):\n%s", d)
+	}
+	if d := cmp.Diff(want, snapshot(), cmp.AllowUnexported(count{})); d != "" {
+		t.Fatalf("destroy with the lock held changed the buckets (-want +got):\n%s", d)
+	}
+	releaseStateLock(t, c, "tfstate-destroy", "dev")
+
+	r = deployctl(0, "destroy", "--confirm", "dev")
 	for _, b := range buckets {
 		line := fmt.Sprintf("bucket %s: emptied (%d object versions, %d delete markers)", b, want[b].versions, want[b].markers)
 		if !strings.Contains(r.stdout, line) {
@@ -191,5 +224,27 @@ func TestDestroyCommand(t *testing.T) {
 	r = deployctl(0, "destroy", "--confirm", "dev")
 	if !strings.Contains(r.stdout, "not in the outputs, nothing to empty") {
 		t.Errorf("second destroy output:\n%s", r.stdout)
+	}
+}
+
+// holdStateLock writes env's lock object the way terraform's S3 backend does
+// (use_lockfile: a conditional PutObject of the lock info next to the state), as a
+// run that is still going would leave it, and returns the lock ID.
+func holdStateLock(t *testing.T, c *s3.Client, bucket, env string) string {
+	t.Helper()
+	const id = "0b1d6e2c-held-by-test"
+	info := fmt.Sprintf(`{"ID":%q,"Operation":"OperationTypeApply","Info":"","Who":"someone@elsewhere","Version":"1.11.4","Created":"2026-01-01T00:00:00Z","Path":%q}`,
+		id, bucket+"/"+envcfg.StateKey(env))
+	if _, err := c.PutObject(t.Context(), &s3.PutObjectInput{Bucket: aws.String(bucket), Key: aws.String(envcfg.StateKey(env) + ".tflock"),
+		Body: strings.NewReader(info), IfNoneMatch: aws.String("*"), ContentType: aws.String("application/json")}); err != nil {
+		t.Fatalf("hold the state lock: %v", err)
+	}
+	return id
+}
+
+func releaseStateLock(t *testing.T, c *s3.Client, bucket, env string) {
+	t.Helper()
+	if _, err := c.DeleteObject(t.Context(), &s3.DeleteObjectInput{Bucket: aws.String(bucket), Key: aws.String(envcfg.StateKey(env) + ".tflock")}); err != nil {
+		t.Fatalf("release the state lock: %v", err)
 	}
 }

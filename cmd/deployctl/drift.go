@@ -16,7 +16,7 @@ import (
 )
 
 func init() {
-	register(command{name: "drift", summary: "refresh-only plan: report resources changed outside terraform (exit 2 on drift)", run: runDrift})
+	register(command{name: "drift", summary: "refresh-only plan without the state lock: report resources changed outside terraform (exit 2 on drift)", run: runDrift})
 }
 
 func runDrift(ctx context.Context, args []string, stdout, stderr io.Writer) int {

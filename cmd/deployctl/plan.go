@@ -36,6 +36,7 @@ type planFlags struct {
 	statusFile  string
 	save        bool
 	idFile      string
+	lock        bool
 }
 
 // answerStatuses are plan's statuses that are answers rather than failures: no
@@ -76,6 +77,7 @@ func plan(ctx context.Context, args []string, stdout, stderr io.Writer, statusFi
 	fs.BoolVar(&f.save, "save", false, "save the plan in the state bucket (plans/<env>/<id>.tfplan) and print its ID, for `apply --plan-id`")
 	fs.StringVar(&f.idFile, "id-file", "", "with --save, also write the plan ID to this file")
 	fs.StringVar(statusFile, "status-file", "", "write the status (0, 2, 3 or 4) to this file and exit 0 instead; other failures still exit non-zero")
+	fs.BoolVar(&f.lock, "lock", true, "take the state lock; --lock=false for a review plan (pull request) that must not block a deploy and may run with read-only credentials (apply always locks)")
 	if code, ok := parseFlags(fs, args, stderr); !ok {
 		return code
 	}
@@ -100,6 +102,7 @@ func plan(ctx context.Context, args []string, stdout, stderr io.Writer, statusFi
 	if err != nil {
 		return fail(stderr, fs, err)
 	}
+	s.tf.Config.NoLock = !f.lock
 	changes, err := s.tf.Plan(ctx, out)
 	if err != nil {
 		return fail(stderr, fs, err)

@@ -17,4 +17,6 @@ throttling_rate_limit    = 20
 throttling_burst_limit   = 40
 ecr_keep_images          = 10
 kms_deletion_window_days = 7
+api_auth                 = "none"
+upload_expiration_days   = 7
 force_destroy            = true

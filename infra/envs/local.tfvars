@@ -16,4 +16,6 @@ throttling_rate_limit    = 50
 throttling_burst_limit   = 100
 ecr_keep_images          = 5
 kms_deletion_window_days = 7
+api_auth                 = "none"
+upload_expiration_days   = 1
 force_destroy            = true

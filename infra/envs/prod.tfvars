@@ -1,6 +1,7 @@
 # prod: private subnets with interface endpoints (ecr.api, ecr.dkr, logs) and the S3
 # gateway endpoint, no internet route; one task always on on-demand FARGATE (base = 1),
-# the rest on FARGATE_SPOT.
+# the rest on FARGATE_SPOT. The API requires tokens of the Cognito pool the web frontend
+# signs users in with (GET /health stays public).
 environment              = "prod"
 network_mode             = "private"
 vpc_cidr                 = "10.20.0.0/16"
@@ -18,4 +19,6 @@ throttling_rate_limit    = 100
 throttling_burst_limit   = 200
 ecr_keep_images          = 30
 kms_deletion_window_days = 30
+api_auth                 = "cognito"
+upload_expiration_days   = 30
 force_destroy            = false

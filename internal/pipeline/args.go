@@ -51,6 +51,9 @@ type PlanOptions struct {
 	MaxMonthlyUSD float64
 	// NoPolicy skips the policy gate.
 	NoPolicy bool
+	// NoLock plans without the state lock (--lock=false): review plans (pull
+	// requests), never applied, must not block a deploy.
+	NoLock bool
 }
 
 // PlanArgs saves a plan and runs the policy and cost gate on it.
@@ -70,6 +73,9 @@ func PlanArgs(t Target, o PlanOptions) []string {
 	}
 	if o.NoPolicy {
 		a = append(a, "--no-policy")
+	}
+	if o.NoLock {
+		a = append(a, "--lock=false")
 	}
 	return a
 }
@@ -180,6 +186,13 @@ func SmokeArgs(url, version string, timeout time.Duration) []string {
 	return a
 }
 
-// DestroyArgs empties the environment's buckets (every object version and delete
-// marker), then destroys everything (`deployctl destroy --env E --confirm E`).
-func DestroyArgs(t Target) []string { return cmd("destroy", t, "--confirm", t.Env) }
+// DestroyArgs plans the destroy (taking the state lock), empties the environment's
+// buckets (every object version and delete marker), then destroys everything
+// (`deployctl destroy --env E --confirm E`, and --break-glass when given).
+func DestroyArgs(t Target, breakGlass bool) []string {
+	a := cmd("destroy", t, "--confirm", t.Env)
+	if breakGlass {
+		a = append(a, "--break-glass")
+	}
+	return a
+}

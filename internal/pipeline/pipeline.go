@@ -34,6 +34,8 @@ var (
 	ErrProdNeedsPlan = errors.New("prod apply needs a reviewed plan")
 	// ErrConfirmMismatch: destroy's confirmation does not name the environment.
 	ErrConfirmMismatch = errors.New("confirmation does not match the environment")
+	// ErrNeedsBreakGlass: destroy of prod without the break-glass flag.
+	ErrNeedsBreakGlass = errors.New("prod destroy needs break-glass")
 )
 
 // ValidateEnv checks env before anything runs (stage 1 of the deploy).
@@ -57,13 +59,17 @@ func CheckApply(env string, havePlan bool, confirm string) error {
 	return fmt.Errorf("%w: pass --plan-id ID from `plan --env prod --save` (or --plan FILE from `plan --env prod file -o prod.tfplan`), or --confirm prod to plan and apply at once", ErrProdNeedsPlan)
 }
 
-// CheckDestroy requires the confirmation to repeat the environment name.
-func CheckDestroy(env, confirm string) error {
+// CheckDestroy requires the confirmation to repeat the environment name, and prod
+// the break-glass flag as well (deployctl destroy checks the same).
+func CheckDestroy(env, confirm string, breakGlass bool) error {
 	if err := ValidateEnv(env); err != nil {
 		return err
 	}
 	if confirm != env {
 		return fmt.Errorf("%w: destroy deletes every resource of %s and the data in its buckets; pass --confirm %s", ErrConfirmMismatch, env, env)
+	}
+	if env == "prod" && !breakGlass {
+		return fmt.Errorf("%w: destroy deletes every resource of prod and the data in its buckets for good; pass --break-glass as well as --confirm prod", ErrNeedsBreakGlass)
 	}
 	return nil
 }

@@ -42,17 +42,21 @@ func TestCheckApply(t *testing.T) {
 func TestCheckDestroy(t *testing.T) {
 	tests := map[string]struct {
 		env, confirm string
+		breakGlass   bool
 		want         error
 	}{
-		"confirmed":    {env: "dev", confirm: "dev"},
-		"missing":      {env: "dev", want: ErrConfirmMismatch},
-		"other env":    {env: "prod", confirm: "dev", want: ErrConfirmMismatch},
-		"case matters": {env: "prod", confirm: "PROD", want: ErrConfirmMismatch},
-		"unknown env":  {env: "qa", confirm: "qa", want: envcfg.ErrUnknownEnv},
+		"confirmed":          {env: "dev", confirm: "dev"},
+		"prod without glass": {env: "prod", confirm: "prod", want: ErrNeedsBreakGlass},
+		"prod with glass":    {env: "prod", confirm: "prod", breakGlass: true},
+		"glass, wrong name":  {env: "prod", confirm: "dev", breakGlass: true, want: ErrConfirmMismatch},
+		"missing":            {env: "dev", want: ErrConfirmMismatch},
+		"other env":          {env: "prod", confirm: "dev", want: ErrConfirmMismatch},
+		"case matters":       {env: "prod", confirm: "PROD", want: ErrConfirmMismatch},
+		"unknown env":        {env: "qa", confirm: "qa", want: envcfg.ErrUnknownEnv},
 	}
 	for name, tc := range tests {
 		t.Run(name, func(t *testing.T) {
-			err := CheckDestroy(tc.env, tc.confirm)
+			err := CheckDestroy(tc.env, tc.confirm, tc.breakGlass)
 			if !errors.Is(err, tc.want) || (tc.want == nil && err != nil) {
 				t.Fatalf("CheckDestroy = %v, want %v", err, tc.want)
 			}
@@ -75,6 +79,7 @@ func TestArgs(t *testing.T) {
 		"apply":        {ApplyArgs(dev, "/out/tfplan"), []string{"deployctl", "apply", "--env", "dev", "--region", "eu-west-1", "--plan", "/out/tfplan"}},
 		"outputs json": {OutputsArgs(dev, ""), []string{"deployctl", "outputs", "--env", "dev", "--region", "eu-west-1", "--json"}},
 		"outputs name": {OutputsArgs(dev, "api_gateway_url"), []string{"deployctl", "outputs", "--env", "dev", "--region", "eu-west-1", "--name", "api_gateway_url"}},
+		"plan review":  {PlanArgs(dev, PlanOptions{Out: "p", NoLock: true}), []string{"deployctl", "plan", "--env", "dev", "--region", "eu-west-1", "--out", "p", "--lock=false"}},
 		"drift":        {DriftArgs(Target{Env: "prod"}), []string{"deployctl", "drift", "--env", "prod"}},
 		"ecr-login":    {ECRLoginArgs(dev, "/creds", ""), []string{"deployctl", "ecr-login", "--env", "dev", "--region", "eu-west-1", "--out", "/creds"}},
 		"ecr-login repo": {ECRLoginArgs(Target{Env: "dev"}, "/creds", "1.dkr.ecr.us-east-1.amazonaws.com/p"),
@@ -249,8 +254,12 @@ func TestCheckCredentials(t *testing.T) {
 
 func TestDestroyArgs(t *testing.T) {
 	want := []string{"deployctl", "destroy", "--env", "dev", "--confirm", "dev"}
-	if d := cmp.Diff(want, DestroyArgs(Target{Env: "dev"})); d != "" {
+	if d := cmp.Diff(want, DestroyArgs(Target{Env: "dev"}, false)); d != "" {
 		t.Errorf("DestroyArgs (-want +got):\n%s", d)
+	}
+	want = []string{"deployctl", "destroy", "--env", "prod", "--confirm", "prod", "--break-glass"}
+	if d := cmp.Diff(want, DestroyArgs(Target{Env: "prod"}, true)); d != "" {
+		t.Errorf("DestroyArgs break glass (-want +got):\n%s", d)
 	}
 }
 

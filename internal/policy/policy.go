@@ -1,8 +1,10 @@
 // Package policy checks a terraform plan's JSON against the rules that block an
 // apply: no NAT gateway, S3 buckets with a public access block and encryption, no
-// security group ingress from anywhere, no IAM policy allowing the "*" action, ECR
-// repositories with immutable tags and scan on push, and no container running as root
-// or privileged. Each violation names the rule and the resource address.
+// security group ingress from anywhere, no IAM escalation path (an allow of "*",
+// "*:*" or "iam:*", an allow through NotAction or NotResource, an AWS managed admin
+// policy attached, a trust policy open to any principal), ECR repositories with
+// immutable tags and scan on push, and no container running as root or privileged.
+// Each violation names the rule and the resource address.
 package policy
 
 import (
@@ -10,6 +12,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"regexp"
 	"slices"
 	"strings"
 
@@ -26,6 +29,9 @@ const (
 	S3Encryption      = "s3-encryption"
 	SGOpenIngress     = "sg-open-ingress"
 	IAMWildcardAction = "iam-wildcard-action"
+	IAMNotAction      = "iam-not-action"
+	IAMAdminPolicy    = "iam-admin-policy"
+	IAMPublicTrust    = "iam-public-trust"
 	ECRImmutableTags  = "ecr-immutable-tags"
 	ECRScanOnPush     = "ecr-scan-on-push"
 	ECSNonRoot        = "ecs-non-root"
@@ -147,6 +153,12 @@ func Check(p *plansum.Plan) Report {
 			c.iamDocument(res, "policy", res.After["policy"], res.Unknown("policy"))
 		case "aws_iam_role":
 			c.inlinePolicies(res)
+			c.iamDocument(res, "assume_role_policy", res.After["assume_role_policy"], res.Unknown("assume_role_policy"))
+			c.managedPolicies(res, "managed_policy_arns")
+		case "aws_iam_role_policy_attachment", "aws_iam_user_policy_attachment", "aws_iam_group_policy_attachment", "aws_iam_policy_attachment":
+			c.managedPolicies(res, "policy_arn")
+		case "aws_iam_role_policy_attachments_exclusive", "aws_iam_user_policy_attachments_exclusive", "aws_iam_group_policy_attachments_exclusive":
+			c.managedPolicies(res, "policy_arns")
 		case "aws_ecr_repository":
 			c.ecr(res)
 		case "aws_ecs_task_definition":
@@ -292,11 +304,17 @@ func (c *checker) inlinePolicies(role *plansum.Resource) {
 	}
 }
 
-// iamDocument flags Allow statements of a JSON policy document with the "*" action.
+// iamDocument checks the Allow statements of a JSON policy document (identity,
+// inline or trust policy): no wildcard admin action, no NotAction or NotResource,
+// no principal "*". An unknown document is listed as unchecked.
 func (c *checker) iamDocument(r *plansum.Resource, attr string, doc any, unknown bool) {
 	s, _ := doc.(string)
 	if unknown || (s == "" && doc == nil && r.Unknown(attr)) {
-		c.unchecked(IAMWildcardAction, r, attr)
+		rule := IAMWildcardAction
+		if attr == "assume_role_policy" {
+			rule = IAMPublicTrust
+		}
+		c.unchecked(rule, r, attr)
 		return
 	}
 	if s == "" {
@@ -313,16 +331,47 @@ func (c *checker) iamDocument(r *plansum.Resource, attr string, doc any, unknown
 		if !strings.EqualFold(st.Effect, "Allow") {
 			continue
 		}
-		if slices.Contains(oneOrMany(st.Action), "*") {
-			c.violate(IAMWildcardAction, r, "%s statement %d allows action \"*\"", attr, i)
+		c.allow(r, fmt.Sprintf("%s statement %d", attr, i), oneOrMany(st.Action), st.NotAction != nil, st.NotResource != nil,
+			principals(st.Principal), st.NotPrincipal != nil)
+	}
+}
+
+// adminActions are the actions whose allow grants everything, or IAM itself (and
+// with it everything: a role that may write IAM policies may write "*" into one).
+var adminActions = map[string]bool{"*": true, "*:*": true, "iam:*": true}
+
+// allow flags one Allow statement (where says which): its actions, NotAction or
+// NotResource, and its principals.
+func (c *checker) allow(r *plansum.Resource, where string, actions []string, notAction, notResource bool, principals []string, notPrincipal bool) {
+	for _, a := range actions {
+		if adminActions[strings.ToLower(strings.TrimSpace(a))] {
+			c.violate(IAMWildcardAction, r, "%s allows action %q", where, a)
 		}
+	}
+	// An allow with NotAction or NotResource grants everything not listed,
+	// including actions and resources AWS adds later.
+	if notAction {
+		c.violate(IAMNotAction, r, "%s allows with NotAction (every action not listed)", where)
+	}
+	if notResource {
+		c.violate(IAMNotAction, r, "%s allows with NotResource (every resource not listed)", where)
+	}
+	if slices.Contains(principals, "*") {
+		c.violate(IAMPublicTrust, r, "%s allows principal \"*\" (any AWS account)", where)
+	}
+	if notPrincipal {
+		c.violate(IAMPublicTrust, r, "%s allows with NotPrincipal (every principal not listed)", where)
 	}
 }
 
 type statement struct {
-	Sid    string
-	Effect string
-	Action json.RawMessage
+	Sid          string
+	Effect       string
+	Action       json.RawMessage
+	NotAction    json.RawMessage
+	NotResource  json.RawMessage
+	Principal    json.RawMessage
+	NotPrincipal json.RawMessage
 }
 
 func statements(raw json.RawMessage) []statement {
@@ -349,6 +398,26 @@ func oneOrMany(raw json.RawMessage) []string {
 	return nil
 }
 
+// principals flattens a Principal element: "*", or a map from type (AWS, Service,
+// Federated) to one identifier or a list.
+func principals(raw json.RawMessage) []string {
+	if raw == nil {
+		return nil
+	}
+	if one := oneOrMany(raw); one != nil {
+		return one
+	}
+	var byType map[string]json.RawMessage
+	if json.Unmarshal(raw, &byType) != nil {
+		return nil
+	}
+	var out []string
+	for _, ids := range byType {
+		out = append(out, oneOrMany(ids)...)
+	}
+	return out
+}
+
 // policyDocument checks an aws_iam_policy_document data source's statements.
 func (c *checker) policyDocument(d *plansum.Resource) {
 	if s := d.String("json"); s != "" {
@@ -359,8 +428,34 @@ func (c *checker) policyDocument(d *plansum.Resource) {
 		if effect, _ := st["effect"].(string); effect != "" && effect != "Allow" {
 			continue
 		}
-		if slices.Contains(plansum.Strings(st["actions"]), "*") {
-			c.violate(IAMWildcardAction, d, "statement %d allows action \"*\"", i)
+		var ids []string
+		for _, p := range plansum.Blocks(st["principals"]) {
+			if typ, _ := p["type"].(string); typ == "*" {
+				ids = append(ids, "*")
+			}
+			ids = append(ids, plansum.Strings(p["identifiers"])...)
+		}
+		c.allow(d, fmt.Sprintf("statement %d", i), plansum.Strings(st["actions"]),
+			len(plansum.Strings(st["not_actions"])) > 0, len(plansum.Strings(st["not_resources"])) > 0,
+			ids, len(plansum.Blocks(st["not_principals"])) > 0)
+	}
+}
+
+// adminPolicy matches the AWS managed policies that grant administrator or IAM
+// write access (in any partition).
+var adminPolicy = regexp.MustCompile(`^arn:aws[a-z-]*:iam::aws:policy/(?:.*/)?(AdministratorAccess|PowerUserAccess|IAMFullAccess)$`)
+
+// managedPolicies flags attached AWS managed admin policies in attr (one ARN or a
+// set). An unknown ARN belongs to a policy created in the same plan, which is
+// checked as its own resource.
+func (c *checker) managedPolicies(r *plansum.Resource, attr string) {
+	arns := plansum.Strings(r.After[attr])
+	if s, ok := r.After[attr].(string); ok {
+		arns = []string{s}
+	}
+	for _, arn := range arns {
+		if m := adminPolicy.FindStringSubmatch(arn); m != nil {
+			c.violate(IAMAdminPolicy, r, "%s attaches the AWS managed policy %s", attr, m[1])
 		}
 	}
 }

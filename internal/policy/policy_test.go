@@ -36,6 +36,7 @@ func lines(fs []Finding) []string {
 
 // TestRules runs each rule's violating and passing fixture (testdata/<rule>/).
 func TestRules(t *testing.T) {
+
 	tests := map[string][]string{
 		NoNATGateway: {
 			"no-nat-gateway: aws_nat_gateway.this: NAT gateways are not allowed (tasks reach AWS through VPC endpoints)",
@@ -51,14 +52,38 @@ func TestRules(t *testing.T) {
 			"sg-open-ingress: aws_security_group.web: ingress on tcp port 443 from 0.0.0.0/0",
 			"sg-open-ingress: aws_security_group.web: ingress on tcp port 443 from ::/0",
 			"sg-open-ingress: aws_security_group_rule.all: ingress on tcp ports 0-65535 from 0.0.0.0/0",
+			"sg-open-ingress: aws_security_group_rule.v6: ingress on tcp port 8000 from ::/0",
 			"sg-open-ingress: aws_vpc_security_group_ingress_rule.ssh: ingress on tcp port 22 from 0.0.0.0/0",
 			"sg-open-ingress: aws_vpc_security_group_ingress_rule.v6: ingress on all ports from ::/0",
 		},
 		IAMWildcardAction: {
 			`iam-wildcard-action: aws_iam_policy.admin: policy statement 0 allows action "*"`,
 			`iam-wildcard-action: aws_iam_role.this["task"]: inline_policy statement 0 allows action "*"`,
+			`iam-wildcard-action: aws_iam_role_policy.deploy: policy statement 0 allows action "iam:*"`,
+			`iam-wildcard-action: aws_iam_role_policy.deploy: policy statement 1 allows action "*:*"`,
 			`iam-wildcard-action: aws_iam_role_policy.task: policy statement 1 allows action "*"`,
 			`iam-wildcard-action: data.aws_iam_policy_document.doc: statement 0 allows action "*"`,
+			`iam-wildcard-action: data.aws_iam_policy_document.iam: statement 0 allows action "IAM:*"`,
+		},
+		IAMNotAction: {
+			"iam-not-action: aws_iam_policy.poweruser: policy statement 0 allows with NotAction (every action not listed)",
+			"iam-not-action: aws_iam_role_policy.task: policy statement 0 allows with NotResource (every resource not listed)",
+			"iam-not-action: data.aws_iam_policy_document.doc: statement 0 allows with NotAction (every action not listed)",
+		},
+		IAMAdminPolicy: {
+			"iam-admin-policy: aws_iam_group_policy_attachment.iam: policy_arn attaches the AWS managed policy IAMFullAccess",
+			"iam-admin-policy: aws_iam_policy_attachment.shared: policy_arn attaches the AWS managed policy AdministratorAccess",
+			"iam-admin-policy: aws_iam_role.task: managed_policy_arns attaches the AWS managed policy AdministratorAccess",
+			"iam-admin-policy: aws_iam_role_policy_attachment.admin: policy_arn attaches the AWS managed policy AdministratorAccess",
+			"iam-admin-policy: aws_iam_role_policy_attachments_exclusive.deploy: policy_arns attaches the AWS managed policy IAMFullAccess",
+			"iam-admin-policy: aws_iam_user_policy_attachment.power: policy_arn attaches the AWS managed policy PowerUserAccess",
+		},
+		IAMPublicTrust: {
+			`iam-public-trust: aws_iam_role.aws_star: assume_role_policy statement 1 allows principal "*" (any AWS account)`,
+			"iam-public-trust: aws_iam_role.not_principal: assume_role_policy statement 0 allows with NotPrincipal (every principal not listed)",
+			`iam-public-trust: aws_iam_role.star: assume_role_policy statement 0 allows principal "*" (any AWS account)`,
+			`iam-public-trust: data.aws_iam_policy_document.any: statement 0 allows principal "*" (any AWS account)`,
+			`iam-public-trust: data.aws_iam_policy_document.trust: statement 0 allows principal "*" (any AWS account)`,
 		},
 		ECRImmutableTags: {
 			"ecr-immutable-tags: aws_ecr_repository.this: image_tag_mutability is MUTABLE, want IMMUTABLE",

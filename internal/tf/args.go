@@ -29,6 +29,10 @@ type Config struct {
 	Vars []Var
 	// LockTimeout for state locking; zero means DefaultLockTimeout.
 	LockTimeout time.Duration
+	// NoLock plans without the state lock (-lock=false): a review plan (pull request)
+	// is never applied, so it must not hold the lock a deploy needs, and read-only
+	// credentials cannot write the lock file anyway. Apply always locks.
+	NoLock bool
 	// PluginCacheDir is TF_PLUGIN_CACHE_DIR; empty leaves the variable as inherited.
 	PluginCacheDir string
 }
@@ -87,16 +91,33 @@ func InitCmd(c Config) Cmd {
 	return cmd(c, "init", "-reconfigure", "-backend-config="+c.BackendConfigFile, c.lockTimeout())
 }
 
+// planLock is -lock=false for a review plan, else the lock timeout.
+func (c Config) planLock() string {
+	if c.NoLock {
+		return "-lock=false"
+	}
+	return c.lockTimeout()
+}
+
 // PlanCmd plans into out with -detailed-exitcode (exit 2 = changes).
 func PlanCmd(c Config, out string) Cmd {
-	args := []string{"-detailed-exitcode", c.lockTimeout(), "-out=" + out}
+	args := []string{"-detailed-exitcode", c.planLock(), "-out=" + out}
 	return cmd(c, "plan", append(args, c.varArgs()...)...)
 }
 
 // DriftCmd is a refresh-only plan into out: exit 2 means the real infrastructure
-// differs from the state.
+// differs from the state. It never locks: it only reads, runs with read-only
+// credentials (which cannot write the lock file), and must not block a deploy.
 func DriftCmd(c Config, out string) Cmd {
-	args := []string{"-refresh-only", "-detailed-exitcode", c.lockTimeout(), "-out=" + out}
+	args := []string{"-refresh-only", "-detailed-exitcode", "-lock=false", "-out=" + out}
+	return cmd(c, "plan", append(args, c.varArgs()...)...)
+}
+
+// DestroyPlanCmd saves a plan that destroys every resource into out. Like any plan
+// it takes the state lock (and waits for it up to the lock timeout), so a destroy
+// that starts with it learns of a held lock before anything is deleted.
+func DestroyPlanCmd(c Config, out string) Cmd {
+	args := []string{"-destroy", "-detailed-exitcode", c.lockTimeout(), "-out=" + out}
 	return cmd(c, "plan", append(args, c.varArgs()...)...)
 }
 

@@ -17,6 +17,8 @@ func TestCmdArgs(t *testing.T) {
 		PluginCacheDir:    "/cache/plugins",
 	}
 	aws := Config{Dir: "infra", BackendConfigFile: "b.hcl", Vars: []Var{{"environment", "prod"}}, LockTimeout: 5 * time.Minute}
+	review := emu
+	review.NoLock = true
 	emuEnv := []string{"TF_DATA_DIR=/w/.deployctl/dev/tfdata", "TF_PLUGIN_CACHE_DIR=/cache/plugins", "TF_IN_AUTOMATION=1"}
 	tests := map[string]struct {
 		got  Cmd
@@ -41,7 +43,30 @@ func TestCmdArgs(t *testing.T) {
 		},
 		"drift": {
 			got: DriftCmd(emu, "/tmp/d.tfplan"),
-			want: Cmd{Args: []string{"plan", "-no-color", "-input=false", "-refresh-only", "-detailed-exitcode", "-lock-timeout=1m0s", "-out=/tmp/d.tfplan",
+			want: Cmd{Args: []string{"plan", "-no-color", "-input=false", "-refresh-only", "-detailed-exitcode", "-lock=false", "-out=/tmp/d.tfplan",
+				"-var-file=/src/infra/envs/dev.tfvars", "-var=environment=dev", "-var=aws_region=us-east-1", "-var=aws_endpoint=http://127.0.0.1:5000"}, Env: emuEnv},
+		},
+		"plan review": {
+			got: PlanCmd(review, "/w/pr.tfplan"),
+			want: Cmd{Args: []string{"plan", "-no-color", "-input=false", "-detailed-exitcode", "-lock=false", "-out=/w/pr.tfplan",
+				"-var-file=/src/infra/envs/dev.tfvars", "-var=environment=dev", "-var=aws_region=us-east-1", "-var=aws_endpoint=http://127.0.0.1:5000"}, Env: emuEnv},
+		},
+		"drift locking config": {
+			got:  DriftCmd(aws, "d"),
+			want: Cmd{Args: []string{"plan", "-no-color", "-input=false", "-refresh-only", "-detailed-exitcode", "-lock=false", "-out=d", "-var=environment=prod"}, Env: []string{"TF_IN_AUTOMATION=1"}},
+		},
+		"apply review config still locks": {
+			got:  ApplyCmd(review, "/w/dev.tfplan"),
+			want: Cmd{Args: []string{"apply", "-no-color", "-input=false", "-lock-timeout=1m0s", "/w/dev.tfplan"}, Env: emuEnv},
+		},
+		"sync state review config still locks": {
+			got: SyncStateCmd(review),
+			want: Cmd{Args: []string{"apply", "-no-color", "-input=false", "-refresh-only", "-auto-approve", "-lock-timeout=1m0s",
+				"-var-file=/src/infra/envs/dev.tfvars", "-var=environment=dev", "-var=aws_region=us-east-1", "-var=aws_endpoint=http://127.0.0.1:5000"}, Env: emuEnv},
+		},
+		"destroy plan locks even in a review config": {
+			got: DestroyPlanCmd(review, "/w/destroy.tfplan"),
+			want: Cmd{Args: []string{"plan", "-no-color", "-input=false", "-destroy", "-detailed-exitcode", "-lock-timeout=1m0s", "-out=/w/destroy.tfplan",
 				"-var-file=/src/infra/envs/dev.tfvars", "-var=environment=dev", "-var=aws_region=us-east-1", "-var=aws_endpoint=http://127.0.0.1:5000"}, Env: emuEnv},
 		},
 		"sync state": {
@@ -73,5 +98,25 @@ func TestFirstError(t *testing.T) {
 	}
 	if got := firstError("nothing\n"); got != "" {
 		t.Errorf("firstError = %q", got)
+	}
+}
+
+func TestLockHolder(t *testing.T) {
+	// terraform 1.11.4's message for a held S3 lock file (seen in TestDestroyCommand).
+	held := "Acquiring state lock. This may take a few moments...\n\n╷\n│ Error: Error acquiring the state lock\n│ \n" +
+		"│ Error message: operation error S3: PutObject, https response error\n│ StatusCode: 412, RequestID: x, api error PreconditionFailed\n" +
+		"│ Lock Info:\n│   ID:        0b1d6e2c-held-by-test\n│   Path:      tfstate-destroy/predictor/dev/terraform.tfstate\n" +
+		"│   Operation: OperationTypeApply\n│   Who:       someone@elsewhere\n│   Version:   1.11.4\n│   Info:      \n╵\n"
+	tests := map[string]struct{ stderr, want string }{
+		"held":        {held, "lock ID 0b1d6e2c-held-by-test, held by someone@elsewhere for OperationTypeApply"},
+		"no details":  {"Error: Error acquiring the state lock\n\nError message: timeout\n", "lock details not shown"},
+		"other error": {"Error: Invalid value\n\n  ID: x\n", ""},
+	}
+	for name, tc := range tests {
+		t.Run(name, func(t *testing.T) {
+			if d := cmp.Diff(tc.want, lockHolder(tc.stderr)); d != "" {
+				t.Errorf("lockHolder (-want +got):\n%s", d)
+			}
+		})
 	}
 }

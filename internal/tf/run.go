@@ -2,6 +2,7 @@ package tf
 
 import (
 	"bytes"
+	"cmp"
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
@@ -188,6 +189,12 @@ func (t *Terraform) Drift(ctx context.Context, out string) (drift bool, err erro
 	return t.detailed(ctx, "terraform plan -refresh-only", DriftCmd(t.Config, out))
 }
 
+// DestroyPlan saves a plan destroying everything to out (DestroyPlanCmd) and reports
+// whether there is anything to destroy. A held state lock is ErrStateLocked.
+func (t *Terraform) DestroyPlan(ctx context.Context, out string) (changes bool, err error) {
+	return t.detailed(ctx, "terraform plan -destroy", DestroyPlanCmd(t.Config, out))
+}
+
 func (t *Terraform) detailed(ctx context.Context, what string, c Cmd) (bool, error) {
 	code, stderr, err := t.run(ctx, c)
 	if err != nil {
@@ -198,9 +205,30 @@ func (t *Terraform) detailed(ctx context.Context, what string, c Cmd) (bool, err
 		return false, nil
 	case 2:
 		return true, nil
-	default:
-		return false, fmt.Errorf("%s: %w", what, &exitError{code, firstError(stderr)})
 	}
+	if lock := lockHolder(stderr); lock != "" {
+		return false, fmt.Errorf("%s: %w (%s)", what, ErrStateLocked, lock)
+	}
+	return false, fmt.Errorf("%s: %w", what, &exitError{code, firstError(stderr)})
+}
+
+// lockHolder describes the lock from terraform's "Error acquiring the state lock"
+// message ("ID ..., held by WHO for OPERATION"), or returns "" for any other error.
+func lockHolder(stderr string) string {
+	if !strings.Contains(stderr, "Error acquiring the state lock") {
+		return ""
+	}
+	info := map[string]string{}
+	for line := range strings.Lines(stderr) {
+		s := strings.TrimSpace(strings.TrimLeft(line, "│╷╵ \t"))
+		if k, v, ok := strings.Cut(s, ":"); ok && slices.Contains([]string{"ID", "Who", "Operation"}, k) && info[k] == "" {
+			info[k] = strings.TrimSpace(v)
+		}
+	}
+	if info["ID"] == "" {
+		return "lock details not shown"
+	}
+	return fmt.Sprintf("lock ID %s, held by %s for %s", info["ID"], cmp.Or(info["Who"], "unknown"), cmp.Or(info["Operation"], "unknown"))
 }
 
 // SyncState records the real infrastructure in the state (SyncStateCmd).

@@ -71,10 +71,38 @@ resource "aws_apigatewayv2_integration" "this" {
   timeout_milliseconds   = 29000
 }
 
+# Optional JWT authorizer (Cognito or any OIDC issuer): API Gateway checks the token's
+# signature, issuer, audience and expiry before a request reaches a task.
+resource "aws_apigatewayv2_authorizer" "jwt" {
+  count = var.jwt_issuer == null ? 0 : 1
+
+  api_id           = aws_apigatewayv2_api.this.id
+  name             = "${local.name}-jwt"
+  authorizer_type  = "JWT"
+  identity_sources = ["$request.header.Authorization"]
+
+  jwt_configuration {
+    issuer   = var.jwt_issuer
+    audience = var.jwt_audience
+  }
+}
+
+# Every path but /health; it needs a token when the authorizer is on.
 resource "aws_apigatewayv2_route" "this" {
-  api_id    = aws_apigatewayv2_api.this.id
-  route_key = "$default"
-  target    = "integrations/${aws_apigatewayv2_integration.this.id}"
+  api_id             = aws_apigatewayv2_api.this.id
+  route_key          = "$default"
+  target             = "integrations/${aws_apigatewayv2_integration.this.id}"
+  authorization_type = var.jwt_issuer == null ? "NONE" : "JWT"
+  authorizer_id      = var.jwt_issuer == null ? null : aws_apigatewayv2_authorizer.jwt[0].id
+}
+
+# /health stays public: load balancers of the world, the smoke test and uptime checks
+# call it without a token, and it reveals only the version.
+resource "aws_apigatewayv2_route" "health" {
+  api_id             = aws_apigatewayv2_api.this.id
+  route_key          = "GET /health"
+  target             = "integrations/${aws_apigatewayv2_integration.this.id}"
+  authorization_type = "NONE"
 }
 
 # CloudWatch Logs encrypts at rest with service keys; the access log holds no secrets.

@@ -27,3 +27,8 @@ output "access_log_group_name" {
   description = "CloudWatch Logs group of the access log."
   value       = aws_cloudwatch_log_group.access.name
 }
+
+output "authorizer_id" {
+  description = "ID of the JWT authorizer; null when the API has no authentication."
+  value       = one(aws_apigatewayv2_authorizer.jwt[*].id)
+}

@@ -89,6 +89,34 @@ variable "log_retention_days" {
   }
 }
 
+variable "jwt_issuer" {
+  description = "Issuer URL of the JWTs every route but GET /health requires (https://cognito-idp.<region>.amazonaws.com/<pool id> for Cognito); null leaves the API without authentication."
+  type        = string
+  default     = null
+
+  validation {
+    condition     = var.jwt_issuer == null || can(regex("^https://[^/?#]+(/[^?#]*)?$", var.jwt_issuer))
+    error_message = "The jwt_issuer must be an https:// URL (such as https://cognito-idp.us-east-1.amazonaws.com/us-east-1_Abc), or null."
+  }
+}
+
+variable "jwt_audience" {
+  description = "Accepted JWT audiences (the aud claim; for Cognito access tokens, the app client IDs); required with jwt_issuer."
+  type        = list(string)
+  default     = []
+  nullable    = false
+
+  validation {
+    condition     = alltrue([for a in var.jwt_audience : length(trimspace(a)) > 0])
+    error_message = "Each of jwt_audience must be a non-empty string."
+  }
+
+  validation {
+    condition     = var.jwt_issuer == null || length(var.jwt_audience) > 0
+    error_message = "The jwt_audience must list at least one audience when jwt_issuer is set: API Gateway accepts only tokens issued for it."
+  }
+}
+
 variable "tags" {
   description = "Tags added to every resource of the module (a Name tag is added per resource)."
   type        = map(string)

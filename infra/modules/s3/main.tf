@@ -96,6 +96,25 @@ resource "aws_s3_bucket_lifecycle_configuration" "this" {
     }
   }
 
+  # Uploaded files expire: the current version becomes noncurrent (a delete marker)
+  # after upload_expiration_days, and the rule above deletes it for good
+  # noncurrent_version_expiration_days later.
+  dynamic "rule" {
+    for_each = each.key == var.uploads_bucket ? [var.uploads_prefix] : []
+    content {
+      id     = "expire-uploads"
+      status = "Enabled"
+
+      filter {
+        prefix = rule.value
+      }
+
+      expiration {
+        days = var.upload_expiration_days
+      }
+    }
+  }
+
   depends_on = [aws_s3_bucket_versioning.this]
 }
 

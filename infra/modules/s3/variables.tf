@@ -56,6 +56,37 @@ variable "noncurrent_version_expiration_days" {
   }
 }
 
+variable "uploads_bucket" {
+  description = "Purpose key (one of buckets) of the bucket the API stores uploaded files in; their objects expire."
+  type        = string
+  default     = "files"
+  nullable    = false
+}
+
+variable "uploads_prefix" {
+  description = "Key prefix of uploaded files in the uploads bucket (the backend writes uploads/<sha256>.csv)."
+  type        = string
+  default     = "uploads/"
+  nullable    = false
+
+  validation {
+    condition     = can(regex("^[A-Za-z0-9!_.*'()-]+/$", var.uploads_prefix))
+    error_message = "The uploads_prefix must be a non-empty key prefix ending in /, such as uploads/ (an empty prefix would expire the whole bucket)."
+  }
+}
+
+variable "upload_expiration_days" {
+  description = "Days after which uploaded files expire (then noncurrent_version_expiration_days more until they are deleted for good)."
+  type        = number
+  default     = 30
+  nullable    = false
+
+  validation {
+    condition     = var.upload_expiration_days >= 1 && var.upload_expiration_days <= 3650 && floor(var.upload_expiration_days) == var.upload_expiration_days
+    error_message = "The upload_expiration_days must be a whole number of days between 1 and 3650."
+  }
+}
+
 variable "force_destroy" {
   description = "Allow destroying buckets that still hold objects (dev and local only)."
   type        = bool

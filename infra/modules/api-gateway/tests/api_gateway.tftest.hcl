@@ -1,4 +1,11 @@
-mock_provider "aws" {}
+mock_provider "aws" {
+  # The stage validates its access log destination as an ARN.
+  mock_resource "aws_cloudwatch_log_group" {
+    defaults = {
+      arn = "arn:aws:logs:us-east-1:123456789012:log-group:/aws/apigateway/predictor-model-dev-http-api"
+    }
+  }
+}
 
 variables {
   environment            = "dev"
@@ -101,4 +108,72 @@ run "bad_retention_is_rejected" {
   }
 
   expect_failures = [var.log_retention_days]
+}
+
+run "without_issuer_the_api_has_no_authorizer" {
+  command = apply
+
+  assert {
+    condition     = length(aws_apigatewayv2_authorizer.jwt) == 0 && output.authorizer_id == null
+    error_message = "no JWT authorizer without jwt_issuer (dev and local)."
+  }
+  assert {
+    condition     = aws_apigatewayv2_route.this.authorization_type == "NONE" && aws_apigatewayv2_route.this.authorizer_id == null
+    error_message = "the $default route is open without jwt_issuer."
+  }
+  assert {
+    condition     = aws_apigatewayv2_route.health.route_key == "GET /health" && aws_apigatewayv2_route.health.authorization_type == "NONE"
+    error_message = "GET /health has its own public route."
+  }
+}
+
+run "with_issuer_every_route_but_health_needs_a_jwt" {
+  command = apply
+
+  variables {
+    jwt_issuer   = "https://cognito-idp.us-east-1.amazonaws.com/us-east-1_Abc"
+    jwt_audience = ["client-1"]
+  }
+
+  assert {
+    condition     = aws_apigatewayv2_authorizer.jwt[0].authorizer_type == "JWT" && aws_apigatewayv2_authorizer.jwt[0].identity_sources == toset(["$request.header.Authorization"])
+    error_message = "a JWT authorizer reading the Authorization header."
+  }
+  assert {
+    condition     = one(aws_apigatewayv2_authorizer.jwt[0].jwt_configuration).issuer == "https://cognito-idp.us-east-1.amazonaws.com/us-east-1_Abc" && one(aws_apigatewayv2_authorizer.jwt[0].jwt_configuration).audience == toset(["client-1"])
+    error_message = "the authorizer checks the given issuer and audience."
+  }
+  assert {
+    condition     = aws_apigatewayv2_route.this.authorization_type == "JWT" && aws_apigatewayv2_route.this.authorizer_id == aws_apigatewayv2_authorizer.jwt[0].id && output.authorizer_id == aws_apigatewayv2_authorizer.jwt[0].id
+    error_message = "the $default route (every path but /health) requires a JWT."
+  }
+  assert {
+    condition     = aws_apigatewayv2_route.health.route_key == "GET /health" && aws_apigatewayv2_route.health.authorization_type == "NONE" && aws_apigatewayv2_route.health.authorizer_id == null
+    error_message = "GET /health stays public with the authorizer on (smoke test, uptime checks)."
+  }
+  assert {
+    condition     = aws_apigatewayv2_route.health.target == aws_apigatewayv2_route.this.target
+    error_message = "GET /health reaches the same integration."
+  }
+}
+
+run "issuer_without_audience_is_rejected" {
+  command = plan
+
+  variables {
+    jwt_issuer = "https://cognito-idp.us-east-1.amazonaws.com/us-east-1_Abc"
+  }
+
+  expect_failures = [var.jwt_audience]
+}
+
+run "plain_http_issuer_is_rejected" {
+  command = plan
+
+  variables {
+    jwt_issuer   = "http://issuer.example.com"
+    jwt_audience = ["client-1"]
+  }
+
+  expect_failures = [var.jwt_issuer]
 }

@@ -33,8 +33,18 @@ run "buckets_are_named_versioned_encrypted_and_private" {
     error_message = "bucket policies deny requests without TLS."
   }
   assert {
-    condition     = alltrue([for l in aws_s3_bucket_lifecycle_configuration.this : one(l.rule).noncurrent_version_expiration[0].noncurrent_days == 30])
+    condition     = alltrue([for l in aws_s3_bucket_lifecycle_configuration.this : [for r in l.rule : r if r.id == "expire-noncurrent-versions"][0].noncurrent_version_expiration[0].noncurrent_days == 30])
     error_message = "noncurrent versions expire after the configured days."
+  }
+  assert {
+    condition = [
+      for r in aws_s3_bucket_lifecycle_configuration.this["files"].rule : [r.filter[0].prefix, r.expiration[0].days] if r.id == "expire-uploads"
+    ] == [["uploads/", 30]]
+    error_message = "uploaded files (uploads/ in the files bucket) expire after upload_expiration_days."
+  }
+  assert {
+    condition     = length([for r in aws_s3_bucket_lifecycle_configuration.this["data"].rule : r if length(r.expiration) > 0]) == 0
+    error_message = "nothing in the data bucket expires."
   }
   assert {
     condition     = alltrue([for b in aws_s3_bucket.this : b.force_destroy == false])
@@ -70,6 +80,39 @@ run "bad_noncurrent_days_is_rejected" {
   }
 
   expect_failures = [var.noncurrent_version_expiration_days]
+}
+
+run "upload_expiration_days_is_configurable" {
+  command = plan
+
+  variables {
+    upload_expiration_days = 7
+  }
+
+  assert {
+    condition     = [for r in aws_s3_bucket_lifecycle_configuration.this["files"].rule : r.expiration[0].days if r.id == "expire-uploads"] == [7]
+    error_message = "upload_expiration_days sets the uploads rule's days."
+  }
+}
+
+run "bad_upload_expiration_days_is_rejected" {
+  command = plan
+
+  variables {
+    upload_expiration_days = 0.5
+  }
+
+  expect_failures = [var.upload_expiration_days]
+}
+
+run "empty_uploads_prefix_is_rejected" {
+  command = plan
+
+  variables {
+    uploads_prefix = ""
+  }
+
+  expect_failures = [var.uploads_prefix]
 }
 
 run "bad_kms_window_is_rejected" {
