@@ -23,6 +23,12 @@ func (m *Predictor) Deploy(
 	// ID of a reviewed plan from `plan --save`: applied instead of planning (prod needs no --confirm then).
 	// +optional
 	planId string,
+	// The pull request's plan comment (or plan Markdown): stop before apply when the fresh plan's changes are not the reviewed ones.
+	// +optional
+	reviewedChangeset *dagger.File,
+	// Deploy dev although its changes differ from the reviewed ones (never prod).
+	// +optional
+	acceptChangedPlan bool,
 	// Fail when the monthly cost estimate exceeds this many USD (0: no budget).
 	// +optional
 	maxMonthlyUsd float64,
@@ -36,8 +42,8 @@ func (m *Predictor) Deploy(
 	// +optional
 	markdown bool,
 ) (string, error) {
-	s := &containerStages{m: m, env: env, maxMonthlyUsd: maxMonthlyUsd, platform: platform}
-	rep, err := pipeline.Deploy(ctx, s, pipeline.DeployOptions{Env: env, Confirm: confirm, Force: force, PlanID: planId})
+	s := &containerStages{m: m, env: env, maxMonthlyUsd: maxMonthlyUsd, platform: platform, reviewed: reviewedChangeset}
+	rep, err := pipeline.Deploy(ctx, s, pipeline.DeployOptions{Env: env, Confirm: confirm, Force: force, PlanID: planId, AcceptChangedPlan: acceptChangedPlan})
 	out := rep.Text()
 	if markdown {
 		out = rep.Markdown()
@@ -55,6 +61,7 @@ type containerStages struct {
 	env           string
 	maxMonthlyUsd float64
 	platform      dagger.Platform
+	reviewed      *dagger.File
 
 	t     target
 	image *dagger.Container
@@ -77,7 +84,7 @@ func (s *containerStages) Prepare(ctx context.Context) (func(), error) {
 
 // Plan runs the plan step and reads its counts, cost and gate result.
 func (s *containerStages) Plan(ctx context.Context) (pipeline.PlanResult, error) {
-	p, err := s.m.plan(ctx, s.t, planOptions{maxMonthlyUsd: s.maxMonthlyUsd})
+	p, err := s.m.plan(ctx, s.t, planOptions{maxMonthlyUsd: s.maxMonthlyUsd, reviewed: s.reviewed})
 	if err != nil {
 		return pipeline.PlanResult{MonthlyUSD: -1}, err
 	}

@@ -46,6 +46,9 @@ func (m *Predictor) Plan(
 	// Store the plan in the state bucket (when it passes the gate) and set its ID, for `apply --plan-id` or `deploy --plan-id`.
 	// +optional
 	save bool,
+	// The pull request's plan comment (or plan Markdown): fail when this plan's changes are not the reviewed ones.
+	// +optional
+	reviewedChangeset *dagger.File,
 ) (*Plan, error) {
 	t, err := m.target(env)
 	if err != nil {
@@ -58,7 +61,7 @@ func (m *Predictor) Plan(
 	defer stop()
 	// A review plan never takes the state lock (a deploy running meanwhile is not
 	// blocked); applying it locks and refuses it when the state moved on.
-	p, err := m.plan(ctx, t, planOptions{maxMonthlyUsd: maxMonthlyUsd, noPolicy: noPolicy, save: save, noLock: true})
+	p, err := m.plan(ctx, t, planOptions{maxMonthlyUsd: maxMonthlyUsd, noPolicy: noPolicy, save: save, noLock: true, reviewed: reviewedChangeset})
 	if err != nil {
 		return nil, err
 	}
@@ -148,6 +151,8 @@ func (p *Plan) gate(ctx context.Context) error {
 type planOptions struct {
 	maxMonthlyUsd          float64
 	noPolicy, save, noLock bool
+	// reviewed holds the reviewed change set the plan must equal.
+	reviewed *dagger.File
 }
 
 func (m *Predictor) plan(ctx context.Context, t target, o planOptions) (*Plan, error) {
@@ -164,6 +169,10 @@ func (m *Predictor) plan(ctx context.Context, t target, o planOptions) (*Plan, e
 	args := append(pipeline.PlanArgs(t.Target, files), "--status-file", workPath+"/plan.status")
 	if o.save {
 		args = append(args, "--save", "--id-file", workPath+"/plan.id")
+	}
+	if o.reviewed != nil {
+		ctr = ctr.WithFile(workPath+"/reviewed.md", o.reviewed)
+		args = append(args, "--expect-changeset", workPath+"/reviewed.md")
 	}
 	ctr, err := bust(ctr).WithExec(args).Sync(ctx)
 	if err != nil {

@@ -12,6 +12,7 @@ import (
 	"path/filepath"
 	"slices"
 	"strconv"
+	"strings"
 
 	"dagger/predictor/internal/bootstrap"
 	"dagger/predictor/internal/cost"
@@ -36,12 +37,13 @@ type planFlags struct {
 	statusFile  string
 	save        bool
 	idFile      string
+	expectCS    string
 	lock        bool
 }
 
 // answerStatuses are plan's statuses that are answers rather than failures: no
 // changes, changes, policy violation, over budget.
-var answerStatuses = []int{exitcode.OK, exitcode.Changes, exitcode.Policy, exitcode.Cost}
+var answerStatuses = []int{exitcode.OK, exitcode.Changes, exitcode.Policy, exitcode.Cost, exitcode.ChangeSetMismatch}
 
 func runPlan(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	var statusFile string
@@ -76,6 +78,7 @@ func plan(ctx context.Context, args []string, stdout, stderr io.Writer, statusFi
 	fs.BoolVar(&f.noPolicy, "no-policy", false, "report policy violations without failing (exit 3)")
 	fs.BoolVar(&f.save, "save", false, "save the plan in the state bucket (plans/<env>/<id>.tfplan) and print its ID, for `apply --plan-id`")
 	fs.StringVar(&f.idFile, "id-file", "", "with --save, also write the plan ID to this file")
+	fs.StringVar(&f.expectCS, "expect-changeset", "", "file holding the reviewed change set (the pull request's plan comment or plan Markdown): exit 7 with the difference when this plan's changes are not those")
 	fs.StringVar(statusFile, "status-file", "", "write the status (0, 2, 3 or 4) to this file and exit 0 instead; other failures still exit non-zero")
 	fs.BoolVar(&f.lock, "lock", true, "take the state lock; --lock=false for a review plan (pull request) that must not block a deploy and may run with read-only credentials (apply always locks)")
 	if code, ok := parseFlags(fs, args, stderr); !ok {
@@ -162,8 +165,9 @@ func report(fs *flag.FlagSet, g *globals, p *plansum.Plan, f planFlags, stdout, 
 	}
 	fmt.Fprint(stdout, sum.Text()+"\n"+est.Text()+"\n"+pol.Text())
 
+	cs := plansum.Changes(p)
 	if f.summaryMD != "" {
-		tail := "\n" + est.Markdown() + "\n" + pol.Markdown()
+		tail := "\n" + est.Markdown() + "\n" + pol.Markdown() + cs.Block(g.env)
 		md := sum.Markdown(plansum.MaxMarkdown-len(tail)) + tail
 		if err := writeFile(g, f.summaryMD, []byte(md)); err != nil {
 			return fail(stderr, fs, err)
@@ -171,10 +175,11 @@ func report(fs *flag.FlagSet, g *globals, p *plansum.Plan, f planFlags, stdout, 
 	}
 	if f.summaryJSON != "" {
 		v := struct {
-			Summary plansum.Summary `json:"summary"`
-			Cost    cost.Estimate   `json:"cost"`
-			Policy  policy.Report   `json:"policy"`
-		}{sum, est, pol}
+			Summary   plansum.Summary `json:"summary"`
+			Cost      cost.Estimate   `json:"cost"`
+			Policy    policy.Report   `json:"policy"`
+			ChangeSet string          `json:"changeset_digest"`
+		}{sum, est, pol, cs.Digest()}
 		if err := writeJSON(g, f.summaryJSON, v); err != nil {
 			return fail(stderr, fs, err)
 		}
@@ -191,6 +196,11 @@ func report(fs *flag.FlagSet, g *globals, p *plansum.Plan, f planFlags, stdout, 
 			fmt.Fprintf(stderr, "%s: %v (ignored: --no-policy)\n", fs.Name(), err)
 		} else {
 			code = failCode(stderr, fs, fmt.Errorf("%w: fix them before applying", err), exitcode.Policy)
+		}
+	}
+	if f.expectCS != "" {
+		if c := checkChangeSet(g, f.expectCS, cs, fs, stderr); c != exitcode.OK {
+			code = c
 		}
 	}
 	return code
@@ -287,4 +297,27 @@ func savePlan(ctx context.Context, g *globals, s *session, out string, f planFla
 		return writeFile(g, f.idFile, []byte(id+"\n"))
 	}
 	return nil
+}
+
+// checkChangeSet compares the plan's change set with the reviewed one in file and
+// prints the difference: a merge deploys only what its pull request showed.
+func checkChangeSet(g *globals, file string, cs plansum.ChangeSet, fs *flag.FlagSet, stderr io.Writer) int {
+	path, err := g.path(file)
+	if err != nil {
+		return fail(stderr, fs, err)
+	}
+	text, err := os.ReadFile(path)
+	if err != nil {
+		return fail(stderr, fs, fmt.Errorf("read the reviewed change set: %w", err))
+	}
+	rev, err := plansum.ParseReviewed(string(text), g.env)
+	if err != nil {
+		return fail(stderr, fs, err)
+	}
+	diff := rev.Compare(cs)
+	if diff == nil {
+		return exitcode.OK
+	}
+	fmt.Fprintf(stderr, "%s: the plan's changes differ from the reviewed ones (- reviewed, + now):\n  %s\n", fs.Name(), strings.Join(diff, "\n  "))
+	return failCode(stderr, fs, fmt.Errorf("the plan for %s is not the reviewed plan: review the new changes (plan again in a pull request) before applying", g.env), exitcode.ChangeSetMismatch)
 }

@@ -92,7 +92,7 @@ func TestReportNoChanges(t *testing.T) {
 		}
 	}
 	md, err := os.ReadFile(filepath.Join(g.workdir, "s.md"))
-	if err != nil || !strings.HasSuffix(string(md), "#### Policy: no changes to check\n") {
+	if err != nil || !strings.Contains(string(md), "#### Policy: no changes to check\n") || !strings.Contains(string(md), "<!-- predictor-changeset env=") {
 		t.Errorf("Markdown: %v\n%s", err, md)
 	}
 	data, err := os.ReadFile(filepath.Join(g.workdir, "s.json"))

@@ -16,6 +16,8 @@ const (
 	Cost = 4
 	// StalePlan: apply refused a saved plan because the state changed since it was made.
 	StalePlan = 5
+	// ChangeSetMismatch: the plan's changes are not the ones reviewed (--expect-changeset).
+	ChangeSetMismatch = 7
 
 	// RolloutFailed: the deployment's rollout state is FAILED.
 	RolloutFailed = 10

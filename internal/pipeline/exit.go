@@ -15,6 +15,7 @@ var (
 	ErrPolicy        = errors.New("the plan violates policy")
 	ErrCost          = errors.New("the plan's monthly cost is over budget")
 	ErrStalePlan     = errors.New("the saved plan is stale: plan again")
+	ErrChangeSet     = errors.New("the plan's changes are not the reviewed ones")
 	ErrRolloutFailed = errors.New("the deployment failed")
 	ErrRolledBack    = errors.New("the circuit breaker rolled the deployment back")
 	ErrTasksFailing  = errors.New("new tasks fail to start")
@@ -48,20 +49,21 @@ func (e *ExitError) Unwrap() error { return e.Kind }
 // kinds maps statuses to sentinels per subcommand family; 0 and the "changes" status
 // are handled by the callers that accept them.
 var kinds = map[int]error{
-	exitcode.Error:         ErrFailed,
-	exitcode.Policy:        ErrPolicy,
-	exitcode.Cost:          ErrCost,
-	exitcode.StalePlan:     ErrStalePlan,
-	exitcode.RolloutFailed: ErrRolloutFailed,
-	exitcode.RolledBack:    ErrRolledBack,
-	exitcode.TasksFailing:  ErrTasksFailing,
-	exitcode.Timeout:       ErrTimeout,
-	exitcode.SmokeFailed:   ErrSmokeFailed,
+	exitcode.Error:             ErrFailed,
+	exitcode.Policy:            ErrPolicy,
+	exitcode.Cost:              ErrCost,
+	exitcode.StalePlan:         ErrStalePlan,
+	exitcode.ChangeSetMismatch: ErrChangeSet,
+	exitcode.RolloutFailed:     ErrRolloutFailed,
+	exitcode.RolledBack:        ErrRolledBack,
+	exitcode.TasksFailing:      ErrTasksFailing,
+	exitcode.Timeout:           ErrTimeout,
+	exitcode.SmokeFailed:       ErrSmokeFailed,
 }
 
 // allowed lists, per subcommand, the statuses that mean something other than a plain error.
 var allowed = map[string][]int{
-	"plan":     {exitcode.Policy, exitcode.Cost},
+	"plan":     {exitcode.Policy, exitcode.Cost, exitcode.ChangeSetMismatch},
 	"apply":    {exitcode.StalePlan},
 	"rollout":  {exitcode.RolloutFailed, exitcode.RolledBack, exitcode.TasksFailing, exitcode.Timeout},
 	"rollback": {exitcode.RolloutFailed, exitcode.RolledBack, exitcode.TasksFailing, exitcode.Timeout},

@@ -89,12 +89,18 @@ type DeployOptions struct {
 	RolloutTimeout time.Duration
 	// PlanID applies a reviewed plan saved with `plan --save` instead of planning.
 	PlanID string
+	// AcceptChangedPlan deploys dev although its plan's changes are not the reviewed
+	// ones (the plan stage compared them); prod never does.
+	AcceptChangedPlan bool
 }
 
 // CheckDeploy refuses bad deploy inputs before anything touches AWS.
 func CheckDeploy(o DeployOptions) error {
 	if err := ValidateEnv(o.Env); err != nil {
 		return err
+	}
+	if o.Env == "prod" && o.AcceptChangedPlan {
+		return fmt.Errorf("%w: prod applies only the reviewed changes; drop --accept-changed-plan and review the new plan", ErrChangeSet)
 	}
 	if o.Env == "prod" && o.Confirm != "prod" && o.PlanID == "" {
 		return fmt.Errorf("%w: it plans and applies prod in one go; pass --plan-id ID of a reviewed `plan --env prod --save`, or --confirm prod", ErrProdNeedsConfirm)
@@ -124,7 +130,7 @@ func Deploy(ctx context.Context, s Stages, o DeployOptions) (rep *Report, err er
 	}
 	defer stop()
 
-	plan, err := planAndBuild(ctx, s, rep, o.PlanID)
+	plan, err := planAndBuild(ctx, s, rep, o)
 	if err != nil {
 		return rep, err
 	}
@@ -155,8 +161,8 @@ func Deploy(ctx context.Context, s Stages, o DeployOptions) (rep *Report, err er
 // planAndBuild runs the plan and the build concurrently (each goroutine writes only
 // its own result) and records plan, build and gate. With a saved plan's ID nothing is
 // planned: that plan passed the gate when it was saved, and apply checks its digest.
-func planAndBuild(ctx context.Context, s Stages, rep *Report, planID string) (PlanResult, error) {
-	if planID != "" {
+func planAndBuild(ctx context.Context, s Stages, rep *Report, o DeployOptions) (PlanResult, error) {
+	if planID := o.PlanID; planID != "" {
 		rep.Skip(StagePlan, "applying saved plan "+planID)
 		start := time.Now()
 		err := s.Build(ctx)
@@ -190,14 +196,19 @@ func planAndBuild(ctx context.Context, s Stages, rep *Report, planID string) (Pl
 	if groupErr != nil {
 		return plan, groupErr
 	}
-	// The gate ran inside the plan step: policy or cost stops here, before apply.
+	// The gate ran inside the plan step: policy, cost or changes other than the
+	// reviewed ones stop here, before apply.
+	if errors.Is(planErr, ErrChangeSet) && o.AcceptChangedPlan {
+		rep.Stages = append(rep.Stages, StageResult{Name: StageGate, Status: "ok", Note: "changes differ from the reviewed plan: accepted (--accept-changed-plan)"})
+		return plan, nil
+	}
 	rep.Add(StageGate, 0, planErr)
 	return plan, planErr
 }
 
 // gateless hides a gate failure, which the plan stage reports as its own stage.
 func gateless(err error) error {
-	if errors.Is(err, ErrPolicy) || errors.Is(err, ErrCost) {
+	if errors.Is(err, ErrPolicy) || errors.Is(err, ErrCost) || errors.Is(err, ErrChangeSet) {
 		return nil
 	}
 	return err

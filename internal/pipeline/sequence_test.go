@@ -167,6 +167,23 @@ func TestDeploySequence(t *testing.T) {
 			wantErr:   ErrCost,
 			wantStage: map[string]string{"validate": "ok", "plan": "ok", "build": "ok", "gate": "failed"},
 		},
+		"changes other than the reviewed ones stop before apply": {
+			opts:      DeployOptions{Env: "dev"},
+			setup:     func(f *fakeStages) { f.planErr = &ExitError{Command: "plan", Code: 7, Kind: ErrChangeSet} },
+			wantCalls: []string{"prepare", "plan", "build"},
+			wantErr:   ErrChangeSet,
+			wantStage: map[string]string{"validate": "ok", "plan": "ok", "build": "ok", "gate": "failed"},
+		},
+		"dev may accept changed changes explicitly": {
+			opts:      DeployOptions{Env: "dev", AcceptChangedPlan: true},
+			setup:     func(f *fakeStages) { f.planErr = &ExitError{Command: "plan", Code: 7, Kind: ErrChangeSet} },
+			wantCalls: full,
+		},
+		"prod never accepts changed changes": {
+			opts:      DeployOptions{Env: "prod", Confirm: "prod", AcceptChangedPlan: true},
+			wantErr:   ErrChangeSet,
+			wantStage: map[string]string{"validate": "failed"},
+		},
 		"stale plan stops at apply": {
 			opts:      DeployOptions{Env: "dev"},
 			setup:     func(f *fakeStages) { f.applyErr = stale },

@@ -43,6 +43,17 @@ func TestSavedPlanAppliesExactlyOnce(t *testing.T) {
 	}
 	idA, bytesA := save("a.tfplan")
 	idB, _ := save("b.tfplan")
+
+	// The reviewed change set (a.tfplan.md, as a pull-request comment carries it):
+	// the same changes pass; another value stops with the difference (exit 7).
+	f.want(f.run(nil, "plan", "--env", "local", "--out", "c.tfplan", "--expect-changeset", "a.tfplan.md"), 2)
+	r := f.run([]string{"TF_VAR_name_prefix=changed-after-review"}, "plan", "--env", "local", "--out", "d.tfplan", "--expect-changeset", "a.tfplan.md")
+	f.want(r, 7)
+	for _, want := range []string{"- aws_security_group.tasks create ", "+ aws_security_group.tasks create ", "is not the reviewed plan"} {
+		if !strings.Contains(r.stderr, want) {
+			t.Errorf("change-set mismatch: stderr lacks %q:\n%s", want, tail(r.stderr, 2000))
+		}
+	}
 	key := "plans/local/" + idA + ".tfplan"
 	put := func(body []byte) {
 		t.Helper()
@@ -53,7 +64,7 @@ func TestSavedPlanAppliesExactlyOnce(t *testing.T) {
 
 	tampered := append(append([]byte{}, bytesA...), 0)
 	put(tampered)
-	r := f.run(nil, "apply", "--env", "local", "--plan-id", idA)
+	r = f.run(nil, "apply", "--env", "local", "--plan-id", idA)
 	f.want(r, 1)
 	if !strings.Contains(r.stderr, "changed after review") {
 		t.Errorf("tampered plan: stderr lacks the reason:\n%s", tail(r.stderr, 2000))
