@@ -172,7 +172,6 @@ func TestPlanAndDriftStatus(t *testing.T) {
 	}
 }
 
-
 func TestPinnedAndDigest(t *testing.T) {
 	tests := map[string]struct{ repo, want string }{
 		"plain":          {"123.dkr.ecr.us-east-1.amazonaws.com/predictor-model-dev", "123.dkr.ecr.us-east-1.amazonaws.com/predictor-model-dev@sha256:ab"},

@@ -10,8 +10,6 @@ import (
 	"dagger/predictor/internal/exitcode"
 )
 
-
-
 func TestPlanFiles(t *testing.T) {
 	want := PlanOptions{Out: "/work/tfplan", SummaryMD: "/work/plan.md", SummaryJSON: "/work/summary.json", JSON: "/work/plan.json", MaxMonthlyUSD: 60, NoPolicy: true}
 	if d := cmp.Diff(want, PlanFiles("/work", 60, true)); d != "" {

@@ -9,7 +9,6 @@ import (
 	"github.com/google/go-cmp/cmp"
 )
 
-
 func TestParseRollout(t *testing.T) {
 	tests := map[string]struct {
 		out    string
