@@ -27,6 +27,15 @@ os.environ.update({
 })
 
 
+def pytest_report_header(config):
+    """The versions under test, first thing in the run: they must be the production lock's."""
+    from importlib.metadata import version
+
+    pkgs = ("fastapi", "pydantic", "pydantic-core", "starlette", "uvicorn", "boto3", "python-multipart")
+    return ["backend versions: python %s, %s" % (sys.version.split()[0], ", ".join("%s %s" % (p, version(p)) for p in pkgs)),
+            "interpreter: %s" % sys.executable]
+
+
 def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -52,10 +61,11 @@ def wait_http(url: str, timeout: float, proc=None) -> None:
 @pytest.fixture(scope="session")
 def moto_url(tmp_path_factory):
     """moto_server on a free loopback port for the whole session, stopped by PID at the end."""
-    exe = os.environ.get("MOTO_SERVER") or shutil.which("moto_server")
+    # The dev lock's moto, beside this interpreter in backend/.venv; MOTO_SERVER overrides it.
+    exe = os.environ.get("MOTO_SERVER") or shutil.which("moto_server", path=os.path.dirname(sys.executable))
     if not exe:
-        pytest.fail("moto_server not found on PATH (install it: pip install 'moto[server]', or set MOTO_SERVER=/path/to/moto_server)",
-                    pytrace=False)
+        pytest.fail("moto_server not found beside %s: run make -C backend deps (or set MOTO_SERVER=/path/to/moto_server)"
+                    % sys.executable, pytrace=False)
     port = free_port()
     log = open(tmp_path_factory.mktemp("moto") / "moto_server.log", "wb")
     proc = subprocess.Popen([exe, "-H", "127.0.0.1", "-p", str(port)], stdout=log, stderr=subprocess.STDOUT)
