@@ -1,7 +1,7 @@
 """What the image promises, checked without a container engine: pins, user, layout, slim serving path."""
+
 import os
 import re
-import shutil
 import subprocess
 import sys
 
@@ -20,9 +20,9 @@ def test_dockerfile():
     base = re.search(r"^ARG PYTHON_IMAGE=(\S+)", d, re.M).group(1)
     # The image's Python minor version is the one the tests run on.
     minor = "%d.%d" % sys.version_info[:2]
-    assert re.fullmatch(r"python:%s-slim-\w+@sha256:[0-9a-f]{64}" % re.escape(minor), base), (base, minor)
+    assert re.fullmatch(rf"python:{re.escape(minor)}-slim-\w+@sha256:[0-9a-f]{{64}}", base), (base, minor)
     assert all(f == "${PYTHON_IMAGE}" for f, _ in froms)
-    final = d[d.rindex("\nFROM "):]
+    final = d[d.rindex("\nFROM ") :]
     assert "USER 10001:10001" in final and "--uid 10001" in final
     assert "PYTHONDONTWRITEBYTECODE=1" in final and "PYTHONUNBUFFERED=1" in final
     assert "EXPOSE 8000" in final and 'CMD ["python", "-m", "app"]' in final
@@ -40,7 +40,7 @@ def lock(name):
         if not entry or entry.startswith("-"):
             continue
         m = re.fullmatch(r"([A-Za-z0-9_.\[\],-]+)==(\S+)((?: --hash=sha256:[0-9a-f]{64})+)", entry)
-        assert m, "%s: not an exact pin with hashes: %r" % (name, entry)
+        assert m, f"{name}: not an exact pin with hashes: {entry!r}"
         pins[m.group(1).split("[")[0].lower()] = (m.group(2), m.group(3).split())
     return pins
 
@@ -54,7 +54,7 @@ def test_production_lock_is_exact_and_hashed():
     assert {"scikit-learn", "numpy"} <= set(train) and {"pytest", "hypothesis", "schemathesis", "ruff", "mypy"} <= set(dev)
     for name, other in (("train", train), ("dev", dev)):
         for pkg in set(pins) & set(other):
-            assert other[pkg][0] == pins[pkg][0], "%s lock pins %s %s, production %s" % (name, pkg, other[pkg][0], pins[pkg][0])
+            assert other[pkg][0] == pins[pkg][0], f"{name} lock pins {pkg} {other[pkg][0]}, production {pins[pkg][0]}"
 
 
 def test_tests_run_on_the_production_pins():
@@ -62,7 +62,7 @@ def test_tests_run_on_the_production_pins():
     from importlib.metadata import version
 
     for pkg, (want, _) in lock("requirements.txt").items():
-        assert version(pkg) == want, "%s %s installed, lock says %s: run make -C backend deps" % (pkg, version(pkg), want)
+        assert version(pkg) == want, f"{pkg} {version(pkg)} installed, lock says {want}: run make -C backend deps"
 
 
 def test_image_install_command_installs_the_lock(tmp_path):
@@ -75,12 +75,29 @@ def test_image_install_command_installs_the_lock(tmp_path):
     assert {"--require-hashes", "--only-binary=:all:", "--no-deps"} <= set(install)
     uv = os.path.join(BACKEND, ".tools", "bin", "uv")
     venv = str(tmp_path / "venv")
-    run = lambda *a: subprocess.run([uv, *a], cwd=BACKEND, capture_output=True, text=True, timeout=300,  # noqa: E731
-                                    env=dict(os.environ, UV_PYTHON_DOWNLOADS="never"))
+    run = lambda *a: subprocess.run(
+        [uv, *a],
+        cwd=BACKEND,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        env=dict(os.environ, UV_PYTHON_DOWNLOADS="never"),
+    )
     p = run("venv", "-q", "--python", sys.executable, venv)
     assert p.returncode == 0, p.stderr
-    p = run("pip", "install", "-q", "--python", venv + "/bin/python", "--require-hashes", "--only-binary", ":all:", "--no-deps",
-            "-r", "requirements.txt")
+    p = run(
+        "pip",
+        "install",
+        "-q",
+        "--python",
+        venv + "/bin/python",
+        "--require-hashes",
+        "--only-binary",
+        ":all:",
+        "--no-deps",
+        "-r",
+        "requirements.txt",
+    )
     assert p.returncode == 0, p.stderr[-3000:]
     p = run("pip", "check", "--python", venv + "/bin/python")
     assert p.returncode == 0, p.stdout + p.stderr

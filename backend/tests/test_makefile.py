@@ -1,4 +1,5 @@
 """`make test` fails (never skips) with a hint when a prerequisite is missing."""
+
 import os
 import shutil
 import subprocess
@@ -10,8 +11,9 @@ MAKE = shutil.which("make") or "make"
 
 
 def run(*args, env=None):
-    return subprocess.run([MAKE, "-s", "-C", BACKEND] + list(args), capture_output=True, text=True, timeout=60,
-                          env=env or dict(os.environ))
+    return subprocess.run(
+        [MAKE, "-s", "-C", BACKEND, *list(args)], capture_output=True, text=True, timeout=60, env=env or dict(os.environ)
+    )
 
 
 def test_missing_venv_fails_with_hint(tmp_path):
@@ -25,7 +27,7 @@ def test_stale_venv_fails_with_hint(tmp_path):
     (venv / "bin").mkdir(parents=True)
     os.symlink(sys.executable, venv / "bin" / "python")
     (venv / ".lock-sha256").write_text("0" * 64 + "-3.11.0\n")
-    p = run("check-prereqs", "VENV=%s" % venv)
+    p = run("check-prereqs", f"VENV={venv}")
     assert p.returncode != 0 and "older than the locks" in p.stderr
 
 
