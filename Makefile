@@ -30,7 +30,7 @@ test-go: gen ## Go tests: unit, terraform tests and end to end against the emula
 	go test $(GO_TEST_FLAGS) ./...
 
 .PHONY: test-backend
-test-backend: ## Backend tests (installs Debian's Python packages when missing).
+test-backend: ## Backend tests in backend/.venv, built from the hash-locked requirements (uv, from PyPI).
 	$(MAKE) -C backend deps test
 
 .PHONY: lint
@@ -41,6 +41,7 @@ lint: gen tools ## gofmt, go vet, terraform fmt, tflint, tfsec, actionlint.
 	terraform fmt -check -recursive infra
 	$(MAKE) lint-tf
 	actionlint
+	$(MAKE) -C backend deps lint
 
 .PHONY: lint-tf
 lint-tf: tools ## tflint and tfsec over infra/.
