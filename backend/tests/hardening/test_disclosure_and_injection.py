@@ -9,10 +9,13 @@ import uuid
 
 import pytest
 
-from app.services import jobs
 from tests.conftest import csv_bytes, free_port, make_client
 
 ACCOUNT = "123456789012"
+
+
+def upload_key(digest):
+    return "uploads/%s.csv" % digest
 
 
 @pytest.fixture()
@@ -43,7 +46,7 @@ def test_no_bucket_name_or_account_id_in_any_answer(named, s3, model, records):
         _clean(job, *names)
         _clean(c.post("/jobs", json={"file_key": f.json()["key"]}), *names)  # the stored record, read back
         _clean(c.get("/jobs/" + job.json()["id"]), *names)
-        _clean(c.post("/jobs", json={"file_key": jobs.upload_key("0" * 64)}), *names)  # 404 names the key only
+        _clean(c.post("/jobs", json={"file_key": upload_key("0" * 64)}), *names)  # 404 names the key only
     # S3 errors: a missing bucket (502) and an unreachable endpoint (503) name the bucket's role, not its name.
     for broken in (
         dataclasses.replace(named, s3_files_bucket="gone-" + ACCOUNT),
@@ -68,13 +71,13 @@ def test_jobs_reads_only_files_the_api_stored(client, s3, settings, model, recor
         r = client.post("/jobs", json={"file_key": key})
         assert r.status_code == 422, (key, r.text)
     # The API's key format, written by someone else (no sha256 metadata): not found.
-    s3.put_object(Bucket=settings.s3_files_bucket, Key=jobs.upload_key(digest), Body=data)
-    r = client.post("/jobs", json={"file_key": jobs.upload_key(digest)})
+    s3.put_object(Bucket=settings.s3_files_bucket, Key=upload_key(digest), Body=data)
+    r = client.post("/jobs", json={"file_key": upload_key(digest)})
     assert r.status_code == 404 and "file not found" in r.json()["detail"]
     # Metadata forged, content not matching the key: refused.
     other = csv_bytes(model.features, records[3:6])
-    s3.put_object(Bucket=settings.s3_files_bucket, Key=jobs.upload_key(digest), Body=other, Metadata={"sha256": digest})
-    r = client.post("/jobs", json={"file_key": jobs.upload_key(digest)})
+    s3.put_object(Bucket=settings.s3_files_bucket, Key=upload_key(digest), Body=other, Metadata={"sha256": digest})
+    r = client.post("/jobs", json={"file_key": upload_key(digest)})
     assert r.status_code == 422 and "does not hash to its key" in r.text
     # Nothing was written to the data bucket by any of these.
     assert s3.list_objects_v2(Bucket=settings.s3_data_bucket).get("KeyCount", 0) == 0
