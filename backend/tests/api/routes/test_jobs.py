@@ -80,7 +80,7 @@ def test_interrupted_job_reruns(client, s3, settings, model, records):
     r = client.post("/jobs", json={"file_key": f["key"]})
     assert r.status_code == 201 and r.json()["id"] == jid
     out = s3.get_object(Bucket=settings.s3_data_bucket, Key=jobs.result_key(jid))["Body"].read()
-    assert out.startswith(b"id,label,p_malignant,p_benign\n") and out.count(b"\n") == 26
+    assert out.startswith(b"id,label,p_malignant,p_benign\r\n") and out.count(b"\r\n") == 26
 
 
 def test_failure_between_writes_leaves_no_record(settings, s3, model, records):
