@@ -30,15 +30,22 @@ os.environ.update(
 )
 
 
-def pytest_report_header(config):
-    """The versions under test, first thing in the run: they must be the production lock's."""
+def versions_under_test():
     from importlib.metadata import version
 
     pkgs = ("fastapi", "pydantic", "pydantic-core", "starlette", "uvicorn", "boto3", "python-multipart")
-    return [
-        "backend versions: python {}, {}".format(sys.version.split()[0], ", ".join(f"{p} {version(p)}" for p in pkgs)),
-        f"interpreter: {sys.executable}",
-    ]
+    return "backend versions: python %s, %s (%s)" % (
+        sys.version.split()[0],
+        ", ".join("%s %s" % (p, version(p)) for p in pkgs),
+        sys.executable,
+    )
+
+
+def pytest_sessionstart(session):
+    """The versions under test, first thing in the run (also with -q): they must be the production lock's."""
+    reporter = session.config.pluginmanager.get_plugin("terminalreporter")
+    if reporter is not None:
+        reporter.write_line(versions_under_test())
 
 
 def free_port() -> int:
