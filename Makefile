@@ -35,7 +35,7 @@ test-scripts: ## Unit tests of the scripts workflows and containers run (node's 
 	node --test scripts/
 
 .PHONY: test-backend
-test-backend: ## Backend tests (installs Debian's Python packages when missing).
+test-backend: ## Backend tests in backend/.venv, built from the hash-locked requirements (uv, from PyPI).
 	$(MAKE) -C backend deps test
 
 .PHONY: lint
@@ -46,6 +46,7 @@ lint: gen tools ## gofmt, go vet, terraform fmt, tflint, tfsec, actionlint.
 	terraform fmt -check -recursive infra
 	$(MAKE) lint-tf
 	actionlint
+	$(MAKE) -C backend deps lint
 
 .PHONY: lint-tf
 lint-tf: tools ## tflint and tfsec over infra/.

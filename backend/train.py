@@ -13,6 +13,7 @@ Usage (from backend/):
     /usr/bin/python3 train.py --out FILE      # somewhere else
 The run is deterministic: fixed split and solver seed.
 """
+
 import argparse
 import json
 import os
@@ -86,7 +87,7 @@ def export(pipe, features, classes, accuracy, n_train, n_test):
         "metrics": {"heldout_accuracy": round(float(accuracy), 4), "n_train": n_train, "n_test": n_test},
         "training": {
             "dataset": "sklearn.datasets.load_breast_cancer",
-            "estimator": "StandardScaler + LogisticRegression(C=%s, lbfgs)" % C,
+            "estimator": f"StandardScaler + LogisticRegression(C={C}, lbfgs)",
             "seed": SEED,
             "test_size": TEST_SIZE,
             "sklearn_version": sklearn.__version__,
@@ -110,8 +111,10 @@ def main(argv=None):
         json.dump(artifact, f, indent=1, sort_keys=True)
         f.write("\n")
     os.replace(tmp, args.out)
-    print("wrote %s: %s %s, held-out accuracy %.4f (%d test rows), %s"
-          % (args.out, MODEL_NAME, MODEL_VERSION, accuracy, len(y_test), artifact["checksum"]))
+    print(
+        "wrote %s: %s %s, held-out accuracy %.4f (%d test rows), %s"
+        % (args.out, MODEL_NAME, MODEL_VERSION, accuracy, len(y_test), artifact["checksum"])
+    )
 
 
 if __name__ == "__main__":

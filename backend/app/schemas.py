@@ -1,7 +1,8 @@
-"""Request and response bodies (plain fields only: identical on Pydantic 1 and 2)."""
-from typing import Dict, List, Optional
+"""Request and response bodies. No response names a bucket: bucket names carry the account ID."""
 
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
+
+from app.services.jobs import UPLOAD_KEY_PATTERN
 
 
 class ModelInfo(BaseModel):
@@ -17,9 +18,9 @@ class HealthResponse(BaseModel):
 
 
 class ModelDetails(ModelInfo):
-    features: List[str]
-    classes: List[str]
-    metrics: Dict[str, float]
+    features: list[str]
+    classes: list[str]
+    metrics: dict[str, float]
     max_batch: int
 
 
@@ -29,23 +30,22 @@ class PredictRequest(BaseModel):
     A record maps every feature name listed by GET /model to a finite number.
     """
 
-    record: Optional[Dict[str, float]] = None
-    records: Optional[List[Dict[str, float]]] = None
+    record: dict[str, float] | None = None
+    records: list[dict[str, float]] | None = None
 
 
 class Prediction(BaseModel):
     label: str
-    probabilities: Dict[str, float]
+    probabilities: dict[str, float]
 
 
 class PredictResponse(BaseModel):
     model: ModelInfo
-    predictions: List[Prediction]
+    predictions: list[Prediction]
 
 
 class FileResponse(BaseModel):
-    bucket: str
-    key: str
+    key: str = Field(description="Pass it to POST /jobs as file_key")
     etag: str
     size: int
     rows: int
@@ -53,29 +53,20 @@ class FileResponse(BaseModel):
 
 
 class JobRequest(BaseModel):
-    file_key: str
+    file_key: str = Field(pattern=UPLOAD_KEY_PATTERN, max_length=80, description="A key returned by POST /files")
 
 
 class JobRecord(BaseModel):
     id: str
     status: str
-    file_bucket: str
     file_key: str
     file_etag: str
     model: ModelInfo
     rows: int
-    counts: Dict[str, int]
-    result_bucket: str
-    result_key: str
+    counts: dict[str, int]
+    result_key: str = Field(description="Object key of the results CSV in the data bucket")
     created_at: str
 
 
 class ErrorResponse(BaseModel):
     detail: str
-
-
-def schema_of(model) -> dict:
-    """JSON schema of a model, inline (no $ref), on Pydantic 1 and 2."""
-    if hasattr(model, "model_json_schema"):
-        return model.model_json_schema()
-    return model.schema()

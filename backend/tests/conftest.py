@@ -1,4 +1,5 @@
 """Shared fixtures: moto in server mode (real HTTP), per-test buckets, the app under TestClient."""
+
 import os
 import shutil
 import socket
@@ -17,14 +18,34 @@ BACKEND = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 # Never touch real AWS or the developer's profile.
 for _k in ("AWS_PROFILE", "AWS_SESSION_TOKEN", "AWS_SECURITY_TOKEN"):
     os.environ.pop(_k, None)
-os.environ.update({
-    "AWS_ACCESS_KEY_ID": "testing",
-    "AWS_SECRET_ACCESS_KEY": "testing",
-    "AWS_DEFAULT_REGION": "us-east-1",
-    "AWS_CONFIG_FILE": os.devnull,
-    "AWS_SHARED_CREDENTIALS_FILE": os.devnull,
-    "AWS_EC2_METADATA_DISABLED": "true",
-})
+os.environ.update(
+    {
+        "AWS_ACCESS_KEY_ID": "testing",
+        "AWS_SECRET_ACCESS_KEY": "testing",
+        "AWS_DEFAULT_REGION": "us-east-1",
+        "AWS_CONFIG_FILE": os.devnull,
+        "AWS_SHARED_CREDENTIALS_FILE": os.devnull,
+        "AWS_EC2_METADATA_DISABLED": "true",
+    }
+)
+
+
+def versions_under_test():
+    from importlib.metadata import version
+
+    pkgs = ("fastapi", "pydantic", "pydantic-core", "starlette", "uvicorn", "boto3", "python-multipart")
+    return "backend versions: python %s, %s (%s)" % (
+        sys.version.split()[0],
+        ", ".join("%s %s" % (p, version(p)) for p in pkgs),
+        sys.executable,
+    )
+
+
+def pytest_sessionstart(session):
+    """The versions under test, first thing in the run (also with -q): they must be the production lock's."""
+    reporter = session.config.pluginmanager.get_plugin("terminalreporter")
+    if reporter is not None:
+        reporter.write_line(versions_under_test())
 
 
 def free_port() -> int:
@@ -38,7 +59,7 @@ def wait_http(url: str, timeout: float, proc=None) -> None:
     last = None
     while time.monotonic() < deadline:
         if proc is not None and proc.poll() is not None:
-            raise RuntimeError("process exited with %s before %s answered" % (proc.returncode, url))
+            raise RuntimeError(f"process exited with {proc.returncode} before {url} answered")
         try:
             with urllib.request.urlopen(url, timeout=1) as r:
                 if r.status < 500:
@@ -46,16 +67,19 @@ def wait_http(url: str, timeout: float, proc=None) -> None:
         except Exception as e:  # noqa: BLE001 - keep polling
             last = e
         time.sleep(0.05)
-    raise RuntimeError("%s did not answer within %.0fs: %s" % (url, timeout, last))
+    raise RuntimeError(f"{url} did not answer within {timeout:.0f}s: {last}")
 
 
 @pytest.fixture(scope="session")
 def moto_url(tmp_path_factory):
     """moto_server on a free loopback port for the whole session, stopped by PID at the end."""
-    exe = os.environ.get("MOTO_SERVER") or shutil.which("moto_server")
+    # The dev lock's moto, beside this interpreter in backend/.venv; MOTO_SERVER overrides it.
+    exe = os.environ.get("MOTO_SERVER") or shutil.which("moto_server", path=os.path.dirname(sys.executable))
     if not exe:
-        pytest.fail("moto_server not found on PATH (install it: pip install 'moto[server]', or set MOTO_SERVER=/path/to/moto_server)",
-                    pytrace=False)
+        pytest.fail(
+            f"moto_server not found beside {sys.executable}: run make -C backend deps (or set MOTO_SERVER=/path/to/moto_server)",
+            pytrace=False,
+        )
     port = free_port()
     log = open(tmp_path_factory.mktemp("moto") / "moto_server.log", "wb")
     proc = subprocess.Popen([exe, "-H", "127.0.0.1", "-p", str(port)], stdout=log, stderr=subprocess.STDOUT)
@@ -65,7 +89,7 @@ def moto_url(tmp_path_factory):
     except RuntimeError as e:
         proc.kill()
         proc.wait()
-        pytest.fail("moto_server did not start: %s (log: %s)" % (e, log.name), pytrace=False)
+        pytest.fail(f"moto_server did not start: {e} (log: {log.name})", pytrace=False)
     yield url
     proc.terminate()
     try:
@@ -95,8 +119,14 @@ def buckets(s3):
 def settings(moto_url, buckets):
     from app.core.config import Settings
 
-    return Settings(aws_region="us-east-1", s3_files_bucket=buckets[0], s3_data_bucket=buckets[1],
-                    app_env="test", app_version="1.2.3-test", aws_endpoint_url=moto_url)
+    return Settings(
+        aws_region="us-east-1",
+        s3_files_bucket=buckets[0],
+        s3_data_bucket=buckets[1],
+        app_env="test",
+        app_version="1.2.3-test",
+        aws_endpoint_url=moto_url,
+    )
 
 
 def make_client(settings):
@@ -156,8 +186,17 @@ def server(tmp_path):
     def start(**env):
         port = free_port()
         full = {k: v for k, v in os.environ.items() if not k.startswith(("S3_", "APP_"))}
-        full.update({"AWS_REGION": "us-east-1", "S3_FILES_BUCKET": "f", "S3_DATA_BUCKET": "d", "APP_ENV": "test",
-                     "APP_DEBUG_ROUTES": "1", "PORT": str(port), "PYTHONDONTWRITEBYTECODE": "1"})
+        full.update(
+            {
+                "AWS_REGION": "us-east-1",
+                "S3_FILES_BUCKET": "f",
+                "S3_DATA_BUCKET": "d",
+                "APP_ENV": "test",
+                "APP_DEBUG_ROUTES": "1",
+                "PORT": str(port),
+                "PYTHONDONTWRITEBYTECODE": "1",
+            }
+        )
         full.update(env)
         log = tmp_path / ("server-%d.log" % port)
         with open(log, "wb") as out:

@@ -1,4 +1,5 @@
 """Through a real socket (uvicorn, not the test client): limits answer 413 instead of resetting the connection."""
+
 import httpx
 
 

@@ -1,4 +1,5 @@
 """SIGTERM (Fargate Spot interruption): stop accepting, finish in-flight requests, exit 0."""
+
 import http.client
 import json
 import os
@@ -94,7 +95,9 @@ def test_healthcheck_command(server):
     ok = subprocess.run([sys.executable, "-m", "app.healthcheck"], cwd=BACKEND, env=env, capture_output=True, timeout=30)
     assert ok.returncode == 0, ok.stderr
     env["PORT"] = str(free_port())
-    down = subprocess.run([sys.executable, "-m", "app.healthcheck"], cwd=BACKEND, env=env, capture_output=True, text=True, timeout=30)
+    down = subprocess.run(
+        [sys.executable, "-m", "app.healthcheck"], cwd=BACKEND, env=env, capture_output=True, text=True, timeout=30
+    )
     assert down.returncode == 1 and "unhealthy" in down.stderr
 
 
@@ -110,12 +113,21 @@ def test_stop_signal_during_startup_is_not_lost(tmp_path):
     """A SIGTERM that lands while the app is importing is acted on once the server is up."""
     port = free_port()
     env = {k: v for k, v in os.environ.items() if not k.startswith(("S3_", "APP_"))}
-    env.update({"AWS_REGION": "us-east-1", "S3_FILES_BUCKET": "f", "S3_DATA_BUCKET": "d", "PORT": str(port),
-                "PYTHONDONTWRITEBYTECODE": "1"})
-    code = ("import os, signal, sys\n"
-            "import app.__main__ as m\n"
-            "os.kill(os.getpid(), signal.SIGTERM)  # caught by the early handler, not fatal\n"
-            "sys.exit(m.main())\n")
+    env.update(
+        {
+            "AWS_REGION": "us-east-1",
+            "S3_FILES_BUCKET": "f",
+            "S3_DATA_BUCKET": "d",
+            "PORT": str(port),
+            "PYTHONDONTWRITEBYTECODE": "1",
+        }
+    )
+    code = (
+        "import os, signal, sys\n"
+        "import app.__main__ as m\n"
+        "os.kill(os.getpid(), signal.SIGTERM)  # caught by the early handler, not fatal\n"
+        "sys.exit(m.main())\n"
+    )
     start = time.monotonic()
     p = subprocess.run([sys.executable, "-c", code], cwd=BACKEND, env=env, capture_output=True, text=True, timeout=30)
     assert p.returncode == 0, p.stdout + p.stderr

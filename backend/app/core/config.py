@@ -6,10 +6,11 @@ APP_VERSION (set by the rollout), AWS_ENDPOINT_URL (emulator) and PORT.
 A plain dataclass, not pydantic's BaseSettings, so the same code runs on
 Pydantic 1 and 2.
 """
+
 import os
+from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Mapping, Optional
 
 from app.services.model import DEFAULT_MODEL_PATH
 
@@ -29,7 +30,7 @@ class Settings:
     s3_data_bucket: str
     app_env: str = "dev"
     app_version: str = "dev"
-    aws_endpoint_url: Optional[str] = None
+    aws_endpoint_url: str | None = None
     port: int = 8000
     model_path: str = DEFAULT_MODEL_PATH
     # Limits (documented in README.md).
@@ -42,15 +43,16 @@ class Settings:
     debug_routes: bool = False
 
     @classmethod
-    def from_env(cls, env: Optional[Mapping[str, str]] = None) -> "Settings":
+    def from_env(cls, env: Mapping[str, str] | None = None) -> "Settings":
         env = os.environ if env is None else env
         missing = [k for k in REQUIRED if not env.get(k, "").strip()]
         if missing:
-            raise ConfigError("missing required environment variable%s: %s"
-                              % ("s" if len(missing) > 1 else "", ", ".join(missing)))
+            raise ConfigError(
+                "missing required environment variable{}: {}".format("s" if len(missing) > 1 else "", ", ".join(missing))
+            )
         app_env = env.get("APP_ENV", "").strip() or "dev"
         if app_env not in APP_ENVS:
-            raise ConfigError("APP_ENV must be one of %s, got %r" % ("/".join(APP_ENVS), app_env))
+            raise ConfigError("APP_ENV must be one of {}, got {!r}".format("/".join(APP_ENVS), app_env))
         return cls(
             aws_region=env["AWS_REGION"].strip(),
             s3_files_bucket=env["S3_FILES_BUCKET"].strip(),
@@ -76,13 +78,13 @@ def _int(env: Mapping[str, str], name: str, default: int, lo: int, hi: int) -> i
     try:
         v = int(raw)
     except ValueError:
-        raise ConfigError("%s must be an integer, got %r" % (name, raw)) from None
+        raise ConfigError(f"{name} must be an integer, got {raw!r}") from None
     if not lo <= v <= hi:
-        raise ConfigError("%s must be between %d and %d, got %d" % (name, lo, hi, v))
+        raise ConfigError(f"{name} must be between {lo} and {hi}, got {v}")
     return v
 
 
-@lru_cache()
+@lru_cache
 def get_settings() -> Settings:
     """The process's settings, read once; tests override this dependency."""
     return Settings.from_env()

@@ -1,7 +1,9 @@
 """Request body size limits, enforced while the body streams in (413, never a buffered overrun)."""
+
 import json
 
 from fastapi import HTTPException
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 # Room for the multipart envelope around an upload of exactly the file limit.
 MULTIPART_OVERHEAD = 64 * 1024
@@ -19,17 +21,17 @@ class BodyLimitMiddleware:
     Either way the rest of the body is drained (bounded) before answering.
     """
 
-    def __init__(self, app):
+    def __init__(self, app: ASGIApp):
         self.app = app
 
-    async def __call__(self, scope, receive, send):
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http" or scope["method"] in ("GET", "HEAD", "OPTIONS", "DELETE"):
             return await self.app(scope, receive, send)
         settings = scope["app"].state.settings  # resolved at startup
         is_upload = scope["path"].rstrip("/") == "/files"
         limit = settings.max_upload_bytes + MULTIPART_OVERHEAD if is_upload else settings.max_body_bytes
         what = "upload" if is_upload else "request body"
-        message = "%s is larger than the limit of %d bytes" % (what, settings.max_upload_bytes if is_upload else limit)
+        message = f"{what} is larger than the limit of {settings.max_upload_bytes if is_upload else limit} bytes"
         for name, value in scope["headers"]:
             if name == b"content-length":
                 try:
@@ -41,7 +43,7 @@ class BodyLimitMiddleware:
                     return await _send_413(send, message)
         received = 0
 
-        async def limited_receive():
+        async def limited_receive() -> Message:
             nonlocal received
             msg = await receive()
             if msg["type"] == "http.request":
@@ -55,7 +57,7 @@ class BodyLimitMiddleware:
         await self.app(scope, limited_receive, send)
 
 
-async def _drain(receive, already: int) -> None:
+async def _drain(receive: Receive, already: int) -> None:
     total = already
     while total <= DRAIN_MAX:
         msg = await receive()
@@ -66,9 +68,17 @@ async def _drain(receive, already: int) -> None:
             return
 
 
-async def _send_413(send, message):
+async def _send_413(send: Send, message: str) -> None:
     body = json.dumps({"detail": message}).encode("utf-8")
-    await send({"type": "http.response.start", "status": 413,
-                "headers": [(b"content-type", b"application/json"), (b"content-length", str(len(body)).encode()),
-                            (b"connection", b"close")]})
+    await send(
+        {
+            "type": "http.response.start",
+            "status": 413,
+            "headers": [
+                (b"content-type", b"application/json"),
+                (b"content-length", str(len(body)).encode()),
+                (b"connection", b"close"),
+            ],
+        }
+    )
     await send({"type": "http.response.body", "body": body})

@@ -6,13 +6,21 @@ too: it is a third of the import time, and /health must answer fast after a
 cold start; Storage.warm() does it in the background right after startup.
 Every write is a single PutObject, which S3 applies atomically: readers see
 the whole object or none.
+
+Messages name the bucket by its role ("files bucket", "data bucket"), never by
+name: bucket names carry the account ID, and messages reach clients. The log
+line of a failure has the name.
 """
+
 import json
 import logging
 import threading
-from typing import Dict, Optional
+from typing import TYPE_CHECKING, Any
 
 from app.core.config import Settings
+
+if TYPE_CHECKING:
+    from mypy_boto3_s3 import S3Client
 
 log = logging.getLogger("app.s3")
 
@@ -29,35 +37,39 @@ class StorageError(Exception):
         self.message = message
 
 
-def _boto_errors():
+def _boto_errors() -> tuple[tuple[type[Exception], ...], Any]:
     """(every boto error class we handle, the exceptions module), imported on first use."""
     from botocore import exceptions as x
 
     return (x.BotoCoreError, x.ClientError), x
 
 
-def _map(op: str, bucket: str, key: str, e: Exception) -> StorageError:
+def _code(e: Exception) -> str:
+    response = getattr(e, "response", None) or {}
+    return str(response.get("Error", {}).get("Code", ""))
+
+
+def _map(op: str, where: str, e: Exception) -> StorageError:
     _, x = _boto_errors()
-    where = "s3://%s/%s" % (bucket, key) if key else "s3://%s" % bucket
-    if isinstance(e, (x.EndpointConnectionError, x.ConnectTimeoutError, x.ReadTimeoutError, x.ConnectionClosedError)):
-        return StorageError(503, "storage unavailable: %s %s: %s" % (op, where, type(e).__name__))
+    if isinstance(e, x.EndpointConnectionError | x.ConnectTimeoutError | x.ReadTimeoutError | x.ConnectionClosedError):
+        return StorageError(503, f"storage unavailable: {op} {where}: {type(e).__name__}")
     if isinstance(e, x.NoCredentialsError):
-        return StorageError(502, "storage error: %s %s: no AWS credentials" % (op, where))
+        return StorageError(502, f"storage error: {op} {where}: no AWS credentials")
     if isinstance(e, x.ClientError):
-        err = e.response.get("Error", {})
-        code = str(err.get("Code", "Unknown"))
+        code = _code(e) or "Unknown"
         status = int(e.response.get("ResponseMetadata", {}).get("HTTPStatusCode") or 0)
         if code in _UNAVAILABLE_CODES or status >= 500:
-            return StorageError(503, "storage unavailable: %s %s: %s" % (op, where, code))
-        return StorageError(502, "storage error: %s %s: %s" % (op, where, code))
-    return StorageError(502, "storage error: %s %s: %s" % (op, where, type(e).__name__))
+            return StorageError(503, f"storage unavailable: {op} {where}: {code}")
+        return StorageError(502, f"storage error: {op} {where}: {code}")
+    return StorageError(502, f"storage error: {op} {where}: {type(e).__name__}")
 
 
 def _not_found(e: Exception) -> bool:
-    if not hasattr(e, "response"):
+    response = getattr(e, "response", None)
+    if not response:
         return False
-    code = str(e.response.get("Error", {}).get("Code", ""))
-    status = e.response.get("ResponseMetadata", {}).get("HTTPStatusCode")
+    code = _code(e)
+    status = response.get("ResponseMetadata", {}).get("HTTPStatusCode")
     # A missing bucket is a configuration fault (502), not a missing object.
     return code in _NOT_FOUND_CODES or (status == 404 and code != "NoSuchBucket")
 
@@ -65,11 +77,21 @@ def _not_found(e: Exception) -> bool:
 class Storage:
     def __init__(self, settings: Settings):
         self._settings = settings
-        self._client = None
+        self._client: S3Client | None = None
         self._lock = threading.Lock()
+        self._roles = {settings.s3_files_bucket: "files bucket", settings.s3_data_bucket: "data bucket"}
+
+    def where(self, bucket: str, key: str) -> str:
+        """An object as clients may see it: the bucket's role and the key, not the bucket's name."""
+        return f"{self._roles.get(bucket, 'bucket')} {key}"
+
+    def _fail(self, op: str, bucket: str, key: str, e: Exception) -> StorageError:
+        err = _map(op, self.where(bucket, key), e)
+        log.warning("%s s3://%s/%s: %s", op, bucket, key, e)
+        return err
 
     @property
-    def client(self):
+    def client(self) -> "S3Client":
         if self._client is None:
             with self._lock:
                 if self._client is None:
@@ -89,53 +111,63 @@ class Storage:
 
     def warm(self) -> None:
         """Create the client in a background thread, so the first S3 request does not pay for it."""
-        def run():
+
+        def run() -> None:
             try:
-                self.client
+                self.client  # noqa: B018 - the property creates the client
             except Exception as e:  # noqa: BLE001 - the first real request reports it
                 log.warning("S3 client warm-up failed: %s", e)
 
         threading.Thread(target=run, name="s3-warm", daemon=True).start()
 
-    def put(self, bucket: str, key: str, body: bytes, content_type: str, metadata: Optional[Dict[str, str]] = None) -> str:
+    def put(self, bucket: str, key: str, body: bytes, content_type: str, metadata: dict[str, str] | None = None) -> str:
         """Write one object atomically; return its ETag (without quotes)."""
         try:
             r = self.client.put_object(Bucket=bucket, Key=key, Body=body, ContentType=content_type, Metadata=metadata or {})
         except _boto_errors()[0] as e:
-            raise _map("PutObject", bucket, key, e) from e
+            raise self._fail("PutObject", bucket, key, e) from e
         return str(r.get("ETag", "")).strip('"')
 
-    def head(self, bucket: str, key: str) -> Optional[Dict]:
+    def head(self, bucket: str, key: str) -> dict[str, Any] | None:
         """Object metadata ({etag, size, metadata}) or None when the object does not exist."""
         try:
             r = self.client.head_object(Bucket=bucket, Key=key)
         except _boto_errors()[0] as e:
             if _not_found(e):
                 return None
-            raise _map("HeadObject", bucket, key, e) from e
-        return {"etag": str(r.get("ETag", "")).strip('"'), "size": int(r.get("ContentLength", 0)), "metadata": r.get("Metadata", {})}
+            raise self._fail("HeadObject", bucket, key, e) from e
+        return {
+            "etag": str(r.get("ETag", "")).strip('"'),
+            "size": int(r.get("ContentLength", 0)),
+            "metadata": r.get("Metadata", {}),
+        }
 
-    def get(self, bucket: str, key: str, if_match: Optional[str] = None) -> Optional[bytes]:
+    def get(self, bucket: str, key: str, if_match: str | None = None) -> bytes | None:
         """Object body or None when the object does not exist.
 
         With if_match, the object must still have that ETag (else 409: it changed under us).
         """
-        kw = {"IfMatch": '"%s"' % if_match} if if_match else {}
         try:
-            r = self.client.get_object(Bucket=bucket, Key=key, **kw)
+            if if_match:
+                r = self.client.get_object(Bucket=bucket, Key=key, IfMatch=f'"{if_match}"')
+            else:
+                r = self.client.get_object(Bucket=bucket, Key=key)
             return r["Body"].read()
         except _boto_errors()[0] as e:
             if _not_found(e):
                 return None
-            if hasattr(e, "response") and e.response.get("Error", {}).get("Code") == "PreconditionFailed":
-                raise StorageError(409, "s3://%s/%s changed while the job was starting; retry" % (bucket, key)) from e
-            raise _map("GetObject", bucket, key, e) from e
+            if _code(e) == "PreconditionFailed":
+                raise StorageError(409, f"{self.where(bucket, key)} changed while the job was starting; retry") from e
+            raise self._fail("GetObject", bucket, key, e) from e
 
-    def get_json(self, bucket: str, key: str) -> Optional[Dict]:
+    def get_json(self, bucket: str, key: str) -> dict[str, Any] | None:
         raw = self.get(bucket, key)
         if raw is None:
             return None
         try:
-            return json.loads(raw)
-        except ValueError as e:
-            raise StorageError(502, "storage error: s3://%s/%s is not valid JSON" % (bucket, key)) from e
+            value = json.loads(raw)
+        except (ValueError, RecursionError) as e:
+            raise StorageError(502, f"storage error: {self.where(bucket, key)} is not valid JSON") from e
+        if not isinstance(value, dict):
+            raise StorageError(502, f"storage error: {self.where(bucket, key)} is not a JSON object")
+        return value

@@ -18,17 +18,34 @@ def test_defaults():
 
 
 def test_all_variables():
-    s = Settings.from_env(dict(BASE, APP_ENV="prod", APP_VERSION="abc123", AWS_ENDPOINT_URL="http://127.0.0.1:5000",
-                               PORT="9000", PREDICT_MAX_BATCH="10", MAX_UPLOAD_BYTES="2048", APP_DEBUG_ROUTES="1"))
-    assert (s.app_env, s.app_version, s.aws_endpoint_url, s.port, s.max_batch, s.max_upload_bytes, s.debug_routes) == \
-        ("prod", "abc123", "http://127.0.0.1:5000", 9000, 10, 2048, True)
+    s = Settings.from_env(
+        dict(
+            BASE,
+            APP_ENV="prod",
+            APP_VERSION="abc123",
+            AWS_ENDPOINT_URL="http://127.0.0.1:5000",
+            PORT="9000",
+            PREDICT_MAX_BATCH="10",
+            MAX_UPLOAD_BYTES="2048",
+            APP_DEBUG_ROUTES="1",
+        )
+    )
+    assert (s.app_env, s.app_version, s.aws_endpoint_url, s.port, s.max_batch, s.max_upload_bytes, s.debug_routes) == (
+        "prod",
+        "abc123",
+        "http://127.0.0.1:5000",
+        9000,
+        10,
+        2048,
+        True,
+    )
 
 
 @pytest.mark.parametrize("name", ["AWS_REGION", "S3_FILES_BUCKET", "S3_DATA_BUCKET"])
 def test_missing_required_variable_is_named(name):
     env = dict(BASE)
     env[name] = "  " if name == "AWS_REGION" else ""
-    with pytest.raises(ConfigError, match="missing required environment variable: %s$" % name):
+    with pytest.raises(ConfigError, match=f"missing required environment variable: {name}$"):
         Settings.from_env(env)
     del env[name]
     with pytest.raises(ConfigError, match=name):
@@ -40,11 +57,14 @@ def test_several_missing_are_all_named():
         Settings.from_env({})
 
 
-@pytest.mark.parametrize("env, msg", [
-    ({"PORT": "http"}, "PORT must be an integer"),
-    ({"PORT": "70000"}, "PORT must be between"),
-    ({"APP_ENV": "staging"}, "APP_ENV must be one of"),
-])
+@pytest.mark.parametrize(
+    "env, msg",
+    [
+        ({"PORT": "http"}, "PORT must be an integer"),
+        ({"PORT": "70000"}, "PORT must be between"),
+        ({"APP_ENV": "staging"}, "APP_ENV must be one of"),
+    ],
+)
 def test_invalid_values_are_named(env, msg):
     with pytest.raises(ConfigError, match=msg):
         Settings.from_env(dict(BASE, **env))
@@ -69,14 +89,21 @@ def _env_without(name):
 
 
 def test_python_m_app_fails_at_start_naming_the_variable():
-    p = subprocess.run([sys.executable, "-m", "app"], cwd=BACKEND, env=_env_without("S3_DATA_BUCKET"),
-                       capture_output=True, text=True, timeout=30)
+    p = subprocess.run(
+        [sys.executable, "-m", "app"], cwd=BACKEND, env=_env_without("S3_DATA_BUCKET"), capture_output=True, text=True, timeout=30
+    )
     assert p.returncode == 2
     assert "missing required environment variable: S3_DATA_BUCKET" in p.stderr
 
 
 def test_uvicorn_startup_fails_naming_the_variable():
-    p = subprocess.run([sys.executable, "-m", "uvicorn", "app.main:app", "--port", "0"], cwd=BACKEND,
-                       env=_env_without("S3_FILES_BUCKET"), capture_output=True, text=True, timeout=30)
+    p = subprocess.run(
+        [sys.executable, "-m", "uvicorn", "app.main:app", "--port", "0"],
+        cwd=BACKEND,
+        env=_env_without("S3_FILES_BUCKET"),
+        capture_output=True,
+        text=True,
+        timeout=30,
+    )
     assert p.returncode != 0
     assert "missing required environment variable: S3_FILES_BUCKET" in p.stderr

@@ -1,4 +1,5 @@
 """The served model equals scikit-learn's on the held-out split, and the artifact is what train.py makes."""
+
 import copy
 import json
 import os
@@ -49,7 +50,7 @@ def test_artifact_is_reproducible(tmp_path, trained):
 def test_readme_records_heldout_accuracy(model):
     readme = open(os.path.join(BACKEND, "README.md")).read()
     acc = model.metrics["heldout_accuracy"]
-    assert re.search(r"held-out accuracy[^\n]*%.4f" % acc, readme, re.I), "README.md must state the held-out accuracy %.4f" % acc
+    assert re.search(rf"held-out accuracy[^\n]*{acc:.4f}", readme, re.I), f"README.md must state the held-out accuracy {acc:.4f}"
 
 
 def test_tampered_weights_fail_checksum():
@@ -61,11 +62,14 @@ def test_tampered_weights_fail_checksum():
     Model(artifact)  # the committed one verifies
 
 
-@pytest.mark.parametrize("mutate, msg", [
-    (lambda a: a.pop("features"), "malformed"),
-    (lambda a: a["weights"].update(kind="tree"), "unsupported model kind"),
-    (lambda a: a["weights"]["mean"].pop(), "malformed"),
-])
+@pytest.mark.parametrize(
+    "mutate, msg",
+    [
+        (lambda a: a.pop("features"), "malformed"),
+        (lambda a: a["weights"].update(kind="tree"), "unsupported model kind"),
+        (lambda a: a["weights"]["mean"].pop(), "malformed"),
+    ],
+)
 def test_malformed_artifact(mutate, msg):
     a = json.load(open(DEFAULT_MODEL_PATH))
     mutate(a)

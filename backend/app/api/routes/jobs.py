@@ -1,36 +1,37 @@
-from fastapi import APIRouter, Depends, HTTPException, Response
+from typing import Any
 
-from app.api.deps import app_settings, error_detail, get_model, get_storage
-from app.core.config import Settings
+from fastapi import APIRouter, HTTPException, Response
+
+from app.api.deps import ModelDep, SettingsDep, StorageDep, error_detail
 from app.schemas import ErrorResponse, JobRecord, JobRequest
 from app.services import jobs
-from app.services.model import Model
-from app.services.s3 import Storage
 
 router = APIRouter(tags=["jobs"])
 
-_ERRORS = {404: {"model": ErrorResponse}, 409: {"model": ErrorResponse}, 502: {"model": ErrorResponse}, 503: {"model": ErrorResponse}}
+_ERRORS: dict[int | str, dict[str, Any]] = {
+    404: {"model": ErrorResponse},
+    409: {"model": ErrorResponse},
+    502: {"model": ErrorResponse},
+    503: {"model": ErrorResponse},
+}
 
 
-@router.post("/jobs", status_code=201, response_model=JobRecord, summary="Run batch prediction over an uploaded file",
-             responses={**_ERRORS, 200: {"model": JobRecord, "description": "The same file was already processed with this model"}})
+@router.post(
+    "/jobs",
+    status_code=201,
+    response_model=JobRecord,
+    summary="Run batch prediction over an uploaded file",
+    responses={**_ERRORS, 200: {"model": JobRecord, "description": "The same file was already processed with this model"}},
+)
 def create_job(
-    req: JobRequest,
-    response: Response,
-    settings: Settings = Depends(app_settings),
-    model: Model = Depends(get_model),
-    storage: Storage = Depends(get_storage),
-):
+    req: JobRequest, response: Response, settings: SettingsDep, model: ModelDep, storage: StorageDep
+) -> dict[str, Any]:
     """Runs synchronously and returns the finished job (201), or the existing one (200)
     when this file (same key and ETag) was already processed by this model.
-    Results: s3://S3_DATA_BUCKET/results/<id>.csv, record: jobs/<id>.json.
+    `file_key` is a key POST /files returned; results go to results/<id>.csv in the data bucket.
     """
-    key = req.file_key.strip()
-    if not key or len(key) > 1024 or key.startswith("/"):
-        raise HTTPException(422, error_detail(["body", "file_key"], "file_key must be an object key such as uploads/<sha256>.csv",
-                                              "value_error.file_key"))
     try:
-        record, created = jobs.run(storage, settings, model, key)
+        record, created = jobs.run(storage, settings, model, req.file_key)
     except jobs.JobInputError as e:
         if e.status_code == 422:
             raise HTTPException(422, error_detail(["body", "file_key"], e.message, "value_error.file")) from None
@@ -41,8 +42,8 @@ def create_job(
 
 
 @router.get("/jobs/{job_id}", response_model=JobRecord, summary="A finished job", responses=_ERRORS)
-def get_job(job_id: str, settings: Settings = Depends(app_settings), storage: Storage = Depends(get_storage)):
+def get_job(job_id: str, settings: SettingsDep, storage: StorageDep) -> dict[str, Any]:
     record = jobs.get(storage, settings, job_id)
     if record is None:
-        raise HTTPException(404, "job not found: %s" % job_id[:64])
+        raise HTTPException(404, f"job not found: {job_id[:64]}")
     return record

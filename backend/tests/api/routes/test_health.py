@@ -4,8 +4,11 @@ from tests.conftest import make_client
 def test_health_reports_version_and_model(client, model):
     r = client.get("/health")
     assert r.status_code == 200
-    assert r.json() == {"status": "ok", "version": "1.2.3-test",
-                        "model": {"name": model.name, "version": model.version, "checksum": model.checksum}}
+    assert r.json() == {
+        "status": "ok",
+        "version": "1.2.3-test",
+        "model": {"name": model.name, "version": model.version, "checksum": model.checksum},
+    }
     assert model.checksum.startswith("sha256:") and len(model.checksum) == 71
 
 

@@ -42,23 +42,34 @@ def _err(r):
     return err["loc"], err["msg"]
 
 
-@pytest.mark.parametrize("make, loc, msg", [
-    (lambda rs: {}, ["body"], "exactly one of"),
-    (lambda rs: {"record": rs[0], "records": rs[:1]}, ["body"], "exactly one of"),
-    (lambda rs: {"records": []}, ["body", "records"], "must not be empty"),
-    (lambda rs: {"records": rs[0]}, ["body", "records"], "not a valid list"),
-    (lambda rs: {"record": [1, 2]}, ["body", "record"], "not a valid dict"),
-    (lambda rs: {"records": [rs[0], "x"]}, ["body", "records", 1], "not a valid dict"),
-    (lambda rs: {"record": {k: v for k, v in rs[0].items() if k != "worst_area"}}, ["body", "record", "worst_area"], "field required"),
-    (lambda rs: {"records": [rs[0], dict(rs[1], colour=1)]}, ["body", "records", 1, "colour"], "unknown feature"),
-    (lambda rs: {"record": dict(rs[0], mean_texture="high")}, ["body", "record", "mean_texture"], "finite number"),
-    (lambda rs: {"record": dict(rs[0], mean_texture=None)}, ["body", "record", "mean_texture"], "finite number"),
-    (lambda rs: {"record": dict(rs[0], mean_texture=True)}, ["body", "record", "mean_texture"], "finite number"),
-    (lambda rs: {"records": [rs[0], rs[1], dict(rs[2], area_error=float("nan"))]}, ["body", "records", 2, "area_error"], "finite number"),
-    (lambda rs: {"record": dict(rs[0], area_error=float("inf"))}, ["body", "record", "area_error"], "finite number"),
-    (lambda rs: {"rec": rs[0]}, ["body", "rec"], "unknown field"),
-    (lambda rs: [rs[0]], ["body"], "JSON object"),
-])
+@pytest.mark.parametrize(
+    "make, loc, msg",
+    [
+        (lambda rs: {}, ["body"], "exactly one of"),
+        (lambda rs: {"record": rs[0], "records": rs[:1]}, ["body"], "exactly one of"),
+        (lambda rs: {"records": []}, ["body", "records"], "must not be empty"),
+        (lambda rs: {"records": rs[0]}, ["body", "records"], "not a valid list"),
+        (lambda rs: {"record": [1, 2]}, ["body", "record"], "not a valid dict"),
+        (lambda rs: {"records": [rs[0], "x"]}, ["body", "records", 1], "not a valid dict"),
+        (
+            lambda rs: {"record": {k: v for k, v in rs[0].items() if k != "worst_area"}},
+            ["body", "record", "worst_area"],
+            "field required",
+        ),
+        (lambda rs: {"records": [rs[0], dict(rs[1], colour=1)]}, ["body", "records", 1, "colour"], "unknown feature"),
+        (lambda rs: {"record": dict(rs[0], mean_texture="high")}, ["body", "record", "mean_texture"], "finite number"),
+        (lambda rs: {"record": dict(rs[0], mean_texture=None)}, ["body", "record", "mean_texture"], "finite number"),
+        (lambda rs: {"record": dict(rs[0], mean_texture=True)}, ["body", "record", "mean_texture"], "finite number"),
+        (
+            lambda rs: {"records": [rs[0], rs[1], dict(rs[2], area_error=float("nan"))]},
+            ["body", "records", 2, "area_error"],
+            "finite number",
+        ),
+        (lambda rs: {"record": dict(rs[0], area_error=float("inf"))}, ["body", "record", "area_error"], "finite number"),
+        (lambda rs: {"rec": rs[0]}, ["body", "rec"], "unknown field"),
+        (lambda rs: [rs[0]], ["body"], "JSON object"),
+    ],
+)
 def test_bad_input_is_422_naming_the_field(client, records, make, loc, msg):
     # json.dumps writes NaN/Infinity, which Python's parser (and ours) reads back.
     r = client.post("/predict", content=json.dumps(make(records)), headers={"content-type": "application/json"})
@@ -85,7 +96,7 @@ def test_oversized_chunked_body_is_413(client, records):
 
     def gen():
         for i in range(0, len(chunk), 65536):
-            yield chunk[i:i + 65536]
+            yield chunk[i : i + 65536]
 
     r = client.post("/predict", content=gen(), headers={"content-type": "application/json"})
     assert r.status_code == 413
