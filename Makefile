@@ -22,7 +22,11 @@ gen: ## Write the offline Dagger stand-ins (internal/dagger, dagger.gen.go, also
 	go run ./cmd/gendagger -dir tests
 
 .PHONY: test
-test: gen test-go test-scripts test-backend ## Run every test suite (Go unit and end-to-end, Terraform, backend, scripts).
+test: gen backend-deps test-go test-scripts test-backend ## Run every test suite (Go unit and end-to-end, Terraform, backend, scripts).
+
+.PHONY: backend-deps
+backend-deps: ## backend/.venv from the hash-locked requirements (the rehearsal's backend runs there too).
+	$(MAKE) -C backend deps
 
 .PHONY: test-go
 test-go: gen ## Go tests: unit, terraform tests and end to end against the emulator.

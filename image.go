@@ -36,18 +36,21 @@ func (m *Predictor) Serve(
 		AsService(dagger.ContainerAsServiceOpts{UseEntrypoint: true})
 }
 
-// backendTestContainer prepares the backend tests the way backend/Makefile runs
-// them: Debian's Python packages (`make -C backend deps`) and moto's server from
-// PyPI, installed before the source is copied so they stay cached.
+// backendTestContainer prepares the backend tests the way `make test` runs them:
+// backend/.venv built by `make -C backend deps` from the same hash-locked
+// requirements the image installs, on the image's Python minor version, before the
+// source is copied so the venv stays cached.
 func (m *Predictor) backendTestContainer() *dagger.Container {
+	locks := m.Source.Directory("backend").Filter(dagger.DirectoryFilterOpts{
+		Include: []string{"Makefile", "requirements*.txt", "requirements*.in", "tools/**"},
+	})
 	return dag.Container().From(pythonImage).
-		WithMountedCache("/root/.cache/pip", dag.CacheVolume("predictor-pip")).
+		WithMountedCache("/root/.cache/uv", dag.CacheVolume("predictor-uv")).
 		WithEnvVariable("PYTHONDONTWRITEBYTECODE", "1").
 		WithEnvVariable("DEBIAN_FRONTEND", "noninteractive").
 		WithExec([]string{"apt-get", "update", "-qq"}).
 		WithExec([]string{"apt-get", "install", "-y", "-qq", "--no-install-recommends", "make"}).
-		WithExec([]string{"pip", "install", "--root-user-action=ignore", "moto[server]==5.2.1"}).
-		WithFile(srcPath+"/backend/Makefile", m.Source.File("backend/Makefile")).
+		WithDirectory(srcPath+"/backend", locks).
 		WithWorkdir(srcPath).
 		WithExec([]string{"make", "-C", "backend", "deps"}).
 		WithDirectory(srcPath+"/backend", m.Source.Directory("backend"))

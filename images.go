@@ -13,8 +13,9 @@ const (
 	terraformImage = "hashicorp/terraform:1.11.4@sha256:5820b87995595425074f881500a037b0ccd41158d0d9b44d78f5f120612f2d3d"
 	// runtimeImage is the small image that runs deployctl's AWS-only commands.
 	runtimeImage = "alpine:3.22@sha256:4bcff63911fcb4448bd4fdacec207030997caf25e9bea4045fa6c8c44de311d1"
-	// pythonImage runs the backend tests.
-	pythonImage = "python:3.12-slim-bookworm@sha256:782412e85d0f0984994c290652577d4018aff08145c85b262bb63dc0c7522254"
+	// pythonImage runs the backend tests: the base of backend/Dockerfile (Python 3.11,
+	// the minor version backend/.venv is built with), by the same digest.
+	pythonImage = "python:3.11-slim-trixie@sha256:9c900dea9e8fb7e16277c179b555cc72d29a352dbc33cff48ad5a0412fd5bfc7"
 	// motoImage is the AWS emulator for --env local (moto 5.2.1, as in DESIGN.md).
 	// No digest for 5.2.1 could be verified offline: pin it before relying on it.
 	motoImage = "motoserver/moto:5.2.1"

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"os"
 	"regexp"
 	"strings"
 	"testing"
@@ -24,5 +25,17 @@ func TestImagesPinned(t *testing.T) {
 	}
 	if got := terraformImageFor("1.12.0"); got != "hashicorp/terraform:1.12.0" {
 		t.Errorf("other version = %q", got)
+	}
+}
+
+// TestBackendTestImageIsTheDockerfileBase: the Dagger backend tests run on the
+// image's own Python (base and digest), so the tested interpreter is the shipped one.
+func TestBackendTestImageIsTheDockerfileBase(t *testing.T) {
+	data, err := os.ReadFile("backend/Dockerfile")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(string(data), "ARG PYTHON_IMAGE="+pythonImage+"\n") {
+		t.Errorf("backend/Dockerfile's PYTHON_IMAGE is not %s", pythonImage)
 	}
 }

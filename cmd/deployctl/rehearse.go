@@ -37,8 +37,8 @@ func init() {
 func runRehearse(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	fs := newFlagSet("rehearse")
 	g := addGlobals(fs)
-	backendDir := fs.String("backend-dir", "backend", "backend source directory (started with python3 -m app)")
-	python := fs.String("python", "/usr/bin/python3", "Python that runs the backend (Debian's, with python3-fastapi and friends)")
+	backendDir := fs.String("backend-dir", "backend", "backend source directory (started with PYTHON -m app)")
+	python := fs.String("python", "", "Python that runs the backend (default: BACKEND-DIR/.venv/bin/python, built by `make -C backend deps` from the locks)")
 	maxUSD := fs.Float64("max-monthly-usd", 0, "fail the gate when the monthly estimate exceeds this (0: no budget)")
 	markdown := fs.Bool("markdown", false, "print the report as Markdown")
 	if code, ok := parseFlags(fs, args, stderr); !ok {
@@ -49,6 +49,12 @@ func runRehearse(ctx context.Context, args []string, stdout, stderr io.Writer) i
 	}
 	if g.env != "local" {
 		return fail(stderr, fs, fmt.Errorf("rehearse runs against the emulator only: pass --env local (use `dagger call deploy --env %s` for a real deploy)", g.env))
+	}
+	if *python == "" {
+		*python = filepath.Join(*backendDir, ".venv", "bin", "python")
+	}
+	if _, err := os.Stat(*python); err != nil {
+		return fail(stderr, fs, fmt.Errorf("the backend's Python %s is missing: run `make -C backend deps` (or pass --python)", *python))
 	}
 	r := &rehearsal{
 		target:        pipeline.Target{Env: g.env, Region: g.region, StateBucket: g.stateBucket},

@@ -11,8 +11,8 @@ import (
 )
 
 // TestRehearseEndToEnd runs `deployctl rehearse --env local` for real: the emulator,
-// terraform with the offline provider mirror, rollout, the backend under Debian's
-// python3 and the smoke test (about a minute).
+// terraform with the offline provider mirror, rollout, the backend under the
+// backend's locked venv (backend/.venv) and the smoke test (about a minute).
 func TestRehearseEndToEnd(t *testing.T) {
 	for _, c := range []string{"bootstrap", "plan", "apply", "outputs"} {
 		if _, ok := commands[c]; !ok {
@@ -24,10 +24,11 @@ func TestRehearseEndToEnd(t *testing.T) {
 	}
 	testenv.Terraform(t)
 	testenv.TerraformCLIConfig(t) // fails with a hint when the provider mirror is missing
-	if err := exec.Command("/usr/bin/python3", "-c", "import fastapi, uvicorn, boto3").Run(); err != nil {
-		t.Fatalf("Debian's python3 lacks the backend's packages: run `make -C backend deps` (%v)", err)
-	}
 	root := testenv.RepoRoot(t)
+	python := filepath.Join(root, "backend", ".venv", "bin", "python")
+	if err := exec.Command(python, "-c", "import fastapi, uvicorn, boto3").Run(); err != nil {
+		t.Fatalf("%s lacks the backend's packages: run `make -C backend deps` (%v)", python, err)
+	}
 	var stdout, stderr bytes.Buffer
 	code := runRehearse(t.Context(), []string{
 		"--env", "local",
