@@ -55,7 +55,7 @@ func TestMain(m *testing.M) {
 var contractOutputs = []string{
 	"api_gateway_url", "ecr_repository_url", "s3_files_bucket_name", "s3_data_bucket_name",
 	"ecs_cluster_name", "ecs_service_name", "backend_environment_variables", "ecs_task_family",
-	"ecs_container_name", "ecs_desired_count", "aws_region", "log_group_name",
+	"ecs_container_name", "ecs_desired_count", "aws_region", "log_group_name", "ecs_task_definition_arn",
 }
 
 var modules = []string{"networking", "security", "s3", "ecr", "iam", "ecs", "api-gateway"}
