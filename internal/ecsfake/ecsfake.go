@@ -38,7 +38,15 @@
 //     field, so a test can check a copy kept them all) and returns it with the ARN,
 //     revision, status ACTIVE, compatibilities and registeredAt; DescribeTaskDefinition
 //     by family, family:revision or ARN, with include TAGS; ListTaskDefinitions with
-//     familyPrefix, status and sort; DeregisterTaskDefinition.
+//     familyPrefix, status and sort; DeregisterTaskDefinition; TagResource on task
+//     definitions (merging keys, as ECS does).
+//   - Stop reasons filled in late (ReasonDelay): a stopping task shows lastStatus
+//     DEPROVISIONING without reason or code for some polls. A circuit-breaker rollback
+//     that starts some polls after FAILED (RollbackDelay). moto's behaviour of keeping
+//     the old deployment record on UpdateService (KeepOldDeployment).
+//   - Wall-clock deployments (Duration), for benchmarks: tasks start over 80% of the
+//     duration, COMPLETED at exactly created+Duration (CompletedAt). Running tasks carry
+//     pullStartedAt, pullStoppedAt, startedAt and healthStatus HEALTHY.
 //
 // It does not model: clusters as resources (any cluster name is accepted), CreateService
 // and DeleteService over the wire (tests call AddService), capacity providers,

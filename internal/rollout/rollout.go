@@ -9,7 +9,12 @@
 //     ResourceInitializationError or a "pull image" failure: fail fast, without waiting
 //     for the circuit breaker                                      -> ErrTasksFailing
 //   - the deadline passes                                          -> ErrTimeout
-//   - another update replaced our deployment (not a rollback)       -> ErrSuperseded
+//   - another update replaced our deployment: the service moved to another revision
+//     with no FAILED state and no "rolling back" event             -> ErrSuperseded
+//
+// A FAILED deployment that is still PRIMARY while the circuit breaker's rollback is
+// enabled is watched (Options.RollbackWait) until the rollback starts (ErrRolledBack);
+// only when it does not start is it ErrFailed.
 //
 // Our deployment is the PRIMARY deployment of the new task definition that was not
 // PRIMARY before the update (from UpdateService's response, else the next polls). It
@@ -33,6 +38,9 @@
 // is the record from before the update), the watch tracks that single deployment and
 // says so in its output ("note: ..."); completion then also requires the service's
 // runningCount to equal its desiredCount. Everything else is the real-ECS logic above.
+// This adoption runs only when the caller set Options.Emulator (deployctl: an
+// --aws-endpoint is given): against real AWS it would take the old, completed
+// deployment for ours and report a false success.
 package rollout
 
 import (
