@@ -6,6 +6,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"net/url"
 	"strconv"
 	"strings"
 	"time"
@@ -160,11 +161,31 @@ func (s *serviceFlags) client(ctx context.Context, g *globals, stdout io.Writer,
 	}
 	return rollout.New(ecs.NewFromConfig(cfg), rollout.Options{
 		Out: stdout, PollInterval: s.pollInterval, RollbackWait: s.rollbackWait,
-		// --aws-endpoint (or AWS_ENDPOINT_URL) names an emulator; empty is real AWS.
-		// Only then may the watch use its emulator-only workaround.
-		Emulator: g.endpoint != "",
+		// Only an emulator endpoint enables the watch's emulator-only workaround.
+		Emulator: emulatorEndpoint(g.endpoint),
 		Caller:   callerIdentity(ctx, cfg),
 	}), target, nil
+}
+
+// emulatorEndpoint reports whether endpoint (--aws-endpoint, default $AWS_ENDPOINT_URL)
+// names an AWS emulator: set, and not an AWS host. AWS_ENDPOINT_URL may also point at
+// a real AWS endpoint (FIPS, a VPC interface endpoint's DNS name), which must never
+// enable emulator workarounds.
+func emulatorEndpoint(endpoint string) bool {
+	if endpoint == "" {
+		return false
+	}
+	u, err := url.Parse(endpoint)
+	if err != nil {
+		return false
+	}
+	host := strings.ToLower(u.Hostname())
+	for _, suffix := range []string{".amazonaws.com", ".amazonaws.com.cn", ".api.aws"} {
+		if strings.HasSuffix(host, suffix) {
+			return false
+		}
+	}
+	return true
 }
 
 // callerIdentity is the ARN recorded with each release, or "unknown" when STS does not
