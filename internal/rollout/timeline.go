@@ -83,6 +83,13 @@ func (c *Client) timeline(ctx context.Context, w *watch, svc *types.Service) *Ti
 	if at[PhaseCompleted].IsZero() || at[PhaseCompleted].Before(w.updatedAt) {
 		at[PhaseCompleted] = c.now()
 	}
+	// healthy is seen by a poll, so it lags; ECS stops the old tasks only once the new
+	// ones are healthy, so that stop (or the completion) caps it.
+	for _, later := range []string{PhaseOldStopped, PhaseCompleted} {
+		if h := at[PhaseHealthy]; !h.IsZero() && !at[later].IsZero() && h.After(at[later]) {
+			at[PhaseHealthy] = at[later]
+		}
+	}
 	prev := time.Time{}
 	var longest Phase
 	for _, name := range []string{PhaseRegister, PhaseUpdate, PhasePending, PhasePulled, PhaseRunning, PhaseHealthy, PhaseOldStopped, PhaseCompleted} {
