@@ -22,12 +22,17 @@ gen: ## Write the offline Dagger stand-ins (internal/dagger, dagger.gen.go, also
 	go run ./cmd/gendagger -dir tests
 
 .PHONY: test
-test: gen test-go test-backend ## Run every test suite (Go unit and end-to-end, Terraform, backend).
+test: gen test-go test-scripts test-backend ## Run every test suite (Go unit and end-to-end, Terraform, backend, scripts).
 
 .PHONY: test-go
 test-go: gen ## Go tests: unit, terraform tests and end to end against the emulator.
 	cd tests && go vet ./...
 	go test $(GO_TEST_FLAGS) ./...
+
+.PHONY: test-scripts
+test-scripts: ## Unit tests of the scripts workflows and containers run (node's test runner).
+	@command -v node >/dev/null || { echo "test-scripts: node not found: install Node.js 20 or newer (apt-get install nodejs)" >&2; exit 1; }
+	node --test scripts/
 
 .PHONY: test-backend
 test-backend: ## Backend tests (installs Debian's Python packages when missing).

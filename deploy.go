@@ -6,8 +6,6 @@ import (
 	"sort"
 	"time"
 
-	"golang.org/x/sync/errgroup"
-
 	"dagger/predictor/internal/dagger"
 	"dagger/predictor/internal/pipeline"
 )
@@ -19,6 +17,9 @@ func (m *Predictor) Deploy(
 	ctx context.Context,
 	// Environment: dev, prod or local.
 	env string,
+	// Set to prod to deploy prod: it plans and applies in one go.
+	// +optional
+	confirm string,
 	// Fail when the monthly cost estimate exceeds this many USD (0: no budget).
 	// +optional
 	maxMonthlyUsd float64,
@@ -32,150 +33,116 @@ func (m *Predictor) Deploy(
 	// +optional
 	markdown bool,
 ) (string, error) {
-	rep := pipeline.NewReport(env)
-	render := func() string {
-		if markdown {
-			return rep.Markdown()
-		}
-		return rep.Text()
+	s := &containerStages{m: m, env: env, maxMonthlyUsd: maxMonthlyUsd, platform: platform}
+	rep, err := pipeline.Deploy(ctx, s, pipeline.DeployOptions{Env: env, Confirm: confirm, Force: force})
+	out := rep.Text()
+	if markdown {
+		out = rep.Markdown()
 	}
-	fail := func(err error) (string, error) {
-		rep.Err = err.Error()
-		return "", fmt.Errorf("%s\n%s", err, render())
+	if err != nil {
+		return "", fmt.Errorf("%w\n%s", err, out)
 	}
+	return out, nil
+}
 
-	var t target
-	if err := rep.Time(pipeline.StageValidate, func() (err error) {
-		t, err = m.target(env)
-		return err
-	}); err != nil {
-		return fail(err)
+// containerStages implements pipeline.Stages with containers: the sequence itself
+// is pipeline.Deploy, the same one `deployctl rehearse` drives and tests cover.
+type containerStages struct {
+	m             *Predictor
+	env           string
+	maxMonthlyUsd float64
+	platform      dagger.Platform
+
+	t     target
+	image *dagger.Container
+	plan  *Plan
+}
+
+// Prepare validates the credentials and starts the local services for the whole call.
+func (s *containerStages) Prepare(ctx context.Context) (func(), error) {
+	t, err := s.m.target(s.env)
+	if err != nil {
+		return nil, err
 	}
 	stop, err := t.start(ctx)
 	if err != nil {
-		return fail(err)
+		return nil, err
 	}
-	defer stop()
+	s.t, s.image = t, s.m.Build(s.platform)
+	return stop, nil
+}
 
-	tf := m.terraformContainer(t)
-	image := m.Build(platform)
-
-	// Stage 2: plan || build + backend tests. Each goroutine writes its own result.
-	var (
-		plan                    planned
-		planTime, buildTime     time.Duration
-		testTime                time.Duration
-		planErr, buildErr, tErr error
-	)
-	g, gctx := errgroup.WithContext(ctx)
-	g.Go(func() error {
-		start := time.Now()
-		plan, planErr = m.plan(gctx, t, maxMonthlyUsd, false)
-		planTime = time.Since(start)
-		return planErr
-	})
-	g.Go(func() error {
-		start := time.Now()
-		_, buildErr = image.Sync(gctx)
-		buildErr = explain(buildErr)
-		buildTime = time.Since(start)
-		if buildErr != nil {
-			return buildErr
-		}
-		start = time.Now()
-		_, tErr = m.backendTests(gctx)
-		testTime = time.Since(start)
-		return tErr
-	})
-	groupErr := g.Wait()
-	rep.Add(pipeline.StagePlan, planTime, planErr)
-	rep.Add(pipeline.StageBuild, buildTime, buildErr)
-	if buildErr == nil {
-		rep.Add(pipeline.StageTest, testTime, tErr)
-	}
-	if groupErr != nil {
-		return fail(groupErr)
-	}
-	counts, cost, err := plan.details(ctx)
+// Plan runs the plan step and reads its counts, cost and gate result.
+func (s *containerStages) Plan(ctx context.Context) (pipeline.PlanResult, error) {
+	p, err := s.m.plan(ctx, s.t, s.maxMonthlyUsd, false)
 	if err != nil {
-		return fail(err)
+		return pipeline.PlanResult{MonthlyUSD: -1}, err
 	}
-	rep.Plan, rep.HasChanges, rep.MonthlyUSD = counts, plan.hasChanges, cost
-	rep.Add(pipeline.StageGate, 0, nil) // plan exits 3 or 4 when the gate fails
-
-	// Stage 4: apply the saved plan only if it changes something.
-	decision := pipeline.Decide(pipeline.Inputs{PlanHasChanges: plan.hasChanges, ForceRollout: force})
-	if decision.Apply {
-		if err := rep.Time(pipeline.StageApply, func() error {
-			_, err := m.apply(ctx, t, tf, plan.file())
-			return err
-		}); err != nil {
-			return fail(err)
-		}
-	} else {
-		rep.Skip(pipeline.StageApply, decision.Skipped[pipeline.StageApply])
+	s.plan = p
+	res := pipeline.PlanResult{HasChanges: p.HasChanges, Summary: p.Summary, MonthlyUSD: -1}
+	if counts, cost, err := p.counts(ctx); err == nil {
+		res.Counts, res.MonthlyUSD = counts, cost
 	}
+	return res, p.gate(ctx)
+}
 
-	// The outputs, read once after apply: repository, service, URL, task environment.
-	outs, err := outputsMap(ctx, tf, t)
+// Build builds the backend image and runs the backend tests.
+func (s *containerStages) Build(ctx context.Context) error {
+	if _, err := s.image.Sync(ctx); err != nil {
+		return explain(err)
+	}
+	_, err := s.m.backendTests(ctx)
+	return err
+}
+
+// Apply applies exactly the saved plan of this call.
+func (s *containerStages) Apply(ctx context.Context, _ pipeline.PlanResult) error {
+	_, err := s.m.apply(ctx, s.t, s.m.terraformContainer(s.t), s.plan.File())
+	return err
+}
+
+// Outputs reads the terraform outputs after apply.
+func (s *containerStages) Outputs(ctx context.Context) (map[string]string, error) {
+	return outputsMap(ctx, s.m.terraformContainer(s.t), s.t)
+}
+
+// Publish pushes the image under its immutable tag and returns it pinned by digest.
+func (s *containerStages) Publish(ctx context.Context, outs map[string]string) (pipeline.Published, error) {
+	tag, err := s.m.imageTag(ctx)
 	if err != nil {
-		return fail(err)
+		return pipeline.Published{}, err
 	}
-	svc, err := pipeline.ServiceFromOutputs(outs)
+	repo := ""
+	if !s.t.local() {
+		if repo, err = pipeline.RepositoryFromOutputs(outs); err != nil {
+			return pipeline.Published{}, err
+		}
+	}
+	ref, err := s.m.publish(ctx, s.t, repo, s.image)
+	return pipeline.Published{Image: ref, Version: pipeline.Version(tag)}, err
+}
+
+// Rollout registers the release and watches its deployment by ID.
+func (s *containerStages) Rollout(ctx context.Context, o pipeline.RolloutOptions) (pipeline.RolloutResult, error) {
+	r, err := runOK(ctx, bust(s.m.runtimeContainer(s.t)), pipeline.RolloutArgs(s.t.Target, o))
+	res, _ := pipeline.ParseRollout(r.stdout)
+	return res, err
+}
+
+// Smoke probes /health through the real entry point until it reports version.
+func (s *containerStages) Smoke(ctx context.Context, outs map[string]string, version string) error {
+	ctr, url, err := smokeTarget(s.t, outs, s.m.runtimeContainer(s.t), s.image, version)
 	if err != nil {
-		return fail(err)
-	}
-
-	// Stage 5: publish under the immutable tag.
-	var ref, tag string
-	if err := rep.Time(pipeline.StagePublish, func() (err error) {
-		if tag, err = m.imageTag(ctx); err != nil {
-			return err
-		}
-		repo := ""
-		if !t.local() {
-			if repo, err = pipeline.RepositoryFromOutputs(outs); err != nil {
-				return err
-			}
-		}
-		ref, err = m.publish(ctx, t, repo, image)
 		return err
-	}); err != nil {
-		return fail(err)
 	}
-	rep.Image = ref
-	version := pipeline.Version(tag)
+	_, err = runOK(ctx, bust(ctr), pipeline.SmokeArgs(url, version, 5*time.Minute))
+	return err
+}
 
-	// Stage 6: rollout, watched by deployment ID (deployctl skips a digest already running unless forced).
-	rt := m.runtimeContainer(t)
-	if err := rep.Time(pipeline.StageRollout, func() error {
-		r, err := runOK(ctx, bust(rt), pipeline.RolloutArgs(t.Target, pipeline.RolloutOptions{Image: ref, Version: version, Force: force, Service: svc}))
-		if res, ok := pipeline.ParseRollout(r.stdout); ok {
-			rep.Rollout = res
-		}
-		return err
-	}); err != nil {
-		return fail(err)
-	}
-
-	// Stage 7: smoke test through the real entry point; roll back when it fails.
-	smokeErr := rep.Time(pipeline.StageSmoke, func() error {
-		ctr, url, err := smokeTarget(t, outs, rt, image, version)
-		if err != nil {
-			return err
-		}
-		_, err = runOK(ctx, bust(ctr), pipeline.SmokeArgs(url, version, 5*time.Minute))
-		return err
-	})
-	if smokeErr != nil {
-		rbErr := rep.Time(pipeline.StageRollback, func() error {
-			_, err := runOK(ctx, bust(rt), pipeline.RollbackArgs(t.Target, svc, 0, ""))
-			return err
-		})
-		rep.RolledBack = rbErr == nil
-		return fail(smokeErr)
-	}
-	return render(), nil
+// Rollback returns the service to its previous release.
+func (s *containerStages) Rollback(ctx context.Context, svc pipeline.Service) error {
+	_, err := runOK(ctx, bust(s.m.runtimeContainer(s.t)), pipeline.RollbackArgs(s.t.Target, svc, 0, ""))
+	return err
 }
 
 // smokeTarget returns the container that runs the smoke test and the URL it probes:

@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"crypto/rand"
 
 	"dagger/predictor/internal/dagger"
 )
@@ -22,7 +23,7 @@ func (m *Predictor) Serve(
 	version string,
 ) *dagger.Service {
 	return m.Build("linux/amd64").
-		WithServiceBinding(motoHost, m.motoService()).
+		WithServiceBinding(motoHost, m.motoService(rand.Text())).
 		WithEnvVariable("AWS_ENDPOINT_URL", "http://"+motoHost+":5000").
 		WithEnvVariable("AWS_ACCESS_KEY_ID", "test").
 		WithEnvVariable("AWS_SECRET_ACCESS_KEY", "test").

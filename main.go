@@ -9,14 +9,11 @@
 //	awsAccessKeyId=env://AWS_ACCESS_KEY_ID
 //	awsSecretAccessKey=env://AWS_SECRET_ACCESS_KEY
 //	region=eu-west-1
-//	plan_maxMonthlyUsd=60
-//	planFile_maxMonthlyUsd=60
-//	planMarkdown_maxMonthlyUsd=60
-//	deploy_maxMonthlyUsd=60
 //
-// and `dagger call plan --env dev` needs nothing else. Give the plan functions the
-// same budget: with the same arguments they share one terraform plan per session. `--env local` runs everything
-// against an AWS emulator started as a service, without an AWS account.
+// and `dagger call plan --env dev` needs nothing else. Each call plans afresh (a
+// cached plan is a stale plan); the plan's views chain after it (`plan --env dev
+// markdown`, `plan --env prod file -o prod.tfplan`). `--env local` runs against an
+// AWS emulator started as a service for that call alone, without an AWS account.
 package main
 
 import (

@@ -22,7 +22,7 @@ func (m *Predictor) Publish(
 	// +default="linux/amd64"
 	platform dagger.Platform,
 ) (string, error) {
-	t, err := m.target(env)
+	t, err := m.standaloneTarget("publish", env)
 	if err != nil {
 		return "", err
 	}
@@ -136,7 +136,7 @@ func (m *Predictor) Rollout(
 	// +optional
 	force bool,
 ) (string, error) {
-	t, err := m.target(env)
+	t, err := m.standaloneTarget("rollout", env)
 	if err != nil {
 		return "", err
 	}
@@ -162,7 +162,7 @@ func (m *Predictor) Rollback(
 	// +optional
 	revision int,
 ) (string, error) {
-	t, err := m.target(env)
+	t, err := m.standaloneTarget("rollback", env)
 	if err != nil {
 		return "", err
 	}

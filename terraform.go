@@ -4,14 +4,33 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strconv"
+	"strings"
 
 	"dagger/predictor/internal/dagger"
+	"dagger/predictor/internal/exitcode"
 	"dagger/predictor/internal/pipeline"
 )
 
-// Plan an environment and print the summary: counts, replaced and destroyed resources first, monthly cost, policy result.
+// Plan is one terraform plan of an environment: every view (summary, Markdown, JSON,
+// the saved file) comes from the same terraform run, and Apply applies exactly it.
+type Plan struct {
+	// Environment planned.
+	Env string
+	// Whether applying the plan changes anything.
+	HasChanges bool
+	// Summary: counts, replaced and destroyed resources first, monthly cost, policy result.
+	Summary string
+
+	// +private
+	Pipeline *Predictor
+	// +private
+	Ctr *dagger.Container
+}
+
+// Plan an environment: counts, monthly cost and policy result, with the plan's other views and apply chained after it.
 //
-// +cache="session"
+// +cache="never"
 func (m *Predictor) Plan(
 	ctx context.Context,
 	// Environment: dev, prod or local.
@@ -22,155 +41,118 @@ func (m *Predictor) Plan(
 	// Report policy violations without failing.
 	// +optional
 	noPolicy bool,
-) (string, error) {
-	p, stop, err := m.planFor(ctx, env, maxMonthlyUsd, noPolicy)
+) (*Plan, error) {
+	t, err := m.target(env)
 	if err != nil {
-		return "", err
+		return nil, err
 	}
-	defer stop()
-	return p.summary, nil
-}
-
-// Plan an environment and return the saved plan file, for `apply --plan`.
-//
-// +cache="session"
-func (m *Predictor) PlanFile(
-	ctx context.Context,
-	// Environment: dev, prod or local.
-	env string,
-	// Fail when the monthly cost estimate exceeds this many USD (0: no budget).
-	// +optional
-	maxMonthlyUsd float64,
-	// Report policy violations without failing.
-	// +optional
-	noPolicy bool,
-) (*dagger.File, error) {
-	p, stop, err := m.planFor(ctx, env, maxMonthlyUsd, noPolicy)
+	stop, err := t.start(ctx)
 	if err != nil {
 		return nil, err
 	}
 	defer stop()
-	return p.file(), nil
+	p, err := m.plan(ctx, t, maxMonthlyUsd, noPolicy)
+	if err != nil {
+		return nil, err
+	}
+	return p, p.gate(ctx)
 }
 
-// Plan an environment and return the summary, cost and policy result as Markdown for a pull-request comment.
-//
-// +cache="session"
-func (m *Predictor) PlanMarkdown(
-	ctx context.Context,
-	// Environment: dev, prod or local.
-	env string,
-	// Fail when the monthly cost estimate exceeds this many USD (0: no budget).
-	// +optional
-	maxMonthlyUsd float64,
-	// Report policy violations without failing.
-	// +optional
-	noPolicy bool,
-) (string, error) {
-	p, stop, err := m.planFor(ctx, env, maxMonthlyUsd, noPolicy)
-	if err != nil {
-		return "", err
-	}
-	defer stop()
-	md, err := p.ctr.File(p.files.SummaryMD).Contents(ctx)
+// Return the plan's summary, cost and policy result as Markdown, for a pull-request comment.
+func (p *Plan) Markdown(ctx context.Context) (string, error) {
+	md, err := p.Ctr.File(p.files().SummaryMD).Contents(ctx)
 	if err != nil {
 		return "", fmt.Errorf("read the plan's Markdown summary: %w", err)
 	}
 	return md, nil
 }
 
-// Plan an environment and return the plan as JSON (terraform show -json).
+// Return the plan as JSON (terraform show -json).
+func (p *Plan) JSON() *dagger.File { return p.Ctr.File(p.files().JSON) }
+
+// Return the saved plan file, to review and pass to `apply --plan`.
+func (p *Plan) File() *dagger.File { return p.Ctr.File(p.files().Out) }
+
+// Apply exactly this plan (prod only with --confirm prod; review first with `plan --env prod file`).
 //
-// +cache="session"
-func (m *Predictor) PlanJson(
+// +cache="never"
+func (p *Plan) Apply(
 	ctx context.Context,
-	// Environment: dev, prod or local.
-	env string,
-	// Fail when the monthly cost estimate exceeds this many USD (0: no budget).
+	// Set to prod to apply a prod plan in the same call that made it.
 	// +optional
-	maxMonthlyUsd float64,
-	// Report policy violations without failing.
-	// +optional
-	noPolicy bool,
-) (*dagger.File, error) {
-	p, stop, err := m.planFor(ctx, env, maxMonthlyUsd, noPolicy)
-	if err != nil {
-		return nil, err
+	confirm string,
+) (string, error) {
+	if err := pipeline.CheckStandalone("plan apply", p.Env); err != nil {
+		return "", err
 	}
-	defer stop()
-	return p.ctr.File(p.files.JSON), nil
+	if err := pipeline.CheckApply(p.Env, false, confirm); err != nil {
+		return "", err
+	}
+	if !p.HasChanges {
+		return p.Summary + "\nNo changes: nothing to apply.\n", nil
+	}
+	t, err := p.Pipeline.target(p.Env)
+	if err != nil {
+		return "", err
+	}
+	return p.Pipeline.apply(ctx, t, p.Pipeline.terraformContainer(t), p.File())
 }
 
-// planned is one finished plan step: the container holding its files, and its result.
-type planned struct {
-	ctr        *dagger.Container
-	files      pipeline.PlanOptions
-	hasChanges bool
-	summary    string
-}
+// files are the plan step's file names in its container.
+func (p *Plan) files() pipeline.PlanOptions { return pipeline.PlanFiles(workPath, 0, false) }
 
-// file is the saved plan.
-func (p planned) file() *dagger.File { return p.ctr.File(p.files.Out) }
-
-// details reads the counts and the monthly estimate from the plan's JSON summary.
-func (p planned) details(ctx context.Context) (pipeline.PlanCounts, float64, error) {
-	sj, err := p.ctr.File(p.files.SummaryJSON).Contents(ctx)
+// counts reads the counts and the monthly estimate from the plan's JSON summary.
+func (p *Plan) counts(ctx context.Context) (pipeline.PlanCounts, float64, error) {
+	sj, err := p.Ctr.File(p.files().SummaryJSON).Contents(ctx)
 	if err != nil {
 		return pipeline.PlanCounts{}, -1, fmt.Errorf("read the plan's JSON summary: %w", err)
 	}
 	return pipeline.ParsePlanSummaryJSON(sj)
 }
 
-// planFor validates env, starts its local services and plans; stop ends the services.
-func (m *Predictor) planFor(ctx context.Context, env string, maxMonthlyUsd float64, noPolicy bool) (planned, func(), error) {
-	t, err := m.target(env)
+// gate is the policy or cost failure the plan step recorded, nil when it passed.
+func (p *Plan) gate(ctx context.Context) error {
+	status, err := p.Ctr.File(workPath + "/plan.status").Contents(ctx)
 	if err != nil {
-		return planned{}, nil, err
+		return fmt.Errorf("read the plan's status: %w", err)
 	}
-	stop, err := t.start(ctx)
+	code, err := strconv.Atoi(strings.TrimSpace(status))
 	if err != nil {
-		return planned{}, nil, err
+		return fmt.Errorf("read the plan's status %q: %w", status, err)
 	}
-	p, err := m.plan(ctx, t, maxMonthlyUsd, noPolicy)
-	if err != nil {
-		stop()
-		return planned{}, nil, err
-	}
-	return p, stop, nil
+	_, err = pipeline.PlanOutcome(code, p.Summary, "")
+	return err
 }
 
-// plan is the one plan step every plan function, apply and deploy share. It carries
-// no cache-buster: the same step asked for twice in a session (plan, then plan-file)
-// runs terraform once. What keeps a cached plan honest across sessions is the state's
-// identity: a small read-only step that always runs (`deployctl state-version`, the S3
-// version ID or ETag of the state object) sets an environment variable of the plan
-// step, so any apply in between, from anywhere, changes the step and plans afresh.
-func (m *Predictor) plan(ctx context.Context, t target, maxMonthlyUsd float64, noPolicy bool) (planned, error) {
+// plan is the one plan step every plan view, apply and deploy share. It runs on
+// every call (a per-call nonce: a cached plan is a stale plan), and a failure that
+// is not an answer (a held lock, a network error) fails the exec, which the engine
+// never caches: deployctl records the answers 0/2/3/4 in a status file and exits 0.
+func (m *Predictor) plan(ctx context.Context, t target, maxMonthlyUsd float64, noPolicy bool) (*Plan, error) {
+	ctr := m.terraformContainer(t)
 	if t.local() {
-		// The emulator starts empty: its state bucket comes first.
-		if _, err := bootstrapIn(ctx, m.terraformContainer(t), t); err != nil {
-			return planned{}, err
+		// Each call's emulator starts empty: its state bucket comes first.
+		var err error
+		if ctr, err = bootstrapIn(ctx, ctr, t); err != nil {
+			return nil, err
 		}
 	}
-	sv, err := runOK(ctx, bust(m.runtimeContainer(t)), pipeline.StateVersionArgs(t.Target))
+	args := append(pipeline.PlanArgs(t.Target, pipeline.PlanFiles(workPath, maxMonthlyUsd, noPolicy)), "--status-file", workPath+"/plan.status")
+	ctr, err := bust(ctr).WithExec(args).Sync(ctx)
 	if err != nil {
-		return planned{}, err
+		return nil, explain(err)
 	}
-	version, err := pipeline.ParseStateVersion(sv.stdout)
+	summary, err := ctr.Stdout(ctx)
 	if err != nil {
-		return planned{}, err
+		return nil, err
 	}
-	files := pipeline.PlanFiles(workPath, maxMonthlyUsd, noPolicy)
-	ctr := m.terraformContainer(t).WithEnvVariable(pipeline.StateVersionEnv, version)
-	r, err := run(ctx, ctr, pipeline.PlanArgs(t.Target, files))
+	p := &Plan{Env: t.Env, Summary: summary, Pipeline: m, Ctr: ctr}
+	status, err := ctr.File(workPath + "/plan.status").Contents(ctx)
 	if err != nil {
-		return planned{}, err
+		return nil, fmt.Errorf("read the plan's status: %w", err)
 	}
-	changes, err := pipeline.PlanOutcome(r.code, r.stdout, r.stderr)
-	if err != nil {
-		return planned{}, err
-	}
-	return planned{ctr: r.ctr, files: files, hasChanges: changes, summary: r.stdout}, nil
+	p.HasChanges = strings.TrimSpace(status) == strconv.Itoa(exitcode.Changes)
+	return p, nil
 }
 
 // Apply a reviewed plan file, or plan and apply at once (prod only with --confirm prod).
@@ -180,7 +162,7 @@ func (m *Predictor) Apply(
 	ctx context.Context,
 	// Environment: dev, prod or local.
 	env string,
-	// Plan file from `plan-file --env ENV -o FILE`; without it the function plans first.
+	// Plan file from `plan --env ENV file -o FILE`; without it the function plans first.
 	// +optional
 	plan *dagger.File,
 	// Set to the environment name to plan and apply prod without a plan file.
@@ -204,10 +186,13 @@ func (m *Predictor) Apply(
 		if err != nil {
 			return "", err
 		}
-		if !p.hasChanges {
-			return p.summary + "\nNo changes: nothing to apply.\n", nil
+		if err := p.gate(ctx); err != nil {
+			return "", err
 		}
-		plan = p.file()
+		if !p.HasChanges {
+			return p.Summary + "\nNo changes: nothing to apply.\n", nil
+		}
+		plan = p.File()
 	}
 	return m.apply(ctx, t, m.terraformContainer(t), plan)
 }
@@ -232,7 +217,7 @@ func (m *Predictor) Outputs(
 	// +optional
 	name string,
 ) (string, error) {
-	t, err := m.target(env)
+	t, err := m.standaloneTarget("outputs", env)
 	if err != nil {
 		return "", err
 	}
@@ -282,7 +267,7 @@ func (m *Predictor) DriftReport(
 // drift runs deployctl drift: the text report, whether it drifted, and
 // pipeline.ErrDrift when it did.
 func (m *Predictor) drift(ctx context.Context, env string) (string, bool, error) {
-	t, err := m.target(env)
+	t, err := m.standaloneTarget("drift", env)
 	if err != nil {
 		return "", false, err
 	}
@@ -301,7 +286,7 @@ func (m *Predictor) Bootstrap(
 	// Environment: dev, prod or local.
 	env string,
 ) (string, error) {
-	t, err := m.target(env)
+	t, err := m.standaloneTarget("bootstrap", env)
 	if err != nil {
 		return "", err
 	}
@@ -334,7 +319,7 @@ func (m *Predictor) Destroy(
 	if err := pipeline.CheckDestroy(env, confirm); err != nil {
 		return "", err
 	}
-	t, err := m.target(env)
+	t, err := m.standaloneTarget("destroy", env)
 	if err != nil {
 		return "", err
 	}

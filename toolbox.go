@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"crypto/rand"
 	"errors"
 	"fmt"
 	"strings"
@@ -40,11 +41,23 @@ func (m *Predictor) target(env string) (target, error) {
 	}
 	t := target{Target: pipeline.Target{Env: env, Region: m.Region, InfraDir: infraPath, Workdir: workPath}}
 	if env == "local" {
+		// The engine de-duplicates identical services in a session, and Stop stops
+		// the shared instance: a per-call nonce gives each call its own emulator.
+		nonce := rand.Text()
 		t.Endpoint = "http://" + motoHost + ":5000"
-		t.moto = m.motoService()
-		t.registry = registryService()
+		t.moto = m.motoService(nonce)
+		t.registry = registryService(nonce)
 	}
 	return t, nil
+}
+
+// standaloneTarget is target for a function that needs state an earlier call built:
+// it refuses --env local, whose emulator each call starts empty.
+func (m *Predictor) standaloneTarget(function, env string) (target, error) {
+	if err := pipeline.CheckStandalone(function, env); err != nil {
+		return target{}, err
+	}
+	return m.target(env)
 }
 
 // start keeps the local services up for a whole function call (a service bound to
@@ -125,7 +138,9 @@ func (m *Predictor) terraformContainer(t target) *dagger.Container {
 	ctr := dag.Container().From(terraformImageFor(m.TerraformVersion)).
 		WithoutEntrypoint().
 		WithFile("/usr/local/bin/deployctl", m.deployctlBinary()).
-		WithMountedCache("/root/.terraform.d/plugin-cache", dag.CacheVolume("predictor-terraform-plugins"),
+		// One cache per environment, locked: terraform's plugin cache is not safe for
+		// concurrent writers (dev and prod plan at once in a pull request).
+		WithMountedCache("/root/.terraform.d/plugin-cache", dag.CacheVolume("predictor-terraform-plugins-"+t.Env),
 			dagger.ContainerWithMountedCacheOpts{Sharing: dagger.CacheSharingModeLocked}).
 		WithEnvVariable("TF_PLUGIN_CACHE_DIR", "/root/.terraform.d/plugin-cache").
 		WithEnvVariable("TF_IN_AUTOMATION", "1").
@@ -145,7 +160,7 @@ func (m *Predictor) runtimeContainer(t target) *dagger.Container {
 
 // bust makes a side-effect step run every time instead of coming from the cache.
 func bust(ctr *dagger.Container) *dagger.Container {
-	return ctr.WithEnvVariable("CACHEBUSTER", time.Now().UTC().Format(time.RFC3339Nano))
+	return ctr.WithEnvVariable("CACHEBUSTER", rand.Text())
 }
 
 // result is one finished deployctl run.
@@ -196,8 +211,9 @@ func explain(err error) error {
 
 // motoService is the AWS emulator: moto in server mode through the repository's
 // launcher, which adds the few calls moto lacks for this infrastructure.
-func (m *Predictor) motoService() *dagger.Service {
+func (m *Predictor) motoService(nonce string) *dagger.Service {
 	return dag.Container().From(motoImage).
+		WithEnvVariable("PREDICTOR_CALL", nonce).
 		WithFile("/opt/moto_launcher.py", m.Source.File("internal/emulator/moto_launcher.py")).
 		WithEnvVariable("MOTO_IAM_LOAD_MANAGED_POLICIES", "true").
 		WithEnvVariable("MOTO_ECS_SERVICE_RUNNING", "2").
@@ -206,8 +222,9 @@ func (m *Predictor) motoService() *dagger.Service {
 }
 
 // registryService is an OCI registry standing in for ECR with --env local.
-func registryService() *dagger.Service {
+func registryService(nonce string) *dagger.Service {
 	return dag.Container().From(registryImage).
+		WithEnvVariable("PREDICTOR_CALL", nonce).
 		WithExposedPort(5000).
 		AsService(dagger.ContainerAsServiceOpts{UseEntrypoint: true})
 }

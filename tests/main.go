@@ -37,6 +37,8 @@ func (t *Tests) All(ctx context.Context) error {
 		"plan-local-has-changes":          t.PlanLocalHasChanges,
 		"serve-reports-health":            t.ServeReportsHealth,
 		"deploy-local-completes":          t.DeployLocalCompletes,
+		"deploy-refuses-prod":             t.DeployRefusesProdWithoutConfirm,
+		"outputs-refuses-local":           t.OutputsRefusesLocal,
 	} {
 		g.Go(func() error {
 			if err := test(ctx); err != nil {
@@ -86,7 +88,7 @@ func (t *Tests) DestroyNeedsConfirmation(ctx context.Context) error {
 
 // Check that an unknown environment fails before anything runs.
 func (t *Tests) UnknownEnvFails(ctx context.Context) error {
-	_, err := dag.Predictor().Plan(ctx, "qa")
+	_, err := dag.Predictor().Plan("qa").Summary(ctx)
 	return wantErr(err, "unknown environment")
 }
 
@@ -96,28 +98,31 @@ func (t *Tests) DevWithoutCredentialsFails(ctx context.Context) error {
 	return wantErr(err, "no AWS credentials")
 }
 
-// Check that a plan against a fresh emulator creates the
-// infrastructure, and that the summary, Markdown, plan file and JSON all come from it.
+// Check that a plan against a fresh emulator creates the infrastructure, and that
+// the summary, Markdown, plan file and JSON all come from the one plan object.
 func (t *Tests) PlanLocalHasChanges(ctx context.Context) error {
-	p := dag.Predictor()
-	summary, err := p.Plan(ctx, "local")
+	plan := dag.Predictor().Plan("local")
+	summary, err := plan.Summary(ctx)
 	if err != nil {
 		return err
 	}
 	if !strings.Contains(summary, "to add") || !strings.Contains(summary, "Monthly cost estimate") {
 		return fmt.Errorf("summary lacks the resource counts or the cost:\n%s", summary)
 	}
-	md, err := p.PlanMarkdown(ctx, "local")
+	if changes, err := plan.HasChanges(ctx); err != nil || !changes {
+		return fmt.Errorf("a first plan has changes: got %v, %v", changes, err)
+	}
+	md, err := plan.Markdown(ctx)
 	if err != nil {
 		return err
 	}
 	if !strings.HasPrefix(md, "### Terraform plan for `local`") {
 		return fmt.Errorf("Markdown summary starts %.80q", md)
 	}
-	if size, err := p.PlanFile("local").Size(ctx); err != nil || size == 0 {
+	if size, err := plan.File().Size(ctx); err != nil || size == 0 {
 		return fmt.Errorf("plan file: size %d, %v", size, err)
 	}
-	js, err := p.PlanJson("local").Contents(ctx)
+	js, err := plan.JSON().Contents(ctx)
 	if err != nil {
 		return fmt.Errorf("plan JSON: %w", err)
 	}
@@ -125,6 +130,18 @@ func (t *Tests) PlanLocalHasChanges(ctx context.Context) error {
 		return errors.New("plan JSON lacks resource_changes")
 	}
 	return nil
+}
+
+// Check that deploy refuses prod without --confirm prod, before touching AWS.
+func (t *Tests) DeployRefusesProdWithoutConfirm(ctx context.Context) error {
+	_, err := dag.Predictor().Deploy(ctx, "prod")
+	return wantErr(err, "--confirm prod")
+}
+
+// Check that a function needing earlier state refuses --env local (each call's emulator starts empty).
+func (t *Tests) OutputsRefusesLocal(ctx context.Context) error {
+	_, err := dag.Predictor().Outputs(ctx, "local")
+	return wantErr(err, "deploy --env local")
 }
 
 // Check that the served backend answers /health with its version.

@@ -62,7 +62,7 @@ func runApply(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 		if errors.Is(err, tf.ErrStalePlan) {
 			return failCode(stderr, fs, err, exitcode.StalePlan)
 		}
-		return fail(stderr, fs, err)
+		return fail(stderr, fs, pushErroredState(ctx, s.tf, err))
 	}
 	fmt.Fprintf(stdout, "applied %s to %s\n", plan, g.env)
 	// Record what the providers read back, so `deployctl drift` reports only changes
@@ -75,4 +75,19 @@ func runApply(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 		fmt.Fprintf(stderr, "%s: warning: applied, but the state sync after it failed (the next drift check may list provider read-backs): %v\n", fs.Name(), err)
 	}
 	return exitcode.OK
+}
+
+// pushErroredState pushes a failed apply's errored state back to the backend, so
+// what the apply created stays tracked even when the working directory is thrown
+// away (a pipeline container). terraform's own lineage and serial check guards the
+// push; when it refuses or fails, the file stays where ErroredStateError says.
+func pushErroredState(ctx context.Context, t *tf.Terraform, applyErr error) error {
+	var es *tf.ErroredStateError
+	if !errors.As(applyErr, &es) {
+		return applyErr
+	}
+	if err := t.PushState(ctx, es.Path); err != nil {
+		return fmt.Errorf("%w (pushing it back failed too: %v)", applyErr, err)
+	}
+	return fmt.Errorf("%v; terraform could not save the state, so deployctl pushed %s back to the backend after terraform's lineage check: the state is complete, apply again", es.Err, es.Path)
 }

@@ -10,6 +10,8 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"slices"
+	"strconv"
 
 	"dagger/predictor/internal/cost"
 	"dagger/predictor/internal/exitcode"
@@ -29,9 +31,34 @@ type planFlags struct {
 	planJSON    string
 	maxMonthly  float64
 	noPolicy    bool
+	statusFile  string
 }
 
+// answerStatuses are plan's statuses that are answers rather than failures: no
+// changes, changes, policy violation, over budget.
+var answerStatuses = []int{exitcode.OK, exitcode.Changes, exitcode.Policy, exitcode.Cost}
+
 func runPlan(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+	var statusFile string
+	code := plan(ctx, args, stdout, stderr, &statusFile)
+	return recordStatus(statusFile, code, stderr)
+}
+
+// recordStatus writes an answer status to file and turns it into 0, so a container
+// runner that caches successes and never caches failures (Dagger's default exec)
+// keeps the answer but retries a real failure (a held lock, a network error).
+func recordStatus(file string, code int, stderr io.Writer) int {
+	if file == "" || !slices.Contains(answerStatuses, code) {
+		return code
+	}
+	if err := os.WriteFile(file, []byte(strconv.Itoa(code)+"\n"), 0o644); err != nil {
+		fmt.Fprintf(stderr, "plan: write --status-file: %v\n", err)
+		return exitcode.Error
+	}
+	return exitcode.OK
+}
+
+func plan(ctx context.Context, args []string, stdout, stderr io.Writer, statusFile *string) int {
 	fs := newFlagSet("plan")
 	g := addGlobals(fs)
 	tfl := addTFFlags(fs)
@@ -42,6 +69,7 @@ func runPlan(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	fs.StringVar(&f.planJSON, "json", "", "write the plan as JSON (terraform show -json) to this file")
 	fs.Float64Var(&f.maxMonthly, "max-monthly-usd", 0, "fail (exit 4) when the monthly cost estimate exceeds this amount; 0 = no limit")
 	fs.BoolVar(&f.noPolicy, "no-policy", false, "report policy violations without failing (exit 3)")
+	fs.StringVar(statusFile, "status-file", "", "write the status (0, 2, 3 or 4) to this file and exit 0 instead; other failures still exit non-zero")
 	if code, ok := parseFlags(fs, args, stderr); !ok {
 		return code
 	}

@@ -2,14 +2,17 @@ package main
 
 import (
 	"bytes"
+	"io"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
 	tfjson "github.com/hashicorp/terraform-json"
 
+	"dagger/predictor/internal/exitcode"
 	"dagger/predictor/internal/pipeline"
 	"dagger/predictor/internal/plansum"
 )
@@ -116,5 +119,47 @@ func TestDriftItems(t *testing.T) {
 	}
 	if diff := cmp.Diff(want, driftItems(p)); diff != "" {
 		t.Errorf("(-want +got):\n%s", diff)
+	}
+}
+
+// TestRecordStatus: answers (0, 2, 3, 4) are written and exit 0; a failure keeps
+// its status and writes nothing, so a container runner never caches it.
+func TestRecordStatus(t *testing.T) {
+	for _, tc := range []struct {
+		code, want int
+		written    bool
+	}{
+		{exitcode.OK, 0, true}, {exitcode.Changes, 0, true}, {exitcode.Policy, 0, true}, {exitcode.Cost, 0, true},
+		{exitcode.Error, exitcode.Error, false}, {exitcode.StalePlan, exitcode.StalePlan, false},
+	} {
+		t.Run(strconv.Itoa(tc.code), func(t *testing.T) {
+			file := filepath.Join(t.TempDir(), "status")
+			if got := recordStatus(file, tc.code, io.Discard); got != tc.want {
+				t.Errorf("recordStatus(%d) = %d, want %d", tc.code, got, tc.want)
+			}
+			b, err := os.ReadFile(file)
+			if tc.written && strings.TrimSpace(string(b)) != strconv.Itoa(tc.code) {
+				t.Errorf("status file = %q (%v), want %d", b, err, tc.code)
+			}
+			if !tc.written && err == nil {
+				t.Errorf("status file written for a failure: %q", b)
+			}
+			if got := recordStatus("", tc.code, io.Discard); got != tc.code {
+				t.Errorf("without a file: %d, want %d", got, tc.code)
+			}
+		})
+	}
+}
+
+// TestPlanStatusFileKeepsFailures: a plan that fails (here: a bad environment)
+// exits non-zero even with --status-file.
+func TestPlanStatusFileKeepsFailures(t *testing.T) {
+	file := filepath.Join(t.TempDir(), "status")
+	var stderr strings.Builder
+	if code := run(t.Context(), []string{"plan", "--env", "qa", "--out", "x.tfplan", "--status-file", file}, io.Discard, &stderr); code != exitcode.Error {
+		t.Errorf("exit %d, want %d; stderr: %s", code, exitcode.Error, stderr.String())
+	}
+	if _, err := os.Stat(file); err == nil {
+		t.Error("status file written for a failed plan")
 	}
 }

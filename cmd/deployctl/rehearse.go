@@ -79,7 +79,9 @@ func runRehearse(ctx context.Context, args []string, stdout, stderr io.Writer) i
 	return exitcode.OK
 }
 
-// rehearsal holds the rehearsal's collaborators, replaced by fakes in tests.
+// rehearsal implements pipeline.Stages with local processes: the emulator, deployctl
+// subcommands in-process and the backend under Python. Its collaborators are
+// replaced by fakes in tests.
 type rehearsal struct {
 	target        pipeline.Target
 	infraDir      string
@@ -94,6 +96,10 @@ type rehearsal struct {
 	startBackend func(ctx context.Context, env []string) (string, func(), error)
 	// gitCommit returns HEAD and whether the tree is dirty ("" without git).
 	gitCommit func() (string, bool)
+
+	// t is the target with the emulator's endpoint and the working copy, set by Prepare.
+	t    pipeline.Target
+	work string
 }
 
 // call runs a deployctl argument list (from internal/pipeline) in-process and
@@ -111,150 +117,118 @@ func (r *rehearsal) callOK(ctx context.Context, args []string) (string, error) {
 	return out, pipeline.Check(args[1], code, "")
 }
 
-// run executes the stages in the deploy's order and returns the report.
-func (r *rehearsal) run(ctx context.Context) (rep *pipeline.Report, err error) {
-	rep = pipeline.NewReport(r.target.Env)
-	defer func() {
-		if err != nil {
-			rep.Err = err.Error()
-		}
-	}()
+// run drives the one deploy sequence (pipeline.Deploy) with the rehearsal's stages.
+func (r *rehearsal) run(ctx context.Context) (*pipeline.Report, error) {
+	return pipeline.Deploy(ctx, r, pipeline.DeployOptions{Env: r.target.Env, RolloutTimeout: 5 * time.Minute})
+}
 
-	// Emulator, environment and a working copy of the infrastructure.
-	var stopEmu func()
-	if err := rep.Time(pipeline.StageValidate, func() error {
-		url, stop, err := r.startEmulator()
-		if err != nil {
-			return err
-		}
-		stopEmu = stop
-		r.target.Endpoint = url
-		return nil
-	}); err != nil {
-		return rep, err
+// Prepare starts the emulator, copies the infrastructure to a working directory
+// and bootstraps the state bucket.
+func (r *rehearsal) Prepare(ctx context.Context) (func(), error) {
+	url, stopEmu, err := r.startEmulator()
+	if err != nil {
+		return nil, err
 	}
-	defer stopEmu()
 	work, err := os.MkdirTemp("", "predictor-rehearse-")
 	if err != nil {
-		return rep, err
+		stopEmu()
+		return nil, err
 	}
-	defer os.RemoveAll(work)
+	stop := func() { os.RemoveAll(work); stopEmu() }
 	infra := filepath.Join(work, "infra")
 	if err := copyTree(r.infraDir, infra); err != nil {
-		return rep, fmt.Errorf("copy %s: %w", r.infraDir, err)
+		stop()
+		return nil, fmt.Errorf("copy %s: %w", r.infraDir, err)
 	}
-	t := r.target
-	t.InfraDir, t.Workdir = infra, work
+	r.t, r.work = r.target, work
+	r.t.Endpoint, r.t.InfraDir, r.t.Workdir = url, infra, work
+	if _, err := r.callOK(ctx, pipeline.BootstrapArgs(r.t)); err != nil {
+		stop()
+		return nil, err
+	}
+	return stop, nil
+}
 
-	if err := rep.Time(pipeline.StageBootstrap, func() error {
-		_, err := r.callOK(ctx, pipeline.BootstrapArgs(t))
-		return err
-	}); err != nil {
-		return rep, err
-	}
-
-	// Plan (with the gate) || build: the build needs an engine.
-	planFile := filepath.Join(work, "tfplan")
-	summaryJSON := filepath.Join(work, "summary.json")
-	var changes bool
-	var summary string
-	planErr := rep.Time(pipeline.StagePlan, func() error {
-		out, code := r.call(ctx, pipeline.PlanArgs(t, pipeline.PlanOptions{
-			Out: planFile, SummaryMD: filepath.Join(work, "plan.md"), SummaryJSON: summaryJSON, JSON: filepath.Join(work, "plan.json"), MaxMonthlyUSD: r.maxMonthlyUSD,
-		}))
-		summary = out
-		var err error
-		changes, err = pipeline.PlanStatus(code, "")
-		return err
-	})
-	rep.Skip(pipeline.StageBuild, "no container engine here: `dagger call deploy --env local` builds the image")
-	if planErr != nil {
-		return rep, planErr
-	}
-	rep.Plan, rep.MonthlyUSD = pipeline.ParsePlanSummary(summary)
-	if b, err := os.ReadFile(summaryJSON); err == nil {
-		if counts, cost, err := pipeline.ParsePlanSummaryJSON(string(b)); err == nil {
-			rep.Plan, rep.MonthlyUSD = counts, cost
+// Plan saves a plan with the gate and reads its counts and cost.
+func (r *rehearsal) Plan(ctx context.Context) (pipeline.PlanResult, error) {
+	o := pipeline.PlanFiles(r.work, r.maxMonthlyUSD, false)
+	out, code := r.call(ctx, pipeline.PlanArgs(r.t, o))
+	res := pipeline.PlanResult{Summary: out, MonthlyUSD: -1}
+	changes, err := pipeline.PlanStatus(code, "")
+	res.HasChanges = changes
+	if b, rerr := os.ReadFile(o.SummaryJSON); rerr == nil {
+		if counts, cost, perr := pipeline.ParsePlanSummaryJSON(string(b)); perr == nil {
+			res.Counts, res.MonthlyUSD = counts, cost
 		}
 	}
-	rep.HasChanges = changes
-	rep.Add(pipeline.StageGate, 0, nil)
+	return res, err
+}
 
-	decision := pipeline.Decide(pipeline.Inputs{PlanHasChanges: changes})
-	if decision.Apply {
-		if err := rep.Time(pipeline.StageApply, func() error {
-			_, err := r.callOK(ctx, pipeline.ApplyArgs(t, planFile))
-			return err
-		}); err != nil {
-			return rep, err
-		}
-	} else {
-		rep.Skip(pipeline.StageApply, decision.Skipped[pipeline.StageApply])
-	}
+// Build cannot run here: building the image needs a container engine.
+func (r *rehearsal) Build(context.Context) error {
+	return pipeline.Skip("no container engine here: `dagger call deploy --env local` builds the image")
+}
 
-	// The outputs, read once after apply: repository, service, task environment.
-	raw, err := r.callOK(ctx, pipeline.OutputsArgs(t, ""))
-	if err != nil {
-		return rep, err
-	}
-	outs, err := pipeline.ParseOutputs(raw)
-	if err != nil {
-		return rep, err
-	}
-	svc, err := pipeline.ServiceFromOutputs(outs)
-	if err != nil {
-		return rep, err
-	}
+// Apply applies the saved plan.
+func (r *rehearsal) Apply(ctx context.Context, _ pipeline.PlanResult) error {
+	_, err := r.callOK(ctx, pipeline.ApplyArgs(r.t, pipeline.PlanFiles(r.work, 0, false).Out))
+	return err
+}
 
-	// Publish: no image without an engine. The reference pins the backend source's
-	// content hash, so rollout registers a revision exactly as with a real digest.
+// Outputs reads the terraform outputs.
+func (r *rehearsal) Outputs(ctx context.Context) (map[string]string, error) {
+	raw, err := r.callOK(ctx, pipeline.OutputsArgs(r.t, ""))
+	if err != nil {
+		return nil, err
+	}
+	return pipeline.ParseOutputs(raw)
+}
+
+// Publish pushes nothing (no engine): the reference pins the backend source's
+// content hash, so rollout registers a revision exactly as with a real digest.
+func (r *rehearsal) Publish(_ context.Context, outs map[string]string) (pipeline.Published, error) {
 	contentDigest, err := dirDigest(r.backendDir)
 	if err != nil {
-		return rep, err
+		return pipeline.Published{}, err
 	}
 	commit, dirty := r.gitCommit()
-	tag := pipeline.ImageTag(commit, dirty, contentDigest)
-	version := pipeline.Version(tag)
-	rep.Image = pipeline.Pinned(outs["ecr_repository_url"], contentDigest)
-	rep.Skip(pipeline.StagePublish, "no container engine: nothing pushed, rollout uses the source content digest")
+	return pipeline.Published{
+		Image:   pipeline.Pinned(outs["ecr_repository_url"], contentDigest),
+		Version: pipeline.Version(pipeline.ImageTag(commit, dirty, contentDigest)),
+		Skipped: "no container engine: nothing pushed, rollout uses the source content digest",
+	}, nil
+}
 
-	reportJSON := filepath.Join(work, "rollout.json")
-	if err := rep.Time(pipeline.StageRollout, func() error {
-		out, err := r.callOK(ctx, pipeline.RolloutArgs(t, pipeline.RolloutOptions{Image: rep.Image, Version: version, Timeout: 5 * time.Minute, ReportJSON: reportJSON, Service: svc}))
-		if b, rerr := os.ReadFile(reportJSON); rerr == nil {
-			out = string(b)
-		}
-		if res, ok := pipeline.ParseRollout(out); ok {
-			rep.Rollout = res
-		}
-		return err
-	}); err != nil {
-		return rep, err
+// Rollout registers the release and watches it; the result comes from --report-json.
+func (r *rehearsal) Rollout(ctx context.Context, o pipeline.RolloutOptions) (pipeline.RolloutResult, error) {
+	o.ReportJSON = filepath.Join(r.work, "rollout.json")
+	out, err := r.callOK(ctx, pipeline.RolloutArgs(r.t, o))
+	if b, rerr := os.ReadFile(o.ReportJSON); rerr == nil {
+		out = string(b)
 	}
+	res, _ := pipeline.ParseRollout(out)
+	return res, err
+}
 
-	// Smoke: the backend under python3 with the task definition's environment.
-	smokeErr := rep.Time(pipeline.StageSmoke, func() error {
-		vars, err := pipeline.BackendVars(outs)
-		if err != nil {
-			return err
-		}
-		url, stop, err := r.startBackend(ctx, backendEnv(vars, version, t.Endpoint))
-		if err != nil {
-			return err
-		}
-		defer stop()
-		_, err = r.callOK(ctx, pipeline.SmokeArgs(url, version, 2*time.Minute))
+// Smoke starts the backend with the task definition's environment and checks /health.
+func (r *rehearsal) Smoke(ctx context.Context, outs map[string]string, version string) error {
+	vars, err := pipeline.BackendVars(outs)
+	if err != nil {
 		return err
-	})
-	if smokeErr != nil {
-		rbErr := rep.Time(pipeline.StageRollback, func() error {
-			_, err := r.callOK(ctx, pipeline.RollbackArgs(t, svc, 0, ""))
-			return err
-		})
-		rep.RolledBack = rbErr == nil
-		return rep, smokeErr
 	}
-	return rep, nil
+	url, stop, err := r.startBackend(ctx, backendEnv(vars, version, r.t.Endpoint))
+	if err != nil {
+		return err
+	}
+	defer stop()
+	_, err = r.callOK(ctx, pipeline.SmokeArgs(url, version, 2*time.Minute))
+	return err
+}
+
+// Rollback returns the service to its previous release.
+func (r *rehearsal) Rollback(ctx context.Context, svc pipeline.Service) error {
+	_, err := r.callOK(ctx, pipeline.RollbackArgs(r.t, svc, 0, ""))
+	return err
 }
 
 // backendEnv is the backend's process environment: the infrastructure's

@@ -35,6 +35,9 @@ func (f *fakeDeployctl) run(_ context.Context, args []string, stdout, _ io.Write
 	switch args[0] {
 	case "plan":
 		fmt.Fprintln(stdout, "Plan: 47 to add, 0 to change, 0 to destroy.\nEstimated monthly cost: $31.50")
+		if p := flag("--summary-json"); p != "" {
+			_ = os.WriteFile(p, []byte(`{"summary":{"add":47},"cost":{"total_monthly_usd":31.5}}`), 0o600)
+		}
 	case "outputs":
 		fmt.Fprintln(stdout, `{"ecr_repository_url":"123456789012.dkr.ecr.us-east-1.amazonaws.com/predictor-model-local",`+
 			`"ecs_cluster_name":"c","ecs_service_name":"s","ecs_container_name":"backend","ecs_desired_count":1,`+

@@ -86,3 +86,20 @@ func CheckCredentials(env string, keyID, secretKey, credentialsFile bool) error 
 	}
 	return fmt.Errorf("%w for %s: pass --aws-access-key-id env://AWS_ACCESS_KEY_ID --aws-secret-access-key env://AWS_SECRET_ACCESS_KEY (and --aws-session-token), or --aws-credentials file://$HOME/.aws/credentials --aws-profile NAME, once in .env", ErrNoCredentials, env)
 }
+
+// ErrLocalNeedsState: a function that works on what an earlier call built, called
+// with --env local, where each call starts its own empty emulator.
+var ErrLocalNeedsState = errors.New("--env local starts a new, empty emulator for each call")
+
+// CheckStandalone validates env for a function that needs state an earlier call
+// built (outputs, drift, rollout, ...): with --env local there is none, so it
+// refuses and says what to run instead.
+func CheckStandalone(function, env string) error {
+	if err := ValidateEnv(env); err != nil {
+		return err
+	}
+	if env == "local" {
+		return fmt.Errorf("%w, so `%s --env local` would find nothing: run `dagger call deploy --env local` (or `make local`) for the whole flow against the emulator", ErrLocalNeedsState, function)
+	}
+	return nil
+}

@@ -170,43 +170,6 @@ func TestPlanAndDriftStatus(t *testing.T) {
 	}
 }
 
-func TestDecide(t *testing.T) {
-	const img = "123.dkr.ecr.us-east-1.amazonaws.com/predictor@sha256:aaa"
-	tests := map[string]struct {
-		in   Inputs
-		want Decision
-	}{
-		"changes, new image": {
-			in:   Inputs{PlanHasChanges: true, Image: img, RunningImage: "repo:bootstrap"},
-			want: Decision{Apply: true, Rollout: true, Skipped: map[string]string{}},
-		},
-		"no changes, new image": {
-			in:   Inputs{Image: img, RunningImage: "repo@sha256:bbb"},
-			want: Decision{Rollout: true, Skipped: map[string]string{StageApply: "plan has no changes"}},
-		},
-		"no changes, digest already running": {
-			in: Inputs{Image: img, RunningImage: "other/name@sha256:aaa"},
-			want: Decision{Skipped: map[string]string{
-				StageApply: "plan has no changes", StageRollout: "service already runs sha256:aaa", StageSmoke: "nothing rolled out",
-			}},
-		},
-		"forced rollout": {
-			in:   Inputs{PlanHasChanges: true, Image: img, RunningImage: img, ForceRollout: true},
-			want: Decision{Apply: true, Rollout: true, Skipped: map[string]string{}},
-		},
-		"first deploy": {
-			in:   Inputs{Image: img},
-			want: Decision{Rollout: true, Skipped: map[string]string{StageApply: "plan has no changes"}},
-		},
-	}
-	for name, tc := range tests {
-		t.Run(name, func(t *testing.T) {
-			if d := cmp.Diff(tc.want, Decide(tc.in)); d != "" {
-				t.Errorf("Decide (-want +got):\n%s", d)
-			}
-		})
-	}
-}
 
 func TestPinnedAndDigest(t *testing.T) {
 	tests := map[string]struct{ repo, want string }{
@@ -291,5 +254,20 @@ func TestDestroyArgs(t *testing.T) {
 	want := []string{"deployctl", "destroy", "--env", "dev", "--confirm", "dev"}
 	if d := cmp.Diff(want, DestroyArgs(Target{Env: "dev"})); d != "" {
 		t.Errorf("DestroyArgs (-want +got):\n%s", d)
+	}
+}
+
+func TestCheckStandalone(t *testing.T) {
+	for env, want := range map[string]error{"dev": nil, "prod": nil, "local": ErrLocalNeedsState} {
+		err := CheckStandalone("outputs", env)
+		if !errors.Is(err, want) || (want == nil) != (err == nil) {
+			t.Errorf("CheckStandalone(outputs, %s) = %v, want %v", env, err, want)
+		}
+	}
+	if err := CheckStandalone("outputs", "local"); err == nil || !strings.Contains(err.Error(), "deploy --env local") {
+		t.Errorf("local refusal does not say what to run: %v", err)
+	}
+	if err := CheckStandalone("outputs", "qa"); err == nil {
+		t.Error("unknown environment accepted")
 	}
 }

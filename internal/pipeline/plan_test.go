@@ -10,35 +10,7 @@ import (
 	"dagger/predictor/internal/exitcode"
 )
 
-func TestParseStateVersion(t *testing.T) {
-	tests := map[string]struct {
-		out, want string
-		wantErr   bool
-	}{
-		"version id":   {out: "3HL4kqtJlcpXroDTDmJ+rmSpXd3dIbrHY\n", want: "3HL4kqtJlcpXroDTDmJ+rmSpXd3dIbrHY"},
-		"etag":         {out: "\"9b2cf535f27731c974343645a3985328\"\n", want: "\"9b2cf535f27731c974343645a3985328\""},
-		"no state":     {out: "none\n", want: NoState},
-		"empty":        {out: "\n", wantErr: true},
-		"two lines":    {out: "abc\ndef\n", wantErr: true},
-		"with a space": {out: "state is abc", wantErr: true},
-	}
-	for name, tc := range tests {
-		t.Run(name, func(t *testing.T) {
-			got, err := ParseStateVersion(tc.out)
-			if (err != nil) != tc.wantErr || got != tc.want {
-				t.Fatalf("ParseStateVersion(%q) = %q, %v; want %q (error %v)", tc.out, got, err, tc.want, tc.wantErr)
-			}
-		})
-	}
-}
 
-func TestStateVersionArgs(t *testing.T) {
-	want := []string{"deployctl", "state-version", "--env", "prod", "--region", "eu-west-1", "--infra-dir", "/src/infra", "--workdir", "/work"}
-	got := StateVersionArgs(Target{Env: "prod", Region: "eu-west-1", InfraDir: "/src/infra", Workdir: "/work"})
-	if d := cmp.Diff(want, got); d != "" {
-		t.Errorf("StateVersionArgs (-want +got):\n%s", d)
-	}
-}
 
 func TestPlanFiles(t *testing.T) {
 	want := PlanOptions{Out: "/work/tfplan", SummaryMD: "/work/plan.md", SummaryJSON: "/work/summary.json", JSON: "/work/plan.json", MaxMonthlyUSD: 60, NoPolicy: true}

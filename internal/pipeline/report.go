@@ -45,6 +45,8 @@ type Report struct {
 	Rollout    RolloutResult
 	RolledBack bool
 	Stages     []StageResult
+	// ErroredState says where a failed apply's unsaved state went ("" when none).
+	ErroredState string
 	// Err is the failure that ended the deploy ("" on success).
 	Err string
 }
@@ -125,6 +127,9 @@ func (r *Report) Text() string {
 		}
 		b.WriteString(strings.TrimRight(line, " ") + "\n")
 	}
+	if r.ErroredState != "" {
+		fmt.Fprintf(&b, "  errored state:   %s\n", r.ErroredState)
+	}
 	if r.Err != "" {
 		fmt.Fprintf(&b, "  error: %s\n", r.Err)
 	}
@@ -149,6 +154,9 @@ func (r *Report) Markdown() string {
 		}
 		fmt.Fprintf(&b, "| %s | %s | %s | %s |\n", s.Name, s.Status, d, strings.ReplaceAll(s.Note, "|", `\|`))
 	}
+	if r.ErroredState != "" {
+		fmt.Fprintf(&b, "\n**Errored state:** %s\n", r.ErroredState)
+	}
 	if r.Err != "" {
 		fmt.Fprintf(&b, "\n**Error:** %s\n", r.Err)
 	}
@@ -156,34 +164,8 @@ func (r *Report) Markdown() string {
 }
 
 var (
-	planRE    = regexp.MustCompile(`Plan(?: for \S+)?: (\d+) to add, (\d+) to change, (\d+) to destroy(?:, (\d+) to replace)?`)
-	costRE    = regexp.MustCompile(`(?i)(?:monthly|per month|/month|/mo)[^$\n]*\$\s*([0-9][0-9,]*(?:\.[0-9]+)?)|\$\s*([0-9][0-9,]*(?:\.[0-9]+)?)\s*(?:/\s*month|/\s*mo\b|per month|a month|monthly)`)
 	rolloutRE = regexp.MustCompile(`deployment=(\S+) taskDefinition=(\S+) revision=(\d+)`)
 )
-
-// ParsePlanSummary reads the counts and the monthly estimate from plan's text output.
-// No "Plan:" line means no changes; cost is negative when the text has none.
-func ParsePlanSummary(text string) (PlanCounts, float64) {
-	var c PlanCounts
-	if ms := planRE.FindAllStringSubmatch(text, -1); ms != nil {
-		m := ms[len(ms)-1]
-		c.Add, _ = strconv.Atoi(m[1])
-		c.Change, _ = strconv.Atoi(m[2])
-		c.Destroy, _ = strconv.Atoi(m[3])
-		c.Replace, _ = strconv.Atoi(m[4])
-	}
-	cost := -1.0
-	if m := costRE.FindStringSubmatch(text); m != nil {
-		v := m[1]
-		if v == "" {
-			v = m[2]
-		}
-		if f, err := strconv.ParseFloat(strings.ReplaceAll(v, ",", ""), 64); err == nil {
-			cost = f
-		}
-	}
-	return c, cost
-}
 
 // ParseRollout reads rollout's report: the JSON of --report-json when given, else the
 // last `deployment=... taskDefinition=... revision=...` line of its output.

@@ -9,34 +9,6 @@ import (
 	"github.com/google/go-cmp/cmp"
 )
 
-func TestParsePlanSummary(t *testing.T) {
-	tests := map[string]struct {
-		text     string
-		want     PlanCounts
-		wantCost float64
-	}{
-		"changes and cost": {
-			text:     "Plan: 47 to add, 1 to change, 0 to destroy.\nEstimated monthly cost: $31.42 (+$31.42)\n",
-			want:     PlanCounts{Add: 47, Change: 1},
-			wantCost: 31.42,
-		},
-		"cost after amount": {text: "Plan: 0 to add, 2 to change, 3 to destroy.\ncost: $1,204.5/month", want: PlanCounts{Change: 2, Destroy: 3}, wantCost: 1204.5},
-		"deployctl summary": {
-			text:     "Plan for local: 54 to add, 0 to change, 0 to destroy, 2 to replace.\nOutputs: 13 changed.\n\nMonthly cost estimate for local (us-east-1): $8.95\n",
-			want:     PlanCounts{Add: 54, Replace: 2},
-			wantCost: 8.95,
-		},
-		"no changes": {text: "No changes. Your infrastructure matches the configuration.", wantCost: -1},
-	}
-	for name, tc := range tests {
-		t.Run(name, func(t *testing.T) {
-			got, cost := ParsePlanSummary(tc.text)
-			if d := cmp.Diff(tc.want, got); d != "" || cost != tc.wantCost {
-				t.Errorf("ParsePlanSummary: cost %v want %v; counts (-want +got):\n%s", cost, tc.wantCost, d)
-			}
-		})
-	}
-}
 
 func TestParseRollout(t *testing.T) {
 	tests := map[string]struct {

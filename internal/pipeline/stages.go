@@ -2,41 +2,6 @@ package pipeline
 
 import "strings"
 
-// Inputs are what the deploy knows after the parallel plan and build stages.
-type Inputs struct {
-	// PlanHasChanges is plan's exit status 2.
-	PlanHasChanges bool
-	// Image is the published reference, REF@sha256:...
-	Image string
-	// RunningImage is the image the service runs now ("" when unknown or first deploy).
-	RunningImage string
-	// ForceRollout starts a deployment even when the digest is already running.
-	ForceRollout bool
-}
-
-// Decision says which side-effect stages run and why the others are skipped.
-type Decision struct {
-	Apply   bool
-	Rollout bool
-	// Skipped maps a skipped stage to its reason, for the report.
-	Skipped map[string]string
-}
-
-// Decide picks the stages for a plan result: apply only when the plan has changes;
-// roll out (and smoke test) only when the service does not already run this digest.
-func Decide(in Inputs) Decision {
-	d := Decision{Apply: in.PlanHasChanges, Rollout: true, Skipped: map[string]string{}}
-	if !d.Apply {
-		d.Skipped[StageApply] = "plan has no changes"
-	}
-	if !in.ForceRollout && in.RunningImage != "" && SameDigest(in.Image, in.RunningImage) {
-		d.Rollout = false
-		d.Skipped[StageRollout] = "service already runs " + Digest(in.Image)
-		d.Skipped[StageSmoke] = "nothing rolled out"
-	}
-	return d
-}
-
 // Digest returns the sha256:... part of a reference ("" when it has none).
 func Digest(ref string) string {
 	if i := strings.LastIndex(ref, "@"); i >= 0 && strings.HasPrefix(ref[i+1:], "sha256:") {

@@ -107,6 +107,8 @@ func (r Report) Markdown() string {
 			fmt.Fprintf(&b, "- `%s` `%s`: %s\n", f.Rule, f.Address, f.Why)
 		}
 	}
+	// Read by scripts/plan-comment.js, the pull request's policy gate.
+	fmt.Fprintf(&b, "<!-- predictor-policy violations=%d -->\n", len(r.Violations))
 	return b.String()
 }
 

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -171,5 +172,16 @@ func TestInfraPlans(t *testing.T) {
 				t.Errorf("unchecked (-want +got):\n%s", diff)
 			}
 		})
+	}
+}
+
+// TestMarkdownMarker: the pull-request comment script gates on this marker.
+func TestMarkdownMarker(t *testing.T) {
+	r := Report{Violations: []Finding{{Rule: "no-nat-gateway", Address: "aws_nat_gateway.this", Why: "no"}}}
+	if !strings.HasSuffix(r.Markdown(), "<!-- predictor-policy violations=1 -->\n") {
+		t.Errorf("Markdown lacks the violations marker:\n%s", r.Markdown())
+	}
+	if !strings.HasSuffix(Report{}.Markdown(), "<!-- predictor-policy violations=0 -->\n") {
+		t.Errorf("clean Markdown lacks the marker:\n%s", Report{}.Markdown())
 	}
 }

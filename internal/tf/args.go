@@ -113,3 +113,10 @@ func SyncStateCmd(c Config) Cmd {
 	args := []string{"-refresh-only", "-auto-approve", c.lockTimeout()}
 	return cmd(c, "apply", append(args, c.varArgs()...)...)
 }
+
+// StatePushCmd writes a state file to the backend. Without -force terraform refuses
+// a different lineage or an older serial: that is the lineage check that makes
+// pushing a failed apply's errored state back safe.
+func StatePushCmd(c Config, path string) Cmd {
+	return Cmd{Args: []string{"state", "push", c.lockTimeout(), path}, Env: c.env()}
+}

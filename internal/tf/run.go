@@ -361,3 +361,16 @@ func CheckPlanEnvironment(p *tfjson.Plan, path, env string) error {
 	}
 	return nil
 }
+
+// PushState writes the state file at path to the backend after terraform's lineage
+// and serial check (StatePushCmd).
+func (t *Terraform) PushState(ctx context.Context, path string) error {
+	code, stderr, err := t.run(ctx, StatePushCmd(t.Config, path))
+	if err != nil {
+		return err
+	}
+	if code != 0 {
+		return fmt.Errorf("terraform state push %s: %w", path, &exitError{code, firstError(stderr)})
+	}
+	return nil
+}

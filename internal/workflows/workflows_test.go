@@ -100,10 +100,30 @@ func TestExpectedWorkflows(t *testing.T) {
 	}
 
 	// The plan comment and the drift issue are found again by their markers.
-	pr, _ := os.ReadFile(filepath.Join(testenv.RepoRoot(t), ".github/workflows/pull-request.yml"))
+	comment, _ := os.ReadFile(filepath.Join(testenv.RepoRoot(t), "scripts/plan-comment.js"))
 	drift, _ := os.ReadFile(filepath.Join(testenv.RepoRoot(t), ".github/workflows/drift.yml"))
-	if !strings.Contains(string(pr), "<!-- predictor-plan -->") || !strings.Contains(string(drift), "<!-- predictor-drift -->") {
+	if !strings.Contains(string(comment), "<!-- predictor-plan -->") || !strings.Contains(string(drift), "<!-- predictor-drift -->") {
 		t.Error("the plan comment and drift issue markers are missing")
+	}
+
+	// A pull request plans each environment once: one dagger call in the plan job,
+	// whose Markdown the comment (and its policy gate) reads.
+	var plans []string
+	for _, s := range set[".github/workflows/pull-request.yml"].Doc.Jobs["plan"].Steps {
+		if strings.Contains(s.Run, "dagger call") {
+			plans = append(plans, s.Run)
+		}
+	}
+	if len(plans) != 1 || !strings.Contains(plans[0], "plan --env") || !strings.Contains(plans[0], " markdown ") {
+		t.Errorf("pull-request.yml: the plan job must run one `dagger call plan --env E ... markdown`, got %q", plans)
+	}
+	// deploy refuses prod without --confirm: the environment workflow passes it.
+	var confirmed bool
+	for _, s := range run.Steps {
+		confirmed = confirmed || strings.Contains(s.Run, `deploy --env "$TARGET_ENV" --confirm "$TARGET_ENV"`)
+	}
+	if !confirmed {
+		t.Error("environment.yml: deploy must pass --confirm with the environment's name")
 	}
 }
 

@@ -1,0 +1,251 @@
+package pipeline
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"golang.org/x/sync/errgroup"
+)
+
+// Stages are the deploy's steps. The Dagger module implements them with containers
+// (deploy.go), `deployctl rehearse` with local processes and the emulator; Deploy is
+// the one order both run them in.
+type Stages interface {
+	// Prepare starts what the target needs for the whole deploy (the emulator and
+	// its state bucket for local) and returns how to stop it.
+	Prepare(ctx context.Context) (stop func(), err error)
+	// Plan runs terraform init and plan with the policy and cost gate. A gate
+	// failure is an error wrapping ErrPolicy or ErrCost, with the result filled in.
+	Plan(ctx context.Context) (PlanResult, error)
+	// Build builds the backend image and runs the backend tests.
+	Build(ctx context.Context) error
+	// Apply applies exactly the plan of result.
+	Apply(ctx context.Context, result PlanResult) error
+	// Outputs reads the terraform outputs after apply.
+	Outputs(ctx context.Context) (map[string]string, error)
+	// Publish pushes the image and returns its digest-pinned reference and version.
+	Publish(ctx context.Context, outputs map[string]string) (Published, error)
+	// Rollout registers a release and watches its deployment.
+	Rollout(ctx context.Context, o RolloutOptions) (RolloutResult, error)
+	// Smoke checks the entry point reports version.
+	Smoke(ctx context.Context, outputs map[string]string, version string) error
+	// Rollback returns svc to its previous release.
+	Rollback(ctx context.Context, svc Service) error
+}
+
+// PlanResult is the plan stage's outcome, as the report shows it.
+type PlanResult struct {
+	HasChanges bool
+	Counts     PlanCounts
+	// MonthlyUSD is the estimate; negative when unknown.
+	MonthlyUSD float64
+	// Summary is what plan printed.
+	Summary string
+}
+
+// Published is a pushed image, or why nothing was pushed (Skipped).
+type Published struct {
+	Image, Version string
+	// Skipped is the reason the image was not pushed ("" when it was).
+	Skipped string
+}
+
+// SkipError marks a stage that did not run, with the reason shown in the report.
+type SkipError struct{ Reason string }
+
+func (e *SkipError) Error() string { return "skipped: " + e.Reason }
+
+// Skip returns a SkipError: a stage that cannot run here, and why.
+func Skip(reason string) error { return &SkipError{Reason: reason} }
+
+// ErroredStateError is a failed apply whose state terraform could not save: Where
+// says where it was kept (pushed back to the backend, or a file to push by hand).
+type ErroredStateError struct {
+	Where string
+	Err   error
+}
+
+func (e *ErroredStateError) Error() string { return fmt.Sprintf("%v (errored state: %s)", e.Err, e.Where) }
+func (e *ErroredStateError) Unwrap() error { return e.Err }
+
+// ErrProdNeedsConfirm: deploy on prod without --confirm prod.
+var ErrProdNeedsConfirm = errors.New("deploy to prod needs --confirm prod")
+
+// DeployOptions are the deploy's inputs.
+type DeployOptions struct {
+	Env string
+	// Confirm must name prod to deploy prod (its GitHub environment's reviewers are the gate).
+	Confirm string
+	// Force rolls out even when the service already runs the image.
+	Force bool
+	// RolloutTimeout bounds the watch (deployctl's default when zero).
+	RolloutTimeout time.Duration
+}
+
+// CheckDeploy refuses bad deploy inputs before anything touches AWS.
+func CheckDeploy(o DeployOptions) error {
+	if err := ValidateEnv(o.Env); err != nil {
+		return err
+	}
+	if o.Env == "prod" && o.Confirm != "prod" {
+		return fmt.Errorf("%w: it plans and applies prod in one go; pass --confirm prod (or review with `plan --env prod` and `apply`)", ErrProdNeedsConfirm)
+	}
+	return nil
+}
+
+// Deploy runs the deploy: validate; plan || build; gate; apply (only with changes);
+// outputs; publish; rollout; smoke, rolling back when it fails. The report holds
+// every stage's time and outcome; the error is the first failure.
+func Deploy(ctx context.Context, s Stages, o DeployOptions) (rep *Report, err error) {
+	rep = NewReport(o.Env)
+	defer func() {
+		if err != nil {
+			rep.Err = err.Error()
+		}
+	}()
+	var stop func()
+	if err := rep.Time(StageValidate, func() (err error) {
+		if err = CheckDeploy(o); err != nil {
+			return err
+		}
+		stop, err = s.Prepare(ctx)
+		return err
+	}); err != nil {
+		return rep, err
+	}
+	defer stop()
+
+	plan, err := planAndBuild(ctx, s, rep)
+	if err != nil {
+		return rep, err
+	}
+	if err := applyIfChanged(ctx, s, rep, plan); err != nil {
+		return rep, err
+	}
+	outs, err := s.Outputs(ctx)
+	if err != nil {
+		return rep, err
+	}
+	svc, err := ServiceFromOutputs(outs)
+	if err != nil {
+		return rep, err
+	}
+	pub, err := publish(ctx, s, rep, outs)
+	if err != nil {
+		return rep, err
+	}
+	if err := rep.Time(StageRollout, func() (err error) {
+		rep.Rollout, err = s.Rollout(ctx, RolloutOptions{Service: svc, Image: pub.Image, Version: pub.Version, Force: o.Force, Timeout: o.RolloutTimeout})
+		return err
+	}); err != nil {
+		return rep, err
+	}
+	return rep, smokeOrRollback(ctx, s, rep, outs, svc, pub.Version)
+}
+
+// planAndBuild runs the plan and the build concurrently (each goroutine writes only
+// its own result) and records plan, build and gate.
+func planAndBuild(ctx context.Context, s Stages, rep *Report) (PlanResult, error) {
+	var (
+		plan                PlanResult
+		planErr, buildErr   error
+		planTime, buildTime time.Duration
+	)
+	g, gctx := errgroup.WithContext(ctx)
+	g.Go(func() error {
+		start := time.Now()
+		plan, planErr = s.Plan(gctx)
+		planTime = time.Since(start)
+		return gateless(planErr)
+	})
+	g.Go(func() error {
+		start := time.Now()
+		buildErr = s.Build(gctx)
+		buildTime = time.Since(start)
+		return skipless(buildErr)
+	})
+	groupErr := g.Wait()
+	rep.Add(StagePlan, planTime, gateless(planErr))
+	rep.record(StageBuild, buildTime, buildErr)
+	rep.Plan, rep.HasChanges, rep.MonthlyUSD = plan.Counts, plan.HasChanges, plan.MonthlyUSD
+	if groupErr != nil {
+		return plan, groupErr
+	}
+	// The gate ran inside the plan step: policy or cost stops here, before apply.
+	rep.Add(StageGate, 0, planErr)
+	return plan, planErr
+}
+
+// gateless hides a gate failure, which the plan stage reports as its own stage.
+func gateless(err error) error {
+	if errors.Is(err, ErrPolicy) || errors.Is(err, ErrCost) {
+		return nil
+	}
+	return err
+}
+
+// skipless hides a skipped stage from the error path.
+func skipless(err error) error {
+	var skip *SkipError
+	if errors.As(err, &skip) {
+		return nil
+	}
+	return err
+}
+
+// record adds a stage that may have been skipped.
+func (r *Report) record(name string, d time.Duration, err error) {
+	var skip *SkipError
+	if errors.As(err, &skip) {
+		r.Skip(name, skip.Reason)
+		return
+	}
+	r.Add(name, d, err)
+}
+
+// applyIfChanged applies the saved plan only when it changes something.
+func applyIfChanged(ctx context.Context, s Stages, rep *Report, plan PlanResult) error {
+	if !plan.HasChanges {
+		rep.Skip(StageApply, "plan has no changes")
+		return nil
+	}
+	err := rep.Time(StageApply, func() error { return s.Apply(ctx, plan) })
+	var es *ErroredStateError
+	if errors.As(err, &es) {
+		rep.ErroredState = es.Where
+	}
+	return err
+}
+
+// publish records the publish stage, skipped or not.
+func publish(ctx context.Context, s Stages, rep *Report, outs map[string]string) (Published, error) {
+	start := time.Now()
+	pub, err := s.Publish(ctx, outs)
+	rep.Image = pub.Image
+	switch {
+	case err != nil:
+		rep.Add(StagePublish, time.Since(start), err)
+	case pub.Skipped != "":
+		rep.Skip(StagePublish, pub.Skipped)
+	default:
+		rep.Add(StagePublish, time.Since(start), nil)
+	}
+	return pub, err
+}
+
+// smokeOrRollback smoke-tests the release and rolls back when the test fails; the
+// deploy fails either way.
+func smokeOrRollback(ctx context.Context, s Stages, rep *Report, outs map[string]string, svc Service, version string) error {
+	smokeErr := rep.Time(StageSmoke, func() error { return s.Smoke(ctx, outs, version) })
+	if smokeErr == nil {
+		return nil
+	}
+	rbErr := rep.Time(StageRollback, func() error { return s.Rollback(ctx, svc) })
+	rep.RolledBack = rbErr == nil
+	if rbErr != nil {
+		return fmt.Errorf("%w; rollback failed too: %v", smokeErr, rbErr)
+	}
+	return smokeErr
+}

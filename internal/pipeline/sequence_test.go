@@ -1,0 +1,305 @@
+package pipeline
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/google/go-cmp/cmp"
+)
+
+// fakeStages records the calls the sequence makes, in order, and returns the
+// configured errors. It lives in this test file only.
+type fakeStages struct {
+	mu    sync.Mutex
+	calls []string
+
+	plan                                                            PlanResult
+	prepareErr, planErr, buildErr, applyErr, publishErr, rolloutErr error
+	smokeErr, rollbackErr                                           error
+	outputs                                                         map[string]string
+	published                                                       Published
+	// meet makes Plan and Build each wait for the other to start: with a
+	// sequential order they would time out.
+	meet                   bool
+	planStarted, buildDone chan struct{}
+	stopped                bool
+}
+
+func newFake() *fakeStages {
+	return &fakeStages{
+		plan:        PlanResult{HasChanges: true, Counts: PlanCounts{Add: 3}, MonthlyUSD: 9.5},
+		outputs:     map[string]string{"ecs_cluster_name": "c", "ecs_service_name": "s", "ecs_container_name": "backend"},
+		published:   Published{Image: "repo@sha256:abc", Version: "v1"},
+		planStarted: make(chan struct{}),
+		buildDone:   make(chan struct{}),
+	}
+}
+
+func (f *fakeStages) call(name string) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.calls = append(f.calls, name)
+}
+
+func (f *fakeStages) Prepare(context.Context) (func(), error) {
+	f.call("prepare")
+	return func() { f.stopped = true }, f.prepareErr
+}
+
+func (f *fakeStages) Plan(ctx context.Context) (PlanResult, error) {
+	if f.meet {
+		close(f.planStarted)
+		select {
+		case <-f.buildDone:
+		case <-time.After(5 * time.Second):
+			return PlanResult{}, errors.New("build never ran while plan ran")
+		}
+	}
+	f.call("plan")
+	return f.plan, f.planErr
+}
+
+func (f *fakeStages) Build(context.Context) error {
+	if f.meet {
+		select {
+		case <-f.planStarted:
+		case <-time.After(5 * time.Second):
+			return errors.New("plan never ran while build ran")
+		}
+		defer close(f.buildDone)
+	}
+	f.call("build")
+	return f.buildErr
+}
+
+func (f *fakeStages) Apply(_ context.Context, p PlanResult) error {
+	f.call(fmt.Sprintf("apply(changes=%v)", p.HasChanges))
+	return f.applyErr
+}
+
+func (f *fakeStages) Outputs(context.Context) (map[string]string, error) {
+	f.call("outputs")
+	return f.outputs, nil
+}
+
+func (f *fakeStages) Publish(context.Context, map[string]string) (Published, error) {
+	f.call("publish")
+	return f.published, f.publishErr
+}
+
+func (f *fakeStages) Rollout(_ context.Context, o RolloutOptions) (RolloutResult, error) {
+	f.call(fmt.Sprintf("rollout(%s %s force=%v)", o.Image, o.Version, o.Force))
+	return RolloutResult{DeploymentID: "ecs-svc/1", Revision: 2}, f.rolloutErr
+}
+
+func (f *fakeStages) Smoke(_ context.Context, _ map[string]string, version string) error {
+	f.call("smoke(" + version + ")")
+	return f.smokeErr
+}
+
+func (f *fakeStages) Rollback(_ context.Context, svc Service) error {
+	f.call("rollback(" + svc.Name + ")")
+	return f.rollbackErr
+}
+
+// sorted returns the calls with plan and build (concurrent) in a fixed order.
+func (f *fakeStages) sorted() []string {
+	out := append([]string(nil), f.calls...)
+	for i := 0; i+1 < len(out); i++ {
+		if out[i] == "build" && out[i+1] == "plan" {
+			out[i], out[i+1] = out[i+1], out[i]
+		}
+	}
+	return out
+}
+
+func statuses(rep *Report) map[string]string {
+	m := map[string]string{}
+	for _, s := range rep.Stages {
+		m[s.Name] = s.Status
+	}
+	return m
+}
+
+func TestDeploySequence(t *testing.T) {
+	full := []string{"prepare", "plan", "build", "apply(changes=true)", "outputs", "publish", "rollout(repo@sha256:abc v1 force=false)", "smoke(v1)"}
+	policy := &ExitError{Command: "plan", Code: 3, Kind: ErrPolicy}
+	cost := &ExitError{Command: "plan", Code: 4, Kind: ErrCost}
+	stale := &ExitError{Command: "apply", Code: 5, Kind: ErrStalePlan}
+	tests := map[string]struct {
+		opts      DeployOptions
+		setup     func(*fakeStages)
+		wantCalls []string
+		wantErr   error
+		wantStage map[string]string
+	}{
+		"full deploy": {
+			opts:      DeployOptions{Env: "dev"},
+			wantCalls: full,
+			wantStage: map[string]string{"validate": "ok", "plan": "ok", "build": "ok", "gate": "ok", "apply": "ok", "publish": "ok", "rollout": "ok", "smoke": "ok"},
+		},
+		"no changes skips apply": {
+			opts:      DeployOptions{Env: "dev"},
+			setup:     func(f *fakeStages) { f.plan.HasChanges = false },
+			wantCalls: []string{"prepare", "plan", "build", "outputs", "publish", "rollout(repo@sha256:abc v1 force=false)", "smoke(v1)"},
+			wantStage: map[string]string{"validate": "ok", "plan": "ok", "build": "ok", "gate": "ok", "apply": "skipped", "publish": "ok", "rollout": "ok", "smoke": "ok"},
+		},
+		"policy stops before apply": {
+			opts:      DeployOptions{Env: "dev"},
+			setup:     func(f *fakeStages) { f.planErr = policy },
+			wantCalls: []string{"prepare", "plan", "build"},
+			wantErr:   ErrPolicy,
+			wantStage: map[string]string{"validate": "ok", "plan": "ok", "build": "ok", "gate": "failed"},
+		},
+		"cost stops before apply": {
+			opts:      DeployOptions{Env: "dev"},
+			setup:     func(f *fakeStages) { f.planErr = cost },
+			wantCalls: []string{"prepare", "plan", "build"},
+			wantErr:   ErrCost,
+			wantStage: map[string]string{"validate": "ok", "plan": "ok", "build": "ok", "gate": "failed"},
+		},
+		"stale plan stops at apply": {
+			opts:      DeployOptions{Env: "dev"},
+			setup:     func(f *fakeStages) { f.applyErr = stale },
+			wantCalls: full[:4],
+			wantErr:   ErrStalePlan,
+			wantStage: map[string]string{"validate": "ok", "plan": "ok", "build": "ok", "gate": "ok", "apply": "failed"},
+		},
+		"failed build stops before apply": {
+			opts:      DeployOptions{Env: "dev"},
+			setup:     func(f *fakeStages) { f.buildErr = errors.New("pytest failed") },
+			wantCalls: []string{"prepare", "plan", "build"},
+			wantStage: map[string]string{"validate": "ok", "plan": "ok", "build": "failed"},
+		},
+		"skipped build is reported with its reason": {
+			opts:      DeployOptions{Env: "local"},
+			setup:     func(f *fakeStages) { f.buildErr = Skip("no container engine") },
+			wantCalls: full,
+			wantStage: map[string]string{"validate": "ok", "plan": "ok", "build": "skipped", "gate": "ok", "apply": "ok", "publish": "ok", "rollout": "ok", "smoke": "ok"},
+		},
+		"prod without confirm touches nothing": {
+			opts:      DeployOptions{Env: "prod"},
+			wantErr:   ErrProdNeedsConfirm,
+			wantStage: map[string]string{"validate": "failed"},
+		},
+		"prod with confirm deploys": {
+			opts:      DeployOptions{Env: "prod", Confirm: "prod"},
+			wantCalls: full,
+		},
+		"unknown environment touches nothing": {
+			opts:      DeployOptions{Env: "qa"},
+			wantStage: map[string]string{"validate": "failed"},
+		},
+		"failed smoke rolls back and fails": {
+			opts:      DeployOptions{Env: "dev"},
+			setup:     func(f *fakeStages) { f.smokeErr = &ExitError{Command: "smoke", Code: 14, Kind: ErrSmokeFailed} },
+			wantCalls: append(append([]string{}, full...), "rollback(s)"),
+			wantErr:   ErrSmokeFailed,
+			wantStage: map[string]string{"validate": "ok", "plan": "ok", "build": "ok", "gate": "ok", "apply": "ok", "publish": "ok", "rollout": "ok", "smoke": "failed", "rollback": "ok"},
+		},
+		"failed rollout does not smoke": {
+			opts:      DeployOptions{Env: "dev"},
+			setup:     func(f *fakeStages) { f.rolloutErr = &ExitError{Command: "rollout", Code: 11, Kind: ErrRolledBack} },
+			wantCalls: full[:7],
+			wantErr:   ErrRolledBack,
+		},
+		"skipped publish still rolls out": {
+			opts: DeployOptions{Env: "local", Force: true},
+			setup: func(f *fakeStages) {
+				f.published.Skipped = "no container engine"
+			},
+			wantCalls: []string{"prepare", "plan", "build", "apply(changes=true)", "outputs", "publish", "rollout(repo@sha256:abc v1 force=true)", "smoke(v1)"},
+			wantStage: map[string]string{"validate": "ok", "plan": "ok", "build": "ok", "gate": "ok", "apply": "ok", "publish": "skipped", "rollout": "ok", "smoke": "ok"},
+		},
+	}
+	for name, tc := range tests {
+		t.Run(name, func(t *testing.T) {
+			f := newFake()
+			if tc.setup != nil {
+				tc.setup(f)
+			}
+			rep, err := Deploy(t.Context(), f, tc.opts)
+			if diff := cmp.Diff(tc.wantCalls, f.sorted()); diff != "" {
+				t.Errorf("calls (-want +got):\n%s", diff)
+			}
+			wantFail := tc.wantErr != nil || tc.wantStage["validate"] == "failed" || tc.wantStage["build"] == "failed"
+			switch {
+			case wantFail && err == nil:
+				t.Fatal("Deploy succeeded, want an error")
+			case !wantFail && err != nil:
+				t.Fatalf("Deploy: %v", err)
+			case tc.wantErr != nil && !errors.Is(err, tc.wantErr):
+				t.Errorf("error %v, want %v", err, tc.wantErr)
+			}
+			if err != nil && rep.Err == "" {
+				t.Error("report has no error")
+			}
+			if tc.wantStage != nil {
+				if diff := cmp.Diff(tc.wantStage, statuses(rep)); diff != "" {
+					t.Errorf("stage statuses (-want +got):\n%s", diff)
+				}
+			}
+			if len(f.calls) > 0 && !f.stopped {
+				t.Error("what Prepare started was not stopped")
+			}
+		})
+	}
+}
+
+// TestDeployPlansAndBuildsConcurrently: Plan waits for Build to start and Build for
+// Plan; run one after the other they would each give up.
+func TestDeployPlansAndBuildsConcurrently(t *testing.T) {
+	f := newFake()
+	f.meet = true
+	if _, err := Deploy(t.Context(), f, DeployOptions{Env: "dev"}); err != nil {
+		t.Fatalf("Deploy: %v", err)
+	}
+}
+
+// TestDeployReportsEveryStage: every stage that ran has a duration; skipped ones a reason.
+func TestDeployReportsEveryStage(t *testing.T) {
+	f := newFake()
+	f.plan.HasChanges = false
+	rep, err := Deploy(t.Context(), f, DeployOptions{Env: "dev"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, s := range rep.Stages {
+		if s.Status == "skipped" && s.Note == "" {
+			t.Errorf("stage %s skipped without a reason", s.Name)
+		}
+	}
+	if rep.Plan.Add != 3 || rep.MonthlyUSD != 9.5 || rep.Image != "repo@sha256:abc" || rep.Rollout.Revision != 2 {
+		t.Errorf("report lacks the stages' results: %+v", rep)
+	}
+	text := rep.Text()
+	for _, want := range []string{"apply", "plan has no changes", "smoke", "revision 2"} {
+		if !strings.Contains(text, want) {
+			t.Errorf("report text lacks %q:\n%s", want, text)
+		}
+	}
+}
+
+// TestDeployHandsBackErroredState: a failed apply's errored state reaches the report.
+func TestDeployHandsBackErroredState(t *testing.T) {
+	f := newFake()
+	f.applyErr = &ErroredStateError{Where: "pushed back to s3://state/local/terraform.tfstate", Err: errors.New("save state: 503")}
+	rep, err := Deploy(t.Context(), f, DeployOptions{Env: "dev"})
+	if err == nil {
+		t.Fatal("Deploy succeeded after a failed apply")
+	}
+	if rep.ErroredState != "pushed back to s3://state/local/terraform.tfstate" {
+		t.Errorf("report errored state = %q", rep.ErroredState)
+	}
+	if !strings.Contains(rep.Text(), "errored state:   pushed back") {
+		t.Errorf("report text lacks the errored state:\n%s", rep.Text())
+	}
+	if diff := cmp.Diff([]string{"prepare", "plan", "build", "apply(changes=true)"}, f.sorted()); diff != "" {
+		t.Errorf("calls after a failed apply (-want +got):\n%s", diff)
+	}
+}
