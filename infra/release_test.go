@@ -13,11 +13,11 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/ecs/types"
 
 	"dagger/predictor/internal/rollout"
-	"dagger/predictor/internal/testenv"
 )
 
-// TestReleasesFollowTerraform applies the local environment to the emulator and drives
-// releases with the rollout package (real SDK, real HTTP to moto), checking the rules:
+// releasesFollowTerraform drives releases on an applied environment (the dev run of
+// TestEnvironmentsEndToEnd, whose emulator reports running tasks) with the rollout
+// package (real SDK, real HTTP to moto), and checks the rules:
 //   - a release is Terraform's task definition + the new image: after Terraform resizes
 //     the task (task_cpu 256 -> 512) and is applied, the next release runs with cpu 512
 //     and the new image;
@@ -25,16 +25,11 @@ import (
 //     on Terraform's placeholder revision, and never on a release that was rolled back;
 //   - rollback --to refuses a revision that never ran; the release rolled back from is
 //     deregistered.
-func TestReleasesFollowTerraform(t *testing.T) {
-	t.Parallel()
-	if testing.Short() {
-		t.Skip("applies the whole architecture to the emulator (about a minute)")
-	}
-	// MOTO_ECS_SERVICE_RUNNING: moto reports that many running tasks, so deployments of
-	// the local environment's single task can complete.
-	moto := testenv.NewMoto(t, testenv.MotoOptions{Env: []string{"MOTO_ECS_SERVICE_RUNNING=1"}})
-	s := initStack(t, moto.URL, "local", newStateBucket(t, moto.URL, "local"))
-	s.must(s.args("apply", "-auto-approve")...)
+//
+// It runs inside the dev environment's test rather than on its own stack: one more
+// full apply would not fit the package's time on a loaded two-core machine.
+func releasesFollowTerraform(t *testing.T, s *stack) {
+	t.Helper()
 	outs := func() map[string]string {
 		var raw map[string]output
 		if err := json.Unmarshal([]byte(s.must("output", "-no-color", "-json")), &raw); err != nil {
@@ -50,7 +45,7 @@ func TestReleasesFollowTerraform(t *testing.T) {
 		return out
 	}
 	o := outs()
-	api := ecs.NewFromConfig(awsConfig(moto.URL))
+	api := ecs.NewFromConfig(awsConfig(s.endpoint))
 	log := &bytes.Buffer{}
 	t.Cleanup(func() {
 		if t.Failed() {
@@ -60,7 +55,7 @@ func TestReleasesFollowTerraform(t *testing.T) {
 	// Emulator: this test knows moto is one (the deployctl command sets it from
 	// --aws-endpoint).
 	cli := rollout.New(api, rollout.Options{Out: log, PollInterval: 20 * time.Millisecond, Emulator: true, Caller: "arn:aws:iam::123456789012:user/e2e"})
-	target := rollout.Target{Cluster: o["ecs_cluster_name"], Service: o["ecs_service_name"], Container: o["ecs_container_name"], DesiredCount: 1}
+	target := rollout.Target{Cluster: o["ecs_cluster_name"], Service: o["ecs_service_name"], Container: o["ecs_container_name"], DesiredCount: int32(envs[s.env].desiredCount)}
 	family := o["ecs_task_family"]
 	repo := o["ecr_repository_url"]
 
