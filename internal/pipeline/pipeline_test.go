@@ -118,6 +118,7 @@ func TestCheckExitStatus(t *testing.T) {
 		"rolled back":              {"rollout", exitcode.RolledBack, ErrRolledBack},
 		"tasks failing":            {"rollout", exitcode.TasksFailing, ErrTasksFailing},
 		"timeout":                  {"rollback", exitcode.Timeout, ErrTimeout},
+		"superseded":               {"rollout", exitcode.Superseded, ErrSuperseded},
 		"smoke":                    {"smoke", exitcode.SmokeFailed, ErrSmokeFailed},
 		"status from another verb": {"apply", exitcode.RolledBack, ErrUnexpected},
 		"changes is not ok here":   {"apply", exitcode.Changes, ErrUnexpected},
