@@ -151,14 +151,14 @@ func (m *Predictor) Rollout(
 	return r.stdout, nil
 }
 
-// Return the environment's ECS service to an earlier task definition revision and wait until it is stable.
+// Return the environment's ECS service to its last release that completed (or --revision) and watch it until it completes.
 //
 // +cache="never"
 func (m *Predictor) Rollback(
 	ctx context.Context,
 	// Environment: dev, prod or local.
 	env string,
-	// Task definition revision to return to; the previous one by default.
+	// Task definition revision to return to (one that ran); the last good release by default.
 	// +optional
 	revision int,
 ) (string, error) {

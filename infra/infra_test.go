@@ -1,7 +1,7 @@
 // Package infra_test runs the Terraform under infra/: every module's `terraform test`
 // (mock provider), and the root module end to end against the AWS emulator for each
 // environment's var file: init through the S3 backend with its lockfile, apply, contract
-// outputs, an empty second plan, destroy; a plan blocked by the lock of a running apply;
+// outputs, an empty second plan, releases that follow Terraform (dev, release_test.go), destroy; a plan blocked by the lock of a running apply;
 // bad inputs rejected at plan time. Each test works on its own copy of infra/ in
 // t.TempDir(), so nothing is written to the repository and parallel tests share nothing.
 package infra_test
@@ -58,7 +58,7 @@ func TestMain(m *testing.M) {
 var contractOutputs = []string{
 	"api_gateway_url", "ecr_repository_url", "s3_files_bucket_name", "s3_data_bucket_name",
 	"ecs_cluster_name", "ecs_service_name", "backend_environment_variables", "ecs_task_family",
-	"ecs_container_name", "ecs_desired_count", "aws_region", "log_group_name",
+	"ecs_container_name", "ecs_desired_count", "aws_region", "log_group_name", "ecs_task_definition_arn",
 }
 
 var modules = []string{"networking", "security", "s3", "ecr", "iam", "ecs", "api-gateway", "cognito"}
@@ -268,7 +268,13 @@ func TestEnvironmentsEndToEnd(t *testing.T) {
 			t.Parallel()
 			// One emulator per environment: moto serves requests under one interpreter
 			// lock, so separate processes use both cores.
-			moto := testenv.NewMoto(t, testenv.MotoOptions{})
+			// dev also drives releases (releasesFollowTerraform): its emulator reports
+			// running tasks (MOTO_ECS_SERVICE_RUNNING) so those deployments complete.
+			var motoEnv []string
+			if env == "dev" {
+				motoEnv = []string{"MOTO_ECS_SERVICE_RUNNING=1"}
+			}
+			moto := testenv.NewMoto(t, testenv.MotoOptions{Env: motoEnv})
 			s := initStack(t, moto.URL, env, newStateBucket(t, moto.URL, env))
 
 			if env == "dev" {
@@ -288,6 +294,9 @@ func TestEnvironmentsEndToEnd(t *testing.T) {
 			}
 			if env == "local" {
 				afterRollout(t, s)
+			}
+			if env == "dev" {
+				releasesFollowTerraform(t, s)
 			}
 
 			s.must(s.args("destroy", "-auto-approve")...)

@@ -35,6 +35,11 @@ output "ecs_task_family" {
   value       = module.ecs.task_family
 }
 
+output "ecs_task_definition_arn" {
+  description = "ARN of the task definition revision Terraform manages: the base of every release (the pipeline registers each release from it, replacing only the image and APP_VERSION)."
+  value       = module.ecs.task_definition_arn
+}
+
 output "ecs_container_name" {
   description = "Name of the backend container in the task definition."
   value       = module.ecs.container_name

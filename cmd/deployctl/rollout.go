@@ -6,11 +6,14 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"net/url"
 	"strconv"
 	"strings"
 	"time"
 
+	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/ecs"
+	"github.com/aws/aws-sdk-go-v2/service/sts"
 
 	"dagger/predictor/internal/awsx"
 	"dagger/predictor/internal/exitcode"
@@ -20,7 +23,7 @@ import (
 
 func init() {
 	register(command{name: "rollout", summary: "deploy an image (REF@sha256:...) to the ECS service and watch it to the end", run: runRollout})
-	register(command{name: "rollback", summary: "return the ECS service to the previous (or given) revision, watched", run: runRollback})
+	register(command{name: "rollback", summary: "return the ECS service to the last good release (or a given revision that ran), watched", run: runRollback})
 }
 
 // serviceFlags are the flags rollout and rollback share.
@@ -28,6 +31,7 @@ type serviceFlags struct {
 	cluster, service, container string
 	desiredCount                int
 	timeout, pollInterval       time.Duration
+	rollbackWait                time.Duration
 	reportJSON                  string
 	tf                          *tfFlags
 }
@@ -40,7 +44,8 @@ func addServiceFlags(fs *flag.FlagSet) *serviceFlags {
 	fs.IntVar(&s.desiredCount, "desired-count", 0, "tasks to run when the service is at 0 (default: terraform output ecs_desired_count)")
 	fs.DurationVar(&s.timeout, "timeout", rollout.DefaultTimeout, "how long to watch the deployment")
 	fs.DurationVar(&s.pollInterval, "poll-interval", rollout.DefaultPollInterval, "time between DescribeServices calls")
-	fs.StringVar(&s.reportJSON, "report-json", "", "also write deployment, taskDefinition, revision and outcome to this JSON file")
+	fs.DurationVar(&s.rollbackWait, "rollback-wait", rollout.DefaultRollbackWait, "how long a FAILED deployment is watched for the circuit breaker's rollback to start")
+	fs.StringVar(&s.reportJSON, "report-json", "", "also write deployment, taskDefinition, revision, outcome and timeline to this JSON file")
 	return s
 }
 
@@ -58,8 +63,10 @@ var terraformOutputs = func(ctx context.Context, g *globals, tfl *tfFlags) (map[
 	return out, nil
 }
 
-// deployTarget resolves the service from the flags, else from terraform outputs.
-func deployTarget(ctx context.Context, g *globals, s *serviceFlags) (rollout.Target, error) {
+// deployTarget resolves the service from the flags, else from terraform outputs. With
+// taskDef non-nil (rollout) and empty, Terraform's task definition is read from the
+// outputs too (ecs_task_definition_arn) when they are read at all.
+func deployTarget(ctx context.Context, g *globals, s *serviceFlags, taskDef *string) (rollout.Target, error) {
 	t := rollout.Target{Cluster: s.cluster, Service: s.service, Container: s.container, DesiredCount: int32(s.desiredCount)}
 	if t.Cluster != "" && t.Service != "" {
 		return t, nil
@@ -67,6 +74,9 @@ func deployTarget(ctx context.Context, g *globals, s *serviceFlags) (rollout.Tar
 	out, err := terraformOutputs(ctx, g, s.tf)
 	if err != nil {
 		return t, fmt.Errorf("read terraform outputs of %s (or pass --cluster and --service): %w", g.env, err)
+	}
+	if taskDef != nil && *taskDef == "" {
+		*taskDef = out["ecs_task_definition_arn"]
 	}
 	pick := func(dst *string, name string) {
 		if *dst == "" {
@@ -100,6 +110,8 @@ func watchExit(err error) int {
 		return exitcode.TasksFailing
 	case errors.Is(err, rollout.ErrTimeout):
 		return exitcode.Timeout
+	case errors.Is(err, rollout.ErrSuperseded):
+		return exitcode.Superseded
 	}
 	return exitcode.Error
 }
@@ -109,6 +121,9 @@ func watchExit(err error) int {
 func finishWatch(fs *flag.FlagSet, g *globals, s *serviceFlags, res rollout.Result, err error, stdout, stderr io.Writer) int {
 	err = awsx.Explain(err, g.endpoint)
 	code := watchExit(err)
+	if res.Timeline != nil {
+		fmt.Fprint(stdout, res.Timeline.String())
+	}
 	if res.TaskDefinition != "" {
 		fmt.Fprintln(stdout, res.Line())
 	}
@@ -127,20 +142,61 @@ func finishWatch(fs *flag.FlagSet, g *globals, s *serviceFlags, res rollout.Resu
 }
 
 // client checks --timeout, then resolves credentials and the service (from the flags,
-// else terraform outputs) for a watched rollout or rollback.
-func (s *serviceFlags) client(ctx context.Context, g *globals, stdout io.Writer) (*rollout.Client, rollout.Target, error) {
+// else terraform outputs) for a watched rollout or rollback. taskDef is as in
+// deployTarget.
+func (s *serviceFlags) client(ctx context.Context, g *globals, stdout io.Writer, taskDef *string) (*rollout.Client, rollout.Target, error) {
 	if s.timeout <= 0 {
 		return nil, rollout.Target{}, errors.New("--timeout must be positive")
+	}
+	if s.pollInterval <= 0 || s.rollbackWait <= 0 {
+		return nil, rollout.Target{}, errors.New("--poll-interval and --rollback-wait must be positive")
 	}
 	cfg, err := g.awsConfig(ctx)
 	if err != nil {
 		return nil, rollout.Target{}, err
 	}
-	target, err := deployTarget(ctx, g, s)
+	target, err := deployTarget(ctx, g, s, taskDef)
 	if err != nil {
 		return nil, rollout.Target{}, err
 	}
-	return rollout.New(ecs.NewFromConfig(cfg), rollout.Options{Out: stdout, PollInterval: s.pollInterval}), target, nil
+	return rollout.New(ecs.NewFromConfig(cfg), rollout.Options{
+		Out: stdout, PollInterval: s.pollInterval, RollbackWait: s.rollbackWait,
+		// Only an emulator endpoint enables the watch's emulator-only workaround.
+		Emulator: emulatorEndpoint(g.endpoint),
+		Caller:   callerIdentity(ctx, cfg),
+	}), target, nil
+}
+
+// emulatorEndpoint reports whether endpoint (--aws-endpoint, default $AWS_ENDPOINT_URL)
+// names an AWS emulator: set, and not an AWS host. AWS_ENDPOINT_URL may also point at
+// a real AWS endpoint (FIPS, a VPC interface endpoint's DNS name), which must never
+// enable emulator workarounds.
+func emulatorEndpoint(endpoint string) bool {
+	if endpoint == "" {
+		return false
+	}
+	u, err := url.Parse(endpoint)
+	if err != nil {
+		return false
+	}
+	host := strings.ToLower(u.Hostname())
+	for _, suffix := range []string{".amazonaws.com", ".amazonaws.com.cn", ".api.aws"} {
+		if strings.HasSuffix(host, suffix) {
+			return false
+		}
+	}
+	return true
+}
+
+// callerIdentity is the ARN recorded with each release, or "unknown" when STS does not
+// answer (the release itself does not depend on it).
+func callerIdentity(ctx context.Context, cfg aws.Config) string {
+	cfg.RetryMaxAttempts = 1
+	out, err := sts.NewFromConfig(cfg).GetCallerIdentity(ctx, &sts.GetCallerIdentityInput{})
+	if err != nil || aws.ToString(out.Arn) == "" {
+		return "unknown"
+	}
+	return aws.ToString(out.Arn)
 }
 
 func runRollout(ctx context.Context, args []string, stdout, stderr io.Writer) int {
@@ -150,6 +206,7 @@ func runRollout(ctx context.Context, args []string, stdout, stderr io.Writer) in
 	image := fs.String("image", "", "image to deploy, pinned by digest: REGISTRY/REPO[:TAG]@sha256:<64 hex>")
 	version := fs.String("version", "", "APP_VERSION for the task (default: the image tag, else the digest's first 12 hex digits)")
 	force := fs.Bool("force", false, "start a new deployment even when the image is already deployed")
+	taskDef := fs.String("task-definition", "", "Terraform's task definition (ARN or family:revision), the base of the release (default: terraform output ecs_task_definition_arn when the outputs are read; else the service's current revision, with a note)")
 	if code, ok := parseFlags(fs, args, stderr); !ok {
 		return code
 	}
@@ -169,11 +226,11 @@ func runRollout(ctx context.Context, args []string, stdout, stderr io.Writer) in
 			*version = strings.TrimPrefix(ref.Digest, "sha256:")[:12]
 		}
 	}
-	cli, target, err := s.client(ctx, g, stdout)
+	cli, target, err := s.client(ctx, g, stdout, taskDef)
 	if err != nil {
 		return fail(stderr, fs, err)
 	}
-	res, err := cli.Rollout(ctx, rollout.Request{Target: target, Image: ref.Pinned(), Version: *version, Force: *force, Timeout: s.timeout})
+	res, err := cli.Rollout(ctx, rollout.Request{Target: target, TaskDefinition: *taskDef, Image: ref.Pinned(), Version: *version, Force: *force, Timeout: s.timeout})
 	return finishWatch(fs, g, s, res, err, stdout, stderr)
 }
 
@@ -181,7 +238,7 @@ func runRollback(ctx context.Context, args []string, stdout, stderr io.Writer) i
 	fs := newFlagSet("rollback")
 	g := addGlobals(fs)
 	s := addServiceFlags(fs)
-	to := fs.Int("to", 0, "task definition revision to return to (default: the previous ACTIVE revision)")
+	to := fs.Int("to", 0, "task definition revision to return to; it must have run (default: the last release that completed before the current one and was not rolled back; see `deployctl releases`)")
 	if code, ok := parseFlags(fs, args, stderr); !ok {
 		return code
 	}
@@ -191,7 +248,7 @@ func runRollback(ctx context.Context, args []string, stdout, stderr io.Writer) i
 	if *to < 0 {
 		return fail(stderr, fs, fmt.Errorf("--to %d: pass a revision number of 1 or more", *to))
 	}
-	cli, target, err := s.client(ctx, g, stdout)
+	cli, target, err := s.client(ctx, g, stdout, nil)
 	if err != nil {
 		return fail(stderr, fs, err)
 	}

@@ -4,17 +4,23 @@ import (
 	"bytes"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"net/http"
 	"net/http/httptest"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"regexp"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/google/go-cmp/cmp"
+
 	"dagger/predictor/internal/ecsfake"
+	"dagger/predictor/internal/exitcode"
+	"dagger/predictor/internal/rollout"
 	"dagger/predictor/internal/testenv"
 )
 
@@ -84,16 +90,22 @@ func runDeployctlEnv(t *testing.T, bin string, noCreds bool, extraEnv []string, 
 	return r
 }
 
-func fakeService(t *testing.T, sc ecsfake.Scenario, desired int) *ecsfake.Server {
+func fakeService(t *testing.T, sc ecsfake.Scenario, desired int, opts ...func(*ecsfake.ServiceSpec)) *ecsfake.Server {
 	t.Helper()
 	srv := ecsfake.New(t, sc)
-	srv.AddService(ecsfake.ServiceSpec{Cluster: "c", Name: "s", DesiredCount: desired, TaskDefinition: map[string]any{
+	spec := ecsfake.ServiceSpec{Cluster: "c", Name: "s", DesiredCount: desired, TaskDefinition: map[string]any{
 		"family": "predictor-model-dev-backend", "cpu": "256", "memory": "512", "networkMode": "awsvpc",
 		"requiresCompatibilities": []string{"FARGATE"},
 		"containerDefinitions":    []any{map[string]any{"name": "backend", "image": testRepo + ":bootstrap", "essential": true}},
-	}})
+	}}
+	for _, o := range opts {
+		o(&spec)
+	}
+	srv.AddService(spec)
 	return srv
 }
+
+func withoutRollback(s *ecsfake.ServiceSpec) { s.NoRollback = true }
 
 var finalLine = regexp.MustCompile(`(?m)^deployment=ecs-svc/\S+ taskDefinition=arn:aws:ecs:us-east-1:123456789012:task-definition/predictor-model-dev-backend:(\d+) revision=(\d+)$`)
 
@@ -109,6 +121,7 @@ func TestRolloutCommand(t *testing.T) {
 	}
 	tests := map[string]struct {
 		sc       ecsfake.Scenario
+		noRoll   bool
 		extra    []string
 		code     int
 		stderr   string
@@ -116,7 +129,7 @@ func TestRolloutCommand(t *testing.T) {
 	}{
 		"completes":          {sc: ecsfake.Scenario{Steps: 3}, extra: []string{"--image", image}, code: 0, revision: "2"},
 		"throttled":          {sc: ecsfake.Scenario{Steps: 2, Throttle: 2}, extra: []string{"--image", image}, code: 0, revision: "2"},
-		"failed":             {sc: ecsfake.Scenario{Behavior: ecsfake.Fail}, extra: []string{"--image", image}, code: 10, stderr: "deployctl rollout: deployment failed: deployment ecs-svc/", revision: "2"},
+		"failed":             {sc: ecsfake.Scenario{Behavior: ecsfake.Fail}, noRoll: true, extra: []string{"--image", image}, code: 10, stderr: "deployctl rollout: deployment failed: deployment ecs-svc/", revision: "2"},
 		"rolled back":        {sc: ecsfake.Scenario{Behavior: ecsfake.RollBack}, extra: []string{"--image", image}, code: 11, stderr: "it looks stable, but on the old revision, not predictor-model-dev-backend:2", revision: "2"},
 		"pull error":         {sc: ecsfake.Scenario{Behavior: ecsfake.PullError, FailThreshold: 20}, extra: []string{"--image", image}, code: 12, stderr: "CannotPullContainerError", revision: "2"},
 		"resource init":      {sc: ecsfake.Scenario{Behavior: ecsfake.ResourceInitError}, extra: []string{"--image", image}, code: 12, stderr: "ResourceInitializationError", revision: "2"},
@@ -129,7 +142,11 @@ func TestRolloutCommand(t *testing.T) {
 	for name, tc := range tests {
 		t.Run(name, func(t *testing.T) {
 			t.Parallel()
-			srv := fakeService(t, tc.sc, 2)
+			var opts []func(*ecsfake.ServiceSpec)
+			if tc.noRoll {
+				opts = append(opts, withoutRollback)
+			}
+			srv := fakeService(t, tc.sc, 2, opts...)
 			report := filepath.Join(t.TempDir(), "rollout.json")
 			extra := tc.extra
 			if !strings.Contains(strings.Join(extra, " "), "--report-json") {
@@ -198,25 +215,102 @@ func TestRolloutCommand(t *testing.T) {
 		}
 	})
 
-	t.Run("rollback", func(t *testing.T) {
+	t.Run("rollback and releases", func(t *testing.T) {
 		t.Parallel()
 		srv := fakeService(t, ecsfake.Scenario{Steps: 1}, 2)
-		if r := runDeployctl(t, bin, false, args(srv, "--image", image)...); r.code != 0 {
-			t.Fatalf("rollout exit %d: %s", r.code, r.stderr)
+		for i, v := range []string{"a", "b", "c"} {
+			img := testRepo + ":" + v + "@sha256:" + strings.Repeat(strconv.Itoa(i+3), 64)
+			if r := runDeployctl(t, bin, false, args(srv, "--image", img)...); r.code != 0 {
+				t.Fatalf("rollout %s: exit %d: %s", v, r.code, r.stderr)
+			}
 		}
-		r := runDeployctl(t, bin, false, "rollback", "--env", "dev", "--aws-endpoint", srv.URL, "--cluster", "c", "--service", "s", "--poll-interval", "2ms")
+		// releases a, b, c are revisions 2, 3, 4; rollback lands on b (3).
+		rollback := func(extra ...string) runResult {
+			return runDeployctl(t, bin, false, append([]string{"rollback", "--env", "dev", "--aws-endpoint", srv.URL, "--cluster", "c", "--service", "s", "--poll-interval", "2ms"}, extra...)...)
+		}
+		r := rollback()
 		if r.code != 0 {
 			t.Fatalf("rollback exit %d: %s", r.code, r.stderr)
 		}
-		if m := finalLine.FindStringSubmatch(r.stdout); m == nil || m[2] != "1" {
-			t.Errorf("rollback final line missing or not revision 1:\n%s", r.stdout)
+		if m := finalLine.FindStringSubmatch(r.stdout); m == nil || m[2] != "3" {
+			t.Errorf("rollback final line missing or not revision 3:\n%s", r.stdout)
 		}
+		if !strings.Contains(r.stdout, "timeline: ") || !strings.Contains(r.stdout, "deregistered predictor-model-dev-backend:4 (rolled-back)") {
+			t.Errorf("rollback output lacks the timeline or the deregistration:\n%s", r.stdout)
+		}
+		if r := rollback("--to", "1"); r.code != 1 || !strings.Contains(r.stderr, "it never ran") {
+			t.Errorf("rollback --to 1 (never ran): exit %d, %s", r.code, r.stderr)
+		}
+
+		list := runDeployctl(t, bin, false, "releases", "--env", "dev", "--aws-endpoint", srv.URL, "--cluster", "c", "--service", "s")
+		rows := regexp.MustCompile(`(?m)^([ *])(\d) +(\w) +(\S+) `).FindAllStringSubmatch(list.stdout, -1)
+		var got []string
+		for _, m := range rows {
+			got = append(got, m[1]+m[2]+" "+m[3]+" "+m[4])
+		}
+		want := []string{" 4 c rolled-back", "*3 b completed", " 2 a completed"}
+		if list.code != 0 || strings.Join(got, "|") != strings.Join(want, "|") {
+			t.Errorf("releases: exit %d, rows %q, want %q\n%s%s", list.code, got, want, list.stdout, list.stderr)
+		}
+		js := runDeployctl(t, bin, false, "releases", "--env", "dev", "--aws-endpoint", srv.URL, "--cluster", "c", "--service", "s", "--json")
+		var rels []struct {
+			Revision int
+			Outcome  string
+			Current  bool
+		}
+		if err := json.Unmarshal([]byte(js.stdout), &rels); err != nil || len(rels) != 3 || rels[0].Revision != 4 || rels[0].Outcome != "rolled-back" || !rels[1].Current {
+			t.Errorf("releases --json: %v\n%s", err, js.stdout)
+		}
+
 		srv.SetScenario(ecsfake.Scenario{Behavior: ecsfake.RollBack})
-		r = runDeployctl(t, bin, false, "rollback", "--env", "dev", "--aws-endpoint", srv.URL, "--cluster", "c", "--service", "s", "--poll-interval", "2ms", "--to", "2")
+		r = rollback("--to", "2")
 		if r.code != 11 {
 			t.Errorf("rollback into a failing revision: exit %d, want 11: %s", r.code, r.stderr)
 		}
 	})
+}
+
+func TestEmulatorEndpoint(t *testing.T) {
+	t.Parallel()
+	tests := map[string]bool{
+		"":                      false, // real AWS
+		"http://127.0.0.1:5000": true,
+		"http://localhost:4566": true,
+		"http://moto:5000":      true,
+		"https://ecs-fips.us-east-1.amazonaws.com":               false,
+		"https://vpce-0a1b-ecs.ecs.us-east-1.vpce.amazonaws.com": false,
+		"https://ecs.cn-north-1.amazonaws.com.cn":                false,
+		"https://ecs.us-east-1.api.aws":                          false,
+	}
+	for endpoint, want := range tests {
+		if got := emulatorEndpoint(endpoint); got != want {
+			t.Errorf("emulatorEndpoint(%q) = %v, want %v", endpoint, got, want)
+		}
+	}
+}
+
+// TestWatchExit maps every watch outcome to its documented exit status.
+func TestWatchExit(t *testing.T) {
+	t.Parallel()
+	tests := map[string]struct {
+		err  error
+		want int
+	}{
+		"ok":          {nil, exitcode.OK},
+		"failed":      {fmt.Errorf("x: %w", rollout.ErrFailed), exitcode.RolloutFailed},
+		"rolled back": {fmt.Errorf("x: %w", rollout.ErrRolledBack), exitcode.RolledBack},
+		"tasks":       {fmt.Errorf("x: %w", rollout.ErrTasksFailing), exitcode.TasksFailing},
+		"timeout":     {fmt.Errorf("x: %w", rollout.ErrTimeout), exitcode.Timeout},
+		"superseded":  {fmt.Errorf("x: %w", rollout.ErrSuperseded), exitcode.Superseded},
+		"other":       {errors.New("boom"), exitcode.Error},
+	}
+	for name, tc := range tests {
+		t.Run(name, func(t *testing.T) {
+			if diff := cmp.Diff(tc.want, watchExit(tc.err)); diff != "" {
+				t.Errorf("(-want +got):\n%s", diff)
+			}
+		})
+	}
 }
 
 func TestSmokeCommand(t *testing.T) {

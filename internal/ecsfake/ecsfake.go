@@ -38,7 +38,15 @@
 //     field, so a test can check a copy kept them all) and returns it with the ARN,
 //     revision, status ACTIVE, compatibilities and registeredAt; DescribeTaskDefinition
 //     by family, family:revision or ARN, with include TAGS; ListTaskDefinitions with
-//     familyPrefix, status and sort; DeregisterTaskDefinition.
+//     familyPrefix, status and sort; DeregisterTaskDefinition; TagResource on task
+//     definitions (merging keys, as ECS does).
+//   - Stop reasons filled in late (ReasonDelay): a stopping task shows lastStatus
+//     DEPROVISIONING without reason or code for some polls. A circuit-breaker rollback
+//     that starts some polls after FAILED (RollbackDelay). moto's behaviour of keeping
+//     the old deployment record on UpdateService (KeepOldDeployment).
+//   - Wall-clock deployments (Duration), for benchmarks: tasks start over 80% of the
+//     duration, COMPLETED at exactly created+Duration (CompletedAt). Running tasks carry
+//     pullStartedAt, pullStoppedAt, startedAt and healthStatus HEALTHY.
 //
 // It does not model: clusters as resources (any cluster name is accepted), CreateService
 // and DeleteService over the wire (tests call AddService), capacity providers,
@@ -105,6 +113,22 @@ type Scenario struct {
 	// StaleReads: that many DescribeServices calls after each UpdateService return the
 	// service as it was before the update (ECS reads are eventually consistent).
 	StaleReads int
+	// ReasonDelay: a task that stops shows desiredStatus STOPPED (lastStatus
+	// DEPROVISIONING, no stop reason or code) for that many DescribeServices polls
+	// before its stop reason is filled in, as ECS does while it tears a task down.
+	ReasonDelay int
+	// RollbackDelay: the circuit breaker's rollback starts that many polls after the
+	// deployment turned FAILED (it stays FAILED and PRIMARY meanwhile).
+	RollbackDelay int
+	// KeepOldDeployment mimics moto 5.2.1: UpdateService changes the service's
+	// taskDefinition but keeps its old COMPLETED deployment record (same ID, old task
+	// definition). Real ECS never does this.
+	KeepOldDeployment bool
+	// Duration switches deployments of the Complete behaviour to wall-clock time: new
+	// tasks start over the first 80% of Duration (all RUNNING at 80%), old tasks drain
+	// over the rest, and the deployment turns COMPLETED at exactly created+Duration
+	// (see CompletedAt). Steps is ignored then.
+	Duration time.Duration
 }
 
 // Target prefix of every operation.
@@ -133,6 +157,10 @@ type Server struct {
 	stale     int // stale reads still to serve
 	before    map[string]any
 	seq       int
+	polls     int // DescribeServices calls answered (the fake's clock in step mode)
+	// reasonShown is the poll at which the first stopped task's reason became visible.
+	reasonShown int
+	completedAt map[string]time.Time // by deployment ID
 }
 
 type taskDef struct {
@@ -157,6 +185,7 @@ type deployment struct {
 	behavior               Behavior
 	step                   int
 	completedOnce, started bool
+	rollbackAt             int // poll at which a delayed circuit-breaker rollback starts
 }
 
 type event struct {
@@ -184,16 +213,21 @@ type task struct {
 	lastStatus, desiredStatus, stoppedReason, stopCode string
 	exitCode                                           *int
 	created                                            time.Time
+	// started is when the task turned RUNNING (pull and start times derive from it).
+	started time.Time
+	// reasonAt is the poll from which the stop reason is visible (ReasonDelay).
+	reasonAt int
 }
 
 // New starts a fake with scenario sc; it is closed when the test ends.
 func New(tb testing.TB, sc Scenario) *Server {
 	tb.Helper()
 	s := &Server{
-		sc:       sc,
-		taskDefs: map[string][]*taskDef{},
-		services: map[string]*service{},
-		calls:    map[string]int{},
+		sc:          sc,
+		taskDefs:    map[string][]*taskDef{},
+		services:    map[string]*service{},
+		calls:       map[string]int{},
+		completedAt: map[string]time.Time{},
 	}
 	s.srv = httptest.NewServer(http.HandlerFunc(s.serveHTTP))
 	s.URL = s.srv.URL
@@ -220,6 +254,68 @@ func (s *Server) Throttled() int {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	return s.throttled
+}
+
+// CompletedAt is when deployment id turned COMPLETED (zero if it has not). In Duration
+// mode that is the scheduled time created+Duration, whenever a poll noticed it.
+func (s *Server) CompletedAt(id string) time.Time {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.completedAt[id]
+}
+
+// Polls is how many DescribeServices calls were answered (throttled ones not counted).
+func (s *Server) Polls() int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.polls
+}
+
+// ReasonShownAt is the DescribeServices poll (1-based count) at which a stopped task's
+// stop reason first became visible (0 if none has).
+func (s *Server) ReasonShownAt() int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.reasonShown
+}
+
+// TaskDefinitionTags returns the tags of a registered revision as key=value.
+func (s *Server) TaskDefinitionTags(family string, revision int) map[string]string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if revision < 1 || revision > len(s.taskDefs[family]) {
+		return nil
+	}
+	return tagMap(s.taskDefs[family][revision-1].tags)
+}
+
+// TaskDefinitionStatus returns ACTIVE or INACTIVE for a registered revision.
+func (s *Server) TaskDefinitionStatus(family string, revision int) string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if revision < 1 || revision > len(s.taskDefs[family]) {
+		return ""
+	}
+	return s.taskDefs[family][revision-1].status
+}
+
+// Register stores a task definition as RegisterTaskDefinition would (for tests that
+// stand in for Terraform registering a new revision) and returns its ARN.
+func (s *Server) Register(body map[string]any) string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.register(normalize(body)).arn()
+}
+
+func tagMap(v any) map[string]string {
+	out := map[string]string{}
+	l, _ := v.([]any)
+	for _, e := range l {
+		if m, ok := e.(map[string]any); ok {
+			out[str(m, "key")] = str(m, "value")
+		}
+	}
+	return out
 }
 
 // ServiceSpec describes a service AddService creates.
@@ -366,11 +462,32 @@ func (s *Server) dispatch(op string, in map[string]any) (any, *apiError) {
 			s.throttled++
 			return nil, &apiError{http.StatusBadRequest, "ThrottlingException", "Rate exceeded"}
 		}
+		s.polls++
 		if s.stale > 0 && s.before != nil {
 			s.stale--
 			return map[string]any{"services": []any{s.before}, "failures": []any{}}, nil
 		}
 		return s.describeServices(in)
+	case "TagResource":
+		arn := str(in, "resourceArn")
+		if !strings.Contains(arn, ":task-definition/") {
+			return nil, &apiError{http.StatusBadRequest, "InvalidParameterException", "ecsfake tags task definitions only"}
+		}
+		td, err := s.lookupTaskDef(arn)
+		if err != nil {
+			return nil, err
+		}
+		merged := tagMap(td.tags)
+		for _, e := range in["tags"].([]any) {
+			m := e.(map[string]any)
+			merged[str(m, "key")] = str(m, "value")
+		}
+		var tags []any
+		for _, k := range slices.Sorted(maps.Keys(merged)) {
+			tags = append(tags, map[string]any{"key": k, "value": merged[k]})
+		}
+		td.tags = tags
+		return map[string]any{}, nil
 	case "UpdateService":
 		return s.updateService(in)
 	case "RegisterTaskDefinition":
@@ -525,7 +642,14 @@ func (s *Server) updateService(in map[string]any) (any, *apiError) {
 		newTD = td.arn()
 	}
 	force, _ := in["forceNewDeployment"].(bool)
-	if newTD != svc.taskDef || force {
+	if s.sc.KeepOldDeployment && newTD != svc.taskDef {
+		// moto: only the service's taskDefinition moves; the record stays as it was.
+		svc.taskDef = newTD
+		if p := svc.primary(); p != nil {
+			p.desired = svc.desired
+			s.scale(svc, p)
+		}
+	} else if newTD != svc.taskDef || force {
 		now := time.Now()
 		for _, d := range svc.deployments {
 			if d.status == "PRIMARY" {

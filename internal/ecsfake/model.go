@@ -18,6 +18,11 @@ func (s *Server) advance(svc *service) {
 		threshold = 3
 	}
 	for _, d := range slices.Clone(svc.deployments) {
+		if d.rollout == "FAILED" && d.rollbackAt > 0 && s.polls >= d.rollbackAt {
+			d.rollbackAt = 0
+			s.rollBack(svc, d)
+			continue
+		}
 		if d.rollout != "IN_PROGRESS" {
 			continue
 		}
@@ -25,6 +30,10 @@ func (s *Server) advance(svc *service) {
 		d.updated = time.Now()
 		switch d.behavior {
 		case Complete:
+			if s.sc.Duration > 0 {
+				s.advanceInTime(svc, d)
+				continue
+			}
 			if !d.started {
 				s.startBatch(svc, d, d.desired)
 			}
@@ -99,6 +108,24 @@ func (s *Server) startFailure(d *deployment) (reason, containerReason string) {
 	return "ResourceInitializationError: unable to pull secrets or registry auth: execution resource retrieval failed: unable to retrieve ecr registry auth: service call has been retried 3 time(s): RequestError: send request failed caused by: Post \"https://api.ecr.us-east-1.amazonaws.com/\": dial tcp 10.0.1.23:443: i/o timeout. Please check your task network configuration.", ""
 }
 
+// advanceInTime moves d by the wall clock (Scenario.Duration): new tasks start over the
+// first 80% of the duration, old ones drain over the rest, COMPLETED at 100%.
+func (s *Server) advanceInTime(svc *service, d *deployment) {
+	elapsed := time.Since(d.created)
+	if elapsed >= s.sc.Duration {
+		s.complete(svc, d)
+		s.completedAt[d.id] = d.created.Add(s.sc.Duration)
+		return
+	}
+	if !d.started {
+		s.startBatch(svc, d, d.desired)
+	}
+	ramp := s.sc.Duration * 8 / 10
+	d.running = min(d.desired, int(int64(d.desired)*int64(elapsed)/int64(ramp)))
+	d.pending = d.desired - d.running
+	s.markRunning(d, d.running)
+}
+
 // complete finishes d: its tasks run, older deployments drain and disappear.
 func (s *Server) complete(svc *service, d *deployment) {
 	s.markRunning(d, d.desired)
@@ -126,6 +153,9 @@ func (s *Server) complete(svc *service, d *deployment) {
 	svc.event(s, "(service %s) (deployment %s) deployment completed.", svc.name, d.id)
 	svc.event(s, "(service %s) has reached a steady state.", svc.name)
 	svc.lastCompleted = d.taskDef
+	if _, ok := s.completedAt[d.id]; !ok {
+		s.completedAt[d.id] = time.Now()
+	}
 }
 
 // trip is the circuit breaker: d fails, and with rollback the last COMPLETED task
@@ -138,6 +168,15 @@ func (s *Server) trip(svc *service, d *deployment) {
 	if d.behavior == Fail || !svc.rollback || svc.lastCompleted == "" || svc.lastCompleted == d.taskDef || d.status != "PRIMARY" {
 		return
 	}
+	if s.sc.RollbackDelay > 0 {
+		d.rollbackAt = s.polls + s.sc.RollbackDelay
+		return
+	}
+	s.rollBack(svc, d)
+}
+
+// rollBack starts the circuit breaker's rollback of the FAILED deployment d.
+func (s *Server) rollBack(svc *service, d *deployment) {
 	now := time.Now()
 	r := &deployment{id: s.newID("ecs-svc/"), status: "PRIMARY", taskDef: svc.lastCompleted, rollout: "IN_PROGRESS",
 		desired: svc.desired, created: now, updated: now, behavior: Complete}
@@ -169,6 +208,9 @@ func (s *Server) startTask(svc *service, d *deployment, status string) *task {
 		cluster: svc.cluster, taskDef: d.taskDef, startedBy: d.id, group: "service:" + svc.name, container: container,
 		lastStatus: status, desiredStatus: "RUNNING", created: time.Now(),
 	}
+	if status == "RUNNING" {
+		t.started = t.created
+	}
 	s.tasks = append(s.tasks, t)
 	return t
 }
@@ -177,6 +219,9 @@ func (s *Server) markRunning(d *deployment, n int) {
 	for _, t := range s.tasks {
 		if t.startedBy == d.id && t.lastStatus != "STOPPED" {
 			if n > 0 {
+				if t.lastStatus != "RUNNING" {
+					t.started = time.Now()
+				}
 				t.lastStatus = "RUNNING"
 				n--
 			} else {
@@ -188,6 +233,10 @@ func (s *Server) markRunning(d *deployment, n int) {
 
 func (s *Server) stopTask(t *task, reason, code, containerReason string, exit int) {
 	t.lastStatus, t.desiredStatus = "STOPPED", "STOPPED"
+	t.reasonAt = s.polls + s.sc.ReasonDelay
+	if s.reasonShown == 0 {
+		s.reasonShown = t.reasonAt
+	}
 	t.stoppedReason, t.stopCode = reason, code
 	if containerReason != "" {
 		t.container += "\x00" + containerReason
@@ -253,9 +302,28 @@ func (s *Server) describeTasks(in map[string]any) map[string]any {
 			failures = append(failures, map[string]any{"arn": ref, "reason": "MISSING"})
 			continue
 		}
-		tasks = append(tasks, found.render())
+		tasks = append(tasks, s.renderTask(found))
 	}
 	return map[string]any{"tasks": tasks, "failures": failures}
+}
+
+func (s *Server) renderTask(t *task) map[string]any {
+	out := t.render()
+	if t.lastStatus != "STOPPED" {
+		return out
+	}
+	if s.polls < t.reasonAt {
+		// Being torn down: ECS shows desiredStatus STOPPED before the reason.
+		out["lastStatus"] = "DEPROVISIONING"
+		delete(out, "stoppedReason")
+		delete(out, "stopCode")
+		for _, c := range out["containers"].([]any) {
+			delete(c.(map[string]any), "reason")
+			delete(c.(map[string]any), "exitCode")
+		}
+		return out
+	}
+	return out
 }
 
 func (t *task) render() map[string]any {
@@ -272,6 +340,13 @@ func (t *task) render() map[string]any {
 		"taskDefinitionArn": t.taskDef, "startedBy": t.startedBy, "group": t.group,
 		"lastStatus": t.lastStatus, "desiredStatus": t.desiredStatus, "createdAt": epoch(t.created),
 		"launchType": "FARGATE", "containers": []any{c},
+	}
+	if !t.started.IsZero() {
+		// Pull and start times relative to RUNNING, as a Fargate task reports them.
+		out["pullStartedAt"] = epoch(t.created.Add(t.started.Sub(t.created) / 4))
+		out["pullStoppedAt"] = epoch(t.created.Add(t.started.Sub(t.created) * 3 / 4))
+		out["startedAt"] = epoch(t.started)
+		out["healthStatus"] = "HEALTHY"
 	}
 	if t.stoppedReason != "" {
 		out["stoppedReason"] = t.stoppedReason

@@ -27,6 +27,9 @@ const (
 	TasksFailing = 12
 	// Timeout: the deployment did not complete before the deadline.
 	Timeout = 13
+	// Superseded: another change to the service replaced the deployment (the service
+	// moved to another revision with no FAILED state and no circuit-breaker rollback).
+	Superseded = 14
 
 	// SmokeFailed: the smoke test did not see the expected version before its deadline.
 	SmokeFailed = 20

@@ -114,6 +114,9 @@ type Service struct {
 	Cluster, Name, Container string
 	// DesiredCount is the task count a first rollout sets (the service starts at 0).
 	DesiredCount int
+	// TaskDefinition is Terraform's task definition (output ecs_task_definition_arn),
+	// the base every release is registered from; rollout only.
+	TaskDefinition string
 }
 
 func (s Service) flags() []string {
@@ -150,6 +153,9 @@ type RolloutOptions struct {
 // deployment until it completes.
 func RolloutArgs(t Target, o RolloutOptions) []string {
 	a := append(cmd("rollout", t, "--image", o.Image), o.Service.flags()...)
+	if o.Service.TaskDefinition != "" && o.Service.Cluster != "" && o.Service.Name != "" {
+		a = append(a, "--task-definition", o.Service.TaskDefinition)
+	}
 	if o.Version != "" {
 		a = append(a, "--version", o.Version)
 	}

@@ -20,6 +20,7 @@ var (
 	ErrRolledBack    = errors.New("the circuit breaker rolled the deployment back")
 	ErrTasksFailing  = errors.New("new tasks fail to start")
 	ErrTimeout       = errors.New("the deployment did not complete in time")
+	ErrSuperseded    = errors.New("another change to the service replaced the deployment")
 	ErrSmokeFailed   = errors.New("the smoke test did not see the new version")
 	ErrUnexpected    = errors.New("unexpected exit status")
 )
@@ -58,6 +59,7 @@ var kinds = map[int]error{
 	exitcode.RolledBack:        ErrRolledBack,
 	exitcode.TasksFailing:      ErrTasksFailing,
 	exitcode.Timeout:           ErrTimeout,
+	exitcode.Superseded:        ErrSuperseded,
 	exitcode.SmokeFailed:       ErrSmokeFailed,
 }
 
@@ -65,8 +67,8 @@ var kinds = map[int]error{
 var allowed = map[string][]int{
 	"plan":     {exitcode.Policy, exitcode.Cost, exitcode.ChangeSetMismatch},
 	"apply":    {exitcode.StalePlan},
-	"rollout":  {exitcode.RolloutFailed, exitcode.RolledBack, exitcode.TasksFailing, exitcode.Timeout},
-	"rollback": {exitcode.RolloutFailed, exitcode.RolledBack, exitcode.TasksFailing, exitcode.Timeout},
+	"rollout":  {exitcode.RolloutFailed, exitcode.RolledBack, exitcode.TasksFailing, exitcode.Timeout, exitcode.Superseded},
+	"rollback": {exitcode.RolloutFailed, exitcode.RolledBack, exitcode.TasksFailing, exitcode.Timeout, exitcode.Superseded},
 	"smoke":    {exitcode.SmokeFailed},
 }
 

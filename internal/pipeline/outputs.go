@@ -35,7 +35,7 @@ func ParseOutputs(raw string) (map[string]string, error) {
 
 // ServiceFromOutputs picks the ECS service from the outputs.
 func ServiceFromOutputs(o map[string]string) (Service, error) {
-	s := Service{Cluster: o["ecs_cluster_name"], Name: o["ecs_service_name"], Container: o["ecs_container_name"]}
+	s := Service{Cluster: o["ecs_cluster_name"], Name: o["ecs_service_name"], Container: o["ecs_container_name"], TaskDefinition: o["ecs_task_definition_arn"]}
 	if s.Cluster == "" || s.Name == "" {
 		return Service{}, fmt.Errorf("terraform outputs lack ecs_cluster_name or ecs_service_name: apply the infrastructure first")
 	}

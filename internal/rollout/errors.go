@@ -15,7 +15,8 @@ var (
 	ErrTasksFailing = errors.New("new tasks failing to start")
 	// ErrTimeout: the deployment did not finish before the deadline.
 	ErrTimeout = errors.New("deployment did not finish before the deadline")
-	// ErrSuperseded: another update of the service replaced our deployment.
+	// ErrSuperseded: another update of the service replaced our deployment (a move to
+	// another revision with no FAILED state and no rollback event).
 	ErrSuperseded = errors.New("deployment superseded by another update")
 	// ErrNotFound: the cluster, service, container or task definition does not exist.
 	ErrNotFound = errors.New("not found")

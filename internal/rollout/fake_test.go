@@ -60,10 +60,24 @@ type fakeEnv struct {
 	out *bytes.Buffer
 }
 
-func newFake(t *testing.T, sc ecsfake.Scenario, desired int) *fakeEnv {
+// fakeOption changes the fake's service or the client's options before they are made.
+type fakeOption func(*ecsfake.ServiceSpec, *Options)
+
+func noRollback(spec *ecsfake.ServiceSpec, _ *Options) { spec.NoRollback = true }
+
+// emulator marks the endpoint as an emulator (Options.Emulator).
+func emulator(_ *ecsfake.ServiceSpec, o *Options) { o.Emulator = true }
+
+func newFake(t *testing.T, sc ecsfake.Scenario, desired int, opts ...fakeOption) *fakeEnv {
 	t.Helper()
 	srv := ecsfake.New(t, sc)
-	srv.AddService(ecsfake.ServiceSpec{Cluster: cluster, Name: svcName, DesiredCount: desired, TaskDefinition: fakeTaskDefinition()})
+	spec := ecsfake.ServiceSpec{Cluster: cluster, Name: svcName, DesiredCount: desired, TaskDefinition: fakeTaskDefinition()}
+	out := &bytes.Buffer{}
+	o := Options{Out: out, PollInterval: 2 * time.Millisecond, StablePolls: 2, RollbackWait: 2 * time.Second, Caller: "arn:aws:iam::123456789012:user/tester"}
+	for _, f := range opts {
+		f(&spec, &o)
+	}
+	srv.AddService(spec)
 	cfg, err := awsx.Load(t.Context(), awsx.Options{
 		Region: "us-east-1", Endpoint: srv.URL, MaxBackoff: 5 * time.Millisecond,
 		Credentials: awsx.StaticCredentials("AKIDTEST", "fake-secret"),
@@ -72,8 +86,7 @@ func newFake(t *testing.T, sc ecsfake.Scenario, desired int) *fakeEnv {
 		t.Fatal(err)
 	}
 	api := ecs.NewFromConfig(cfg)
-	out := &bytes.Buffer{}
-	return &fakeEnv{srv: srv, api: api, out: out, cli: New(api, Options{Out: out, PollInterval: 2 * time.Millisecond, StablePolls: 2})}
+	return &fakeEnv{srv: srv, api: api, out: out, cli: New(api, o)}
 }
 
 func req(timeout time.Duration) Request {
@@ -89,6 +102,7 @@ func TestRolloutScenarios(t *testing.T) {
 	t.Parallel()
 	tests := map[string]struct {
 		sc      ecsfake.Scenario
+		opts    []fakeOption
 		desired int
 		timeout time.Duration
 		want    Outcome
@@ -115,7 +129,7 @@ func TestRolloutScenarios(t *testing.T) {
 			out: []string{"steady: 2 of 2 tasks running for 2 polls (no rollout state reported)"},
 		},
 		"failed without rollback": {
-			sc: ecsfake.Scenario{Behavior: ecsfake.Fail}, desired: 2, want: Failed, wantErr: ErrFailed,
+			sc: ecsfake.Scenario{Behavior: ecsfake.Fail}, opts: []fakeOption{noRollback}, desired: 2, want: Failed, wantErr: ErrFailed,
 			msg: []string{"rollout state FAILED: ECS deployment circuit breaker: tasks failed to start.", family + ":2"},
 			out: []string{"Essential container in task exited", "deployment failed: tasks failed to start."},
 		},
@@ -136,6 +150,32 @@ func TestRolloutScenarios(t *testing.T) {
 			sc: ecsfake.Scenario{Behavior: ecsfake.ResourceInitError}, desired: 2, want: TasksFailing, wantErr: ErrTasksFailing,
 			msg: []string{"ResourceInitializationError: unable to pull secrets or registry auth"},
 		},
+		"failed, rollback enabled but never starts: bounded wait, then failed": {
+			sc: ecsfake.Scenario{Behavior: ecsfake.Fail}, desired: 2, want: Failed, wantErr: ErrFailed,
+			msg: []string{"rollback is enabled but did not start within 2s"},
+			out: []string{"deployment failed: tasks failed to start."},
+		},
+		"failed while primary, rollback starts polls later: rolled back, not failed": {
+			sc: ecsfake.Scenario{Behavior: ecsfake.RollBack, RollbackDelay: 3}, desired: 2, want: RolledBack, wantErr: ErrRolledBack,
+			msg: []string{"back on " + family + ":1"},
+			out: []string{"rolling back to deployment"},
+		},
+		"stop reason filled in late: pull error still fails fast": {
+			sc: ecsfake.Scenario{Behavior: ecsfake.PullError, FailThreshold: 100, ReasonDelay: 4}, desired: 2, want: TasksFailing, wantErr: ErrTasksFailing,
+			msg: []string{"CannotPullContainerError"},
+		},
+		"polls failing after the SDK's retries are retried until the deadline": {
+			sc: ecsfake.Scenario{Behavior: ecsfake.Complete, Steps: 2, Throttle: 14}, desired: 2, want: Completed,
+			out: []string{"poll 1 failed after the SDK's retries", "poll 2 failed after the SDK's retries", "Rate exceeded"},
+		},
+		"emulator workaround off against real AWS: the old record is never adopted": {
+			sc: ecsfake.Scenario{KeepOldDeployment: true}, desired: 2, timeout: 100 * time.Millisecond, want: TimedOut, wantErr: ErrTimeout,
+			msg: []string{"no deployment of " + taskDefTwo + " found yet"},
+		},
+		"emulator workaround on when the caller says emulator": {
+			sc: ecsfake.Scenario{KeepOldDeployment: true}, opts: []fakeOption{emulator}, desired: 2, want: Completed,
+			out: []string{"note: the service is on " + family + ":2 but its only deployment"},
+		},
 		"never finishes": {
 			sc: ecsfake.Scenario{Behavior: ecsfake.Hang}, desired: 2, timeout: 60 * time.Millisecond, want: TimedOut, wantErr: ErrTimeout,
 			msg: []string{"waited 60ms", "rollout state IN_PROGRESS, running 0 of 2, pending 2"},
@@ -144,7 +184,7 @@ func TestRolloutScenarios(t *testing.T) {
 	for name, tc := range tests {
 		t.Run(name, func(t *testing.T) {
 			t.Parallel()
-			f := newFake(t, tc.sc, tc.desired)
+			f := newFake(t, tc.sc, tc.desired, tc.opts...)
 			timeout := tc.timeout
 			if timeout == 0 {
 				timeout = 10 * time.Second
@@ -167,10 +207,19 @@ func TestRolloutScenarios(t *testing.T) {
 					t.Errorf("output does not contain %q:\n%s", m, f.out)
 				}
 			}
+			if tc.sc.ReasonDelay > 0 {
+				// The reason appeared at poll ReasonShownAt; the watch must end within two.
+				if shown, polls := f.srv.ReasonShownAt(), f.srv.Polls(); shown == 0 || polls-shown > 2 {
+					t.Errorf("stop reason shown at poll %d, watch ended after poll %d: want at most 2 polls later", shown, polls)
+				}
+			}
+			if tc.want == TimedOut && tc.sc.KeepOldDeployment {
+				return // no deployment of ours was ever identified
+			}
 			if res.TaskDefinition != taskDefTwo || res.Revision != 2 || !strings.HasPrefix(res.Deployment, "ecs-svc/") {
 				t.Errorf("result = %+v, want revision 2 and a deployment ID", res)
 			}
-			if tc.sc.Throttle > 0 {
+			if tc.sc.Throttle > 0 && tc.want == Completed {
 				if got := f.srv.Throttled(); got != tc.sc.Throttle {
 					t.Errorf("throttled responses = %d, want %d (the SDK must retry them)", got, tc.sc.Throttle)
 				}
@@ -180,11 +229,14 @@ func TestRolloutScenarios(t *testing.T) {
 }
 
 // TestRolloutCopiesTaskDefinitionOverTheWire checks, on what the server stored, that
-// revision 2 equals revision 1 except the image and APP_VERSION, tags included.
+// revision 2 equals revision 1 except the image and APP_VERSION, tags included, plus
+// the release's history tags.
 func TestRolloutCopiesTaskDefinitionOverTheWire(t *testing.T) {
 	t.Parallel()
 	f := newFake(t, ecsfake.Scenario{Steps: 1}, 2)
-	if _, err := f.cli.Rollout(t.Context(), req(5*time.Second)); err != nil {
+	r := req(5 * time.Second)
+	r.TaskDefinition = taskDefOne
+	if _, err := f.cli.Rollout(t.Context(), r); err != nil {
 		t.Fatalf("Rollout: %v\n%s", err, f.out)
 	}
 	want := f.srv.TaskDefinition(family, 1)
@@ -194,14 +246,71 @@ func TestRolloutCopiesTaskDefinitionOverTheWire(t *testing.T) {
 	if diff := cmp.Diff(want, f.srv.TaskDefinition(family, 2)); diff != "" {
 		t.Errorf("revision 2 (-want +got):\n%s", diff)
 	}
-	out, err := f.api.DescribeTaskDefinition(t.Context(), &ecs.DescribeTaskDefinitionInput{
-		TaskDefinition: aws.String(family + ":2"), Include: []types.TaskDefinitionField{types.TaskDefinitionFieldTags},
-	})
-	if err != nil {
-		t.Fatal(err)
+	tags := f.srv.TaskDefinitionTags(family, 2)
+	for _, k := range []string{TagOutcomeAt, TagCompletedAt, TagDeployment} {
+		if tags[k] == "" {
+			t.Errorf("tag %s missing: %v", k, tags)
+		}
+		delete(tags, k)
 	}
-	if len(out.Tags) != 1 || aws.ToString(out.Tags[0].Key) != "Project" {
-		t.Errorf("tags = %+v, want the Project tag copied", out.Tags)
+	wantTags := map[string]string{
+		"Project": "predictor", TagBase: family + ":1", TagImage: testImage, TagVersion: "v2",
+		TagOutcome: ReleaseCompleted, TagBy: "arn:aws:iam::123456789012:user/tester",
+	}
+	if diff := cmp.Diff(wantTags, tags); diff != "" {
+		t.Errorf("tags of revision 2 (-want +got):\n%s", diff)
+	}
+}
+
+// TestRolloutSuperseded: another change moves the service back to the old revision
+// while ours is in progress, with no FAILED state and no rollback event. That is not a
+// circuit-breaker rollback (11) but a superseded deployment.
+func TestRolloutSuperseded(t *testing.T) {
+	t.Parallel()
+	f := newFake(t, ecsfake.Scenario{Behavior: ecsfake.Hang}, 2)
+	go func() {
+		for f.srv.Polls() < 3 {
+			time.Sleep(time.Millisecond)
+		}
+		f.srv.SetScenario(ecsfake.Scenario{Behavior: ecsfake.Complete})
+		if _, err := f.api.UpdateService(t.Context(), &ecs.UpdateServiceInput{Cluster: aws.String(cluster), Service: aws.String(svcName), TaskDefinition: aws.String(taskDefOne)}); err != nil {
+			t.Errorf("concurrent update: %v", err)
+		}
+	}()
+	res, err := f.cli.Rollout(t.Context(), req(10*time.Second))
+	if !errors.Is(err, ErrSuperseded) || res.Outcome != Superseded {
+		t.Fatalf("Rollout = %v, %v; want superseded\n%s", res.Outcome, err, f.out)
+	}
+	if !strings.Contains(err.Error(), "no FAILED state and no rollback event") {
+		t.Errorf("error %q does not say why it is not a rollback", err)
+	}
+	if st := f.srv.TaskDefinitionStatus(family, 2); st != "ACTIVE" {
+		t.Errorf("superseded revision is %s: only failed ones are deregistered", st)
+	}
+}
+
+// TestFailedRevisionsDeregistered: a release whose rollout failed is recorded as
+// failed and deregistered, so nothing picks it by accident.
+func TestFailedRevisionsDeregistered(t *testing.T) {
+	t.Parallel()
+	for name, sc := range map[string]ecsfake.Scenario{
+		"circuit breaker rollback": {Behavior: ecsfake.RollBack},
+		"pull error":               {Behavior: ecsfake.PullError, FailThreshold: 10},
+	} {
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			f := newFake(t, sc, 2)
+			if _, err := f.cli.Rollout(t.Context(), req(5*time.Second)); err == nil {
+				t.Fatal("rollout succeeded")
+			}
+			if st := f.srv.TaskDefinitionStatus(family, 2); st != "INACTIVE" {
+				t.Errorf("failed revision 2 is %s, want INACTIVE", st)
+			}
+			tags := f.srv.TaskDefinitionTags(family, 2)
+			if tags[TagOutcome] != ReleaseFailed || tags[TagCompletedAt] != "" || tags[TagReason] == "" {
+				t.Errorf("tags = %v, want outcome failed with a reason and no completed-at", tags)
+			}
+		})
 	}
 }
 
@@ -236,54 +345,113 @@ func TestRolloutAlreadyDeployed(t *testing.T) {
 	}
 }
 
-func TestRollback(t *testing.T) {
+// release rolls out version v from Terraform's revision tfRev and fails the test unless
+// it completes; it returns the revision registered.
+func (f *fakeEnv) release(t *testing.T, v string, tfRev int) int32 {
+	t.Helper()
+	r := req(5 * time.Second)
+	r.Version = v
+	r.Image = fmt.Sprintf("%s@sha256:%064x", testRepository, len(v)*1000+int(v[len(v)-1]))
+	r.TaskDefinition = fmt.Sprintf("%s:%d", family, tfRev)
+	res, err := f.cli.Rollout(t.Context(), r)
+	if err != nil {
+		t.Fatalf("release %s: %v\n%s", v, err, f.out)
+	}
+	return res.Revision
+}
+
+func (f *fakeEnv) rollback(t *testing.T, to int32) (Result, error) {
+	t.Helper()
+	return f.cli.Rollback(t.Context(), RollbackRequest{Target: Target{Cluster: cluster, Service: svcName}, To: to, Timeout: 5 * time.Second})
+}
+
+// TestRollbackHistory checks the rules of rollback on the fake: it lands on the last
+// release that completed before the current one and was not rolled back, never on
+// Terraform's revisions, and --to refuses a revision that never ran.
+func TestRollbackHistory(t *testing.T) {
 	t.Parallel()
-	f := newFake(t, ecsfake.Scenario{Steps: 1}, 2)
-	for _, v := range []string{"v2", "v3"} {
-		r := req(5 * time.Second)
-		r.Version = v
-		if _, err := f.cli.Rollout(t.Context(), r); err != nil {
+	onRevision := func(t *testing.T, f *fakeEnv, want int32) {
+		t.Helper()
+		if got := f.srv.ServiceTaskDefinition(cluster, svcName); !strings.HasSuffix(got, fmt.Sprintf(":%d", want)) {
+			t.Errorf("service on %s, want revision %d", got, want)
+		}
+	}
+	t.Run("a, b, rollback lands on a", func(t *testing.T) {
+		t.Parallel()
+		f := newFake(t, ecsfake.Scenario{Steps: 1}, 2)
+		a := f.release(t, "a", 1)
+		f.release(t, "b", 1)
+		res, err := f.rollback(t, 0)
+		if err != nil || res.Revision != a {
+			t.Fatalf("rollback = %+v, %v; want revision %d\n%s", res, err, a, f.out)
+		}
+		onRevision(t, f, a)
+		if st := f.srv.TaskDefinitionStatus(family, 3); st != "INACTIVE" {
+			t.Errorf("rolled-back release b is %s, want INACTIVE", st)
+		}
+		if _, err := f.rollback(t, 0); err == nil || !strings.Contains(err.Error(), "no earlier release completed") {
+			t.Errorf("second rollback: %v, want no earlier release (the Terraform revision 1 never ran as a release)", err)
+		}
+	})
+	t.Run("terraform change between releases", func(t *testing.T) {
+		t.Parallel()
+		f := newFake(t, ecsfake.Scenario{Steps: 1}, 2)
+		a := f.release(t, "a", 1) // 2
+		bigger := fakeTaskDefinition()
+		bigger["cpu"], bigger["memory"] = "512", "1024"
+		tf := f.srv.Register(bigger) // 3: Terraform's new revision, bootstrap image
+		_, tfRev, _ := splitTaskDefinition(tf)
+		b := f.release(t, "b", int(tfRev)) // 4
+		if got := f.srv.TaskDefinition(family, int(b))["cpu"]; got != "512" {
+			t.Errorf("release b has cpu %v, want Terraform's 512", got)
+		}
+		res, err := f.rollback(t, 0)
+		if err != nil || res.Revision != a {
+			t.Fatalf("rollback = %+v, %v; want revision %d, not Terraform's %d\n%s", res, err, a, tfRev, f.out)
+		}
+	})
+	t.Run("rollback, new release, rollback lands on the last good one", func(t *testing.T) {
+		t.Parallel()
+		f := newFake(t, ecsfake.Scenario{Steps: 1}, 2)
+		a := f.release(t, "a", 1) // 2
+		f.release(t, "b", 1)      // 3
+		if _, err := f.rollback(t, 0); err != nil {
 			t.Fatal(err)
 		}
-	}
-	// The service runs revision 3 now.
-	tests := []struct {
-		name    string
-		to      int32
-		want    int32
-		wantErr string
-	}{
-		{name: "previous", want: 2},
-		{name: "to revision 1", to: 1, want: 1},
-		{name: "to the current revision", to: 1, wantErr: "already runs " + family + ":1"},
-		{name: "previous of 1", wantErr: "no older ACTIVE revision: pass --to REVISION"},
-	}
-	for _, tc := range tests { // sequential: each step starts from the last
-		res, err := f.cli.Rollback(t.Context(), RollbackRequest{Target: Target{Cluster: cluster, Service: svcName}, To: tc.to, Timeout: 5 * time.Second})
-		if tc.wantErr != "" {
-			if err == nil || !strings.Contains(err.Error(), tc.wantErr) {
-				t.Errorf("%s: error = %v, want %q", tc.name, err, tc.wantErr)
+		f.release(t, "c", 1) // 4
+		res, err := f.rollback(t, 0)
+		if err != nil || res.Revision != a {
+			t.Fatalf("rollback = %+v, %v; want revision %d (b was rolled back)\n%s", res, err, a, f.out)
+		}
+	})
+	t.Run("--to", func(t *testing.T) {
+		t.Parallel()
+		f := newFake(t, ecsfake.Scenario{Steps: 1}, 2)
+		a := f.release(t, "a", 1)
+		f.release(t, "b", 1)
+		for name, tc := range map[int32]string{
+			1: "roll back to " + family + ":1: it never ran",
+			3: "already runs " + family + ":3",
+			9: "describe task definition " + family + ":9",
+		} {
+			if _, err := f.rollback(t, name); err == nil || !strings.Contains(err.Error(), tc) {
+				t.Errorf("--to %d: %v, want %q", name, err, tc)
 			}
-			continue
 		}
-		if err != nil {
-			t.Fatalf("%s: %v\n%s", tc.name, err, f.out)
+		if n := f.srv.Calls("UpdateService"); n != 2 {
+			t.Errorf("%d updates, want only the two releases' (refusals change nothing)", n)
 		}
-		if res.Revision != tc.want || res.Outcome != Completed {
-			t.Errorf("%s: result = %+v, want revision %d", tc.name, res, tc.want)
+		if res, err := f.rollback(t, a); err != nil || res.Revision != a {
+			t.Errorf("--to %d = %+v, %v", a, res, err)
 		}
-		if got := f.srv.ServiceTaskDefinition(cluster, svcName); !strings.HasSuffix(got, fmt.Sprintf(":%d", tc.want)) {
-			t.Errorf("%s: service on %s", tc.name, got)
-		}
-	}
+	})
 }
 
 func TestRollbackWatchesTheSameWay(t *testing.T) {
 	t.Parallel()
-	f := newFake(t, ecsfake.Scenario{Steps: 1}, 2)
-	if _, err := f.cli.Rollout(t.Context(), req(5*time.Second)); err != nil {
-		t.Fatal(err)
-	}
+	f := newFake(t, ecsfake.Scenario{Steps: 1}, 2, noRollback)
+	f.release(t, "a", 1)
+	f.release(t, "b", 1)
 	f.srv.SetScenario(ecsfake.Scenario{Behavior: ecsfake.Fail})
 	_, err := f.cli.Rollback(t.Context(), RollbackRequest{Target: Target{Cluster: cluster, Service: svcName}, Timeout: 5 * time.Second})
 	if !errors.Is(err, ErrFailed) {

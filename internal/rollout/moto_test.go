@@ -62,7 +62,8 @@ func TestRolloutMoto(t *testing.T) {
 	t.Parallel()
 	_, api := motoService(t)
 	out := &bytes.Buffer{}
-	cli := New(api, Options{Out: out, PollInterval: 10 * time.Millisecond})
+	// Emulator: the caller (this test) knows moto is an emulator.
+	cli := New(api, Options{Out: out, PollInterval: 10 * time.Millisecond, Emulator: true, Caller: "arn:aws:iam::123456789012:user/tester"})
 	res, err := cli.Rollout(t.Context(), req(30*time.Second))
 	t.Logf("output:\n%s", out)
 	if err != nil {
@@ -89,12 +90,29 @@ func TestRolloutMoto(t *testing.T) {
 		t.Errorf("the emulator fallback was not announced:\n%s", out)
 	}
 
-	// Rolling back returns to revision 1, watched the same way.
+	// A second release, then rollback: it lands on revision 2 (revision 1 is the
+	// bootstrap one, which never ran as a release) through tags moto stores, and the
+	// release rolled back from is deregistered.
+	r := req(30 * time.Second)
+	r.Image, r.Version = testRepository+"@sha256:"+strings.Repeat("2", 64), "v3"
+	if _, err := cli.Rollout(t.Context(), r); err != nil {
+		t.Fatalf("second Rollout: %v\n%s", err, out)
+	}
 	back, err := cli.Rollback(t.Context(), RollbackRequest{Target: Target{Cluster: cluster, Service: svcName}, Timeout: 30 * time.Second})
 	if err != nil {
 		t.Fatalf("Rollback: %v\n%s", err, out)
 	}
-	if back.Revision != 1 {
-		t.Errorf("rollback result = %+v, want revision 1", back)
+	if back.Revision != 2 {
+		t.Errorf("rollback result = %+v, want revision 2", back)
+	}
+	three, tags, err := cli.describeTaskDefinition(t.Context(), family+":3")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if three.Status != types.TaskDefinitionStatusInactive || tagMap(tags)[TagOutcome] != ReleaseRolledBack {
+		t.Errorf("revision 3 after rollback: status %s, tags %v; want INACTIVE, rolled-back", three.Status, tagMap(tags))
+	}
+	if _, err := cli.Rollback(t.Context(), RollbackRequest{Target: Target{Cluster: cluster, Service: svcName}, To: 1, Timeout: 30 * time.Second}); err == nil || !strings.Contains(err.Error(), "never ran") {
+		t.Errorf("rollback --to 1 (bootstrap): %v, want a refusal", err)
 	}
 }

@@ -9,7 +9,12 @@
 //     ResourceInitializationError or a "pull image" failure: fail fast, without waiting
 //     for the circuit breaker                                      -> ErrTasksFailing
 //   - the deadline passes                                          -> ErrTimeout
-//   - another update replaced our deployment (not a rollback)       -> ErrSuperseded
+//   - another update replaced our deployment: the service moved to another revision
+//     with no FAILED state and no "rolling back" event             -> ErrSuperseded
+//
+// A FAILED deployment that is still PRIMARY while the circuit breaker's rollback is
+// enabled is watched (Options.RollbackWait) until the rollback starts (ErrRolledBack);
+// only when it does not start is it ErrFailed.
 //
 // Our deployment is the PRIMARY deployment of the new task definition that was not
 // PRIMARY before the update (from UpdateService's response, else the next polls). It
@@ -33,6 +38,9 @@
 // is the record from before the update), the watch tracks that single deployment and
 // says so in its output ("note: ..."); completion then also requires the service's
 // runningCount to equal its desiredCount. Everything else is the real-ECS logic above.
+// This adoption runs only when the caller set Options.Emulator (deployctl: an
+// --aws-endpoint is given): against real AWS it would take the old, completed
+// deployment for ours and report a false success.
 package rollout
 
 import (
@@ -59,13 +67,24 @@ type ecsAPI interface {
 	ListTaskDefinitions(context.Context, *ecs.ListTaskDefinitionsInput, ...func(*ecs.Options)) (*ecs.ListTaskDefinitionsOutput, error)
 	ListTasks(context.Context, *ecs.ListTasksInput, ...func(*ecs.Options)) (*ecs.ListTasksOutput, error)
 	DescribeTasks(context.Context, *ecs.DescribeTasksInput, ...func(*ecs.Options)) (*ecs.DescribeTasksOutput, error)
+	TagResource(context.Context, *ecs.TagResourceInput, ...func(*ecs.Options)) (*ecs.TagResourceOutput, error)
+	DeregisterTaskDefinition(context.Context, *ecs.DeregisterTaskDefinitionInput, ...func(*ecs.Options)) (*ecs.DeregisterTaskDefinitionOutput, error)
 }
 
 // Defaults.
 const (
 	DefaultPollInterval = 5 * time.Second
-	DefaultTimeout      = 15 * time.Minute
-	DefaultStablePolls  = 3
+	// DefaultFastPollInterval is the poll interval while a deployment is about to end
+	// (all new tasks running, or a rollback awaited), so its end is seen within ~1 s.
+	DefaultFastPollInterval = time.Second
+	DefaultTimeout          = 15 * time.Minute
+	DefaultStablePolls      = 3
+	// DefaultRollbackWait bounds how long a FAILED deployment with the circuit
+	// breaker's rollback enabled is watched for that rollback to start.
+	DefaultRollbackWait = time.Minute
+	// DefaultTaskCheckInterval is how often stopped tasks are listed when nothing
+	// (failedTasks growing, a stop reason pending) calls for it sooner.
+	DefaultTaskCheckInterval = 30 * time.Second
 )
 
 // Options tune the watch.
@@ -78,12 +97,27 @@ type Options struct {
 	// StablePolls is how many consecutive polls the count-based completion needs when
 	// the deployment has no rolloutState (default 3).
 	StablePolls int
+	// FastPollInterval is used instead of PollInterval while the deployment is about
+	// to end (default 1 s, never more than PollInterval).
+	FastPollInterval time.Duration
+	// RollbackWait bounds the wait for a circuit-breaker rollback (default 1 min).
+	RollbackWait time.Duration
+	// TaskCheckInterval: stopped tasks are listed at least this often (default 30 s).
+	TaskCheckInterval time.Duration
+	// Emulator must be set only by a caller that knows the endpoint is an AWS emulator
+	// (deployctl: --aws-endpoint / AWS_ENDPOINT_URL given). It enables the workaround
+	// for emulators that keep the old deployment record (see the package comment);
+	// against real AWS that read would turn into a false success, so it never runs there.
+	Emulator bool
+	// Caller is the identity (ARN) recorded with each release.
+	Caller string
 }
 
 // Client deploys to and watches ECS services.
 type Client struct {
 	ecs  ecsAPI
 	opts Options
+	now  func() time.Time
 }
 
 // New returns a Client using api (an *ecs.Client).
@@ -99,7 +133,17 @@ func newClient(api ecsAPI, opts Options) *Client {
 	if opts.StablePolls <= 0 {
 		opts.StablePolls = DefaultStablePolls
 	}
-	return &Client{ecs: api, opts: opts}
+	if opts.FastPollInterval <= 0 {
+		opts.FastPollInterval = DefaultFastPollInterval
+	}
+	opts.FastPollInterval = min(opts.FastPollInterval, opts.PollInterval)
+	if opts.RollbackWait <= 0 {
+		opts.RollbackWait = DefaultRollbackWait
+	}
+	if opts.TaskCheckInterval <= 0 {
+		opts.TaskCheckInterval = DefaultTaskCheckInterval
+	}
+	return &Client{ecs: api, opts: opts, now: time.Now}
 }
 
 // Target names the service and its application container.
@@ -117,6 +161,9 @@ type Target struct {
 // Request is one rollout.
 type Request struct {
 	Target
+	// TaskDefinition is the revision Terraform manages (ARN or family:revision), the
+	// base of every release; empty means the service's current revision (see Rollout).
+	TaskDefinition string
 	// Image is a digest-pinned reference (see internal/imageref).
 	Image string
 	// Version is the APP_VERSION value.
@@ -130,7 +177,8 @@ type Request struct {
 // RollbackRequest is one rollback.
 type RollbackRequest struct {
 	Target
-	// To is the revision to return to; 0 means the previous ACTIVE revision of the family.
+	// To is the revision to return to (it must have run); 0 means the last release that
+	// completed before the current one and was not rolled back (see Rollback).
 	To      int32
 	Timeout time.Duration
 }
@@ -158,6 +206,8 @@ type Result struct {
 	Message        string  `json:"message,omitempty"`
 	// Elapsed is the watch's duration in seconds.
 	Elapsed float64 `json:"elapsedSeconds"`
+	// Timeline is where a completed deployment spent its time (timeline.go).
+	Timeline *Timeline `json:"timeline,omitempty"`
 }
 
 // Line is the final line deployctl prints.
@@ -177,45 +227,75 @@ func (r Result) WriteJSON(path string) error {
 	return nil
 }
 
-// Rollout registers a revision of the service's current task definition with only the
-// image (and APP_VERSION) changed, points the service at it and watches the deployment.
-// The returned Result is filled as far as the rollout got, also on error.
+// Rollout registers a release: a revision of Terraform's task definition
+// (req.TaskDefinition) with only the container image (by digest) and APP_VERSION
+// replaced, points the service at it and watches the deployment. Terraform owns the
+// task definition's shape (size, roles, environment, security settings), so every
+// Terraform change reaches the next release, and a revision edited outside Terraform is
+// never carried forward. Without req.TaskDefinition the service's current revision is
+// the base (older callers; said so in the output).
+//
+// A completed release is recorded in the history (history.go); a release whose rollout
+// failed, was rolled back by the circuit breaker or whose tasks cannot start is
+// recorded as failed and deregistered. The returned Result is filled as far as the
+// rollout got, also on error.
 func (c *Client) Rollout(ctx context.Context, req Request) (Result, error) {
 	var res Result
 	svc, err := c.describeService(ctx, req.Cluster, req.Service)
 	if err != nil {
 		return res, err
 	}
-	cur, tags, err := c.describeTaskDefinition(ctx, aws.ToString(svc.TaskDefinition))
+	cur, curTags, err := c.describeTaskDefinition(ctx, aws.ToString(svc.TaskDefinition))
 	if err != nil {
 		return res, err
 	}
-	container, err := pickContainer(cur, req.Container)
+	base, baseTags := cur, curTags
+	baseRef := revisionOf(aws.ToString(cur.TaskDefinitionArn))
+	if req.TaskDefinition != "" {
+		base, baseTags, err = c.describeTaskDefinition(ctx, req.TaskDefinition)
+		if err != nil {
+			return res, fmt.Errorf("read Terraform's task definition (terraform output ecs_task_definition_arn): %w", err)
+		}
+		if aws.ToString(base.Family) != aws.ToString(cur.Family) {
+			return res, fmt.Errorf("task definition %s is of family %s, but service %s runs family %s: pass the task definition Terraform manages for this service (terraform output ecs_task_definition_arn)",
+				req.TaskDefinition, aws.ToString(base.Family), req.Service, aws.ToString(cur.Family))
+		}
+		baseRef = revisionOf(aws.ToString(base.TaskDefinitionArn))
+	} else {
+		if b := tagMap(curTags)[TagBase]; b != "" {
+			baseRef = b
+		}
+		c.printf("note: no Terraform task definition given (--task-definition, or terraform output ecs_task_definition_arn): the release is built from the service's current revision %s, so Terraform changes to the task definition do not reach it\n",
+			revisionOf(aws.ToString(cur.TaskDefinitionArn)))
+	}
+	container, err := pickContainer(base, req.Container)
 	if err != nil {
 		return res, err
 	}
 	image, version, _ := containerState(cur, container)
-	sameImage := image == req.Image && version == req.Version
+	sameImage := image == req.Image && version == req.Version && (req.TaskDefinition == "" || tagMap(curTags)[TagBase] == baseRef)
 	setDesired := svc.DesiredCount == 0 && req.DesiredCount > 0
 
 	w := c.newWatch(req.Cluster, req.Service, svc)
 	ours := cur
+	registered := false
 	if sameImage && !req.Force && !setDesired {
-		c.printf("image %s (version %s) is already in %s: nothing to register; watching the current deployment (--force redeploys)\n",
-			req.Image, req.Version, aws.ToString(cur.TaskDefinitionArn))
+		c.printf("image %s (version %s) is already in %s, built from %s: nothing to register; watching the current deployment (--force redeploys)\n",
+			req.Image, req.Version, aws.ToString(cur.TaskDefinitionArn), baseRef)
 		w.prevPrimaryID = "" // the current PRIMARY deployment is ours
 	} else {
 		if !sameImage {
-			in, err := newRevisionInput(cur, tags, container, req.Image, req.Version)
+			in, err := newRevisionInput(base, releaseTags(baseTags, baseRef, req.Image, req.Version), container, req.Image, req.Version)
 			if err != nil {
 				return res, err
 			}
 			out, err := c.ecs.RegisterTaskDefinition(ctx, in)
 			if err != nil {
-				return res, fmt.Errorf("register task definition %s: %w", aws.ToString(cur.Family), err)
+				return res, fmt.Errorf("register task definition %s: %w", aws.ToString(base.Family), err)
 			}
 			ours = out.TaskDefinition
-			c.printf("registered %s (image %s, %s=%s)\n", aws.ToString(ours.TaskDefinitionArn), req.Image, VersionVar, req.Version)
+			registered = true
+			c.printf("registered %s from %s (image %s, %s=%s)\n", aws.ToString(ours.TaskDefinitionArn), baseRef, req.Image, VersionVar, req.Version)
 		}
 		in := &ecs.UpdateServiceInput{
 			Cluster:        aws.String(req.Cluster),
@@ -234,44 +314,58 @@ func (c *Client) Rollout(ctx context.Context, req Request) (Result, error) {
 		}
 	}
 	w.taskDef = aws.ToString(ours.TaskDefinitionArn)
+	w.stopTimeout = stopTimeoutOf(ours, container)
+	if registered {
+		w.registeredAt = aws.ToTime(ours.RegisteredAt)
+	}
 	res.TaskDefinition, res.Revision = w.taskDef, ours.Revision
-	return c.watch(ctx, w, res, req.Timeout)
+	res, err = c.watch(ctx, w, res, req.Timeout)
+	// The history is written with a fresh context: a cancelled watch still records.
+	hctx := context.WithoutCancel(ctx)
+	switch res.Outcome {
+	case Completed:
+		c.recordCompleted(hctx, w.taskDef, res.Deployment)
+	case Failed, RolledBack, TasksFailing:
+		if registered {
+			c.retire(hctx, w.taskDef, ReleaseFailed, string(res.Outcome)+": "+res.Message)
+		}
+	}
+	return res, err
 }
 
-// Rollback points the service at the previous ACTIVE revision of its task definition
-// family (or revision req.To) and watches the deployment the same way as Rollout.
+// Rollback points the service at the last release that completed before the current
+// one and was not rolled back or failed since (or at revision req.To, which must have
+// run), and watches the deployment the same way as Rollout. Once it completes, the
+// release rolled back from is recorded as rolled-back and deregistered, so a later
+// rollback never lands on it.
 func (c *Client) Rollback(ctx context.Context, req RollbackRequest) (Result, error) {
 	var res Result
 	svc, err := c.describeService(ctx, req.Cluster, req.Service)
 	if err != nil {
 		return res, err
 	}
-	cur, _, err := c.describeTaskDefinition(ctx, aws.ToString(svc.TaskDefinition))
+	cur, curTags, err := c.describeTaskDefinition(ctx, aws.ToString(svc.TaskDefinition))
 	if err != nil {
 		return res, err
 	}
 	family := aws.ToString(cur.Family)
-	var target *types.TaskDefinition
-	if req.To > 0 {
-		if req.To == cur.Revision {
-			return res, fmt.Errorf("roll back service %s: it already runs %s:%d", req.Service, family, req.To)
-		}
-		target, _, err = c.describeTaskDefinition(ctx, family+":"+strconv.Itoa(int(req.To)))
-		if err != nil {
+	to := req.To
+	if to == 0 {
+		if to, err = c.rollbackTarget(ctx, family, cur.Revision); err != nil {
 			return res, err
 		}
-		if target.Status != types.TaskDefinitionStatusActive {
-			return res, fmt.Errorf("roll back to %s:%d: the revision is %s: pick an ACTIVE one (aws ecs list-task-definitions --family-prefix %s)", family, req.To, target.Status, family)
-		}
-	} else {
-		rev, err := c.previousRevision(ctx, family, cur.Revision)
-		if err != nil {
-			return res, err
-		}
-		target, _, err = c.describeTaskDefinition(ctx, family+":"+strconv.Itoa(int(rev)))
-		if err != nil {
-			return res, err
-		}
+	} else if to == cur.Revision {
+		return res, fmt.Errorf("roll back service %s: it already runs %s:%d", req.Service, family, to)
+	}
+	target, tags, err := c.describeTaskDefinition(ctx, family+":"+strconv.Itoa(int(to)))
+	if err != nil {
+		return res, err
+	}
+	if target.Status != types.TaskDefinitionStatusActive {
+		return res, fmt.Errorf("roll back to %s:%d: the revision is %s (deregistered after it failed or was rolled back): pick another with `deployctl releases`", family, to, target.Status)
+	}
+	if rel, ok := releaseFrom(target, tags); !ok || !rel.Ran() {
+		return res, fmt.Errorf("roll back to %s:%d: it never ran: no deployment of it was recorded as completed (a Terraform revision or a failed release): pick one that ran with `deployctl releases`", family, to)
 	}
 	c.printf("rolling back service %s from %s:%d to %s:%d\n", req.Service, family, cur.Revision, family, target.Revision)
 	w := c.newWatch(req.Cluster, req.Service, svc)
@@ -283,33 +377,17 @@ func (c *Client) Rollback(ctx context.Context, req RollbackRequest) (Result, err
 		return res, err
 	}
 	w.taskDef = aws.ToString(target.TaskDefinitionArn)
+	w.stopTimeout = stopTimeoutOf(target, req.Container)
 	res.TaskDefinition, res.Revision = w.taskDef, target.Revision
-	return c.watch(ctx, w, res, req.Timeout)
-}
-
-// previousRevision is the highest ACTIVE revision of family below current.
-func (c *Client) previousRevision(ctx context.Context, family string, current int32) (int32, error) {
-	var best int32
-	p := ecs.NewListTaskDefinitionsPaginator(c.ecs, &ecs.ListTaskDefinitionsInput{
-		FamilyPrefix: aws.String(family),
-		Status:       types.TaskDefinitionStatusActive,
-	})
-	for p.HasMorePages() {
-		page, err := p.NextPage(ctx)
-		if err != nil {
-			return 0, fmt.Errorf("list task definitions of %s: %w", family, err)
-		}
-		for _, arn := range page.TaskDefinitionArns {
-			f, rev, ok := splitTaskDefinition(arn)
-			if ok && f == family && rev < current && rev > best {
-				best = rev
-			}
+	res, err = c.watch(ctx, w, res, req.Timeout)
+	if res.Outcome == Completed {
+		hctx := context.WithoutCancel(ctx)
+		c.recordCompleted(hctx, w.taskDef, res.Deployment)
+		if _, isRelease := tagMap(curTags)[TagVersion]; isRelease {
+			c.retire(hctx, aws.ToString(cur.TaskDefinitionArn), ReleaseRolledBack, fmt.Sprintf("rolled back to %s:%d", family, target.Revision))
 		}
 	}
-	if best == 0 {
-		return 0, fmt.Errorf("find a revision of %s before %d: %w: no older ACTIVE revision: pass --to REVISION", family, current, ErrNotFound)
-	}
-	return best, nil
+	return res, err
 }
 
 func (c *Client) update(ctx context.Context, w *watch, in *ecs.UpdateServiceInput) error {
@@ -319,6 +397,7 @@ func (c *Client) update(ctx context.Context, w *watch, in *ecs.UpdateServiceInpu
 	}
 	c.printf("updated service %s to %s\n", aws.ToString(in.Service), aws.ToString(in.TaskDefinition))
 	w.updated = out.Service
+	w.updatedAt = c.now()
 	return nil
 }
 

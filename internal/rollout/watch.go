@@ -37,6 +37,19 @@ type watch struct {
 	stable       int
 	rollbackSeen bool
 	last         string // last state, for the timeout message
+	// failedSeen is when our deployment was first seen FAILED (zero: never).
+	failedSeen time.Time
+	// fast asks for the fast poll interval: the deployment is about to end.
+	fast bool
+	// lastFailed is our deployment's failedTasks at the last task check; unresolved
+	// counts stopped tasks whose stop reason was not known yet; lastTaskCheck is when
+	// stopped tasks were last listed (see needTaskCheck).
+	lastFailed    int32
+	unresolved    int
+	lastTaskCheck time.Time
+	// timeline data gathered on the way (see timeline.go)
+	registeredAt, updatedAt, allRunningAt time.Time
+	stopTimeout                           int32
 }
 
 func (c *Client) newWatch(cluster, service string, before *types.Service) *watch {
@@ -59,16 +72,23 @@ func (c *Client) newWatch(cluster, service string, before *types.Service) *watch
 
 // watch polls the service until our deployment ends. res carries the task definition
 // and revision; the deployment ID, outcome and message are filled in here.
+//
+// Polling adapts: PollInterval normally, FastPollInterval while the deployment is about
+// to end (its new tasks all run, it is the only deployment left, or a rollback is
+// awaited), so a completion is seen within about a second without a high request rate
+// over a long rollout. A poll that fails after the SDK's own retries (throttling, a 5xx,
+// a dropped connection) is logged and retried with backoff until the deadline; it never
+// ends the watch on its own. Only a service that is gone ends it at once.
 func (c *Client) watch(ctx context.Context, w *watch, res Result, timeout time.Duration) (Result, error) {
 	if timeout <= 0 {
 		timeout = DefaultTimeout
 	}
-	start := time.Now()
+	start := c.now()
 	deadline := start.Add(timeout)
 	finish := func(o Outcome, err error) (Result, error) {
 		res.Deployment = w.deploymentID
 		res.Outcome = o
-		res.Elapsed = time.Since(start).Seconds()
+		res.Elapsed = c.now().Sub(start).Seconds()
 		if err != nil {
 			res.Message = err.Error()
 		}
@@ -77,28 +97,47 @@ func (c *Client) watch(ctx context.Context, w *watch, res Result, timeout time.D
 	if w.updated != nil {
 		w.identify(c, w.updated)
 	}
+	failures := 0
 	for {
+		interval := c.opts.PollInterval
 		svc, err := c.describeService(ctx, w.cluster, w.service)
-		if err != nil {
+		switch {
+		case err != nil && (errors.Is(err, ErrNotFound) || errors.Is(err, ErrUnsupported) || ctx.Err() != nil):
 			return finish(Errored, err)
-		}
-		c.printEvents(w, svc)
-		if w.deploymentID == "" {
-			w.identify(c, svc)
-		}
-		if w.deploymentID != "" {
-			done, outcome, err := c.evaluate(ctx, w, svc)
-			if done {
-				return finish(outcome, err)
+		case err != nil:
+			failures++
+			interval = min(c.opts.PollInterval<<min(failures, 4), time.Minute)
+			c.printf("poll %d failed after the SDK's retries (retrying in %s, until the deadline): %v\n", failures, interval, err)
+			w.last = "last poll failed: " + err.Error()
+		default:
+			failures = 0
+			c.printEvents(w, svc)
+			if w.deploymentID == "" {
+				w.identify(c, svc)
 			}
-		} else {
-			w.last = fmt.Sprintf("no deployment of %s found yet (service on %s)", w.taskDef, aws.ToString(svc.TaskDefinition))
+			if w.deploymentID != "" {
+				w.fast = false
+				done, outcome, err := c.evaluate(ctx, w, svc)
+				if done {
+					if outcome == Completed {
+						res.Timeline = c.timeline(ctx, w, svc)
+					}
+					return finish(outcome, err)
+				}
+				if w.fast {
+					interval = c.opts.FastPollInterval
+				}
+			} else {
+				// Just after the update: the new deployment shows up within a poll or two.
+				interval = c.opts.FastPollInterval
+				w.last = fmt.Sprintf("no deployment of %s found yet (service on %s)", w.taskDef, aws.ToString(svc.TaskDefinition))
+			}
 		}
-		if time.Now().After(deadline) {
+		if !c.now().Before(deadline) {
 			return finish(TimedOut, fmt.Errorf("%w: waited %s for %s: %s: the service may still converge; check the ECS console, or roll back",
 				ErrTimeout, timeout, orUnknown(w.deploymentID), w.last))
 		}
-		t := time.NewTimer(min(c.opts.PollInterval, time.Until(deadline)+time.Millisecond))
+		t := time.NewTimer(min(interval, deadline.Sub(c.now())+time.Millisecond))
 		select {
 		case <-ctx.Done():
 			t.Stop()
@@ -123,8 +162,11 @@ func (w *watch) identify(c *Client, svc *types.Service) {
 	// Real ECS: a deployment of ours exists but is not (yet) the new PRIMARY; wait.
 	// Emulator: the service names our task definition, yet its only deployment is the
 	// old record, either still naming another task definition or never replaced (same
-	// ID as before the update although the task definition changed).
-	if len(svc.Deployments) != 1 || !sameTaskDefinition(aws.ToString(svc.TaskDefinition), w.taskDef) {
+	// ID as before the update although the task definition changed). Adopting that
+	// record is an emulator-only workaround: against real AWS it would read the old,
+	// completed deployment as ours and report a false success, so it runs only when the
+	// caller said the endpoint is an emulator (Options.Emulator).
+	if !c.opts.Emulator || len(svc.Deployments) != 1 || !sameTaskDefinition(aws.ToString(svc.TaskDefinition), w.taskDef) {
 		return
 	}
 	d := svc.Deployments[0]
@@ -151,14 +193,19 @@ func (c *Client) evaluate(ctx context.Context, w *watch, svc *types.Service) (bo
 	c.printCounts(w, svc, ours)
 	if ours != nil {
 		w.seen = true
+		if ours.RolloutState == types.DeploymentRolloutStateFailed && w.failedSeen.IsZero() {
+			w.failedSeen = c.now()
+		}
 	} else if !w.seen && !w.rollbackSeen {
 		w.last = fmt.Sprintf("deployment %s not shown by DescribeServices yet (service on %s)", w.deploymentID, revisionOf(aws.ToString(svc.TaskDefinition)))
+		w.fast = true
 		return false, "", nil
 	}
 
 	// Our deployment is no longer the service's PRIMARY one (or is gone).
 	if ours == nil || aws.ToString(ours.Status) != "PRIMARY" {
 		if p == nil {
+			w.fast = true
 			return false, "", nil // between deployments; look again
 		}
 		ptd := aws.ToString(p.TaskDefinition)
@@ -172,37 +219,65 @@ func (c *Client) evaluate(ctx context.Context, w *watch, svc *types.Service) (bo
 				state += ": " + r
 			}
 		}
-		if !sameTaskDefinition(ptd, w.taskDef) && (sameTaskDefinition(ptd, w.prevTaskDef) || w.rollbackSeen) {
+		// A circuit-breaker rollback shows as our deployment FAILED or a "rolling
+		// back" event; a return to another revision without either is someone else's
+		// change, not a rollback.
+		if !sameTaskDefinition(ptd, w.taskDef) && (!w.failedSeen.IsZero() || w.rollbackSeen) {
 			return true, RolledBack, fmt.Errorf("%w: deployment %s (%s) is %s; the service is back on %s (deployment %s): it looks stable, but on the old revision, not %s",
 				ErrRolledBack, w.deploymentID, revisionOf(w.taskDef), state, revisionOf(ptd), aws.ToString(p.Id), revisionOf(w.taskDef))
 		}
-		return true, Superseded, fmt.Errorf("%w: deployment %s (%s) is %s; deployment %s of %s is now PRIMARY",
+		return true, Superseded, fmt.Errorf("%w: deployment %s (%s) is %s; deployment %s of %s is now PRIMARY, with no FAILED state and no rollback event: another change to the service replaced ours",
 			ErrSuperseded, w.deploymentID, revisionOf(w.taskDef), state, aws.ToString(p.Id), revisionOf(ptd))
 	}
 
 	switch ours.RolloutState {
 	case types.DeploymentRolloutStateFailed:
+		reason := orUnknown(aws.ToString(ours.RolloutStateReason))
+		if rollbackEnabled(svc) {
+			// ECS starts the rollback on one of the next polls: wait for it (bounded),
+			// so it is reported as the rollback it is.
+			if waited := c.now().Sub(w.failedSeen); waited < c.opts.RollbackWait {
+				w.fast = true
+				w.last = fmt.Sprintf("rollout state FAILED (%s); the circuit breaker's rollback is enabled: waiting for it (%s of %s)", reason, waited.Round(time.Second), c.opts.RollbackWait)
+				return false, "", nil
+			}
+			return true, Failed, fmt.Errorf("%w: deployment %s (%s) rollout state FAILED: %s; the circuit breaker's rollback is enabled but did not start within %s (no COMPLETED deployment to return to?): roll back with `deployctl rollback`",
+				ErrFailed, w.deploymentID, revisionOf(w.taskDef), reason, c.opts.RollbackWait)
+		}
 		return true, Failed, fmt.Errorf("%w: deployment %s (%s) rollout state FAILED: %s; the service stays on it (no circuit-breaker rollback): roll back with `deployctl rollback`",
-			ErrFailed, w.deploymentID, revisionOf(w.taskDef), orUnknown(aws.ToString(ours.RolloutStateReason)))
+			ErrFailed, w.deploymentID, revisionOf(w.taskDef), reason)
 	case types.DeploymentRolloutStateCompleted:
 		if !sameTaskDefinition(aws.ToString(svc.TaskDefinition), w.taskDef) {
+			w.fast = true
 			return false, "", nil // inconsistent read; look again
 		}
 		if w.emulator && svc.RunningCount != svc.DesiredCount {
+			w.fast = true
 			w.last = fmt.Sprintf("rollout state COMPLETED but running %d of %d", svc.RunningCount, svc.DesiredCount)
 			return false, "", nil
+		}
+		if w.allRunningAt.IsZero() {
+			w.allRunningAt = c.now()
 		}
 		c.printf("deployment %s completed: %d of %d tasks running %s\n", w.deploymentID, svc.RunningCount, svc.DesiredCount, revisionOf(w.taskDef))
 		return true, Completed, nil
 	}
 
 	// IN_PROGRESS (or no rollout state): fail fast on tasks that cannot start.
-	if err := c.checkStoppedTasks(ctx, w); err != nil {
-		if errors.Is(err, ErrTasksFailing) {
-			return true, TasksFailing, err
-		}
-		return true, Errored, err
+	if ours.DesiredCount > 0 && ours.RunningCount >= ours.DesiredCount && w.allRunningAt.IsZero() {
+		w.allRunningAt = c.now()
 	}
+	if c.needTaskCheck(w, ours) {
+		w.lastFailed = ours.FailedTasks
+		if err := c.checkStoppedTasks(ctx, w); errors.Is(err, ErrTasksFailing) {
+			return true, TasksFailing, err
+		} else if err != nil {
+			c.printf("check stopped tasks (will retry): %v\n", err)
+		}
+	}
+	// About to end: all new tasks run (what is left is draining the old ones), or ours
+	// is the only deployment left.
+	w.fast = (ours.DesiredCount > 0 && ours.RunningCount >= ours.DesiredCount) || (len(svc.Deployments) == 1 && ours.PendingCount == 0)
 	if ours.RolloutState == "" {
 		running, desired := ours.RunningCount, ours.DesiredCount
 		if w.emulator {
@@ -224,13 +299,28 @@ func (c *Client) evaluate(ctx context.Context, w *watch, svc *types.Service) (bo
 	return false, "", nil
 }
 
+func rollbackEnabled(svc *types.Service) bool {
+	dc := svc.DeploymentConfiguration
+	return dc != nil && dc.DeploymentCircuitBreaker != nil && dc.DeploymentCircuitBreaker.Enable && dc.DeploymentCircuitBreaker.Rollback
+}
+
+// needTaskCheck says whether to list stopped tasks on this poll: on the first one, when
+// the deployment's failedTasks grew, while a stopped task's reason is still unknown, and
+// otherwise every TaskCheckInterval (failedTasks is the signal; the interval is a net).
+func (c *Client) needTaskCheck(w *watch, ours *types.Deployment) bool {
+	return w.lastTaskCheck.IsZero() || ours.FailedTasks > w.lastFailed || w.unresolved > 0 ||
+		c.now().Sub(w.lastTaskCheck) >= c.opts.TaskCheckInterval
+}
+
 // startFailure matches stop reasons of tasks that can never start with this revision.
 var startFailure = regexp.MustCompile(`(?i)CannotPullContainerError|ResourceInitializationError|pull image|CannotPullImageManifestError`)
 
 // checkStoppedTasks looks at tasks our deployment started that have stopped. A task that
 // could not pull its image or initialize its resources fails the rollout at once; other
-// stops are printed and left to the circuit breaker.
+// stops are printed and left to the circuit breaker. A task listed as stopping before
+// ECS filled in its stop reason is described again on the next polls until it has one.
 func (c *Client) checkStoppedTasks(ctx context.Context, w *watch) error {
+	w.lastTaskCheck = c.now()
 	out, err := c.ecs.ListTasks(ctx, &ecs.ListTasksInput{
 		Cluster:       aws.String(w.cluster),
 		StartedBy:     aws.String(w.deploymentID),
@@ -246,6 +336,7 @@ func (c *Client) checkStoppedTasks(ctx context.Context, w *watch) error {
 		}
 	}
 	if len(fresh) == 0 {
+		w.unresolved = 0
 		return nil
 	}
 	if len(fresh) > 100 {
@@ -255,20 +346,36 @@ func (c *Client) checkStoppedTasks(ctx context.Context, w *watch) error {
 	if err != nil {
 		return fmt.Errorf("describe stopped tasks of deployment %s: %w", w.deploymentID, err)
 	}
+	unresolved := 0
+	var failing error
 	for _, t := range desc.Tasks {
 		arn := aws.ToString(t.TaskArn)
-		w.seenTasks[arn] = true
-		if aws.ToString(t.LastStatus) != "STOPPED" && t.DesiredStatus != nil && aws.ToString(t.DesiredStatus) != "STOPPED" {
+		if aws.ToString(t.LastStatus) != "STOPPED" || !hasStopReason(t) {
+			unresolved++ // stopping, reason not filled in yet: look again next poll
 			continue
 		}
+		w.seenTasks[arn] = true
 		reason := stopReason(t)
 		c.printf("task %s stopped: %s\n", shortID(arn), reason)
-		if startFailure.MatchString(reason) {
-			return fmt.Errorf("%w: task %s of deployment %s (%s) stopped: %s: fix the image or its access (ECR permissions, network path to the registry, secrets), then roll out again",
+		if failing == nil && startFailure.MatchString(reason) {
+			failing = fmt.Errorf("%w: task %s of deployment %s (%s) stopped: %s: fix the image or its access (ECR permissions, network path to the registry, secrets), then roll out again",
 				ErrTasksFailing, shortID(arn), w.deploymentID, revisionOf(w.taskDef), reason)
 		}
 	}
-	return nil
+	w.unresolved = unresolved
+	return failing
+}
+
+func hasStopReason(t types.Task) bool {
+	if aws.ToString(t.StoppedReason) != "" || t.StopCode != "" {
+		return true
+	}
+	for _, ct := range t.Containers {
+		if aws.ToString(ct.Reason) != "" {
+			return true
+		}
+	}
+	return false
 }
 
 // stopReason joins the task's stop code, stoppedReason and the containers' reasons.

@@ -19,7 +19,7 @@ output "task_family" {
 }
 
 output "task_definition_arn" {
-  description = "ARN of the task definition revision Terraform registered (the bootstrap one)."
+  description = "ARN of the task definition revision Terraform manages (size, roles, environment, security settings; bootstrap image). Each release is registered from it with only the image and APP_VERSION replaced."
   value       = aws_ecs_task_definition.this.arn
 }
 

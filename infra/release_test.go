@@ -1,0 +1,145 @@
+package infra_test
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/ecs"
+	"github.com/aws/aws-sdk-go-v2/service/ecs/types"
+
+	"dagger/predictor/internal/rollout"
+)
+
+// releasesFollowTerraform drives releases on an applied environment (the dev run of
+// TestEnvironmentsEndToEnd, whose emulator reports running tasks) with the rollout
+// package (real SDK, real HTTP to moto), and checks the rules:
+//   - a release is Terraform's task definition + the new image: after Terraform resizes
+//     the task (task_cpu 256 -> 512) and is applied, the next release runs with cpu 512
+//     and the new image;
+//   - rollback lands on the last release that completed before the current one, never
+//     on Terraform's placeholder revision, and never on a release that was rolled back;
+//   - rollback --to refuses a revision that never ran; the release rolled back from is
+//     deregistered.
+//
+// It runs inside the dev environment's test rather than on its own stack: one more
+// full apply would not fit the package's time on a loaded two-core machine.
+func releasesFollowTerraform(t *testing.T, s *stack) {
+	t.Helper()
+	outs := func() map[string]string {
+		var raw map[string]output
+		if err := json.Unmarshal([]byte(s.must("output", "-no-color", "-json")), &raw); err != nil {
+			t.Fatalf("terraform output -json: %v", err)
+		}
+		out := map[string]string{}
+		for k, v := range raw {
+			var str string
+			if json.Unmarshal(v.Value, &str) == nil {
+				out[k] = str
+			}
+		}
+		return out
+	}
+	o := outs()
+	api := ecs.NewFromConfig(awsConfig(s.endpoint))
+	log := &bytes.Buffer{}
+	t.Cleanup(func() {
+		if t.Failed() {
+			t.Logf("rollout output:\n%s", log)
+		}
+	})
+	// Emulator: this test knows moto is one (the deployctl command sets it from
+	// --aws-endpoint).
+	cli := rollout.New(api, rollout.Options{Out: log, PollInterval: 20 * time.Millisecond, Emulator: true, Caller: "arn:aws:iam::123456789012:user/e2e"})
+	target := rollout.Target{Cluster: o["ecs_cluster_name"], Service: o["ecs_service_name"], Container: o["ecs_container_name"], DesiredCount: int32(envs[s.env].desiredCount)}
+	family := o["ecs_task_family"]
+	repo := o["ecr_repository_url"]
+
+	release := func(v string, tfTaskDef string) int32 {
+		t.Helper()
+		res, err := cli.Rollout(t.Context(), rollout.Request{
+			Target: target, TaskDefinition: tfTaskDef, Version: v, Timeout: time.Minute,
+			Image: fmt.Sprintf("%s@sha256:%064x", repo, v[0]),
+		})
+		if err != nil {
+			t.Fatalf("release %s: %v", v, err)
+		}
+		return res.Revision
+	}
+	rollback := func(to int32) (rollout.Result, error) {
+		t.Helper()
+		return cli.Rollback(t.Context(), rollout.RollbackRequest{Target: target, To: to, Timeout: time.Minute})
+	}
+	running := func() *types.TaskDefinition {
+		t.Helper()
+		svc, err := api.DescribeServices(t.Context(), &ecs.DescribeServicesInput{Cluster: aws.String(target.Cluster), Services: []string{target.Service}})
+		if err != nil || len(svc.Services) != 1 {
+			t.Fatalf("describe service: %v", err)
+		}
+		td, err := api.DescribeTaskDefinition(t.Context(), &ecs.DescribeTaskDefinitionInput{TaskDefinition: svc.Services[0].TaskDefinition})
+		if err != nil {
+			t.Fatalf("describe task definition: %v", err)
+		}
+		return td.TaskDefinition
+	}
+	status := func(rev int32) types.TaskDefinitionStatus {
+		t.Helper()
+		td, err := api.DescribeTaskDefinition(t.Context(), &ecs.DescribeTaskDefinitionInput{TaskDefinition: aws.String(fmt.Sprintf("%s:%d", family, rev))})
+		if err != nil {
+			t.Fatalf("describe %s:%d: %v", family, rev, err)
+		}
+		return td.TaskDefinition.Status
+	}
+
+	a := release("a", o["ecs_task_definition_arn"])
+
+	// Terraform resizes the task; apply; the next release has the new size.
+	s.must(s.args("apply", "-auto-approve", "-var", "task_cpu=512", "-var", "task_memory=1024")...)
+	o = outs()
+	tfRev := revision(t, o["ecs_task_definition_arn"])
+	if tfRev <= a {
+		t.Fatalf("terraform's task definition %s was not replaced after the resize", o["ecs_task_definition_arn"])
+	}
+	b := release("b", o["ecs_task_definition_arn"])
+	td := running()
+	if td.Revision != b || aws.ToString(td.Cpu) != "512" || aws.ToString(td.Memory) != "1024" ||
+		!strings.HasSuffix(aws.ToString(td.ContainerDefinitions[0].Image), fmt.Sprintf("@sha256:%064x", 'b')) {
+		t.Errorf("after the resize the service runs %s:%d with cpu %s, memory %s, image %s; want revision %d, 512, 1024 and b's image",
+			family, td.Revision, aws.ToString(td.Cpu), aws.ToString(td.Memory), aws.ToString(td.ContainerDefinitions[0].Image), b)
+	}
+
+	// rollback: a, not Terraform's placeholder in between; b is deregistered.
+	res, err := rollback(0)
+	if err != nil || res.Revision != a {
+		t.Fatalf("rollback = revision %d, %v; want %d (Terraform's %d never ran)", res.Revision, err, a, tfRev)
+	}
+	if st := status(b); st != types.TaskDefinitionStatusInactive {
+		t.Errorf("rolled-back release %d is %s, want INACTIVE", b, st)
+	}
+
+	// A new release, then rollback: back to a, the last good one (b was rolled back).
+	c := release("c", o["ecs_task_definition_arn"])
+	if res, err := rollback(0); err != nil || res.Revision != a {
+		t.Fatalf("rollback after c (%d) = revision %d, %v; want %d", c, res.Revision, err, a)
+	}
+
+	// --to refuses revisions that never ran (Terraform's) or were retired.
+	for rev, want := range map[int32]string{tfRev: "it never ran", b: "is INACTIVE"} {
+		if _, err := rollback(rev); err == nil || !strings.Contains(err.Error(), want) {
+			t.Errorf("rollback --to %d: %v, want %q", rev, err, want)
+		}
+	}
+}
+
+func revision(t *testing.T, arn string) int32 {
+	t.Helper()
+	var n int32
+	if i := strings.LastIndex(arn, ":"); i < 0 || func() error { _, err := fmt.Sscan(arn[i+1:], &n); return err }() != nil {
+		t.Fatalf("task definition ARN %q has no revision", arn)
+	}
+	return n
+}

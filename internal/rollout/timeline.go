@@ -1,0 +1,182 @@
+package rollout
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/ecs"
+	"github.com/aws/aws-sdk-go-v2/service/ecs/types"
+)
+
+// Timeline is where a completed rollout spent its time, read from ECS: the revision's
+// registeredAt, the new tasks' createdAt, pullStoppedAt and startedAt, the first poll
+// that saw all new tasks running (ECS gives health no timestamp), the last "has stopped
+// N running tasks" service event, and the deployment's updatedAt when COMPLETED. Phases
+// a source did not report are left out.
+type Timeline struct {
+	Phases   []Phase  `json:"phases"`
+	Settings Settings `json:"settings"`
+	// Hint names the setting that bounds the longest phase, when one does.
+	Hint string `json:"hint,omitempty"`
+}
+
+// Phase ends at At; Seconds is its length (from the previous phase's end).
+type Phase struct {
+	Name    string    `json:"name"`
+	At      time.Time `json:"at"`
+	Seconds float64   `json:"seconds"`
+}
+
+// Settings are the service and task settings that bound a rollout's phases.
+type Settings struct {
+	HealthCheckGracePeriodSeconds int32 `json:"healthCheckGracePeriodSeconds"`
+	MinimumHealthyPercent         int32 `json:"minimumHealthyPercent"`
+	MaximumPercent                int32 `json:"maximumPercent"`
+	StopTimeoutSeconds            int32 `json:"stopTimeoutSeconds"`
+}
+
+// Phase names, in order.
+const (
+	PhaseRegister     = "register"
+	PhaseUpdate       = "update accepted"
+	PhasePending      = "first new task pending"
+	PhasePulled       = "pulled"
+	PhaseRunning      = "running"
+	PhaseHealthy      = "healthy"
+	PhaseOldStopped   = "old tasks stopped"
+	PhaseCompleted    = "completed"
+	defaultStopTimout = 30 // seconds, ECS's default for a container without stopTimeout
+)
+
+// timeline reads the timeline of our completed deployment. Its two extra calls
+// (ListTasks, DescribeTasks) are made once; an error leaves those phases out.
+func (c *Client) timeline(ctx context.Context, w *watch, svc *types.Service) *Timeline {
+	tl := &Timeline{Settings: Settings{HealthCheckGracePeriodSeconds: aws.ToInt32(svc.HealthCheckGracePeriodSeconds), StopTimeoutSeconds: w.stopTimeout}}
+	if dc := svc.DeploymentConfiguration; dc != nil {
+		tl.Settings.MinimumHealthyPercent = aws.ToInt32(dc.MinimumHealthyPercent)
+		tl.Settings.MaximumPercent = aws.ToInt32(dc.MaximumPercent)
+	}
+	at := map[string]time.Time{PhaseRegister: w.registeredAt, PhaseUpdate: w.updatedAt, PhaseHealthy: w.allRunningAt}
+	if out, err := c.ecs.ListTasks(ctx, &ecs.ListTasksInput{Cluster: aws.String(w.cluster), StartedBy: aws.String(w.deploymentID)}); err == nil && len(out.TaskArns) > 0 {
+		arns := out.TaskArns[:min(len(out.TaskArns), 100)]
+		if desc, err := c.ecs.DescribeTasks(ctx, &ecs.DescribeTasksInput{Cluster: aws.String(w.cluster), Tasks: arns}); err == nil {
+			for _, t := range desc.Tasks {
+				earliest(at, PhasePending, aws.ToTime(t.CreatedAt))
+				latest(at, PhasePulled, aws.ToTime(t.PullStoppedAt))
+				latest(at, PhaseRunning, aws.ToTime(t.StartedAt))
+			}
+		}
+	}
+	for _, e := range svc.Events {
+		if strings.Contains(aws.ToString(e.Message), "has stopped") && aws.ToTime(e.CreatedAt).After(w.updatedAt) {
+			latest(at, PhaseOldStopped, aws.ToTime(e.CreatedAt))
+		}
+	}
+	for _, d := range svc.Deployments {
+		if aws.ToString(d.Id) == w.deploymentID {
+			at[PhaseCompleted] = aws.ToTime(d.UpdatedAt)
+		}
+	}
+	if at[PhaseCompleted].IsZero() || at[PhaseCompleted].Before(w.updatedAt) {
+		at[PhaseCompleted] = c.now()
+	}
+	// healthy is seen by a poll, so it lags; ECS stops the old tasks only once the new
+	// ones are healthy, so that stop (or the completion) caps it.
+	for _, later := range []string{PhaseOldStopped, PhaseCompleted} {
+		if h := at[PhaseHealthy]; !h.IsZero() && !at[later].IsZero() && h.After(at[later]) {
+			at[PhaseHealthy] = at[later]
+		}
+	}
+	prev := time.Time{}
+	var longest Phase
+	for _, name := range []string{PhaseRegister, PhaseUpdate, PhasePending, PhasePulled, PhaseRunning, PhaseHealthy, PhaseOldStopped, PhaseCompleted} {
+		t := at[name]
+		if t.IsZero() {
+			continue
+		}
+		p := Phase{Name: name, At: t.UTC()}
+		if !prev.IsZero() {
+			p.Seconds = max(t.Sub(prev).Seconds(), 0)
+		}
+		if p.Seconds > longest.Seconds {
+			longest = p
+		}
+		tl.Phases = append(tl.Phases, p)
+		if t.After(prev) {
+			prev = t
+		}
+	}
+	tl.Hint = hint(longest, tl.Settings)
+	return tl
+}
+
+func earliest(at map[string]time.Time, k string, t time.Time) {
+	if !t.IsZero() && (at[k].IsZero() || t.Before(at[k])) {
+		at[k] = t
+	}
+}
+
+func latest(at map[string]time.Time, k string, t time.Time) {
+	if !t.IsZero() && t.After(at[k]) {
+		at[k] = t
+	}
+}
+
+// hint names the setting that bounds the longest phase.
+func hint(p Phase, s Settings) string {
+	if p.Seconds < 1 {
+		return ""
+	}
+	switch p.Name {
+	case PhasePulled:
+		return fmt.Sprintf("the image pull took %.0fs: a smaller image, or the registry reached through a VPC endpoint, shortens it", p.Seconds)
+	case PhaseHealthy:
+		if s.HealthCheckGracePeriodSeconds > 0 {
+			return fmt.Sprintf("becoming healthy took %.0fs: the health check grace period (%ds) and the container health check's startPeriod and interval bound it", p.Seconds, s.HealthCheckGracePeriodSeconds)
+		}
+		return fmt.Sprintf("becoming healthy took %.0fs: the container health check's startPeriod, interval and retries bound it", p.Seconds)
+	case PhaseOldStopped, PhaseCompleted:
+		if s.StopTimeoutSeconds >= 60 {
+			return fmt.Sprintf("stopping the old tasks took %.0fs: stopTimeout is %ds (SIGTERM to SIGKILL); an app that exits on SIGTERM ends it sooner", p.Seconds, s.StopTimeoutSeconds)
+		}
+	case PhasePending, PhaseRunning:
+		if s.MaximumPercent > 0 && s.MaximumPercent <= 100 {
+			return fmt.Sprintf("starting new tasks took %.0fs: maximumPercent %d means old tasks stop before new ones start", p.Seconds, s.MaximumPercent)
+		}
+	}
+	return ""
+}
+
+// String is the timeline as report lines.
+func (t *Timeline) String() string {
+	if t == nil {
+		return ""
+	}
+	var b strings.Builder
+	b.WriteString("timeline:")
+	for _, p := range t.Phases {
+		fmt.Fprintf(&b, " %s +%.1fs;", p.Name, p.Seconds)
+	}
+	fmt.Fprintf(&b, "\nsettings: health check grace period %ds, minimum healthy %d%%, maximum %d%%, stopTimeout %ds\n",
+		t.Settings.HealthCheckGracePeriodSeconds, t.Settings.MinimumHealthyPercent, t.Settings.MaximumPercent, t.Settings.StopTimeoutSeconds)
+	if t.Hint != "" {
+		b.WriteString("hint: " + t.Hint + "\n")
+	}
+	return b.String()
+}
+
+// stopTimeoutOf is the container's stopTimeout in seconds (ECS's default when unset).
+func stopTimeoutOf(td *types.TaskDefinition, container string) int32 {
+	for _, c := range td.ContainerDefinitions {
+		if container == "" || aws.ToString(c.Name) == container {
+			if c.StopTimeout != nil {
+				return *c.StopTimeout
+			}
+			return defaultStopTimout
+		}
+	}
+	return defaultStopTimout
+}
