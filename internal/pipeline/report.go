@@ -32,6 +32,40 @@ type RolloutResult struct {
 	DeploymentID   string `json:"deployment"`
 	TaskDefinition string `json:"taskDefinition"`
 	Revision       int    `json:"revision"`
+	// Timeline is where the rollout spent its time and the settings that bound it,
+	// as report lines (rollout prints them; --report-json has them as "timeline").
+	Timeline []string `json:"-"`
+}
+
+// rolloutTimeline is the "timeline" object of rollout's --report-json.
+type rolloutTimeline struct {
+	Phases []struct {
+		Name    string  `json:"name"`
+		Seconds float64 `json:"seconds"`
+	} `json:"phases"`
+	Settings struct {
+		Grace   int `json:"healthCheckGracePeriodSeconds"`
+		MinPct  int `json:"minimumHealthyPercent"`
+		MaxPct  int `json:"maximumPercent"`
+		StopSec int `json:"stopTimeoutSeconds"`
+	} `json:"settings"`
+	Hint string `json:"hint"`
+}
+
+func (t *rolloutTimeline) lines() []string {
+	if t == nil {
+		return nil
+	}
+	var b strings.Builder
+	b.WriteString("timeline:")
+	for _, p := range t.Phases {
+		fmt.Fprintf(&b, " %s +%.1fs;", p.Name, p.Seconds)
+	}
+	out := []string{b.String(), fmt.Sprintf("settings: health check grace period %ds, minimum healthy %d%%, maximum %d%%, stopTimeout %ds", t.Settings.Grace, t.Settings.MinPct, t.Settings.MaxPct, t.Settings.StopSec)}
+	if t.Hint != "" {
+		out = append(out, "hint: "+t.Hint)
+	}
+	return out
 }
 
 // Report is the deploy's final summary.
@@ -116,6 +150,9 @@ func (r *Report) Text() string {
 	fmt.Fprintf(&b, "  image:           %s\n", orDash(r.Image))
 	fmt.Fprintf(&b, "  task definition: %s (revision %s)\n", orDash(r.Rollout.TaskDefinition), r.revision())
 	fmt.Fprintf(&b, "  deployment:      %s\n", orDash(r.Rollout.DeploymentID))
+	for _, l := range r.Rollout.Timeline {
+		fmt.Fprintf(&b, "  %s\n", l)
+	}
 	b.WriteString("  stages:\n")
 	for _, s := range r.Stages {
 		line := fmt.Sprintf("    %-14s %-8s", s.Name, s.Status)
@@ -145,7 +182,12 @@ func (r *Report) Markdown() string {
 	fmt.Fprintf(&b, "| Monthly cost | %s |\n", r.cost())
 	fmt.Fprintf(&b, "| Image | `%s` |\n", orDash(r.Image))
 	fmt.Fprintf(&b, "| Task definition | `%s` (revision %s) |\n", orDash(r.Rollout.TaskDefinition), r.revision())
-	fmt.Fprintf(&b, "| Deployment | `%s` |\n\n", orDash(r.Rollout.DeploymentID))
+	fmt.Fprintf(&b, "| Deployment | `%s` |\n", orDash(r.Rollout.DeploymentID))
+	for _, l := range r.Rollout.Timeline {
+		name, rest, _ := strings.Cut(l, ": ")
+		fmt.Fprintf(&b, "| Rollout %s | %s |\n", name, strings.ReplaceAll(rest, "|", `\|`))
+	}
+	b.WriteString("\n")
 	b.WriteString("| Stage | Status | Time | Note |\n|---|---|---|---|\n")
 	for _, s := range r.Stages {
 		d := ""
@@ -172,6 +214,12 @@ var (
 func ParseRollout(out string) (RolloutResult, bool) {
 	var r RolloutResult
 	if t := strings.TrimSpace(out); strings.HasPrefix(t, "{") && json.Unmarshal([]byte(t), &r) == nil && r.DeploymentID != "" {
+		var v struct {
+			Timeline *rolloutTimeline `json:"timeline"`
+		}
+		if json.Unmarshal([]byte(t), &v) == nil {
+			r.Timeline = v.Timeline.lines()
+		}
 		return r, true
 	}
 	ms := rolloutRE.FindAllStringSubmatch(out, -1)
@@ -181,6 +229,11 @@ func ParseRollout(out string) (RolloutResult, bool) {
 	m := ms[len(ms)-1]
 	r = RolloutResult{DeploymentID: m[1], TaskDefinition: m[2]}
 	r.Revision, _ = strconv.Atoi(m[3])
+	for _, l := range strings.Split(out, "\n") {
+		if strings.HasPrefix(l, "timeline:") || strings.HasPrefix(l, "settings:") || strings.HasPrefix(l, "hint:") {
+			r.Timeline = append(r.Timeline, strings.TrimSpace(l))
+		}
+	}
 	return r, true
 }
 

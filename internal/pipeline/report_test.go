@@ -140,3 +140,31 @@ func TestParsePlanSummaryJSON(t *testing.T) {
 		})
 	}
 }
+
+// TestRolloutTimelineReachesTheReport: the timeline rollout prints (text, or the
+// --report-json object) is in the deploy report.
+func TestRolloutTimelineReachesTheReport(t *testing.T) {
+	text := "rolling out\ntimeline: registered +0.2s; completed +41.0s;\nsettings: health check grace period 60s, minimum healthy 100%, maximum 200%, stopTimeout 30s\nhint: the grace period dominates\ndeployment=ecs-svc/1 taskDefinition=arn:td:3 revision=3\n"
+	js := `{"deployment":"ecs-svc/1","taskDefinition":"arn:td:3","revision":3,"timeline":{"phases":[{"name":"registered","seconds":0.2},{"name":"completed","seconds":41}],"settings":{"healthCheckGracePeriodSeconds":60,"minimumHealthyPercent":100,"maximumPercent":200,"stopTimeoutSeconds":30},"hint":"the grace period dominates"}}`
+	for name, out := range map[string]string{"text": text, "json": js} {
+		t.Run(name, func(t *testing.T) {
+			res, ok := ParseRollout(out)
+			if !ok {
+				t.Fatal("not parsed")
+			}
+			want := []string{
+				"timeline: registered +0.2s; completed +41.0s;",
+				"settings: health check grace period 60s, minimum healthy 100%, maximum 200%, stopTimeout 30s",
+				"hint: the grace period dominates",
+			}
+			if diff := cmp.Diff(want, res.Timeline); diff != "" {
+				t.Errorf("timeline (-want +got):\n%s", diff)
+			}
+			rep := NewReport("dev")
+			rep.Rollout = res
+			if !strings.Contains(rep.Text(), "  hint: the grace period dominates\n") || !strings.Contains(rep.Markdown(), "| Rollout timeline | registered +0.2s;") {
+				t.Errorf("report lacks the timeline:\n%s\n%s", rep.Text(), rep.Markdown())
+			}
+		})
+	}
+}
