@@ -37,7 +37,7 @@ func TestDependencyBindingsTypeCheckTestsModule(t *testing.T) {
 			old: `dagger.PredictorBuildOpts{Platform: "linux/arm64"}`, new: `dagger.PredictorBuildOpts{Platfrom: "linux/arm64"}`, wantErr: "Platfrom",
 		},
 		"lazy object called with a context": {
-			old: `p.PlanFile("local").Size(ctx)`, new: `p.PlanFile(ctx, "local").Size(ctx)`, wantErr: "cannot use ctx",
+			old: `plan.File().Size(ctx)`, new: `plan.File(ctx).Size(ctx)`, wantErr: "too many arguments",
 		},
 	}
 	for name, tc := range cases {
@@ -96,7 +96,7 @@ func TestLoadModuleSignatures(t *testing.T) {
 	}
 	want := map[string]function{
 		"Predictor.Drift":   {Name: "Drift", Required: []param{{"env", "string"}}, Result: "string"},
-		"Predictor.Destroy": {Name: "Destroy", Required: []param{{"env", "string"}, {"confirm", "string"}}, Result: "string"},
+		"Predictor.Destroy": {Name: "Destroy", Required: []param{{"env", "string"}, {"confirm", "string"}}, Optional: []param{{"breakGlass", "bool"}}, Result: "string"},
 		"Predictor.Build":   {Name: "Build", Optional: []param{{"platform", "Platform"}}, Result: "*Container", Lazy: true},
 		"Predictor.GoTests": {Name: "GoTests"},
 	}

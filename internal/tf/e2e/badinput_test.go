@@ -68,7 +68,7 @@ func TestBootstrapDefaultBucket(t *testing.T) {
 	const bucket = "predictor-tfstate-123456789012-us-east-1"
 	r := f.exec(nil, "bootstrap", "--env", "dev")
 	f.want(r, 0)
-	if !strings.HasPrefix(r.stdout, "state bucket "+bucket+": created with public access block, versioning, encryption\n") {
+	if !strings.HasPrefix(r.stdout, "state bucket "+bucket+": created with public access block, versioning, encryption, saved plans expire\n") {
 		t.Errorf("first run said:\n%s", r.stdout)
 	}
 	r = f.exec(nil, "bootstrap", "--env", "prod")
