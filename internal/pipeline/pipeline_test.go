@@ -168,7 +168,8 @@ func TestPlanAndDriftStatus(t *testing.T) {
 }
 
 func TestDecide(t *testing.T) {
-	const img = "123.dkr.ecr.us-east-1.amazonaws.com/predictor@sha256:aaa"
+	aaa, bbb := "sha256:"+strings.Repeat("a", 64), "sha256:"+strings.Repeat("b", 64)
+	img := "123.dkr.ecr.us-east-1.amazonaws.com/predictor@" + aaa
 	tests := map[string]struct {
 		in   Inputs
 		want Decision
@@ -178,13 +179,13 @@ func TestDecide(t *testing.T) {
 			want: Decision{Apply: true, Rollout: true, Skipped: map[string]string{}},
 		},
 		"no changes, new image": {
-			in:   Inputs{Image: img, RunningImage: "repo@sha256:bbb"},
+			in:   Inputs{Image: img, RunningImage: "repo@" + bbb},
 			want: Decision{Rollout: true, Skipped: map[string]string{StageApply: "plan has no changes"}},
 		},
 		"no changes, digest already running": {
-			in: Inputs{Image: img, RunningImage: "other/name@sha256:aaa"},
+			in: Inputs{Image: img, RunningImage: "other/name@" + aaa},
 			want: Decision{Skipped: map[string]string{
-				StageApply: "plan has no changes", StageRollout: "service already runs sha256:aaa", StageSmoke: "nothing rolled out",
+				StageApply: "plan has no changes", StageRollout: "service already runs " + aaa, StageSmoke: "nothing rolled out",
 			}},
 		},
 		"forced rollout": {
@@ -210,7 +211,7 @@ func TestPinnedAndDigest(t *testing.T) {
 		"plain":          {"123.dkr.ecr.us-east-1.amazonaws.com/predictor-model-dev", "123.dkr.ecr.us-east-1.amazonaws.com/predictor-model-dev@sha256:ab"},
 		"tagged":         {"registry:5000/predictor:abc", "registry:5000/predictor@sha256:ab"},
 		"port, no tag":   {"registry:5000/predictor", "registry:5000/predictor@sha256:ab"},
-		"already pinned": {"r/p:t@sha256:zz", "r/p@sha256:ab"},
+		"already pinned": {"r/p:t@sha256:" + strings.Repeat("0", 64), "r/p@sha256:ab"},
 	}
 	for name, tc := range tests {
 		t.Run(name, func(t *testing.T) {
