@@ -15,9 +15,9 @@ const (
 	runtimeImage = "alpine:3.22@sha256:4bcff63911fcb4448bd4fdacec207030997caf25e9bea4045fa6c8c44de311d1"
 	// pythonImage runs the backend tests.
 	pythonImage = "python:3.12-slim-bookworm@sha256:782412e85d0f0984994c290652577d4018aff08145c85b262bb63dc0c7522254"
-	// motoImage is the AWS emulator for --env local (moto 5.2.1, as in DESIGN.md).
+	// motoImage is the AWS emulator for --env local (moto 5.2.5, as internal/emulator pins).
 	// No digest for 5.2.1 could be verified offline: pin it before relying on it.
-	motoImage = "motoserver/moto:5.2.1"
+	motoImage = "motoserver/moto:5.2.5"
 	// registryImage is the OCI registry that stands in for ECR with --env local
 	// (moto has no registry API). registry 2.8.3.
 	registryImage = "registry:2@sha256:a3d8aaa63ed8681a604f1dea0aa03f100d5895b6a58ace528858a7b332415373"
