@@ -84,6 +84,10 @@ bench: gen $(EMULATOR) ## Benchmarks, printed as ratios against baselines measur
 	go test -run '^$$' -bench . -benchtime 1x ./...
 	$(MAKE) -C backend deps bench
 
+.PHONY: time
+time: ## Time `make test` and `make local` from a fresh clone of HEAD, against their targets (5 min, 60 s).
+	./scripts/time-fresh-clone.sh
+
 .PHONY: local
 local: gen $(EMULATOR) ## Rehearse the whole deploy against the AWS emulator (no AWS account, no container engine).
 	$(MAKE) -C backend deps

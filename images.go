@@ -27,7 +27,7 @@ const (
 const (
 	actionlintVersion = "v1.7.12"
 	tflintVersion     = "v0.64.0"
-	tfsecVersion      = "v1.26.0"
+	trivyVersion      = "v0.74.0"
 	// craneVersion pushes images to the local registry service (--env local).
 	craneVersion = "v0.22.1"
 )
