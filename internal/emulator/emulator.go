@@ -40,6 +40,9 @@ type Options struct {
 	Env []string
 }
 
+// startTimeout bounds how long Start waits for the emulator's first answer.
+const startTimeout = 2 * time.Minute
+
 // installHint says how to get the pinned emulator.
 const installHint = "run `make emulator` (installs moto[server]==" + MotoVersion + " into .tools/venv), or set MOTO_PYTHON to a python that has it"
 
@@ -143,7 +146,9 @@ func start(dir, python string, opts Options) (*Moto, error) {
 	}
 	m := &Moto{URL: fmt.Sprintf("http://127.0.0.1:%d", port), cmd: cmd, dir: dir, exited: make(chan struct{})}
 	go func() { _ = cmd.Wait(); close(m.exited) }()
-	deadline := time.Now().Add(30 * time.Second)
+	// The first answer (data.json imports every moto backend) took 19-43 s on this
+	// 2-core machine at load average 30; the deadline only bounds a hung start.
+	deadline := time.Now().Add(startTimeout)
 	for {
 		resp, err := http.Get(m.URL + "/moto-api/data.json")
 		if err == nil {
@@ -162,7 +167,7 @@ func start(dir, python string, opts Options) (*Moto, error) {
 			_ = syscall.Kill(-cmd.Process.Pid, syscall.SIGKILL)
 			<-m.exited
 			out, _ := os.ReadFile(logPath)
-			return nil, errors.New("moto did not answer within 30s: " + tail(string(out), 2000))
+			return nil, fmt.Errorf("moto did not answer within %s: %s", startTimeout, tail(string(out), 2000))
 		}
 	}
 }

@@ -58,7 +58,7 @@ resource "aws_vpc_security_group_egress_rule" "tasks_to_s3" {
 
 # Public mode has no interface endpoints: the ECR and CloudWatch Logs APIs are reached
 # over the internet gateway, whose addresses have no prefix list to narrow this to.
-#tfsec:ignore:aws-ec2-no-public-egress-sgr
+#trivy:ignore:AVD-AWS-0104 (aws-ec2-no-public-egress-sgr)
 resource "aws_vpc_security_group_egress_rule" "tasks_to_internet" {
   count = local.private ? 0 : 1
 
