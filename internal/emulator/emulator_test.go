@@ -7,6 +7,9 @@ import (
 )
 
 func TestStopRemovesLauncherAndLog(t *testing.T) {
+	if testing.Short() {
+		t.Skip("-short: starts the AWS emulator")
+	}
 	m, err := Start(Options{})
 	if err != nil {
 		t.Fatalf("start the emulator: %v", err)
