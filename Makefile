@@ -66,7 +66,7 @@ $(BIN)/tflint:
 	GOBIN=$(BIN) go install github.com/terraform-linters/tflint@$(TFLINT_VERSION)
 # Trivy uses encoding/json/v2, still behind GOEXPERIMENT in Go 1.26.
 $(BIN)/trivy:
-	GOEXPERIMENT=jsonv2 GOBIN=$(BIN) go install github.com/aquasecurity/trivy/cmd/trivy@$(TRIVY_VERSION)
+	GOEXPERIMENT=jsonv2 GOBIN=$(BIN) go install -ldflags "-X github.com/aquasecurity/trivy/pkg/version/app.ver=$(TRIVY_VERSION)" github.com/aquasecurity/trivy/cmd/trivy@$(TRIVY_VERSION)
 $(BIN)/golangci-lint:
 	GOBIN=$(BIN) go install github.com/golangci/golangci-lint/v2/cmd/golangci-lint@$(GOLANGCI_LINT_VERSION)
 
