@@ -8,9 +8,18 @@ export PATH  := $(BIN):$(PATH)
 GO_TEST_FLAGS ?= -timeout 25m
 
 # Linters, pinned, installed into .bin/ from the Go module proxy.
-ACTIONLINT_VERSION := v1.7.12
-TFLINT_VERSION     := v0.64.0
-TFSEC_VERSION      := v1.26.0
+ACTIONLINT_VERSION    := v1.7.12
+TFLINT_VERSION        := v0.64.0
+TRIVY_VERSION         := v0.74.0
+GOLANGCI_LINT_VERSION := v2.15.0
+
+# The AWS emulator (moto, every package pinned in internal/emulator/requirements.txt),
+# in a venv of the project's tools. A MOTO_PYTHON given by the caller wins and skips it.
+TOOLS_VENV := $(CURDIR)/.tools/venv
+ifeq ($(origin MOTO_PYTHON),undefined)
+EMULATOR := emulator
+export MOTO_PYTHON := $(TOOLS_VENV)/bin/python
+endif
 
 .PHONY: help
 help: ## List the targets.
@@ -29,7 +38,7 @@ backend-deps: ## backend/.venv from the hash-locked requirements (the rehearsal'
 	$(MAKE) -C backend deps
 
 .PHONY: test-go
-test-go: gen ## Go tests: unit, terraform tests and end to end against the emulator.
+test-go: gen $(EMULATOR) ## Go tests: unit, terraform tests and end to end against the emulator.
 	cd tests && go vet ./...
 	go test $(GO_TEST_FLAGS) ./...
 
@@ -43,35 +52,53 @@ test-backend: ## Backend tests in backend/.venv, built from the hash-locked requ
 	$(MAKE) -C backend deps test
 
 .PHONY: lint
-lint: gen tools ## gofmt, go vet, terraform fmt, tflint, tfsec, actionlint.
+lint: gen tools ## gofmt, go vet, golangci-lint, terraform fmt, tflint, trivy, actionlint.
 	@out="$$(gofmt -l $$(git ls-files '*.go'))"; if [ -n "$$out" ]; then echo "gofmt needed:"; echo "$$out"; exit 1; fi
 	go vet ./...
 	cd tests && go vet ./...
+	golangci-lint run ./...
+	cd tests && golangci-lint run --config ../.golangci.yml ./...
 	terraform fmt -check -recursive infra
 	$(MAKE) lint-tf
 	actionlint
 	$(MAKE) -C backend deps lint
 
 .PHONY: lint-tf
-lint-tf: tools ## tflint and tfsec over infra/.
+lint-tf: tools ## tflint and trivy (config scan) over infra/.
 	./scripts/lint-terraform.sh
 
 .PHONY: tools
-tools: $(BIN)/actionlint $(BIN)/tflint $(BIN)/tfsec ## Install the pinned linters into .bin/.
+tools: $(BIN)/actionlint $(BIN)/tflint $(BIN)/trivy $(BIN)/golangci-lint ## Install the pinned linters into .bin/.
 
 $(BIN)/actionlint:
 	GOBIN=$(BIN) go install github.com/rhysd/actionlint/cmd/actionlint@$(ACTIONLINT_VERSION)
 $(BIN)/tflint:
 	GOBIN=$(BIN) go install github.com/terraform-linters/tflint@$(TFLINT_VERSION)
-$(BIN)/tfsec:
-	GOBIN=$(BIN) go install github.com/aquasecurity/tfsec/cmd/tfsec@$(TFSEC_VERSION)
+# Trivy uses encoding/json/v2, still behind GOEXPERIMENT in Go 1.26.
+$(BIN)/trivy:
+	GOEXPERIMENT=jsonv2 GOBIN=$(BIN) go install -ldflags "-X github.com/aquasecurity/trivy/pkg/version/app.ver=$(TRIVY_VERSION)" github.com/aquasecurity/trivy/cmd/trivy@$(TRIVY_VERSION)
+$(BIN)/golangci-lint:
+	GOBIN=$(BIN) go install github.com/golangci/golangci-lint/v2/cmd/golangci-lint@$(GOLANGCI_LINT_VERSION)
+
+.PHONY: emulator
+emulator: $(TOOLS_VENV)/.installed ## Install the pinned AWS emulator (moto) into .tools/venv.
+
+$(TOOLS_VENV)/.installed: internal/emulator/requirements.txt
+	rm -rf $(TOOLS_VENV)
+	python3 -m venv $(TOOLS_VENV)
+	$(TOOLS_VENV)/bin/pip install --quiet --disable-pip-version-check --no-input -r $<
+	touch $@
 
 .PHONY: bench
-bench: gen ## Benchmarks, printed as ratios against baselines measured in the same run.
+bench: gen $(EMULATOR) ## Benchmarks, printed as ratios against baselines measured in the same run.
 	go test -run '^$$' -bench . -benchtime 1x ./...
 	$(MAKE) -C backend deps bench
 
+.PHONY: time
+time: ## Time `make test` and `make local` from a fresh clone of HEAD, against their targets (5 min, 60 s).
+	./scripts/time-fresh-clone.sh
+
 .PHONY: local
-local: gen ## Rehearse the whole deploy against the AWS emulator (no AWS account, no container engine).
+local: gen $(EMULATOR) ## Rehearse the whole deploy against the AWS emulator (no AWS account, no container engine).
 	$(MAKE) -C backend deps
 	go run ./cmd/deployctl rehearse --env local

@@ -100,11 +100,15 @@ func (m *Predictor) Tflint(ctx context.Context) error {
 // Scan the terraform code for insecure settings.
 //
 // +check
-func (m *Predictor) Tfsec(ctx context.Context) error {
-	_, err := m.goTool("github.com/aquasecurity/tfsec/cmd/tfsec@"+tfsecVersion).
+func (m *Predictor) Trivy(ctx context.Context) error {
+	// Trivy uses encoding/json/v2, behind GOEXPERIMENT in Go 1.26.
+	_, err := m.goBase().
+		WithEnvVariable("GOBIN", "/usr/local/bin").
+		WithEnvVariable("GOEXPERIMENT", "jsonv2").
+		WithExec([]string{"go", "install", "github.com/aquasecurity/trivy/cmd/trivy@" + trivyVersion}).
 		WithDirectory(infraPath, m.Source.Directory("infra")).
 		WithWorkdir(infraPath).
-		WithExec([]string{"tfsec", "--no-color", "."}).
+		WithExec([]string{"trivy", "config", "--quiet", "--skip-check-update", "--severity", "HIGH,CRITICAL", "--exit-code", "1", "."}).
 		Sync(ctx)
 	return explain(err)
 }

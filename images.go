@@ -16,9 +16,9 @@ const (
 	// pythonImage runs the backend tests: the base of backend/Dockerfile (Python 3.11,
 	// the minor version backend/.venv is built with), by the same digest.
 	pythonImage = "python:3.11-slim-trixie@sha256:9c900dea9e8fb7e16277c179b555cc72d29a352dbc33cff48ad5a0412fd5bfc7"
-	// motoImage is the AWS emulator for --env local (moto 5.2.1, as in DESIGN.md).
-	// No digest for 5.2.1 could be verified offline: pin it before relying on it.
-	motoImage = "motoserver/moto:5.2.1"
+	// motoImage is the AWS emulator for --env local (moto 5.2.5, as internal/emulator pins).
+	// No digest for 5.2.5 could be verified offline: pin it before relying on it.
+	motoImage = "motoserver/moto:5.2.5"
 	// registryImage is the OCI registry that stands in for ECR with --env local
 	// (moto has no registry API). registry 2.8.3.
 	registryImage = "registry:2@sha256:a3d8aaa63ed8681a604f1dea0aa03f100d5895b6a58ace528858a7b332415373"
@@ -28,7 +28,7 @@ const (
 const (
 	actionlintVersion = "v1.7.12"
 	tflintVersion     = "v0.64.0"
-	tfsecVersion      = "v1.26.0"
+	trivyVersion      = "v0.74.0"
 	// craneVersion pushes images to the local registry service (--env local).
 	craneVersion = "v0.22.1"
 )

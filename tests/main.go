@@ -117,7 +117,7 @@ func (t *Tests) PlanLocalHasChanges(ctx context.Context) error {
 		return err
 	}
 	if !strings.HasPrefix(md, "### Terraform plan for `local`") {
-		return fmt.Errorf("Markdown summary starts %.80q", md)
+		return fmt.Errorf("markdown summary starts %.80q", md)
 	}
 	if size, err := plan.File().Size(ctx); err != nil || size == 0 {
 		return fmt.Errorf("plan file: size %d, %v", size, err)

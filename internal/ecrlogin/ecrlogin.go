@@ -16,6 +16,8 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/ecr"
+
+	"dagger/predictor/internal/imageref"
 )
 
 // ErrBadToken: ECR returned no token, or one that is not base64 "user:password".
@@ -53,9 +55,9 @@ func (c Credentials) GoString() string { return "ecrlogin.Credentials{" + c.Stri
 func RegistryHost(repositoryURL string) (string, error) {
 	u := strings.TrimSpace(repositoryURL)
 	u = strings.TrimPrefix(strings.TrimPrefix(u, "https://"), "http://")
-	host, _, _ := strings.Cut(u, "/")
-	if host == "" || strings.ContainsAny(host, " @") {
-		return "", fmt.Errorf("parse repository URL %q: no registry host: pass ACCOUNT.dkr.ecr.REGION.amazonaws.com/NAME", repositoryURL)
+	host, _, err := imageref.SplitRepository(u)
+	if err != nil {
+		return "", fmt.Errorf("parse repository URL %q: no registry host: pass ACCOUNT.dkr.ecr.REGION.amazonaws.com/NAME: %w", repositoryURL, err)
 	}
 	return host, nil
 }

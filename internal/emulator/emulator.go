@@ -12,13 +12,15 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"syscall"
 	"time"
 )
 
-// MotoVersion is the emulator version the launcher is written for.
-const MotoVersion = "5.2.1"
+// MotoVersion is the emulator version the launcher is written for; `make emulator`
+// installs it (requirements.txt, every package pinned) into .tools/venv.
+const MotoVersion = "5.2.5"
 
 //go:embed moto_launcher.py
 var motoLauncher []byte
@@ -38,25 +40,64 @@ type Options struct {
 	Env []string
 }
 
-// motoPython finds a Python interpreter that can import moto.
+// startTimeout bounds how long Start waits for the emulator's first answer.
+const startTimeout = 2 * time.Minute
+
+// installHint says how to get the pinned emulator.
+const installHint = "run `make emulator` (installs moto[server]==" + MotoVersion + " into .tools/venv), or set MOTO_PYTHON to a python that has it"
+
+// toolsVenvPython is the interpreter of the repo's tools venv (.tools/venv), found from
+// this source file's place in the checkout, so `go test` works without make too.
+func toolsVenvPython() string {
+	_, file, _, ok := runtime.Caller(0)
+	if !ok {
+		return ""
+	}
+	return filepath.Join(filepath.Dir(file), "..", "..", ".tools", "venv", "bin", "python")
+}
+
+// motoPython finds a Python interpreter that imports moto at MotoVersion: MOTO_PYTHON,
+// then the repo's tools venv, then python3 and moto_server's python on PATH.
 func motoPython() (string, error) {
-	candidates := []string{os.Getenv("MOTO_PYTHON"), "python3"}
+	if p := os.Getenv("MOTO_PYTHON"); p != "" {
+		path, err := checkMotoPython(p)
+		if err != nil {
+			return "", fmt.Errorf("MOTO_PYTHON: %w: %s", err, installHint)
+		}
+		return path, nil
+	}
+	candidates := []string{toolsVenvPython(), "python3"}
 	if server, err := exec.LookPath("moto_server"); err == nil {
 		candidates = append(candidates, filepath.Join(filepath.Dir(server), "python3"))
 	}
+	var found []string
 	for _, c := range candidates {
-		if c == "" {
-			continue
-		}
-		path, err := exec.LookPath(c)
-		if err != nil {
-			continue
-		}
-		if exec.Command(path, "-c", "import moto.server, werkzeug").Run() == nil {
+		path, err := checkMotoPython(c)
+		if err == nil {
 			return path, nil
 		}
+		found = append(found, err.Error())
 	}
-	return "", fmt.Errorf("no python with moto found: install the emulator with `pip install 'moto[server]==%s'` (or set MOTO_PYTHON to a python that has it)", MotoVersion)
+	return "", fmt.Errorf("no python with moto %s found (%s): %s", MotoVersion, strings.Join(found, "; "), installHint)
+}
+
+// checkMotoPython returns python's path if it imports moto's server at MotoVersion.
+func checkMotoPython(python string) (string, error) {
+	if python == "" {
+		return "", errors.New("no interpreter")
+	}
+	path, err := exec.LookPath(python)
+	if err != nil {
+		return "", fmt.Errorf("%s: not found", python)
+	}
+	out, err := exec.Command(path, "-c", "import moto, moto.server, werkzeug; print(moto.__version__)").Output()
+	if err != nil {
+		return "", fmt.Errorf("%s: cannot import moto.server", path)
+	}
+	if v := strings.TrimSpace(string(out)); v != MotoVersion {
+		return "", fmt.Errorf("%s has moto %s, want %s", path, v, MotoVersion)
+	}
+	return path, nil
 }
 
 // Start starts the emulator on a free 127.0.0.1 port through the repo's launcher
@@ -105,7 +146,9 @@ func start(dir, python string, opts Options) (*Moto, error) {
 	}
 	m := &Moto{URL: fmt.Sprintf("http://127.0.0.1:%d", port), cmd: cmd, dir: dir, exited: make(chan struct{})}
 	go func() { _ = cmd.Wait(); close(m.exited) }()
-	deadline := time.Now().Add(30 * time.Second)
+	// The first answer (data.json imports every moto backend) took 19-43 s on this
+	// 2-core machine at load average 30; the deadline only bounds a hung start.
+	deadline := time.Now().Add(startTimeout)
 	for {
 		resp, err := http.Get(m.URL + "/moto-api/data.json")
 		if err == nil {
@@ -124,7 +167,7 @@ func start(dir, python string, opts Options) (*Moto, error) {
 			_ = syscall.Kill(-cmd.Process.Pid, syscall.SIGKILL)
 			<-m.exited
 			out, _ := os.ReadFile(logPath)
-			return nil, errors.New("moto did not answer within 30s: " + tail(string(out), 2000))
+			return nil, fmt.Errorf("moto did not answer within %s: %s", startTimeout, tail(string(out), 2000))
 		}
 	}
 }

@@ -1,13 +1,16 @@
-// Package imageref parses the digest-pinned image references rollout deploys:
-// registry/repository[:tag]@sha256:<64 hex>. A reference without a digest is refused,
-// since a tag can be moved and the deploy would no longer say what runs.
+// Package imageref parses image references with go-containerregistry's name package
+// (the grammar registries and docker use), so the repo keeps no parser of its own.
+// Rollout deploys only digest-pinned references, registry/repository[:tag]@sha256:<64 hex>:
+// a reference without a digest is refused, since a tag can be moved and the deploy would
+// no longer say what runs.
 package imageref
 
 import (
 	"errors"
 	"fmt"
-	"regexp"
 	"strings"
+
+	"github.com/google/go-containerregistry/pkg/name"
 )
 
 // Sentinel errors, checked with errors.Is.
@@ -30,50 +33,39 @@ type Ref struct {
 	Digest string
 }
 
-var (
-	digestRE    = regexp.MustCompile(`^sha256:[0-9a-f]{64}$`)
-	tagRE       = regexp.MustCompile(`^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$`)
-	componentRE = regexp.MustCompile(`^[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*$`)
-	hostRE      = regexp.MustCompile(`^(?:[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)*(?::[0-9]+)?$`)
-)
+const hint = "pass REGISTRY/REPOSITORY[:TAG]@sha256:<64 hex>, as `publish` prints"
 
-// Parse parses s. Each error is one line saying what to pass instead.
+// Parse parses s, which must name its registry and be pinned by a sha256 digest.
+// Each error is one line saying what to pass instead.
 func Parse(s string) (Ref, error) {
 	s = strings.TrimSpace(s)
 	if s == "" {
-		return Ref{}, fmt.Errorf("%w: empty: pass REF@sha256:..., as `publish` prints", ErrInvalid)
+		return Ref{}, fmt.Errorf("%w: empty: %s", ErrInvalid, hint)
 	}
-	name, digest, hasDigest := strings.Cut(s, "@")
-	if !hasDigest {
+	if !strings.Contains(s, "@") {
 		return Ref{}, fmt.Errorf("image reference %s has %w: pass REF@sha256:..., as `publish` prints", s, ErrNoDigest)
 	}
-	if !digestRE.MatchString(digest) {
-		return Ref{}, fmt.Errorf("%w %s: digest %q is not sha256: followed by 64 lowercase hex digits", ErrInvalid, s, digest)
+	// Strict: the registry must be written out (no silent Docker Hub default).
+	d, err := name.NewDigest(s, name.StrictValidation)
+	if err != nil {
+		return Ref{}, fmt.Errorf("%w %s: %v: %s", ErrInvalid, s, err, hint)
 	}
-	var r Ref
-	r.Digest = digest
-	// A tag is after the last colon of the last path component (a registry may have a port).
-	if i := strings.LastIndex(name, ":"); i > strings.LastIndex(name, "/") {
-		r.Tag = name[i+1:]
-		name = name[:i]
-		if !tagRE.MatchString(r.Tag) {
-			return Ref{}, fmt.Errorf("%w %s: tag %q is not valid", ErrInvalid, s, r.Tag)
-		}
+	if !strings.HasPrefix(d.DigestStr(), "sha256:") {
+		return Ref{}, fmt.Errorf("%w %s: digest %q is not sha256: %s", ErrInvalid, s, d.DigestStr(), hint)
 	}
-	host, repo, ok := strings.Cut(name, "/")
-	if !ok || !(strings.ContainsAny(host, ".:") || host == "localhost") {
-		return Ref{}, fmt.Errorf("%w %s: no registry host: pass the full reference, such as ACCOUNT.dkr.ecr.REGION.amazonaws.com/REPO@sha256:...", ErrInvalid, s)
-	}
-	if !hostRE.MatchString(host) {
-		return Ref{}, fmt.Errorf("%w %s: registry %q is not a host name", ErrInvalid, s, host)
-	}
-	for _, c := range strings.Split(repo, "/") {
-		if !componentRE.MatchString(c) {
-			return Ref{}, fmt.Errorf("%w %s: repository %q is not valid (lowercase letters, digits, . _ -)", ErrInvalid, s, repo)
-		}
-	}
-	r.Registry, r.Repository = host, repo
+	r := Ref{Registry: d.RegistryStr(), Repository: d.RepositoryStr(), Digest: d.DigestStr()}
+	r.Tag = tagOf(strings.TrimSuffix(s, "@"+d.DigestStr()))
 	return r, nil
+}
+
+// tagOf returns the tag written in base (registry/repository[:tag]), "" when none;
+// name fills in "latest" for a missing tag, so only a tag present in the text counts.
+func tagOf(base string) string {
+	t, err := name.NewTag(base)
+	if err != nil || !strings.HasSuffix(base, ":"+t.TagStr()) {
+		return ""
+	}
+	return t.TagStr()
 }
 
 // Name is registry/repository.
@@ -90,3 +82,40 @@ func (r Ref) String() string {
 
 // Pinned is registry/repository@digest, the form written into the task definition.
 func (r Ref) Pinned() string { return r.Name() + "@" + r.Digest }
+
+// DigestOf returns the digest ref is pinned by, "" when ref has no valid digest.
+func DigestOf(ref string) string {
+	d, err := name.NewDigest(strings.TrimSpace(ref))
+	if err != nil {
+		return ""
+	}
+	return d.DigestStr()
+}
+
+// Repository returns ref without its tag and digest, as written (no registry is
+// added): "host:5000/app:v1@sha256:..." becomes "host:5000/app".
+func Repository(ref string) (string, error) {
+	ref = strings.TrimSpace(ref)
+	base := ref
+	if d, err := name.NewDigest(ref); err == nil {
+		base = strings.TrimSuffix(ref, "@"+d.DigestStr())
+	}
+	if _, err := name.NewTag(base); err != nil {
+		return "", fmt.Errorf("%w %s: %v", ErrInvalid, ref, err)
+	}
+	if t := tagOf(base); t != "" {
+		base = strings.TrimSuffix(base, ":"+t)
+	}
+	return base, nil
+}
+
+// SplitRepository splits a repository URL such as an ECR repository's
+// (ACCOUNT.dkr.ecr.REGION.amazonaws.com/NAME) into registry host and repository name.
+// The registry must be written out.
+func SplitRepository(repo string) (registry, repository string, err error) {
+	r, err := name.NewRepository(strings.TrimSpace(repo), name.StrictValidation)
+	if err != nil {
+		return "", "", fmt.Errorf("repository %q is not host/name (REGISTRY/NAME): %v", repo, err)
+	}
+	return r.RegistryStr(), r.RepositoryStr(), nil
+}

@@ -181,7 +181,7 @@ func TestPinnedAndDigest(t *testing.T) {
 		"plain":          {"123.dkr.ecr.us-east-1.amazonaws.com/predictor-model-dev", "123.dkr.ecr.us-east-1.amazonaws.com/predictor-model-dev@sha256:ab"},
 		"tagged":         {"registry:5000/predictor:abc", "registry:5000/predictor@sha256:ab"},
 		"port, no tag":   {"registry:5000/predictor", "registry:5000/predictor@sha256:ab"},
-		"already pinned": {"r/p:t@sha256:zz", "r/p@sha256:ab"},
+		"already pinned": {"r/p:t@sha256:" + strings.Repeat("0", 64), "r/p@sha256:ab"},
 	}
 	for name, tc := range tests {
 		t.Run(name, func(t *testing.T) {

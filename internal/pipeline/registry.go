@@ -6,6 +6,8 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
+
+	"dagger/predictor/internal/imageref"
 )
 
 // manifestTypes are the media types a HEAD on a manifest accepts, so the registry
@@ -54,9 +56,5 @@ func ManifestDigest(ctx context.Context, client *http.Client, registry, reposito
 
 // SplitRepository splits an ECR repository URL (host/name) into registry host and name.
 func SplitRepository(repo string) (registry, name string, err error) {
-	registry, name, ok := strings.Cut(repo, "/")
-	if !ok || registry == "" || name == "" {
-		return "", "", fmt.Errorf("repository %q is not host/name", repo)
-	}
-	return registry, name, nil
+	return imageref.SplitRepository(repo)
 }

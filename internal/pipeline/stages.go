@@ -1,14 +1,9 @@
 package pipeline
 
-import "strings"
+import "dagger/predictor/internal/imageref"
 
 // Digest returns the sha256:... part of a reference ("" when it has none).
-func Digest(ref string) string {
-	if i := strings.LastIndex(ref, "@"); i >= 0 && strings.HasPrefix(ref[i+1:], "sha256:") {
-		return ref[i+1:]
-	}
-	return ""
-}
+func Digest(ref string) string { return imageref.DigestOf(ref) }
 
 // SameDigest reports whether both references name the same digest.
 func SameDigest(a, b string) bool {
@@ -18,11 +13,8 @@ func SameDigest(a, b string) bool {
 
 // Pinned joins a repository and a digest into REPO@sha256:..., dropping any tag of repo.
 func Pinned(repo, digest string) string {
-	if i := strings.LastIndex(repo, "@"); i >= 0 {
-		repo = repo[:i]
-	}
-	if i := strings.LastIndex(repo, ":"); i > strings.LastIndex(repo, "/") {
-		repo = repo[:i]
+	if r, err := imageref.Repository(repo); err == nil {
+		repo = r
 	}
 	return repo + "@" + digest
 }

@@ -92,7 +92,7 @@ func Check(ctx context.Context, o Options) (Result, error) {
 	}
 	res := Result{URL: HealthURL(o.URL)}
 	if !strings.HasPrefix(res.URL, "http://") && !strings.HasPrefix(res.URL, "https://") {
-		return res, fmt.Errorf("check %s: not an http(s) URL: pass --url https://...", o.URL)
+		return res, fmt.Errorf("check %s: not an http(s) URL: pass --url with the https:// address of the API", o.URL)
 	}
 	deadline := time.Now().Add(o.Timeout)
 	delay := o.Initial

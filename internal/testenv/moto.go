@@ -26,6 +26,7 @@ var (
 // with Main in the package's TestMain so the process is stopped at the end.
 func SharedMoto(tb testing.TB) *Moto {
 	tb.Helper()
+	skipShort(tb)
 	sharedOnce.Do(func() { shared, sharedErr = StartMoto(MotoOptions{}) })
 	if sharedErr != nil {
 		missing(tb, "AWS emulator unavailable: %v", sharedErr)
@@ -36,12 +37,22 @@ func SharedMoto(tb testing.TB) *Moto {
 // NewMoto starts an emulator for one test only, stopped at the test's end.
 func NewMoto(tb testing.TB, opts MotoOptions) *Moto {
 	tb.Helper()
+	skipShort(tb)
 	m, err := StartMoto(opts)
 	if err != nil {
 		missing(tb, "AWS emulator unavailable: %v", err)
 	}
 	tb.Cleanup(func() { _ = m.Stop() })
 	return m
+}
+
+// skipShort skips a test that needs the emulator under `go test -short`, the quick
+// path: starting moto alone costs seconds, and its tests apply whole stacks.
+func skipShort(tb testing.TB) {
+	tb.Helper()
+	if testing.Short() {
+		tb.Skip("-short: needs the AWS emulator")
+	}
 }
 
 // Main runs the package's tests and then stops the shared emulator, if one started.

@@ -106,7 +106,7 @@ resource "aws_apigatewayv2_route" "health" {
 }
 
 # CloudWatch Logs encrypts at rest with service keys; the access log holds no secrets.
-#tfsec:ignore:aws-cloudwatch-log-group-customer-key
+#trivy:ignore:AVD-AWS-0017 (aws-cloudwatch-log-group-customer-key)
 resource "aws_cloudwatch_log_group" "access" {
   name              = "/aws/apigateway/${local.name}-http-api"
   retention_in_days = var.log_retention_days

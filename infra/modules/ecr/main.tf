@@ -4,7 +4,7 @@ locals {
 
 # AES256 (ECR-managed keys): a customer-managed KMS key adds cost and nothing this
 # single-account registry needs.
-#tfsec:ignore:aws-ecr-repository-customer-key
+#trivy:ignore:AVD-AWS-0033 (aws-ecr-repository-customer-key)
 resource "aws_ecr_repository" "this" {
   name                 = "${local.name}-backend"
   image_tag_mutability = "IMMUTABLE"

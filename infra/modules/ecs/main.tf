@@ -13,7 +13,7 @@ locals {
 
 # CloudWatch Logs encrypts at rest with service keys; a customer-managed KMS key adds
 # cost and key policy work for logs that hold no secrets.
-#tfsec:ignore:aws-cloudwatch-log-group-customer-key
+#trivy:ignore:AVD-AWS-0017 (aws-cloudwatch-log-group-customer-key)
 resource "aws_cloudwatch_log_group" "this" {
   name              = "/ecs/${local.name}-backend"
   retention_in_days = var.log_retention_days

@@ -10,7 +10,7 @@ locals {
 
 # Flow logs are a per-GB cost this small service does not budget for; traffic is
 # limited by security groups that admit only the VPC Link.
-#tfsec:ignore:aws-ec2-require-vpc-flow-logs-for-all-vpcs
+#trivy:ignore:AVD-AWS-0178 (aws-ec2-require-vpc-flow-logs-for-all-vpcs)
 resource "aws_vpc" "this" {
   cidr_block           = var.vpc_cidr
   enable_dns_support   = true

@@ -18,7 +18,7 @@ resource "aws_kms_alias" "this" {
 }
 
 # Server access logging would need a third bucket and its storage; CloudTrail data events are the audit trail when needed.
-#tfsec:ignore:aws-s3-enable-bucket-logging
+#trivy:ignore:AVD-AWS-0089 (aws-s3-enable-bucket-logging)
 resource "aws_s3_bucket" "this" {
   for_each = var.buckets
 

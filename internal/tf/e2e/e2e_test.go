@@ -14,6 +14,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -143,7 +144,7 @@ type result struct {
 // run executes deployctl with the fixture's common flags appended.
 func (f *fixture) run(extraEnv []string, args ...string) result {
 	f.tb.Helper()
-	full := append(args, "--infra-dir", f.infra, "--workdir", f.work, "--state-bucket", f.bucket)
+	full := slices.Concat(args, []string{"--infra-dir", f.infra, "--workdir", f.work, "--state-bucket", f.bucket})
 	return f.exec(extraEnv, full...)
 }
 
