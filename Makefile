@@ -83,10 +83,14 @@ $(BIN)/golangci-lint:
 .PHONY: emulator
 emulator: $(TOOLS_VENV)/.installed ## Install the pinned AWS emulator (moto) into .tools/venv.
 
+# uv (the backend's, pinned by hash in backend/tools/requirements.txt) installs it:
+# several times faster than pip for moto's sixty packages.
+UV := $(CURDIR)/backend/.tools/bin/uv
 $(TOOLS_VENV)/.installed: internal/emulator/requirements.txt
+	$(MAKE) -C backend $(UV)
 	rm -rf $(TOOLS_VENV)
-	python3 -m venv $(TOOLS_VENV)
-	$(TOOLS_VENV)/bin/pip install --quiet --disable-pip-version-check --no-input -r $<
+	UV_PYTHON_DOWNLOADS=never $(UV) venv -q --python "$$(command -v python3.11 || command -v python3)" $(TOOLS_VENV)
+	$(UV) pip install -q --python $(TOOLS_VENV)/bin/python -r $<
 	touch $@
 
 .PHONY: bench
