@@ -18,3 +18,5 @@ throttling_burst_limit   = 40
 ecr_keep_images          = 10
 kms_deletion_window_days = 7
 force_destroy            = true
+# Created by infra/github-oidc; the deploy role may create the ECS roles only with it.
+app_permissions_boundary = "predictor-github-app-boundary-dev"

@@ -19,3 +19,5 @@ throttling_burst_limit   = 200
 ecr_keep_images          = 30
 kms_deletion_window_days = 30
 force_destroy            = false
+# Created by infra/github-oidc; the deploy role may create the ECS roles only with it.
+app_permissions_boundary = "predictor-github-app-boundary-prod"
