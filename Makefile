@@ -11,6 +11,9 @@ GO_TEST_FLAGS ?= -timeout 25m
 ACTIONLINT_VERSION := v1.7.12
 TFLINT_VERSION     := v0.64.0
 TFSEC_VERSION      := v1.26.0
+# Static IAM analysis, pinned, installed into its own venv under .bin/.
+CHECKOV_VERSION    := 3.3.30
+CHECKOV            := $(BIN)/checkov-venv/bin/checkov
 
 .PHONY: help
 help: ## List the targets.
@@ -40,11 +43,20 @@ lint: gen tools ## gofmt, go vet, terraform fmt, tflint, tfsec, actionlint.
 	cd tests && go vet ./...
 	terraform fmt -check -recursive infra
 	$(MAKE) lint-tf
+	$(MAKE) lint-iam
 	actionlint
 
 .PHONY: lint-tf
 lint-tf: tools ## tflint and tfsec over infra/.
 	./scripts/lint-terraform.sh
+
+.PHONY: lint-iam
+lint-iam: $(CHECKOV) ## checkov's IAM checks over infra/ and infra/github-oidc (source and rendered plans).
+	./scripts/lint-iam.sh
+
+$(CHECKOV):
+	python3 -m venv $(BIN)/checkov-venv
+	$(BIN)/checkov-venv/bin/pip install --quiet 'checkov==$(CHECKOV_VERSION)'
 
 .PHONY: tools
 tools: $(BIN)/actionlint $(BIN)/tflint $(BIN)/tfsec ## Install the pinned linters into .bin/.

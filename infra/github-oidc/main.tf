@@ -259,7 +259,8 @@ locals {
           # caller's permissions; Route 53 has no tag conditions and the zone ID is
           # generated. Residual risk: deleting another environment's zone, which AWS
           # refuses while the zone holds Cloud Map's records.
-          { Sid = "HostedZones", Effect = "Allow", Action = ["route53:CreateHostedZone", "route53:DeleteHostedZone", "route53:ListHostedZonesByName"], Resource = ["*"] },
+          { Sid = "HostedZones", Effect = "Allow", Action = ["route53:CreateHostedZone", "route53:ListHostedZonesByName"], Resource = ["*"] },
+          { Sid = "HostedZoneDelete", Effect = "Allow", Action = ["route53:DeleteHostedZone"], Resource = ["${local.arn}:route53:::hostedzone/*"] },
         ]
       })
     },
@@ -299,13 +300,14 @@ locals {
             Sid    = "LogGroups", Effect = "Allow", Resource = app.log_groups
             Action = ["logs:CreateLogGroup", "logs:DeleteLogGroup", "logs:DeleteRetentionPolicy", "logs:PutRetentionPolicy", "logs:TagLogGroup", "logs:TagResource", "logs:UntagLogGroup", "logs:UntagResource"]
           },
-          # Application Auto Scaling authorizes on "*" (the module's scalable target is
-          # untagged). What it changes is still E's only: registering a target calls
-          # ecs:UpdateService on the service, and scaling policies create and delete
-          # their CloudWatch alarms, both limited to E by ARN. Residual risk:
-          # deregistering another environment's target stops its autoscaling.
+          # Application Auto Scaling: target IDs are generated and the module's target
+          # is untagged, so any target of the account and region. What it changes is
+          # still E's only: registering a target calls ecs:UpdateService on the service,
+          # scaling policies create and delete their CloudWatch alarms, both limited to
+          # E by ARN. Residual risk: deregistering another environment's target stops
+          # its autoscaling (the service keeps running).
           {
-            Sid    = "Autoscaling", Effect = "Allow", Resource = ["*"]
+            Sid    = "Autoscaling", Effect = "Allow", Resource = ["${local.arn}:application-autoscaling:${local.region}:${local.account}:scalable-target/*"]
             Action = ["application-autoscaling:DeleteScalingPolicy", "application-autoscaling:DeregisterScalableTarget", "application-autoscaling:PutScalingPolicy", "application-autoscaling:RegisterScalableTarget", "application-autoscaling:TagResource", "application-autoscaling:UntagResource"]
           },
           { Sid = "ScalingAlarms", Effect = "Allow", Action = ["cloudwatch:DeleteAlarms", "cloudwatch:PutMetricAlarm"], Resource = [app.alarms] },
@@ -434,6 +436,7 @@ resource "aws_iam_role" "this" {
 }
 
 resource "aws_iam_policy" "read" {
+  #checkov:skip=CKV_AWS_355:Describe/List reads on "*": several authorize on "*" only, the rest on generated IDs; they show configuration, never data or state of another environment.
   for_each = local.read_policies
 
   name        = "${var.role_name_prefix}-read-${each.key}"
