@@ -114,6 +114,7 @@ locals {
     "ecs:ListServiceDeployments",
     "ecs:ListTaskDefinitions", # rollback finds the previous revision of the family
     "ecs:ListTasks",
+    "kms:ListAliases", # the alias of the buckets' key is read by listing
     "logs:DescribeLogGroups",
     "route53:GetHostedZone",
     "servicediscovery:GetNamespace",
@@ -379,7 +380,6 @@ locals {
             ]
           },
           { Sid = "KeyAlias", Effect = "Allow", Resource = [app.kms_alias], Action = ["kms:CreateAlias", "kms:DeleteAlias", "kms:UpdateAlias"] },
-          { Sid = "KeyAliasList", Effect = "Allow", Resource = ["*"], Action = ["kms:ListAliases"] },
         ]
       })
     },

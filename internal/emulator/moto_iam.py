@@ -37,7 +37,7 @@ from typing import Any
 
 from moto import settings
 from moto.core.authorization import ActionAuthenticatorMixin
-from moto.core.exceptions import AccessDeniedError
+from moto.core.exceptions import AccessDeniedError, JsonRESTError
 from moto.iam.models import Policy, iam_backends
 
 _log_lock = threading.Lock()
@@ -258,6 +258,10 @@ def _authorize(resp: Any, req: Any, resource: str) -> None:
         _record({"decision": "ALLOW" if decision == "ALLOW" else "DENY", "principal": principal, "action": act,
                  "resource": target or "*", "reason": reason, "unchecked": sorted(unchecked)})
         if decision != "ALLOW":
+            message = f"User: {principal} is not authorized to perform: {act} on resource: {target or '*'}"
+            if "json" in (resp.headers.get("Content-Type") or "") or resp.headers.get("X-Amz-Target"):
+                # JSON protocols (ECS, KMS, Logs, ...) expect a JSON error body.
+                raise JsonRESTError("AccessDeniedException", message)
             if act == action:
                 req._raise_access_denied()  # the service's own error shape (S3's XML)
             raise AccessDeniedError(user_arn=principal, action=act)

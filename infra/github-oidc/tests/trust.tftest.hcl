@@ -192,7 +192,7 @@ run "environment_isolation" {
     condition = alltrue(flatten([for p in values(aws_iam_policy.write) : [
       for s in jsondecode(p.policy).Statement :
       can(s.Condition.StringEquals["aws:ResourceTag/Environment"]) || can(s.Condition.StringEquals["aws:RequestTag/Environment"]) ||
-      contains(["AccessLogDelivery", "HostedZones", "TaskDefinitions", "RegistryLogin", "KeyAliasList"], s.Sid)
+      contains(["AccessLogDelivery", "HostedZones", "TaskDefinitions", "RegistryLogin"], s.Sid)
       if s.Effect == "Allow" && contains(flatten([s.Resource]), "*")
     ]]))
     error_message = "A write statement on Resource \"*\" lacks an Environment tag condition (and is not one of the documented exceptions)."
