@@ -110,6 +110,7 @@ func TestIAMEnforcedRoles(t *testing.T) {
 		}
 	}
 	deploy := mustAssume(t, moto.URL, roleArn("deploy-dev"), sub("environment:dev"))
+	deployProd := mustAssume(t, moto.URL, roleArn("deploy-prod"), sub("environment:prod"))
 	plan := mustAssume(t, moto.URL, roleArn("plan"), sub("pull_request"))
 	readonly := mustAssume(t, moto.URL, roleArn("readonly"), sub("environment:readonly"))
 
@@ -129,6 +130,10 @@ func TestIAMEnforcedRoles(t *testing.T) {
 		{"deploy-dev takes prod's lock", func() error { return putErr(ctx, dS3, stateBucket, "predictor/prod/terraform.tfstate.tflock", "{}") }},
 		{"deploy-dev deletes a prod object version", func() error {
 			_, err := dS3.DeleteObject(ctx, &s3.DeleteObjectInput{Bucket: aws.String(prodData), Key: aws.String("results/a.csv"), VersionId: obj.VersionId})
+			return err
+		}},
+		{"deploy-prod deletes a prod object version", func() error {
+			_, err := s3Client(moto.URL, deployProd).DeleteObject(ctx, &s3.DeleteObjectInput{Bucket: aws.String(prodData), Key: aws.String("results/a.csv"), VersionId: obj.VersionId})
 			return err
 		}},
 		{"plan writes dev's lock", func() error { return putErr(ctx, pS3, stateBucket, "predictor/dev/terraform.tfstate.tflock", "{}") }},
@@ -202,6 +207,11 @@ func TestIAMEnforcedRoles(t *testing.T) {
 		d("rollout", "--image", outs.Repository+"@sha256:"+digest, "--version", v, "--timeout", "2m", "--poll-interval", "200ms")
 	}
 	d("rollback", "--timeout", "2m", "--poll-interval", "200ms")
+	// The roles the apply created carry the boundary, and still take no admin policy.
+	err = dIAM.do(ctx, "AttachRolePolicy", url.Values{"RoleName": {"predictor-model-dev-ecs-execution"}, "PolicyArn": {adminPolicy}})
+	if !isAccessDenied(err) {
+		t.Errorf("iam:AttachRolePolicy AdministratorAccess on the bounded execution role: got %v, want AccessDenied", err)
+	}
 
 	// Review plans: the pull-request role plans and the readonly role runs drift, both
 	// without the lock (their roles cannot write it).
