@@ -216,6 +216,19 @@ def _iam_target(resp: Any, action: str) -> tuple[str | None, dict[str, list[str]
     return None, ctx
 
 
+def _ecs_target(resp: Any, action: str) -> str | None:
+    """The service ARN of ECS calls on one service (by name or ARN); None otherwise."""
+    if action not in ("ecs:UpdateService", "ecs:DeleteService"):
+        return None
+    service = _param(resp, "service")
+    if not service:
+        return None
+    if service.startswith("arn:"):
+        return service
+    cluster = (_param(resp, "cluster") or "default").split("/")[-1]
+    return f"arn:aws:ecs:{resp.region}:{resp.current_account}:service/{cluster}/{service}"
+
+
 def _caller_boundary(resp: Any, principal: str) -> dict[str, Any] | None:
     if ":assumed-role/" not in principal:
         return None
@@ -240,6 +253,8 @@ def _authorize(resp: Any, req: Any, resource: str) -> None:
     elif service == "iam":
         target, extra = _iam_target(resp, action)
         ctx.update(extra)
+    elif service == "ecs":
+        target = _ecs_target(resp, action)
     else:
         target = None
     if target is None:

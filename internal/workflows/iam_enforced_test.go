@@ -136,6 +136,9 @@ func TestIAMEnforcedRoles(t *testing.T) {
 			_, err := s3Client(moto.URL, deployProd).DeleteObject(ctx, &s3.DeleteObjectInput{Bucket: aws.String(prodData), Key: aws.String("results/a.csv"), VersionId: obj.VersionId})
 			return err
 		}},
+		{"deploy-dev updates prod's ECS service", func() error {
+			return ecsCall(ctx, moto.URL, deploy, "UpdateService", `{"cluster":"predictor-model-prod-cluster","service":"predictor-model-prod-backend","desiredCount":0}`)
+		}},
 		{"plan writes dev's lock", func() error { return putErr(ctx, pS3, stateBucket, "predictor/dev/terraform.tfstate.tflock", "{}") }},
 		{"plan writes dev's state", func() error { return putErr(ctx, pS3, stateBucket, "predictor/dev/terraform.tfstate", "{}") }},
 		{"readonly writes prod's lock", func() error { return putErr(ctx, rS3, stateBucket, "predictor/prod/terraform.tfstate.tflock", "{}") }},
@@ -359,6 +362,31 @@ func (c signedIAM) do(ctx context.Context, action string, params url.Values) err
 	out, _ := io.ReadAll(resp.Body)
 	if resp.StatusCode != http.StatusOK {
 		return fmt.Errorf("iam %s: HTTP %d: %s", action, resp.StatusCode, out)
+	}
+	return nil
+}
+
+// ecsCall sends one signed ECS JSON request and returns an error on any non-200 answer.
+func ecsCall(ctx context.Context, endpoint string, c roleCreds, action, body string) error {
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, endpoint+"/", strings.NewReader(body))
+	if err != nil {
+		return err
+	}
+	req.Header.Set("Content-Type", "application/x-amz-json-1.1")
+	req.Header.Set("X-Amz-Target", "AmazonEC2ContainerServiceV20141113."+action)
+	hash := sha256.Sum256([]byte(body))
+	creds := aws.Credentials{AccessKeyID: c.key, SecretAccessKey: c.secret, SessionToken: c.token}
+	if err := v4.NewSigner().SignHTTP(ctx, creds, req, fmt.Sprintf("%x", hash), "ecs", testenv.Region, time.Now()); err != nil {
+		return err
+	}
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		return err
+	}
+	defer resp.Body.Close()
+	out, _ := io.ReadAll(resp.Body)
+	if resp.StatusCode != http.StatusOK {
+		return fmt.Errorf("ecs %s: HTTP %d: %s", action, resp.StatusCode, out)
 	}
 	return nil
 }
