@@ -20,6 +20,9 @@ ifeq ($(origin MOTO_PYTHON),undefined)
 EMULATOR := emulator
 export MOTO_PYTHON := $(TOOLS_VENV)/bin/python
 endif
+# Static IAM analysis, pinned, installed into its own venv under .bin/.
+CHECKOV_VERSION       := 3.3.30
+CHECKOV               := $(BIN)/checkov-venv/bin/checkov
 
 .PHONY: help
 help: ## List the targets.
@@ -60,12 +63,21 @@ lint: gen tools ## gofmt, go vet, golangci-lint, terraform fmt, tflint, trivy, a
 	cd tests && golangci-lint run --config ../.golangci.yml ./...
 	terraform fmt -check -recursive infra
 	$(MAKE) lint-tf
+	$(MAKE) lint-iam
 	actionlint
 	$(MAKE) -C backend deps lint
 
 .PHONY: lint-tf
 lint-tf: tools ## tflint and trivy (config scan) over infra/.
 	./scripts/lint-terraform.sh
+
+.PHONY: lint-iam
+lint-iam: $(CHECKOV) ## checkov's IAM checks over infra/ and infra/github-oidc (source and rendered plans).
+	./scripts/lint-iam.sh
+
+$(CHECKOV):
+	python3 -m venv $(BIN)/checkov-venv
+	$(BIN)/checkov-venv/bin/pip install --quiet 'checkov==$(CHECKOV_VERSION)'
 
 .PHONY: tools
 tools: $(BIN)/actionlint $(BIN)/tflint $(BIN)/trivy $(BIN)/golangci-lint ## Install the pinned linters into .bin/.

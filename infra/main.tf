@@ -79,6 +79,8 @@ module "iam" {
   bucket_arns  = [module.s3.bucket_arns["files"], module.s3.bucket_arns["data"]]
   kms_key_arns = [module.s3.kms_key_arn]
   region       = var.aws_region
+
+  permissions_boundary_name = var.app_permissions_boundary
 }
 
 module "cognito" {

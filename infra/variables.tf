@@ -301,3 +301,15 @@ variable "kms_deletion_window_days" {
     error_message = "The kms_deletion_window_days must be a whole number between 7 and 30."
   }
 }
+
+variable "app_permissions_boundary" {
+  description = "Name of the permissions boundary policy for the ECS task and execution roles, created by infra/github-oidc (predictor-github-app-boundary-<env>); required for environments deployed by CI roles, null for the emulator."
+  type        = string
+  default     = null
+  nullable    = true
+
+  validation {
+    condition     = var.app_permissions_boundary == null || can(regex("^[A-Za-z0-9+=,.@_-]{1,128}$", var.app_permissions_boundary))
+    error_message = "The app_permissions_boundary must be null or an IAM policy name such as predictor-github-app-boundary-dev."
+  }
+}

@@ -20,3 +20,5 @@ kms_deletion_window_days = 7
 api_auth                 = "none"
 upload_expiration_days   = 7
 force_destroy            = true
+# Created by infra/github-oidc; the deploy role may create the ECS roles only with it.
+app_permissions_boundary = "predictor-github-app-boundary-dev"

@@ -22,3 +22,5 @@ kms_deletion_window_days = 30
 api_auth                 = "cognito"
 upload_expiration_days   = 30
 force_destroy            = false
+# Created by infra/github-oidc; the deploy role may create the ECS roles only with it.
+app_permissions_boundary = "predictor-github-app-boundary-prod"

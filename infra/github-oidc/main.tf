@@ -1,6 +1,6 @@
 # Lets GitHub Actions assume AWS roles through GitHub's OIDC provider, so workflows
 # hold no long-lived AWS keys:
-#   plan       pull requests of the repository         read-only + state read + lock
+#   plan       pull requests of the repository         read-only + state read (no lock)
 #   readonly   jobs in the `readonly` GitHub environment (drift, manual plans): same
 #   deploy-E   jobs in the GitHub environment E (dev, prod): read + change E only
 # Every trust policy checks both the audience and the exact subject of the token; a
@@ -65,8 +65,24 @@ locals {
       service        = "${local.arn}:ecs:${local.region}:${local.account}:service/${var.project}-${e}-cluster/${var.project}-${e}-backend"
       task_family    = "${local.arn}:ecs:${local.region}:${local.account}:task-definition/${var.project}-${e}-backend:*"
       alarms         = "${local.arn}:cloudwatch:${local.region}:${local.account}:alarm:TargetTracking-service/${var.project}-${e}-cluster/${var.project}-${e}-backend-*"
+      state_bucket   = "${local.arn}:s3:::${local.state_bucket}"
+      # KMS key IDs are generated: keys are matched by their Environment tag (infra/ tags
+      # every resource with it), the alias by name.
+      kms_keys  = "${local.arn}:kms:${local.region}:${local.account}:key/*"
+      kms_alias = "${local.arn}:kms:${local.region}:${local.account}:alias/${var.project}-${e}-s3"
+      # The permissions boundary every application role of E must carry (see below).
+      boundary  = "${local.arn}:iam::${local.account}:policy/${var.role_name_prefix}-app-boundary-${e}"
+      protected = contains(var.protected_environments, e)
+      # ABAC: an existing resource must carry Environment = E; a resource being created
+      # must be tagged Environment = E in the same request, and whatever existing
+      # resource the create call also touches (the VPC of a subnet) must be E's.
+      own_resource = { StringEquals = { "aws:ResourceTag/Environment" = e } }
+      own_create   = { StringEquals = { "aws:RequestTag/Environment" = e }, StringEqualsIfExists = { "aws:ResourceTag/Environment" = e } }
     }
   }
+
+  # Every policy of this stack: no CI role may change one (the boundaries above all).
+  own_policies = "${local.arn}:iam::${local.account}:policy/${var.role_name_prefix}-*"
 
   # API Gateway IDs are generated, so its ARNs cannot name one environment's API.
   apigateway = [for p in ["/apis", "/apis/*", "/vpclinks", "/vpclinks/*", "/tags/*"] : "${local.arn}:apigateway:${local.region}::${p}"]
@@ -98,6 +114,7 @@ locals {
     "ecs:ListServiceDeployments",
     "ecs:ListTaskDefinitions", # rollback finds the previous revision of the family
     "ecs:ListTasks",
+    "kms:ListAliases", # the alias of the buckets' key is read by listing
     "logs:DescribeLogGroups",
     "route53:GetHostedZone",
     "servicediscovery:GetNamespace",
@@ -128,15 +145,19 @@ locals {
     "s3:ListBucket",
   ]
 
-  # What `terraform plan` and `drift` need for one environment: its state (read, and
-  # the lock file written and removed), and reads of its resources.
+  # What `terraform plan -lock=false`, `drift` and bootstrap's check need for one
+  # environment: its state read (never written: review plans take no lock), the state
+  # bucket's settings, and reads of its resources.
   read_policies = {
     for e, app in local.apps : e => jsonencode({
       Version = "2012-10-17"
       Statement = [
-        { Sid = "StateList", Effect = "Allow", Action = ["s3:ListBucket"], Resource = ["${local.arn}:s3:::${local.state_bucket}"] },
+        { Sid = "StateList", Effect = "Allow", Action = ["s3:ListBucket"], Resource = [app.state_bucket] },
+        {
+          Sid    = "StateBucketRead", Effect = "Allow", Resource = [app.state_bucket]
+          Action = ["s3:GetBucketPolicy", "s3:GetBucketPublicAccessBlock", "s3:GetBucketVersioning", "s3:GetEncryptionConfiguration"]
+        },
         { Sid = "StateRead", Effect = "Allow", Action = ["s3:GetObject"], Resource = [app.state, app.lock] },
-        { Sid = "StateLock", Effect = "Allow", Action = ["s3:PutObject", "s3:DeleteObject"], Resource = [app.lock] },
         { Sid = "Describe", Effect = "Allow", Action = local.describe_actions, Resource = ["*"] },
         { Sid = "BucketsRead", Effect = "Allow", Action = local.s3_bucket_read_actions, Resource = app.buckets },
         {
@@ -150,27 +171,53 @@ locals {
         },
         { Sid = "ECSRead", Effect = "Allow", Action = ["ecs:DescribeClusters", "ecs:DescribeServices", "ecs:ListTagsForResource"], Resource = [app.cluster, app.service, app.task_family] },
         { Sid = "APIGatewayRead", Effect = "Allow", Action = ["apigateway:GET"], Resource = local.apigateway },
+        {
+          Sid    = "KeyRead", Effect = "Allow", Resource = [app.kms_keys], Condition = app.own_resource
+          Action = ["kms:DescribeKey", "kms:GetKeyPolicy", "kms:GetKeyRotationStatus", "kms:ListResourceTags"]
+        },
       ]
     })
   }
 
+  # Attached to the plan and readonly roles: even if a read policy grew a write by
+  # mistake, they can never write or delete a state object or its lock file.
+  review_guard = jsonencode({
+    Version = "2012-10-17"
+    Statement = [
+      {
+        Sid    = "NoStateWrites", Effect = "Deny", Resource = ["${local.arn}:s3:::${local.state_bucket}/*"]
+        Action = ["s3:DeleteObject", "s3:DeleteObjectVersion", "s3:PutObject", "s3:PutObjectAcl", "s3:RestoreObject"]
+      },
+    ]
+  })
+
   # What `deploy`, `rollback` and `destroy` change in one environment, on top of the
-  # read policy; two policies, because one managed policy holds at most 6,144
-  # characters. IAM is limited to the environment's two ECS roles, the one managed
-  # policy the execution role uses, and passing those roles to ECS tasks only.
+  # read policy; several policies, because one managed policy holds at most 6,144
+  # characters. Every mutating statement names E's resources by ARN or requires the
+  # Environment tag E (`aws:ResourceTag`, `aws:RequestTag` on creation); the few AWS
+  # authorizes on neither say so where they are.
   write_policies = merge(
     {
       for e, app in local.apps : "${e}-network" => jsonencode({
         Version = "2012-10-17"
         Statement = [
           {
-            # EC2 creates resources with generated IDs: no name to scope to.
-            Sid       = "Network", Effect = "Allow", Resource = ["*"]
-            Condition = { StringEquals = { "aws:RequestedRegion" = local.region } }
+            # Tag on create: the new VPC, subnet, group, rule, route table, gateway or
+            # endpoint is tagged Environment = E in the request, and the VPC it goes
+            # into is E's. CreateTags on an existing resource needs that resource
+            # untagged or already E's, so a prod resource cannot be re-tagged as dev.
+            Sid       = "NetworkCreate", Effect = "Allow", Resource = ["*"]
+            Condition = merge(app.own_create, { StringEquals = { "aws:RequestTag/Environment" = e, "aws:RequestedRegion" = local.region } })
             Action = [
-              "ec2:AssociateRouteTable", "ec2:AttachInternetGateway", "ec2:AuthorizeSecurityGroupEgress", "ec2:AuthorizeSecurityGroupIngress",
-              "ec2:CreateInternetGateway", "ec2:CreateRoute", "ec2:CreateRouteTable", "ec2:CreateSecurityGroup", "ec2:CreateSubnet",
-              "ec2:CreateTags", "ec2:CreateVpc", "ec2:CreateVpcEndpoint", "ec2:DeleteInternetGateway", "ec2:DeleteRoute",
+              "ec2:AuthorizeSecurityGroupEgress", "ec2:AuthorizeSecurityGroupIngress", "ec2:CreateInternetGateway", "ec2:CreateRouteTable",
+              "ec2:CreateSecurityGroup", "ec2:CreateSubnet", "ec2:CreateTags", "ec2:CreateVpc", "ec2:CreateVpcEndpoint",
+            ]
+          },
+          {
+            Sid       = "NetworkChange", Effect = "Allow", Resource = ["*"]
+            Condition = { StringEquals = { "aws:ResourceTag/Environment" = e, "aws:RequestedRegion" = local.region } }
+            Action = [
+              "ec2:AssociateRouteTable", "ec2:AttachInternetGateway", "ec2:CreateRoute", "ec2:DeleteInternetGateway", "ec2:DeleteRoute",
               "ec2:DeleteRouteTable", "ec2:DeleteSecurityGroup", "ec2:DeleteSubnet", "ec2:DeleteTags", "ec2:DeleteVpc",
               "ec2:DeleteVpcEndpoints", "ec2:DetachInternetGateway", "ec2:DisassociateRouteTable", "ec2:ModifySecurityGroupRules",
               "ec2:ModifySubnetAttribute", "ec2:ModifyVpcAttribute", "ec2:ModifyVpcEndpoint", "ec2:ReplaceRoute",
@@ -178,35 +225,58 @@ locals {
               "ec2:UpdateSecurityGroupRuleDescriptionsEgress", "ec2:UpdateSecurityGroupRuleDescriptionsIngress",
             ]
           },
-          # API Gateway access logging: log deliveries and resource policies are account-wide.
+        ]
+      })
+    },
+    {
+      for e, app in local.apps : "${e}-edge" => jsonencode({
+        Version = "2012-10-17"
+        Statement = [
+          # API Gateway access logging: CloudWatch Logs authorizes log deliveries and its
+          # resource policy on "*" only (no resource ARN, no tag condition). Residual
+          # risk: a deploy role can change the account's log deliveries (not an API, not
+          # data); with prod in its own account, none of prod's.
           {
             Sid    = "AccessLogDelivery", Effect = "Allow", Resource = ["*"]
             Action = ["logs:CreateLogDelivery", "logs:DeleteLogDelivery", "logs:DescribeResourcePolicies", "logs:GetLogDelivery", "logs:ListLogDeliveries", "logs:PutResourcePolicy", "logs:UpdateLogDelivery"]
           },
-          { Sid = "APIGateway", Effect = "Allow", Action = ["apigateway:DELETE", "apigateway:PATCH", "apigateway:POST", "apigateway:PUT"], Resource = local.apigateway },
-          # Cloud Map namespaces and their private hosted zones get generated IDs.
+          # API IDs are generated: creation needs the Environment tag in the request,
+          # every later call the API's (or VPC link's) tag, which its children inherit.
+          { Sid = "APIGatewayCreate", Effect = "Allow", Action = ["apigateway:POST"], Resource = local.apigateway, Condition = app.own_create },
+          { Sid = "APIGatewayChange", Effect = "Allow", Action = ["apigateway:DELETE", "apigateway:PATCH", "apigateway:POST", "apigateway:PUT"], Resource = local.apigateway, Condition = app.own_resource },
+          # Cloud Map namespaces and services get generated IDs: tags again.
           {
-            Sid = "ServiceDiscovery", Effect = "Allow", Resource = ["*"]
+            Sid    = "ServiceDiscoveryCreate", Effect = "Allow", Resource = ["*"], Condition = app.own_create
+            Action = ["servicediscovery:CreatePrivateDnsNamespace", "servicediscovery:CreateService", "servicediscovery:TagResource"]
+          },
+          {
+            Sid = "ServiceDiscoveryChange", Effect = "Allow", Resource = ["*"], Condition = app.own_resource
             Action = [
-              "route53:CreateHostedZone", "route53:DeleteHostedZone", "route53:ListHostedZonesByName",
-              "servicediscovery:CreatePrivateDnsNamespace", "servicediscovery:CreateService", "servicediscovery:DeleteNamespace",
-              "servicediscovery:DeleteService", "servicediscovery:TagResource", "servicediscovery:UntagResource",
-              "servicediscovery:UpdatePrivateDnsNamespace", "servicediscovery:UpdateService",
+              "servicediscovery:DeleteNamespace", "servicediscovery:DeleteService", "servicediscovery:TagResource",
+              "servicediscovery:UntagResource", "servicediscovery:UpdatePrivateDnsNamespace", "servicediscovery:UpdateService",
             ]
           },
+          # Cloud Map creates and deletes the namespace's private hosted zone with the
+          # caller's permissions; Route 53 has no tag conditions and the zone ID is
+          # generated. Residual risk: deleting another environment's zone, which AWS
+          # refuses while the zone holds Cloud Map's records.
+          { Sid = "HostedZones", Effect = "Allow", Action = ["route53:CreateHostedZone", "route53:ListHostedZonesByName"], Resource = ["*"] },
+          { Sid = "HostedZoneDelete", Effect = "Allow", Action = ["route53:DeleteHostedZone"], Resource = ["${local.arn}:route53:::hostedzone/*"] },
         ]
       })
     },
     {
       for e, app in local.apps : "${e}-app" => jsonencode({
         Version = "2012-10-17"
-        Statement = [
+        Statement = concat([
           { Sid = "StateWrite", Effect = "Allow", Action = ["s3:PutObject"], Resource = [app.state] },
+          { Sid = "StateLock", Effect = "Allow", Action = ["s3:DeleteObject", "s3:PutObject"], Resource = [app.lock] },
           {
             Sid    = "Cluster", Effect = "Allow", Resource = [app.cluster, app.service, app.task_family]
             Action = ["ecs:CreateCluster", "ecs:CreateService", "ecs:DeleteCluster", "ecs:DeleteService", "ecs:PutClusterCapacityProviders", "ecs:TagResource", "ecs:UntagResource", "ecs:UpdateCluster", "ecs:UpdateClusterSettings", "ecs:UpdateService"]
           },
-          # Task definition registration does not support resource-level permissions.
+          # ECS authorizes task definition (de)registration on "*" only. A revision in
+          # another family runs nowhere: services are E's only, roles passable are E's only.
           { Sid = "TaskDefinitions", Effect = "Allow", Action = ["ecs:DeregisterTaskDefinition", "ecs:RegisterTaskDefinition"], Resource = ["*"] },
           {
             Sid = "Repository", Effect = "Allow", Resource = [app.repository]
@@ -216,36 +286,75 @@ locals {
               "ecr:PutImageTagMutability", "ecr:PutLifecyclePolicy", "ecr:TagResource", "ecr:UntagResource", "ecr:UploadLayerPart",
             ]
           },
-          # The registry login token is account-wide by design.
+          # The registry login token is account-wide by design (pushes still need the
+          # repository permissions above).
           { Sid = "RegistryLogin", Effect = "Allow", Action = ["ecr:GetAuthorizationToken"], Resource = ["*"] },
           {
             Sid = "Buckets", Effect = "Allow", Resource = app.buckets
-            Action = [
-              "s3:CreateBucket", "s3:DeleteBucket", "s3:DeleteBucketPolicy", "s3:ListBucketVersions", "s3:PutBucketOwnershipControls",
+            Action = concat(app.protected ? [] : ["s3:DeleteBucket"], [
+              "s3:CreateBucket", "s3:DeleteBucketPolicy", "s3:ListBucketVersions", "s3:PutBucketOwnershipControls",
               "s3:PutBucketPolicy", "s3:PutBucketPublicAccessBlock", "s3:PutBucketTagging", "s3:PutBucketVersioning",
               "s3:PutEncryptionConfiguration", "s3:PutLifecycleConfiguration",
-            ]
+            ])
           },
-          # Emptying the buckets before destroy needs the objects of exactly these buckets.
-          { Sid = "BucketObjects", Effect = "Allow", Action = ["s3:DeleteObject", "s3:DeleteObjectVersion"], Resource = [for b in app.buckets : "${b}/*"] },
           {
             Sid    = "LogGroups", Effect = "Allow", Resource = app.log_groups
             Action = ["logs:CreateLogGroup", "logs:DeleteLogGroup", "logs:DeleteRetentionPolicy", "logs:PutRetentionPolicy", "logs:TagLogGroup", "logs:TagResource", "logs:UntagLogGroup", "logs:UntagResource"]
           },
-          # Scalable targets are addressed by generated IDs.
+          # Application Auto Scaling: target IDs are generated and the module's target
+          # is untagged, so any target of the account and region. What it changes is
+          # still E's only: registering a target calls ecs:UpdateService on the service,
+          # scaling policies create and delete their CloudWatch alarms, both limited to
+          # E by ARN. Residual risk: deregistering another environment's target stops
+          # its autoscaling (the service keeps running).
           {
-            Sid    = "Autoscaling", Effect = "Allow", Resource = ["*"]
+            Sid    = "Autoscaling", Effect = "Allow", Resource = ["${local.arn}:application-autoscaling:${local.region}:${local.account}:scalable-target/*"]
             Action = ["application-autoscaling:DeleteScalingPolicy", "application-autoscaling:DeregisterScalableTarget", "application-autoscaling:PutScalingPolicy", "application-autoscaling:RegisterScalableTarget", "application-autoscaling:TagResource", "application-autoscaling:UntagResource"]
           },
           { Sid = "ScalingAlarms", Effect = "Allow", Action = ["cloudwatch:DeleteAlarms", "cloudwatch:PutMetricAlarm"], Resource = [app.alarms] },
+          ],
+          # Emptying the buckets before destroy: never in a protected environment,
+          # whose data only an administrator can delete (versioning protects it).
+          app.protected ? [
+            { Sid = "KeepProtectedData", Effect = "Deny", Action = ["s3:DeleteBucket", "s3:DeleteObjectVersion"], Resource = concat(app.buckets, [for b in app.buckets : "${b}/*"]) },
+            ] : [
+            { Sid = "BucketObjects", Effect = "Allow", Action = ["s3:DeleteObject", "s3:DeleteObjectVersion"], Resource = [for b in app.buckets : "${b}/*"] },
+        ])
+      })
+    },
+    {
+      for e, app in local.apps : "${e}-iam" => jsonencode({
+        Version = "2012-10-17"
+        Statement = [
+          # No escalation: E's two application roles can be created, and given
+          # policies, only while they carry E's permissions boundary, which caps them
+          # at what the application needs in E whatever policy is written into them.
           {
-            Sid    = "Roles", Effect = "Allow", Resource = app.roles
-            Action = ["iam:CreateRole", "iam:DeleteRole", "iam:DeleteRolePolicy", "iam:PutRolePolicy", "iam:TagRole", "iam:UntagRole", "iam:UpdateAssumeRolePolicy", "iam:UpdateRole", "iam:UpdateRoleDescription"]
+            Sid       = "BoundedRoles", Effect = "Allow", Resource = app.roles
+            Action    = ["iam:CreateRole", "iam:DeleteRolePolicy", "iam:PutRolePermissionsBoundary", "iam:PutRolePolicy"]
+            Condition = { StringEquals = { "iam:PermissionsBoundary" = app.boundary } }
           },
           {
-            Sid       = "ExecutionPolicy", Effect = "Allow", Resource = [app.execution_role]
-            Action    = ["iam:AttachRolePolicy", "iam:DetachRolePolicy"]
-            Condition = { ArnEquals = { "iam:PolicyARN" = "${local.arn}:iam::aws:policy/service-role/AmazonECSTaskExecutionRolePolicy" } }
+            Sid    = "ExecutionPolicy", Effect = "Allow", Resource = [app.execution_role]
+            Action = ["iam:AttachRolePolicy", "iam:DetachRolePolicy"]
+            Condition = {
+              ArnEquals    = { "iam:PolicyARN" = "${local.arn}:iam::aws:policy/service-role/AmazonECSTaskExecutionRolePolicy" }
+              StringEquals = { "iam:PermissionsBoundary" = app.boundary }
+            }
+          },
+          # These actions have no iam:PermissionsBoundary condition key and grant nothing.
+          { Sid = "Roles", Effect = "Allow", Resource = app.roles, Action = ["iam:DeleteRole", "iam:TagRole", "iam:UntagRole", "iam:UpdateRole", "iam:UpdateRoleDescription"] },
+          # IAM has no condition key on a trust policy's content, so no CI role may
+          # change one (a role is created with infra/'s ecs-tasks trust; changing it
+          # is an administrator's job), nor remove a boundary, nor edit this stack's
+          # policies (the boundaries among them).
+          {
+            Sid    = "NoTrustOrBoundaryChanges", Effect = "Deny", Resource = ["*"]
+            Action = ["iam:DeleteRolePermissionsBoundary", "iam:UpdateAssumeRolePolicy"]
+          },
+          {
+            Sid    = "NoPolicyChanges", Effect = "Deny", Resource = [local.own_policies]
+            Action = ["iam:CreatePolicyVersion", "iam:DeletePolicy", "iam:DeletePolicyVersion", "iam:SetDefaultPolicyVersion", "iam:TagPolicy", "iam:UntagPolicy"]
           },
           {
             Sid       = "PassRolesToTasks", Effect = "Allow", Action = ["iam:PassRole"], Resource = app.roles
@@ -255,10 +364,46 @@ locals {
             Sid       = "ServiceLinkedRoles", Effect = "Allow", Action = ["iam:CreateServiceLinkedRole"], Resource = ["${local.arn}:iam::${local.account}:role/aws-service-role/*"]
             Condition = { StringEquals = { "iam:AWSServiceName" = ["ecs.amazonaws.com", "ecs.application-autoscaling.amazonaws.com", "ops.apigateway.amazonaws.com"] } }
           },
+          # The buckets' KMS key (infra/modules/s3): created tagged Environment = E,
+          # then managed only while it carries that tag; its alias by name. No
+          # Encrypt/Decrypt: the pipeline never reads or writes the buckets' objects.
+          {
+            Sid = "KeyCreate", Effect = "Allow", Resource = ["*"], Action = ["kms:CreateKey", "kms:TagResource"]
+            # Null: TagResource only on a key being created, never to re-tag an existing one.
+            Condition = { StringEquals = { "aws:RequestTag/Environment" = e }, Null = { "aws:ResourceTag/Environment" = "true" } }
+          },
+          {
+            Sid = "KeyManage", Effect = "Allow", Resource = [app.kms_keys], Condition = app.own_resource
+            Action = [
+              "kms:CreateAlias", "kms:DeleteAlias", "kms:EnableKeyRotation", "kms:ScheduleKeyDeletion", "kms:TagResource",
+              "kms:UntagResource", "kms:UpdateAlias", "kms:UpdateKeyDescription",
+            ]
+          },
+          { Sid = "KeyAlias", Effect = "Allow", Resource = [app.kms_alias], Action = ["kms:CreateAlias", "kms:DeleteAlias", "kms:UpdateAlias"] },
         ]
       })
     },
   )
+
+  # The permissions boundary of E's application roles (infra/modules/iam sets it): the
+  # most either role can ever do, whatever policy a deploy role writes into it. The
+  # task role's own policy and AmazonECSTaskExecutionRolePolicy fit inside.
+  boundary_policies = {
+    for e, app in local.apps : e => jsonencode({
+      Version = "2012-10-17"
+      Statement = [
+        { Sid = "Buckets", Effect = "Allow", Action = ["s3:GetBucketLocation", "s3:ListBucket"], Resource = app.buckets },
+        { Sid = "Objects", Effect = "Allow", Action = ["s3:DeleteObject", "s3:GetObject", "s3:PutObject"], Resource = [for b in app.buckets : "${b}/*"] },
+        {
+          Sid       = "BucketKey", Effect = "Allow", Action = ["kms:Decrypt", "kms:GenerateDataKey"], Resource = [app.kms_keys]
+          Condition = merge(app.own_resource, { StringEquals = { "aws:ResourceTag/Environment" = e, "kms:ViaService" = "s3.${local.region}.amazonaws.com" } })
+        },
+        { Sid = "RegistryLogin", Effect = "Allow", Action = ["ecr:GetAuthorizationToken"], Resource = ["*"] },
+        { Sid = "ImagePull", Effect = "Allow", Action = ["ecr:BatchCheckLayerAvailability", "ecr:BatchGetImage", "ecr:GetDownloadUrlForLayer"], Resource = [app.repository] },
+        { Sid = "ContainerLogs", Effect = "Allow", Action = ["logs:CreateLogStream", "logs:PutLogEvents"], Resource = app.log_groups },
+      ]
+    })
+  }
 }
 
 resource "aws_iam_openid_connect_provider" "github" {
@@ -291,10 +436,11 @@ resource "aws_iam_role" "this" {
 }
 
 resource "aws_iam_policy" "read" {
+  #checkov:skip=CKV_AWS_355:Describe/List reads on "*": several authorize on "*" only, the rest on generated IDs; they show configuration, never data or state of another environment.
   for_each = local.read_policies
 
   name        = "${var.role_name_prefix}-read-${each.key}"
-  description = "Plan and drift of ${each.key}: state read and lock, reads of its resources."
+  description = "Plan and drift of ${each.key}: state read (no lock), reads of its resources."
   policy      = each.value
 }
 
@@ -306,16 +452,31 @@ resource "aws_iam_policy" "write" {
   policy      = each.value
 }
 
+resource "aws_iam_policy" "review_guard" {
+  name        = "${var.role_name_prefix}-review-guard"
+  description = "Plan and readonly roles: never write or delete a state object or lock file."
+  policy      = local.review_guard
+}
+
+resource "aws_iam_policy" "boundary" {
+  for_each = local.boundary_policies
+
+  name        = "${var.role_name_prefix}-app-boundary-${each.key}"
+  description = "Permissions boundary of the ${each.key} application roles (ECS task and execution)."
+  policy      = each.value
+}
+
 locals {
   # role key => policy keys: the read-only roles read every environment; a deploy role
   # reads and changes its own environment only.
   attachments = merge(
-    { for k in ["plan", "readonly"] : k => [for e in var.environments : "read-${e}"] },
-    { for e in var.environments : "deploy-${e}" => ["read-${e}", "write-${e}-network", "write-${e}-app"] },
+    { for k in ["plan", "readonly"] : k => concat([for e in var.environments : "read-${e}"], ["review-guard"]) },
+    { for e in var.environments : "deploy-${e}" => ["read-${e}", "write-${e}-network", "write-${e}-edge", "write-${e}-app", "write-${e}-iam"] },
   )
   policy_arns = merge(
     { for e, p in aws_iam_policy.read : "read-${e}" => p.arn },
     { for k, p in aws_iam_policy.write : "write-${k}" => p.arn },
+    { "review-guard" = aws_iam_policy.review_guard.arn },
   )
 }
 

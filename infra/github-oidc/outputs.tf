@@ -27,3 +27,8 @@ output "state_bucket_name" {
   description = "The state bucket of infra/ the roles may use."
   value       = local.state_bucket
 }
+
+output "app_permissions_boundaries" {
+  description = "Permissions boundary policy name per environment: infra/'s app_permissions_boundary in envs/<env>.tfvars must name it."
+  value       = { for e, p in aws_iam_policy.boundary : e => p.name }
+}

@@ -111,3 +111,15 @@ variable "aws_endpoint" {
     error_message = "The aws_endpoint must be null or a URL like http://127.0.0.1:5000."
   }
 }
+
+variable "protected_environments" {
+  description = "Environments whose data no CI role may destroy: their deploy role cannot delete object versions or the buckets (an explicit Deny); only an administrator can."
+  type        = list(string)
+  default     = ["prod"]
+  nullable    = false
+
+  validation {
+    condition     = alltrue([for e in var.protected_environments : contains(["dev", "prod"], e)])
+    error_message = "The protected_environments must be names from dev, prod."
+  }
+}

@@ -25,6 +25,12 @@ const MotoVersion = "5.2.5"
 //go:embed moto_launcher.py
 var motoLauncher []byte
 
+// motoIAM is the launcher's IAM enforcement layer, imported when the emulator runs
+// with PREDICTOR_MOTO_IAM=1 (see moto_iam.py).
+//
+//go:embed moto_iam.py
+var motoIAM []byte
+
 // Moto is one running emulator process, started by this harness and stopped by its PID.
 type Moto struct {
 	// URL is the endpoint, such as http://127.0.0.1:41234.
@@ -122,6 +128,9 @@ func Start(opts Options) (*Moto, error) {
 func start(dir, python string, opts Options) (*Moto, error) {
 	launcher := filepath.Join(dir, "moto_launcher.py")
 	if err := os.WriteFile(launcher, motoLauncher, 0o600); err != nil {
+		return nil, err
+	}
+	if err := os.WriteFile(filepath.Join(dir, "moto_iam.py"), motoIAM, 0o600); err != nil {
 		return nil, err
 	}
 	port, err := freePort()

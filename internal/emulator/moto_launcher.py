@@ -10,6 +10,7 @@ Everything else is moto's own server: `python moto_launcher.py -H 127.0.0.1 -p P
 """
 
 import json
+import os
 import sys
 
 from moto.applicationautoscaling.responses import ApplicationAutoScalingResponse
@@ -65,6 +66,13 @@ def _create_service(self):
 
 
 EC2ContainerServiceResponse.create_service = _create_service
+
+if os.environ.get("PREDICTOR_MOTO_IAM") == "1":
+    # IAM enforcement closer to AWS (moto_iam.py, beside this file): action names,
+    # conditions, resources, web identity; off until /moto-api/reset-auth turns it on.
+    import moto_iam
+
+    moto_iam.install()
 
 if __name__ == "__main__":
     sys.exit(main())

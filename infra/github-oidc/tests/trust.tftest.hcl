@@ -97,41 +97,159 @@ run "permissions_are_least_privilege" {
     error_message = "A policy is over IAM's 6,144-character limit."
   }
 
-  # The read policies only read, except the state lock file.
+  # The read policies only read: review plans run with -lock=false, so not even the
+  # state lock file is written.
   assert {
     condition = alltrue(flatten([for p in values(aws_iam_policy.read) : [
       for s in jsondecode(p.policy).Statement : [
-        for a in flatten([s.Action]) : can(regex("^[a-z0-9-]+:(Get|List|Describe)", a)) || a == "apigateway:GET" || (contains(["s3:PutObject", "s3:DeleteObject"], a) && alltrue([for r in s.Resource : endswith(r, ".tflock")]))
+        for a in flatten([s.Action]) : can(regex("^[a-z0-9-]+:(Get|List|Describe)", a)) || a == "apigateway:GET"
       ]
     ]]))
-    error_message = "A read policy allows a change other than the state lock file."
+    error_message = "A read policy allows a change (the plan and readonly roles must not write, not even the lock file)."
   }
 
   # The plan and readonly roles get the read policies only; a deploy role gets its own
   # environment's policies only.
   assert {
     condition = toset(keys(aws_iam_role_policy_attachment.this)) == toset([
-      "plan/read-dev", "plan/read-prod", "readonly/read-dev", "readonly/read-prod",
-      "deploy-dev/read-dev", "deploy-dev/write-dev-network", "deploy-dev/write-dev-app",
-      "deploy-prod/read-prod", "deploy-prod/write-prod-network", "deploy-prod/write-prod-app",
+      "plan/read-dev", "plan/read-prod", "plan/review-guard", "readonly/read-dev", "readonly/read-prod", "readonly/review-guard",
+      "deploy-dev/read-dev", "deploy-dev/write-dev-network", "deploy-dev/write-dev-edge", "deploy-dev/write-dev-app", "deploy-dev/write-dev-iam",
+      "deploy-prod/read-prod", "deploy-prod/write-prod-network", "deploy-prod/write-prod-edge", "deploy-prod/write-prod-app", "deploy-prod/write-prod-iam",
     ])
     error_message = "Unexpected role/policy attachments."
   }
 
   assert {
-    condition     = !strcontains(aws_iam_policy.read["dev"].policy, "/predictor/prod/") && !strcontains(aws_iam_policy.write["dev-app"].policy, "predictor-model-prod")
+    condition     = !strcontains(aws_iam_policy.read["dev"].policy, "/predictor/prod/") && alltrue([for p in ["dev-network", "dev-edge", "dev-app", "dev-iam"] : !strcontains(aws_iam_policy.write[p].policy, "prod")])
     error_message = "The dev policies must not reach prod's state or resources."
   }
 
   assert {
     condition     = strcontains(aws_iam_policy.read["prod"].policy, "arn:aws:s3:::predictor-tfstate-123456789012-us-east-1/predictor/prod/terraform.tfstate.tflock")
-    error_message = "The read policy must cover the state lock file in deployctl's default bucket."
+    error_message = "The read policy must cover the state lock file (read) in deployctl's default bucket."
   }
 
   assert {
-    condition = [for s in jsondecode(aws_iam_policy.write["prod-app"].policy).Statement :
+    condition = [for s in jsondecode(aws_iam_policy.write["prod-iam"].policy).Statement :
     s.Condition.StringEquals["iam:PassedToService"] if s.Sid == "PassRolesToTasks"] == ["ecs-tasks.amazonaws.com"]
     error_message = "iam:PassRole must be limited to ECS tasks."
+  }
+}
+
+# No escalation: a deploy role writes policies into, or creates, only roles that carry
+# its environment's permissions boundary, never changes a trust policy or a boundary.
+run "no_privilege_escalation" {
+  assert {
+    condition = alltrue(flatten([for k, p in aws_iam_policy.write : [
+      for s in jsondecode(p.policy).Statement : try(s.Condition.StringEquals["iam:PermissionsBoundary"], "") == "arn:aws:iam::123456789012:policy/predictor-github-app-boundary-${split("-", k)[0]}"
+      if s.Effect == "Allow" && length(setintersection(toset(flatten([s.Action])), toset(["iam:CreateRole", "iam:PutRolePolicy", "iam:AttachRolePolicy", "iam:DeleteRolePolicy", "iam:DetachRolePolicy", "iam:PutRolePermissionsBoundary"]))) > 0
+    ]]))
+    error_message = "Every role-policy change must require the environment's permissions boundary (iam:PermissionsBoundary)."
+  }
+
+  assert {
+    condition = alltrue(flatten([for p in concat(values(aws_iam_policy.read), values(aws_iam_policy.write)) : [
+      for s in jsondecode(p.policy).Statement : length(setintersection(toset(flatten([s.Action])), toset([
+        "iam:UpdateAssumeRolePolicy", "iam:DeleteRolePermissionsBoundary", "iam:CreatePolicyVersion", "iam:SetDefaultPolicyVersion",
+        "iam:AttachUserPolicy", "iam:PutUserPolicy", "iam:CreateUser", "iam:CreateAccessKey", "iam:CreatePolicy",
+      ]))) == 0 if s.Effect == "Allow"
+    ]]))
+    error_message = "No CI role may change a trust policy, remove a boundary, edit a policy or touch users."
+  }
+
+  assert {
+    condition = alltrue([for e in ["dev", "prod"] : contains(
+      flatten([for s in jsondecode(aws_iam_policy.write["${e}-iam"].policy).Statement : flatten([s.Action]) if s.Effect == "Deny"]),
+      "iam:UpdateAssumeRolePolicy"
+    )])
+    error_message = "Each deploy role must carry an explicit Deny of iam:UpdateAssumeRolePolicy."
+  }
+
+  assert {
+    condition = [for s in jsondecode(aws_iam_policy.write["dev-iam"].policy).Statement : s.Condition.ArnEquals["iam:PolicyARN"] if s.Sid == "ExecutionPolicy"] == [
+      "arn:aws:iam::aws:policy/service-role/AmazonECSTaskExecutionRolePolicy"
+    ]
+    error_message = "AttachRolePolicy must be limited to AmazonECSTaskExecutionRolePolicy."
+  }
+
+  assert {
+    condition     = toset(keys(aws_iam_policy.boundary)) == toset(["dev", "prod"]) && output.app_permissions_boundaries["dev"] == "predictor-github-app-boundary-dev"
+    error_message = "Each environment needs its permissions boundary policy, named as infra/ expects."
+  }
+
+  assert {
+    condition = alltrue(flatten([for p in values(aws_iam_policy.boundary) : [
+      for s in jsondecode(p.policy).Statement : [for a in flatten([s.Action]) : !startswith(a, "iam:") && !strcontains(a, "*")]
+    ]]))
+    error_message = "A boundary must not allow IAM or wildcard actions."
+  }
+}
+
+# Environment isolation: a mutating statement on Resource "*" carries an Environment
+# tag condition, except the few AWS authorizes on neither ARN nor tag (commented in main.tf).
+run "environment_isolation" {
+  assert {
+    condition = alltrue(flatten([for p in values(aws_iam_policy.write) : [
+      for s in jsondecode(p.policy).Statement :
+      can(s.Condition.StringEquals["aws:ResourceTag/Environment"]) || can(s.Condition.StringEquals["aws:RequestTag/Environment"]) ||
+      contains(["AccessLogDelivery", "HostedZones", "TaskDefinitions", "RegistryLogin"], s.Sid)
+      if s.Effect == "Allow" && contains(flatten([s.Resource]), "*")
+    ]]))
+    error_message = "A write statement on Resource \"*\" lacks an Environment tag condition (and is not one of the documented exceptions)."
+  }
+
+  assert {
+    condition = alltrue(flatten([for k, p in aws_iam_policy.write : [
+      for s in jsondecode(p.policy).Statement : [
+        for op, c in try(s.Condition, {}) : [for key, v in c : v == split("-", k)[0] if strcontains(key, "/Environment")] if op != "Null"
+      ]
+    ]]))
+    error_message = "Every Environment tag condition must name the policy's own environment."
+  }
+
+  # KMS: what terraform needs on the bucket key, never a data-plane action.
+  assert {
+    condition = alltrue([for e in ["dev", "prod"] : alltrue([for a in ["kms:CreateKey", "kms:EnableKeyRotation", "kms:ScheduleKeyDeletion", "kms:CreateAlias"] :
+    contains(flatten([for s in jsondecode(aws_iam_policy.write["${e}-iam"].policy).Statement : flatten([s.Action])]), a)])])
+    error_message = "The deploy roles need the KMS actions infra/modules/s3 uses."
+  }
+
+  assert {
+    condition = alltrue(flatten([for p in concat(values(aws_iam_policy.read), values(aws_iam_policy.write)) : [
+      for s in jsondecode(p.policy).Statement : [for a in flatten([s.Action]) : !contains(["kms:Decrypt", "kms:Encrypt", "kms:GenerateDataKey", "kms:ReEncryptFrom", "kms:PutKeyPolicy", "kms:CreateGrant"], a)]
+    ]]))
+    error_message = "No CI role needs KMS data-plane actions, grants or key policy changes."
+  }
+}
+
+# Review plans: the plan and readonly roles can never write a state object.
+run "review_roles_cannot_write_state" {
+  assert {
+    condition = [for s in jsondecode(aws_iam_policy.review_guard.policy).Statement : s if s.Effect == "Deny" &&
+      contains(s.Action, "s3:PutObject") && contains(s.Action, "s3:DeleteObject") &&
+    s.Resource == ["arn:aws:s3:::predictor-tfstate-123456789012-us-east-1/*"]] != []
+    error_message = "The review guard must deny writing and deleting every object of the state bucket."
+  }
+}
+
+# No CI role can delete object versions (or the buckets) of a protected environment.
+run "prod_data_protected" {
+  assert {
+    condition = alltrue(flatten([for p in values(aws_iam_policy.write) : [
+      for s in jsondecode(p.policy).Statement : !anytrue([for r in flatten([s.Resource]) : strcontains(r, "predictor-model-prod-")])
+      if s.Effect == "Allow" && length(setintersection(toset(flatten([s.Action])), toset(["s3:DeleteObjectVersion", "s3:DeleteObject", "s3:DeleteBucket"]))) > 0
+    ]]))
+    error_message = "No role may delete objects, object versions or buckets of prod's data."
+  }
+
+  assert {
+    condition     = [for s in jsondecode(aws_iam_policy.write["prod-app"].policy).Statement : s.Effect if s.Sid == "KeepProtectedData"] == ["Deny"]
+    error_message = "prod's deploy role must carry an explicit Deny of s3:DeleteObjectVersion on its buckets."
+  }
+
+  assert {
+    condition     = [for s in jsondecode(aws_iam_policy.write["dev-app"].policy).Statement : s.Effect if s.Sid == "BucketObjects"] == ["Allow"]
+    error_message = "dev's deploy role keeps emptying its own buckets for destroy."
   }
 }
 

@@ -3,6 +3,8 @@ locals {
   # aws, aws-cn or aws-us-gov, from the bucket ARNs.
   partition = split(":", var.bucket_arns[0])[1]
 
+  permissions_boundary = var.permissions_boundary_name == null ? null : "arn:${local.partition}:iam::${var.account_id}:policy/${var.permissions_boundary_name}"
+
   roles = {
     execution = "ECS agent: pulls the image and writes the container logs"
     task      = "Backend container: reads and writes the files and data buckets"
@@ -59,6 +61,9 @@ resource "aws_iam_role" "this" {
   name               = "${local.name}-ecs-${each.key}"
   description        = each.value
   assume_role_policy = jsonencode(local.assume_role_policy)
+  # Caps the role whatever policy it is given: the CI deploy roles may create and
+  # change these roles only while they carry this boundary (infra/github-oidc).
+  permissions_boundary = local.permissions_boundary
 
   tags = merge(var.tags, { Name = "${local.name}-ecs-${each.key}" })
 }

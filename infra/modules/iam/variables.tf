@@ -67,3 +67,15 @@ variable "region" {
   type        = string
   nullable    = false
 }
+
+variable "permissions_boundary_name" {
+  description = "Name of the customer managed policy set as permissions boundary of both roles (infra/github-oidc creates <role_name_prefix>-app-boundary-<env>); null sets none (the emulator's `local`)."
+  type        = string
+  default     = null
+  nullable    = true
+
+  validation {
+    condition     = var.permissions_boundary_name == null || can(regex("^[A-Za-z0-9+=,.@_-]{1,128}$", var.permissions_boundary_name))
+    error_message = "The permissions_boundary_name must be null or an IAM policy name."
+  }
+}

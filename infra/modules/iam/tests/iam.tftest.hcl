@@ -70,3 +70,21 @@ run "wildcard_bucket_arn_is_rejected" {
 
   expect_failures = [var.bucket_arns]
 }
+
+run "roles_carry_the_permissions_boundary" {
+  variables {
+    permissions_boundary_name = "predictor-github-app-boundary-dev"
+  }
+
+  assert {
+    condition     = alltrue([for r in aws_iam_role.this : r.permissions_boundary == "arn:aws:iam::123456789012:policy/predictor-github-app-boundary-dev"])
+    error_message = "Both roles must carry the permissions boundary the CI deploy roles require."
+  }
+}
+
+run "no_boundary_on_the_emulator" {
+  assert {
+    condition     = alltrue([for r in aws_iam_role.this : r.permissions_boundary == null])
+    error_message = "Without a boundary name the roles carry none."
+  }
+}
