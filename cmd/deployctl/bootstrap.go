@@ -49,6 +49,9 @@ func runBootstrap(ctx context.Context, args []string, stdout, stderr io.Writer) 
 	if b.SkipTLSOnly {
 		fmt.Fprintf(stdout, "state bucket %s: TLS-only policy left out: the endpoint %s is plain HTTP and the policy would deny every request\n", bucket, g.endpoint)
 	}
+	for _, n := range res.Notes {
+		fmt.Fprintf(stdout, "state bucket %s: %s\n", bucket, n)
+	}
 	fmt.Fprintf(stdout, "state key for %s: %s\n", g.env, envcfg.StateKey(g.env))
 	return exitcode.OK
 }

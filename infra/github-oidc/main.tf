@@ -51,8 +51,10 @@ locals {
   # Names of infra/'s resources per environment (see infra/modules/*).
   apps = {
     for e in var.environments : e => {
-      state      = "${local.arn}:s3:::${local.state_bucket}/predictor/${e}/terraform.tfstate"
-      lock       = "${local.arn}:s3:::${local.state_bucket}/predictor/${e}/terraform.tfstate.tflock"
+      state = "${local.arn}:s3:::${local.state_bucket}/predictor/${e}/terraform.tfstate"
+      lock  = "${local.arn}:s3:::${local.state_bucket}/predictor/${e}/terraform.tfstate.tflock"
+      # Reviewed plans (`plan --save`), applied by ID (internal/planstore).
+      plans      = "${local.arn}:s3:::${local.state_bucket}/plans/${e}/*"
       buckets    = [for b in ["files", "data"] : "${local.arn}:s3:::${var.project}-${e}-${b}-${local.account}"]
       repository = "${local.arn}:ecr:${local.region}:${local.account}:repository/${var.project}-${e}-backend"
       log_groups = flatten([
@@ -157,7 +159,7 @@ locals {
           Sid    = "StateBucketRead", Effect = "Allow", Resource = [app.state_bucket]
           Action = ["s3:GetBucketPolicy", "s3:GetBucketPublicAccessBlock", "s3:GetBucketVersioning", "s3:GetEncryptionConfiguration"]
         },
-        { Sid = "StateRead", Effect = "Allow", Action = ["s3:GetObject"], Resource = [app.state, app.lock] },
+        { Sid = "StateRead", Effect = "Allow", Action = ["s3:GetObject"], Resource = [app.state, app.lock, app.plans] },
         { Sid = "Describe", Effect = "Allow", Action = local.describe_actions, Resource = ["*"] },
         { Sid = "BucketsRead", Effect = "Allow", Action = local.s3_bucket_read_actions, Resource = app.buckets },
         {
@@ -186,6 +188,25 @@ locals {
     Statement = [
       {
         Sid    = "NoStateWrites", Effect = "Deny", Resource = ["${local.arn}:s3:::${local.state_bucket}/*"]
+        Action = ["s3:DeleteObject", "s3:DeleteObjectVersion", "s3:PutObject", "s3:PutObjectAcl", "s3:RestoreObject"]
+      },
+    ]
+  })
+
+  # The readonly role plans prod on merge and stores that plan for the gated apply
+  # (`plan --env prod --save`): it may add objects under plans/ and nothing else; its
+  # guard denies every other object write.
+  save_plans = jsonencode({
+    Version = "2012-10-17"
+    Statement = [
+      { Sid = "SavePlans", Effect = "Allow", Action = ["s3:PutObject"], Resource = [for e, app in local.apps : app.plans] },
+    ]
+  })
+  readonly_guard = jsonencode({
+    Version = "2012-10-17"
+    Statement = [
+      {
+        Sid    = "NoStateWrites", Effect = "Deny", NotResource = ["${local.arn}:s3:::${local.state_bucket}/plans/*"]
         Action = ["s3:DeleteObject", "s3:DeleteObjectVersion", "s3:PutObject", "s3:PutObjectAcl", "s3:RestoreObject"]
       },
     ]
@@ -458,6 +479,18 @@ resource "aws_iam_policy" "review_guard" {
   policy      = local.review_guard
 }
 
+resource "aws_iam_policy" "save_plans" {
+  name        = "${var.role_name_prefix}-save-plans"
+  description = "Readonly role: store reviewed plans under plans/ in the state bucket."
+  policy      = local.save_plans
+}
+
+resource "aws_iam_policy" "readonly_guard" {
+  name        = "${var.role_name_prefix}-readonly-guard"
+  description = "Readonly role: never write or delete a state object or lock file (plans/ aside)."
+  policy      = local.readonly_guard
+}
+
 resource "aws_iam_policy" "boundary" {
   for_each = local.boundary_policies
 
@@ -470,13 +503,14 @@ locals {
   # role key => policy keys: the read-only roles read every environment; a deploy role
   # reads and changes its own environment only.
   attachments = merge(
-    { for k in ["plan", "readonly"] : k => concat([for e in var.environments : "read-${e}"], ["review-guard"]) },
+    { plan = concat([for e in var.environments : "read-${e}"], ["review-guard"]) },
+    { readonly = concat([for e in var.environments : "read-${e}"], ["readonly-guard", "save-plans"]) },
     { for e in var.environments : "deploy-${e}" => ["read-${e}", "write-${e}-network", "write-${e}-edge", "write-${e}-app", "write-${e}-iam"] },
   )
   policy_arns = merge(
     { for e, p in aws_iam_policy.read : "read-${e}" => p.arn },
     { for k, p in aws_iam_policy.write : "write-${k}" => p.arn },
-    { "review-guard" = aws_iam_policy.review_guard.arn },
+    { "review-guard" = aws_iam_policy.review_guard.arn, "readonly-guard" = aws_iam_policy.readonly_guard.arn, "save-plans" = aws_iam_policy.save_plans.arn },
   )
 }
 

@@ -216,20 +216,28 @@ func TestIAMEnforcedRoles(t *testing.T) {
 		t.Errorf("iam:AttachRolePolicy AdministratorAccess on the bounded execution role: got %v, want AccessDenied", err)
 	}
 
-	// Review plans: the pull-request role plans and the readonly role runs drift, both
-	// without the lock (their roles cannot write it).
-	for _, r := range []roleCreds{plan, readonly} {
-		dir := filepath.Join(t.TempDir(), "infra")
-		if err := os.CopyFS(dir, os.DirFS(infra)); err != nil {
-			t.Fatal(err)
-		}
-		env := append(r.env(), terraformTools(t)...)
-		initBackend(t, dir, env, moto.URL, stateBucket, "predictor/dev/terraform.tfstate")
-		out, code := terraform(t, dir, env, "plan", "-lock=false", "-detailed-exitcode", "-input=false", "-no-color",
-			"-var-file=envs/dev.tfvars", "-var", "aws_endpoint="+moto.URL)
-		if code == 1 {
-			t.Fatalf("%s: plan -lock=false failed:\n%s\nemulator denials:\n%s", r.name, out, decisions(t, logPath, "DENY"))
-		}
+	// Review plans through deployctl, without the lock (their roles cannot write it):
+	// the pull-request role plans; the readonly role runs drift, and saves a plan
+	// (plans/ is the one prefix it may write) that the dev deploy role applies by ID:
+	// the two phases of a prod deploy, on dev.
+	as := func(c roleCreds, args ...string) string {
+		t.Helper()
+		args = append(args, "--env", "dev", "--aws-endpoint", moto.URL, "--infra-dir", infra, "--workdir", filepath.Join(work, c.name))
+		return mustRunLog(t, bin, append(c.env(), terraformTools(t)...), logPath, args...)
+	}
+	as(plan, "plan", "--out", "review.tfplan", "--no-policy", "--lock=false")
+	as(readonly, "drift")
+	as(readonly, "plan", "--out", "saved.tfplan", "--no-policy", "--lock=false", "--save", "--id-file", "saved.id")
+	id, err := os.ReadFile(filepath.Join(work, readonly.name, "saved.id"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	d("apply", "--plan-id", strings.TrimSpace(string(id)))
+	if err := putErr(ctx, pS3, stateBucket, "plans/dev/"+strings.Repeat("0", 64)+".tfplan", "x"); !isAccessDenied(err) {
+		t.Errorf("the pull-request role saved a plan: got %v, want AccessDenied", err)
+	}
+	if err := putErr(ctx, rS3, stateBucket, "predictor/dev/terraform.tfstate", "{}"); !isAccessDenied(err) {
+		t.Errorf("the readonly role wrote dev's state: got %v, want AccessDenied", err)
 	}
 
 	t.Logf("not enforced by the emulator in this run (each counted as met/matching, never as a deny):\n%s", unchecked(t, logPath))

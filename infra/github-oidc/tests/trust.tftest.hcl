@@ -112,7 +112,7 @@ run "permissions_are_least_privilege" {
   # environment's policies only.
   assert {
     condition = toset(keys(aws_iam_role_policy_attachment.this)) == toset([
-      "plan/read-dev", "plan/read-prod", "plan/review-guard", "readonly/read-dev", "readonly/read-prod", "readonly/review-guard",
+      "plan/read-dev", "plan/read-prod", "plan/review-guard", "readonly/read-dev", "readonly/read-prod", "readonly/readonly-guard", "readonly/save-plans",
       "deploy-dev/read-dev", "deploy-dev/write-dev-network", "deploy-dev/write-dev-edge", "deploy-dev/write-dev-app", "deploy-dev/write-dev-iam",
       "deploy-prod/read-prod", "deploy-prod/write-prod-network", "deploy-prod/write-prod-edge", "deploy-prod/write-prod-app", "deploy-prod/write-prod-iam",
     ])
@@ -229,6 +229,17 @@ run "review_roles_cannot_write_state" {
       contains(s.Action, "s3:PutObject") && contains(s.Action, "s3:DeleteObject") &&
     s.Resource == ["arn:aws:s3:::predictor-tfstate-123456789012-us-east-1/*"]] != []
     error_message = "The review guard must deny writing and deleting every object of the state bucket."
+  }
+  # The readonly role stores reviewed plans (plans/ only) and writes nothing else.
+  assert {
+    condition = [for s in jsondecode(aws_iam_policy.readonly_guard.policy).Statement : s if s.Effect == "Deny" &&
+      contains(s.Action, "s3:PutObject") && contains(s.Action, "s3:DeleteObject") &&
+    s.NotResource == ["arn:aws:s3:::predictor-tfstate-123456789012-us-east-1/plans/*"]] != []
+    error_message = "The readonly guard must deny every object write outside plans/."
+  }
+  assert {
+    condition     = jsondecode(aws_iam_policy.save_plans.policy).Statement[0].Resource == ["arn:aws:s3:::predictor-tfstate-123456789012-us-east-1/plans/dev/*", "arn:aws:s3:::predictor-tfstate-123456789012-us-east-1/plans/prod/*"]
+    error_message = "The readonly role may add plans under plans/<env>/ only."
   }
 }
 
