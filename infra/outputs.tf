@@ -84,3 +84,17 @@ output "api_jwt_issuer" {
   description = "Issuer whose JWTs the API requires on every route but GET /health; null when the API has no authentication."
   value       = local.jwt_issuer
 }
+
+# Preflight (`deployctl verify`): what the live service is compared with. The roles,
+# log group, subnets and security groups are read from the service and its task
+# definition themselves, so they need no outputs.
+
+output "api_gateway_id" {
+  description = "ID of the HTTP API whose integration must point at the service's Cloud Map service."
+  value       = module.api_gateway.api_id
+}
+
+output "ecs_fargate_base" {
+  description = "On-demand FARGATE tasks the service's capacity provider strategy keeps (the rest run on FARGATE_SPOT)."
+  value       = var.fargate_base
+}

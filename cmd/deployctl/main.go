@@ -6,9 +6,10 @@
 // --infra-dir, --state-bucket and --workdir, and checks them before touching AWS. Exit
 // statuses (internal/exitcode): 0 ok or no changes; 1 error or bad input (one line on
 // stderr); 2 plan has changes or drift found; 3 policy violations; 4 cost over
-// --max-monthly-usd; 5 saved plan is stale; 10 rollout FAILED; 11 rolled back by the
-// circuit breaker; 12 tasks failing to start; 13 timeout; 14 superseded by another
-// change to the service; 20 smoke test failed.
+// --max-monthly-usd; 5 saved plan is stale; 6 preflight failed (verify); 7 changes not
+// the reviewed ones; 10 rollout FAILED; 11 rolled back by the circuit breaker; 12 tasks
+// failing to start; 13 timeout; 14 superseded by another change to the service; 20
+// smoke test failed.
 //
 // Terraform keeps its data directory per environment in <workdir>/.deployctl/<env>;
 // `plan --out FILE` also writes FILE.meta.json, naming the plan's environment.
@@ -76,10 +77,10 @@ func usage(w io.Writer) {
 	for _, n := range names {
 		fmt.Fprintf(&b, "  %-13s %s\n", n, commands[n].summary)
 	}
-	b.WriteString("\nexit statuses: 0 ok or no changes; 1 error or bad input; 2 plan has changes or drift found;\n" +
-		"3 policy violations; 4 cost over budget; 5 saved plan is stale; 10 rollout FAILED;\n" +
-		"11 rolled back by the circuit breaker; 12 tasks failing to start; 13 timeout;\n" +
-		"14 superseded by another change to the service; 20 smoke test failed.\n")
 	b.WriteString("\nRun `deployctl <command> -h` for a command's flags.\n")
+	b.WriteString("\nexit status: 0 ok (plan: no changes); 1 error or bad input; 2 plan has changes or drift;\n" +
+		"3 policy violation; 4 cost over budget; 5 saved plan is stale; 6 preflight failed (verify);\n" +
+		"7 changes not the reviewed ones; 10 rollout FAILED; 11 rolled back; 12 tasks failing to start;\n" +
+		"13 timeout; 14 superseded by another change; 20 smoke test failed.\n")
 	fmt.Fprint(w, b.String())
 }

@@ -96,3 +96,29 @@ func (b Backend) Render() string {
 	}
 	return s.String()
 }
+
+// EmulatorAccountID is the account moto answers GetCallerIdentity with.
+const EmulatorAccountID = "123456789012"
+
+// AccountIDVar is the environment variable `deployctl verify` reads the expected account
+// ID from when --account-id is not given. Account IDs differ per fork and environment,
+// so they live with the credentials (a CI environment's variables), not in the repo.
+const AccountIDVar = "PREDICTOR_ACCOUNT_ID"
+
+var accountRE = regexp.MustCompile(`^[0-9]{12}$`)
+
+// ExpectedAccount is the account ID env's deploys must run in: given (--account-id or
+// $PREDICTOR_ACCOUNT_ID) when set, the emulator's account for local, else "" (not
+// checked). A malformed given ID is an error naming the fix.
+func ExpectedAccount(env, given string) (string, error) {
+	if given != "" {
+		if !accountRE.MatchString(given) {
+			return "", fmt.Errorf("invalid account ID %q: pass the 12 digits of the environment's AWS account (--account-id or %s)", given, AccountIDVar)
+		}
+		return given, nil
+	}
+	if env == "local" {
+		return EmulatorAccountID, nil
+	}
+	return "", nil
+}

@@ -68,3 +68,26 @@ func TestNames(t *testing.T) {
 		}
 	}
 }
+
+func TestExpectedAccount(t *testing.T) {
+	tests := map[string]struct {
+		env, given, want string
+		wantErr          bool
+	}{
+		"given wins":           {env: "prod", given: "111122223333", want: "111122223333"},
+		"local is moto's":      {env: "local", want: EmulatorAccountID},
+		"prod unset unchecked": {env: "prod", want: ""},
+		"malformed":            {env: "dev", given: "1234", wantErr: true},
+	}
+	for name, tc := range tests {
+		t.Run(name, func(t *testing.T) {
+			got, err := ExpectedAccount(tc.env, tc.given)
+			if (err != nil) != tc.wantErr {
+				t.Fatalf("err = %v, want error %v", err, tc.wantErr)
+			}
+			if got != tc.want {
+				t.Errorf("ExpectedAccount(%q, %q) = %q, want %q", tc.env, tc.given, got, tc.want)
+			}
+		})
+	}
+}

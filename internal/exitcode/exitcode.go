@@ -16,6 +16,8 @@ const (
 	Cost = 4
 	// StalePlan: apply refused a saved plan because the state changed since it was made.
 	StalePlan = 5
+	// Preflight: `deployctl verify` found at least one unmet deploy prerequisite.
+	Preflight = 6
 	// ChangeSetMismatch: the plan's changes are not the ones reviewed (--expect-changeset).
 	ChangeSetMismatch = 7
 

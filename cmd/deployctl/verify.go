@@ -1,0 +1,117 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"io"
+	"os"
+	"strconv"
+
+	"dagger/predictor/internal/envcfg"
+	"dagger/predictor/internal/exitcode"
+	"dagger/predictor/internal/imageref"
+	"dagger/predictor/internal/pipeline"
+	"dagger/predictor/internal/verify"
+)
+
+func init() {
+	register(command{name: "verify", summary: "check a deploy's prerequisites before anything changes (exit 6 if unmet)", run: runVerify})
+}
+
+// verifyOutputs are the terraform outputs verify reads; a missing one is a failure line.
+var verifyOutputs = []string{"ecs_cluster_name", "ecs_service_name", "ecs_container_name", "ecs_fargate_base", "api_gateway_id", "ecr_repository_url"}
+
+func runVerify(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+	fs := newFlagSet("verify")
+	g := addGlobals(fs)
+	tfl := addTFFlags(fs)
+	account := fs.String("account-id", os.Getenv(envcfg.AccountIDVar), "AWS account ID the environment must run in (default $"+envcfg.AccountIDVar+"; local: the emulator's "+envcfg.EmulatorAccountID+"; empty: not checked)")
+	image := fs.String("image", "", "also check this image digest exists in the environment's ECR repository: REGISTRY/REPO[:TAG]@sha256:<64 hex>")
+	outputsFile := fs.String("outputs", "", "read the terraform outputs from `FILE` (as `deployctl outputs --json` prints them) instead of the state, so no terraform is needed")
+	if code, ok := parseFlags(fs, args, stderr); !ok {
+		if code == exitcode.OK {
+			fmt.Fprintf(stderr, "\nEvery check runs and each unmet prerequisite prints one line, \"FAIL check: problem: fix\".\nExit status: 0 all prerequisites met; %d at least one unmet (preflight failed); 1 bad input or no credentials.\n", exitcode.Preflight)
+		}
+		return code
+	}
+	if err := g.validate(); err != nil {
+		return fail(stderr, fs, err)
+	}
+	expected, err := envcfg.ExpectedAccount(g.env, *account)
+	if err != nil {
+		return fail(stderr, fs, err)
+	}
+	if *image != "" {
+		if _, err := imageref.Parse(*image); err != nil {
+			return fail(stderr, fs, fmt.Errorf("--image: %w", err))
+		}
+	}
+	cfg, err := g.awsConfig(ctx)
+	if err != nil {
+		return fail(stderr, fs, err)
+	}
+	bucket, err := g.bucket(ctx, cfg)
+	if err != nil {
+		return fail(stderr, fs, err)
+	}
+
+	t := verify.Target{Env: g.env, Account: expected, StateBucket: bucket, FargateBase: -1, Image: *image}
+	c := verify.New(cfg, g.endpoint)
+	report := c.Account(ctx, t)
+	br, bucketExists := c.StateBucket(ctx, t)
+	report.Merge(br)
+
+	var outs map[string]string
+	switch {
+	case *outputsFile != "":
+		data, err := os.ReadFile(*outputsFile)
+		if err != nil {
+			return fail(stderr, fs, fmt.Errorf("read --outputs: %w", err))
+		}
+		if outs, err = pipeline.ParseOutputs(string(data)); err != nil {
+			return fail(stderr, fs, fmt.Errorf("--outputs %s: %w", *outputsFile, err))
+		}
+	case bucketExists:
+		// Terraform's init log matters only when reading the outputs fails.
+		var log bytes.Buffer
+		metas, err := readOutputs(ctx, g, tfl, &log)
+		if err != nil {
+			report.Fail(verify.CheckOutputs, fmt.Sprintf("cannot read the terraform outputs of %s: %v", g.env, err), fmt.Sprintf("run `deployctl outputs --env %s` to see why", g.env))
+			break
+		}
+		outs = map[string]string{}
+		for k, m := range metas {
+			outs[k] = rawValue(m.Value)
+		}
+	}
+	if outs != nil {
+		var missing []string
+		for _, k := range verifyOutputs {
+			if _, ok := outs[k]; !ok {
+				missing = append(missing, k)
+			}
+		}
+		if len(missing) > 0 {
+			report.Fail(verify.CheckOutputs, fmt.Sprintf("the terraform outputs of %s lack %v", g.env, missing), fmt.Sprintf("apply the infrastructure of this revision (`deployctl plan --env %s --out %s.tfplan`, then `deployctl apply --env %s --plan %s.tfplan`)", g.env, g.env, g.env, g.env))
+		}
+		t.Cluster, t.Service, t.Container = outs["ecs_cluster_name"], outs["ecs_service_name"], outs["ecs_container_name"]
+		t.APIID, t.RepositoryURL = outs["api_gateway_id"], outs["ecr_repository_url"]
+		if n, err := strconv.Atoi(outs["ecs_fargate_base"]); err == nil {
+			t.FargateBase = n
+		}
+		if t.Cluster != "" && t.Service != "" {
+			report.Merge(c.Resources(ctx, t))
+		}
+	}
+
+	for _, l := range report.Lines() {
+		fmt.Fprintln(stdout, l)
+	}
+	if !report.OK() {
+		fmt.Fprintf(stdout, "preflight %s: %d problem(s); nothing was changed\n", g.env, len(report.Failures))
+		return exitcode.Preflight
+	}
+	fmt.Fprintf(stdout, "preflight %s: OK\n", g.env)
+	return exitcode.OK
+}

@@ -1,0 +1,493 @@
+package verify_test
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"io/fs"
+	"net/url"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/apigatewayv2"
+	"github.com/aws/aws-sdk-go-v2/service/cloudwatchlogs"
+	"github.com/aws/aws-sdk-go-v2/service/ec2"
+	"github.com/aws/aws-sdk-go-v2/service/ecr"
+	"github.com/aws/aws-sdk-go-v2/service/ecs"
+	ecstypes "github.com/aws/aws-sdk-go-v2/service/ecs/types"
+	"github.com/aws/aws-sdk-go-v2/service/iam"
+	"github.com/aws/aws-sdk-go-v2/service/s3"
+	s3types "github.com/aws/aws-sdk-go-v2/service/s3/types"
+	"github.com/google/go-cmp/cmp"
+
+	"dagger/predictor/internal/awsx"
+	"dagger/predictor/internal/exitcode"
+	"dagger/predictor/internal/pipeline"
+	"dagger/predictor/internal/testenv"
+)
+
+// deployctl is the binary built once in TestMain.
+var deployctl string
+
+func TestMain(m *testing.M) {
+	dir, err := os.MkdirTemp("", "verify-e2e-")
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		os.Exit(1)
+	}
+	deployctl = filepath.Join(dir, "deployctl")
+	build := exec.Command("go", "build", "-o", deployctl, "dagger/predictor/cmd/deployctl")
+	build.Stdout, build.Stderr = os.Stderr, os.Stderr
+	if err := build.Run(); err != nil {
+		fmt.Fprintln(os.Stderr, "build deployctl:", err)
+		os.Exit(1)
+	}
+	code := testenv.Main(m)
+	_ = os.RemoveAll(dir)
+	os.Exit(code)
+}
+
+// fixture is the local environment applied once on a dedicated emulator.
+type fixture struct {
+	t       *testing.T
+	dir     string
+	env     []string
+	outputs string // `deployctl outputs --json`, saved
+	out     map[string]string
+	cfg     aws.Config
+}
+
+const bucket = "tfstate-verify"
+
+func (f *fixture) deployctl(args ...string) (stdout, stderr string, code int) {
+	f.t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Minute)
+	defer cancel()
+	full := append(args, "--env", "local", "--infra-dir", filepath.Join(f.dir, "infra"), "--workdir", f.dir, "--state-bucket", bucket)
+	cmd := exec.CommandContext(ctx, deployctl, full...)
+	cmd.Env = f.env
+	var o, e bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &o, &e
+	err := cmd.Run()
+	var ee *exec.ExitError
+	switch {
+	case err == nil:
+	case errors.As(err, &ee):
+		code = ee.ExitCode()
+	default:
+		f.t.Fatalf("run deployctl %s: %v", args[0], err)
+	}
+	return o.String(), e.String(), code
+}
+
+func (f *fixture) must(args ...string) string {
+	f.t.Helper()
+	o, e, code := f.deployctl(args...)
+	if code != 0 && !(args[0] == "plan" && code == exitcode.Changes) {
+		f.t.Fatalf("deployctl %s: exit %d\n%s\n%s", args[0], code, o, tail(e))
+	}
+	return o
+}
+
+func tail(s string) string {
+	if len(s) > 3000 {
+		return "..." + s[len(s)-3000:]
+	}
+	return s
+}
+
+func newFixture(t *testing.T) *fixture {
+	testenv.Terraform(t)
+	moto := testenv.NewMoto(t, testenv.MotoOptions{})
+	f := &fixture{t: t, dir: t.TempDir()}
+	if err := copyTree(filepath.Join(testenv.RepoRoot(t), "infra"), filepath.Join(f.dir, "infra")); err != nil {
+		t.Fatal(err)
+	}
+	for _, kv := range os.Environ() {
+		if k, _, _ := strings.Cut(kv, "="); strings.HasPrefix(k, "AWS_") || strings.HasPrefix(k, "TF_") || k == "PREDICTOR_ACCOUNT_ID" {
+			continue
+		}
+		f.env = append(f.env, kv)
+	}
+	f.env = append(f.env, testenv.TerraformEnv(t, moto.URL)...)
+	f.must("bootstrap")
+	f.must("plan", "--out", "local.tfplan", "--no-policy")
+	f.must("apply", "--plan", "local.tfplan")
+	f.outputs = filepath.Join(f.dir, "outputs.json")
+	raw := f.must("outputs", "--json")
+	if err := os.WriteFile(f.outputs, []byte(raw), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	var err error
+	if f.out, err = pipeline.ParseOutputs(raw); err != nil {
+		t.Fatal(err)
+	}
+	f.cfg, err = awsx.Load(t.Context(), awsx.Options{Region: testenv.Region, Endpoint: moto.URL, Credentials: awsx.StaticCredentials("test", "test")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return f
+}
+
+// copyTree copies the terraform root without working files.
+func copyTree(src, dst string) error {
+	return filepath.WalkDir(src, func(path string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		rel, _ := filepath.Rel(src, path)
+		if d.IsDir() && strings.HasPrefix(d.Name(), ".terraform") {
+			return filepath.SkipDir
+		}
+		target := filepath.Join(dst, rel)
+		if d.IsDir() {
+			return os.MkdirAll(target, 0o755)
+		}
+		if strings.HasSuffix(d.Name(), ".tfstate") || strings.HasSuffix(d.Name(), ".tfplan") {
+			return nil
+		}
+		data, err := os.ReadFile(path)
+		if err != nil {
+			return err
+		}
+		return os.WriteFile(target, data, 0o644)
+	})
+}
+
+// failLines are the FAIL lines of a verify report.
+func failLines(stdout string) []string {
+	var out []string
+	for _, l := range strings.Split(stdout, "\n") {
+		if strings.HasPrefix(l, "FAIL ") {
+			out = append(out, l)
+		}
+	}
+	return out
+}
+
+func applyFix() string {
+	return "re-apply the infrastructure (`deployctl plan --env local --out local.tfplan`, then `deployctl apply --env local --plan local.tfplan`)"
+}
+
+// TestVerifyEmulator applies the local environment once on its own emulator, checks
+// the healthy case (through terraform's outputs, and through --outputs), then breaks
+// each prerequisite in turn and expects exactly its FAIL line and exit 6, restoring
+// it afterwards; the last run must pass again.
+func TestVerifyEmulator(t *testing.T) {
+	if testing.Short() {
+		t.Skip("-short: applies the infrastructure on the emulator")
+	}
+	t.Parallel()
+	f := newFixture(t)
+	ctx := t.Context()
+	ecsc := ecs.NewFromConfig(f.cfg)
+	cluster, service := f.out["ecs_cluster_name"], f.out["ecs_service_name"]
+	svcOut, err := ecsc.DescribeServices(ctx, &ecs.DescribeServicesInput{Cluster: &cluster, Services: []string{service}})
+	if err != nil || len(svcOut.Services) != 1 {
+		t.Fatalf("describe service: %v", err)
+	}
+	svc := svcOut.Services[0]
+	tdOut, err := ecsc.DescribeTaskDefinition(ctx, &ecs.DescribeTaskDefinitionInput{TaskDefinition: svc.TaskDefinition})
+	if err != nil {
+		t.Fatal(err)
+	}
+	td := tdOut.TaskDefinition
+	roleName := func(arn *string) string { s := aws.ToString(arn); return s[strings.LastIndex(s, "/")+1:] }
+	taskRole := roleName(td.TaskRoleArn)
+	logGroup := td.ContainerDefinitions[0].LogConfiguration.Options["awslogs-group"]
+	regARN := aws.ToString(svc.ServiceRegistries[0].RegistryArn)
+	repoURL := f.out["ecr_repository_url"]
+	repo := repoURL[strings.Index(repoURL, "/")+1:]
+
+	// Healthy, through terraform: every check passes.
+	o, e, code := f.deployctl("verify")
+	if code != 0 || !strings.Contains(o, "preflight local: OK") {
+		t.Fatalf("healthy verify: exit %d\n%s\n%s", code, o, tail(e))
+	}
+	t.Logf("healthy report:\n%s", o)
+	for _, c := range []string{"account", "state-bucket", "service", "capacity", "network", "roles", "log-group", "port"} {
+		if !strings.Contains(o, "ok   "+c+": ") {
+			t.Errorf("healthy report lacks an ok line for %s:\n%s", c, o)
+		}
+	}
+
+	// An image that exists: put a manifest through the ECR API (the emulator has no
+	// registry protocol) and take the digest it reports.
+	ecrc := ecr.NewFromConfig(f.cfg)
+	manifest := `{"schemaVersion":2,"mediaType":"application/vnd.docker.distribution.manifest.v2+json","config":{"mediaType":"application/vnd.docker.container.image.v1+json","size":7023,"digest":"sha256:b5b2b2c507a0944348e0303114d8d93aaaa081732b86451d9bce1f432a537bc7"},"layers":[{"mediaType":"application/vnd.docker.image.rootfs.diff.tar.gzip","size":32654,"digest":"sha256:e692418e4cbaf90ca69d05a66403747baa33ee08806650b51fab815ad7fc331f"}]}`
+	put, err := ecrc.PutImage(ctx, &ecr.PutImageInput{RepositoryName: &repo, ImageManifest: &manifest, ImageTag: aws.String("v1")})
+	if err != nil {
+		t.Fatalf("put image: %v", err)
+	}
+	digest := aws.ToString(put.Image.ImageId.ImageDigest)
+	unknown := "sha256:" + strings.Repeat("0", 64)
+
+	s3c := s3.NewFromConfig(f.cfg, func(o *s3.Options) { o.UsePathStyle = true })
+	iamc := iam.NewFromConfig(f.cfg)
+	logsc := cloudwatchlogs.NewFromConfig(f.cfg)
+	ec2c := ec2.NewFromConfig(f.cfg)
+	apic := apigatewayv2.NewFromConfig(f.cfg)
+	check := func(t *testing.T, err error) {
+		t.Helper()
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	updateService := func(t *testing.T, in ecs.UpdateServiceInput) {
+		t.Helper()
+		in.Cluster, in.Service = &cluster, &service
+		_, err := ecsc.UpdateService(ctx, &in)
+		check(t, err)
+	}
+	// registerPort registers a copy of the service's task definition whose container
+	// listens on port, and points the service at it.
+	registerPort := func(t *testing.T, port int32) {
+		ctr := td.ContainerDefinitions[0]
+		ctr.PortMappings = []ecstypes.PortMapping{{ContainerPort: aws.Int32(port), HostPort: aws.Int32(port), Protocol: ecstypes.TransportProtocolTcp}}
+		out, err := ecsc.RegisterTaskDefinition(ctx, &ecs.RegisterTaskDefinitionInput{
+			Family: td.Family, ContainerDefinitions: []ecstypes.ContainerDefinition{ctr}, NetworkMode: td.NetworkMode,
+			RequiresCompatibilities: td.RequiresCompatibilities, Cpu: td.Cpu, Memory: td.Memory,
+			TaskRoleArn: td.TaskRoleArn, ExecutionRoleArn: td.ExecutionRoleArn,
+		})
+		check(t, err)
+		updateService(t, ecs.UpdateServiceInput{TaskDefinition: out.TaskDefinition.TaskDefinitionArn})
+	}
+	restoreService := func(t *testing.T) {
+		updateService(t, ecs.UpdateServiceInput{
+			TaskDefinition:           svc.TaskDefinition,
+			CapacityProviderStrategy: svc.CapacityProviderStrategy,
+			NetworkConfiguration:     svc.NetworkConfiguration,
+		})
+	}
+	trust := func(t *testing.T, service string) string {
+		doc := fmt.Sprintf(`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"Service":%q},"Action":"sts:AssumeRole"}]}`, service)
+		_, err := iamc.UpdateAssumeRolePolicy(ctx, &iam.UpdateAssumeRolePolicyInput{RoleName: &taskRole, PolicyDocument: &doc})
+		check(t, err)
+		return doc
+	}
+	role, err := iamc.GetRole(ctx, &iam.GetRoleInput{RoleName: &taskRole})
+	check(t, err)
+	origTrust, err := url.QueryUnescape(aws.ToString(role.Role.AssumeRolePolicyDocument))
+	check(t, err)
+
+	// doomed holds the subnet and security group the network case deletes.
+	var doomed []string
+	tests := []struct {
+		name    string
+		args    []string
+		break_  func(t *testing.T)
+		restore func(t *testing.T)
+		want    []string
+	}{
+		{
+			name: "wrong account",
+			args: []string{"--account-id", "111122223333"},
+			want: []string{"FAIL account: caller arn:aws:sts::123456789012:user/moto is in account 123456789012, environment local expects 111122223333: use credentials of account 111122223333 (AWS_PROFILE or the environment's role), or correct --account-id/PREDICTOR_ACCOUNT_ID"},
+		},
+		{
+			name: "state bucket not versioned",
+			break_: func(t *testing.T) {
+				_, err := s3c.PutBucketVersioning(ctx, &s3.PutBucketVersioningInput{Bucket: aws.String(bucket), VersioningConfiguration: &s3types.VersioningConfiguration{Status: s3types.BucketVersioningStatusSuspended}})
+				check(t, err)
+			},
+			restore: func(t *testing.T) { f.must("bootstrap") },
+			want:    []string{"FAIL state-bucket: state bucket tfstate-verify is not versioned (Suspended), so a bad state write cannot be undone: run `deployctl bootstrap --env local` (it restores versioning and encryption)"},
+		},
+		{
+			name: "state bucket not encrypted",
+			break_: func(t *testing.T) {
+				_, err := s3c.DeleteBucketEncryption(ctx, &s3.DeleteBucketEncryptionInput{Bucket: aws.String(bucket)})
+				check(t, err)
+			},
+			restore: func(t *testing.T) { f.must("bootstrap") },
+			want:    []string{"FAIL state-bucket: state bucket tfstate-verify has no default encryption: run `deployctl bootstrap --env local` (it restores versioning and encryption)"},
+		},
+		{
+			name: "task role trusts another service",
+			break_: func(t *testing.T) {
+				trust(t, "ec2.amazonaws.com")
+			},
+			restore: func(t *testing.T) {
+				_, err := iamc.UpdateAssumeRolePolicy(ctx, &iam.UpdateAssumeRolePolicyInput{RoleName: &taskRole, PolicyDocument: &origTrust})
+				check(t, err)
+			},
+			want: []string{"FAIL roles: task role " + taskRole + " does not trust ecs-tasks.amazonaws.com (tasks cannot assume it): " + applyFix() + " to restore its trust policy"},
+		},
+		{
+			name: "execution role missing",
+			break_: func(t *testing.T) {
+				ctr := td.ContainerDefinitions[0]
+				out, err := ecsc.RegisterTaskDefinition(ctx, &ecs.RegisterTaskDefinitionInput{
+					Family: td.Family, ContainerDefinitions: []ecstypes.ContainerDefinition{ctr}, NetworkMode: td.NetworkMode,
+					RequiresCompatibilities: td.RequiresCompatibilities, Cpu: td.Cpu, Memory: td.Memory,
+					TaskRoleArn: td.TaskRoleArn, ExecutionRoleArn: aws.String("arn:aws:iam::123456789012:role/gone-execution"),
+				})
+				check(t, err)
+				updateService(t, ecs.UpdateServiceInput{TaskDefinition: out.TaskDefinition.TaskDefinitionArn})
+			},
+			restore: restoreService,
+			want:    []string{"FAIL roles: execution role gone-execution does not exist: " + applyFix()},
+		},
+		{
+			name: "log group deleted",
+			break_: func(t *testing.T) {
+				_, err := logsc.DeleteLogGroup(ctx, &cloudwatchlogs.DeleteLogGroupInput{LogGroupName: &logGroup})
+				check(t, err)
+			},
+			restore: func(t *testing.T) {
+				_, err := logsc.CreateLogGroup(ctx, &cloudwatchlogs.CreateLogGroupInput{LogGroupName: &logGroup})
+				check(t, err)
+			},
+			want: []string{"FAIL log-group: log group " + logGroup + " does not exist (tasks would fail to start): " + applyFix()},
+		},
+		{
+			name: "cluster without FARGATE_SPOT",
+			break_: func(t *testing.T) {
+				_, err := ecsc.PutClusterCapacityProviders(ctx, &ecs.PutClusterCapacityProvidersInput{Cluster: &cluster, CapacityProviders: []string{"FARGATE"}, DefaultCapacityProviderStrategy: []ecstypes.CapacityProviderStrategyItem{{CapacityProvider: aws.String("FARGATE"), Weight: 1}}})
+				check(t, err)
+			},
+			restore: func(t *testing.T) {
+				_, err := ecsc.PutClusterCapacityProviders(ctx, &ecs.PutClusterCapacityProvidersInput{Cluster: &cluster, CapacityProviders: []string{"FARGATE", "FARGATE_SPOT"}, DefaultCapacityProviderStrategy: []ecstypes.CapacityProviderStrategyItem{{CapacityProvider: aws.String("FARGATE_SPOT"), Weight: 1}}})
+				check(t, err)
+			},
+			want: []string{"FAIL capacity: cluster " + cluster + " lacks capacity provider FARGATE_SPOT (it has [FARGATE]): " + applyFix()},
+		},
+		{
+			name: "service keeps an on-demand base the environment does not configure",
+			break_: func(t *testing.T) {
+				updateService(t, ecs.UpdateServiceInput{CapacityProviderStrategy: []ecstypes.CapacityProviderStrategyItem{
+					{CapacityProvider: aws.String("FARGATE"), Base: 1, Weight: 0},
+					{CapacityProvider: aws.String("FARGATE_SPOT"), Base: 0, Weight: 1},
+				}})
+			},
+			restore: restoreService,
+			want:    []string{"FAIL capacity: service " + service + " keeps 1 on-demand FARGATE task(s) (base), environment local configures 0: " + applyFix()},
+		},
+		{
+			name: "service off FARGATE_SPOT",
+			break_: func(t *testing.T) {
+				updateService(t, ecs.UpdateServiceInput{CapacityProviderStrategy: []ecstypes.CapacityProviderStrategyItem{{CapacityProvider: aws.String("FARGATE"), Base: 0, Weight: 1}}})
+			},
+			restore: restoreService,
+			want:    []string{"FAIL capacity: service " + service + "'s strategy (FARGATE base 0 weight 1) does not use FARGATE_SPOT: " + applyFix()},
+		},
+		{
+			// The service moves to a subnet and security group that are then deleted.
+			name: "subnet and security group deleted",
+			break_: func(t *testing.T) {
+				vpc := svc.NetworkConfiguration.AwsvpcConfiguration
+				sn, err := ec2c.DescribeSubnets(ctx, &ec2.DescribeSubnetsInput{SubnetIds: vpc.Subnets[:1]})
+				check(t, err)
+				vpcID := sn.Subnets[0].VpcId
+				newSubnet, err := ec2c.CreateSubnet(ctx, &ec2.CreateSubnetInput{VpcId: vpcID, CidrBlock: aws.String("10.30.200.0/24")})
+				check(t, err)
+				newSG, err := ec2c.CreateSecurityGroup(ctx, &ec2.CreateSecurityGroupInput{VpcId: vpcID, GroupName: aws.String("verify-doomed"), Description: aws.String("deleted by the test")})
+				check(t, err)
+				updateService(t, ecs.UpdateServiceInput{NetworkConfiguration: &ecstypes.NetworkConfiguration{AwsvpcConfiguration: &ecstypes.AwsVpcConfiguration{
+					Subnets: []string{vpc.Subnets[0], aws.ToString(newSubnet.Subnet.SubnetId)}, SecurityGroups: []string{aws.ToString(newSG.GroupId)}, AssignPublicIp: vpc.AssignPublicIp,
+				}}})
+				_, err = ec2c.DeleteSubnet(ctx, &ec2.DeleteSubnetInput{SubnetId: newSubnet.Subnet.SubnetId})
+				check(t, err)
+				_, err = ec2c.DeleteSecurityGroup(ctx, &ec2.DeleteSecurityGroupInput{GroupId: newSG.GroupId})
+				check(t, err)
+				doomed = []string{aws.ToString(newSubnet.Subnet.SubnetId), aws.ToString(newSG.GroupId)}
+			},
+			restore: restoreService,
+			want:    nil, // filled from doomed below
+		},
+		{
+			name:    "container port differs from the Cloud Map registration",
+			break_:  func(t *testing.T) { registerPort(t, 9000) },
+			restore: restoreService,
+			want:    []string{"FAIL port: service " + service + " registers port 8000 in Cloud Map, container backend listens on 9000: " + applyFix() + ", or deploy a task definition whose container port matches"},
+		},
+		{
+			name: "API integration points elsewhere",
+			break_: func(t *testing.T) {
+				ints, err := apic.GetIntegrations(ctx, &apigatewayv2.GetIntegrationsInput{ApiId: aws.String(f.out["api_gateway_id"])})
+				check(t, err)
+				_, err = apic.UpdateIntegration(ctx, &apigatewayv2.UpdateIntegrationInput{ApiId: aws.String(f.out["api_gateway_id"]), IntegrationId: ints.Items[0].IntegrationId, IntegrationUri: aws.String("https://example.com")})
+				check(t, err)
+			},
+			restore: func(t *testing.T) {
+				ints, err := apic.GetIntegrations(ctx, &apigatewayv2.GetIntegrationsInput{ApiId: aws.String(f.out["api_gateway_id"])})
+				check(t, err)
+				_, err = apic.UpdateIntegration(ctx, &apigatewayv2.UpdateIntegrationInput{ApiId: aws.String(f.out["api_gateway_id"]), IntegrationId: ints.Items[0].IntegrationId, IntegrationUri: &regARN})
+				check(t, err)
+			},
+			want: []string{"FAIL port: API " + f.out["api_gateway_id"] + " integrates https://example.com, not service " + service + "'s Cloud Map service " + regARN + ": " + applyFix()},
+		},
+		{
+			name: "image digest that exists",
+			args: []string{"--image", repoURL + ":v1@" + digest},
+		},
+		{
+			name: "unknown image digest",
+			args: []string{"--image", repoURL + "@" + unknown},
+			want: []string{"FAIL image: digest " + unknown + " is not in repository " + repo + ": publish the image first (`dagger call publish`), or pass a digest `deployctl rollout` deployed before"},
+		},
+		{
+			name: "image from another repository",
+			args: []string{"--image", "registry.example.com/other@" + digest},
+			want: []string{"FAIL image: image registry.example.com/other is not in environment local's repository " + repoURL + ": publish the image to " + repoURL + " and pass that reference"},
+		},
+		{
+			// All failures are listed, not only the first.
+			name: "two problems at once",
+			args: []string{"--account-id", "111122223333"},
+			break_: func(t *testing.T) {
+				_, err := logsc.DeleteLogGroup(ctx, &cloudwatchlogs.DeleteLogGroupInput{LogGroupName: &logGroup})
+				check(t, err)
+			},
+			restore: func(t *testing.T) {
+				_, err := logsc.CreateLogGroup(ctx, &cloudwatchlogs.CreateLogGroupInput{LogGroupName: &logGroup})
+				check(t, err)
+			},
+			want: []string{
+				"FAIL account: caller arn:aws:sts::123456789012:user/moto is in account 123456789012, environment local expects 111122223333: use credentials of account 111122223333 (AWS_PROFILE or the environment's role), or correct --account-id/PREDICTOR_ACCOUNT_ID",
+				"FAIL log-group: log group " + logGroup + " does not exist (tasks would fail to start): " + applyFix(),
+			},
+		},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			doomed = nil
+			if tc.break_ != nil {
+				tc.break_(t)
+			}
+			if tc.restore != nil {
+				defer tc.restore(t)
+			}
+			want := tc.want
+			if doomed != nil {
+				want = []string{
+					"FAIL network: subnet " + doomed[0] + " of service " + service + " does not exist: " + applyFix(),
+					"FAIL network: security group " + doomed[1] + " of service " + service + " does not exist: " + applyFix(),
+				}
+			}
+			o, e, code := f.deployctl(append([]string{"verify", "--outputs", f.outputs}, tc.args...)...)
+			wantCode := exitcode.OK
+			if len(want) > 0 {
+				wantCode = exitcode.Preflight
+			}
+			if code != wantCode {
+				t.Errorf("exit %d, want %d\n%s\n%s", code, wantCode, o, tail(e))
+			}
+			if diff := cmp.Diff(want, failLines(o)); diff != "" {
+				t.Errorf("FAIL lines (-want +got):\n%s\nreport:\n%s", diff, o)
+			}
+		})
+	}
+
+	// Everything restored: healthy again, through terraform.
+	o, e, code = f.deployctl("verify")
+	if code != 0 {
+		t.Fatalf("verify after restoring: exit %d\n%s\n%s", code, o, tail(e))
+	}
+}
