@@ -120,6 +120,15 @@ func (s *containerStages) Outputs(ctx context.Context) (map[string]string, error
 	return outputsMap(ctx, s.m.terraformContainer(s.t), s.t)
 }
 
+// Verify checks the release's prerequisites before anything is published.
+func (s *containerStages) Verify(ctx context.Context) error {
+	r, err := run(ctx, bust(s.m.terraformContainer(s.t)), pipeline.VerifyArgs(s.t.Target, ""))
+	if err != nil {
+		return err
+	}
+	return pipeline.VerifyStatus(r.code, r.stdout, r.stderr)
+}
+
 // Publish pushes the image under its immutable tag and returns it pinned by digest.
 func (s *containerStages) Publish(ctx context.Context, outs map[string]string) (pipeline.Published, error) {
 	tag, err := s.m.imageTag(ctx)

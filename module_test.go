@@ -120,7 +120,7 @@ func TestLocalServicesPerCall(t *testing.T) {
 	if tb := body(fset, srcs, funcs["Predictor.target"]); !strings.Contains(tb, "rand.Text()") {
 		t.Error("target does not draw a per-call nonce for the local services")
 	}
-	for _, name := range []string{"Predictor.Outputs", "Predictor.drift", "Predictor.Bootstrap", "Predictor.Destroy", "Predictor.Rollout", "Predictor.Rollback", "Predictor.Publish"} {
+	for _, name := range []string{"Predictor.Outputs", "Predictor.drift", "Predictor.Bootstrap", "Predictor.Destroy", "Predictor.Rollout", "Predictor.Rollback", "Predictor.Publish", "Predictor.Verify"} {
 		if b := body(fset, srcs, funcs[name]); !strings.Contains(b, "standaloneTarget(") {
 			t.Errorf("%s would face an empty emulator with --env local: use standaloneTarget", name)
 		}

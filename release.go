@@ -120,6 +120,31 @@ func (m *Predictor) publish(ctx context.Context, t target, repo string, image *d
 	return pipeline.Pinned(repo, pipeline.Digest(ref)), nil
 }
 
+// Check a deploy's prerequisites without changing anything: account, state bucket, roles, log group, capacity providers, network, ports and, with --image, its digest in ECR.
+//
+// +cache="never"
+func (m *Predictor) Verify(
+	ctx context.Context,
+	// Environment: dev, prod or local.
+	env string,
+	// Image reference pinned by digest (REPO@sha256:...) that must exist in the environment's repository.
+	// +optional
+	image string,
+	// AWS account the environment must run in (default: unchecked).
+	// +optional
+	accountId string,
+) (string, error) {
+	t, err := m.standaloneTarget("verify", env)
+	if err != nil {
+		return "", err
+	}
+	r, err := run(ctx, bust(m.terraformContainer(t)), pipeline.VerifyArgsWith(t.Target, pipeline.VerifyOptions{Image: image, AccountID: accountId}))
+	if err != nil {
+		return "", err
+	}
+	return r.stdout, pipeline.VerifyStatus(r.code, r.stdout, r.stderr)
+}
+
 // Deploy a digest-pinned image to the environment's ECS service and wait until the deployment completes.
 //
 // +cache="never"

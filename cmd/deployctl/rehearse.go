@@ -200,6 +200,13 @@ func (r *rehearsal) Outputs(ctx context.Context) (map[string]string, error) {
 	return pipeline.ParseOutputs(raw)
 }
 
+// Verify checks the release's prerequisites on the emulator.
+func (r *rehearsal) Verify(ctx context.Context) error {
+	args := pipeline.VerifyArgs(r.t, "")
+	out, stderr, code := r.call3(ctx, args)
+	return pipeline.VerifyStatus(code, out, stderr)
+}
+
 // Publish pushes nothing (no engine): the reference pins the backend source's
 // content hash, so rollout registers a revision exactly as with a real digest.
 func (r *rehearsal) Publish(_ context.Context, outs map[string]string) (pipeline.Published, error) {

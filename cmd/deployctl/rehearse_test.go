@@ -89,11 +89,11 @@ func TestRehearsalStages(t *testing.T) {
 	}{
 		"changes": {
 			codes:     map[string]int{"plan": exitcode.Changes},
-			wantCalls: []string{"bootstrap", "plan", "apply", "outputs", "rollout", "smoke"},
+			wantCalls: []string{"bootstrap", "plan", "apply", "outputs", "verify", "rollout", "smoke"},
 		},
 		"no changes skips apply": {
 			codes:     map[string]int{},
-			wantCalls: []string{"bootstrap", "plan", "outputs", "rollout", "smoke"},
+			wantCalls: []string{"bootstrap", "plan", "outputs", "verify", "rollout", "smoke"},
 		},
 		"policy gate stops": {
 			codes:     map[string]int{"plan": exitcode.Policy},
@@ -102,18 +102,18 @@ func TestRehearsalStages(t *testing.T) {
 		},
 		"rollout failure stops": {
 			codes:     map[string]int{"plan": exitcode.Changes, "rollout": exitcode.RolledBack},
-			wantCalls: []string{"bootstrap", "plan", "apply", "outputs", "rollout"},
+			wantCalls: []string{"bootstrap", "plan", "apply", "outputs", "verify", "rollout"},
 			wantErr:   pipeline.ErrRolledBack,
 		},
 		"smoke failure rolls back": {
 			codes:      map[string]int{"smoke": exitcode.SmokeFailed},
-			wantCalls:  []string{"bootstrap", "plan", "outputs", "rollout", "smoke", "rollback"},
+			wantCalls:  []string{"bootstrap", "plan", "outputs", "verify", "rollout", "smoke", "rollback"},
 			wantErr:    pipeline.ErrSmokeFailed,
 			rolledBack: true,
 		},
 		"backend that does not start rolls back": {
 			backendErr: errors.New("exited"),
-			wantCalls:  []string{"bootstrap", "plan", "outputs", "rollout", "rollback"},
+			wantCalls:  []string{"bootstrap", "plan", "outputs", "verify", "rollout", "rollback"},
 			rolledBack: true,
 		},
 	}

@@ -54,6 +54,7 @@ var kinds = map[int]error{
 	exitcode.Policy:            ErrPolicy,
 	exitcode.Cost:              ErrCost,
 	exitcode.StalePlan:         ErrStalePlan,
+	exitcode.Preflight:         ErrPreflight,
 	exitcode.ChangeSetMismatch: ErrChangeSet,
 	exitcode.RolloutFailed:     ErrRolloutFailed,
 	exitcode.RolledBack:        ErrRolledBack,
@@ -67,6 +68,7 @@ var kinds = map[int]error{
 var allowed = map[string][]int{
 	"plan":     {exitcode.Policy, exitcode.Cost, exitcode.ChangeSetMismatch},
 	"apply":    {exitcode.StalePlan},
+	"verify":   {exitcode.Preflight},
 	"rollout":  {exitcode.RolloutFailed, exitcode.RolledBack, exitcode.TasksFailing, exitcode.Timeout, exitcode.Superseded},
 	"rollback": {exitcode.RolloutFailed, exitcode.RolledBack, exitcode.TasksFailing, exitcode.Timeout, exitcode.Superseded},
 	"smoke":    {exitcode.SmokeFailed},

@@ -22,6 +22,7 @@ const (
 	StageTest      = "backend-tests"
 	StageGate      = "gate"
 	StageApply     = "apply"
+	StageVerify    = "verify"
 	StagePublish   = "publish"
 	StageRollout   = "rollout"
 	StageSmoke     = "smoke"

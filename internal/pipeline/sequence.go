@@ -26,6 +26,9 @@ type Stages interface {
 	Apply(ctx context.Context, result PlanResult) error
 	// Outputs reads the terraform outputs after apply.
 	Outputs(ctx context.Context) (map[string]string, error)
+	// Verify checks the release's prerequisites (roles, log group, capacity, network,
+	// ports) before anything is published or rolled out.
+	Verify(ctx context.Context) error
 	// Publish pushes the image and returns its digest-pinned reference and version.
 	Publish(ctx context.Context, outputs map[string]string) (Published, error)
 	// Rollout registers a release and watches its deployment.
@@ -109,7 +112,7 @@ func CheckDeploy(o DeployOptions) error {
 }
 
 // Deploy runs the deploy: validate; plan || build; gate; apply (only with changes);
-// outputs; publish; rollout; smoke, rolling back when it fails. The report holds
+// outputs; verify; publish; rollout; smoke, rolling back when it fails. The report holds
 // every stage's time and outcome; the error is the first failure.
 func Deploy(ctx context.Context, s Stages, o DeployOptions) (rep *Report, err error) {
 	rep = NewReport(o.Env)
@@ -143,6 +146,10 @@ func Deploy(ctx context.Context, s Stages, o DeployOptions) (rep *Report, err er
 	}
 	svc, err := ServiceFromOutputs(outs)
 	if err != nil {
+		return rep, err
+	}
+	// After apply (a first deploy has no service before it), before any release.
+	if err := rep.Time(StageVerify, func() error { return s.Verify(ctx) }); err != nil {
 		return rep, err
 	}
 	pub, err := publish(ctx, s, rep, outs)

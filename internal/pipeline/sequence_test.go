@@ -20,7 +20,7 @@ type fakeStages struct {
 
 	plan                                                            PlanResult
 	prepareErr, planErr, buildErr, applyErr, publishErr, rolloutErr error
-	smokeErr, rollbackErr                                           error
+	smokeErr, rollbackErr, verifyErr                                error
 	outputs                                                         map[string]string
 	published                                                       Published
 	// meet makes Plan and Build each wait for the other to start: with a
@@ -91,6 +91,11 @@ func (f *fakeStages) Outputs(context.Context) (map[string]string, error) {
 	return f.outputs, nil
 }
 
+func (f *fakeStages) Verify(context.Context) error {
+	f.call("verify")
+	return f.verifyErr
+}
+
 func (f *fakeStages) Publish(context.Context, map[string]string) (Published, error) {
 	f.call("publish")
 	return f.published, f.publishErr
@@ -131,7 +136,7 @@ func statuses(rep *Report) map[string]string {
 }
 
 func TestDeploySequence(t *testing.T) {
-	full := []string{"prepare", "plan", "build", "apply(changes=true)", "outputs", "publish", "rollout(repo@sha256:abc v1 force=false)", "smoke(v1)"}
+	full := []string{"prepare", "plan", "build", "apply(changes=true)", "outputs", "verify", "publish", "rollout(repo@sha256:abc v1 force=false)", "smoke(v1)"}
 	policy := &ExitError{Command: "plan", Code: 3, Kind: ErrPolicy}
 	cost := &ExitError{Command: "plan", Code: 4, Kind: ErrCost}
 	stale := &ExitError{Command: "apply", Code: 5, Kind: ErrStalePlan}
@@ -145,13 +150,13 @@ func TestDeploySequence(t *testing.T) {
 		"full deploy": {
 			opts:      DeployOptions{Env: "dev"},
 			wantCalls: full,
-			wantStage: map[string]string{"validate": "ok", "plan": "ok", "build": "ok", "gate": "ok", "apply": "ok", "publish": "ok", "rollout": "ok", "smoke": "ok"},
+			wantStage: map[string]string{"validate": "ok", "plan": "ok", "build": "ok", "gate": "ok", "apply": "ok", "verify": "ok", "publish": "ok", "rollout": "ok", "smoke": "ok"},
 		},
 		"no changes skips apply": {
 			opts:      DeployOptions{Env: "dev"},
 			setup:     func(f *fakeStages) { f.plan.HasChanges = false },
-			wantCalls: []string{"prepare", "plan", "build", "outputs", "publish", "rollout(repo@sha256:abc v1 force=false)", "smoke(v1)"},
-			wantStage: map[string]string{"validate": "ok", "plan": "ok", "build": "ok", "gate": "ok", "apply": "skipped", "publish": "ok", "rollout": "ok", "smoke": "ok"},
+			wantCalls: []string{"prepare", "plan", "build", "outputs", "verify", "publish", "rollout(repo@sha256:abc v1 force=false)", "smoke(v1)"},
+			wantStage: map[string]string{"validate": "ok", "plan": "ok", "build": "ok", "gate": "ok", "apply": "skipped", "verify": "ok", "publish": "ok", "rollout": "ok", "smoke": "ok"},
 		},
 		"policy stops before apply": {
 			opts:      DeployOptions{Env: "dev"},
@@ -201,7 +206,7 @@ func TestDeploySequence(t *testing.T) {
 			opts:      DeployOptions{Env: "local"},
 			setup:     func(f *fakeStages) { f.buildErr = Skip("no container engine") },
 			wantCalls: full,
-			wantStage: map[string]string{"validate": "ok", "plan": "ok", "build": "skipped", "gate": "ok", "apply": "ok", "publish": "ok", "rollout": "ok", "smoke": "ok"},
+			wantStage: map[string]string{"validate": "ok", "plan": "ok", "build": "skipped", "gate": "ok", "apply": "ok", "verify": "ok", "publish": "ok", "rollout": "ok", "smoke": "ok"},
 		},
 		"prod without confirm touches nothing": {
 			opts:      DeployOptions{Env: "prod"},
@@ -214,8 +219,8 @@ func TestDeploySequence(t *testing.T) {
 		},
 		"prod with a saved plan applies it without planning": {
 			opts:      DeployOptions{Env: "prod", PlanID: "abc123"},
-			wantCalls: []string{"prepare", "build", "apply(id=abc123)", "outputs", "publish", "rollout(repo@sha256:abc v1 force=false)", "smoke(v1)"},
-			wantStage: map[string]string{"validate": "ok", "plan": "skipped", "build": "ok", "gate": "skipped", "apply": "ok", "publish": "ok", "rollout": "ok", "smoke": "ok"},
+			wantCalls: []string{"prepare", "build", "apply(id=abc123)", "outputs", "verify", "publish", "rollout(repo@sha256:abc v1 force=false)", "smoke(v1)"},
+			wantStage: map[string]string{"validate": "ok", "plan": "skipped", "build": "ok", "gate": "skipped", "apply": "ok", "verify": "ok", "publish": "ok", "rollout": "ok", "smoke": "ok"},
 		},
 		"unknown environment touches nothing": {
 			opts:      DeployOptions{Env: "qa"},
@@ -226,12 +231,19 @@ func TestDeploySequence(t *testing.T) {
 			setup:     func(f *fakeStages) { f.smokeErr = &ExitError{Command: "smoke", Code: 14, Kind: ErrSmokeFailed} },
 			wantCalls: append(append([]string{}, full...), "rollback(s)"),
 			wantErr:   ErrSmokeFailed,
-			wantStage: map[string]string{"validate": "ok", "plan": "ok", "build": "ok", "gate": "ok", "apply": "ok", "publish": "ok", "rollout": "ok", "smoke": "failed", "rollback": "ok"},
+			wantStage: map[string]string{"validate": "ok", "plan": "ok", "build": "ok", "gate": "ok", "apply": "ok", "verify": "ok", "publish": "ok", "rollout": "ok", "smoke": "failed", "rollback": "ok"},
+		},
+		"failed preflight publishes nothing": {
+			opts:      DeployOptions{Env: "dev"},
+			setup:     func(f *fakeStages) { f.verifyErr = &ExitError{Command: "verify", Code: 6, Kind: ErrPreflight} },
+			wantCalls: []string{"prepare", "plan", "build", "apply(changes=true)", "outputs", "verify"},
+			wantErr:   ErrPreflight,
+			wantStage: map[string]string{"validate": "ok", "plan": "ok", "build": "ok", "gate": "ok", "apply": "ok", "verify": "failed"},
 		},
 		"failed rollout does not smoke": {
 			opts:      DeployOptions{Env: "dev"},
 			setup:     func(f *fakeStages) { f.rolloutErr = &ExitError{Command: "rollout", Code: 11, Kind: ErrRolledBack} },
-			wantCalls: full[:7],
+			wantCalls: full[:8],
 			wantErr:   ErrRolledBack,
 		},
 		"skipped publish still rolls out": {
@@ -239,8 +251,8 @@ func TestDeploySequence(t *testing.T) {
 			setup: func(f *fakeStages) {
 				f.published.Skipped = "no container engine"
 			},
-			wantCalls: []string{"prepare", "plan", "build", "apply(changes=true)", "outputs", "publish", "rollout(repo@sha256:abc v1 force=true)", "smoke(v1)"},
-			wantStage: map[string]string{"validate": "ok", "plan": "ok", "build": "ok", "gate": "ok", "apply": "ok", "publish": "skipped", "rollout": "ok", "smoke": "ok"},
+			wantCalls: []string{"prepare", "plan", "build", "apply(changes=true)", "outputs", "verify", "publish", "rollout(repo@sha256:abc v1 force=true)", "smoke(v1)"},
+			wantStage: map[string]string{"validate": "ok", "plan": "ok", "build": "ok", "gate": "ok", "apply": "ok", "verify": "ok", "publish": "skipped", "rollout": "ok", "smoke": "ok"},
 		},
 	}
 	for name, tc := range tests {

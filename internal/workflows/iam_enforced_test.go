@@ -205,6 +205,10 @@ func TestIAMEnforcedRoles(t *testing.T) {
 	if err := json.Unmarshal([]byte(d("outputs", "--json")), &outs); err != nil || outs.Repository == "" {
 		t.Fatalf("outputs: %v %+v", err, outs)
 	}
+	// The preflight reads what a release depends on, with the deploy role's reads only.
+	if out := d("verify"); !strings.Contains(out, "ok") {
+		t.Logf("verify:\n%s", out)
+	}
 	for _, v := range []string{"v1", "v2"} {
 		digest := fmt.Sprintf("%x", sha256.Sum256([]byte(v)))
 		d("rollout", "--image", outs.Repository+"@sha256:"+digest, "--version", v, "--timeout", "2m", "--poll-interval", "200ms")
