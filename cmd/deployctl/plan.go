@@ -30,6 +30,7 @@ type planFlags struct {
 	summaryJSON string
 	planJSON    string
 	maxMonthly  float64
+	maxIncrease float64
 	noPolicy    bool
 	statusFile  string
 }
@@ -68,6 +69,7 @@ func plan(ctx context.Context, args []string, stdout, stderr io.Writer, statusFi
 	fs.StringVar(&f.summaryJSON, "summary-json", "", "write the summary, cost and policy as JSON to this file")
 	fs.StringVar(&f.planJSON, "json", "", "write the plan as JSON (terraform show -json) to this file")
 	fs.Float64Var(&f.maxMonthly, "max-monthly-usd", 0, "fail (exit 4) when the monthly cost estimate exceeds this amount; 0 = no limit")
+	fs.Float64Var(&f.maxIncrease, "max-monthly-increase-usd", 0, "fail (exit 4) when the plan raises the monthly cost estimate by more than this amount; 0 = no limit")
 	fs.BoolVar(&f.noPolicy, "no-policy", false, "report policy violations without failing (exit 3)")
 	fs.StringVar(statusFile, "status-file", "", "write the status (0, 2, 3 or 4) to this file and exit 0 instead; other failures still exit non-zero")
 	if code, ok := parseFlags(fs, args, stderr); !ok {
@@ -81,6 +83,9 @@ func plan(ctx context.Context, args []string, stdout, stderr io.Writer, statusFi
 	}
 	if f.maxMonthly < 0 {
 		return fail(stderr, fs, errors.New("--max-monthly-usd must not be negative"))
+	}
+	if f.maxIncrease < 0 {
+		return fail(stderr, fs, errors.New("--max-monthly-increase-usd must not be negative: pass the largest increase allowed, or 0 for no limit"))
 	}
 	out, err := g.path(f.out)
 	if err != nil {
@@ -123,25 +128,26 @@ func plan(ctx context.Context, args []string, stdout, stderr io.Writer, statusFi
 	return report(fs, g, plansum.New(raw), f, stdout, stderr, changes)
 }
 
-// report prints the summary, the cost estimate and the policy report (without
-// changes nothing will be applied, so there is nothing to check), writes the
-// requested files, and returns plan's exit status: 3 on violations (unless
-// --no-policy), else 4 over budget, else 2 with changes, else 0.
+// report prints the summary, the cost difference (before and after apply), the cost
+// estimate and the policy report (without changes nothing will be applied, so there
+// is nothing to check), writes the requested files, and returns plan's exit status:
+// 3 on violations (unless --no-policy), else 4 over budget (total or increase), else
+// 2 with changes, else 0.
 func report(fs *flag.FlagSet, g *globals, p *plansum.Plan, f planFlags, stdout, stderr io.Writer, changes bool) int {
 	table, err := cost.DefaultTable()
 	if err != nil {
 		return fail(stderr, fs, err)
 	}
 	sum := plansum.Summarize(p)
-	est := cost.Compute(p, table)
+	est, diff := cost.ComputeDiff(p, table)
 	pol := policy.NoChanges()
 	if changes {
 		pol = policy.Check(p)
 	}
-	fmt.Fprint(stdout, sum.Text()+"\n"+est.Text()+"\n"+pol.Text())
+	fmt.Fprint(stdout, sum.Text()+"\n"+diff.Text()+"\n"+est.Text()+"\n"+pol.Text())
 
 	if f.summaryMD != "" {
-		tail := "\n" + est.Markdown() + "\n" + pol.Markdown()
+		tail := "\n" + diff.Markdown() + "\n" + est.Markdown() + "\n" + pol.Markdown()
 		md := sum.Markdown(plansum.MaxMarkdown-len(tail)) + tail
 		if err := writeFile(g, f.summaryMD, []byte(md)); err != nil {
 			return fail(stderr, fs, err)
@@ -152,7 +158,9 @@ func report(fs *flag.FlagSet, g *globals, p *plansum.Plan, f planFlags, stdout, 
 			Summary plansum.Summary `json:"summary"`
 			Cost    cost.Estimate   `json:"cost"`
 			Policy  policy.Report   `json:"policy"`
-		}{sum, est, pol}
+			// CostChange is the monthly cost before and after apply, per resource.
+			CostChange cost.Diff `json:"cost_change"`
+		}{sum, est, pol, diff}
 		if err := writeJSON(g, f.summaryJSON, v); err != nil {
 			return fail(stderr, fs, err)
 		}
@@ -162,6 +170,9 @@ func report(fs *flag.FlagSet, g *globals, p *plansum.Plan, f planFlags, stdout, 
 		code = exitcode.Changes
 	}
 	if err := est.Check(f.maxMonthly); err != nil {
+		code = failCode(stderr, fs, err, exitcode.Cost)
+	}
+	if err := diff.Check(f.maxIncrease); err != nil {
 		code = failCode(stderr, fs, err, exitcode.Cost)
 	}
 	if err := pol.Err(); err != nil {

@@ -38,11 +38,15 @@ func TestReportExitCodes(t *testing.T) {
 		wantCode  int
 		wantLines []string
 	}{
-		"no changes":    {plan: testPlan(), wantCode: 0},
-		"changes":       {plan: testPlan("aws_cloudwatch_log_group"), changes: true, wantCode: 2},
-		"within budget": {plan: testPlan("aws_cloudwatch_log_group"), changes: true, f: planFlags{maxMonthly: 1}, wantCode: 2},
-		"over budget":   {plan: testPlan("aws_cloudwatch_log_group"), changes: true, f: planFlags{maxMonthly: 0.25}, wantCode: 4, wantLines: []string{"deployctl plan: monthly cost estimate over budget: $0.50 per month exceeds --max-monthly-usd 0.25"}},
-		"policy":        {plan: testPlan("aws_nat_gateway"), changes: true, wantCode: 3, wantLines: []string{"deployctl plan: plan violates policy: 1 violation(s): fix them before applying"}},
+		"no changes":             {plan: testPlan(), wantCode: 0},
+		"changes":                {plan: testPlan("aws_cloudwatch_log_group"), changes: true, wantCode: 2},
+		"within budget":          {plan: testPlan("aws_cloudwatch_log_group"), changes: true, f: planFlags{maxMonthly: 1}, wantCode: 2},
+		"over budget":            {plan: testPlan("aws_cloudwatch_log_group"), changes: true, f: planFlags{maxMonthly: 0.25}, wantCode: 4, wantLines: []string{"deployctl plan: monthly cost estimate over budget: $0.50 per month exceeds --max-monthly-usd 0.25"}},
+		"increase within budget": {plan: testPlan("aws_cloudwatch_log_group"), changes: true, f: planFlags{maxIncrease: 0.5}, wantCode: 2},
+		"increase over budget": {plan: testPlan("aws_cloudwatch_log_group"), changes: true, f: planFlags{maxIncrease: 0.25}, wantCode: 4, wantLines: []string{
+			"deployctl plan: monthly cost increase over budget: the plan adds +$0.50 per month ($0.00 -> $0.50), more than --max-monthly-increase-usd 0.25",
+		}},
+		"policy": {plan: testPlan("aws_nat_gateway"), changes: true, wantCode: 3, wantLines: []string{"deployctl plan: plan violates policy: 1 violation(s): fix them before applying"}},
 		"policy over budget": {plan: testPlan("aws_nat_gateway"), changes: true, f: planFlags{maxMonthly: 1}, wantCode: 3, wantLines: []string{
 			"deployctl plan: monthly cost estimate over budget: $32.85 per month exceeds --max-monthly-usd 1.00",
 			"deployctl plan: plan violates policy: 1 violation(s): fix them before applying",
@@ -86,7 +90,7 @@ func TestReportNoChanges(t *testing.T) {
 	if code := report(newFlagSet("plan"), g, p, f, &stdout, &stderr, false); code != 0 {
 		t.Errorf("exit %d, want 0; stderr:\n%s", code, stderr.String())
 	}
-	for _, s := range []string{"Monthly cost estimate for dev (us-east-1): $32.85\n", "Policy: no changes to check.\n"} {
+	for _, s := range []string{"Monthly cost estimate for dev (us-east-1): $32.85\n", "Monthly cost change for dev: $0.00 ($32.85 -> $32.85)\n", "Policy: no changes to check.\n"} {
 		if !strings.Contains(stdout.String(), s) {
 			t.Errorf("stdout lacks %q:\n%s", s, stdout.String())
 		}
