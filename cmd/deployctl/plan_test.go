@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"encoding/json"
 	"io"
 	"os"
 	"path/filepath"
@@ -106,6 +107,69 @@ func TestReportNoChanges(t *testing.T) {
 	counts, cost, err := pipeline.ParsePlanSummaryJSON(string(data))
 	if err != nil || counts != (pipeline.PlanCounts{}) || cost != 32.85 {
 		t.Errorf("ParsePlanSummaryJSON: %+v %v %v", counts, cost, err)
+	}
+}
+
+// TestReportCostChange: on a recorded plan of infra/ (local, public -> private, made
+// against the emulator: internal/cost/testdata), plan prints the monthly change, puts
+// it in the Markdown before the estimate and in the summary JSON beside the fields
+// pipeline.ParsePlanSummaryJSON reads, and --max-monthly-increase-usd gates it.
+func TestReportCostChange(t *testing.T) {
+	data, err := os.ReadFile(filepath.Join("..", "..", "internal", "cost", "testdata", "local-private.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	p, err := plansum.Read(data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var stdout, stderr bytes.Buffer
+	g := &globals{workdir: t.TempDir()}
+	f := planFlags{summaryMD: "s.md", summaryJSON: "s.json", maxIncrease: 40, noPolicy: true}
+	if code := report(newFlagSet("plan"), g, p, f, &stdout, &stderr, true); code != exitcode.Cost {
+		t.Errorf("exit %d, want %d; stderr:\n%s", code, exitcode.Cost, stderr.String())
+	}
+	wantErr := "deployctl plan: monthly cost increase over budget: the plan adds +$40.15 per month ($8.95 -> $49.10), more than --max-monthly-increase-usd 40.00\n"
+	if !strings.Contains(stderr.String(), wantErr) {
+		t.Errorf("stderr lacks %q:\n%s", wantErr, stderr.String())
+	}
+	if s := "Monthly cost change for local: +$40.15 ($8.95 -> $49.10)\n"; !strings.Contains(stdout.String(), s) {
+		t.Errorf("stdout lacks %q:\n%s", s, stdout.String())
+	}
+	md, err := os.ReadFile(filepath.Join(g.workdir, "s.md"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	change, estimate := strings.Index(string(md), "#### Monthly cost change: +$40.15 ($8.95 → $49.10)\n"), strings.Index(string(md), "#### Monthly cost estimate: $49.10\n")
+	if change < 0 || estimate < change {
+		t.Errorf("Markdown lacks the change before the estimate:\n%s", md)
+	}
+	if row := "| +$14.60 | $0.00 | $14.60 | interface endpoint | `module.networking.aws_vpc_endpoint.interface[\"logs\"]` |"; !strings.Contains(string(md), row) {
+		t.Errorf("Markdown lacks %q:\n%s", row, md)
+	}
+	raw, err := os.ReadFile(filepath.Join(g.workdir, "s.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var v struct {
+		CostChange struct {
+			Before  float64 `json:"before_monthly_usd"`
+			After   float64 `json:"after_monthly_usd"`
+			Delta   float64 `json:"delta_monthly_usd"`
+			Changes []struct {
+				Address string  `json:"address"`
+				Delta   float64 `json:"delta_monthly_usd"`
+			} `json:"changes"`
+		} `json:"cost_change"`
+	}
+	if err := json.Unmarshal(raw, &v); err != nil {
+		t.Fatal(err)
+	}
+	if c := v.CostChange; c.Before != 8.95 || c.After != 49.10 || c.Delta != 40.15 || len(c.Changes) != 4 {
+		t.Errorf("cost_change %+v, want 8.95 -> 49.10, +40.15 in 4 changes", c)
+	}
+	if _, total, err := pipeline.ParsePlanSummaryJSON(string(raw)); err != nil || total != 49.10 {
+		t.Errorf("ParsePlanSummaryJSON: total %v, %v", total, err)
 	}
 }
 
