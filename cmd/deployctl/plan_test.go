@@ -171,6 +171,9 @@ func TestReportCostChange(t *testing.T) {
 	if _, total, err := pipeline.ParsePlanSummaryJSON(string(raw)); err != nil || total != 49.10 {
 		t.Errorf("ParsePlanSummaryJSON: total %v, %v", total, err)
 	}
+	if delta, ok, err := pipeline.ParsePlanCostChange(string(raw)); err != nil || !ok || delta != 40.15 {
+		t.Errorf("ParsePlanCostChange: %v, %v, %v", delta, ok, err)
+	}
 }
 
 func TestDriftItems(t *testing.T) {
