@@ -234,3 +234,36 @@ func TestPlanStatusFileKeepsFailures(t *testing.T) {
 		t.Error("status file written for a failed plan")
 	}
 }
+
+// TestNegativeLimits: a negative limit is refused before terraform runs (bad input,
+// exit 1, one line naming the flag).
+func TestNegativeLimits(t *testing.T) {
+	tests := map[string]struct {
+		run  func(args []string, stderr io.Writer) int
+		args []string
+		want string
+	}{
+		"plan increase": {
+			run:  func(args []string, stderr io.Writer) int { return runPlan(t.Context(), args, io.Discard, stderr) },
+			args: []string{"--env", "dev", "--out", "dev.tfplan", "--max-monthly-increase-usd", "-1"},
+			want: "deployctl plan: --max-monthly-increase-usd must not be negative: pass the largest increase allowed, or 0 for no limit",
+		},
+		"cost increase": {
+			run:  func(args []string, stderr io.Writer) int { return runCost(t.Context(), args, io.Discard, stderr) },
+			args: []string{"--plan", "p.json", "--max-monthly-increase-usd", "-0.5"},
+			want: "deployctl cost: --max-monthly-usd and --max-monthly-increase-usd must not be negative: pass a limit, or 0 for none",
+		},
+	}
+	for name, tc := range tests {
+		t.Run(name, func(t *testing.T) {
+			var stderr bytes.Buffer
+			args := append(tc.args, "--workdir", t.TempDir(), "--infra-dir", t.TempDir())
+			if code := tc.run(args, &stderr); code != exitcode.Error {
+				t.Errorf("exit %d, want %d", code, exitcode.Error)
+			}
+			if got := strings.SplitN(strings.TrimSpace(stderr.String()), "\n", 2)[0]; got != tc.want {
+				t.Errorf("stderr first line %q, want %q\n%s", got, tc.want, stderr.String())
+			}
+		})
+	}
+}
