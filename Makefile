@@ -118,3 +118,7 @@ time: ## Time `make test` and `make local` from a fresh clone of HEAD, against t
 local: gen $(EMULATOR) ## Rehearse the whole deploy against the AWS emulator (no AWS account, no container engine).
 	$(MAKE) -C backend deps
 	go run ./cmd/deployctl rehearse --env local
+
+.PHONY: cost-fixtures
+cost-fixtures: ## Regenerate internal/cost's change fixtures: plans of infra/ for local against the emulator (~8 min).
+	./internal/cost/testdata/gen-change-fixtures.sh

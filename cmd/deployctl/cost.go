@@ -11,7 +11,7 @@ import (
 )
 
 func init() {
-	register(command{name: "cost", summary: "monthly cost estimate of a plan (exit 4 over --max-monthly-usd)", run: runCost})
+	register(command{name: "cost", summary: "monthly cost estimate of a plan and its change (exit 4 over --max-monthly-usd or --max-monthly-increase-usd)", run: runCost})
 }
 
 func runCost(ctx context.Context, args []string, stdout, stderr io.Writer) int {
@@ -20,12 +20,16 @@ func runCost(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	tfl := addTFFlags(fs)
 	plan := fs.String("plan", "", "saved plan file, or its JSON (terraform show -json)")
 	maxMonthly := fs.Float64("max-monthly-usd", 0, "fail (exit 4) when the estimate exceeds this amount; 0 = no limit")
-	asJSON := fs.Bool("json", false, "print the estimate as JSON")
+	maxIncrease := fs.Float64("max-monthly-increase-usd", 0, "fail (exit 4) when the plan raises the estimate by more than this amount; 0 = no limit")
+	asJSON := fs.Bool("json", false, "print the estimate as JSON (the change is in plan's --summary-json, as cost_change)")
 	if code, ok := parseFlags(fs, args, stderr); !ok {
 		return code
 	}
 	if err := g.validateNoEnv(); err != nil {
 		return fail(stderr, fs, err)
+	}
+	if *maxMonthly < 0 || *maxIncrease < 0 {
+		return fail(stderr, fs, errors.New("--max-monthly-usd and --max-monthly-increase-usd must not be negative: pass a limit, or 0 for none"))
 	}
 	if *plan == "" {
 		return fail(stderr, fs, errors.New("no --plan given: pass a saved plan file or its JSON"))
@@ -38,16 +42,22 @@ func runCost(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	if err != nil {
 		return fail(stderr, fs, err)
 	}
-	est := cost.Compute(p, table)
+	est, diff := cost.ComputeDiff(p, table)
 	if *asJSON {
+		// The estimate as plan's --summary-json has it under "cost" (the end-to-end test
+		// compares the two); the change is under "cost_change" there.
 		if err := printJSON(stdout, est); err != nil {
 			return fail(stderr, fs, err)
 		}
 	} else {
-		fmt.Fprint(stdout, est.Text())
+		fmt.Fprint(stdout, est.Text()+"\n"+diff.Text())
 	}
+	code := exitcode.OK
 	if err := est.Check(*maxMonthly); err != nil {
-		return failCode(stderr, fs, err, exitcode.Cost)
+		code = failCode(stderr, fs, err, exitcode.Cost)
 	}
-	return exitcode.OK
+	if err := diff.Check(*maxIncrease); err != nil {
+		code = failCode(stderr, fs, err, exitcode.Cost)
+	}
+	return code
 }

@@ -33,6 +33,7 @@ type planFlags struct {
 	summaryJSON string
 	planJSON    string
 	maxMonthly  float64
+	maxIncrease float64
 	noPolicy    bool
 	statusFile  string
 	save        bool
@@ -75,6 +76,7 @@ func plan(ctx context.Context, args []string, stdout, stderr io.Writer, statusFi
 	fs.StringVar(&f.summaryJSON, "summary-json", "", "write the summary, cost and policy as JSON to this file")
 	fs.StringVar(&f.planJSON, "json", "", "write the plan as JSON (terraform show -json) to this file")
 	fs.Float64Var(&f.maxMonthly, "max-monthly-usd", 0, "fail (exit 4) when the monthly cost estimate exceeds this amount; 0 = no limit")
+	fs.Float64Var(&f.maxIncrease, "max-monthly-increase-usd", 0, "fail (exit 4) when the plan raises the monthly cost estimate by more than this amount; 0 = no limit")
 	fs.BoolVar(&f.noPolicy, "no-policy", false, "report policy violations without failing (exit 3)")
 	fs.BoolVar(&f.save, "save", false, "save the plan in the state bucket (plans/<env>/<id>.tfplan) and print its ID, for `apply --plan-id`")
 	fs.StringVar(&f.idFile, "id-file", "", "with --save, also write the plan ID to this file")
@@ -92,6 +94,9 @@ func plan(ctx context.Context, args []string, stdout, stderr io.Writer, statusFi
 	}
 	if f.maxMonthly < 0 {
 		return fail(stderr, fs, errors.New("--max-monthly-usd must not be negative"))
+	}
+	if f.maxIncrease < 0 {
+		return fail(stderr, fs, errors.New("--max-monthly-increase-usd must not be negative: pass the largest increase allowed, or 0 for no limit"))
 	}
 	out, err := g.path(f.out)
 	if err != nil {
@@ -158,16 +163,16 @@ func report(fs *flag.FlagSet, g *globals, p *plansum.Plan, f planFlags, stdout, 
 		return fail(stderr, fs, err)
 	}
 	sum := plansum.Summarize(p)
-	est := cost.Compute(p, table)
+	est, diff := cost.ComputeDiff(p, table)
 	pol := policy.NoChanges()
 	if changes {
 		pol = policy.Check(p)
 	}
-	fmt.Fprint(stdout, sum.Text()+"\n"+est.Text()+"\n"+pol.Text())
+	fmt.Fprint(stdout, sum.Text()+"\n"+diff.Text()+"\n"+est.Text()+"\n"+pol.Text())
 
 	cs := plansum.Changes(p)
 	if f.summaryMD != "" {
-		tail := "\n" + est.Markdown() + "\n" + pol.Markdown() + cs.Block(g.env)
+		tail := "\n" + diff.Markdown() + "\n" + est.Markdown() + "\n" + pol.Markdown() + cs.Block(g.env)
 		md := sum.Markdown(plansum.MaxMarkdown-len(tail)) + tail
 		if err := writeFile(g, f.summaryMD, []byte(md)); err != nil {
 			return fail(stderr, fs, err)
@@ -179,7 +184,9 @@ func report(fs *flag.FlagSet, g *globals, p *plansum.Plan, f planFlags, stdout, 
 			Cost      cost.Estimate   `json:"cost"`
 			Policy    policy.Report   `json:"policy"`
 			ChangeSet string          `json:"changeset_digest"`
-		}{sum, est, pol, cs.Digest()}
+			// CostChange is the monthly cost before and after apply, per resource.
+			CostChange cost.Diff `json:"cost_change"`
+		}{sum, est, pol, cs.Digest(), diff}
 		if err := writeJSON(g, f.summaryJSON, v); err != nil {
 			return fail(stderr, fs, err)
 		}
@@ -189,6 +196,9 @@ func report(fs *flag.FlagSet, g *globals, p *plansum.Plan, f planFlags, stdout, 
 		code = exitcode.Changes
 	}
 	if err := est.Check(f.maxMonthly); err != nil {
+		code = failCode(stderr, fs, err, exitcode.Cost)
+	}
+	if err := diff.Check(f.maxIncrease); err != nil {
 		code = failCode(stderr, fs, err, exitcode.Cost)
 	}
 	if err := pol.Err(); err != nil {

@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"encoding/json"
 	"io"
 	"os"
 	"path/filepath"
@@ -38,11 +39,15 @@ func TestReportExitCodes(t *testing.T) {
 		wantCode  int
 		wantLines []string
 	}{
-		"no changes":    {plan: testPlan(), wantCode: 0},
-		"changes":       {plan: testPlan("aws_cloudwatch_log_group"), changes: true, wantCode: 2},
-		"within budget": {plan: testPlan("aws_cloudwatch_log_group"), changes: true, f: planFlags{maxMonthly: 1}, wantCode: 2},
-		"over budget":   {plan: testPlan("aws_cloudwatch_log_group"), changes: true, f: planFlags{maxMonthly: 0.25}, wantCode: 4, wantLines: []string{"deployctl plan: monthly cost estimate over budget: $0.50 per month exceeds --max-monthly-usd 0.25"}},
-		"policy":        {plan: testPlan("aws_nat_gateway"), changes: true, wantCode: 3, wantLines: []string{"deployctl plan: plan violates policy: 1 violation(s): fix them before applying"}},
+		"no changes":             {plan: testPlan(), wantCode: 0},
+		"changes":                {plan: testPlan("aws_cloudwatch_log_group"), changes: true, wantCode: 2},
+		"within budget":          {plan: testPlan("aws_cloudwatch_log_group"), changes: true, f: planFlags{maxMonthly: 1}, wantCode: 2},
+		"over budget":            {plan: testPlan("aws_cloudwatch_log_group"), changes: true, f: planFlags{maxMonthly: 0.25}, wantCode: 4, wantLines: []string{"deployctl plan: monthly cost estimate over budget: $0.50 per month exceeds --max-monthly-usd 0.25"}},
+		"increase within budget": {plan: testPlan("aws_cloudwatch_log_group"), changes: true, f: planFlags{maxIncrease: 0.5}, wantCode: 2},
+		"increase over budget": {plan: testPlan("aws_cloudwatch_log_group"), changes: true, f: planFlags{maxIncrease: 0.25}, wantCode: 4, wantLines: []string{
+			"deployctl plan: monthly cost increase over budget: the plan adds +$0.50 per month ($0.00 -> $0.50), more than --max-monthly-increase-usd 0.25",
+		}},
+		"policy": {plan: testPlan("aws_nat_gateway"), changes: true, wantCode: 3, wantLines: []string{"deployctl plan: plan violates policy: 1 violation(s): fix them before applying"}},
 		"policy over budget": {plan: testPlan("aws_nat_gateway"), changes: true, f: planFlags{maxMonthly: 1}, wantCode: 3, wantLines: []string{
 			"deployctl plan: monthly cost estimate over budget: $32.85 per month exceeds --max-monthly-usd 1.00",
 			"deployctl plan: plan violates policy: 1 violation(s): fix them before applying",
@@ -171,5 +176,104 @@ func TestSaveOnlyPassingPlans(t *testing.T) {
 		if got := saveIfPassed(t.Context(), nil, nil, "x.tfplan", planFlags{save: true}, code, newFlagSet("plan"), io.Discard, io.Discard); got != code {
 			t.Errorf("status %d became %d", code, got)
 		}
+	}
+}
+
+// TestReportCostChange: on a recorded plan of infra/ (local, public -> private, made
+// against the emulator: internal/cost/testdata), plan prints the monthly change, puts
+// it in the Markdown before the estimate and in the summary JSON beside the fields
+// pipeline.ParsePlanSummaryJSON reads, and --max-monthly-increase-usd gates it.
+func TestReportCostChange(t *testing.T) {
+	data, err := os.ReadFile(filepath.Join("..", "..", "internal", "cost", "testdata", "local-private.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	p, err := plansum.Read(data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var stdout, stderr bytes.Buffer
+	g := &globals{workdir: t.TempDir()}
+	f := planFlags{summaryMD: "s.md", summaryJSON: "s.json", maxIncrease: 40, noPolicy: true}
+	if code := report(newFlagSet("plan"), g, p, f, &stdout, &stderr, true); code != exitcode.Cost {
+		t.Errorf("exit %d, want %d; stderr:\n%s", code, exitcode.Cost, stderr.String())
+	}
+	wantErr := "deployctl plan: monthly cost increase over budget: the plan adds +$40.15 per month ($8.95 -> $49.10), more than --max-monthly-increase-usd 40.00\n"
+	if !strings.Contains(stderr.String(), wantErr) {
+		t.Errorf("stderr lacks %q:\n%s", wantErr, stderr.String())
+	}
+	if s := "Monthly cost change for local: +$40.15 ($8.95 -> $49.10)\n"; !strings.Contains(stdout.String(), s) {
+		t.Errorf("stdout lacks %q:\n%s", s, stdout.String())
+	}
+	md, err := os.ReadFile(filepath.Join(g.workdir, "s.md"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	change, estimate := strings.Index(string(md), "#### Monthly cost change: +$40.15 ($8.95 → $49.10)\n"), strings.Index(string(md), "#### Monthly cost estimate: $49.10\n")
+	if change < 0 || estimate < change {
+		t.Errorf("Markdown lacks the change before the estimate:\n%s", md)
+	}
+	if row := "| +$14.60 | $0.00 | $14.60 | interface endpoint | `module.networking.aws_vpc_endpoint.interface[\"logs\"]` |"; !strings.Contains(string(md), row) {
+		t.Errorf("Markdown lacks %q:\n%s", row, md)
+	}
+	raw, err := os.ReadFile(filepath.Join(g.workdir, "s.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var v struct {
+		CostChange struct {
+			Before  float64 `json:"before_monthly_usd"`
+			After   float64 `json:"after_monthly_usd"`
+			Delta   float64 `json:"delta_monthly_usd"`
+			Changes []struct {
+				Address string  `json:"address"`
+				Delta   float64 `json:"delta_monthly_usd"`
+			} `json:"changes"`
+		} `json:"cost_change"`
+	}
+	if err := json.Unmarshal(raw, &v); err != nil {
+		t.Fatal(err)
+	}
+	if c := v.CostChange; c.Before != 8.95 || c.After != 49.10 || c.Delta != 40.15 || len(c.Changes) != 4 {
+		t.Errorf("cost_change %+v, want 8.95 -> 49.10, +40.15 in 4 changes", c)
+	}
+	if _, total, err := pipeline.ParsePlanSummaryJSON(string(raw)); err != nil || total != 49.10 {
+		t.Errorf("ParsePlanSummaryJSON: total %v, %v", total, err)
+	}
+	if delta, ok, err := pipeline.ParsePlanCostChange(string(raw)); err != nil || !ok || delta != 40.15 {
+		t.Errorf("ParsePlanCostChange: %v, %v, %v", delta, ok, err)
+	}
+}
+
+// TestNegativeLimits: a negative limit is refused before terraform runs (bad input,
+// exit 1, one line naming the flag).
+func TestNegativeLimits(t *testing.T) {
+	tests := map[string]struct {
+		run  func(args []string, stderr io.Writer) int
+		args []string
+		want string
+	}{
+		"plan increase": {
+			run:  func(args []string, stderr io.Writer) int { return runPlan(t.Context(), args, io.Discard, stderr) },
+			args: []string{"--env", "dev", "--out", "dev.tfplan", "--max-monthly-increase-usd", "-1"},
+			want: "deployctl plan: --max-monthly-increase-usd must not be negative: pass the largest increase allowed, or 0 for no limit",
+		},
+		"cost increase": {
+			run:  func(args []string, stderr io.Writer) int { return runCost(t.Context(), args, io.Discard, stderr) },
+			args: []string{"--plan", "p.json", "--max-monthly-increase-usd", "-0.5"},
+			want: "deployctl cost: --max-monthly-usd and --max-monthly-increase-usd must not be negative: pass a limit, or 0 for none",
+		},
+	}
+	for name, tc := range tests {
+		t.Run(name, func(t *testing.T) {
+			var stderr bytes.Buffer
+			args := append(tc.args, "--workdir", t.TempDir(), "--infra-dir", t.TempDir())
+			if code := tc.run(args, &stderr); code != exitcode.Error {
+				t.Errorf("exit %d, want %d", code, exitcode.Error)
+			}
+			if got := strings.SplitN(strings.TrimSpace(stderr.String()), "\n", 2)[0]; got != tc.want {
+				t.Errorf("stderr first line %q, want %q\n%s", got, tc.want, stderr.String())
+			}
+		})
 	}
 }

@@ -49,6 +49,9 @@ type PlanOptions struct {
 	SummaryMD, SummaryJSON, JSON string
 	// MaxMonthlyUSD fails the plan (exit 4) when the estimate exceeds it; 0 = no budget.
 	MaxMonthlyUSD float64
+	// MaxMonthlyIncreaseUSD fails the plan (exit 4) when it raises the estimate by more
+	// than this; 0 = no limit.
+	MaxMonthlyIncreaseUSD float64
 	// NoPolicy skips the policy gate.
 	NoPolicy bool
 	// NoLock plans without the state lock (--lock=false): review plans (pull
@@ -70,6 +73,9 @@ func PlanArgs(t Target, o PlanOptions) []string {
 	}
 	if o.MaxMonthlyUSD > 0 {
 		a = append(a, "--max-monthly-usd", strconv.FormatFloat(o.MaxMonthlyUSD, 'f', -1, 64))
+	}
+	if o.MaxMonthlyIncreaseUSD > 0 {
+		a = append(a, "--max-monthly-increase-usd", strconv.FormatFloat(o.MaxMonthlyIncreaseUSD, 'f', -1, 64))
 	}
 	if o.NoPolicy {
 		a = append(a, "--no-policy")

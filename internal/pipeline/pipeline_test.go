@@ -76,6 +76,8 @@ func TestArgs(t *testing.T) {
 		"plan minimal": {PlanArgs(dev, PlanOptions{Out: "/out/tfplan"}), []string{"deployctl", "plan", "--env", "dev", "--region", "eu-west-1", "--out", "/out/tfplan"}},
 		"plan full": {PlanArgs(dev, PlanOptions{Out: "p", SummaryMD: "s.md", SummaryJSON: "s.json", JSON: "p.json", MaxMonthlyUSD: 42.5, NoPolicy: true}),
 			[]string{"deployctl", "plan", "--env", "dev", "--region", "eu-west-1", "--out", "p", "--summary-md", "s.md", "--summary-json", "s.json", "--json", "p.json", "--max-monthly-usd", "42.5", "--no-policy"}},
+		"plan increase": {PlanArgs(dev, PlanOptions{Out: "p", MaxMonthlyUSD: 100, MaxMonthlyIncreaseUSD: 12.5}),
+			[]string{"deployctl", "plan", "--env", "dev", "--region", "eu-west-1", "--out", "p", "--max-monthly-usd", "100", "--max-monthly-increase-usd", "12.5"}},
 		"apply":        {ApplyArgs(dev, "/out/tfplan"), []string{"deployctl", "apply", "--env", "dev", "--region", "eu-west-1", "--plan", "/out/tfplan"}},
 		"outputs json": {OutputsArgs(dev, ""), []string{"deployctl", "outputs", "--env", "dev", "--region", "eu-west-1", "--json"}},
 		"outputs name": {OutputsArgs(dev, "api_gateway_url"), []string{"deployctl", "outputs", "--env", "dev", "--region", "eu-west-1", "--name", "api_gateway_url"}},

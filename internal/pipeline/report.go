@@ -280,3 +280,21 @@ func ParsePlanSummaryJSON(raw string) (PlanCounts, float64, error) {
 	}
 	return PlanCounts{Add: v.Summary.Add, Change: v.Summary.Change, Destroy: v.Summary.Destroy, Replace: v.Summary.Replace}, cost, nil
 }
+
+// ParsePlanCostChange reads the monthly cost change from the same file (its
+// "cost_change" object, deployctl plan's estimate after apply minus before); ok is
+// false when the file has none (a deployctl older than the change).
+func ParsePlanCostChange(raw string) (delta float64, ok bool, err error) {
+	var v struct {
+		CostChange *struct {
+			Delta *float64 `json:"delta_monthly_usd"`
+		} `json:"cost_change"`
+	}
+	if err := json.Unmarshal([]byte(raw), &v); err != nil {
+		return 0, false, fmt.Errorf("read the plan summary: %w", err)
+	}
+	if v.CostChange == nil || v.CostChange.Delta == nil {
+		return 0, false, nil
+	}
+	return *v.CostChange.Delta, true, nil
+}

@@ -168,3 +168,26 @@ func TestRolloutTimelineReachesTheReport(t *testing.T) {
 		})
 	}
 }
+
+func TestParsePlanCostChange(t *testing.T) {
+	tests := map[string]struct {
+		raw     string
+		want    float64
+		wantOK  bool
+		wantErr bool
+	}{
+		"increase":  {raw: `{"summary":{"add":3},"cost":{"total_monthly_usd":49.1},"cost_change":{"before_monthly_usd":8.95,"after_monthly_usd":49.1,"delta_monthly_usd":40.15}}`, want: 40.15, wantOK: true},
+		"decrease":  {raw: `{"cost_change":{"delta_monthly_usd":-3.65}}`, want: -3.65, wantOK: true},
+		"no change": {raw: `{"cost_change":{"delta_monthly_usd":0}}`, wantOK: true},
+		"older":     {raw: `{"summary":{"add":1},"cost":{"total_monthly_usd":8.95}}`},
+		"garbage":   {raw: `nope`, wantErr: true},
+	}
+	for name, tc := range tests {
+		t.Run(name, func(t *testing.T) {
+			got, ok, err := ParsePlanCostChange(tc.raw)
+			if (err != nil) != tc.wantErr || ok != tc.wantOK || got != tc.want {
+				t.Errorf("ParsePlanCostChange = %v, %v, %v; want %v, %v, error %v", got, ok, err, tc.want, tc.wantOK, tc.wantErr)
+			}
+		})
+	}
+}

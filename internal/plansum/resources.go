@@ -41,6 +41,9 @@ type Resource struct {
 type Plan struct {
 	Raw       *tfjson.Plan
 	Resources []*Resource
+
+	// unchanged: every resource stays as it is (a plan read from a state).
+	unchanged bool
 }
 
 // Read decodes the JSON of `terraform show -json PLANFILE`.

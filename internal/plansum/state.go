@@ -78,7 +78,7 @@ func FromState(data []byte, vars map[string]string) (*Plan, error) {
 	for k, v := range vars {
 		raw.Variables[k] = &tfjson.PlanVariable{Value: v}
 	}
-	p := &Plan{Raw: raw}
+	p := &Plan{Raw: raw, unchanged: true}
 	for _, res := range s.Resources {
 		mode := res.Mode
 		if mode == "" {
@@ -118,4 +118,55 @@ func indexSuffix(key any) string {
 		return "[" + strconv.FormatFloat(k, 'f', -1, 64) + "]"
 	}
 	return fmt.Sprintf("[%v]", key)
+}
+
+// Prior is the infrastructure before the plan is applied, as a Plan in which every
+// resource stays as it is (actions ["no-op"], After = its values): the plan's prior
+// state (terraform's state refreshed by the plan), with the plan's variables and
+// configuration, so lookups through references work as on the plan. A plan JSON
+// without prior_state falls back to the resource changes' before values (nil for a
+// create). A plan read from a state (FromState, FromPlanFile) has no changes and is
+// its own prior.
+func (p *Plan) Prior() *Plan {
+	if p.unchanged {
+		return p
+	}
+	raw := &tfjson.Plan{FormatVersion: p.Raw.FormatVersion, Variables: p.Raw.Variables, Config: p.Raw.Config}
+	prior := &Plan{Raw: raw, unchanged: true}
+	add := func(module string, mode tfjson.ResourceMode, typ, name, address string, index any, values map[string]any) {
+		if values == nil {
+			values = map[string]any{}
+		}
+		prior.Resources = append(prior.Resources, &Resource{
+			Address: address, Module: module, Mode: mode, Type: typ, Name: name, Index: index,
+			Actions: tfjson.Actions{tfjson.ActionNoop}, After: values, AfterUnknown: map[string]any{}, plan: prior,
+		})
+	}
+	if ps := p.Raw.PriorState; ps != nil && ps.Values != nil && ps.Values.RootModule != nil {
+		var walk func(m *tfjson.StateModule)
+		walk = func(m *tfjson.StateModule) {
+			for _, r := range m.Resources {
+				if r == nil || r.DeposedKey != "" {
+					continue
+				}
+				add(m.Address, r.Mode, r.Type, r.Name, r.Address, r.Index, r.AttributeValues)
+			}
+			for _, c := range m.ChildModules {
+				if c != nil {
+					walk(c)
+				}
+			}
+		}
+		walk(ps.Values.RootModule)
+		return prior
+	}
+	for _, rc := range p.Raw.ResourceChanges {
+		if rc == nil || rc.Change == nil || rc.DeposedKey != "" {
+			continue
+		}
+		if before, ok := rc.Change.Before.(map[string]any); ok {
+			add(rc.ModuleAddress, rc.Mode, rc.Type, rc.Name, rc.Address, rc.Index, before)
+		}
+	}
+	return prior
 }

@@ -173,3 +173,80 @@ func TestFromStateEmpty(t *testing.T) {
 		t.Errorf("plan %+v", p)
 	}
 }
+
+// TestPrior: the infrastructure before a plan is its prior state (module resources,
+// instance keys, data sources; deposed objects left out), every resource unchanged,
+// with the plan's variables and configuration; without prior_state, the resource
+// changes' before values; a plan read from a state is its own prior.
+func TestPrior(t *testing.T) {
+	type res struct {
+		Address, Module string
+		Mode            tfjson.ResourceMode
+		Type            string
+		Index           any
+		After           map[string]any
+	}
+	list := func(p *Plan) []res {
+		var out []res
+		for _, r := range p.Resources {
+			if !r.Actions.NoOp() {
+				t.Errorf("%s: actions %v, want no-op", r.Address, r.Actions)
+			}
+			out = append(out, res{r.Address, r.Module, r.Mode, r.Type, r.Index, r.After})
+		}
+		return out
+	}
+	const planJSON = `{
+  "format_version": "1.2",
+  "variables": {"environment": {"value": "dev"}},
+  "prior_state": {"format_version": "1.0", "values": {"root_module": {
+    "resources": [{"address": "data.aws_region.current", "mode": "data", "type": "aws_region", "name": "current", "values": {"name": "us-east-1"}}],
+    "child_modules": [{"address": "module.ecs", "resources": [
+      {"address": "module.ecs.aws_ecs_task_definition.this", "mode": "managed", "type": "aws_ecs_task_definition", "name": "this", "values": {"cpu": "256"}},
+      {"address": "module.ecs.aws_ecs_task_definition.this", "mode": "managed", "type": "aws_ecs_task_definition", "name": "this", "deposed_key": "00000001", "values": {"cpu": "128"}}
+    ]}, {"address": "module.net", "resources": [
+      {"address": "module.net.aws_subnet.this[\"a\"]", "mode": "managed", "type": "aws_subnet", "name": "this", "index": "a", "values": {"id": "s-a"}}
+    ]}]
+  }}},
+  "resource_changes": [
+    {"address": "module.ecs.aws_ecs_task_definition.this", "module_address": "module.ecs", "mode": "managed", "type": "aws_ecs_task_definition", "name": "this",
+     "change": {"actions": ["delete", "create"], "before": {"cpu": "256"}, "after": {"cpu": "512"}}},
+    {"address": "aws_cloudwatch_log_group.new", "mode": "managed", "type": "aws_cloudwatch_log_group", "name": "new",
+     "change": {"actions": ["create"], "before": null, "after": {"name": "x"}}}
+  ],
+  "configuration": {"root_module": {}}
+}`
+	p, err := Read([]byte(planJSON))
+	if err != nil {
+		t.Fatal(err)
+	}
+	prior := p.Prior()
+	want := []res{
+		{"data.aws_region.current", "", tfjson.DataResourceMode, "aws_region", nil, map[string]any{"name": "us-east-1"}},
+		{"module.ecs.aws_ecs_task_definition.this", "module.ecs", tfjson.ManagedResourceMode, "aws_ecs_task_definition", nil, map[string]any{"cpu": "256"}},
+		{`module.net.aws_subnet.this["a"]`, "module.net", tfjson.ManagedResourceMode, "aws_subnet", "a", map[string]any{"id": "s-a"}},
+	}
+	if diff := cmp.Diff(want, list(prior)); diff != "" {
+		t.Errorf("from prior_state (-want +got):\n%s", diff)
+	}
+	if prior.Environment() != "dev" || prior.Raw.Config != p.Raw.Config {
+		t.Errorf("prior lost the plan's variables or configuration")
+	}
+	if prior.Prior() != prior {
+		t.Errorf("the prior of a prior is not itself")
+	}
+
+	p.Raw.PriorState = nil
+	want = []res{{"module.ecs.aws_ecs_task_definition.this", "module.ecs", tfjson.ManagedResourceMode, "aws_ecs_task_definition", nil, map[string]any{"cpu": "256"}}}
+	if diff := cmp.Diff(want, list(p.Prior())); diff != "" {
+		t.Errorf("from before values (-want +got):\n%s", diff)
+	}
+
+	s, err := FromState([]byte(testState), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if s.Prior() != s {
+		t.Errorf("a plan read from a state is not its own prior")
+	}
+}
