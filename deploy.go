@@ -32,6 +32,9 @@ func (m *Predictor) Deploy(
 	// Fail when the monthly cost estimate exceeds this many USD (0: no budget).
 	// +optional
 	maxMonthlyUsd float64,
+	// Fail when the plan raises the monthly cost estimate by more than this many USD (0: no limit).
+	// +optional
+	maxMonthlyIncreaseUsd float64,
 	// Platform to build for.
 	// +default="linux/amd64"
 	platform dagger.Platform,
@@ -42,7 +45,7 @@ func (m *Predictor) Deploy(
 	// +optional
 	markdown bool,
 ) (string, error) {
-	s := &containerStages{m: m, env: env, maxMonthlyUsd: maxMonthlyUsd, platform: platform, reviewed: reviewedChangeset}
+	s := &containerStages{m: m, env: env, maxMonthlyUsd: maxMonthlyUsd, maxIncrease: maxMonthlyIncreaseUsd, platform: platform, reviewed: reviewedChangeset}
 	rep, err := pipeline.Deploy(ctx, s, pipeline.DeployOptions{Env: env, Confirm: confirm, Force: force, PlanID: planId, AcceptChangedPlan: acceptChangedPlan})
 	out := rep.Text()
 	if markdown {
@@ -60,6 +63,7 @@ type containerStages struct {
 	m             *Predictor
 	env           string
 	maxMonthlyUsd float64
+	maxIncrease   float64
 	platform      dagger.Platform
 	reviewed      *dagger.File
 
@@ -84,7 +88,7 @@ func (s *containerStages) Prepare(ctx context.Context) (func(), error) {
 
 // Plan runs the plan step and reads its counts, cost and gate result.
 func (s *containerStages) Plan(ctx context.Context) (pipeline.PlanResult, error) {
-	p, err := s.m.plan(ctx, s.t, planOptions{maxMonthlyUsd: s.maxMonthlyUsd, reviewed: s.reviewed})
+	p, err := s.m.plan(ctx, s.t, planOptions{maxMonthlyUsd: s.maxMonthlyUsd, maxIncrease: s.maxIncrease, reviewed: s.reviewed})
 	if err != nil {
 		return pipeline.PlanResult{MonthlyUSD: -1}, err
 	}
@@ -93,6 +97,7 @@ func (s *containerStages) Plan(ctx context.Context) (pipeline.PlanResult, error)
 	if counts, cost, err := p.counts(ctx); err == nil {
 		res.Counts, res.MonthlyUSD = counts, cost
 	}
+	res.MonthlyDeltaUSD, res.HasDelta = p.costChange(ctx)
 	return res, p.gate(ctx)
 }
 

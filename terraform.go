@@ -40,6 +40,9 @@ func (m *Predictor) Plan(
 	// Fail when the monthly cost estimate exceeds this many USD (0: no budget).
 	// +optional
 	maxMonthlyUsd float64,
+	// Fail when the plan raises the monthly cost estimate by more than this many USD (0: no limit).
+	// +optional
+	maxMonthlyIncreaseUsd float64,
 	// Report policy violations without failing.
 	// +optional
 	noPolicy bool,
@@ -61,7 +64,7 @@ func (m *Predictor) Plan(
 	defer stop()
 	// A review plan never takes the state lock (a deploy running meanwhile is not
 	// blocked); applying it locks and refuses it when the state moved on.
-	p, err := m.plan(ctx, t, planOptions{maxMonthlyUsd: maxMonthlyUsd, noPolicy: noPolicy, save: save, noLock: true, reviewed: reviewedChangeset})
+	p, err := m.plan(ctx, t, planOptions{maxMonthlyUsd: maxMonthlyUsd, maxIncrease: maxMonthlyIncreaseUsd, noPolicy: noPolicy, save: save, noLock: true, reviewed: reviewedChangeset})
 	if err != nil {
 		return nil, err
 	}
@@ -129,6 +132,16 @@ func (p *Plan) counts(ctx context.Context) (pipeline.PlanCounts, float64, error)
 	return pipeline.ParsePlanSummaryJSON(sj)
 }
 
+// costChange reads what the plan changes in the monthly estimate from its JSON summary.
+func (p *Plan) costChange(ctx context.Context) (float64, bool) {
+	sj, err := p.Ctr.File(p.files().SummaryJSON).Contents(ctx)
+	if err != nil {
+		return 0, false
+	}
+	delta, ok, err := pipeline.ParsePlanCostChange(sj)
+	return delta, ok && err == nil
+}
+
 // gate is the policy or cost failure the plan step recorded, nil when it passed.
 func (p *Plan) gate(ctx context.Context) error {
 	status, err := p.Ctr.File(workPath + "/plan.status").Contents(ctx)
@@ -149,8 +162,8 @@ func (p *Plan) gate(ctx context.Context) error {
 // never caches: deployctl records the answers 0/2/3/4 in a status file and exits 0.
 // planOptions are the plan step's settings.
 type planOptions struct {
-	maxMonthlyUsd          float64
-	noPolicy, save, noLock bool
+	maxMonthlyUsd, maxIncrease float64
+	noPolicy, save, noLock     bool
 	// reviewed holds the reviewed change set the plan must equal.
 	reviewed *dagger.File
 }
@@ -166,6 +179,7 @@ func (m *Predictor) plan(ctx context.Context, t target, o planOptions) (*Plan, e
 	}
 	files := pipeline.PlanFiles(workPath, o.maxMonthlyUsd, o.noPolicy)
 	files.NoLock = o.noLock
+	files.MaxMonthlyIncreaseUSD = o.maxIncrease
 	args := append(pipeline.PlanArgs(t.Target, files), "--status-file", workPath+"/plan.status")
 	if o.save {
 		args = append(args, "--save", "--id-file", workPath+"/plan.id")

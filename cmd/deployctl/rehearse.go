@@ -172,6 +172,9 @@ func (r *rehearsal) Plan(ctx context.Context) (pipeline.PlanResult, error) {
 		if counts, cost, perr := pipeline.ParsePlanSummaryJSON(string(b)); perr == nil {
 			res.Counts, res.MonthlyUSD = counts, cost
 		}
+		if delta, ok, perr := pipeline.ParsePlanCostChange(string(b)); perr == nil {
+			res.MonthlyDeltaUSD, res.HasDelta = delta, ok
+		}
 	}
 	return res, err
 }

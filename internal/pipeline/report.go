@@ -75,10 +75,13 @@ type Report struct {
 	HasChanges bool
 	// MonthlyUSD is the plan's cost estimate; negative when unknown.
 	MonthlyUSD float64
-	Image      string
-	Rollout    RolloutResult
-	RolledBack bool
-	Stages     []StageResult
+	// MonthlyDeltaUSD is what the plan changes in the estimate, when HasDelta.
+	MonthlyDeltaUSD float64
+	HasDelta        bool
+	Image           string
+	Rollout         RolloutResult
+	RolledBack      bool
+	Stages          []StageResult
 	// ErroredState says where a failed apply's unsaved state went ("" when none).
 	ErroredState string
 	// Err is the failure that ended the deploy ("" on success).
@@ -113,6 +116,9 @@ func (r *Report) Time(name string, fn func() error) error {
 func (r *Report) cost() string {
 	if r.MonthlyUSD < 0 {
 		return "unknown"
+	}
+	if r.HasDelta {
+		return fmt.Sprintf("$%.2f/month (%+.2f from this plan)", r.MonthlyUSD, r.MonthlyDeltaUSD)
 	}
 	return fmt.Sprintf("$%.2f/month", r.MonthlyUSD)
 }

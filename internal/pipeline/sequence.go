@@ -47,6 +47,9 @@ type PlanResult struct {
 	Counts     PlanCounts
 	// MonthlyUSD is the estimate; negative when unknown.
 	MonthlyUSD float64
+	// MonthlyDeltaUSD is the change of the estimate the plan makes; HasDelta says it is known.
+	MonthlyDeltaUSD float64
+	HasDelta        bool
 	// Summary is what plan printed.
 	Summary string
 }
@@ -200,6 +203,7 @@ func planAndBuild(ctx context.Context, s Stages, rep *Report, o DeployOptions) (
 	rep.Add(StagePlan, planTime, gateless(planErr))
 	rep.record(StageBuild, buildTime, buildErr)
 	rep.Plan, rep.HasChanges, rep.MonthlyUSD = plan.Counts, plan.HasChanges, plan.MonthlyUSD
+	rep.MonthlyDeltaUSD, rep.HasDelta = plan.MonthlyDeltaUSD, plan.HasDelta
 	if groupErr != nil {
 		return plan, groupErr
 	}

@@ -32,7 +32,7 @@ type fakeStages struct {
 
 func newFake() *fakeStages {
 	return &fakeStages{
-		plan:        PlanResult{HasChanges: true, Counts: PlanCounts{Add: 3}, MonthlyUSD: 9.5},
+		plan:        PlanResult{HasChanges: true, Counts: PlanCounts{Add: 3}, MonthlyUSD: 9.5, MonthlyDeltaUSD: 2.71, HasDelta: true},
 		outputs:     map[string]string{"ecs_cluster_name": "c", "ecs_service_name": "s", "ecs_container_name": "backend"},
 		published:   Published{Image: "repo@sha256:abc", Version: "v1"},
 		planStarted: make(chan struct{}),
@@ -312,11 +312,11 @@ func TestDeployReportsEveryStage(t *testing.T) {
 			t.Errorf("stage %s skipped without a reason", s.Name)
 		}
 	}
-	if rep.Plan.Add != 3 || rep.MonthlyUSD != 9.5 || rep.Image != "repo@sha256:abc" || rep.Rollout.Revision != 2 {
+	if rep.Plan.Add != 3 || rep.MonthlyUSD != 9.5 || !rep.HasDelta || rep.MonthlyDeltaUSD != 2.71 || rep.Image != "repo@sha256:abc" || rep.Rollout.Revision != 2 {
 		t.Errorf("report lacks the stages' results: %+v", rep)
 	}
 	text := rep.Text()
-	for _, want := range []string{"apply", "plan has no changes", "smoke", "revision 2"} {
+	for _, want := range []string{"apply", "plan has no changes", "smoke", "revision 2", "$9.50/month (+2.71 from this plan)"} {
 		if !strings.Contains(text, want) {
 			t.Errorf("report text lacks %q:\n%s", want, text)
 		}
