@@ -670,3 +670,17 @@ func TestModules(t *testing.T) {
 		})
 	}
 }
+
+// TestContractOutputsDocumented: every output deployctl and the Dagger module read is
+// named in CONTRACTS.md.
+func TestContractOutputsDocumented(t *testing.T) {
+	doc, err := os.ReadFile(filepath.Join(testenv.RepoRoot(t), "CONTRACTS.md"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, o := range contractOutputs {
+		if !strings.Contains(string(doc), "`"+o+"`") {
+			t.Errorf("CONTRACTS.md does not name the output %s", o)
+		}
+	}
+}
