@@ -35,7 +35,6 @@ type planFlags struct {
 	maxMonthly  float64
 	maxIncrease float64
 	noPolicy    bool
-	statusFile  string
 	save        bool
 	idFile      string
 	expectCS    string

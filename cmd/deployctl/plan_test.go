@@ -6,6 +6,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -267,7 +268,7 @@ func TestNegativeLimits(t *testing.T) {
 	for name, tc := range tests {
 		t.Run(name, func(t *testing.T) {
 			var stderr bytes.Buffer
-			args := append(tc.args, "--workdir", t.TempDir(), "--infra-dir", t.TempDir())
+			args := append(slices.Clone(tc.args), "--workdir", t.TempDir(), "--infra-dir", t.TempDir())
 			if code := tc.run(args, &stderr); code != exitcode.Error {
 				t.Errorf("exit %d, want %d", code, exitcode.Error)
 			}

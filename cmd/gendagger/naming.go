@@ -90,8 +90,8 @@ func lintName(name string) (should string) {
 	runes := []rune(name)
 	w, i := 0, 0 // index of start of word, scan
 	for i+1 <= len(runes) {
-		eow := false // whether we hit the end of a word
-		if i+1 == len(runes) {
+		eow := false           // whether we hit the end of a word
+		if i+1 == len(runes) { //nolint:gocritic // golint's lintName, copied as the real codegen has it
 			eow = true
 		} else if runes[i+1] == '_' {
 			// underscore; shift the remainder forward over any run of underscores

@@ -350,11 +350,12 @@ func (c *Client) Rollback(ctx context.Context, req RollbackRequest) (Result, err
 	}
 	family := aws.ToString(cur.Family)
 	to := req.To
-	if to == 0 {
+	switch to {
+	case 0:
 		if to, err = c.rollbackTarget(ctx, family, cur.Revision); err != nil {
 			return res, err
 		}
-	} else if to == cur.Revision {
+	case cur.Revision:
 		return res, fmt.Errorf("roll back service %s: it already runs %s:%d", req.Service, family, to)
 	}
 	target, tags, err := c.describeTaskDefinition(ctx, family+":"+strconv.Itoa(int(to)))

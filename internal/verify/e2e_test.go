@@ -10,6 +10,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -69,7 +70,7 @@ func (f *fixture) deployctl(args ...string) (stdout, stderr string, code int) {
 	f.t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Minute)
 	defer cancel()
-	full := append(args, "--env", "local", "--infra-dir", filepath.Join(f.dir, "infra"), "--workdir", f.dir, "--state-bucket", bucket)
+	full := append(slices.Clone(args), "--env", "local", "--infra-dir", filepath.Join(f.dir, "infra"), "--workdir", f.dir, "--state-bucket", bucket)
 	cmd := exec.CommandContext(ctx, deployctl, full...)
 	cmd.Env = f.env
 	var o, e bytes.Buffer
