@@ -3,9 +3,7 @@ package main
 import (
 	"context"
 	"fmt"
-	"net/http"
 	"strings"
-	"time"
 
 	"dagger/predictor/internal/dagger"
 	"dagger/predictor/internal/pipeline"
@@ -79,6 +77,15 @@ func (m *Predictor) publish(ctx context.Context, t target, repo string, image *d
 	if t.local() {
 		return m.publishLocal(ctx, t, image, tag)
 	}
+	// The tag is the commit of a clean tree or a content hash: a tag already pushed
+	// holds this image. ECR answers which digest it holds (DescribeImages).
+	found, err := runOK(ctx, bust(m.runtimeContainer(t)), pipeline.ImageDigestArgs(t.Target, repo, tag))
+	if err != nil {
+		return "", err
+	}
+	if push, _ := pipeline.PublishDecision(strings.TrimSpace(found.stdout)); !push {
+		return pipeline.Pinned(repo, strings.TrimSpace(found.stdout)), nil
+	}
 	login, err := runOK(ctx, bust(m.runtimeContainer(t)), pipeline.ECRLoginArgs(t.Target, credsPath, repo))
 	if err != nil {
 		return "", err
@@ -92,27 +99,13 @@ func (m *Predictor) publish(ctx context.Context, t target, repo string, image *d
 	if err != nil {
 		return "", err
 	}
-	// The one plaintext read: the registry password becomes a secret at once (and
-	// serves the tag lookup below, in this process only).
+	// The one plaintext read: the registry password becomes a secret at once.
 	password, err := creds.File("password").Contents(ctx)
 	if err != nil {
 		return "", err
 	}
-	registry, username, password = strings.TrimSpace(registry), strings.TrimSpace(username), strings.TrimSpace(password)
-	secret := dag.SetSecret("ecr-password-"+t.Env, password)
-
-	host, name, err := pipeline.SplitRepository(repo)
-	if err != nil {
-		return "", err
-	}
-	client := &http.Client{Timeout: 30 * time.Second}
-	existing, err := pipeline.ManifestDigest(ctx, client, host, name, tag, username, password, false)
-	if err != nil {
-		return "", err
-	}
-	if push, _ := pipeline.PublishDecision(existing); !push {
-		return pipeline.Pinned(repo, existing), nil
-	}
+	secret := dag.SetSecret("ecr-password-"+t.Env, strings.TrimSpace(password))
+	registry, username = strings.TrimSpace(registry), strings.TrimSpace(username)
 	ref, err := image.WithRegistryAuth(registry, username, secret).Publish(ctx, repo+":"+tag)
 	if err != nil {
 		return "", fmt.Errorf("push %s:%s: %w", repo, tag, err)

@@ -113,6 +113,11 @@ func ECRLoginArgs(t Target, dir, repositoryURL string) []string {
 	return a
 }
 
+// ImageDigestArgs prints the digest tag holds in the repository ("" when none).
+func ImageDigestArgs(t Target, repositoryURL, tag string) []string {
+	return cmd("image-digest", Target{Region: t.Region, Endpoint: t.Endpoint}, "--repository-url", repositoryURL, "--tag", tag)
+}
+
 // Service names the ECS service rollout and rollback act on, read from the terraform
 // outputs once so the small runtime container needs no terraform. Empty fields let
 // deployctl read the outputs itself.

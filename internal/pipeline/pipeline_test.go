@@ -282,3 +282,11 @@ func TestCheckStandalone(t *testing.T) {
 		t.Error("unknown environment accepted")
 	}
 }
+
+func TestImageDigestArgs(t *testing.T) {
+	got := ImageDigestArgs(Target{Env: "prod", Region: "eu-west-1", InfraDir: "/src/infra"}, "1.dkr.ecr.eu-west-1.amazonaws.com/r", "abc")
+	want := []string{"deployctl", "image-digest", "--region", "eu-west-1", "--repository-url", "1.dkr.ecr.eu-west-1.amazonaws.com/r", "--tag", "abc"}
+	if d := cmp.Diff(want, got); d != "" {
+		t.Errorf("ImageDigestArgs (-want +got):\n%s", d)
+	}
+}
