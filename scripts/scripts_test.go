@@ -13,7 +13,7 @@ import (
 	"strings"
 	"testing"
 
-	"dagger/predictor/internal/testenv"
+	"dagger/predictor/internal/testsupport/testenv"
 )
 
 const module = `terraform {

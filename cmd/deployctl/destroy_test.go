@@ -14,7 +14,7 @@ import (
 
 	"dagger/predictor/internal/awsx"
 	"dagger/predictor/internal/envcfg"
-	"dagger/predictor/internal/testenv"
+	"dagger/predictor/internal/testsupport/testenv"
 )
 
 func motoS3(t *testing.T, url string) *s3.Client {

@@ -7,7 +7,7 @@ import (
 	"strings"
 	"testing"
 
-	"dagger/predictor/internal/testenv"
+	"dagger/predictor/internal/testsupport/testenv"
 )
 
 // TestRehearseEndToEnd runs `deployctl rehearse --env local` for real: the emulator,

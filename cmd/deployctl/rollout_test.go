@@ -18,10 +18,10 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
-	"dagger/predictor/internal/ecsfake"
+	"dagger/predictor/internal/testsupport/ecsfake"
 	"dagger/predictor/internal/exitcode"
 	"dagger/predictor/internal/rollout"
-	"dagger/predictor/internal/testenv"
+	"dagger/predictor/internal/testsupport/testenv"
 )
 
 // Test credentials handed to the deployctl process; they must never be printed.

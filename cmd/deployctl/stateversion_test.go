@@ -10,7 +10,7 @@ import (
 
 	"dagger/predictor/internal/awsx"
 	"dagger/predictor/internal/envcfg"
-	"dagger/predictor/internal/testenv"
+	"dagger/predictor/internal/testsupport/testenv"
 )
 
 // TestStateVersionCommand runs `deployctl state-version` against the emulator: a

@@ -1,6 +1,7 @@
 // Package emulator starts and stops the AWS emulator (moto in server mode) through the
 // repo's launcher, which adds the calls moto 5.2.1 lacks for predictor's infrastructure.
-// Tests use it through internal/testenv; `deployctl rehearse` (make local) uses it directly.
+// Shipped code: `deployctl rehearse` (make local) starts the emulator with it; tests
+// use it through internal/testsupport/testenv.
 package emulator
 
 import (

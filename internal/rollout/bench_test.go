@@ -13,7 +13,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/ecs"
 
 	"dagger/predictor/internal/awsx"
-	"dagger/predictor/internal/ecsfake"
+	"dagger/predictor/internal/testsupport/ecsfake"
 )
 
 // BenchmarkRolloutVsCLI compares a rollout (register a revision, update the service,

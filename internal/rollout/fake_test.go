@@ -14,7 +14,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"dagger/predictor/internal/awsx"
-	"dagger/predictor/internal/ecsfake"
+	"dagger/predictor/internal/testsupport/ecsfake"
 )
 
 const (

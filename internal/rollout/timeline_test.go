@@ -7,7 +7,7 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
-	"dagger/predictor/internal/ecsfake"
+	"dagger/predictor/internal/testsupport/ecsfake"
 )
 
 // TestTimelineFromECS checks that a completed rollout reports its phases in order, read

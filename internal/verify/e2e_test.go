@@ -30,7 +30,7 @@ import (
 	"dagger/predictor/internal/awsx"
 	"dagger/predictor/internal/exitcode"
 	"dagger/predictor/internal/pipeline"
-	"dagger/predictor/internal/testenv"
+	"dagger/predictor/internal/testsupport/testenv"
 )
 
 // deployctl is the binary built once in TestMain.

@@ -7,7 +7,7 @@ import (
 	"strings"
 	"testing"
 
-	"dagger/predictor/internal/testenv"
+	"dagger/predictor/internal/testsupport/testenv"
 )
 
 // engineVersion reads dagger.json's engineVersion without its leading "v".

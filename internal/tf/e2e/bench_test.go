@@ -9,7 +9,7 @@ import (
 	"testing"
 	"time"
 
-	"dagger/predictor/internal/testenv"
+	"dagger/predictor/internal/testsupport/testenv"
 )
 
 // BenchmarkNoopPlan measures a no-op `deployctl plan` (credentials and state bucket

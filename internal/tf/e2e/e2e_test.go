@@ -22,7 +22,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 
 	"dagger/predictor/internal/awsx"
-	"dagger/predictor/internal/testenv"
+	"dagger/predictor/internal/testsupport/testenv"
 )
 
 // deployctl is the binary built once in TestMain.

@@ -6,7 +6,7 @@ import (
 	"strings"
 	"testing"
 
-	"dagger/predictor/internal/testenv"
+	"dagger/predictor/internal/testsupport/testenv"
 )
 
 // TestApplyKeepsErroredState provokes a failed state save: during the apply a
