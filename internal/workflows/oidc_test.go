@@ -172,7 +172,7 @@ func TestOIDCAppliesToEmulator(t *testing.T) {
 
 	for role, want := range map[string][]string{
 		"predictor-github-plan":        {"predictor-github-read-dev", "predictor-github-read-prod", "predictor-github-review-guard"},
-		"predictor-github-readonly":    {"predictor-github-read-dev", "predictor-github-read-prod", "predictor-github-review-guard"},
+		"predictor-github-readonly":    {"predictor-github-read-dev", "predictor-github-read-prod", "predictor-github-readonly-guard", "predictor-github-save-plans"},
 		"predictor-github-deploy-dev":  {"predictor-github-read-dev", "predictor-github-write-dev-app", "predictor-github-write-dev-edge", "predictor-github-write-dev-iam", "predictor-github-write-dev-network"},
 		"predictor-github-deploy-prod": {"predictor-github-read-prod", "predictor-github-write-prod-app", "predictor-github-write-prod-edge", "predictor-github-write-prod-iam", "predictor-github-write-prod-network"},
 	} {
