@@ -34,7 +34,7 @@ func RepoRoot(tb testing.TB) string {
 	if !ok {
 		tb.Fatal("testenv: cannot locate source file")
 	}
-	return filepath.Clean(filepath.Join(filepath.Dir(file), "..", ".."))
+	return filepath.Clean(filepath.Join(filepath.Dir(file), "..", "..", ".."))
 }
 
 // missing fails (or, under -short, skips) a test whose prerequisite is absent.
