@@ -50,12 +50,11 @@ func runRehearse(ctx context.Context, args []string, stdout, stderr io.Writer) i
 	if g.env != "local" {
 		return fail(stderr, fs, fmt.Errorf("rehearse runs against the emulator only: pass --env local (use `dagger call deploy --env %s` for a real deploy)", g.env))
 	}
-	if *python == "" {
-		*python = filepath.Join(*backendDir, ".venv", "bin", "python")
+	py, err := backendPython(*python, *backendDir)
+	if err != nil {
+		return fail(stderr, fs, err)
 	}
-	if _, err := os.Stat(*python); err != nil {
-		return fail(stderr, fs, fmt.Errorf("the backend's Python %s is missing: run `make -C backend deps` (or pass --python)", *python))
-	}
+	*python = py
 	r := &rehearsal{
 		target:        pipeline.Target{Env: g.env, Region: g.region, StateBucket: g.stateBucket},
 		infraDir:      g.infraDir,
@@ -255,6 +254,20 @@ func (r *rehearsal) Smoke(ctx context.Context, outs map[string]string, version s
 func (r *rehearsal) Rollback(ctx context.Context, svc pipeline.Service) error {
 	_, err := r.callOK(ctx, pipeline.RollbackArgs(r.t, svc, 0, ""))
 	return err
+}
+
+// backendPython is the interpreter that runs the backend: flag, else the backend's
+// venv (built by `make -C backend deps`), as an absolute path, since the backend
+// starts in its own directory where a relative path would be read from there.
+func backendPython(flag, backendDir string) (string, error) {
+	py := flag
+	if py == "" {
+		py = filepath.Join(backendDir, ".venv", "bin", "python")
+	}
+	if _, err := os.Stat(py); err != nil {
+		return "", fmt.Errorf("the backend's Python %s is missing: run `make -C backend deps` (or pass --python)", py)
+	}
+	return filepath.Abs(py)
 }
 
 // backendEnv is the backend's process environment: the infrastructure's

@@ -197,3 +197,24 @@ func TestRehearseRefusesRealEnvironments(t *testing.T) {
 		t.Fatalf("rehearse --env prod = %d, %q", code, stderr.String())
 	}
 }
+
+// TestBackendPython: the default interpreter (backend/.venv, relative to where make
+// runs) is made absolute, so it still resolves once the backend starts in its own
+// directory; a missing one says what to run.
+func TestBackendPython(t *testing.T) {
+	dir := t.TempDir()
+	t.Chdir(dir)
+	if err := os.MkdirAll(filepath.Join("backend", ".venv", "bin"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join("backend", ".venv", "bin", "python"), []byte("#!/bin/sh\n"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	got, err := backendPython("", "backend")
+	if err != nil || got != filepath.Join(dir, "backend", ".venv", "bin", "python") {
+		t.Errorf("backendPython = %q, %v; want the absolute venv interpreter", got, err)
+	}
+	if _, err := backendPython("", "elsewhere"); err == nil || !strings.Contains(err.Error(), "make -C backend deps") {
+		t.Errorf("missing interpreter: %v", err)
+	}
+}

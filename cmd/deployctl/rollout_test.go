@@ -18,9 +18,9 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
-	"dagger/predictor/internal/testsupport/ecsfake"
 	"dagger/predictor/internal/exitcode"
 	"dagger/predictor/internal/rollout"
+	"dagger/predictor/internal/testsupport/ecsfake"
 	"dagger/predictor/internal/testsupport/testenv"
 )
 
