@@ -93,12 +93,7 @@ func (s *containerStages) Plan(ctx context.Context) (pipeline.PlanResult, error)
 		return pipeline.PlanResult{MonthlyUSD: -1}, err
 	}
 	s.plan = p
-	res := pipeline.PlanResult{HasChanges: p.HasChanges, Summary: p.Summary, MonthlyUSD: -1}
-	if counts, cost, err := p.counts(ctx); err == nil {
-		res.Counts, res.MonthlyUSD = counts, cost
-	}
-	res.MonthlyDeltaUSD, res.HasDelta = p.costChange(ctx)
-	return res, p.gate(ctx)
+	return p.result(ctx), p.gate()
 }
 
 // Build builds the backend image and runs the backend tests.

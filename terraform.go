@@ -28,6 +28,9 @@ type Plan struct {
 	Pipeline *Predictor
 	// +private
 	Ctr *dagger.Container
+	// Status is the plan step's answer (0, 2, 3, 4 or 7), read once from its status file.
+	// +private
+	Status int
 }
 
 // Plan an environment: counts, monthly cost and policy result, with the plan's other views and apply chained after it.
@@ -68,7 +71,7 @@ func (m *Predictor) Plan(
 	if err != nil {
 		return nil, err
 	}
-	return p, p.gate(ctx)
+	return p, p.gate()
 }
 
 // Return the plan's summary, cost and policy result as Markdown, for a pull-request comment.
@@ -123,36 +126,26 @@ func (p *Plan) Apply(
 // files are the plan step's file names in its container.
 func (p *Plan) files() pipeline.PlanOptions { return pipeline.PlanFiles(workPath, 0, false) }
 
-// counts reads the counts and the monthly estimate from the plan's JSON summary.
-func (p *Plan) counts(ctx context.Context) (pipeline.PlanCounts, float64, error) {
+// result reads the counts, the monthly estimate and its change from the plan's JSON
+// summary (one read), unknown parts left at their zero or negative values.
+func (p *Plan) result(ctx context.Context) pipeline.PlanResult {
+	res := pipeline.PlanResult{HasChanges: p.HasChanges, Summary: p.Summary, MonthlyUSD: -1}
 	sj, err := p.Ctr.File(p.files().SummaryJSON).Contents(ctx)
 	if err != nil {
-		return pipeline.PlanCounts{}, -1, fmt.Errorf("read the plan's JSON summary: %w", err)
+		return res
 	}
-	return pipeline.ParsePlanSummaryJSON(sj)
+	if counts, cost, err := pipeline.ParsePlanSummaryJSON(sj); err == nil {
+		res.Counts, res.MonthlyUSD = counts, cost
+	}
+	if delta, ok, err := pipeline.ParsePlanCostChange(sj); err == nil {
+		res.MonthlyDeltaUSD, res.HasDelta = delta, ok
+	}
+	return res
 }
 
-// costChange reads what the plan changes in the monthly estimate from its JSON summary.
-func (p *Plan) costChange(ctx context.Context) (float64, bool) {
-	sj, err := p.Ctr.File(p.files().SummaryJSON).Contents(ctx)
-	if err != nil {
-		return 0, false
-	}
-	delta, ok, err := pipeline.ParsePlanCostChange(sj)
-	return delta, ok && err == nil
-}
-
-// gate is the policy or cost failure the plan step recorded, nil when it passed.
-func (p *Plan) gate(ctx context.Context) error {
-	status, err := p.Ctr.File(workPath + "/plan.status").Contents(ctx)
-	if err != nil {
-		return fmt.Errorf("read the plan's status: %w", err)
-	}
-	code, err := strconv.Atoi(strings.TrimSpace(status))
-	if err != nil {
-		return fmt.Errorf("read the plan's status %q: %w", status, err)
-	}
-	_, err = pipeline.PlanOutcome(code, p.Summary, "")
+// gate is the policy, cost or change-set failure the plan step recorded, nil when it passed.
+func (p *Plan) gate() error {
+	_, err := pipeline.PlanOutcome(p.Status, p.Summary, "")
 	return err
 }
 
@@ -201,7 +194,10 @@ func (m *Predictor) plan(ctx context.Context, t target, o planOptions) (*Plan, e
 	if err != nil {
 		return nil, fmt.Errorf("read the plan's status: %w", err)
 	}
-	p.HasChanges = strings.TrimSpace(status) == strconv.Itoa(exitcode.Changes)
+	if p.Status, err = strconv.Atoi(strings.TrimSpace(status)); err != nil {
+		return nil, fmt.Errorf("read the plan's status %q: %w", status, err)
+	}
+	p.HasChanges = p.Status == exitcode.Changes
 	if o.save {
 		// No ID file when the gate stopped the plan: the gate error says why.
 		if id, err := ctr.File(workPath + "/plan.id").Contents(ctx); err == nil {
@@ -252,7 +248,7 @@ func (m *Predictor) Apply(
 		if err != nil {
 			return "", err
 		}
-		if err := p.gate(ctx); err != nil {
+		if err := p.gate(); err != nil {
 			return "", err
 		}
 		if !p.HasChanges {

@@ -124,11 +124,9 @@ func (b *Bootstrapper) Run(ctx context.Context, bucket string) (Result, error) {
 			continue
 		}
 		changed, err := s.fn(ctx, bucket)
-		if s.name == "saved plans expire" && status(err) == http.StatusForbidden {
-			// CI's deploy roles may not change the shared state bucket's lifecycle (a
-			// rule could expire another environment's state): the administrator's
-			// bootstrap sets it.
-			res.Notes = append(res.Notes, "saved-plan expiry not checked: this identity may not read or set the bucket's lifecycle (run bootstrap once as an administrator)")
+		var left *leftAlone
+		if errors.As(err, &left) {
+			res.Notes = append(res.Notes, left.note)
 			continue
 		}
 		if err != nil {
@@ -258,9 +256,21 @@ const PlanExpiryRule = "expire-saved-plans"
 // PlanExpiryDays is how long a saved plan waits for its apply.
 const PlanExpiryDays = 30
 
+// leftAlone is a step that left a setting as it is on purpose; note says why.
+type leftAlone struct{ note string }
+
+func (e *leftAlone) Error() string { return e.note }
+
 // planExpiry adds a lifecycle rule expiring saved plans (and their old versions),
-// keeping any other rules of the bucket.
-func (b *Bootstrapper) planExpiry(ctx context.Context, bucket string) (bool, error) {
+// keeping any other rules of the bucket. CI's deploy roles may not change the shared
+// state bucket's lifecycle (a rule could expire another environment's state): then
+// the administrator's bootstrap sets it, and this one leaves it with a note.
+func (b *Bootstrapper) planExpiry(ctx context.Context, bucket string) (changed bool, err error) {
+	defer func() {
+		if status(err) == http.StatusForbidden {
+			err = &leftAlone{"saved-plan expiry not checked: this identity may not read or set the bucket's lifecycle (run bootstrap once as an administrator)"}
+		}
+	}()
 	var rules []s3types.LifecycleRule
 	out, err := b.s3.GetBucketLifecycleConfiguration(ctx, &s3.GetBucketLifecycleConfigurationInput{Bucket: aws.String(bucket)})
 	switch {

@@ -355,40 +355,30 @@ func (c signedIAM) do(ctx context.Context, action string, params url.Values) err
 	for k, v := range params {
 		form[k] = v
 	}
-	body := form.Encode()
-	req, err := http.NewRequestWithContext(ctx, http.MethodPost, c.url+"/", strings.NewReader(body))
-	if err != nil {
-		return err
-	}
-	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
-	hash := sha256.Sum256([]byte(body))
-	creds := aws.Credentials{AccessKeyID: c.creds.key, SecretAccessKey: c.creds.secret, SessionToken: c.creds.token}
-	if err := v4.NewSigner().SignHTTP(ctx, creds, req, fmt.Sprintf("%x", hash), "iam", testenv.Region, time.Now()); err != nil {
-		return err
-	}
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		return err
-	}
-	defer resp.Body.Close()
-	out, _ := io.ReadAll(resp.Body)
-	if resp.StatusCode != http.StatusOK {
-		return fmt.Errorf("iam %s: HTTP %d: %s", action, resp.StatusCode, out)
-	}
-	return nil
+	return signedPost(ctx, c.url, c.creds, "iam", action, map[string]string{"Content-Type": "application/x-www-form-urlencoded"}, form.Encode())
 }
 
 // ecsCall sends one signed ECS JSON request and returns an error on any non-200 answer.
 func ecsCall(ctx context.Context, endpoint string, c roleCreds, action, body string) error {
+	return signedPost(ctx, endpoint, c, "ecs", action, map[string]string{
+		"Content-Type": "application/x-amz-json-1.1",
+		"X-Amz-Target": "AmazonEC2ContainerServiceV20141113." + action,
+	}, body)
+}
+
+// signedPost sends body to the emulator signed (SigV4) with c for service, and returns
+// an error on any non-200 answer.
+func signedPost(ctx context.Context, endpoint string, c roleCreds, service, action string, headers map[string]string, body string) error {
 	req, err := http.NewRequestWithContext(ctx, http.MethodPost, endpoint+"/", strings.NewReader(body))
 	if err != nil {
 		return err
 	}
-	req.Header.Set("Content-Type", "application/x-amz-json-1.1")
-	req.Header.Set("X-Amz-Target", "AmazonEC2ContainerServiceV20141113."+action)
+	for k, v := range headers {
+		req.Header.Set(k, v)
+	}
 	hash := sha256.Sum256([]byte(body))
 	creds := aws.Credentials{AccessKeyID: c.key, SecretAccessKey: c.secret, SessionToken: c.token}
-	if err := v4.NewSigner().SignHTTP(ctx, creds, req, fmt.Sprintf("%x", hash), "ecs", testenv.Region, time.Now()); err != nil {
+	if err := v4.NewSigner().SignHTTP(ctx, creds, req, fmt.Sprintf("%x", hash), service, testenv.Region, time.Now()); err != nil {
 		return err
 	}
 	resp, err := http.DefaultClient.Do(req)
@@ -398,7 +388,7 @@ func ecsCall(ctx context.Context, endpoint string, c roleCreds, action, body str
 	defer resp.Body.Close()
 	out, _ := io.ReadAll(resp.Body)
 	if resp.StatusCode != http.StatusOK {
-		return fmt.Errorf("ecs %s: HTTP %d: %s", action, resp.StatusCode, out)
+		return fmt.Errorf("%s %s: HTTP %d: %s", service, action, resp.StatusCode, out)
 	}
 	return nil
 }

@@ -110,6 +110,25 @@ func newFixture(tb testing.TB, moto *testenv.Moto) *fixture {
 	return f
 }
 
+// useMini switches the fixture to the small stand-in root (testdata/mini), for tests
+// about deployctl's own mechanics (state recovery, saved plans) rather than the
+// architecture, and for the test hooks only that root has.
+func (f *fixture) useMini() {
+	f.tb.Helper()
+	if !f.real {
+		return
+	}
+	src, err := filepath.Abs(filepath.Join("testdata", "mini"))
+	if err != nil {
+		f.tb.Fatal(err)
+	}
+	_ = os.RemoveAll(f.infra)
+	if err := copyTree(src, f.infra); err != nil {
+		f.tb.Fatal(err)
+	}
+	f.real = false
+}
+
 // copyTree copies a terraform root without its .terraform directories.
 func copyTree(src, dst string) error {
 	return filepath.WalkDir(src, func(path string, d fs.DirEntry, err error) error {

@@ -15,15 +15,7 @@ import (
 func TestApplyKeepsErroredState(t *testing.T) {
 	t.Parallel()
 	f := newFixture(t, testenv.NewMoto(t, testenv.MotoOptions{}))
-	if f.real {
-		// The hook variable exists only in the stand-in root.
-		src, _ := filepath.Abs(filepath.Join("testdata", "mini"))
-		_ = os.RemoveAll(f.infra)
-		if err := copyTree(src, f.infra); err != nil {
-			t.Fatal(err)
-		}
-		f.real = false
-	}
+	f.useMini()
 	brk := []string{"TF_VAR_break_state_save=true"}
 	f.want(f.run(nil, "bootstrap", "--env", "local"), 0)
 	f.want(f.run(brk, "plan", "--env", "local", "--out", "e.tfplan"), 2)
@@ -51,14 +43,7 @@ func TestApplyKeepsErroredState(t *testing.T) {
 func TestApplyPushesErroredStateBack(t *testing.T) {
 	t.Parallel()
 	f := newFixture(t, testenv.NewMoto(t, testenv.MotoOptions{}))
-	if f.real {
-		src, _ := filepath.Abs(filepath.Join("testdata", "mini"))
-		_ = os.RemoveAll(f.infra)
-		if err := copyTree(src, f.infra); err != nil {
-			t.Fatal(err)
-		}
-		f.real = false
-	}
+	f.useMini()
 	deny := []string{"TF_VAR_deny_state_save=true"}
 	f.want(f.run(nil, "bootstrap", "--env", "local"), 0)
 	f.want(f.run(deny, "plan", "--env", "local", "--out", "d.tfplan"), 2)

@@ -2,8 +2,6 @@ package e2e
 
 import (
 	"bytes"
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 
@@ -19,14 +17,7 @@ import (
 func TestSavedPlanAppliesExactlyOnce(t *testing.T) {
 	t.Parallel()
 	f := newFixture(t, testenv.NewMoto(t, testenv.MotoOptions{}))
-	if f.real {
-		// The small root keeps this about the plan store, not the architecture.
-		src, _ := filepath.Abs(filepath.Join("testdata", "mini"))
-		_ = os.RemoveAll(f.infra)
-		if err := copyTree(src, f.infra); err != nil {
-			t.Fatal(err)
-		}
-	}
+	f.useMini()
 	f.want(f.run(nil, "bootstrap", "--env", "local"), 0)
 	save := func(name string) (string, []byte) {
 		t.Helper()
