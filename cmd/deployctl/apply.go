@@ -26,16 +26,12 @@ func init() {
 }
 
 func runApply(ctx context.Context, args []string, stdout, stderr io.Writer) int {
-	fs := newFlagSet("apply")
-	g := addGlobals(fs)
-	tfl := addTFFlags(fs)
+	sub := newCmd("apply", withTerraform)
+	fs, g, tfl := sub.fs, sub.g, sub.tfl
 	planName := fs.String("plan", "", "saved plan file made by `deployctl plan --out` (relative to --workdir)")
 	planID := fs.String("plan-id", "", "ID of a plan `deployctl plan --save` stored in the state bucket: fetched, checked against its digest, applied")
-	if code, ok := parseFlags(fs, args, stderr); !ok {
+	if code, ok := sub.parse(args, stderr); !ok {
 		return code
-	}
-	if err := g.validate(); err != nil {
-		return fail(stderr, fs, err)
 	}
 	if *planName != "" && *planID != "" {
 		return fail(stderr, fs, errors.New("pass --plan FILE or --plan-id ID, not both"))

@@ -16,13 +16,10 @@ func init() {
 }
 
 func runBootstrap(ctx context.Context, args []string, stdout, stderr io.Writer) int {
-	fs := newFlagSet("bootstrap")
-	g := addGlobals(fs)
-	if code, ok := parseFlags(fs, args, stderr); !ok {
+	sub := newCmd("bootstrap", false)
+	fs, g := sub.fs, sub.g
+	if code, ok := sub.parse(args, stderr); !ok {
 		return code
-	}
-	if err := g.validate(); err != nil {
-		return fail(stderr, fs, err)
 	}
 	cfg, err := g.awsConfig(ctx)
 	if err != nil {

@@ -80,6 +80,60 @@ func parseFlags(fs *flag.FlagSet, args []string, stderr io.Writer) (code int, ok
 	return exitcode.OK, true
 }
 
+// cmd is a subcommand's common setup: its flag set, the global flags and, for the
+// subcommands that run terraform, the terraform flags. Each subcommand adds its own
+// flags to fs, then calls parse.
+type cmd struct {
+	fs  *flag.FlagSet
+	g   *globals
+	tfl *tfFlags // nil without withTerraform
+	// envNeeded reports whether --env is required (g.validate) rather than optional
+	// (g.validateNoEnv); asked after parsing, so it may read the subcommand's flags.
+	envNeeded func() bool
+	// helpNote is printed after the flags on -h.
+	helpNote string
+}
+
+// withTerraform (newCmd's second argument) registers the terraform flags too.
+const withTerraform = true
+
+// newCmd sets up subcommand name with the global flags (and the terraform flags when
+// terraform is true); --env is required unless envOptional is called.
+func newCmd(name string, terraform bool) *cmd {
+	c := &cmd{fs: newFlagSet(name), envNeeded: func() bool { return true }}
+	c.g = addGlobals(c.fs)
+	if terraform {
+		c.tfl = addTFFlags(c.fs)
+	}
+	return c
+}
+
+// envOptional makes --env optional: when it is given it must still be known.
+func (c *cmd) envOptional() *cmd {
+	c.envNeeded = func() bool { return false }
+	return c
+}
+
+// parse parses args and validates the globals, before anything touches AWS or
+// terraform. ok is false when the caller should return code at once: 0 after -h, 1
+// after bad input (one line on stderr).
+func (c *cmd) parse(args []string, stderr io.Writer) (code int, ok bool) {
+	if code, ok := parseFlags(c.fs, args, stderr); !ok {
+		if code == exitcode.OK && c.helpNote != "" {
+			fmt.Fprint(stderr, c.helpNote)
+		}
+		return code, false
+	}
+	validate := c.g.validateNoEnv
+	if c.envNeeded() {
+		validate = c.g.validate
+	}
+	if err := validate(); err != nil {
+		return fail(stderr, c.fs, err), false
+	}
+	return exitcode.OK, true
+}
+
 // validate checks the globals of a subcommand that needs an environment, before
 // anything touches AWS or terraform.
 func (g *globals) validate() error {

@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"errors"
+	"strings"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -98,6 +99,53 @@ func TestParseFlagsBadInput(t *testing.T) {
 			}
 			if diff := cmp.Diff(tc.wantOut, stderr.String()); diff != "" {
 				t.Errorf("stderr (-want +got):\n%s", diff)
+			}
+		})
+	}
+}
+
+// TestCmdParse covers the prologue every subcommand shares: parse, then validate the
+// globals with --env required or optional, and the -h note.
+func TestCmdParse(t *testing.T) {
+	t.Setenv("AWS_ENDPOINT_URL", "")
+	t.Setenv("AWS_REGION", "")
+	t.Setenv("AWS_DEFAULT_REGION", "")
+	tests := map[string]struct {
+		optional bool
+		note     string
+		args     []string
+		wantCode int
+		wantOK   bool
+		wantOut  string // prefix of stderr
+	}{
+		"env given":        {args: []string{"--env", "dev"}, wantOK: true},
+		"env missing":      {args: nil, wantCode: 1, wantOut: "deployctl t: no environment given: pass --env"},
+		"env optional":     {optional: true, args: nil, wantOK: true},
+		"optional bad env": {optional: true, args: []string{"--region", "mars"}, wantCode: 1, wantOut: "deployctl t: "},
+		"bad flag":         {args: []string{"--nope"}, wantCode: 1, wantOut: "deployctl t: flag provided but not defined: -nope"},
+		"help":             {args: []string{"-h"}, wantOut: "usage: deployctl t [flags]"},
+		"help note":        {note: "\nNOTE\n", args: []string{"-h"}, wantOut: "usage: deployctl t [flags]"},
+	}
+	for name, tc := range tests {
+		t.Run(name, func(t *testing.T) {
+			c := newCmd("t", withTerraform)
+			if tc.optional {
+				c.envOptional()
+			}
+			c.helpNote = tc.note
+			var stderr bytes.Buffer
+			code, ok := c.parse(tc.args, &stderr)
+			if code != tc.wantCode || ok != tc.wantOK {
+				t.Errorf("parse = %d, %v; want %d, %v", code, ok, tc.wantCode, tc.wantOK)
+			}
+			if !strings.HasPrefix(stderr.String(), tc.wantOut) {
+				t.Errorf("stderr %q does not start with %q", stderr.String(), tc.wantOut)
+			}
+			if tc.note != "" && !strings.HasSuffix(stderr.String(), tc.note) {
+				t.Errorf("stderr %q does not end with the note %q", stderr.String(), tc.note)
+			}
+			if c.tfl == nil || c.fs.Lookup("lock-timeout") == nil {
+				t.Error("withTerraform registered no terraform flags")
 			}
 		})
 	}

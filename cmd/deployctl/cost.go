@@ -15,18 +15,14 @@ func init() {
 }
 
 func runCost(ctx context.Context, args []string, stdout, stderr io.Writer) int {
-	fs := newFlagSet("cost")
-	g := addGlobals(fs)
-	tfl := addTFFlags(fs)
+	sub := newCmd("cost", withTerraform).envOptional()
+	fs, g, tfl := sub.fs, sub.g, sub.tfl
 	plan := fs.String("plan", "", "saved plan file, or its JSON (terraform show -json)")
 	maxMonthly := fs.Float64("max-monthly-usd", 0, "fail (exit 4) when the estimate exceeds this amount; 0 = no limit")
 	maxIncrease := fs.Float64("max-monthly-increase-usd", 0, "fail (exit 4) when the plan raises the estimate by more than this amount; 0 = no limit")
 	asJSON := fs.Bool("json", false, "print the estimate as JSON (the change is in plan's --summary-json, as cost_change)")
-	if code, ok := parseFlags(fs, args, stderr); !ok {
+	if code, ok := sub.parse(args, stderr); !ok {
 		return code
-	}
-	if err := g.validateNoEnv(); err != nil {
-		return fail(stderr, fs, err)
 	}
 	if *maxMonthly < 0 || *maxIncrease < 0 {
 		return fail(stderr, fs, errors.New("--max-monthly-usd and --max-monthly-increase-usd must not be negative: pass a limit, or 0 for none"))

@@ -37,16 +37,12 @@ var protected = map[string]bool{"prod": true}
 // lock: a run holding it stops destroy here, before any data is deleted), empties the
 // buckets, and applies exactly that plan.
 func runDestroy(ctx context.Context, args []string, stdout, stderr io.Writer) int {
-	fs := newFlagSet("destroy")
-	g := addGlobals(fs)
-	tfl := addTFFlags(fs)
+	sub := newCmd("destroy", withTerraform)
+	fs, g, tfl := sub.fs, sub.g, sub.tfl
 	confirm := fs.String("confirm", "", "the environment name again; destroy refuses anything else")
 	breakGlass := fs.Bool("break-glass", false, "also required to destroy prod, on top of --confirm prod: it deletes production data for good")
-	if code, ok := parseFlags(fs, args, stderr); !ok {
+	if code, ok := sub.parse(args, stderr); !ok {
 		return code
-	}
-	if err := g.validate(); err != nil {
-		return fail(stderr, fs, err)
 	}
 	// Refused before anything touches AWS or terraform.
 	if err := checkConfirm(g.env, *confirm, *breakGlass); err != nil {

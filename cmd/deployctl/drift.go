@@ -20,15 +20,11 @@ func init() {
 }
 
 func runDrift(ctx context.Context, args []string, stdout, stderr io.Writer) int {
-	fs := newFlagSet("drift")
-	g := addGlobals(fs)
-	tfl := addTFFlags(fs)
+	sub := newCmd("drift", withTerraform)
+	fs, g, tfl := sub.fs, sub.g, sub.tfl
 	jsonOut := fs.String("json", "", "also write the drifted resources as JSON to this file")
-	if code, ok := parseFlags(fs, args, stderr); !ok {
+	if code, ok := sub.parse(args, stderr); !ok {
 		return code
-	}
-	if err := g.validate(); err != nil {
-		return fail(stderr, fs, err)
 	}
 	s, cleanup, err := g.terraform(ctx, tfl, stderr)
 	defer cleanup()

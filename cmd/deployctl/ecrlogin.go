@@ -19,20 +19,14 @@ func init() {
 }
 
 func runECRLogin(ctx context.Context, args []string, stdout, stderr io.Writer) int {
-	fs := newFlagSet("ecr-login")
-	g := addGlobals(fs)
+	sub := newCmd("ecr-login", withTerraform)
+	fs, g, tfl := sub.fs, sub.g, sub.tfl
 	out := fs.String("out", "", "directory receiving registry, username and password (mode 0600)")
-	tfl := addTFFlags(fs)
 	repoURL := fs.String("repository-url", "", "ECR repository URL (default: terraform output ecr_repository_url)")
-	if code, ok := parseFlags(fs, args, stderr); !ok {
+	// --env names whose terraform outputs hold the repository URL: optional with the URL.
+	sub.envNeeded = func() bool { return *repoURL == "" }
+	if code, ok := sub.parse(args, stderr); !ok {
 		return code
-	}
-	if *repoURL == "" {
-		if err := g.validate(); err != nil {
-			return fail(stderr, fs, err)
-		}
-	} else if err := g.validateNoEnv(); err != nil {
-		return fail(stderr, fs, err)
 	}
 	if *out == "" {
 		return fail(stderr, fs, errors.New("no --out given: pass the directory for the registry, username and password files"))

@@ -18,15 +18,12 @@ func init() {
 }
 
 func runImageDigest(ctx context.Context, args []string, stdout, stderr io.Writer) int {
-	fs := newFlagSet("image-digest")
-	g := addGlobals(fs)
+	sub := newCmd("image-digest", false).envOptional()
+	fs, g := sub.fs, sub.g
 	repoURL := fs.String("repository-url", "", "ECR repository URL (ACCOUNT.dkr.ecr.REGION.amazonaws.com/NAME)")
 	tag := fs.String("tag", "", "image tag to look up")
-	if code, ok := parseFlags(fs, args, stderr); !ok {
+	if code, ok := sub.parse(args, stderr); !ok {
 		return code
-	}
-	if err := g.validateNoEnv(); err != nil {
-		return fail(stderr, fs, err)
 	}
 	if *repoURL == "" || *tag == "" {
 		return fail(stderr, fs, errors.New("pass --repository-url and --tag (terraform output ecr_repository_url and the image tag)"))

@@ -19,16 +19,12 @@ func init() {
 }
 
 func runOutputs(ctx context.Context, args []string, stdout, stderr io.Writer) int {
-	fs := newFlagSet("outputs")
-	g := addGlobals(fs)
-	tfl := addTFFlags(fs)
+	sub := newCmd("outputs", withTerraform)
+	fs, g, tfl := sub.fs, sub.g, sub.tfl
 	asJSON := fs.Bool("json", false, "print all outputs as one JSON object of name to value")
 	name := fs.String("name", "", "print only this output: a string raw, anything else as JSON")
-	if code, ok := parseFlags(fs, args, stderr); !ok {
+	if code, ok := sub.parse(args, stderr); !ok {
 		return code
-	}
-	if err := g.validate(); err != nil {
-		return fail(stderr, fs, err)
 	}
 	outs, err := readOutputs(ctx, g, tfl, stderr)
 	if err != nil {

@@ -66,9 +66,8 @@ func recordStatus(file string, code int, stderr io.Writer) int {
 }
 
 func plan(ctx context.Context, args []string, stdout, stderr io.Writer, statusFile *string) int {
-	fs := newFlagSet("plan")
-	g := addGlobals(fs)
-	tfl := addTFFlags(fs)
+	sub := newCmd("plan", withTerraform)
+	fs, g, tfl := sub.fs, sub.g, sub.tfl
 	var f planFlags
 	fs.StringVar(&f.out, "out", "", "saved plan file (relative to --workdir); a FILE.meta.json sidecar records the environment")
 	fs.StringVar(&f.summaryMD, "summary-md", "", "write the summary, cost and policy as Markdown (below 65,536 characters) to this file")
@@ -82,11 +81,8 @@ func plan(ctx context.Context, args []string, stdout, stderr io.Writer, statusFi
 	fs.StringVar(&f.expectCS, "expect-changeset", "", "file holding the reviewed change set (the pull request's plan comment or plan Markdown): exit 7 with the difference when this plan's changes are not those")
 	fs.StringVar(statusFile, "status-file", "", "write the status (0, 2, 3 or 4) to this file and exit 0 instead; other failures still exit non-zero")
 	fs.BoolVar(&f.lock, "lock", true, "take the state lock; --lock=false for a review plan (pull request) that must not block a deploy and may run with read-only credentials (apply always locks)")
-	if code, ok := parseFlags(fs, args, stderr); !ok {
+	if code, ok := sub.parse(args, stderr); !ok {
 		return code
-	}
-	if err := g.validate(); err != nil {
-		return fail(stderr, fs, err)
 	}
 	if f.out == "" {
 		return fail(stderr, fs, errors.New("no --out given: pass the file to save the plan in, such as --out dev.tfplan"))

@@ -15,16 +15,12 @@ func init() {
 }
 
 func runPolicy(ctx context.Context, args []string, stdout, stderr io.Writer) int {
-	fs := newFlagSet("policy")
-	g := addGlobals(fs)
-	tfl := addTFFlags(fs)
+	sub := newCmd("policy", withTerraform).envOptional()
+	fs, g, tfl := sub.fs, sub.g, sub.tfl
 	plan := fs.String("plan", "", "saved plan file, or its JSON (terraform show -json)")
 	asJSON := fs.Bool("json", false, "print the report as JSON")
-	if code, ok := parseFlags(fs, args, stderr); !ok {
+	if code, ok := sub.parse(args, stderr); !ok {
 		return code
-	}
-	if err := g.validateNoEnv(); err != nil {
-		return fail(stderr, fs, err)
 	}
 	if *plan == "" {
 		return fail(stderr, fs, errors.New("no --plan given: pass a saved plan file or its JSON"))

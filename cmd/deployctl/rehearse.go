@@ -35,17 +35,14 @@ func init() {
 }
 
 func runRehearse(ctx context.Context, args []string, stdout, stderr io.Writer) int {
-	fs := newFlagSet("rehearse")
-	g := addGlobals(fs)
+	sub := newCmd("rehearse", false)
+	fs, g := sub.fs, sub.g
 	backendDir := fs.String("backend-dir", "backend", "backend source directory (started with PYTHON -m app)")
 	python := fs.String("python", "", "Python that runs the backend (default: BACKEND-DIR/.venv/bin/python, built by `make -C backend deps` from the locks)")
 	maxUSD := fs.Float64("max-monthly-usd", 0, "fail the gate when the monthly estimate exceeds this (0: no budget)")
 	markdown := fs.Bool("markdown", false, "print the report as Markdown")
-	if code, ok := parseFlags(fs, args, stderr); !ok {
+	if code, ok := sub.parse(args, stderr); !ok {
 		return code
-	}
-	if err := g.validate(); err != nil {
-		return fail(stderr, fs, err)
 	}
 	if g.env != "local" {
 		return fail(stderr, fs, fmt.Errorf("rehearse runs against the emulator only: pass --env local (use `dagger call deploy --env %s` for a real deploy)", g.env))

@@ -18,19 +18,16 @@ func init() {
 }
 
 func runReleases(ctx context.Context, args []string, stdout, stderr io.Writer) int {
-	fs := newFlagSet("releases")
-	g := addGlobals(fs)
+	sub := newCmd("releases", withTerraform)
+	fs, g := sub.fs, sub.g
 	// Only the flags that find the service: the watch flags of rollout do not apply.
-	s := &serviceFlags{tf: addTFFlags(fs)}
+	s := &serviceFlags{tf: sub.tfl}
 	fs.StringVar(&s.cluster, "cluster", "", "ECS cluster (default: terraform output ecs_cluster_name)")
 	fs.StringVar(&s.service, "service", "", "ECS service (default: terraform output ecs_service_name)")
 	asJSON := fs.Bool("json", false, "print the history as a JSON array")
 	limit := fs.Int("limit", 20, "at most this many releases (0: all among the last 100 revisions)")
-	if code, ok := parseFlags(fs, args, stderr); !ok {
+	if code, ok := sub.parse(args, stderr); !ok {
 		return code
-	}
-	if err := g.validate(); err != nil {
-		return fail(stderr, fs, err)
 	}
 	if *limit < 0 {
 		return fail(stderr, fs, fmt.Errorf("--limit %d: pass 0 or more", *limit))

@@ -36,8 +36,8 @@ type serviceFlags struct {
 	tf                          *tfFlags
 }
 
-func addServiceFlags(fs *flag.FlagSet) *serviceFlags {
-	s := &serviceFlags{tf: addTFFlags(fs)}
+func addServiceFlags(fs *flag.FlagSet, tfl *tfFlags) *serviceFlags {
+	s := &serviceFlags{tf: tfl}
 	fs.StringVar(&s.cluster, "cluster", "", "ECS cluster (default: terraform output ecs_cluster_name)")
 	fs.StringVar(&s.service, "service", "", "ECS service (default: terraform output ecs_service_name)")
 	fs.StringVar(&s.container, "container", "", "container whose image is replaced (default: terraform output ecs_container_name, else the only container)")
@@ -200,18 +200,15 @@ func callerIdentity(ctx context.Context, cfg aws.Config) string {
 }
 
 func runRollout(ctx context.Context, args []string, stdout, stderr io.Writer) int {
-	fs := newFlagSet("rollout")
-	g := addGlobals(fs)
-	s := addServiceFlags(fs)
+	sub := newCmd("rollout", withTerraform)
+	fs, g := sub.fs, sub.g
+	s := addServiceFlags(fs, sub.tfl)
 	image := fs.String("image", "", "image to deploy, pinned by digest: REGISTRY/REPO[:TAG]@sha256:<64 hex>")
 	version := fs.String("version", "", "APP_VERSION for the task (default: the image tag, else the digest's first 12 hex digits)")
 	force := fs.Bool("force", false, "start a new deployment even when the image is already deployed")
 	taskDef := fs.String("task-definition", "", "Terraform's task definition (ARN or family:revision), the base of the release (default: terraform output ecs_task_definition_arn when the outputs are read; else the service's current revision, with a note)")
-	if code, ok := parseFlags(fs, args, stderr); !ok {
+	if code, ok := sub.parse(args, stderr); !ok {
 		return code
-	}
-	if err := g.validate(); err != nil {
-		return fail(stderr, fs, err)
 	}
 	if *image == "" {
 		return fail(stderr, fs, errors.New("no --image given: pass REF@sha256:..., as `publish` prints"))
@@ -235,15 +232,12 @@ func runRollout(ctx context.Context, args []string, stdout, stderr io.Writer) in
 }
 
 func runRollback(ctx context.Context, args []string, stdout, stderr io.Writer) int {
-	fs := newFlagSet("rollback")
-	g := addGlobals(fs)
-	s := addServiceFlags(fs)
+	sub := newCmd("rollback", withTerraform)
+	fs, g := sub.fs, sub.g
+	s := addServiceFlags(fs, sub.tfl)
 	to := fs.Int("to", 0, "task definition revision to return to; it must have run (default: the last release that completed before the current one and was not rolled back; see `deployctl releases`)")
-	if code, ok := parseFlags(fs, args, stderr); !ok {
+	if code, ok := sub.parse(args, stderr); !ok {
 		return code
-	}
-	if err := g.validate(); err != nil {
-		return fail(stderr, fs, err)
 	}
 	if *to < 0 {
 		return fail(stderr, fs, fmt.Errorf("--to %d: pass a revision number of 1 or more", *to))

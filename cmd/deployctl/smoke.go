@@ -14,16 +14,13 @@ func init() {
 }
 
 func runSmoke(ctx context.Context, args []string, stdout, stderr io.Writer) int {
-	fs := newFlagSet("smoke")
-	g := addGlobals(fs)
+	sub := newCmd("smoke", false).envOptional()
+	fs := sub.fs
 	url := fs.String("url", "", "API base URL (terraform output api_gateway_url); /health is appended")
 	want := fs.String("expect-version", "", `the "version" /health must report`)
 	timeout := fs.Duration("timeout", smoke.DefaultTimeout, "overall deadline")
-	if code, ok := parseFlags(fs, args, stderr); !ok {
+	if code, ok := sub.parse(args, stderr); !ok {
 		return code
-	}
-	if err := g.validateNoEnv(); err != nil {
-		return fail(stderr, fs, err)
 	}
 	if *url == "" || *want == "" {
 		return fail(stderr, fs, errors.New("pass --url URL and --expect-version V"))

@@ -34,14 +34,11 @@ type headObjectAPI interface {
 // Dagger module feeds it into the plan step, so a plan is reused only for the state
 // it was made from. It only reads.
 func runStateVersion(ctx context.Context, args []string, stdout, stderr io.Writer) int {
-	fs := newFlagSet("state-version")
-	g := addGlobals(fs)
-	addTFFlags(fs) // accepted like on plan, unused: no terraform runs
-	if code, ok := parseFlags(fs, args, stderr); !ok {
+	// The terraform flags are accepted like on plan, unused: no terraform runs.
+	sub := newCmd("state-version", withTerraform)
+	fs, g := sub.fs, sub.g
+	if code, ok := sub.parse(args, stderr); !ok {
 		return code
-	}
-	if err := g.validate(); err != nil {
-		return fail(stderr, fs, err)
 	}
 	cfg, err := g.awsConfig(ctx)
 	if err != nil {

@@ -23,20 +23,14 @@ func init() {
 var verifyOutputs = []string{"ecs_cluster_name", "ecs_service_name", "ecs_container_name", "ecs_fargate_base", "api_gateway_id", "ecr_repository_url"}
 
 func runVerify(ctx context.Context, args []string, stdout, stderr io.Writer) int {
-	fs := newFlagSet("verify")
-	g := addGlobals(fs)
-	tfl := addTFFlags(fs)
+	sub := newCmd("verify", withTerraform)
+	fs, g, tfl := sub.fs, sub.g, sub.tfl
 	account := fs.String("account-id", os.Getenv(envcfg.AccountIDVar), "AWS account ID the environment must run in (default $"+envcfg.AccountIDVar+"; local: the emulator's "+envcfg.EmulatorAccountID+"; empty: not checked)")
 	image := fs.String("image", "", "also check this image digest exists in the environment's ECR repository: REGISTRY/REPO[:TAG]@sha256:<64 hex>")
 	outputsFile := fs.String("outputs", "", "read the terraform outputs from `FILE` (as `deployctl outputs --json` prints them) instead of the state, so no terraform is needed")
-	if code, ok := parseFlags(fs, args, stderr); !ok {
-		if code == exitcode.OK {
-			fmt.Fprintf(stderr, "\nEvery check runs and each unmet prerequisite prints one line, \"FAIL check: problem: fix\".\nExit status: 0 all prerequisites met; %d at least one unmet (preflight failed); 1 bad input or no credentials.\n", exitcode.Preflight)
-		}
+	sub.helpNote = fmt.Sprintf("\nEvery check runs and each unmet prerequisite prints one line, \"FAIL check: problem: fix\".\nExit status: 0 all prerequisites met; %d at least one unmet (preflight failed); 1 bad input or no credentials.\n", exitcode.Preflight)
+	if code, ok := sub.parse(args, stderr); !ok {
 		return code
-	}
-	if err := g.validate(); err != nil {
-		return fail(stderr, fs, err)
 	}
 	expected, err := envcfg.ExpectedAccount(g.env, *account)
 	if err != nil {
