@@ -4,8 +4,10 @@ import (
 	"go/ast"
 	"go/parser"
 	"go/token"
+	"io/fs"
 	"os"
 	"os/exec"
+	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
@@ -111,4 +113,77 @@ func kebabToCamel(s string) string {
 		}
 	}
 	return strings.Join(parts, "")
+}
+
+// TestReadmeLayoutPathsExist keeps the README's Layout section true: every file or
+// directory its table names and every path its "where a change goes" lists quote
+// exists (a bare file name somewhere in the tree; NAME and * as wildcards).
+func TestReadmeLayoutPathsExist(t *testing.T) {
+	readme, err := os.ReadFile("README.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	section := regexp.MustCompile("(?s)\n## Layout\n(.*?)(\n## |$)").FindStringSubmatch(string(readme))
+	if section == nil {
+		t.Fatal("README.md has no Layout section")
+	}
+	table := regexp.MustCompile("(?s)```\n(.*?)```").FindStringSubmatch(section[1])
+	if table == nil {
+		t.Fatal("the Layout section has no table")
+	}
+	var paths []string
+	for _, line := range strings.Split(strings.TrimSpace(table[1]), "\n") {
+		first := regexp.MustCompile(`\s{2,}`).Split(line, 2)[0]
+		dir := ""
+		for i, p := range strings.Split(first, ", ") {
+			if i == 0 {
+				dir = filepath.Dir(strings.TrimSuffix(p, "/"))
+			} else if !strings.Contains(p, "/") {
+				p = filepath.Join(dir, p)
+			}
+			paths = append(paths, p)
+		}
+	}
+	quoted := regexp.MustCompile("`([^`\\s]+)`")
+	pathLike := regexp.MustCompile(`/|\.(go|md|tf|tfvars|toml|json|py|yml|js)$`)
+	for _, m := range quoted.FindAllStringSubmatch(section[1][len(table[0]):], -1) {
+		if pathLike.MatchString(m[1]) {
+			paths = append(paths, m[1])
+		}
+	}
+	if len(paths) < 20 {
+		t.Fatalf("found only %d paths in the Layout section; the pattern is broken", len(paths))
+	}
+	for _, p := range paths {
+		if !layoutPathExists(t, strings.ReplaceAll(strings.TrimSuffix(p, "/"), "NAME", "*")) {
+			t.Errorf("README's Layout section names %s, which does not exist", p)
+		}
+	}
+}
+
+// layoutPathExists reports whether pattern matches a path from the repository root,
+// or, for a bare file name, a file anywhere in the tree.
+func layoutPathExists(t *testing.T, pattern string) bool {
+	t.Helper()
+	if m, err := filepath.Glob(pattern); err == nil && len(m) > 0 {
+		return true
+	}
+	if strings.Contains(pattern, "/") {
+		return false
+	}
+	found := false
+	err := filepath.WalkDir(".", func(p string, d fs.DirEntry, err error) error {
+		if err != nil || found {
+			return err
+		}
+		if d.IsDir() && (d.Name() == ".git" || d.Name() == "node_modules" || strings.HasPrefix(d.Name(), ".venv")) {
+			return filepath.SkipDir
+		}
+		found = d.Name() == pattern
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return found
 }

@@ -8,7 +8,7 @@ import (
 )
 
 // TestImagesPinned keeps every image pinned by digest, except the one whose digest
-// could not be verified (it says so in images.go).
+// could not be verified (it says so in versions.go).
 func TestImagesPinned(t *testing.T) {
 	pinned := regexp.MustCompile(`^[a-z0-9./_-]+:[A-Za-z0-9._-]+@sha256:[0-9a-f]{64}$`)
 	unverified := map[string]bool{motoImage: true}
