@@ -79,14 +79,28 @@ variable "az_count" {
   }
 }
 
+# Fargate's task sizes, the one table: each CPU size (units) and the memory sizes
+# (MiB) it accepts. The ECS module takes task_cpu and task_memory as given.
+locals {
+  fargate_memory_by_cpu = {
+    "256"   = [512, 1024, 2048]
+    "512"   = [for m in range(1, 5) : m * 1024]
+    "1024"  = [for m in range(2, 9) : m * 1024]
+    "2048"  = [for m in range(4, 17) : m * 1024]
+    "4096"  = [for m in range(8, 31) : m * 1024]
+    "8192"  = [for m in range(16, 61, 4) : m * 1024]
+    "16384" = [for m in range(32, 121, 8) : m * 1024]
+  }
+}
+
 variable "task_cpu" {
-  description = "Task CPU units (256 = 0.25 vCPU)."
+  description = "Task CPU units (256 = 0.25 vCPU): a Fargate CPU size."
   type        = number
   default     = 256
   nullable    = false
 
   validation {
-    condition     = contains([256, 512, 1024, 2048, 4096, 8192, 16384], var.task_cpu)
+    condition     = contains(keys(local.fargate_memory_by_cpu), tostring(var.task_cpu))
     error_message = "The task_cpu must be one of the Fargate CPU sizes 256, 512, 1024, 2048, 4096, 8192, 16384."
   }
 }
@@ -98,15 +112,7 @@ variable "task_memory" {
   nullable    = false
 
   validation {
-    condition = contains(lookup(tomap({
-      256   = [512, 1024, 2048]
-      512   = [for m in range(1, 5) : m * 1024]
-      1024  = [for m in range(2, 9) : m * 1024]
-      2048  = [for m in range(4, 17) : m * 1024]
-      4096  = [for m in range(8, 31) : m * 1024]
-      8192  = [for m in range(16, 61, 4) : m * 1024]
-      16384 = [for m in range(32, 121, 8) : m * 1024]
-    }), tostring(var.task_cpu), []), var.task_memory)
+    condition     = contains(lookup(local.fargate_memory_by_cpu, tostring(var.task_cpu), []), var.task_memory)
     error_message = "The task_memory is not a memory size Fargate accepts with this task_cpu (256: 512/1024/2048; 512: 1024-4096; 1024: 2048-8192; 2048: 4096-16384; 4096: 8192-30720, in 1024 steps; 8192: 16384-61440 in 4096 steps; 16384: 32768-122880 in 8192 steps)."
   }
 }

@@ -28,33 +28,15 @@ variable "region" {
 }
 
 variable "task_cpu" {
-  description = "Task CPU units (256 = 0.25 vCPU); with task_memory it must be a pair Fargate accepts."
+  description = "Task CPU units (256 = 0.25 vCPU); the root module checks it and task_memory against Fargate's sizes (infra/variables.tf)."
   type        = number
   nullable    = false
-
-  validation {
-    condition     = contains([256, 512, 1024, 2048, 4096, 8192, 16384], var.task_cpu)
-    error_message = "The task_cpu must be one of the Fargate CPU sizes 256, 512, 1024, 2048, 4096, 8192, 16384."
-  }
 }
 
 variable "task_memory" {
-  description = "Task memory in MiB; Fargate accepts 512-2048 for 256 CPU, 1024-4096 for 512, 2048-8192 for 1024, 4096-16384 for 2048 (1024 steps), 8192-30720 for 4096 (1024 steps), 16384-61440 for 8192 (4096 steps), 32768-122880 for 16384 (8192 steps)."
+  description = "Task memory in MiB, a size Fargate accepts with task_cpu (checked by the root module)."
   type        = number
   nullable    = false
-
-  validation {
-    condition = contains(lookup(tomap({
-      256   = [512, 1024, 2048]
-      512   = [for m in range(1, 5) : m * 1024]
-      1024  = [for m in range(2, 9) : m * 1024]
-      2048  = [for m in range(4, 17) : m * 1024]
-      4096  = [for m in range(8, 31) : m * 1024]
-      8192  = [for m in range(16, 61, 4) : m * 1024]
-      16384 = [for m in range(32, 121, 8) : m * 1024]
-    }), tostring(var.task_cpu), []), var.task_memory)
-    error_message = "The task_memory is not a memory size Fargate accepts with this task_cpu (256: 512/1024/2048; 512: 1024-4096; 1024: 2048-8192; 2048: 4096-16384; 4096: 8192-30720, in 1024 steps; 8192: 16384-61440 in 4096 steps; 16384: 32768-122880 in 8192 steps)."
-  }
 }
 
 variable "image" {

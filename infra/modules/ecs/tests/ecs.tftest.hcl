@@ -183,27 +183,6 @@ run "unknown_environment_is_rejected" {
   expect_failures = [var.environment]
 }
 
-run "invalid_cpu_memory_pair_is_rejected" {
-  command = plan
-
-  variables {
-    task_cpu    = 256
-    task_memory = 4096
-  }
-
-  expect_failures = [var.task_memory]
-}
-
-run "invalid_cpu_is_rejected" {
-  command = plan
-
-  variables {
-    task_cpu = 300
-  }
-
-  expect_failures = [var.task_cpu]
-}
-
 run "bad_retention_is_rejected" {
   command = plan
 
