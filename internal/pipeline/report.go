@@ -7,6 +7,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"dagger/predictor/internal/rollout/timeline"
 )
 
 // StageResult is one stage's line in the report.
@@ -35,37 +37,6 @@ type RolloutResult struct {
 	// Timeline is where the rollout spent its time and the settings that bound it,
 	// as report lines (rollout prints them; --report-json has them as "timeline").
 	Timeline []string `json:"-"`
-}
-
-// rolloutTimeline is the "timeline" object of rollout's --report-json.
-type rolloutTimeline struct {
-	Phases []struct {
-		Name    string  `json:"name"`
-		Seconds float64 `json:"seconds"`
-	} `json:"phases"`
-	Settings struct {
-		Grace   int `json:"healthCheckGracePeriodSeconds"`
-		MinPct  int `json:"minimumHealthyPercent"`
-		MaxPct  int `json:"maximumPercent"`
-		StopSec int `json:"stopTimeoutSeconds"`
-	} `json:"settings"`
-	Hint string `json:"hint"`
-}
-
-func (t *rolloutTimeline) lines() []string {
-	if t == nil {
-		return nil
-	}
-	var b strings.Builder
-	b.WriteString("timeline:")
-	for _, p := range t.Phases {
-		fmt.Fprintf(&b, " %s +%.1fs;", p.Name, p.Seconds)
-	}
-	out := []string{b.String(), fmt.Sprintf("settings: health check grace period %ds, minimum healthy %d%%, maximum %d%%, stopTimeout %ds", t.Settings.Grace, t.Settings.MinPct, t.Settings.MaxPct, t.Settings.StopSec)}
-	if t.Hint != "" {
-		out = append(out, "hint: "+t.Hint)
-	}
-	return out
 }
 
 // Report is the deploy's final summary.
@@ -221,10 +192,10 @@ func ParseRollout(out string) (RolloutResult, bool) {
 	var r RolloutResult
 	if t := strings.TrimSpace(out); strings.HasPrefix(t, "{") && json.Unmarshal([]byte(t), &r) == nil && r.DeploymentID != "" {
 		var v struct {
-			Timeline *rolloutTimeline `json:"timeline"`
+			Timeline *timeline.Timeline `json:"timeline"`
 		}
 		if json.Unmarshal([]byte(t), &v) == nil {
-			r.Timeline = v.Timeline.lines()
+			r.Timeline = v.Timeline.Lines()
 		}
 		return r, true
 	}

@@ -9,34 +9,17 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/ecs"
 	"github.com/aws/aws-sdk-go-v2/service/ecs/types"
+
+	"dagger/predictor/internal/rollout/timeline"
 )
 
-// Timeline is where a completed rollout spent its time, read from ECS: the revision's
-// registeredAt, the new tasks' createdAt, pullStoppedAt and startedAt, the first poll
-// that saw all new tasks running (ECS gives health no timestamp), the last "has stopped
-// N running tasks" service event, and the deployment's updatedAt when COMPLETED. Phases
-// a source did not report are left out.
-type Timeline struct {
-	Phases   []Phase  `json:"phases"`
-	Settings Settings `json:"settings"`
-	// Hint names the setting that bounds the longest phase, when one does.
-	Hint string `json:"hint,omitempty"`
-}
-
-// Phase ends at At; Seconds is its length (from the previous phase's end).
-type Phase struct {
-	Name    string    `json:"name"`
-	At      time.Time `json:"at"`
-	Seconds float64   `json:"seconds"`
-}
-
-// Settings are the service and task settings that bound a rollout's phases.
-type Settings struct {
-	HealthCheckGracePeriodSeconds int32 `json:"healthCheckGracePeriodSeconds"`
-	MinimumHealthyPercent         int32 `json:"minimumHealthyPercent"`
-	MaximumPercent                int32 `json:"maximumPercent"`
-	StopTimeoutSeconds            int32 `json:"stopTimeoutSeconds"`
-}
+// The timeline's types and text form live in internal/rollout/timeline, which the
+// deploy report reads without the AWS SDK.
+type (
+	Timeline = timeline.Timeline
+	Phase    = timeline.Phase
+	Settings = timeline.Settings
+)
 
 // Phase names, in order.
 const (
@@ -148,24 +131,6 @@ func hint(p Phase, s Settings) string {
 		}
 	}
 	return ""
-}
-
-// String is the timeline as report lines.
-func (t *Timeline) String() string {
-	if t == nil {
-		return ""
-	}
-	var b strings.Builder
-	b.WriteString("timeline:")
-	for _, p := range t.Phases {
-		fmt.Fprintf(&b, " %s +%.1fs;", p.Name, p.Seconds)
-	}
-	fmt.Fprintf(&b, "\nsettings: health check grace period %ds, minimum healthy %d%%, maximum %d%%, stopTimeout %ds\n",
-		t.Settings.HealthCheckGracePeriodSeconds, t.Settings.MinimumHealthyPercent, t.Settings.MaximumPercent, t.Settings.StopTimeoutSeconds)
-	if t.Hint != "" {
-		b.WriteString("hint: " + t.Hint + "\n")
-	}
-	return b.String()
 }
 
 // stopTimeoutOf is the container's stopTimeout in seconds (ECS's default when unset).
