@@ -17,7 +17,7 @@ func init() {
 func runCost(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	sub := newCmd("cost", withTerraform).envOptional()
 	fs, g, tfl := sub.fs, sub.g, sub.tfl
-	plan := fs.String("plan", "", "saved plan file, or its JSON (terraform show -json)")
+	plan := addPlanFlag(fs)
 	maxMonthly := fs.Float64("max-monthly-usd", 0, "fail (exit 4) when the estimate exceeds this amount; 0 = no limit")
 	maxIncrease := fs.Float64("max-monthly-increase-usd", 0, "fail (exit 4) when the plan raises the estimate by more than this amount; 0 = no limit")
 	asJSON := fs.Bool("json", false, "print the estimate as JSON (the change is in plan's --summary-json, as cost_change)")
@@ -26,9 +26,6 @@ func runCost(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	}
 	if *maxMonthly < 0 || *maxIncrease < 0 {
 		return fail(stderr, fs, errors.New("--max-monthly-usd and --max-monthly-increase-usd must not be negative: pass a limit, or 0 for none"))
-	}
-	if *plan == "" {
-		return fail(stderr, fs, errors.New("no --plan given: pass a saved plan file or its JSON"))
 	}
 	p, err := loadPlan(ctx, g, tfl, *plan, stderr)
 	if err != nil {

@@ -230,10 +230,18 @@ func writeJSON(g *globals, name string, v any) error {
 	return writeFile(g, name, append(data, '\n'))
 }
 
+// addPlanFlag registers the --plan that cost and policy check (read by loadPlan).
+func addPlanFlag(fs *flag.FlagSet) *string {
+	return fs.String("plan", "", "saved plan file, or its JSON (terraform show -json)")
+}
+
 // loadPlan reads the plan that cost and policy check: a JSON file (terraform show
 // -json output) as is, or a saved plan file through terraform show, after
 // initializing the environment given by --env or recorded in the plan's sidecar.
 func loadPlan(ctx context.Context, g *globals, tfl *tfFlags, name string, stderr io.Writer) (*plansum.Plan, error) {
+	if name == "" {
+		return nil, errors.New("no --plan given: pass a saved plan file or its JSON")
+	}
 	path, err := g.path(name)
 	if err != nil {
 		return nil, err

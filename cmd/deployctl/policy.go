@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"io"
 
@@ -17,13 +16,10 @@ func init() {
 func runPolicy(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	sub := newCmd("policy", withTerraform).envOptional()
 	fs, g, tfl := sub.fs, sub.g, sub.tfl
-	plan := fs.String("plan", "", "saved plan file, or its JSON (terraform show -json)")
+	plan := addPlanFlag(fs)
 	asJSON := fs.Bool("json", false, "print the report as JSON")
 	if code, ok := sub.parse(args, stderr); !ok {
 		return code
-	}
-	if *plan == "" {
-		return fail(stderr, fs, errors.New("no --plan given: pass a saved plan file or its JSON"))
 	}
 	p, err := loadPlan(ctx, g, tfl, *plan, stderr)
 	if err != nil {
