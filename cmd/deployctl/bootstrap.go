@@ -16,7 +16,7 @@ func init() {
 }
 
 func runBootstrap(ctx context.Context, args []string, stdout, stderr io.Writer) int {
-	sub := newCmd("bootstrap", false)
+	sub := newCmd("bootstrap", noTerraform)
 	fs, g := sub.fs, sub.g
 	if code, ok := sub.parse(args, stderr); !ok {
 		return code

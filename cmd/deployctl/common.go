@@ -94,8 +94,11 @@ type cmd struct {
 	helpNote string
 }
 
-// withTerraform (newCmd's second argument) registers the terraform flags too.
-const withTerraform = true
+// newCmd's second argument: whether the subcommand takes the terraform flags.
+const (
+	withTerraform = true
+	noTerraform   = false
+)
 
 // newCmd sets up subcommand name with the global flags (and the terraform flags when
 // terraform is true); --env is required unless envOptional is called.

@@ -18,7 +18,7 @@ func init() {
 }
 
 func runImageDigest(ctx context.Context, args []string, stdout, stderr io.Writer) int {
-	sub := newCmd("image-digest", false).envOptional()
+	sub := newCmd("image-digest", noTerraform).envOptional()
 	fs, g := sub.fs, sub.g
 	repoURL := fs.String("repository-url", "", "ECR repository URL (ACCOUNT.dkr.ecr.REGION.amazonaws.com/NAME)")
 	tag := fs.String("tag", "", "image tag to look up")

@@ -35,7 +35,7 @@ func init() {
 }
 
 func runRehearse(ctx context.Context, args []string, stdout, stderr io.Writer) int {
-	sub := newCmd("rehearse", false)
+	sub := newCmd("rehearse", noTerraform)
 	fs, g := sub.fs, sub.g
 	backendDir := fs.String("backend-dir", "backend", "backend source directory (started with PYTHON -m app)")
 	python := fs.String("python", "", "Python that runs the backend (default: BACKEND-DIR/.venv/bin/python, built by `make -C backend deps` from the locks)")

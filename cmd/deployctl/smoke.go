@@ -14,7 +14,7 @@ func init() {
 }
 
 func runSmoke(ctx context.Context, args []string, stdout, stderr io.Writer) int {
-	sub := newCmd("smoke", false).envOptional()
+	sub := newCmd("smoke", noTerraform).envOptional()
 	fs := sub.fs
 	url := fs.String("url", "", "API base URL (terraform output api_gateway_url); /health is appended")
 	want := fs.String("expect-version", "", `the "version" /health must report`)
