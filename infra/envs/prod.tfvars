@@ -3,6 +3,8 @@
 # the rest on FARGATE_SPOT. The API requires tokens of the Cognito pool the web frontend
 # signs users in with (GET /health stays public).
 environment              = "prod"
+# Applies need a reviewed plan (or --confirm prod), destroy --break-glass (deployctl).
+protected                = true
 network_mode             = "private"
 vpc_cidr                 = "10.20.0.0/16"
 az_count                 = 2
