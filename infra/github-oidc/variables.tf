@@ -9,15 +9,19 @@ variable "github_repository" {
   }
 }
 
+# The environments are the files ../envs/<name>.tfvars (the one list; see the README's
+# "add an environment"); the emulator's (emulator = true) gets no role.
 variable "environments" {
-  description = "Environments that get a deploy role; each is also the name of the GitHub environment whose jobs may assume it."
+  description = "Environments that get a deploy role, each one of ../envs/<name>.tfvars other than the emulator's; each is also the name of the GitHub environment whose jobs may assume it."
   type        = list(string)
   default     = ["dev", "prod"]
   nullable    = false
 
   validation {
-    condition     = length(var.environments) > 0 && length(distinct(var.environments)) == length(var.environments) && alltrue([for e in var.environments : contains(["dev", "prod"], e)])
-    error_message = "The environments must be a non-empty list of distinct names from dev, prod."
+    condition = length(var.environments) > 0 && length(distinct(var.environments)) == length(var.environments) && alltrue([
+      for e in var.environments : can(regex("^[a-z][a-z0-9-]{0,15}$", e)) && fileexists("${path.module}/../envs/${e}.tfvars") && !can(regex("(?m)^\\s*emulator\\s*=\\s*true", file("${path.module}/../envs/${e}.tfvars")))
+    ])
+    error_message = "The environments must be a non-empty list of distinct names of ../envs/<name>.tfvars files, none of them the emulator's."
   }
 }
 
@@ -28,8 +32,8 @@ variable "readonly_environment" {
   nullable    = false
 
   validation {
-    condition     = can(regex("^[A-Za-z0-9._-]{1,255}$", var.readonly_environment)) && !contains(["dev", "prod"], var.readonly_environment)
-    error_message = "The readonly_environment must be a GitHub environment name (letters, digits, '.', '_', '-') other than dev and prod."
+    condition     = can(regex("^[A-Za-z0-9._-]{1,255}$", var.readonly_environment)) && !fileexists("${path.module}/../envs/${var.readonly_environment}.tfvars")
+    error_message = "The readonly_environment must be a GitHub environment name (letters, digits, '.', '_', '-') other than the environments' (../envs/<name>.tfvars)."
   }
 }
 
