@@ -34,8 +34,9 @@ type Env struct {
 }
 
 // All are the known environments in display order: real AWS ones by name, then the
-// emulator ones. Read once from the embedded infra/envs/*.tfvars.
-var All = mustLoad(envs.Files)
+// emulator ones. Read once from the embedded infra/envs/*.tfvars; a broken file leaves
+// it empty and every Validate returns errLoad, naming the file.
+var All, errLoad = Load(envs.Files)
 
 // Names are the known environments' names, in display order.
 var Names = names(All)
@@ -150,16 +151,6 @@ func attrValue(attrs hcl.Attributes, name string, ty cty.Type) (cty.Value, error
 	return v, nil
 }
 
-func mustLoad(fsys fs.FS) []Env {
-	all, err := Load(fsys)
-	if err != nil {
-		// The files are embedded at build time: a broken one is a build defect, and the
-		// envcfg tests report it first.
-		panic(fmt.Sprintf("infra/envs: %v", err))
-	}
-	return all
-}
-
 func names(all []Env) []string {
 	out := make([]string, len(all))
 	for i, e := range all {
@@ -181,6 +172,9 @@ var (
 // Validate checks that name is a known environment. The error is one line that says
 // what to use instead.
 func Validate(name string) error {
+	if errLoad != nil {
+		return fmt.Errorf("infra/envs (built into this binary): %w: fix the file and rebuild", errLoad)
+	}
 	if name == "" {
 		return fmt.Errorf("%w: pass --env with one of %s", ErrNoEnv, strings.Join(Names, ", "))
 	}

@@ -2,11 +2,15 @@ package envcfg
 
 import (
 	"errors"
+	"io/fs"
+	"regexp"
 	"strings"
 	"testing"
 	"testing/fstest"
 
 	"github.com/google/go-cmp/cmp"
+
+	"dagger/predictor/infra/envs"
 )
 
 func TestBackendRender(t *testing.T) {
@@ -156,5 +160,26 @@ func TestLoad(t *testing.T) {
 				t.Errorf("Load (-want +got):\n%s", diff)
 			}
 		})
+	}
+}
+
+// TestTerraformReadsTheSameProperties: infra/github-oidc cannot parse HCL from a file,
+// so it finds `protected = true` and `emulator = true` with a line pattern; for every
+// environment file that pattern must agree with this package's parser.
+func TestTerraformReadsTheSameProperties(t *testing.T) {
+	line := func(name string) *regexp.Regexp {
+		return regexp.MustCompile(`(?m)^\s*` + name + `\s*=\s*true`)
+	}
+	for _, e := range All {
+		b, err := fs.ReadFile(envs.Files, e.Name+".tfvars")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := line("protected").Match(b); got != e.Protected {
+			t.Errorf("%s.tfvars: github-oidc's pattern finds protected = %v, envcfg %v: write `protected = true` on a line of its own", e.Name, got, e.Protected)
+		}
+		if got := line("emulator").Match(b); got != e.Emulator {
+			t.Errorf("%s.tfvars: github-oidc's pattern finds emulator = %v, envcfg %v: write `emulator = true` on a line of its own", e.Name, got, e.Emulator)
+		}
 	}
 }
