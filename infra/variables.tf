@@ -35,11 +35,6 @@ variable "emulator" {
   type        = bool
   default     = false
   nullable    = false
-
-  validation {
-    condition     = !var.emulator || var.aws_endpoint != null
-    error_message = "An emulator environment needs aws_endpoint (deployctl passes --aws-endpoint); without it the test credentials would go to real AWS."
-  }
 }
 
 variable "aws_region" {
@@ -63,6 +58,11 @@ variable "aws_endpoint" {
   validation {
     condition     = var.aws_endpoint == null || can(regex("^https?://[^/]+/?$", var.aws_endpoint))
     error_message = "The aws_endpoint must be null or a URL like http://127.0.0.1:5000."
+  }
+
+  validation {
+    condition     = var.aws_endpoint != null || !var.emulator
+    error_message = "An emulator environment (emulator = true) needs aws_endpoint (deployctl passes --aws-endpoint); without it the test credentials would go to real AWS."
   }
 }
 
