@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"dagger/predictor/internal/dagger"
+	"dagger/predictor/internal/envcfg"
 	"dagger/predictor/internal/pipeline"
 )
 
@@ -40,7 +41,7 @@ func (m *Predictor) target(env string) (target, error) {
 		return target{}, err
 	}
 	t := target{Target: pipeline.Target{Env: env, Region: m.Region, InfraDir: infraPath, Workdir: workPath}}
-	if env == "local" {
+	if envcfg.Emulator(env) {
 		// The engine de-duplicates identical services in a session, and Stop stops
 		// the shared instance: a per-call nonce gives each call its own emulator.
 		nonce := rand.Text()

@@ -42,7 +42,7 @@ func TestDaggerTOMLDeclaresEveryEnvironment(t *testing.T) {
 	want := append([]string(nil), envcfg.Names...)
 	sort.Strings(want)
 	if diff := cmp.Diff(want, envs); diff != "" {
-		t.Errorf("dagger.toml environments differ from internal/envcfg.Names (-want +got):\n%s", diff)
+		t.Errorf("dagger.toml environments differ from infra/envs/*.tfvars (envcfg.Names) (-want +got):\n%s", diff)
 	}
 	m, ok := cfg.Modules["predictor"]
 	if !ok || m.Source != "." || !m.Entrypoint {

@@ -15,7 +15,7 @@ import (
 // +cache="never"
 func (m *Predictor) Deploy(
 	ctx context.Context,
-	// Environment: dev, prod or local.
+	// Environment: the name of a file in infra/envs, such as dev, prod or local.
 	env string,
 	// Set to prod to deploy prod: it plans and applies in one go.
 	// +optional

@@ -14,7 +14,7 @@ import (
 // +cache="never"
 func (m *Predictor) Publish(
 	ctx context.Context,
-	// Environment: dev, prod or local.
+	// Environment: the name of a file in infra/envs, such as dev, prod or local.
 	env string,
 	// Platform to build for.
 	// +default="linux/amd64"
@@ -118,7 +118,7 @@ func (m *Predictor) publish(ctx context.Context, t target, repo string, image *d
 // +cache="never"
 func (m *Predictor) Verify(
 	ctx context.Context,
-	// Environment: dev, prod or local.
+	// Environment: the name of a file in infra/envs, such as dev, prod or local.
 	env string,
 	// Image reference pinned by digest (REPO@sha256:...) that must exist in the environment's repository.
 	// +optional
@@ -143,7 +143,7 @@ func (m *Predictor) Verify(
 // +cache="never"
 func (m *Predictor) Rollout(
 	ctx context.Context,
-	// Environment: dev, prod or local.
+	// Environment: the name of a file in infra/envs, such as dev, prod or local.
 	env string,
 	// Image reference pinned by digest (REPO@sha256:...), as publish returns it.
 	image string,
@@ -174,7 +174,7 @@ func (m *Predictor) Rollout(
 // +cache="never"
 func (m *Predictor) Rollback(
 	ctx context.Context,
-	// Environment: dev, prod or local.
+	// Environment: the name of a file in infra/envs, such as dev, prod or local.
 	env string,
 	// Task definition revision to return to (one that ran); the last good release by default.
 	// +optional

@@ -38,7 +38,7 @@ type Plan struct {
 // +cache="never"
 func (m *Predictor) Plan(
 	ctx context.Context,
-	// Environment: dev, prod or local.
+	// Environment: the name of a file in infra/envs, such as dev, prod or local.
 	env string,
 	// Fail when the monthly cost estimate exceeds this many USD (0: no budget).
 	// +optional
@@ -212,7 +212,7 @@ func (m *Predictor) plan(ctx context.Context, t target, o planOptions) (*Plan, e
 // +cache="never"
 func (m *Predictor) Apply(
 	ctx context.Context,
-	// Environment: dev, prod or local.
+	// Environment: the name of a file in infra/envs, such as dev, prod or local.
 	env string,
 	// Plan file from `plan --env ENV file -o FILE`; without it (or --plan-id) the function plans first.
 	// +optional
@@ -282,7 +282,7 @@ func (m *Predictor) applyID(ctx context.Context, t target, id string) (string, e
 // +cache="never"
 func (m *Predictor) Outputs(
 	ctx context.Context,
-	// Environment: dev, prod or local.
+	// Environment: the name of a file in infra/envs, such as dev, prod or local.
 	env string,
 	// Output name, such as api_gateway_url; all outputs as JSON without it.
 	// +optional
@@ -313,7 +313,7 @@ func outputsMap(ctx context.Context, ctr *dagger.Container, t target) (map[strin
 // +cache="never"
 func (m *Predictor) Drift(
 	ctx context.Context,
-	// Environment: dev, prod or local.
+	// Environment: the name of a file in infra/envs, such as dev, prod or local.
 	env string,
 ) (string, error) {
 	report, _, err := m.drift(ctx, env)
@@ -325,7 +325,7 @@ func (m *Predictor) Drift(
 // +cache="never"
 func (m *Predictor) DriftReport(
 	ctx context.Context,
-	// Environment: dev, prod or local.
+	// Environment: the name of a file in infra/envs, such as dev, prod or local.
 	env string,
 ) (string, error) {
 	report, drifted, err := m.drift(ctx, env)
@@ -354,7 +354,7 @@ func (m *Predictor) drift(ctx context.Context, env string) (string, bool, error)
 // +cache="never"
 func (m *Predictor) Bootstrap(
 	ctx context.Context,
-	// Environment: dev, prod or local.
+	// Environment: the name of a file in infra/envs, such as dev, prod or local.
 	env string,
 ) (string, error) {
 	t, err := m.standaloneTarget("bootstrap", env)
@@ -382,7 +382,7 @@ func bootstrapIn(ctx context.Context, ctr *dagger.Container, t target) (*dagger.
 // +cache="never"
 func (m *Predictor) Destroy(
 	ctx context.Context,
-	// Environment: dev, prod or local.
+	// Environment: the name of a file in infra/envs, such as dev, prod or local.
 	env string,
 	// The environment name again, to confirm.
 	confirm string,

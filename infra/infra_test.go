@@ -618,7 +618,7 @@ func TestBadInputsRejectedAtPlan(t *testing.T) {
 		vars     []string
 		variable string
 	}{
-		"unknown environment":      {[]string{"environment=staging"}, "environment"},
+		"unknown environment":      {[]string{"environment=qa-nope"}, "environment"},
 		"CIDR that does not parse": {[]string{"vpc_cidr=10.10.0.300/16"}, "vpc_cidr"},
 		"Fargate cpu/memory pair":  {[]string{"task_cpu=256", "task_memory=4096"}, "task_memory"},
 		"log retention":            {[]string{"log_retention_days=10"}, "log_retention_days"},

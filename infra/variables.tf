@@ -10,15 +10,31 @@ variable "project" {
   }
 }
 
+# The environments are the files infra/envs/<name>.tfvars: this is the only check of
+# the name, and it reads that list (internal/envcfg reads the same files).
 variable "environment" {
-  description = "Environment name: dev, prod, or local (the AWS emulator)."
+  description = "Environment name: one of infra/envs/<name>.tfvars (dev, prod, local, ...)."
   type        = string
   nullable    = false
 
   validation {
-    condition     = contains(["dev", "prod", "local"], var.environment)
-    error_message = "The environment must be one of dev, prod, local."
+    condition     = can(regex("^[a-z][a-z0-9-]{0,15}$", var.environment)) && fileexists("${path.module}/envs/${var.environment}.tfvars")
+    error_message = "The environment must be the name of a file infra/envs/<name>.tfvars: ${join(", ", [for f in fileset("${path.module}/envs", "*.tfvars") : trimsuffix(f, ".tfvars")])}."
   }
+}
+
+variable "protected" {
+  description = "A protected environment (prod): deployctl applies only a reviewed plan or an explicit --confirm, and destroys only with --break-glass; its data is never force-destroyed."
+  type        = bool
+  default     = false
+  nullable    = false
+}
+
+variable "emulator" {
+  description = "The environment runs on the AWS emulator (local): deployctl uses its test credentials and account, and every service needs aws_endpoint."
+  type        = bool
+  default     = false
+  nullable    = false
 }
 
 variable "aws_region" {
@@ -42,6 +58,11 @@ variable "aws_endpoint" {
   validation {
     condition     = var.aws_endpoint == null || can(regex("^https?://[^/]+/?$", var.aws_endpoint))
     error_message = "The aws_endpoint must be null or a URL like http://127.0.0.1:5000."
+  }
+
+  validation {
+    condition     = var.aws_endpoint != null || !var.emulator
+    error_message = "An emulator environment (emulator = true) needs aws_endpoint (deployctl passes --aws-endpoint); without it the test credentials would go to real AWS."
   }
 }
 
@@ -290,10 +311,15 @@ variable "upload_expiration_days" {
 }
 
 variable "force_destroy" {
-  description = "Allow destroying the buckets and the ECR repository while they hold data (dev and local only)."
+  description = "Allow destroying the buckets and the ECR repository while they hold data (never in a protected environment)."
   type        = bool
   default     = false
   nullable    = false
+
+  validation {
+    condition     = !(var.force_destroy && var.protected)
+    error_message = "A protected environment keeps its data: force_destroy must be false where protected is true."
+  }
 }
 
 variable "kms_deletion_window_days" {

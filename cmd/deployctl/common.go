@@ -24,7 +24,7 @@ import (
 // globals are the flags every subcommand accepts (CONTRACTS.md, "deployctl CLI").
 // Defaults come from the standard AWS environment variables.
 type globals struct {
-	// env is dev, prod or local.
+	// env is one of infra/envs/<name>.tfvars (envcfg.Names).
 	env string
 	// region defaults to $AWS_REGION, then $AWS_DEFAULT_REGION, then us-east-1.
 	region string

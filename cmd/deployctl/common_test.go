@@ -26,7 +26,7 @@ func TestGlobalsValidate(t *testing.T) {
 		"missing env":      {args: nil, wantErr: envcfg.ErrNoEnv, wantMsg: "no environment given: pass --env with one of dev, prod, local"},
 		"unknown env":      {args: []string{"--env", "qa"}, wantErr: envcfg.ErrUnknownEnv, wantMsg: `unknown environment "qa": use one of dev, prod, local`},
 		"env optional":     {args: nil, noEnv: true},
-		"env optional bad": {args: []string{"--env", "staging"}, noEnv: true, wantErr: envcfg.ErrUnknownEnv},
+		"env optional bad": {args: []string{"--env", "qa-nope"}, noEnv: true, wantErr: envcfg.ErrUnknownEnv},
 		"bad region":       {args: []string{"--env", "dev", "--region", "mars"}, wantErr: envcfg.ErrBadRegion},
 		"bad endpoint":     {args: []string{"--env", "dev", "--aws-endpoint", "localhost:5000"}, wantMsg: `invalid --aws-endpoint "localhost:5000": use a URL such as http://127.0.0.1:5000, or leave it empty for real AWS`},
 	}

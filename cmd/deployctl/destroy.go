@@ -15,12 +15,13 @@ import (
 
 	"dagger/predictor/internal/awsx"
 	"dagger/predictor/internal/bootstrap"
+	"dagger/predictor/internal/envcfg"
 	"dagger/predictor/internal/exitcode"
 	"dagger/predictor/internal/tf"
 )
 
 func init() {
-	register(command{name: "destroy", summary: "destroy all of an environment's resources and the data in its buckets (--confirm ENV; prod also --break-glass)", run: runDestroy})
+	register(command{name: "destroy", summary: "destroy all of an environment's resources and the data in its buckets (--confirm ENV; a protected one such as prod also --break-glass)", run: runDestroy})
 }
 
 // bucketOutputs are the outputs naming the buckets destroy empties first: terraform
@@ -30,9 +31,6 @@ var bucketOutputs = []string{"s3_files_bucket_name", "s3_data_bucket_name"}
 // errNoSuchBucket: the bucket named by an output is gone already.
 var errNoSuchBucket = errors.New("no such bucket")
 
-// protected are the environments whose destroy also needs --break-glass.
-var protected = map[string]bool{"prod": true}
-
 // runDestroy checks the confirmation, then saves a destroy plan (which takes the state
 // lock: a run holding it stops destroy here, before any data is deleted), empties the
 // buckets, and applies exactly that plan.
@@ -40,7 +38,7 @@ func runDestroy(ctx context.Context, args []string, stdout, stderr io.Writer) in
 	sub := newCmd("destroy", withTerraform)
 	fs, g, tfl := sub.fs, sub.g, sub.tfl
 	confirm := fs.String("confirm", "", "the environment name again; destroy refuses anything else")
-	breakGlass := fs.Bool("break-glass", false, "also required to destroy prod, on top of --confirm prod: it deletes production data for good")
+	breakGlass := fs.Bool("break-glass", false, "also required to destroy a protected environment (prod), on top of --confirm ENV: it deletes production data for good")
 	if code, ok := sub.parse(args, stderr); !ok {
 		return code
 	}
@@ -106,7 +104,7 @@ func checkConfirm(env, confirm string, breakGlass bool) error {
 		return fmt.Errorf("no --confirm given: %s; pass --confirm %s", what, env)
 	case confirm != env:
 		return fmt.Errorf("--confirm %q does not match --env %s: %s; pass --confirm %s", confirm, env, what, env)
-	case protected[env] && !breakGlass:
+	case envcfg.Protected(env) && !breakGlass:
 		return fmt.Errorf("%s is protected: %s for good; pass --break-glass as well as --confirm %s", env, what, env)
 	}
 	return nil

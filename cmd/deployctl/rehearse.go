@@ -26,6 +26,7 @@ import (
 	"time"
 
 	"dagger/predictor/internal/emulator"
+	"dagger/predictor/internal/envcfg"
 	"dagger/predictor/internal/exitcode"
 	"dagger/predictor/internal/pipeline"
 )
@@ -44,7 +45,7 @@ func runRehearse(ctx context.Context, args []string, stdout, stderr io.Writer) i
 	if code, ok := sub.parse(args, stderr); !ok {
 		return code
 	}
-	if g.env != "local" {
+	if !envcfg.Emulator(g.env) {
 		return fail(stderr, fs, fmt.Errorf("rehearse runs against the emulator only: pass --env local (use `dagger call deploy --env %s` for a real deploy)", g.env))
 	}
 	py, err := backendPython(*python, *backendDir)

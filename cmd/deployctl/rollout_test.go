@@ -135,7 +135,7 @@ func TestRolloutCommand(t *testing.T) {
 		"resource init":      {sc: ecsfake.Scenario{Behavior: ecsfake.ResourceInitError}, extra: []string{"--image", image}, code: 12, stderr: "ResourceInitializationError", revision: "2"},
 		"timeout":            {sc: ecsfake.Scenario{Behavior: ecsfake.Hang}, extra: []string{"--image", image, "--timeout", "50ms"}, code: 13, stderr: "did not finish before the deadline: waited 50ms", revision: "2"},
 		"no digest":          {extra: []string{"--image", testRepo + ":latest"}, code: 1, stderr: "deployctl rollout: image reference " + testRepo + ":latest has no digest: pass REF@sha256:..., as `publish` prints\n"},
-		"unknown env":        {extra: []string{"--image", image, "--env", "staging"}, code: 1, stderr: "deployctl rollout: unknown environment \"staging\": use one of dev, prod, local\n"},
+		"unknown env":        {extra: []string{"--image", image, "--env", "qa-nope"}, code: 1, stderr: "deployctl rollout: unknown environment \"qa-nope\": use one of dev, prod, local\n"},
 		"missing service":    {extra: []string{"--image", image, "--service", "nope"}, code: 1, stderr: "deployctl rollout: describe service nope in cluster c: MISSING: not found: check --env or --cluster/--service\n"},
 		"unreachable output": {extra: []string{"--image", image, "--report-json", "/nonexistent/dir/r.json"}, sc: ecsfake.Scenario{Steps: 1}, code: 1, stderr: "write report /nonexistent/dir/r.json", revision: "2"},
 	}

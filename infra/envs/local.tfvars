@@ -1,5 +1,7 @@
 # local: the AWS emulator (`make local`, tests); deployctl adds -var aws_endpoint=URL.
+# emulator: test credentials and account; each Dagger call starts its own emulator.
 environment              = "local"
+emulator                 = true
 network_mode             = "public"
 vpc_cidr                 = "10.30.0.0/16"
 az_count                 = 2

@@ -2,7 +2,10 @@
 # gateway endpoint, no internet route; one task always on on-demand FARGATE (base = 1),
 # the rest on FARGATE_SPOT. The API requires tokens of the Cognito pool the web frontend
 # signs users in with (GET /health stays public).
+# protected: applies need a reviewed plan (or --confirm prod), destroy --break-glass, and
+# no CI role may delete its data (deployctl, infra/github-oidc).
 environment              = "prod"
+protected                = true
 network_mode             = "private"
 vpc_cidr                 = "10.20.0.0/16"
 az_count                 = 2

@@ -10,6 +10,18 @@ data "aws_caller_identity" "current" {}
 
 data "aws_partition" "current" {}
 
+# The environments and their properties come from ../envs/<name>.tfvars, the one list
+# internal/envcfg reads too (its tests check these line patterns agree with its parser).
+locals {
+  env_files = { for f in fileset("${path.module}/../envs", "*.tfvars") : trimsuffix(f, ".tfvars") => file("${path.module}/../envs/${f}") }
+  environments = var.environments != null ? var.environments : [
+    for e, body in local.env_files : e if !can(regex("(?m)^\\s*emulator\\s*=\\s*true", body))
+  ]
+  protected_environments = var.protected_environments != null ? var.protected_environments : [
+    for e, body in local.env_files : e if can(regex("(?m)^\\s*protected\\s*=\\s*true", body))
+  ]
+}
+
 locals {
   issuer   = "token.actions.githubusercontent.com"
   audience = "sts.amazonaws.com"
@@ -25,7 +37,7 @@ locals {
       plan     = "repo:${var.github_repository}:pull_request"
       readonly = "repo:${var.github_repository}:environment:${var.readonly_environment}"
     },
-    { for e in var.environments : "deploy-${e}" => "repo:${var.github_repository}:environment:${e}" },
+    { for e in local.environments : "deploy-${e}" => "repo:${var.github_repository}:environment:${e}" },
   )
 
   trust_policies = {
@@ -50,7 +62,7 @@ locals {
 
   # Names of infra/'s resources per environment (see infra/modules/*).
   apps = {
-    for e in var.environments : e => {
+    for e in local.environments : e => {
       state = "${local.arn}:s3:::${local.state_bucket}/predictor/${e}/terraform.tfstate"
       lock  = "${local.arn}:s3:::${local.state_bucket}/predictor/${e}/terraform.tfstate.tflock"
       # Reviewed plans (`plan --save`), applied by ID (internal/planstore).
@@ -74,7 +86,7 @@ locals {
       kms_alias = "${local.arn}:kms:${local.region}:${local.account}:alias/${var.project}-${e}-s3"
       # The permissions boundary every application role of E must carry (see below).
       boundary  = "${local.arn}:iam::${local.account}:policy/${var.role_name_prefix}-app-boundary-${e}"
-      protected = contains(var.protected_environments, e)
+      protected = contains(local.protected_environments, e)
       # ABAC: an existing resource must carry Environment = E; a resource being created
       # must be tagged Environment = E in the same request, and whatever existing
       # resource the create call also touches (the VPC of a subnet) must be E's.
@@ -503,9 +515,9 @@ locals {
   # role key => policy keys: the read-only roles read every environment; a deploy role
   # reads and changes its own environment only.
   attachments = merge(
-    { plan = concat([for e in var.environments : "read-${e}"], ["review-guard"]) },
-    { readonly = concat([for e in var.environments : "read-${e}"], ["readonly-guard", "save-plans"]) },
-    { for e in var.environments : "deploy-${e}" => ["read-${e}", "write-${e}-network", "write-${e}-edge", "write-${e}-app", "write-${e}-iam"] },
+    { plan = concat([for e in local.environments : "read-${e}"], ["review-guard"]) },
+    { readonly = concat([for e in local.environments : "read-${e}"], ["readonly-guard", "save-plans"]) },
+    { for e in local.environments : "deploy-${e}" => ["read-${e}", "write-${e}-network", "write-${e}-edge", "write-${e}-app", "write-${e}-iam"] },
   )
   policy_arns = merge(
     { for e, p in aws_iam_policy.read : "read-${e}" => p.arn },

@@ -15,7 +15,7 @@ output "readonly_role_arn" {
 
 output "deploy_role_arns" {
   description = "Deploy role per environment: set each as the variable AWS_DEPLOY_ROLE_ARN of the GitHub environment of the same name."
-  value       = { for e in var.environments : e => aws_iam_role.this["deploy-${e}"].arn }
+  value       = { for e in local.environments : e => aws_iam_role.this["deploy-${e}"].arn }
 }
 
 output "subjects" {

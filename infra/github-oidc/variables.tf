@@ -9,15 +9,21 @@ variable "github_repository" {
   }
 }
 
+# The environments are the files ../envs/<name>.tfvars (the one list; see the README's
+# "add an environment"). Null derives this from them: every one but the emulator's.
 variable "environments" {
-  description = "Environments that get a deploy role; each is also the name of the GitHub environment whose jobs may assume it."
+  description = "Environments that get a deploy role, each one of ../envs/<name>.tfvars other than the emulator's; each is also the name of the GitHub environment whose jobs may assume it. Null (the default): every such environment."
   type        = list(string)
-  default     = ["dev", "prod"]
-  nullable    = false
+  default     = null
+  nullable    = true
 
   validation {
-    condition     = length(var.environments) > 0 && length(distinct(var.environments)) == length(var.environments) && alltrue([for e in var.environments : contains(["dev", "prod"], e)])
-    error_message = "The environments must be a non-empty list of distinct names from dev, prod."
+    # null (derived) passes; a list must be distinct names of non-emulator files. try():
+    # Terraform's || does not short-circuit, and a for over null fails.
+    condition = try(length(var.environments) > 0 && length(distinct(var.environments)) == length(var.environments) && alltrue([
+      for e in var.environments : can(regex("^[a-z][a-z0-9-]{0,15}$", e)) && fileexists("${path.module}/../envs/${e}.tfvars") && !can(regex("(?m)^\\s*emulator\\s*=\\s*true", file("${path.module}/../envs/${e}.tfvars")))
+    ]), var.environments == null)
+    error_message = "The environments must be null or a non-empty list of distinct names of ../envs/<name>.tfvars files, none of them the emulator's."
   }
 }
 
@@ -28,8 +34,8 @@ variable "readonly_environment" {
   nullable    = false
 
   validation {
-    condition     = can(regex("^[A-Za-z0-9._-]{1,255}$", var.readonly_environment)) && !contains(["dev", "prod"], var.readonly_environment)
-    error_message = "The readonly_environment must be a GitHub environment name (letters, digits, '.', '_', '-') other than dev and prod."
+    condition     = can(regex("^[A-Za-z0-9._-]{1,255}$", var.readonly_environment)) && !fileexists("${path.module}/../envs/${var.readonly_environment}.tfvars")
+    error_message = "The readonly_environment must be a GitHub environment name (letters, digits, '.', '_', '-') other than the environments' (../envs/<name>.tfvars)."
   }
 }
 
@@ -113,13 +119,13 @@ variable "aws_endpoint" {
 }
 
 variable "protected_environments" {
-  description = "Environments whose data no CI role may destroy: their deploy role cannot delete object versions or the buckets (an explicit Deny); only an administrator can."
+  description = "Environments whose data no CI role may destroy: their deploy role cannot delete object versions or the buckets (an explicit Deny); only an administrator can. Null (the default): those whose ../envs/<name>.tfvars sets protected = true (prod)."
   type        = list(string)
-  default     = ["prod"]
-  nullable    = false
+  default     = null
+  nullable    = true
 
   validation {
-    condition     = alltrue([for e in var.protected_environments : contains(["dev", "prod"], e)])
-    error_message = "The protected_environments must be names from dev, prod."
+    condition     = try(alltrue([for e in var.protected_environments : fileexists("${path.module}/../envs/${e}.tfvars")]), var.protected_environments == null)
+    error_message = "The protected_environments must be null or names of ../envs/<name>.tfvars files."
   }
 }

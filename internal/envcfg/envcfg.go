@@ -1,20 +1,163 @@
 // Package envcfg holds what deployctl knows about the predictor environments: their
-// names, where their terraform state lives, how the S3 backend is configured and which
-// variable file each one uses. Nothing here touches AWS.
+// names and properties (read from infra/envs/*.tfvars, the one list), where their
+// terraform state lives, how the S3 backend is configured and which variable file each
+// one uses. Nothing here touches AWS.
 package envcfg
 
 import (
 	"errors"
 	"fmt"
+	"io/fs"
+	"path"
 	"path/filepath"
 	"regexp"
 	"slices"
 	"strconv"
 	"strings"
+
+	"github.com/hashicorp/hcl/v2"
+	"github.com/hashicorp/hcl/v2/hclparse"
+	"github.com/zclconf/go-cty/cty"
+
+	"dagger/predictor/infra/envs"
 )
 
-// Names are the known environments, in display order.
-var Names = []string{"dev", "prod", "local"}
+// Env is one environment: infra/envs/<Name>.tfvars and the properties it sets there.
+type Env struct {
+	Name string
+	// Protected (tfvars `protected = true`, as prod): apply needs a reviewed plan or
+	// --confirm NAME, a deploy never accepts a changed plan, destroy needs --break-glass.
+	Protected bool
+	// Emulator (tfvars `emulator = true`, as local): the AWS emulator, with its test
+	// credentials and account; each Dagger call starts its own, empty.
+	Emulator bool
+}
+
+// All are the known environments in display order: real AWS ones by name, then the
+// emulator ones. Read once from the embedded infra/envs/*.tfvars; a broken file leaves
+// it empty and every Validate returns errLoad, naming the file.
+var All, errLoad = Load(envs.Files)
+
+// Names are the known environments' names, in display order.
+var Names = names(All)
+
+// Lookup returns the environment called name.
+func Lookup(name string) (Env, bool) {
+	i := slices.IndexFunc(All, func(e Env) bool { return e.Name == name })
+	if i < 0 {
+		return Env{}, false
+	}
+	return All[i], true
+}
+
+// Protected reports whether env is a protected environment (see Env.Protected).
+func Protected(env string) bool { e, _ := Lookup(env); return e.Protected }
+
+// Emulator reports whether env runs on the AWS emulator (see Env.Emulator).
+func Emulator(env string) bool { e, _ := Lookup(env); return e.Emulator }
+
+// Deployable are the names of the environments on real AWS (every one but the
+// emulator's), in display order: the ones CI deploys and github-oidc gives roles.
+func Deployable() []string {
+	var out []string
+	for _, e := range All {
+		if !e.Emulator {
+			out = append(out, e.Name)
+		}
+	}
+	return out
+}
+
+var nameRE = regexp.MustCompile(`^[a-z][a-z0-9-]{0,15}$`)
+
+// Load reads the environments of a directory of <name>.tfvars files. A file must parse
+// as HCL, set `environment` to its own name, and may set `protected` and `emulator`.
+func Load(fsys fs.FS) ([]Env, error) {
+	files, err := fs.Glob(fsys, "*.tfvars")
+	if err != nil {
+		return nil, fmt.Errorf("list environment files: %w", err)
+	}
+	if len(files) == 0 {
+		return nil, errors.New("no environment files (<name>.tfvars)")
+	}
+	p := hclparse.NewParser()
+	var all []Env
+	for _, f := range files {
+		e, err := loadOne(fsys, p, f)
+		if err != nil {
+			return nil, err
+		}
+		all = append(all, e)
+	}
+	slices.SortStableFunc(all, func(a, b Env) int {
+		if a.Emulator != b.Emulator {
+			if a.Emulator {
+				return 1
+			}
+			return -1
+		}
+		return strings.Compare(a.Name, b.Name)
+	})
+	return all, nil
+}
+
+func loadOne(fsys fs.FS, p *hclparse.Parser, file string) (Env, error) {
+	e := Env{Name: strings.TrimSuffix(path.Base(file), ".tfvars")}
+	if !nameRE.MatchString(e.Name) {
+		return e, fmt.Errorf("environment file %s: the name must be 1-16 lowercase letters, digits or hyphens, starting with a letter", file)
+	}
+	b, err := fs.ReadFile(fsys, file)
+	if err != nil {
+		return e, fmt.Errorf("read environment file %s: %w", file, err)
+	}
+	f, diags := p.ParseHCL(b, file)
+	if diags.HasErrors() {
+		return e, fmt.Errorf("parse environment file %s: %w", file, diags)
+	}
+	attrs, diags := f.Body.JustAttributes()
+	if diags.HasErrors() {
+		return e, fmt.Errorf("parse environment file %s: %w", file, diags)
+	}
+	env, err := attrValue(attrs, "environment", cty.String)
+	if err != nil || env.IsNull() || env.AsString() != e.Name {
+		return e, fmt.Errorf("environment file %s: set environment = %q (the file's name)", file, e.Name)
+	}
+	for name, dst := range map[string]*bool{"protected": &e.Protected, "emulator": &e.Emulator} {
+		v, err := attrValue(attrs, name, cty.Bool)
+		if err != nil {
+			return e, fmt.Errorf("environment file %s: %s must be true or false: %w", file, name, err)
+		}
+		*dst = !v.IsNull() && v.True()
+	}
+	if e.Protected && e.Emulator {
+		return e, fmt.Errorf("environment file %s: an emulator environment cannot be protected", file)
+	}
+	return e, nil
+}
+
+// attrValue is the literal value of attribute name converted to ty, null when unset.
+func attrValue(attrs hcl.Attributes, name string, ty cty.Type) (cty.Value, error) {
+	a, ok := attrs[name]
+	if !ok {
+		return cty.NullVal(ty), nil
+	}
+	v, diags := a.Expr.Value(nil)
+	if diags.HasErrors() {
+		return cty.NilVal, diags
+	}
+	if !v.Type().Equals(ty) {
+		return cty.NilVal, fmt.Errorf("got %s", v.Type().FriendlyName())
+	}
+	return v, nil
+}
+
+func names(all []Env) []string {
+	out := make([]string, len(all))
+	for i, e := range all {
+		out[i] = e.Name
+	}
+	return out
+}
 
 // Sentinel errors, checked with errors.Is.
 var (
@@ -29,6 +172,9 @@ var (
 // Validate checks that name is a known environment. The error is one line that says
 // what to use instead.
 func Validate(name string) error {
+	if errLoad != nil {
+		return fmt.Errorf("infra/envs (built into this binary): %w: fix the file and rebuild", errLoad)
+	}
 	if name == "" {
 		return fmt.Errorf("%w: pass --env with one of %s", ErrNoEnv, strings.Join(Names, ", "))
 	}
@@ -108,8 +254,8 @@ const AccountIDVar = "PREDICTOR_ACCOUNT_ID"
 var accountRE = regexp.MustCompile(`^[0-9]{12}$`)
 
 // ExpectedAccount is the account ID env's deploys must run in: given (--account-id or
-// $PREDICTOR_ACCOUNT_ID) when set, the emulator's account for local, else "" (not
-// checked). A malformed given ID is an error naming the fix.
+// $PREDICTOR_ACCOUNT_ID) when set, the emulator's account for an emulator environment
+// (local), else "" (not checked). A malformed given ID is an error naming the fix.
 func ExpectedAccount(env, given string) (string, error) {
 	if given != "" {
 		if !accountRE.MatchString(given) {
@@ -117,7 +263,7 @@ func ExpectedAccount(env, given string) (string, error) {
 		}
 		return given, nil
 	}
-	if env == "local" {
+	if Emulator(env) {
 		return EmulatorAccountID, nil
 	}
 	return "", nil

@@ -1,9 +1,16 @@
 package envcfg
 
 import (
+	"errors"
+	"io/fs"
+	"regexp"
+	"strings"
 	"testing"
+	"testing/fstest"
 
 	"github.com/google/go-cmp/cmp"
+
+	"dagger/predictor/infra/envs"
 )
 
 func TestBackendRender(t *testing.T) {
@@ -89,5 +96,90 @@ func TestExpectedAccount(t *testing.T) {
 				t.Errorf("ExpectedAccount(%q, %q) = %q, want %q", tc.env, tc.given, got, tc.want)
 			}
 		})
+	}
+}
+
+// TestEnvironmentsFromTheFiles pins what infra/envs says today: the display order
+// and each environment's properties (prod protected, local the emulator), so the move
+// of these facts from Go comparisons into the files changed no behaviour.
+func TestEnvironmentsFromTheFiles(t *testing.T) {
+	want := []Env{{Name: "dev"}, {Name: "prod", Protected: true}, {Name: "local", Emulator: true}}
+	if diff := cmp.Diff(want, All); diff != "" {
+		t.Errorf("environments (-want +got):\n%s", diff)
+	}
+	if diff := cmp.Diff([]string{"dev", "prod"}, Deployable()); diff != "" {
+		t.Errorf("Deployable (-want +got):\n%s", diff)
+	}
+	if !Protected("prod") || Protected("dev") || !Emulator("local") || Emulator("prod") || Protected("qa-nope") {
+		t.Error("Protected/Emulator disagree with the files")
+	}
+	if err := Validate("qa-nope"); !errors.Is(err, ErrUnknownEnv) || err.Error() != `unknown environment "qa-nope": use one of dev, prod, local` {
+		t.Errorf("Validate(qa-nope) = %v", err)
+	}
+}
+
+func TestLoad(t *testing.T) {
+	file := func(body string) *fstest.MapFile { return &fstest.MapFile{Data: []byte(body)} }
+	tests := map[string]struct {
+		files   fstest.MapFS
+		want    []Env
+		wantErr string
+	}{
+		"a new environment sorts among the real ones": {
+			files: fstest.MapFS{
+				"local.tfvars":   file("environment = \"local\"\nemulator = true\n"),
+				"prod.tfvars":    file("environment = \"prod\"\nprotected = true\n"),
+				"staging.tfvars": file("# like dev\nenvironment = \"staging\"\nvpc_cidr = \"10.40.0.0/16\"\n"),
+				"dev.tfvars":     file("environment = \"dev\"\ncors = [\"*\"]\n"),
+				"README.md":      file("not an environment"),
+			},
+			want: []Env{{Name: "dev"}, {Name: "prod", Protected: true}, {Name: "staging"}, {Name: "local", Emulator: true}},
+		},
+		"none":                  {files: fstest.MapFS{}, wantErr: "no environment files"},
+		"environment mismatch":  {files: fstest.MapFS{"qa.tfvars": file(`environment = "dev"`)}, wantErr: `qa.tfvars: set environment = "qa"`},
+		"environment missing":   {files: fstest.MapFS{"qa.tfvars": file(`vpc_cidr = "10.0.0.0/16"`)}, wantErr: `qa.tfvars: set environment = "qa"`},
+		"bad name":              {files: fstest.MapFS{"QA_nope.tfvars": file(`environment = "QA_nope"`)}, wantErr: "QA_nope.tfvars: the name must be"},
+		"property not a bool":   {files: fstest.MapFS{"qa.tfvars": file("environment = \"qa\"\nprotected = \"yes\"\n")}, wantErr: "qa.tfvars: protected must be true or false"},
+		"not HCL":               {files: fstest.MapFS{"qa.tfvars": file("environment = \n")}, wantErr: "parse environment file qa.tfvars"},
+		"protected emulator":    {files: fstest.MapFS{"qa.tfvars": file("environment = \"qa\"\nprotected = true\nemulator = true\n")}, wantErr: "cannot be protected"},
+		"explicit false is off": {files: fstest.MapFS{"qa.tfvars": file("environment = \"qa\"\nprotected = false\n")}, want: []Env{{Name: "qa"}}},
+	}
+	for name, tc := range tests {
+		t.Run(name, func(t *testing.T) {
+			got, err := Load(tc.files)
+			if tc.wantErr != "" {
+				if err == nil || !strings.Contains(err.Error(), tc.wantErr) {
+					t.Fatalf("Load error = %v, want one containing %q", err, tc.wantErr)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			if diff := cmp.Diff(tc.want, got); diff != "" {
+				t.Errorf("Load (-want +got):\n%s", diff)
+			}
+		})
+	}
+}
+
+// TestTerraformReadsTheSameProperties: infra/github-oidc cannot parse HCL from a file,
+// so it finds `protected = true` and `emulator = true` with a line pattern; for every
+// environment file that pattern must agree with this package's parser.
+func TestTerraformReadsTheSameProperties(t *testing.T) {
+	line := func(name string) *regexp.Regexp {
+		return regexp.MustCompile(`(?m)^\s*` + name + `\s*=\s*true`)
+	}
+	for _, e := range All {
+		b, err := fs.ReadFile(envs.Files, e.Name+".tfvars")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := line("protected").Match(b); got != e.Protected {
+			t.Errorf("%s.tfvars: github-oidc's pattern finds protected = %v, envcfg %v: write `protected = true` on a line of its own", e.Name, got, e.Protected)
+		}
+		if got := line("emulator").Match(b); got != e.Emulator {
+			t.Errorf("%s.tfvars: github-oidc's pattern finds emulator = %v, envcfg %v: write `emulator = true` on a line of its own", e.Name, got, e.Emulator)
+		}
 	}
 }

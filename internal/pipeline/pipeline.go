@@ -31,12 +31,14 @@ const (
 
 // Sentinel errors for refused inputs, checked with errors.Is.
 var (
-	// ErrProdNeedsPlan: apply on prod without a reviewed plan file or --confirm.
-	ErrProdNeedsPlan = errors.New("prod apply needs a reviewed plan")
+	// ErrProdNeedsPlan: apply on a protected environment (prod) without a reviewed plan
+	// file or --confirm; wrapped after the environment's name.
+	ErrProdNeedsPlan = errors.New("apply needs a reviewed plan")
 	// ErrConfirmMismatch: destroy's confirmation does not name the environment.
 	ErrConfirmMismatch = errors.New("confirmation does not match the environment")
-	// ErrNeedsBreakGlass: destroy of prod without the break-glass flag.
-	ErrNeedsBreakGlass = errors.New("prod destroy needs break-glass")
+	// ErrNeedsBreakGlass: destroy of a protected environment (prod) without the
+	// break-glass flag; wrapped after the environment's name.
+	ErrNeedsBreakGlass = errors.New("destroy needs break-glass")
 )
 
 // ValidateEnv checks env before anything runs (stage 1 of the deploy).
@@ -44,24 +46,25 @@ func ValidateEnv(env string) error {
 	return envcfg.Validate(env)
 }
 
-// CheckApply applies the prod rule: prod applies only a plan someone reviewed (a plan
-// file passed in), unless confirm explicitly names prod. Other environments may plan
-// and apply in one go.
+// CheckApply applies the protected rule: a protected environment (prod) applies only a
+// plan someone reviewed (a plan file passed in), unless confirm explicitly names it.
+// Other environments may plan and apply in one go.
 func CheckApply(env string, havePlan bool, confirm string) error {
 	if err := ValidateEnv(env); err != nil {
 		return err
 	}
-	if env != "prod" || havePlan || confirm == env {
+	if !envcfg.Protected(env) || havePlan || confirm == env {
 		return nil
 	}
+	how := fmt.Sprintf("pass --plan-id ID from `plan --env %[1]s --save` (or --plan FILE from `plan --env %[1]s file -o %[1]s.tfplan`), or --confirm %[1]s", env)
 	if confirm != "" {
-		return fmt.Errorf("%w: --confirm %q does not name prod; pass --plan-id ID from `plan --env prod --save` (or --plan FILE from `plan --env prod file -o prod.tfplan`), or --confirm prod", ErrProdNeedsPlan, confirm)
+		return fmt.Errorf("%s %w: --confirm %q does not name %s; %s", env, ErrProdNeedsPlan, confirm, env, how)
 	}
-	return fmt.Errorf("%w: pass --plan-id ID from `plan --env prod --save` (or --plan FILE from `plan --env prod file -o prod.tfplan`), or --confirm prod to plan and apply at once", ErrProdNeedsPlan)
+	return fmt.Errorf("%s %w: %s to plan and apply at once", env, ErrProdNeedsPlan, how)
 }
 
-// CheckDestroy requires the confirmation to repeat the environment name, and prod
-// the break-glass flag as well (deployctl destroy checks the same).
+// CheckDestroy requires the confirmation to repeat the environment name, and a
+// protected environment (prod) the break-glass flag as well (deployctl destroy checks the same).
 func CheckDestroy(env, confirm string, breakGlass bool) error {
 	if err := ValidateEnv(env); err != nil {
 		return err
@@ -69,8 +72,8 @@ func CheckDestroy(env, confirm string, breakGlass bool) error {
 	if confirm != env {
 		return fmt.Errorf("%w: destroy deletes every resource of %s and the data in its buckets; pass --confirm %s", ErrConfirmMismatch, env, env)
 	}
-	if env == "prod" && !breakGlass {
-		return fmt.Errorf("%w: destroy deletes every resource of prod and the data in its buckets for good; pass --break-glass as well as --confirm prod", ErrNeedsBreakGlass)
+	if envcfg.Protected(env) && !breakGlass {
+		return fmt.Errorf("%s %w: destroy deletes every resource of %[1]s and the data in its buckets for good; pass --break-glass as well as --confirm %[1]s", env, ErrNeedsBreakGlass)
 	}
 	return nil
 }
@@ -80,13 +83,13 @@ var ErrNoCredentials = errors.New("no AWS credentials given")
 
 // CheckCredentials fails before anything touches AWS when env needs credentials and
 // none were passed: an access key pair, or a credentials file (with a profile).
-// The emulator (local) uses fixed test credentials.
+// An emulator environment (local) uses fixed test credentials.
 func CheckCredentials(env string, keyID, secretKey, credentialsFile bool) error {
 	if err := ValidateEnv(env); err != nil {
 		return err
 	}
 	switch {
-	case env == "local", credentialsFile, keyID && secretKey:
+	case envcfg.Emulator(env), credentialsFile, keyID && secretKey:
 		return nil
 	case keyID != secretKey:
 		return fmt.Errorf("%w: pass both --aws-access-key-id and --aws-secret-access-key", ErrNoCredentials)
@@ -105,7 +108,7 @@ func CheckStandalone(function, env string) error {
 	if err := ValidateEnv(env); err != nil {
 		return err
 	}
-	if env == "local" {
+	if envcfg.Emulator(env) {
 		return fmt.Errorf("%w, so `%s --env local` would find nothing: run `dagger call deploy --env local` (or `make local`) for the whole flow against the emulator", ErrLocalNeedsState, function)
 	}
 	return nil

@@ -8,6 +8,8 @@ import (
 	"time"
 
 	"golang.org/x/sync/errgroup"
+
+	"dagger/predictor/internal/envcfg"
 )
 
 // Stages are the deploy's steps. The Dagger module implements them with containers
@@ -81,13 +83,15 @@ func (e *ErroredStateError) Error() string {
 }
 func (e *ErroredStateError) Unwrap() error { return e.Err }
 
-// ErrProdNeedsConfirm: deploy on prod without --confirm prod.
-var ErrProdNeedsConfirm = errors.New("deploy to prod needs --confirm prod")
+// ErrProdNeedsConfirm: deploy on a protected environment (prod) without --confirm
+// naming it; wrapped as "deploy to ENV needs --confirm ENV".
+var ErrProdNeedsConfirm = errors.New("needs --confirm")
 
 // DeployOptions are the deploy's inputs.
 type DeployOptions struct {
 	Env string
-	// Confirm must name prod to deploy prod (its GitHub environment's reviewers are the gate).
+	// Confirm must name a protected environment (prod) to deploy it without a plan ID
+	// (its GitHub environment's reviewers are the gate).
 	Confirm string
 	// Force rolls out even when the service already runs the image.
 	Force bool
@@ -96,7 +100,7 @@ type DeployOptions struct {
 	// PlanID applies a reviewed plan saved with `plan --save` instead of planning.
 	PlanID string
 	// AcceptChangedPlan deploys dev although its plan's changes are not the reviewed
-	// ones (the plan stage compared them); prod never does.
+	// ones (the plan stage compared them); a protected environment (prod) never does.
 	AcceptChangedPlan bool
 }
 
@@ -105,11 +109,14 @@ func CheckDeploy(o DeployOptions) error {
 	if err := ValidateEnv(o.Env); err != nil {
 		return err
 	}
-	if o.Env == "prod" && o.AcceptChangedPlan {
-		return fmt.Errorf("%w: prod applies only the reviewed changes; drop --accept-changed-plan and review the new plan", ErrChangeSet)
+	if !envcfg.Protected(o.Env) {
+		return nil
 	}
-	if o.Env == "prod" && o.Confirm != "prod" && o.PlanID == "" {
-		return fmt.Errorf("%w: it plans and applies prod in one go; pass --plan-id ID of a reviewed `plan --env prod --save`, or --confirm prod", ErrProdNeedsConfirm)
+	if o.AcceptChangedPlan {
+		return fmt.Errorf("%w: %s applies only the reviewed changes; drop --accept-changed-plan and review the new plan", ErrChangeSet, o.Env)
+	}
+	if o.Confirm != o.Env && o.PlanID == "" {
+		return fmt.Errorf("deploy to %s %w %[1]s: it plans and applies %[1]s in one go; pass --plan-id ID of a reviewed `plan --env %[1]s --save`, or --confirm %[1]s", o.Env, ErrProdNeedsConfirm)
 	}
 	return nil
 }

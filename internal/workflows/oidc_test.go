@@ -29,12 +29,31 @@ func TestMain(m *testing.M) { os.Exit(testenv.Main(m)) }
 const testRepository = "octo-org/predictor"
 
 // oidcRoot copies infra/github-oidc into a fresh directory, so tests never write into
-// the repository and can run in parallel.
+// the repository and can run in parallel; infra/envs goes beside it, the list of
+// environments its variables are checked against.
 func oidcRoot(t *testing.T) string {
 	t.Helper()
+	base := t.TempDir()
+	envs := filepath.Join(testenv.RepoRoot(t), "infra", "envs")
+	files, err := filepath.Glob(filepath.Join(envs, "*.tfvars"))
+	if err != nil || len(files) == 0 {
+		t.Fatalf("no environment files in %s (%v)", envs, err)
+	}
+	if err := os.MkdirAll(filepath.Join(base, "envs"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	for _, f := range files {
+		data, err := os.ReadFile(f)
+		if err == nil {
+			err = os.WriteFile(filepath.Join(base, "envs", filepath.Base(f)), data, 0o644)
+		}
+		if err != nil {
+			t.Fatalf("copy %s: %v", f, err)
+		}
+	}
 	src := filepath.Join(testenv.RepoRoot(t), "infra", "github-oidc")
-	dst := t.TempDir()
-	err := filepath.WalkDir(src, func(path string, d os.DirEntry, err error) error {
+	dst := filepath.Join(base, "github-oidc")
+	err = filepath.WalkDir(src, func(path string, d os.DirEntry, err error) error {
 		if err != nil {
 			return err
 		}

@@ -332,7 +332,7 @@ run "repository_subject_syntax_rejected" {
 run "unknown_environment_rejected" {
   command = plan
   variables {
-    environments = ["dev", "staging"]
+    environments = ["dev", "qa-nope"]
   }
   expect_failures = [var.environments]
 }

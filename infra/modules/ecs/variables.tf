@@ -11,13 +11,13 @@ variable "project" {
 }
 
 variable "environment" {
-  description = "Environment name: dev, prod or local (the emulator)."
+  description = "Environment name (the root checks it against infra/envs; this checks only its shape)."
   type        = string
   nullable    = false
 
   validation {
-    condition     = contains(["dev", "prod", "local"], var.environment)
-    error_message = "The environment must be one of dev, prod, local."
+    condition     = can(regex("^[a-z][a-z0-9-]{0,15}$", var.environment))
+    error_message = "The environment must be 1-16 lowercase letters, digits or hyphens, starting with a letter."
   }
 }
 

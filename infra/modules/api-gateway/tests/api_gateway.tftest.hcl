@@ -80,11 +80,11 @@ run "no_origins_means_no_cors" {
   }
 }
 
-run "unknown_environment_is_rejected" {
+run "malformed_environment_is_rejected" {
   command = plan
 
   variables {
-    environment = "uat"
+    environment = "QA_nope"
   }
 
   expect_failures = [var.environment]

@@ -42,11 +42,11 @@ run "keep_images_is_configurable" {
   }
 }
 
-run "unknown_environment_is_rejected" {
+run "malformed_environment_is_rejected" {
   command = plan
 
   variables {
-    environment = "test"
+    environment = "QA_nope"
   }
 
   expect_failures = [var.environment]

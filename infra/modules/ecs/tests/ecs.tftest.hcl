@@ -173,11 +173,11 @@ run "prod_keeps_one_task_on_demand" {
   }
 }
 
-run "unknown_environment_is_rejected" {
+run "malformed_environment_is_rejected" {
   command = plan
 
   variables {
-    environment = "stage"
+    environment = "QA_nope"
   }
 
   expect_failures = [var.environment]

@@ -51,11 +51,11 @@ run "roles_are_least_privilege" {
   }
 }
 
-run "unknown_environment_is_rejected" {
+run "malformed_environment_is_rejected" {
   command = plan
 
   variables {
-    environment = "production"
+    environment = "QA_nope"
   }
 
   expect_failures = [var.environment]

@@ -83,11 +83,11 @@ run "private_mode_has_endpoints_and_no_internet_route" {
   }
 }
 
-run "unknown_environment_is_rejected" {
+run "malformed_environment_is_rejected" {
   command = plan
 
   variables {
-    environment = "staging"
+    environment = "QA_nope"
   }
 
   expect_failures = [var.environment]

@@ -52,7 +52,7 @@ run "buckets_are_named_versioned_encrypted_and_private" {
   }
 }
 
-run "unknown_environment_is_rejected" {
+run "malformed_environment_is_rejected" {
   command = plan
 
   variables {

@@ -78,11 +78,11 @@ run "private_mode_has_no_internet_egress" {
   }
 }
 
-run "unknown_environment_is_rejected" {
+run "malformed_environment_is_rejected" {
   command = plan
 
   variables {
-    environment = "qa"
+    environment = "QA_nope"
   }
 
   expect_failures = [var.environment]
