@@ -34,6 +34,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/credentials"
 	"github.com/aws/aws-sdk-go-v2/service/ecs"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
+	"github.com/aws/smithy-go"
 	"github.com/google/go-cmp/cmp"
 )
 
@@ -252,13 +253,14 @@ var envs = map[string]struct {
 	networkMode  string
 	// capacity provider strategy as provider:base:weight, sorted
 	strategy []string
-	// uploadDays: upload_expiration_days; cognito: api_auth = "cognito".
+	// uploadDays: upload_expiration_days, 0 where the buckets have no lifecycle rules
+	// (local: s3_lifecycle_rules = false); cognito: api_auth = "cognito".
 	uploadDays int
 	cognito    bool
 }{
 	"dev":   {1, "public", []string{"FARGATE_SPOT:0:1"}, 7, false},
 	"prod":  {2, "private", []string{"FARGATE:1:0", "FARGATE_SPOT:0:1"}, 30, true},
-	"local": {1, "public", []string{"FARGATE_SPOT:0:1"}, 1, false},
+	"local": {1, "public", []string{"FARGATE_SPOT:0:1"}, 0, false},
 }
 
 func TestEnvironmentsEndToEnd(t *testing.T) {
@@ -469,11 +471,20 @@ func checkOutputs(t *testing.T, s *stack) {
 }
 
 // checkUploadsExpire reads the files bucket's lifecycle back from the emulator:
-// uploads/ expires after the environment's upload_expiration_days.
+// uploads/ expires after the environment's upload_expiration_days. local alone has
+// no lifecycle rules (the emulator never expires objects; see s3_lifecycle_rules):
+// this pins that difference to local.
 func checkUploadsExpire(t *testing.T, s *stack) {
 	t.Helper()
 	bucket := strings.TrimSpace(s.must("output", "-raw", "s3_files_bucket_name"))
 	got, err := s3Client(s.endpoint).GetBucketLifecycleConfiguration(t.Context(), &s3.GetBucketLifecycleConfigurationInput{Bucket: aws.String(bucket)})
+	if envs[s.env].uploadDays == 0 {
+		var apiErr smithy.APIError
+		if !errors.As(err, &apiErr) || apiErr.ErrorCode() != "NoSuchLifecycleConfiguration" {
+			t.Errorf("lifecycle of %s in %s: want NoSuchLifecycleConfiguration, got %v (rules %v)", bucket, s.env, err, got)
+		}
+		return
+	}
 	if err != nil {
 		t.Fatalf("get lifecycle of %s: %v", bucket, err)
 	}
@@ -618,14 +629,15 @@ func TestBadInputsRejectedAtPlan(t *testing.T) {
 		vars     []string
 		variable string
 	}{
-		"unknown environment":      {[]string{"environment=qa-nope"}, "environment"},
-		"CIDR that does not parse": {[]string{"vpc_cidr=10.10.0.300/16"}, "vpc_cidr"},
-		"Fargate cpu/memory pair":  {[]string{"task_cpu=256", "task_memory=4096"}, "task_memory"},
-		"log retention":            {[]string{"log_retention_days=10"}, "log_retention_days"},
-		"unknown network mode":     {[]string{"network_mode=nat"}, "network_mode"},
-		"CORS origin with a path":  {[]string{`cors_allow_origins=["https://app.example.com/x"]`}, "cors_allow_origins"},
-		"uploads never expire":     {[]string{"upload_expiration_days=0"}, "upload_expiration_days"},
-		"JWT auth without issuer":  {[]string{"api_auth=jwt", `api_jwt_audience=["web"]`}, "api_jwt_issuer"},
+		"unknown environment":        {[]string{"environment=qa-nope"}, "environment"},
+		"CIDR that does not parse":   {[]string{"vpc_cidr=10.10.0.300/16"}, "vpc_cidr"},
+		"Fargate cpu/memory pair":    {[]string{"task_cpu=256", "task_memory=4096"}, "task_memory"},
+		"log retention":              {[]string{"log_retention_days=10"}, "log_retention_days"},
+		"unknown network mode":       {[]string{"network_mode=nat"}, "network_mode"},
+		"CORS origin with a path":    {[]string{`cors_allow_origins=["https://app.example.com/x"]`}, "cors_allow_origins"},
+		"uploads never expire":       {[]string{"upload_expiration_days=0"}, "upload_expiration_days"},
+		"JWT auth without issuer":    {[]string{"api_auth=jwt", `api_jwt_audience=["web"]`}, "api_jwt_issuer"},
+		"no lifecycle outside local": {[]string{"s3_lifecycle_rules=false"}, "s3_lifecycle_rules"},
 	}
 	args := s.args("plan", "-lock=false")
 	for _, tc := range cases {

@@ -55,6 +55,7 @@ module "s3" {
   account_id                         = local.account_id
   noncurrent_version_expiration_days = var.noncurrent_version_expiration_days
   upload_expiration_days             = var.upload_expiration_days
+  lifecycle_rules                    = var.s3_lifecycle_rules
   force_destroy                      = var.force_destroy
   kms_deletion_window_days           = var.kms_deletion_window_days
 }

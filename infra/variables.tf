@@ -310,6 +310,18 @@ variable "upload_expiration_days" {
   }
 }
 
+variable "s3_lifecycle_rules" {
+  description = "Create the buckets' lifecycle rules (noncurrent versions and uploaded files expire). Only an emulator environment (local) turns them off: the emulator never expires objects, and the provider waits about 55 s after creating each configuration for it to settle, which would be most of a rehearsal's apply."
+  type        = bool
+  default     = true
+  nullable    = false
+
+  validation {
+    condition     = var.s3_lifecycle_rules || var.emulator
+    error_message = "Only an emulator environment (emulator = true, like local) may set s3_lifecycle_rules = false: deployed buckets must expire noncurrent versions and uploaded files."
+  }
+}
+
 variable "force_destroy" {
   description = "Allow destroying the buckets and the ECR repository while they hold data (never in a protected environment)."
   type        = bool

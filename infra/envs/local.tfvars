@@ -21,3 +21,6 @@ kms_deletion_window_days = 7
 api_auth                 = "none"
 upload_expiration_days   = 1
 force_destroy            = true
+# The emulator never expires objects, and each lifecycle configuration costs ~55 s of the
+# provider's settle wait per apply: dev and prod keep the rules (infra_test pins both).
+s3_lifecycle_rules = false

@@ -73,7 +73,7 @@ resource "aws_s3_bucket_server_side_encryption_configuration" "this" {
 }
 
 resource "aws_s3_bucket_lifecycle_configuration" "this" {
-  for_each = var.buckets
+  for_each = var.lifecycle_rules ? var.buckets : toset([])
 
   bucket = aws_s3_bucket.this[each.key].id
 

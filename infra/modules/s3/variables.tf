@@ -63,6 +63,13 @@ variable "uploads_bucket" {
   nullable    = false
 }
 
+variable "lifecycle_rules" {
+  description = "Create the buckets' lifecycle rules (noncurrent versions, incomplete uploads and uploaded files expire). The root turns them off only for the emulator."
+  type        = bool
+  default     = true
+  nullable    = false
+}
+
 variable "uploads_prefix" {
   description = "Key prefix of uploaded files in the uploads bucket (the backend writes uploads/<sha256>.csv)."
   type        = string

@@ -33,6 +33,10 @@ run "buckets_are_named_versioned_encrypted_and_private" {
     error_message = "bucket policies deny requests without TLS."
   }
   assert {
+    condition     = length(aws_s3_bucket_lifecycle_configuration.this) == 2
+    error_message = "every bucket has lifecycle rules by default."
+  }
+  assert {
     condition     = alltrue([for l in aws_s3_bucket_lifecycle_configuration.this : [for r in l.rule : r if r.id == "expire-noncurrent-versions"][0].noncurrent_version_expiration[0].noncurrent_days == 30])
     error_message = "noncurrent versions expire after the configured days."
   }
@@ -49,6 +53,23 @@ run "buckets_are_named_versioned_encrypted_and_private" {
   assert {
     condition     = alltrue([for b in aws_s3_bucket.this : b.force_destroy == false])
     error_message = "buckets are protected from destroy by default."
+  }
+}
+
+run "lifecycle_rules_can_be_left_out" {
+  command = plan
+
+  variables {
+    lifecycle_rules = false
+  }
+
+  assert {
+    condition     = length(aws_s3_bucket_lifecycle_configuration.this) == 0
+    error_message = "lifecycle_rules = false creates no lifecycle configuration."
+  }
+  assert {
+    condition     = length(aws_s3_bucket_versioning.this) == 2
+    error_message = "the buckets themselves are unchanged without lifecycle rules."
   }
 }
 
