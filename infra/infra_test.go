@@ -481,7 +481,11 @@ func checkUploadsExpire(t *testing.T, s *stack) {
 	if envs[s.env].uploadDays == 0 {
 		var apiErr smithy.APIError
 		if !errors.As(err, &apiErr) || apiErr.ErrorCode() != "NoSuchLifecycleConfiguration" {
-			t.Errorf("lifecycle of %s in %s: want NoSuchLifecycleConfiguration, got %v (rules %v)", bucket, s.env, err, got)
+			n := 0
+			if got != nil {
+				n = len(got.Rules)
+			}
+			t.Errorf("lifecycle of %s in %s: want NoSuchLifecycleConfiguration, got error %v and %d rule(s)", bucket, s.env, err, n)
 		}
 		return
 	}
