@@ -34,7 +34,11 @@ gen: ## Write the offline Dagger stand-ins (internal/dagger, dagger.gen.go, also
 	go run ./cmd/gendagger -dir tests
 
 .PHONY: test
-test: gen backend-deps test-go test-scripts test-backend ## Run every test suite (Go unit and end-to-end, Terraform, backend, scripts).
+# The suites run at once: the Go end-to-end tests spend part of their time waiting on
+# the emulator and the provider, which the backend's and the scripts' tests can use.
+# Each suite's output is printed whole when it ends.
+test: gen backend-deps $(EMULATOR) ## Run every test suite (Go unit and end-to-end, Terraform, backend, scripts).
+	$(MAKE) --no-print-directory -j3 --output-sync=target test-go test-scripts test-backend
 
 .PHONY: backend-deps
 backend-deps: ## backend/.venv from the hash-locked requirements (the rehearsal's backend runs there too).
