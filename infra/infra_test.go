@@ -257,10 +257,12 @@ var envs = map[string]struct {
 	// (local: s3_lifecycle_rules = false); cognito: api_auth = "cognito".
 	uploadDays int
 	cognito    bool
+	// accessLog: access_log, the backend's per-request lines (ACCESS_LOG).
+	accessLog bool
 }{
-	"dev":   {1, "public", []string{"FARGATE_SPOT:0:1"}, 7, false},
-	"prod":  {2, "private", []string{"FARGATE:1:0", "FARGATE_SPOT:0:1"}, 30, true},
-	"local": {1, "public", []string{"FARGATE_SPOT:0:1"}, 0, false},
+	"dev":   {1, "public", []string{"FARGATE_SPOT:0:1"}, 7, false, true},
+	"prod":  {2, "private", []string{"FARGATE:1:0", "FARGATE_SPOT:0:1"}, 30, true, false},
+	"local": {1, "public", []string{"FARGATE_SPOT:0:1"}, 0, false, true},
 }
 
 func TestEnvironmentsEndToEnd(t *testing.T) {
@@ -463,6 +465,7 @@ func checkOutputs(t *testing.T, s *stack) {
 		"S3_FILES_BUCKET": str("s3_files_bucket_name"),
 		"S3_DATA_BUCKET":  str("s3_data_bucket_name"),
 		"APP_ENV":         s.env,
+		"ACCESS_LOG":      strconv.FormatBool(envs[s.env].accessLog),
 	}
 	if diff := cmp.Diff(want, backendEnv); diff != "" {
 		t.Errorf("backend_environment_variables (-want +got):\n%s", diff)

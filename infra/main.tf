@@ -122,6 +122,7 @@ locals {
     S3_FILES_BUCKET = module.s3.bucket_names["files"]
     S3_DATA_BUCKET  = module.s3.bucket_names["data"]
     APP_ENV         = var.environment
+    ACCESS_LOG      = tostring(var.access_log)
   }
 }
 

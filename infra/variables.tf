@@ -310,6 +310,13 @@ variable "upload_expiration_days" {
   }
 }
 
+variable "access_log" {
+  description = "The backend logs one line per request (uvicorn's access log; ACCESS_LOG in backend_environment_variables)."
+  type        = bool
+  default     = true
+  nullable    = false
+}
+
 variable "s3_lifecycle_rules" {
   description = "Create the buckets' lifecycle rules (noncurrent versions and uploaded files expire). Only an emulator environment (local) turns them off: the emulator never expires objects, and the provider waits about 55 s after creating each configuration for it to settle, which would be most of a rehearsal's apply."
   type        = bool

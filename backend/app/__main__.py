@@ -69,7 +69,7 @@ def main() -> int:
         proxy_headers=True,
         forwarded_allow_ips="*",
         server_header=False,
-        access_log=settings.app_env != "prod",
+        access_log=settings.access_log,
         log_level="info",
         timeout_keep_alive=75,  # longer than API Gateway VPC-link idle reuse
         timeout_graceful_shutdown=int(settings.graceful_timeout),

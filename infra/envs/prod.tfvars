@@ -25,5 +25,8 @@ kms_deletion_window_days = 30
 api_auth                 = "cognito"
 upload_expiration_days   = 30
 force_destroy            = false
+# API Gateway's access log has every request already; per-request lines from the
+# backend too would double the log volume.
+access_log = false
 # Created by infra/github-oidc; the deploy role may create the ECS roles only with it.
 app_permissions_boundary = "predictor-github-app-boundary-prod"

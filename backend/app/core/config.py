@@ -44,6 +44,8 @@ class Settings:
     graceful_timeout: float = 25.0
     # Only for tests and the benchmark: mounts /_debug/* (constant, sleep).
     debug_routes: bool = False
+    # One line per request; the environment's tfvars decide (access_log, as ACCESS_LOG).
+    access_log: bool = True
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> "Settings":
@@ -74,7 +76,17 @@ class Settings:
             max_file_rows=_int(env, "MAX_FILE_ROWS", 50000, 1, 10000000),
             graceful_timeout=float(_int(env, "GRACEFUL_TIMEOUT", 25, 0, 3600)),
             debug_routes=env.get("APP_DEBUG_ROUTES", "").strip() == "1",
+            access_log=_bool(env, "ACCESS_LOG", True),
         )
+
+
+def _bool(env: Mapping[str, str], name: str, default: bool) -> bool:
+    raw = env.get(name, "").strip()
+    if not raw:
+        return default
+    if raw not in ("true", "false"):
+        raise ConfigError(f"{name} must be true or false, got {raw!r}")
+    return raw == "true"
 
 
 def _int(env: Mapping[str, str], name: str, default: int, lo: int, hi: int) -> int:

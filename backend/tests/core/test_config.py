@@ -15,6 +15,7 @@ def test_defaults():
     assert (s.aws_region, s.s3_files_bucket, s.s3_data_bucket) == ("eu-west-1", "files", "data")
     assert (s.app_env, s.app_version, s.aws_endpoint_url, s.port) == ("dev", "dev", None, 8000)
     assert s.max_batch == 1000 and s.max_upload_bytes == 5 * 1024 * 1024 and not s.debug_routes
+    assert s.access_log
 
 
 def test_all_variables():
@@ -28,8 +29,10 @@ def test_all_variables():
             PREDICT_MAX_BATCH="10",
             MAX_UPLOAD_BYTES="2048",
             APP_DEBUG_ROUTES="1",
+            ACCESS_LOG="false",
         )
     )
+    assert not s.access_log
     assert (s.app_env, s.app_version, s.aws_endpoint_url, s.port, s.max_batch, s.max_upload_bytes, s.debug_routes) == (
         "prod",
         "abc123",
@@ -113,3 +116,9 @@ def test_uvicorn_startup_fails_naming_the_variable():
 def test_any_environment_name_is_accepted():
     # A new environment is one file under infra/envs: the backend needs no edit.
     assert Settings.from_env(dict(BASE, APP_ENV="staging")).app_env == "staging"
+
+
+@pytest.mark.parametrize("raw", ["yes", "0", "False"])
+def test_access_log_must_be_true_or_false(raw):
+    with pytest.raises(ConfigError, match=f"ACCESS_LOG must be true or false, got '{raw}'"):
+        Settings.from_env(dict(BASE, ACCESS_LOG=raw))
