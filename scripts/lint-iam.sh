@@ -17,7 +17,7 @@ set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 checkov="${CHECKOV:-$root/.bin/checkov-venv/bin/checkov}"
 mirror="${TF_PLUGIN_MIRROR:-/opt/tf-plugins}"
-python="${MOTO_PYTHON:-python3}"
+python="${MOTO_PYTHON:-$root/.tools/venv/bin/python}"
 
 # The IAM checks: admin and "*" actions, privilege escalation, credentials exposure,
 # data exfiltration, permissions management and write access without constraints,
@@ -29,7 +29,7 @@ checks+=",CKV_AWS_286,CKV_AWS_287,CKV_AWS_288,CKV_AWS_289,CKV_AWS_290,CKV_AWS_35
 
 [ -x "$checkov" ] || { echo "lint-iam: $checkov not found; run \`make lint-iam\` (installs checkov into .bin/checkov-venv)" >&2; exit 1; }
 command -v terraform >/dev/null || { echo "lint-iam: terraform not found; install Terraform 1.11" >&2; exit 1; }
-"$python" -c "import moto.server" 2>/dev/null || { echo "lint-iam: no python with moto; install it with \`pip install 'moto[server]==5.2.1'\` or set MOTO_PYTHON" >&2; exit 1; }
+"$python" -c "import moto.server" 2>/dev/null || { echo "lint-iam: $python has no moto; run \`make emulator\` (the pinned emulator in .tools/venv) or set MOTO_PYTHON" >&2; exit 1; }
 
 work="$(mktemp -d)"
 moto_pid=""
@@ -43,12 +43,16 @@ echo "== checkov (IAM checks) over infra/ source"
 "$checkov" -d "$root/infra" --framework terraform --check "$checks" --skip-download --compact --quiet
 
 port="$("$python" -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')"
-"$python" -m moto.server -H 127.0.0.1 -p "$port" >"$work/moto.log" 2>&1 &
+# The repo's launcher, as the tests and the rehearsal run it (the calls moto lacks).
+MOTO_IAM_LOAD_MANAGED_POLICIES=true "$python" "$root/internal/emulator/moto_launcher.py" -H 127.0.0.1 -p "$port" >"$work/moto.log" 2>&1 &
 moto_pid=$!
-for _ in $(seq 1 100); do
+# The first answer imports every moto backend: seconds, more on a loaded machine.
+for _ in $(seq 1 600); do
 	curl -fsS "http://127.0.0.1:$port/moto-api/data.json" >/dev/null 2>&1 && break
-	sleep 0.1
+	kill -0 "$moto_pid" 2>/dev/null || { echo "lint-iam: the emulator exited:" >&2; tail -20 "$work/moto.log" >&2; exit 1; }
+	sleep 0.2
 done
+curl -fsS "http://127.0.0.1:$port/moto-api/data.json" >/dev/null || { echo "lint-iam: the emulator did not answer within 2 minutes" >&2; exit 1; }
 
 cat >"$work/terraformrc" <<EOF
 provider_installation {

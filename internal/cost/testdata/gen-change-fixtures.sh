@@ -11,7 +11,7 @@
 #   4. plan with task_cpu 512 / task_memory 1024 -> local-task-size.json;
 #   5. plan with network_mode "private" (new interface endpoints) -> local-private.json.
 # Needs go, terraform 1.11.4 with the provider mirror (/opt/tf-plugins or
-# $TF_PLUGIN_MIRROR), python with moto 5.2.1, the AWS CLI and jq.
+# $TF_PLUGIN_MIRROR), python with moto (`make emulator`: .tools/venv), the AWS CLI and jq.
 # Usage: internal/cost/testdata/gen-change-fixtures.sh (from anywhere in the repo).
 set -euo pipefail
 
@@ -29,7 +29,7 @@ trap cleanup EXIT
 
 port=$(python -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
 cp "$repo/internal/emulator/moto_launcher.py" "$tmp/"
-(cd "$tmp" && MOTO_IAM_LOAD_MANAGED_POLICIES=true exec python moto_launcher.py -H 127.0.0.1 -p "$port" >moto.log 2>&1) &
+(cd "$tmp" && MOTO_IAM_LOAD_MANAGED_POLICIES=true exec "${MOTO_PYTHON:-$repo/.tools/venv/bin/python}" moto_launcher.py -H 127.0.0.1 -p "$port" >moto.log 2>&1) &
 moto_pid=$!
 endpoint="http://127.0.0.1:$port"
 for _ in $(seq 300); do
