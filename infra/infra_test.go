@@ -121,7 +121,7 @@ func newTF(t *testing.T, dir, endpoint string) *tf {
 	if endpoint != "" {
 		env = append(env, testenv.TerraformEnv(t, endpoint)...)
 	} else {
-		env = append(env, "TF_CLI_CONFIG_FILE="+testenv.TerraformCLIConfig(t), "TF_IN_AUTOMATION=1", "CHECKPOINT_DISABLE=1")
+		env = append(env, testenv.TerraformTools(t)...)
 	}
 	env = append(env, "TF_DATA_DIR="+filepath.Join(t.TempDir(), "tfdata"))
 	return &tf{t: t, bin: testenv.Terraform(t), dir: dir, env: env}

@@ -76,10 +76,8 @@ func TestTerraformTestScript(t *testing.T) {
 	}
 	testenv.Terraform(t)
 	script := filepath.Join(testenv.RepoRoot(t), "scripts", "terraform-test.sh")
-	env := append(os.Environ(),
-		"TF_CLI_CONFIG_FILE="+testenv.TerraformCLIConfig(t),
+	env := append(append(os.Environ(), testenv.TerraformTools(t)...),
 		"TF_PLUGIN_CACHE_DIR="+t.TempDir(), // shared by the cases, which run one at a time
-		"TF_IN_AUTOMATION=1",
 	)
 	cases := map[string]struct {
 		files   map[string]string

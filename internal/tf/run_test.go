@@ -212,3 +212,22 @@ func TestInitSkipsRepeat(t *testing.T) {
 		}
 	}
 }
+
+// TestProcessEnv: terraform runs with GOGC=GCPercent unless the caller chose a GOGC,
+// in its own environment or in the command's.
+func TestProcessEnv(t *testing.T) {
+	tests := map[string]struct {
+		base, extra, want []string
+	}{
+		"default":        {[]string{"PATH=/bin"}, []string{"TF_IN_AUTOMATION=1"}, []string{"PATH=/bin", "TF_IN_AUTOMATION=1", "GOGC=" + GCPercent}},
+		"caller's GOGC":  {[]string{"GOGC=50", "PATH=/bin"}, []string{"TF_IN_AUTOMATION=1"}, []string{"GOGC=50", "PATH=/bin", "TF_IN_AUTOMATION=1"}},
+		"command's GOGC": {nil, []string{"GOGC=off"}, []string{"GOGC=off"}},
+	}
+	for name, tc := range tests {
+		t.Run(name, func(t *testing.T) {
+			if diff := cmp.Diff(tc.want, processEnv(tc.base, tc.extra)); diff != "" {
+				t.Errorf("processEnv (-want +got):\n%s", diff)
+			}
+		})
+	}
+}

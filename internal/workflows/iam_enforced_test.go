@@ -193,7 +193,7 @@ func TestIAMEnforcedRoles(t *testing.T) {
 	d := func(args ...string) string {
 		t.Helper()
 		args = append(args, "--env", "dev", "--aws-endpoint", moto.URL, "--infra-dir", infra, "--workdir", work)
-		return mustRunLog(t, bin, append(deploy.env(), terraformTools(t)...), logPath, args...)
+		return mustRunLog(t, bin, append(deploy.env(), testenv.TerraformTools(t)...), logPath, args...)
 	}
 	d("bootstrap")
 	planFile := filepath.Join(work, "dev.tfplan")
@@ -227,7 +227,7 @@ func TestIAMEnforcedRoles(t *testing.T) {
 	as := func(c roleCreds, args ...string) string {
 		t.Helper()
 		args = append(args, "--env", "dev", "--aws-endpoint", moto.URL, "--infra-dir", infra, "--workdir", filepath.Join(work, c.name))
-		return mustRunLog(t, bin, append(c.env(), terraformTools(t)...), logPath, args...)
+		return mustRunLog(t, bin, append(c.env(), testenv.TerraformTools(t)...), logPath, args...)
 	}
 	as(plan, "plan", "--out", "review.tfplan", "--no-policy", "--lock=false")
 	as(readonly, "drift")
@@ -487,11 +487,6 @@ func copyInfra(t *testing.T) string {
 		t.Fatal(err)
 	}
 	return dst
-}
-
-// terraformTools is what terraform needs besides credentials: the mirror-only CLI config.
-func terraformTools(t *testing.T) []string {
-	return []string{"TF_CLI_CONFIG_FILE=" + testenv.TerraformCLIConfig(t), "TF_IN_AUTOMATION=1", "CHECKPOINT_DISABLE=1"}
 }
 
 func mustRun(t *testing.T, bin string, env []string, args ...string) string {

@@ -114,7 +114,7 @@ func mustTerraform(t *testing.T, dir string, env []string, args ...string) strin
 func TestOIDCTerraformTest(t *testing.T) {
 	t.Parallel()
 	dir := oidcRoot(t)
-	env := []string{"TF_CLI_CONFIG_FILE=" + testenv.TerraformCLIConfig(t), "TF_IN_AUTOMATION=1", "CHECKPOINT_DISABLE=1"}
+	env := testenv.TerraformTools(t)
 	mustTerraform(t, dir, env, "init", "-backend=false", "-input=false", "-no-color")
 	out := mustTerraform(t, dir, env, "test", "-no-color")
 	if !strings.Contains(out, "0 failed") {

@@ -12,6 +12,7 @@ import (
 	"testing"
 
 	"dagger/predictor/internal/emulator"
+	"dagger/predictor/internal/tf"
 )
 
 // Versions the harness is built for (see DESIGN.md).
@@ -76,14 +77,22 @@ func TerraformCLIConfig(tb testing.TB) string {
 func CLIConfig(mirror string) string { return emulator.CLIConfig(mirror) }
 
 // TerraformEnv is the environment for running terraform against the emulator at
-// endpoint: the mirror-only CLI config, automation mode, and static test credentials.
+// endpoint: TerraformTools and static test credentials.
 func TerraformEnv(tb testing.TB, endpoint string) []string {
 	tb.Helper()
-	return append(AWSEnv(endpoint),
-		"TF_CLI_CONFIG_FILE="+TerraformCLIConfig(tb),
+	return append(AWSEnv(endpoint), TerraformTools(tb)...)
+}
+
+// TerraformTools is what terraform needs besides credentials: the mirror-only CLI
+// config, automation mode, and the GOGC deployctl runs it with (tf.GCPercent).
+func TerraformTools(tb testing.TB) []string {
+	tb.Helper()
+	return []string{
+		"TF_CLI_CONFIG_FILE=" + TerraformCLIConfig(tb),
 		"TF_IN_AUTOMATION=1",
 		"CHECKPOINT_DISABLE=1",
-	)
+		"GOGC=" + tf.GCPercent,
+	}
 }
 
 // AWSEnv is the environment an AWS SDK or CLI needs to talk to the emulator at endpoint.

@@ -4,12 +4,15 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"testing"
 	"time"
 
 	"dagger/predictor/internal/testsupport/testenv"
+	"dagger/predictor/internal/tf"
 )
 
 // BenchmarkNoopPlan measures a no-op `deployctl plan` (credentials and state bucket
@@ -66,4 +69,41 @@ func BenchmarkNoopPlan(b *testing.B) {
 	b.ReportMetric(minOurs.Seconds(), "deployctl-s/op")
 	b.ReportMetric(minBare.Seconds(), "terraform-s/op")
 	b.ReportMetric(minOurs.Seconds()/minBare.Seconds(), "ratio")
+}
+
+// BenchmarkTerraformGC measures the CPU (user + system, terraform and its provider) of
+// `terraform validate` of infra/, mostly the AWS provider building its schema, at Go's
+// default GOGC and at tf.GCPercent, the one deployctl runs terraform with, and reports
+// the ratio (below 1: the CPU GCPercent saves on every terraform command).
+func BenchmarkTerraformGC(b *testing.B) {
+	infra := filepath.Join(testenv.RepoRoot(b), "infra")
+	env := append(os.Environ(), testenv.TerraformTools(b)...)
+	env = append(env, "TF_DATA_DIR="+filepath.Join(b.TempDir(), "tfdata"))
+	run := func(gogc string, args ...string) time.Duration {
+		cmd := exec.Command(testenv.Terraform(b), args...)
+		cmd.Dir = infra
+		cmd.Env = append(slices.Clone(env), "GOGC="+gogc) // the last GOGC wins
+		if out, err := cmd.CombinedOutput(); err != nil {
+			b.Fatalf("terraform %v: %v\n%s", args, err, tail(string(out), 2000))
+		}
+		return cmd.ProcessState.UserTime() + cmd.ProcessState.SystemTime()
+	}
+	run("100", "init", "-backend=false", "-input=false", "-no-color")
+	// Alternating rounds after one untimed pair; each side's least CPU counts.
+	run("100", "validate", "-no-color")
+	run(tf.GCPercent, "validate", "-no-color")
+	b.ResetTimer()
+	var minDefault, minOurs time.Duration
+	for range b.N * 3 {
+		if d := run("100", "validate", "-no-color"); minDefault == 0 || d < minDefault {
+			minDefault = d
+		}
+		if d := run(tf.GCPercent, "validate", "-no-color"); minOurs == 0 || d < minOurs {
+			minOurs = d
+		}
+	}
+	b.StopTimer()
+	b.ReportMetric(minDefault.Seconds(), "cpu-s-gogc100/op")
+	b.ReportMetric(minOurs.Seconds(), "cpu-s-gogc"+tf.GCPercent+"/op")
+	b.ReportMetric(minOurs.Seconds()/minDefault.Seconds(), "ratio")
 }
