@@ -119,8 +119,8 @@ time: ## Time `make test` and `make local` from a fresh clone of HEAD, against t
 	./scripts/time-fresh-clone.sh
 
 .PHONY: local
-local: gen ## Rehearse the whole deploy against the AWS emulator (no AWS account, no container engine).
-	$(MAKE) --no-print-directory -j2 $(EMULATOR) backend-deps
+local: gen $(EMULATOR) ## Rehearse the whole deploy against the AWS emulator (no AWS account, no container engine).
+	$(MAKE) -C backend deps
 	go run ./cmd/deployctl rehearse --env local
 
 .PHONY: cost-fixtures
