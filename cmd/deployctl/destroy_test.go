@@ -131,7 +131,7 @@ func TestDestroyCommand(t *testing.T) {
 		t.Skip("-short: applies and destroys a terraform root against the emulator")
 	}
 	testenv.Terraform(t)
-	bin := buildDeployctl(t, t.TempDir())
+	bin := testenv.Deployctl(t)
 	moto := testenv.NewMoto(t, testenv.MotoOptions{})
 	c := motoS3(t, moto.URL)
 	infra := filepath.Join(t.TempDir(), "infra")

@@ -32,7 +32,7 @@ func newHealthServer(t *testing.T, body string) string {
 // with mode 0600, registry and username printed, the password never.
 func TestECRLoginCommand(t *testing.T) {
 	t.Parallel()
-	bin := buildDeployctl(t, t.TempDir())
+	bin := testenv.Deployctl(t)
 	moto := testenv.NewMoto(t, testenv.MotoOptions{})
 	cfg, err := awsx.Load(t.Context(), awsx.Options{Region: testenv.Region, Endpoint: moto.URL, Credentials: awsx.StaticCredentials(testKeyID, testSecret)})
 	if err != nil {

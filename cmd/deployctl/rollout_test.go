@@ -32,18 +32,8 @@ const (
 	testRepo   = "123456789012.dkr.ecr.us-east-1.amazonaws.com/predictor-model-dev-backend"
 )
 
-// buildDeployctl builds the command into dir (the caller's TempDir) so tests run the
-// real binary: flags, exit statuses, stdout and stderr as the pipeline sees them.
-func buildDeployctl(t *testing.T, dir string) string {
-	t.Helper()
-	bin := filepath.Join(dir, "deployctl")
-	cmd := exec.Command("go", "build", "-o", bin, ".")
-	cmd.Dir = filepath.Join(testenv.RepoRoot(t), "cmd", "deployctl")
-	if out, err := cmd.CombinedOutput(); err != nil {
-		t.Fatalf("build deployctl: %v\n%s", err, out)
-	}
-	return bin
-}
+// TestMain removes the deployctl binary the tests share (testenv.Deployctl).
+func TestMain(m *testing.M) { os.Exit(testenv.Main(m)) }
 
 type runResult struct {
 	code           int
@@ -113,7 +103,7 @@ var finalLine = regexp.MustCompile(`(?m)^deployment=ecs-svc/\S+ taskDefinition=a
 // server for each modelled behaviour and checks exit status, message and final line.
 func TestRolloutCommand(t *testing.T) {
 	t.Parallel()
-	bin := buildDeployctl(t, t.TempDir())
+	bin := testenv.Deployctl(t)
 	image := testRepo + ":abc123@" + testDigest
 	args := func(srv *ecsfake.Server, extra ...string) []string {
 		return append([]string{"rollout", "--env", "dev", "--aws-endpoint", srv.URL, "--cluster", "c", "--service", "s",
@@ -315,7 +305,7 @@ func TestWatchExit(t *testing.T) {
 
 func TestSmokeCommand(t *testing.T) {
 	t.Parallel()
-	bin := buildDeployctl(t, t.TempDir())
+	bin := testenv.Deployctl(t)
 	tests := map[string]struct {
 		body   string
 		code   int

@@ -18,7 +18,7 @@ import (
 // the state prints a new identity (version ID, or ETag in an unversioned bucket).
 func TestStateVersionCommand(t *testing.T) {
 	t.Parallel()
-	bin := buildDeployctl(t, t.TempDir())
+	bin := testenv.Deployctl(t)
 	moto := testenv.NewMoto(t, testenv.MotoOptions{})
 	cfg, err := awsx.Load(t.Context(), awsx.Options{Region: testenv.Region, Endpoint: moto.URL, Credentials: awsx.StaticCredentials(testKeyID, testSecret)})
 	if err != nil {

@@ -33,26 +33,7 @@ import (
 	"dagger/predictor/internal/testsupport/testenv"
 )
 
-// deployctl is the binary built once in TestMain.
-var deployctl string
-
-func TestMain(m *testing.M) {
-	dir, err := os.MkdirTemp("", "verify-e2e-")
-	if err != nil {
-		fmt.Fprintln(os.Stderr, err)
-		os.Exit(1)
-	}
-	deployctl = filepath.Join(dir, "deployctl")
-	build := exec.Command("go", "build", "-o", deployctl, "dagger/predictor/cmd/deployctl")
-	build.Stdout, build.Stderr = os.Stderr, os.Stderr
-	if err := build.Run(); err != nil {
-		fmt.Fprintln(os.Stderr, "build deployctl:", err)
-		os.Exit(1)
-	}
-	code := testenv.Main(m)
-	_ = os.RemoveAll(dir)
-	os.Exit(code)
-}
+func TestMain(m *testing.M) { os.Exit(testenv.Main(m)) }
 
 // fixture is the local environment applied once on a dedicated emulator.
 type fixture struct {
@@ -71,7 +52,7 @@ func (f *fixture) deployctl(args ...string) (stdout, stderr string, code int) {
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Minute)
 	defer cancel()
 	full := append(slices.Clone(args), "--env", "local", "--infra-dir", filepath.Join(f.dir, "infra"), "--workdir", f.dir, "--state-bucket", bucket)
-	cmd := exec.CommandContext(ctx, deployctl, full...)
+	cmd := exec.CommandContext(ctx, testenv.Deployctl(f.t), full...)
 	cmd.Env = f.env
 	var o, e bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &o, &e

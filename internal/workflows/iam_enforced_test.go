@@ -65,7 +65,7 @@ func TestIAMEnforcedRoles(t *testing.T) {
 		"PREDICTOR_MOTO_IAM=1", "PREDICTOR_MOTO_IAM_LOG=" + logPath, "MOTO_ECS_SERVICE_RUNNING=2",
 	}})
 	admin := testenv.TerraformEnv(t, moto.URL)
-	bin := buildDeployctl(t)
+	bin := testenv.Deployctl(t)
 	infra := copyInfra(t)
 	work := t.TempDir()
 
@@ -448,17 +448,6 @@ func eachDecision(t *testing.T, path string, f func(decision)) {
 			f(d)
 		}
 	}
-}
-
-func buildDeployctl(t *testing.T) string {
-	t.Helper()
-	bin := filepath.Join(t.TempDir(), "deployctl")
-	cmd := exec.Command("go", "build", "-o", bin, "./cmd/deployctl")
-	cmd.Dir = testenv.RepoRoot(t)
-	if out, err := cmd.CombinedOutput(); err != nil {
-		t.Fatalf("build deployctl: %v\n%s", err, out)
-	}
-	return bin
 }
 
 // copyInfra copies infra/ (without github-oidc and working files) into a fresh directory.

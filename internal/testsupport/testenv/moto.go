@@ -1,6 +1,7 @@
 package testenv
 
 import (
+	"os"
 	"sync"
 	"testing"
 
@@ -55,12 +56,16 @@ func skipShort(tb testing.TB) {
 	}
 }
 
-// Main runs the package's tests and then stops the shared emulator, if one started.
+// Main runs the package's tests, then stops the shared emulator and removes the
+// deployctl binary, if the tests started or built them.
 // Use it as `func TestMain(m *testing.M) { os.Exit(testenv.Main(m)) }`.
 func Main(m *testing.M) int {
 	code := m.Run()
 	if shared != nil {
 		_ = shared.Stop()
+	}
+	if deployctlDir != "" {
+		_ = os.RemoveAll(deployctlDir)
 	}
 	return code
 }

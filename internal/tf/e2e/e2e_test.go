@@ -8,7 +8,6 @@ import (
 	"bytes"
 	"context"
 	"errors"
-	"fmt"
 	"io/fs"
 	"os"
 	"os/exec"
@@ -25,26 +24,7 @@ import (
 	"dagger/predictor/internal/testsupport/testenv"
 )
 
-// deployctl is the binary built once in TestMain.
-var deployctl string
-
-func TestMain(m *testing.M) {
-	dir, err := os.MkdirTemp("", "deployctl-e2e-")
-	if err != nil {
-		fmt.Fprintln(os.Stderr, err)
-		os.Exit(1)
-	}
-	deployctl = filepath.Join(dir, "deployctl")
-	build := exec.Command("go", "build", "-o", deployctl, "dagger/predictor/cmd/deployctl")
-	build.Stdout, build.Stderr = os.Stderr, os.Stderr
-	if err := build.Run(); err != nil {
-		fmt.Fprintln(os.Stderr, "build deployctl:", err)
-		os.Exit(1)
-	}
-	code := testenv.Main(m)
-	_ = os.RemoveAll(dir)
-	os.Exit(code)
-}
+func TestMain(m *testing.M) { os.Exit(testenv.Main(m)) }
 
 // infraRoot is the terraform root the tests use and whether it is the real one.
 func infraRoot(tb testing.TB) (string, bool) {
@@ -172,7 +152,7 @@ func (f *fixture) exec(extraEnv []string, args ...string) result {
 	f.tb.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Minute)
 	defer cancel()
-	cmd := exec.CommandContext(ctx, deployctl, args...)
+	cmd := exec.CommandContext(ctx, testenv.Deployctl(f.tb), args...)
 	cmd.Dir = f.dir
 	cmd.Env = append(append([]string{}, f.env...), extraEnv...)
 	var stdout, stderr bytes.Buffer
