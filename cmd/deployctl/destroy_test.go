@@ -12,17 +12,13 @@ import (
 	s3types "github.com/aws/aws-sdk-go-v2/service/s3/types"
 	"github.com/google/go-cmp/cmp"
 
-	"dagger/predictor/internal/awsx"
 	"dagger/predictor/internal/envcfg"
 	"dagger/predictor/internal/testsupport/testenv"
 )
 
 func motoS3(t *testing.T, url string) *s3.Client {
 	t.Helper()
-	cfg, err := awsx.Load(t.Context(), awsx.Options{Region: testenv.Region, Endpoint: url, Credentials: awsx.StaticCredentials("test", "test")})
-	if err != nil {
-		t.Fatal(err)
-	}
+	cfg := testenv.AWSConfig(t, url)
 	return s3.NewFromConfig(cfg, func(o *s3.Options) { o.UsePathStyle = true })
 }
 

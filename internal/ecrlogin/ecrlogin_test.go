@@ -10,7 +10,6 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/ecr"
 
-	"dagger/predictor/internal/awsx"
 	"dagger/predictor/internal/testsupport/testenv"
 )
 
@@ -19,10 +18,7 @@ func TestMain(m *testing.M) { os.Exit(testenv.Main(m)) }
 func TestLoginAgainstEmulator(t *testing.T) {
 	t.Parallel()
 	moto := testenv.SharedMoto(t)
-	cfg, err := awsx.Load(t.Context(), awsx.Options{Region: testenv.Region, Endpoint: moto.URL, Credentials: awsx.StaticCredentials("testing", "testing")})
-	if err != nil {
-		t.Fatal(err)
-	}
+	cfg := testenv.AWSConfig(t, moto.URL)
 	api := ecr.NewFromConfig(cfg)
 	repo, err := api.CreateRepository(t.Context(), &ecr.CreateRepositoryInput{RepositoryName: aws.String("predictor-model-test-backend")})
 	if err != nil {

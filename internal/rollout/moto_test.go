@@ -11,7 +11,6 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/ecs"
 	"github.com/aws/aws-sdk-go-v2/service/ecs/types"
 
-	"dagger/predictor/internal/awsx"
 	"dagger/predictor/internal/testsupport/testenv"
 )
 
@@ -23,16 +22,13 @@ func TestMain(m *testing.M) { os.Exit(testenv.Main(m)) }
 func motoService(tb testing.TB) (*testenv.Moto, *ecs.Client) {
 	tb.Helper()
 	moto := testenv.NewMoto(tb, testenv.MotoOptions{Env: []string{"MOTO_ECS_SERVICE_RUNNING=2"}})
-	cfg, err := awsx.Load(tb.Context(), awsx.Options{Region: testenv.Region, Endpoint: moto.URL, Credentials: awsx.StaticCredentials("testing", "testing")})
-	if err != nil {
-		tb.Fatal(err)
-	}
+	cfg := testenv.AWSConfig(tb, moto.URL)
 	api := ecs.NewFromConfig(cfg)
 	ctx := tb.Context()
 	if _, err := api.CreateCluster(ctx, &ecs.CreateClusterInput{ClusterName: aws.String(cluster)}); err != nil {
 		tb.Fatal(err)
 	}
-	_, err = api.RegisterTaskDefinition(ctx, &ecs.RegisterTaskDefinitionInput{
+	_, err := api.RegisterTaskDefinition(ctx, &ecs.RegisterTaskDefinitionInput{
 		Family:                  aws.String(family),
 		Cpu:                     aws.String("256"),
 		Memory:                  aws.String("512"),

@@ -27,7 +27,6 @@ import (
 	s3types "github.com/aws/aws-sdk-go-v2/service/s3/types"
 	"github.com/google/go-cmp/cmp"
 
-	"dagger/predictor/internal/awsx"
 	"dagger/predictor/internal/exitcode"
 	"dagger/predictor/internal/pipeline"
 	"dagger/predictor/internal/testsupport/testenv"
@@ -110,10 +109,7 @@ func newFixture(t *testing.T) *fixture {
 	if f.out, err = pipeline.ParseOutputs(raw); err != nil {
 		t.Fatal(err)
 	}
-	f.cfg, err = awsx.Load(t.Context(), awsx.Options{Region: testenv.Region, Endpoint: moto.URL, Credentials: awsx.StaticCredentials("test", "test")})
-	if err != nil {
-		t.Fatal(err)
-	}
+	f.cfg = testenv.AWSConfig(t, moto.URL)
 	return f
 }
 

@@ -11,6 +11,9 @@ import (
 	"runtime"
 	"testing"
 
+	"github.com/aws/aws-sdk-go-v2/aws"
+
+	"dagger/predictor/internal/awsx"
 	"dagger/predictor/internal/emulator"
 	"dagger/predictor/internal/tf"
 )
@@ -104,4 +107,15 @@ func AWSEnv(endpoint string) []string {
 		"AWS_DEFAULT_REGION=" + Region,
 		"AWS_ENDPOINT_URL=" + endpoint,
 	}
+}
+
+// AWSConfig is an SDK configuration for the emulator at endpoint, with the static test
+// credentials of AWSEnv.
+func AWSConfig(tb testing.TB, endpoint string) aws.Config {
+	tb.Helper()
+	cfg, err := awsx.Load(tb.Context(), awsx.Options{Region: Region, Endpoint: endpoint, Credentials: awsx.StaticCredentials("test", "test")})
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return cfg
 }

@@ -20,7 +20,6 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 
-	"dagger/predictor/internal/awsx"
 	"dagger/predictor/internal/testsupport/testenv"
 )
 
@@ -195,10 +194,7 @@ func lastLine(s string) string {
 
 func (f *fixture) s3(tb testing.TB) *s3.Client {
 	tb.Helper()
-	cfg, err := awsx.Load(tb.Context(), awsx.Options{Region: testenv.Region, Endpoint: f.moto.URL, Credentials: awsx.StaticCredentials("test", "test")})
-	if err != nil {
-		tb.Fatal(err)
-	}
+	cfg := testenv.AWSConfig(tb, f.moto.URL)
 	return s3.NewFromConfig(cfg, func(o *s3.Options) { o.UsePathStyle = true })
 }
 
