@@ -36,8 +36,9 @@ gen: ## Write the offline Dagger stand-ins (internal/dagger, dagger.gen.go, also
 .PHONY: test
 # The suites run at once: the Go end-to-end tests spend part of their time waiting on
 # the emulator and the provider, which the backend's and the scripts' tests can use.
-# Each suite's output is printed whole when it ends.
-test: gen backend-deps $(EMULATOR) ## Run every test suite (Go unit and end-to-end, Terraform, backend, scripts).
+# Each suite's output is printed whole when it ends. The emulator is built first: it
+# installs the backend's uv, which the backend's venv (test-backend) uses too.
+test: $(EMULATOR) ## Run every test suite (Go unit and end-to-end, Terraform, backend, scripts).
 	$(MAKE) --no-print-directory -j3 --output-sync=target test-go test-scripts test-backend
 
 .PHONY: backend-deps
