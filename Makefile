@@ -37,7 +37,9 @@ gen: ## Write the offline Dagger stand-ins (internal/dagger, dagger.gen.go, also
 # The suites run at once: the Go end-to-end tests spend part of their time waiting on
 # the emulator and the provider, which the backend's and the scripts' tests can use.
 # Each suite's output is printed whole when it ends. The emulator is built first: it
-# installs the backend's uv, which the backend's venv (test-backend) uses too.
+# installs the backend's uv, which the backend's venv (test-backend) uses too. Under -j
+# a sub-make given `deps test` would run both at once: backend targets are called one
+# at a time.
 test: $(EMULATOR) ## Run every test suite (Go unit and end-to-end, Terraform, backend, scripts).
 	$(MAKE) --no-print-directory -j3 --output-sync=target test-go test-scripts test-backend
 
@@ -57,7 +59,8 @@ test-scripts: ## Unit tests of the scripts workflows and containers run (node's 
 
 .PHONY: test-backend
 test-backend: ## Backend tests in backend/.venv, built from the hash-locked requirements (uv, from PyPI).
-	$(MAKE) -C backend deps test
+	$(MAKE) -C backend deps
+	$(MAKE) -C backend test
 
 .PHONY: lint
 lint: gen tools ## gofmt, go vet, golangci-lint, terraform fmt, tflint, Trivy, checkov, actionlint, ruff, mypy.
@@ -70,7 +73,8 @@ lint: gen tools ## gofmt, go vet, golangci-lint, terraform fmt, tflint, Trivy, c
 	$(MAKE) lint-tf
 	$(MAKE) lint-iam
 	actionlint
-	$(MAKE) -C backend deps lint
+	$(MAKE) -C backend deps
+	$(MAKE) -C backend lint
 
 .PHONY: lint-tf
 lint-tf: tools ## tflint and trivy (config scan) over infra/.
@@ -113,7 +117,8 @@ $(TOOLS_VENV)/.installed: internal/emulator/requirements.txt
 .PHONY: bench
 bench: gen $(EMULATOR) ## Benchmarks, printed as ratios against baselines measured in the same run.
 	go test -run '^$$' -bench . -benchtime 1x ./...
-	$(MAKE) -C backend deps bench
+	$(MAKE) -C backend deps
+	$(MAKE) -C backend bench
 
 .PHONY: time
 time: ## Time `make test` and `make local` from a fresh clone of HEAD, against their targets (5 min, 60 s).
