@@ -673,6 +673,23 @@ func TestBadInputsRejectedAtPlan(t *testing.T) {
 	}
 }
 
+// TestEmulatorRunRefusesOtherAccounts: the provider finds the emulator through
+// AWS_ENDPOINT_URL (providers.tf), so a run with aws_endpoint set but AWS_ENDPOINT_URL
+// unset would reach the account of the caller's credentials. allowed_account_ids stops
+// it at provider configuration, before any resource is read: here the "other account"
+// is a second emulator answering for account 111111111111.
+func TestEmulatorRunRefusesOtherAccounts(t *testing.T) {
+	t.Parallel()
+	moto := testenv.SharedMoto(t)
+	other := testenv.NewMoto(t, testenv.MotoOptions{Env: []string{"MOTO_ACCOUNT_ID=111111111111"}})
+	s := initStack(t, moto.URL, "local", newStateBucket(t, moto.URL, "account"))
+	s.tf.env = append(s.tf.env, "AWS_ENDPOINT_URL="+other.URL) // the last value wins
+	out, code := s.run(s.args("plan", "-lock=false")...)
+	if code == 0 || !strings.Contains(out, "AWS account ID not allowed: 111111111111") {
+		t.Fatalf("plan against another account: exit %d, want the allowed_account_ids refusal:\n%s", code, tail(out, 3000))
+	}
+}
+
 func TestModules(t *testing.T) {
 	t.Parallel()
 	for _, m := range modules {

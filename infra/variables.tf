@@ -50,7 +50,7 @@ variable "aws_region" {
 }
 
 variable "aws_endpoint" {
-  description = "Endpoint URL of an AWS emulator (such as http://127.0.0.1:5000) for every service; null targets real AWS."
+  description = "Endpoint URL of an AWS emulator (such as http://127.0.0.1:5000); null targets real AWS. The provider reaches it through AWS_ENDPOINT_URL, which must hold the same URL (deployctl sets both)."
   type        = string
   default     = null
   nullable    = true

@@ -67,6 +67,8 @@ provider_installation {
 EOF
 export TF_CLI_CONFIG_FILE="$work/terraformrc" TF_IN_AUTOMATION=1 CHECKPOINT_DISABLE=1
 export AWS_ACCESS_KEY_ID=test AWS_SECRET_ACCESS_KEY=test AWS_REGION=us-east-1
+# The roots take the emulator's address from here, not from -var aws_endpoint (infra/README.md).
+export AWS_ENDPOINT_URL="http://127.0.0.1:$port"
 
 # plan_json NAME SRC ARGS...: copy SRC without its backend (a local plan needs none),
 # plan it against the emulator and write NAME.json.

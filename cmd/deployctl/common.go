@@ -319,7 +319,7 @@ func (g *globals) terraform(ctx context.Context, tfl *tfFlags, log io.Writer) (s
 		Bin: bin,
 		Config: tf.Config{
 			Dir: infra, DataDir: filepath.Join(dataDir, "terraform"), BackendConfigFile: backendFile,
-			VarFile: varFile, Vars: vars, LockTimeout: tfl.lockTimeout, PluginCacheDir: tfl.pluginCache,
+			VarFile: varFile, Vars: vars, Endpoint: g.endpoint, LockTimeout: tfl.lockTimeout, PluginCacheDir: tfl.pluginCache,
 		},
 		KeepDir: work,
 		Log:     log,

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -135,7 +136,9 @@ func TestDestroyCommand(t *testing.T) {
 		t.Fatal(err)
 	}
 	work := t.TempDir()
-	env := testenv.TerraformEnv(t, moto.URL)
+	// The emulator is named by --aws-endpoint only, never AWS_ENDPOINT_URL: deployctl
+	// must hand it to terraform itself (the roots read no endpoints block).
+	env := slices.DeleteFunc(testenv.TerraformEnv(t, moto.URL), func(kv string) bool { return strings.HasPrefix(kv, "AWS_ENDPOINT_URL=") })
 	deployctl := func(want int, args ...string) runResult {
 		t.Helper()
 		args = append(args, "--env", "dev", "--aws-endpoint", moto.URL, "--state-bucket", "tfstate-destroy", "--infra-dir", infra, "--workdir", work)

@@ -27,6 +27,10 @@ type Config struct {
 	VarFile string
 	// Vars are -var assignments in order (environment, aws_region, aws_endpoint ...).
 	Vars []Var
+	// Endpoint is the AWS emulator's URL (empty for real AWS). terraform gets it as
+	// AWS_ENDPOINT_URL: the roots take the emulator's address from there, not from an
+	// endpoints block (infra/README.md says why).
+	Endpoint string
 	// LockTimeout for state locking; zero means DefaultLockTimeout.
 	LockTimeout time.Duration
 	// NoLock plans without the state lock (-lock=false): a review plan (pull request)
@@ -64,6 +68,9 @@ func (c Config) env() []string {
 	}
 	if c.PluginCacheDir != "" {
 		env = append(env, "TF_PLUGIN_CACHE_DIR="+c.PluginCacheDir)
+	}
+	if c.Endpoint != "" {
+		env = append(env, "AWS_ENDPOINT_URL="+c.Endpoint)
 	}
 	return append(env, "TF_IN_AUTOMATION=1")
 }

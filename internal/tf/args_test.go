@@ -15,11 +15,12 @@ func TestCmdArgs(t *testing.T) {
 		VarFile:           "/src/infra/envs/dev.tfvars",
 		Vars:              []Var{{"environment", "dev"}, {"aws_region", "us-east-1"}, {"aws_endpoint", "http://127.0.0.1:5000"}},
 		PluginCacheDir:    "/cache/plugins",
+		Endpoint:          "http://127.0.0.1:5000",
 	}
 	aws := Config{Dir: "infra", BackendConfigFile: "b.hcl", Vars: []Var{{"environment", "prod"}}, LockTimeout: 5 * time.Minute}
 	review := emu
 	review.NoLock = true
-	emuEnv := []string{"TF_DATA_DIR=/w/.deployctl/dev/tfdata", "TF_PLUGIN_CACHE_DIR=/cache/plugins", "TF_IN_AUTOMATION=1"}
+	emuEnv := []string{"TF_DATA_DIR=/w/.deployctl/dev/tfdata", "TF_PLUGIN_CACHE_DIR=/cache/plugins", "AWS_ENDPOINT_URL=http://127.0.0.1:5000", "TF_IN_AUTOMATION=1"}
 	tests := map[string]struct {
 		got  Cmd
 		want Cmd

@@ -7,14 +7,8 @@ provider "aws" {
   s3_use_path_style           = var.aws_endpoint != null
   max_retries                 = 3
 
-  dynamic "endpoints" {
-    for_each = var.aws_endpoint == null ? [] : [var.aws_endpoint]
-    content {
-      s3  = endpoints.value
-      sts = endpoints.value
-      iam = endpoints.value
-    }
-  }
+  # Like infra/providers.tf: the emulator's address comes from AWS_ENDPOINT_URL.
+  allowed_account_ids = var.aws_endpoint != null ? ["123456789012"] : null
 }
 
 # No force_destroy, like infra/modules/s3: terraform cannot delete them while they
