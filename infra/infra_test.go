@@ -11,7 +11,6 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"io/fs"
@@ -38,22 +37,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 )
 
-// The end-to-end tests mostly wait on the emulator and on the provider's own consistency
-// delays (an S3 lifecycle configuration takes ~55 s to create), not on the CPU. Unless
-// -parallel is given, run up to this many of them at once instead of GOMAXPROCS (2 here).
-const minParallel = 4
-
-func TestMain(m *testing.M) {
-	flag.Parse()
-	set := false
-	flag.Visit(func(f *flag.Flag) { set = set || f.Name == "test.parallel" })
-	if p := flag.Lookup("test.parallel"); !set && p != nil {
-		if n, err := strconv.Atoi(p.Value.String()); err == nil && n < minParallel {
-			_ = p.Value.Set(strconv.Itoa(minParallel))
-		}
-	}
-	os.Exit(testenv.Main(m))
-}
+func TestMain(m *testing.M) { os.Exit(testenv.Main(m)) }
 
 // contractOutputs are the root outputs deployctl and the Dagger module read (CONTRACTS.md).
 var contractOutputs = []string{

@@ -57,6 +57,7 @@ func (c roleCreds) env() []string {
 // the readonly role runs a drift plan, both with -lock=false; a negative set is denied.
 // The emulator's decisions are logged; the test prints what it does not enforce.
 func TestIAMEnforcedRoles(t *testing.T) {
+	t.Parallel()
 	if testing.Short() {
 		t.Skip("-short: applies two terraform roots against the emulator with IAM enforced")
 	}

@@ -126,6 +126,7 @@ func TestOIDCTerraformTest(t *testing.T) {
 // emulator, checks what IAM holds, plans again (no changes), reuses an existing
 // provider from a second state, and destroys both.
 func TestOIDCAppliesToEmulator(t *testing.T) {
+	t.Parallel()
 	moto := testenv.SharedMoto(t)
 	env := testenv.TerraformEnv(t, moto.URL)
 	bucket := "oidc-state-" + strings.ToLower(strings.ReplaceAll(t.Name(), "/", "-"))

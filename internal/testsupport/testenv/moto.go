@@ -1,7 +1,9 @@
 package testenv
 
 import (
+	"flag"
 	"os"
+	"strconv"
 	"sync"
 	"testing"
 
@@ -56,10 +58,23 @@ func skipShort(tb testing.TB) {
 	}
 }
 
-// Main runs the package's tests, then stops the shared emulator and removes the
-// deployctl binary, if the tests started or built them.
+// MinParallel is how many parallel tests an end-to-end package runs at once unless
+// -parallel is given, instead of GOMAXPROCS (2 here): its tests mostly wait on the
+// emulator, on deployments and on the provider's fixed delays, not on the CPU.
+const MinParallel = 4
+
+// Main runs the package's tests (at least MinParallel at once), then stops the shared
+// emulator and removes the deployctl binary, if the tests started or built them.
 // Use it as `func TestMain(m *testing.M) { os.Exit(testenv.Main(m)) }`.
 func Main(m *testing.M) int {
+	flag.Parse()
+	set := false
+	flag.Visit(func(f *flag.Flag) { set = set || f.Name == "test.parallel" })
+	if p := flag.Lookup("test.parallel"); !set && p != nil {
+		if n, err := strconv.Atoi(p.Value.String()); err == nil && n < MinParallel {
+			_ = p.Value.Set(strconv.Itoa(MinParallel))
+		}
+	}
 	code := m.Run()
 	if shared != nil {
 		_ = shared.Stop()
