@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"errors"
 	"os/exec"
 	"path/filepath"
 	"strings"
@@ -14,6 +15,7 @@ import (
 // terraform with the offline provider mirror, rollout, the backend under the
 // backend's locked venv (backend/.venv) and the smoke test (about a minute).
 func TestRehearseEndToEnd(t *testing.T) {
+	t.Parallel()
 	for _, c := range []string{"bootstrap", "plan", "apply", "outputs"} {
 		if _, ok := commands[c]; !ok {
 			t.Skipf("deployctl %s is not registered yet; the rehearsal runs once the terraform subcommands land", c)
@@ -29,12 +31,22 @@ func TestRehearseEndToEnd(t *testing.T) {
 	if err := exec.Command(python, "-c", "import fastapi, uvicorn, boto3").Run(); err != nil {
 		t.Fatalf("%s lacks the backend's packages: run `make -C backend deps` (%v)", python, err)
 	}
+	// The binary, as `make local` runs it: the rehearsal sets the emulator's variables
+	// in its own environment, which in this process would leak into parallel tests.
 	var stdout, stderr bytes.Buffer
-	code := runRehearse(t.Context(), []string{
+	cmd := exec.CommandContext(t.Context(), testenv.Deployctl(t), "rehearse",
 		"--env", "local",
 		"--infra-dir", filepath.Join(root, "infra"),
-		"--backend-dir", filepath.Join(root, "backend"),
-	}, &stdout, &stderr)
+		"--backend-dir", filepath.Join(root, "backend"))
+	cmd.Stdout, cmd.Stderr = &stdout, &stderr
+	code := 0
+	if err := cmd.Run(); err != nil {
+		var exit *exec.ExitError
+		if !errors.As(err, &exit) {
+			t.Fatalf("run deployctl rehearse: %v", err)
+		}
+		code = exit.ExitCode()
+	}
 	if code != 0 || !strings.Contains(stdout.String(), "deploy local: OK") {
 		t.Fatalf("rehearse = exit %d\nreport:\n%s\nlog:\n%s", code, stdout.String(), lastBytes(stderr.String(), 6000))
 	}

@@ -20,6 +20,7 @@ import (
 // embedded at build time), bootstraps and plans staging against the emulator. The
 // plan must create the whole stack under staging's names and tags.
 func TestAddStagingEnvironment(t *testing.T) {
+	t.Parallel()
 	if testing.Short() {
 		t.Skip("-short: builds deployctl and plans the whole stack against the emulator")
 	}
