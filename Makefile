@@ -11,7 +11,7 @@ export PATH  := $(BIN):$(PATH)
 GO_TEST_FLAGS ?= -timeout 25m -p 3
 # go test starts packages in the order named: the longest end-to-end packages first
 # (2-4 minutes each), so no long one starts last and runs alone; ./... adds the rest.
-SLOW_GO_PACKAGES := ./cmd/deployctl ./internal/tf/e2e ./infra ./internal/workflows ./internal/verify
+SLOW_GO_PACKAGES := ./internal/workflows ./infra ./internal/tf/e2e ./cmd/deployctl ./internal/verify
 
 # Linters, pinned, installed into .bin/ from the Go module proxy.
 ACTIONLINT_VERSION    := v1.7.12
