@@ -107,3 +107,67 @@ func BenchmarkTerraformGC(b *testing.B) {
 	b.ReportMetric(minOurs.Seconds(), "cpu-s-gogc"+tf.GCPercent+"/op")
 	b.ReportMetric(minOurs.Seconds()/minDefault.Seconds(), "ratio")
 }
+
+// BenchmarkEndpointsBlock measures the CPU of a `terraform plan` of infra/ for local
+// against the emulator (-refresh=false: the provider's work, not the emulator's), as
+// infra/ is (the emulator's address through AWS_ENDPOINT_URL) and with the endpoints
+// block it used to carry (an override naming the 13 services it calls), and reports
+// the ratio (below 1: what every plan, apply and refresh on the emulator saves;
+// infra/README.md).
+func BenchmarkEndpointsBlock(b *testing.B) {
+	moto := testenv.NewMoto(b, testenv.MotoOptions{})
+	block := "provider \"aws\" {\n  endpoints {\n"
+	for _, s := range []string{"apigatewayv2", "applicationautoscaling", "cloudwatch", "cognitoidp", "ec2", "ecr", "ecs", "iam", "kms", "logs", "s3", "servicediscovery", "sts"} {
+		block += "    " + s + " = \"" + moto.URL + "\"\n"
+	}
+	block += "  }\n}\n"
+	root := func(override string) (string, []string) {
+		dir := filepath.Join(b.TempDir(), "infra")
+		if err := copyTree(filepath.Join(testenv.RepoRoot(b), "infra"), dir); err != nil {
+			b.Fatal(err)
+		}
+		files := map[string]string{"backend_override.tf": "terraform {\n  backend \"local\" {}\n}\n"}
+		if override != "" {
+			files["endpoints_override.tf"] = override
+		}
+		for name, text := range files {
+			if err := os.WriteFile(filepath.Join(dir, name), []byte(text), 0o644); err != nil {
+				b.Fatal(err)
+			}
+		}
+		env := append(os.Environ(), testenv.TerraformEnv(b, moto.URL)...)
+		return dir, append(env, "TF_DATA_DIR="+filepath.Join(b.TempDir(), "tfdata"))
+	}
+	run := func(dir string, env []string, args ...string) time.Duration {
+		cmd := exec.Command(testenv.Terraform(b), args...)
+		cmd.Dir, cmd.Env = dir, env
+		if out, err := cmd.CombinedOutput(); err != nil {
+			b.Fatalf("terraform %v in %s: %v\n%s", args, dir, err, tail(string(out), 2000))
+		}
+		return cmd.ProcessState.UserTime() + cmd.ProcessState.SystemTime()
+	}
+	plan := []string{"plan", "-refresh=false", "-lock=false", "-input=false", "-no-color", "-var-file=envs/local.tfvars", "-var=aws_endpoint=" + moto.URL}
+	ours, oursEnv := root("")
+	old, oldEnv := root(block)
+	for _, r := range []struct {
+		dir string
+		env []string
+	}{{ours, oursEnv}, {old, oldEnv}} {
+		run(r.dir, r.env, "init", "-input=false", "-no-color")
+		run(r.dir, r.env, plan...)
+	}
+	b.ResetTimer()
+	var minOld, minOurs time.Duration
+	for range b.N * 3 {
+		if d := run(old, oldEnv, plan...); minOld == 0 || d < minOld {
+			minOld = d
+		}
+		if d := run(ours, oursEnv, plan...); minOurs == 0 || d < minOurs {
+			minOurs = d
+		}
+	}
+	b.StopTimer()
+	b.ReportMetric(minOld.Seconds(), "cpu-s-endpoints-block/op")
+	b.ReportMetric(minOurs.Seconds(), "cpu-s-env/op")
+	b.ReportMetric(minOurs.Seconds()/minOld.Seconds(), "ratio")
+}
