@@ -87,7 +87,7 @@ lint-tf: tools ## tflint and trivy (config scan) over infra/.
 	./scripts/lint-terraform.sh
 
 .PHONY: lint-iam
-lint-iam: $(CHECKOV) ## checkov's IAM checks over infra/ and infra/github-oidc (source and rendered plans).
+lint-iam: $(CHECKOV) $(EMULATOR) ## checkov's IAM checks over infra/ and infra/github-oidc (source and rendered plans).
 	./scripts/lint-iam.sh
 
 $(CHECKOV):
