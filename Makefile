@@ -112,8 +112,9 @@ emulator: $(TOOLS_VENV)/.installed ## Install the pinned AWS emulator (moto) int
 
 # uv (the backend's, pinned by hash in backend/tools/requirements.txt) installs it:
 # several times faster than pip for moto's sixty packages. Compiled to bytecode once
-# here (~7 s): with PYTHONDONTWRITEBYTECODE set, as on this kind of machine, every emulator
-# start otherwise compiles moto from source, 2.1 instead of 1.1 CPU-s, ~25 per run.
+# here (~7 s): with PYTHONDONTWRITEBYTECODE set, as on this kind of machine, every
+# emulator start would compile moto from source (2.1 instead of 1.1 CPU-s, ~25 starts
+# per `make test`).
 UV := $(CURDIR)/backend/.tools/bin/uv
 $(TOOLS_VENV)/.installed: internal/emulator/requirements.txt
 	$(MAKE) -C backend $(UV)
