@@ -49,23 +49,7 @@ func BenchmarkNoopPlan(b *testing.B) {
 		f.want(r, 0)
 		return r.took
 	}
-	// One untimed round warms the provider binary in the page cache for both. Then
-	// rounds alternate the two, and each side's fastest round counts: on a shared
-	// 2-core machine the minimum is the figure least disturbed by other work.
-	bare()
-	ours()
-	const rounds = 3
-	b.ResetTimer()
-	var minBare, minOurs time.Duration
-	for range b.N * rounds {
-		if d := bare(); minBare == 0 || d < minBare {
-			minBare = d
-		}
-		if d := ours(); minOurs == 0 || d < minOurs {
-			minOurs = d
-		}
-	}
-	b.StopTimer()
+	minBare, minOurs := fastest(b, bare, ours)
 	b.ReportMetric(minOurs.Seconds(), "deployctl-s/op")
 	b.ReportMetric(minBare.Seconds(), "terraform-s/op")
 	b.ReportMetric(minOurs.Seconds()/minBare.Seconds(), "ratio")
@@ -80,29 +64,12 @@ func BenchmarkTerraformGC(b *testing.B) {
 	env := append(os.Environ(), testenv.TerraformTools(b)...)
 	env = append(env, "TF_DATA_DIR="+filepath.Join(b.TempDir(), "tfdata"))
 	run := func(gogc string, args ...string) time.Duration {
-		cmd := exec.Command(testenv.Terraform(b), args...)
-		cmd.Dir = infra
-		cmd.Env = append(slices.Clone(env), "GOGC="+gogc) // the last GOGC wins
-		if out, err := cmd.CombinedOutput(); err != nil {
-			b.Fatalf("terraform %v: %v\n%s", args, err, tail(string(out), 2000))
-		}
-		return cmd.ProcessState.UserTime() + cmd.ProcessState.SystemTime()
+		return terraformCPU(b, infra, append(slices.Clone(env), "GOGC="+gogc), args...) // the last GOGC wins
 	}
 	run("100", "init", "-backend=false", "-input=false", "-no-color")
-	// Alternating rounds after one untimed pair; each side's least CPU counts.
-	run("100", "validate", "-no-color")
-	run(tf.GCPercent, "validate", "-no-color")
-	b.ResetTimer()
-	var minDefault, minOurs time.Duration
-	for range b.N * 3 {
-		if d := run("100", "validate", "-no-color"); minDefault == 0 || d < minDefault {
-			minDefault = d
-		}
-		if d := run(tf.GCPercent, "validate", "-no-color"); minOurs == 0 || d < minOurs {
-			minOurs = d
-		}
-	}
-	b.StopTimer()
+	minDefault, minOurs := fastest(b,
+		func() time.Duration { return run("100", "validate", "-no-color") },
+		func() time.Duration { return run(tf.GCPercent, "validate", "-no-color") })
 	b.ReportMetric(minDefault.Seconds(), "cpu-s-gogc100/op")
 	b.ReportMetric(minOurs.Seconds(), "cpu-s-gogc"+tf.GCPercent+"/op")
 	b.ReportMetric(minOurs.Seconds()/minDefault.Seconds(), "ratio")
@@ -138,36 +105,48 @@ func BenchmarkEndpointsBlock(b *testing.B) {
 		env := append(os.Environ(), testenv.TerraformEnv(b, moto.URL)...)
 		return dir, append(env, "TF_DATA_DIR="+filepath.Join(b.TempDir(), "tfdata"))
 	}
-	run := func(dir string, env []string, args ...string) time.Duration {
-		cmd := exec.Command(testenv.Terraform(b), args...)
-		cmd.Dir, cmd.Env = dir, env
-		if out, err := cmd.CombinedOutput(); err != nil {
-			b.Fatalf("terraform %v in %s: %v\n%s", args, dir, err, tail(string(out), 2000))
-		}
-		return cmd.ProcessState.UserTime() + cmd.ProcessState.SystemTime()
-	}
 	plan := []string{"plan", "-refresh=false", "-lock=false", "-input=false", "-no-color", "-var-file=envs/local.tfvars", "-var=aws_endpoint=" + moto.URL}
 	ours, oursEnv := root("")
 	old, oldEnv := root(block)
-	for _, r := range []struct {
-		dir string
-		env []string
-	}{{ours, oursEnv}, {old, oldEnv}} {
-		run(r.dir, r.env, "init", "-input=false", "-no-color")
-		run(r.dir, r.env, plan...)
-	}
+	terraformCPU(b, ours, oursEnv, "init", "-input=false", "-no-color")
+	terraformCPU(b, old, oldEnv, "init", "-input=false", "-no-color")
+	minOld, minOurs := fastest(b,
+		func() time.Duration { return terraformCPU(b, old, oldEnv, plan...) },
+		func() time.Duration { return terraformCPU(b, ours, oursEnv, plan...) })
+	b.ReportMetric(minOld.Seconds(), "cpu-s-endpoints-block/op")
+	b.ReportMetric(minOurs.Seconds(), "cpu-s-env/op")
+	b.ReportMetric(minOurs.Seconds()/minOld.Seconds(), "ratio")
+}
+
+// fastest runs one untimed round of each (the provider binary then sits in the page
+// cache for both), then b.N*3 rounds alternating the two, and returns each side's
+// smallest figure: on a shared 2-core machine the minimum is the one least disturbed
+// by other work.
+func fastest(b *testing.B, baseline, ours func() time.Duration) (minBaseline, minOurs time.Duration) {
+	b.Helper()
+	baseline()
+	ours()
 	b.ResetTimer()
-	var minOld, minOurs time.Duration
 	for range b.N * 3 {
-		if d := run(old, oldEnv, plan...); minOld == 0 || d < minOld {
-			minOld = d
+		if d := baseline(); minBaseline == 0 || d < minBaseline {
+			minBaseline = d
 		}
-		if d := run(ours, oursEnv, plan...); minOurs == 0 || d < minOurs {
+		if d := ours(); minOurs == 0 || d < minOurs {
 			minOurs = d
 		}
 	}
 	b.StopTimer()
-	b.ReportMetric(minOld.Seconds(), "cpu-s-endpoints-block/op")
-	b.ReportMetric(minOurs.Seconds(), "cpu-s-env/op")
-	b.ReportMetric(minOurs.Seconds()/minOld.Seconds(), "ratio")
+	return minBaseline, minOurs
+}
+
+// terraformCPU runs terraform in dir with env and returns its CPU time (user + system,
+// terraform and the provider it starts).
+func terraformCPU(b *testing.B, dir string, env []string, args ...string) time.Duration {
+	b.Helper()
+	cmd := exec.Command(testenv.Terraform(b), args...)
+	cmd.Dir, cmd.Env = dir, env
+	if out, err := cmd.CombinedOutput(); err != nil {
+		b.Fatalf("terraform %v in %s: %v\n%s", args, dir, err, tail(string(out), 2000))
+	}
+	return cmd.ProcessState.UserTime() + cmd.ProcessState.SystemTime()
 }
