@@ -15,6 +15,7 @@ import (
 	"path/filepath"
 	"runtime"
 	"strings"
+	"sync"
 	"syscall"
 	"time"
 )
@@ -88,6 +89,10 @@ func motoPython() (string, error) {
 	return "", fmt.Errorf("no python with moto %s found (%s): %s", MotoVersion, strings.Join(found, "; "), installHint)
 }
 
+// checked holds the interpreters that passed checkMotoPython in this process: the
+// check imports moto (~0.4 CPU-s), and a test package starts several emulators.
+var checked sync.Map
+
 // checkMotoPython returns python's path if it imports moto's server at MotoVersion.
 func checkMotoPython(python string) (string, error) {
 	if python == "" {
@@ -97,6 +102,9 @@ func checkMotoPython(python string) (string, error) {
 	if err != nil {
 		return "", fmt.Errorf("%s: not found", python)
 	}
+	if _, ok := checked.Load(path); ok {
+		return path, nil
+	}
 	out, err := exec.Command(path, "-c", "import moto, moto.server, werkzeug; print(moto.__version__)").Output()
 	if err != nil {
 		return "", fmt.Errorf("%s: cannot import moto.server", path)
@@ -104,6 +112,7 @@ func checkMotoPython(python string) (string, error) {
 	if v := strings.TrimSpace(string(out)); v != MotoVersion {
 		return "", fmt.Errorf("%s has moto %s, want %s", path, v, MotoVersion)
 	}
+	checked.Store(path, true)
 	return path, nil
 }
 

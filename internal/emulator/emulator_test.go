@@ -2,6 +2,7 @@ package emulator
 
 import (
 	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 )
@@ -33,5 +34,25 @@ func TestCheckMotoPythonRefusesOtherVersions(t *testing.T) {
 	t.Setenv("MOTO_PYTHON", "testdata/python-moto-5.2.1")
 	if _, err := motoPython(); err == nil || !strings.Contains(err.Error(), "make emulator") {
 		t.Fatalf("motoPython with MOTO_PYTHON at moto 5.2.1: error = %v, want the install hint", err)
+	}
+}
+
+// TestCheckMotoPythonOncePerInterpreter: a second emulator start in the same process
+// does not import moto again to check its version.
+func TestCheckMotoPythonOncePerInterpreter(t *testing.T) {
+	dir := t.TempDir()
+	python := filepath.Join(dir, "python")
+	script := "#!/bin/sh\necho run >> " + filepath.Join(dir, "runs") + "\necho " + MotoVersion + "\n"
+	if err := os.WriteFile(python, []byte(script), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	for range 3 {
+		if _, err := checkMotoPython(python); err != nil {
+			t.Fatal(err)
+		}
+	}
+	runs, _ := os.ReadFile(filepath.Join(dir, "runs"))
+	if n := strings.Count(string(runs), "run"); n != 1 {
+		t.Errorf("the version check ran %d times for one interpreter, want 1", n)
 	}
 }
