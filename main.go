@@ -47,7 +47,7 @@ type Predictor struct {
 func New(
 	// Repository source.
 	// +defaultPath="/"
-	// +ignore=[".git", "**/.terraform", "**/*.tfstate", "**/*.tfstate.*", "**/*.tfplan", "**/*.tfplan.json", "**/errored.tfstate", "**/__pycache__", "**/.pytest_cache", "**/.venv", "**/venv", "**/.tools", ".bin", "out", ".env"]
+	// +ignore=[".git", "**/.terraform", "**/*.tfstate", "**/*.tfstate.*", "**/*.tfplan", "**/*.tfplan.*", "**/errored.tfstate", "**/__pycache__", "**/.pytest_cache", "**/.venv", "**/venv", "**/.tools", ".bin", "out", ".env"]
 	source *dagger.Directory,
 	// AWS region.
 	// +default="us-east-1"

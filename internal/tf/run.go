@@ -6,6 +6,7 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -356,8 +357,18 @@ func (t *Terraform) exec() (*tfexec.Terraform, error) {
 	return tfx, nil
 }
 
-// ShowPlan decodes a saved plan file (terraform show -json).
+// ShowPlan decodes a saved plan file (terraform show -json). The result is kept
+// next to the plan (ShowCachePath) with the plan's SHA-256, and read from there
+// while the plan file has the same bytes: terraform show starts the provider to
+// load its schema (~2 CPU-s), and apply shows the plan that plan has just shown.
 func (t *Terraform) ShowPlan(ctx context.Context, plan string) (*tfjson.Plan, error) {
+	sum, err := fileSHA256(plan)
+	if err != nil {
+		return nil, fmt.Errorf("show plan %s: %w", plan, err)
+	}
+	if p, ok := readShowCache(plan, sum); ok {
+		return p, nil
+	}
 	tfx, err := t.exec()
 	if err != nil {
 		return nil, err
@@ -366,7 +377,76 @@ func (t *Terraform) ShowPlan(ctx context.Context, plan string) (*tfjson.Plan, er
 	if err != nil {
 		return nil, fmt.Errorf("show plan %s: %w", plan, err)
 	}
+	// Only a cache: a plan directory that cannot be written costs a show next time.
+	_ = writeShowCache(plan, sum, p)
 	return p, nil
+}
+
+// ShowCachePath is where ShowPlan keeps what terraform show -json printed for plan.
+func ShowCachePath(plan string) string { return plan + ".show.json" }
+
+// showCache binds a shown plan to the bytes of the plan file it came from. It holds
+// the plan's values, sensitive ones included, as the plan file does.
+type showCache struct {
+	PlanSHA256 string          `json:"plan_sha256"`
+	Plan       json.RawMessage `json:"plan"`
+}
+
+func readShowCache(plan, sum string) (*tfjson.Plan, bool) {
+	data, err := os.ReadFile(ShowCachePath(plan))
+	if err != nil {
+		return nil, false
+	}
+	var c showCache
+	if json.Unmarshal(data, &c) != nil || c.PlanSHA256 != sum {
+		return nil, false
+	}
+	// Numbers as json.Number, as tfexec decodes terraform show's output.
+	p := &tfjson.Plan{}
+	p.UseJSONNumber(true)
+	if p.UnmarshalJSON(c.Plan) != nil {
+		return nil, false
+	}
+	return p, true
+}
+
+func writeShowCache(plan, sum string, p *tfjson.Plan) error {
+	shown, err := json.Marshal(p)
+	if err != nil {
+		return err
+	}
+	data, err := json.Marshal(showCache{PlanSHA256: sum, Plan: shown})
+	if err != nil {
+		return err
+	}
+	// Written whole or not at all: a torn file would only fail to decode, but a
+	// rename keeps a reader from ever seeing one.
+	tmp, err := os.CreateTemp(filepath.Dir(plan), filepath.Base(plan)+".show-*.tmp")
+	if err != nil {
+		return err
+	}
+	defer os.Remove(tmp.Name())
+	if _, err := tmp.Write(data); err != nil {
+		tmp.Close()
+		return err
+	}
+	if err := tmp.Close(); err != nil {
+		return err
+	}
+	return os.Rename(tmp.Name(), ShowCachePath(plan))
+}
+
+func fileSHA256(path string) (string, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return "", err
+	}
+	defer f.Close()
+	h := sha256.New()
+	if _, err := io.Copy(h, f); err != nil {
+		return "", err
+	}
+	return hex.EncodeToString(h.Sum(nil)), nil
 }
 
 // Outputs returns the root module's outputs from the state.

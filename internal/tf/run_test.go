@@ -1,9 +1,11 @@
 package tf
 
 import (
+	"encoding/json"
 	"errors"
 	"os"
 	"path/filepath"
+	"reflect"
 	"strings"
 	"testing"
 
@@ -167,6 +169,100 @@ func TestMetaRoundTrip(t *testing.T) {
 	}
 	if err := CheckMetaEnvironment(got, plan, "prod"); !errors.Is(err, ErrPlanEnv) {
 		t.Errorf("CheckMetaEnvironment = %v, want ErrPlanEnv", err)
+	}
+}
+
+// TestShowPlanReadsItsCache: showing a plan file again reads what the first show
+// printed; a plan file with other bytes, or a cache that does not decode, is shown
+// again by terraform.
+func TestShowPlanReadsItsCache(t *testing.T) {
+	// The fake prints the plan JSON in show.json (tfexec asks for the version first).
+	bin, dir := fakeTerraform(t, `case "$1" in
+version) echo '{"terraform_version":"1.11.4","platform":"linux_amd64","provider_selections":{}}' ;;
+show) cat show.json ;;
+esac`)
+	tf := &Terraform{Bin: bin, Config: Config{Dir: dir}}
+	plan := filepath.Join(t.TempDir(), "dev.tfplan")
+	shows := func() int {
+		data, _ := os.ReadFile(filepath.Join(dir, "args.txt"))
+		return strings.Count(string(data), "show ")
+	}
+	set := func(planBytes, env string) {
+		t.Helper()
+		shown := `{"format_version":"1.2","terraform_version":"1.11.4","variables":{"environment":{"value":"` + env + `"}}}`
+		if err := os.WriteFile(filepath.Join(dir, "show.json"), []byte(shown), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(plan, []byte(planBytes), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	steps := []struct {
+		name    string
+		change  func()
+		wantEnv string
+		want    int
+	}{
+		{"first", func() { set("plan for dev", "dev") }, "dev", 1},
+		{"same plan file", func() {}, "dev", 1},
+		{"other plan bytes at the same path", func() { set("plan for prod", "prod") }, "prod", 2},
+		{"same again", func() {}, "prod", 2},
+		{"cache does not decode", func() { _ = os.WriteFile(ShowCachePath(plan), []byte("{"), 0o600) }, "prod", 3},
+	}
+	for _, s := range steps {
+		s.change()
+		p, err := tf.ShowPlan(t.Context(), plan)
+		if err != nil {
+			t.Fatalf("%s: %v", s.name, err)
+		}
+		if got := PlanEnvironment(p); got != s.wantEnv {
+			t.Errorf("%s: environment %q, want %q", s.name, got, s.wantEnv)
+		}
+		if got := shows(); got != s.want {
+			t.Errorf("%s: terraform show ran %d times, want %d", s.name, got, s.want)
+		}
+	}
+}
+
+// TestShowCacheKeepsThePlan: a plan read back from the cache equals the plan decoded
+// from terraform show -json itself (real show output of infra/, with changes, prior
+// state and configuration), so apply, drift and the reports see the same plan.
+func TestShowCacheKeepsThePlan(t *testing.T) {
+	for _, name := range []string{"dev-create.json", "local-private.json"} {
+		t.Run(name, func(t *testing.T) {
+			data, err := os.ReadFile(filepath.Join("..", "cost", "testdata", name))
+			if err != nil {
+				t.Fatal(err)
+			}
+			// As tfexec decodes terraform show -json.
+			var want tfjson.Plan
+			want.UseJSONNumber(true)
+			if err := want.UnmarshalJSON(data); err != nil {
+				t.Fatal(err)
+			}
+			plan := filepath.Join(t.TempDir(), "p.tfplan")
+			if err := writeShowCache(plan, "sum", &want); err != nil {
+				t.Fatal(err)
+			}
+			got, ok := readShowCache(plan, "sum")
+			if !ok {
+				t.Fatal("cache not read back")
+			}
+			// Unexported fields too: the json.Number choice is one. Raw JSON values
+			// (sensitive-value masks) compare as values: re-encoding compacts them.
+			opts := cmp.Options{
+				cmp.Exporter(func(reflect.Type) bool { return true }),
+				cmp.Transformer("decoded", func(m json.RawMessage) (v any) {
+					if err := json.Unmarshal(m, &v); err != nil {
+						return string(m)
+					}
+					return v
+				}),
+			}
+			if diff := cmp.Diff(&want, got, opts); diff != "" {
+				t.Errorf("(-show +cache):\n%s", diff)
+			}
+		})
 	}
 }
 
