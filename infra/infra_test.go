@@ -167,8 +167,17 @@ type stack struct {
 	endpoint string
 	bucket   string
 	key      string
-	// from the outputs, after apply
+	// from the outputs, after apply (checkOutputs)
 	cluster, service string
+	outputs          map[string]output
+}
+
+// outputString is the string value of output name, as terraform output -raw prints
+// it; "" when it is missing or not a string.
+func (s *stack) outputString(name string) string {
+	var v string
+	_ = json.Unmarshal(s.outputs[name].Value, &v)
+	return v
 }
 
 var bucketSeq atomic.Int64
@@ -399,6 +408,7 @@ func checkOutputs(t *testing.T, s *stack) {
 	if err := json.Unmarshal([]byte(s.must("output", "-no-color", "-json")), &outs); err != nil {
 		t.Fatalf("terraform output -json: %v", err)
 	}
+	s.outputs = outs
 	str := func(name string) string {
 		var v string
 		if err := json.Unmarshal(outs[name].Value, &v); err != nil {
@@ -463,7 +473,7 @@ func checkOutputs(t *testing.T, s *stack) {
 // this pins that difference to local.
 func checkUploadsExpire(t *testing.T, s *stack) {
 	t.Helper()
-	bucket := strings.TrimSpace(s.must("output", "-raw", "s3_files_bucket_name"))
+	bucket := s.outputString("s3_files_bucket_name")
 	got, err := s3Client(s.endpoint).GetBucketLifecycleConfiguration(t.Context(), &s3.GetBucketLifecycleConfigurationInput{Bucket: aws.String(bucket)})
 	if envs[s.env].uploadDays == 0 {
 		var apiErr smithy.APIError
@@ -496,7 +506,7 @@ func checkUploadsExpire(t *testing.T, s *stack) {
 // ($default) needs a JWT of the environment's user pool.
 func checkAPIAuth(t *testing.T, s *stack) {
 	t.Helper()
-	u := strings.TrimSpace(s.must("output", "-raw", "api_gateway_url"))
+	u := s.outputString("api_gateway_url")
 	id := strings.SplitN(strings.TrimPrefix(u, "https://"), ".", 2)[0]
 	var routes struct {
 		Items []struct{ RouteKey, AuthorizationType, AuthorizerID string }
@@ -512,13 +522,9 @@ func checkAPIAuth(t *testing.T, s *stack) {
 		}
 	}
 	want := map[string]string{"GET /health": "NONE", "$default": "NONE"}
-	// A null output is not kept in the state: read them all, and a missing one is null.
-	var outs map[string]output
-	if err := json.Unmarshal([]byte(s.must("output", "-no-color", "-json")), &outs); err != nil {
-		t.Fatalf("terraform output -json: %v", err)
-	}
+	// A null output is not kept in the state: a missing one is null.
 	value := func(name string) string {
-		if v := string(outs[name].Value); v != "" {
+		if v := string(s.outputs[name].Value); v != "" {
 			return v
 		}
 		return "null"
