@@ -149,8 +149,13 @@ func (t *Terraform) Init(ctx context.Context) error {
 	if code != 0 {
 		return fmt.Errorf("terraform init in %s: %w", t.Config.Dir, &exitError{code, firstError(stderr)})
 	}
+	// Digested after init: init may write the dependency lock file (a root without
+	// one, or a lock missing this platform's hashes), and the next run compares what
+	// it finds with what init left.
 	if stampFile != "" {
-		_ = os.WriteFile(stampFile, []byte(stamp), 0o644)
+		if stamp, err := initStamp(t.Config, c); err == nil {
+			_ = os.WriteFile(stampFile, []byte(stamp), 0o644)
+		}
 	}
 	return nil
 }

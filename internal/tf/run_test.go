@@ -266,10 +266,12 @@ func TestShowCacheKeepsThePlan(t *testing.T) {
 	}
 }
 
-// TestInitSkipsRepeat: a second Init with nothing changed does not run terraform; a
-// changed configuration file or backend config runs it again.
+// TestInitSkipsRepeat: a second Init with nothing changed does not run terraform, also
+// when the first wrote the dependency lock file (a root without one); a changed
+// configuration file or backend config runs it again.
 func TestInitSkipsRepeat(t *testing.T) {
-	bin, dir := fakeTerraform(t, `mkdir -p "$TF_DATA_DIR" && touch "$TF_DATA_DIR/terraform.tfstate"`)
+	bin, dir := fakeTerraform(t, `mkdir -p "$TF_DATA_DIR" && touch "$TF_DATA_DIR/terraform.tfstate"
+[ -f .terraform.lock.hcl ] || echo '# written by init' > .terraform.lock.hcl`)
 	if err := os.WriteFile(filepath.Join(dir, "main.tf"), []byte("# v1\n"), 0o644); err != nil {
 		t.Fatal(err)
 	}
