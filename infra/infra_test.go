@@ -33,7 +33,6 @@ import (
 	"github.com/aws/aws-sdk-go-v2/credentials"
 	"github.com/aws/aws-sdk-go-v2/service/ecs"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
-	"github.com/aws/smithy-go"
 	"github.com/google/go-cmp/cmp"
 )
 
@@ -246,21 +245,23 @@ var envs = map[string]struct {
 	networkMode  string
 	// capacity provider strategy as provider:base:weight, sorted
 	strategy []string
-	// uploadDays: upload_expiration_days, 0 where the buckets have no lifecycle rules
-	// (local: s3_lifecycle_rules = false); cognito: api_auth = "cognito".
+	// uploadDays: upload_expiration_days; cognito: api_auth = "cognito".
 	uploadDays int
 	cognito    bool
 	// accessLog: access_log, the backend's per-request lines (ACCESS_LOG).
 	accessLog bool
 }{
-	"dev":   {1, "public", []string{"FARGATE_SPOT:0:1"}, 7, false, true},
-	"prod":  {2, "private", []string{"FARGATE:1:0", "FARGATE_SPOT:0:1"}, 30, true, false},
-	"local": {1, "public", []string{"FARGATE_SPOT:0:1"}, 0, false, true},
+	"dev":  {1, "public", []string{"FARGATE_SPOT:0:1"}, 7, false, true},
+	"prod": {2, "private", []string{"FARGATE:1:0", "FARGATE_SPOT:0:1"}, 30, true, false},
 }
 
+// TestEnvironmentsEndToEnd applies dev and prod on the emulator, reads what they
+// created back, plans again (empty), and destroys them. local, dev's settings on the
+// emulator but for its lifecycle rules, is applied by internal/tf/e2e's TestLifecycle
+// through deployctl, which also checks that local's buckets have no lifecycle rules.
 func TestEnvironmentsEndToEnd(t *testing.T) {
 	t.Parallel()
-	for _, env := range []string{"dev", "prod", "local"} {
+	for _, env := range []string{"dev", "prod"} {
 		t.Run(env, func(t *testing.T) {
 			t.Parallel()
 			// One emulator per environment: moto serves requests under one interpreter
@@ -288,9 +289,6 @@ func TestEnvironmentsEndToEnd(t *testing.T) {
 			out, code := s.run(s.args("plan", "-detailed-exitcode")...)
 			if code != 0 {
 				t.Fatalf("second plan is not empty (exit %d):\n%s", code, tail(out, 8000))
-			}
-			if env == "local" {
-				afterRollout(t, s)
 			}
 			if env == "dev" {
 				releasesFollowTerraform(t, s)
@@ -347,54 +345,6 @@ func applyWhileProbingLock(t *testing.T, s *stack) {
 	}
 	if _, err := client.HeadObject(t.Context(), &s3.HeadObjectInput{Bucket: aws.String(s.bucket), Key: aws.String(lockKey)}); err == nil {
 		t.Errorf("lock object %s still present after apply", lockKey)
-	}
-}
-
-// afterRollout does what the pipeline's first rollout does (a new task definition revision
-// with a digest-pinned image, UpdateService with the count), then checks that Terraform
-// reverts neither, and only raises the autoscaling minimum from 0 to min_capacity.
-func afterRollout(t *testing.T, s *stack) {
-	t.Helper()
-	client := ecs.NewFromConfig(awsConfig(s.endpoint))
-	ctx := t.Context()
-	svc, err := client.DescribeServices(ctx, &ecs.DescribeServicesInput{Cluster: aws.String(s.cluster), Services: []string{s.service}})
-	if err != nil || len(svc.Services) != 1 {
-		t.Fatalf("describe service: %v", err)
-	}
-	cur, err := client.DescribeTaskDefinition(ctx, &ecs.DescribeTaskDefinitionInput{TaskDefinition: svc.Services[0].TaskDefinition})
-	if err != nil {
-		t.Fatalf("describe task definition: %v", err)
-	}
-	td := cur.TaskDefinition
-	containers := td.ContainerDefinitions
-	image := strings.TrimSuffix(aws.ToString(containers[0].Image), ":bootstrap") + "@sha256:" + strings.Repeat("ab", 32)
-	containers[0].Image = aws.String(image)
-	reg, err := client.RegisterTaskDefinition(ctx, &ecs.RegisterTaskDefinitionInput{
-		Family: td.Family, ContainerDefinitions: containers, Cpu: td.Cpu, Memory: td.Memory,
-		NetworkMode: td.NetworkMode, RequiresCompatibilities: td.RequiresCompatibilities,
-		ExecutionRoleArn: td.ExecutionRoleArn, TaskRoleArn: td.TaskRoleArn, Volumes: td.Volumes,
-	})
-	if err != nil {
-		t.Fatalf("register task definition: %v", err)
-	}
-	if _, err := client.UpdateService(ctx, &ecs.UpdateServiceInput{
-		Cluster: aws.String(s.cluster), Service: aws.String(s.service),
-		TaskDefinition: reg.TaskDefinition.TaskDefinitionArn, DesiredCount: aws.Int32(int32(envs[s.env].desiredCount)),
-	}); err != nil {
-		t.Fatalf("update service: %v", err)
-	}
-
-	out, code := s.run(s.args("plan", "-detailed-exitcode")...)
-	if code != 2 {
-		t.Fatalf("plan after rollout: exit %d, want 2 (raise the autoscaling minimum):\n%s", code, tail(out, 8000))
-	}
-	changed := regexp.MustCompile(`(?m)^  # (\S+) will be`).FindAllStringSubmatch(out, -1)
-	if len(changed) != 1 || changed[0][1] != "module.ecs.aws_appautoscaling_target.this" || !strings.Contains(out, "min_capacity       = 0 -> 1") {
-		t.Fatalf("plan after rollout must only raise the autoscaling minimum 0 -> 1 (never revert the task definition or the count):\n%s", tail(out, 8000))
-	}
-	s.must(s.args("apply", "-auto-approve")...)
-	if out, code := s.run(s.args("plan", "-detailed-exitcode")...); code != 0 {
-		t.Fatalf("plan after applying the minimum is not empty (exit %d):\n%s", code, tail(out, 8000))
 	}
 }
 
@@ -468,24 +418,12 @@ func checkOutputs(t *testing.T, s *stack) {
 }
 
 // checkUploadsExpire reads the files bucket's lifecycle back from the emulator:
-// uploads/ expires after the environment's upload_expiration_days. local alone has
-// no lifecycle rules (the emulator never expires objects; see s3_lifecycle_rules):
-// this pins that difference to local.
+// uploads/ expires after the environment's upload_expiration_days. (local alone has
+// no lifecycle rules, which TestLifecycle in internal/tf/e2e pins.)
 func checkUploadsExpire(t *testing.T, s *stack) {
 	t.Helper()
 	bucket := s.outputString("s3_files_bucket_name")
 	got, err := s3Client(s.endpoint).GetBucketLifecycleConfiguration(t.Context(), &s3.GetBucketLifecycleConfigurationInput{Bucket: aws.String(bucket)})
-	if envs[s.env].uploadDays == 0 {
-		var apiErr smithy.APIError
-		if !errors.As(err, &apiErr) || apiErr.ErrorCode() != "NoSuchLifecycleConfiguration" {
-			n := 0
-			if got != nil {
-				n = len(got.Rules)
-			}
-			t.Errorf("lifecycle of %s in %s: want NoSuchLifecycleConfiguration, got error %v and %d rule(s)", bucket, s.env, err, n)
-		}
-		return
-	}
 	if err != nil {
 		t.Fatalf("get lifecycle of %s: %v", bucket, err)
 	}

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -18,6 +19,9 @@ import (
 // releasesFollowTerraform drives releases on an applied environment (the dev run of
 // TestEnvironmentsEndToEnd, whose emulator reports running tasks) with the rollout
 // package (real SDK, real HTTP to moto), and checks the rules:
+//   - after the first release Terraform's plan only raises the autoscaling minimum
+//     (0 while the service runs the bootstrap image): it reverts neither the task
+//     definition nor the count;
 //   - a release is Terraform's task definition + the new image: after Terraform resizes
 //     the task (task_cpu 256 -> 512) and is applied, the next release runs with cpu 512
 //     and the new image;
@@ -96,6 +100,17 @@ func releasesFollowTerraform(t *testing.T, s *stack) {
 	}
 
 	a := release("a", o["ecs_task_definition_arn"])
+
+	// After the first release Terraform reverts neither the task definition nor the
+	// count: its plan only raises the autoscaling minimum from 0 to min_capacity.
+	out, code := s.run(s.args("plan", "-detailed-exitcode")...)
+	if code != 2 {
+		t.Fatalf("plan after the first release: exit %d, want 2 (raise the autoscaling minimum):\n%s", code, tail(out, 8000))
+	}
+	changed := regexp.MustCompile(`(?m)^  # (\S+) will be`).FindAllStringSubmatch(out, -1)
+	if len(changed) != 1 || changed[0][1] != "module.ecs.aws_appautoscaling_target.this" || !strings.Contains(out, "min_capacity       = 0 -> 1") {
+		t.Fatalf("plan after the first release must only raise the autoscaling minimum 0 -> 1 (never revert the task definition or the count):\n%s", tail(out, 8000))
+	}
 
 	// Terraform resizes the task; apply; the next release has the new size.
 	s.must(s.args("apply", "-auto-approve", "-var", "task_cpu=512", "-var", "task_memory=1024")...)

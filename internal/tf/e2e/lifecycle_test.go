@@ -2,6 +2,7 @@ package e2e
 
 import (
 	"encoding/json"
+	"errors"
 	"os"
 	"path/filepath"
 	"strings"
@@ -10,6 +11,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 	s3types "github.com/aws/aws-sdk-go-v2/service/s3/types"
+	"github.com/aws/smithy-go"
 	"github.com/google/go-cmp/cmp"
 
 	"dagger/predictor/internal/testsupport/testenv"
@@ -190,6 +192,24 @@ func TestLifecycle(t *testing.T) {
 	var vars map[string]string
 	if err := json.Unmarshal([]byte(r.stdout), &vars); err != nil || vars["APP_ENV"] != "local" || vars["AWS_REGION"] != "us-east-1" {
 		t.Errorf("backend_environment_variables: %v %q", err, r.stdout)
+	}
+
+	// local alone keeps its buckets without lifecycle rules (s3_lifecycle_rules =
+	// false: the emulator never expires objects, and the provider would wait 55 s for
+	// them); dev and prod read theirs back in infra's TestEnvironmentsEndToEnd.
+	if f.real {
+		for _, name := range []string{"s3_files_bucket_name", "s3_data_bucket_name"} {
+			b, _ := outs[name].(string)
+			got, err := f.s3(t).GetBucketLifecycleConfiguration(t.Context(), &s3.GetBucketLifecycleConfigurationInput{Bucket: aws.String(b)})
+			var apiErr smithy.APIError
+			if !errors.As(err, &apiErr) || apiErr.ErrorCode() != "NoSuchLifecycleConfiguration" {
+				n := 0
+				if got != nil {
+					n = len(got.Rules)
+				}
+				t.Errorf("lifecycle of %s in local: want NoSuchLifecycleConfiguration, got error %v and %d rule(s)", b, err, n)
+			}
+		}
 	}
 
 	// drift: none, then a tag changed behind terraform's back.
