@@ -1,8 +1,6 @@
 package main
 
 import (
-	"bytes"
-	"errors"
 	"os/exec"
 	"path/filepath"
 	"strings"
@@ -33,24 +31,14 @@ func TestRehearseEndToEnd(t *testing.T) {
 	}
 	// The binary, as `make local` runs it: the rehearsal sets the emulator's variables
 	// in its own environment, which in this process would leak into parallel tests.
-	var stdout, stderr bytes.Buffer
-	cmd := exec.CommandContext(t.Context(), testenv.Deployctl(t), "rehearse",
+	r := runCmd(t, exec.CommandContext(t.Context(), testenv.Deployctl(t), "rehearse",
 		"--env", "local",
 		"--infra-dir", filepath.Join(root, "infra"),
-		"--backend-dir", filepath.Join(root, "backend"))
-	cmd.Stdout, cmd.Stderr = &stdout, &stderr
-	code := 0
-	if err := cmd.Run(); err != nil {
-		var exit *exec.ExitError
-		if !errors.As(err, &exit) {
-			t.Fatalf("run deployctl rehearse: %v", err)
-		}
-		code = exit.ExitCode()
+		"--backend-dir", filepath.Join(root, "backend")))
+	if r.code != 0 || !strings.Contains(r.stdout, "deploy local: OK") {
+		t.Fatalf("rehearse = exit %d\nreport:\n%s\nlog:\n%s", r.code, r.stdout, lastBytes(r.stderr, 6000))
 	}
-	if code != 0 || !strings.Contains(stdout.String(), "deploy local: OK") {
-		t.Fatalf("rehearse = exit %d\nreport:\n%s\nlog:\n%s", code, stdout.String(), lastBytes(stderr.String(), 6000))
-	}
-	t.Log(stdout.String())
+	t.Log(r.stdout)
 }
 
 func lastBytes(s string, n int) string {

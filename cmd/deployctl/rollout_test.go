@@ -63,6 +63,17 @@ func runDeployctlEnv(t *testing.T, bin string, noCreds bool, extraEnv []string, 
 	cmd := exec.CommandContext(t.Context(), bin, args...)
 	cmd.Env = env
 	cmd.Dir = home
+	r := runCmd(t, cmd)
+	if strings.Contains(r.stdout+r.stderr, testSecret) {
+		t.Errorf("the secret access key appears in deployctl's output")
+	}
+	return r
+}
+
+// runCmd runs cmd and returns its exit status and output; it fails the test when
+// the command cannot run at all.
+func runCmd(t *testing.T, cmd *exec.Cmd) runResult {
+	t.Helper()
 	var stdout, stderr bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &stdout, &stderr
 	err := cmd.Run()
@@ -71,13 +82,9 @@ func runDeployctlEnv(t *testing.T, bin string, noCreds bool, extraEnv []string, 
 	if errors.As(err, &exit) {
 		code = exit.ExitCode()
 	} else if err != nil {
-		t.Fatalf("run deployctl: %v", err)
+		t.Fatalf("run %s: %v", filepath.Base(cmd.Path), err)
 	}
-	r := runResult{code: code, stdout: stdout.String(), stderr: stderr.String()}
-	if strings.Contains(r.stdout+r.stderr, testSecret) {
-		t.Errorf("the secret access key appears in deployctl's output")
-	}
-	return r
+	return runResult{code: code, stdout: stdout.String(), stderr: stderr.String()}
 }
 
 func fakeService(t *testing.T, sc ecsfake.Scenario, desired int, opts ...func(*ecsfake.ServiceSpec)) *ecsfake.Server {
