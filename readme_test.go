@@ -9,161 +9,395 @@ import (
 	"os/exec"
 	"path/filepath"
 	"regexp"
+	"sort"
 	"strings"
 	"testing"
 	"unicode"
 )
 
-// TestReadmeCommandsExist checks every `dagger call`, `make` and `deployctl` command the
-// README shows against the module's functions and their arguments, the Makefile's
-// targets and deployctl's subcommands, so the README cannot drift from the code.
-func TestReadmeCommandsExist(t *testing.T) {
-	readme, err := os.ReadFile("README.md")
+// The README, CONTRACTS.md and docs/ are checked against the code: every `dagger call`,
+// `make` and `deployctl` command they show, every flag, path, link and version they
+// name. A claim that drifts from the code fails here, with the document that holds it.
+
+// docs reads README.md, CONTRACTS.md and every docs/*.md, by path.
+func docs(t *testing.T) map[string]string {
+	t.Helper()
+	paths, err := filepath.Glob("docs/*.md")
 	if err != nil {
 		t.Fatal(err)
 	}
-	fns := moduleFunctions(t)
-	makefile, err := os.ReadFile("Makefile")
-	if err != nil {
-		t.Fatal(err)
-	}
-
-	daggerCall := regexp.MustCompile("dagger call ([a-z][a-z-]*)((?:[ \\t]+--?[a-z-]+(?:[ =][^\\s`#|]+)?)*)")
-	flag := regexp.MustCompile(`--([a-z][a-z-]*)`)
-	calls := 0
-	for _, m := range daggerCall.FindAllStringSubmatch(string(readme), -1) {
-		fn, args := m[1], m[2]
-		params, ok := fns[kebabToCamel(fn)]
-		if !ok {
-			t.Errorf("README calls `dagger call %s`, which the module does not define", fn)
-			continue
+	out := map[string]string{}
+	for _, p := range append([]string{"README.md", "CONTRACTS.md"}, paths...) {
+		b, err := os.ReadFile(p)
+		if err != nil {
+			t.Fatal(err)
 		}
-		calls++
-		for _, f := range flag.FindAllStringSubmatch(args, -1) {
-			if !params[kebabToCamel(f[1])] {
-				t.Errorf("README passes --%s to `dagger call %s`, which has no such argument", f[1], fn)
-			}
+		out[p] = string(b)
+	}
+	if len(out) < 8 {
+		t.Fatalf("found only %d documents; docs/ is missing", len(out))
+	}
+	return out
+}
+
+// sortedKeys returns m's keys in order, for stable failure messages.
+func sortedKeys[V any](m map[string]V) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	return keys
+}
+
+// codeSpans returns the text of every `code span` and every line of a fenced block,
+// where documents show commands (prose such as "deployctl writes ..." is not one).
+func codeSpans(doc string) []string {
+	var spans []string
+	for _, block := range regexp.MustCompile("(?s)```[a-z]*\n(.*?)```").FindAllStringSubmatch(doc, -1) {
+		spans = append(spans, strings.Split(block[1], "\n")...)
+	}
+	prose := regexp.MustCompile("(?s)```[a-z]*\n.*?```").ReplaceAllString(doc, "")
+	for _, m := range regexp.MustCompile("`([^`\n]+)`").FindAllStringSubmatch(prose, -1) {
+		spans = append(spans, m[1])
+	}
+	return spans
+}
+
+// cliName is a Go identifier as the Dagger CLI shows it: words split at case changes
+// (an initialism is one word), lower-cased, joined by dashes: MaxMonthlyUsd is
+// max-monthly-usd, AsJSON as-json, planId plan-id.
+func cliName(goName string) string {
+	rs := []rune(goName)
+	var words []string
+	start := 0
+	for i := 1; i < len(rs); i++ {
+		lowerBefore := unicode.IsLower(rs[i-1]) || unicode.IsDigit(rs[i-1])
+		initialismEnds := unicode.IsUpper(rs[i-1]) && i+1 < len(rs) && unicode.IsLower(rs[i+1])
+		if unicode.IsUpper(rs[i]) && (lowerBefore || initialismEnds) {
+			words = append(words, string(rs[start:i]))
+			start = i
 		}
 	}
-	if calls < 10 {
-		t.Fatalf("found only %d `dagger call` commands in README.md; the pattern is broken", calls)
-	}
+	words = append(words, string(rs[start:]))
+	return strings.ToLower(strings.Join(words, "-"))
+}
 
-	makeCmd := regexp.MustCompile("(?m)^make ([a-z-]+)|`make ([a-z-]+)`")
-	for _, m := range makeCmd.FindAllStringSubmatch(string(readme), -1) {
-		target := m[1] + m[2]
-		if !regexp.MustCompile(`(?m)^` + regexp.QuoteMeta(target) + `:`).Match(makefile) {
-			t.Errorf("README runs `make %s`, which the Makefile lacks", target)
-		}
-	}
-
-	help, err := exec.Command("go", "run", "./cmd/deployctl", "help").CombinedOutput()
-	if err != nil {
-		t.Fatalf("deployctl help: %v\n%s", err, help)
-	}
-	listed := regexp.MustCompile("`go run ./cmd/deployctl help` lists ([^.]+)\\.").FindStringSubmatch(string(readme))
-	if listed == nil {
-		t.Fatal("README no longer lists deployctl's subcommands")
-	}
-	for _, name := range regexp.MustCompile("`([a-z-]+)`").FindAllStringSubmatch(listed[1], -1) {
-		if !regexp.MustCompile(`(?m)^  ` + name[1] + ` `).Match(help) {
-			t.Errorf("README lists deployctl %s, which `deployctl help` does not show", name[1])
+func TestCLIName(t *testing.T) {
+	for goName, want := range map[string]string{
+		"MaxMonthlyUsd": "max-monthly-usd", "AsJSON": "as-json", "planId": "plan-id",
+		"TfPlan": "tf-plan", "DriftReport": "drift-report", "awsAccessKeyId": "aws-access-key-id",
+		"PlanID": "plan-id", "Markdown": "markdown",
+	} {
+		if got := cliName(goName); got != want {
+			t.Errorf("cliName(%s) = %s, want %s", goName, got, want)
 		}
 	}
 }
 
-// moduleFunctions maps each exported method of Predictor to its parameter names.
-func moduleFunctions(t *testing.T) map[string]map[string]bool {
+// daggerFunc is one function of the module as the CLI shows it.
+type daggerFunc struct {
+	// args maps each argument's CLI name to whether it is a boolean (takes no value).
+	args map[string]bool
+	// returns names the module type the function returns, "" for anything else.
+	returns string
+}
+
+// daggerAPI maps a module type (Predictor, Plan, ...) to its functions by CLI name;
+// the constructor's arguments are under type "" as function "".
+type daggerAPI map[string]map[string]daggerFunc
+
+// moduleAPI reads the root module's exported methods and constructor from its source.
+func moduleAPI(t *testing.T) daggerAPI {
 	t.Helper()
 	pkgs, err := parser.ParseDir(token.NewFileSet(), ".", func(fi os.FileInfo) bool {
-		return !strings.HasSuffix(fi.Name(), "_test.go")
+		return !strings.HasSuffix(fi.Name(), "_test.go") && fi.Name() != "dagger.gen.go"
 	}, parser.SkipObjectResolution)
 	if err != nil {
 		t.Fatal(err)
 	}
-	fns := map[string]map[string]bool{}
+	api := daggerAPI{"": {}}
 	for _, f := range pkgs["main"].Files {
 		for _, d := range f.Decls {
 			fd, ok := d.(*ast.FuncDecl)
-			if !ok || fd.Recv == nil || !fd.Name.IsExported() {
+			if !ok || !fd.Name.IsExported() {
 				continue
 			}
-			if star, ok := fd.Recv.List[0].Type.(*ast.StarExpr); !ok || star.X.(*ast.Ident).Name != "Predictor" {
+			recv := ""
+			if fd.Recv != nil {
+				recv = typeName(fd.Recv.List[0].Type)
+			} else if fd.Name.Name != "New" {
 				continue
 			}
-			params := map[string]bool{}
-			for _, p := range fd.Type.Params.List {
-				for _, n := range p.Names {
-					params[n.Name] = true
+			if api[recv] == nil {
+				api[recv] = map[string]daggerFunc{}
+			}
+			name := cliName(fd.Name.Name)
+			if recv == "" {
+				name = ""
+			}
+			api[recv][name] = funcOf(fd)
+		}
+	}
+	if len(api["Predictor"]) < 10 {
+		t.Fatalf("found only %d functions of Predictor; the parser is broken", len(api["Predictor"]))
+	}
+	return api
+}
+
+// typeName is the name of a type expression T or *T, "" for others.
+func typeName(e ast.Expr) string {
+	if star, ok := e.(*ast.StarExpr); ok {
+		e = star.X
+	}
+	if id, ok := e.(*ast.Ident); ok {
+		return id.Name
+	}
+	return ""
+}
+
+func funcOf(fd *ast.FuncDecl) daggerFunc {
+	f := daggerFunc{args: map[string]bool{}}
+	for _, p := range fd.Type.Params.List {
+		isBool := false
+		if id, ok := p.Type.(*ast.Ident); ok {
+			isBool = id.Name == "bool"
+		}
+		for _, n := range p.Names {
+			f.args[cliName(n.Name)] = isBool
+		}
+	}
+	if fd.Type.Results != nil && len(fd.Type.Results.List) > 0 {
+		if _, ok := fd.Type.Results.List[0].Type.(*ast.StarExpr); ok {
+			f.returns = typeName(fd.Type.Results.List[0].Type)
+		}
+	}
+	return f
+}
+
+// checkDaggerCall checks one `dagger call ...` command line: constructor arguments,
+// then a function of Predictor with its arguments, then each chained function of the
+// type the previous one returns. It returns the problems found.
+func checkDaggerCall(api daggerAPI, words []string) []string {
+	var problems []string
+	typ, fn := "", api[""][""]
+	for i := 0; i < len(words); i++ {
+		w := words[i]
+		switch {
+		case strings.HasPrefix(w, "<") || w == "..." || w == "|" || w == "&&":
+			return problems
+		case w == "-o" || w == "--output":
+			i++
+		case w == "--help" || w == "-h":
+		case strings.HasPrefix(w, "--"):
+			name, _, hasValue := strings.Cut(strings.TrimPrefix(w, "--"), "=")
+			isBool, ok := fn.args[name]
+			if !ok {
+				// Whether it took a value is unknown: the rest cannot be read.
+				return append(problems, "no argument --"+name+" there")
+			}
+			if !isBool && !hasValue {
+				i++
+			}
+		default:
+			if typ == "" {
+				typ = "Predictor"
+			}
+			next, ok := api[typ][w]
+			if !ok {
+				return append(problems, typ+" has no function "+w)
+			}
+			fn, typ = next, next.returns
+			if typ == "" {
+				typ = "(no object)"
+			}
+		}
+	}
+	return problems
+}
+
+// TestDocsDaggerCallsExist: every `dagger call` in the documents names functions and
+// arguments the module defines, chained functions included (`tf-plan --env dev markdown`).
+func TestDocsDaggerCallsExist(t *testing.T) {
+	api := moduleAPI(t)
+	call := regexp.MustCompile(`dagger call((?: +[^ #]+)*)`)
+	calls := 0
+	all := docs(t)
+	for _, path := range sortedKeys(all) {
+		for _, span := range codeSpans(all[path]) {
+			for _, m := range call.FindAllStringSubmatch(span, -1) {
+				calls++
+				for _, p := range checkDaggerCall(api, strings.Fields(m[1])) {
+					t.Errorf("%s: `dagger call%s`: %s", path, m[1], p)
 				}
 			}
-			name := []rune(fd.Name.Name)
-			name[0] = unicode.ToLower(name[0])
-			fns[string(name)] = params
 		}
 	}
-	return fns
+	if calls < 15 {
+		t.Fatalf("found only %d `dagger call` commands; the pattern is broken", calls)
+	}
 }
 
-func kebabToCamel(s string) string {
-	parts := strings.Split(s, "-")
-	for i := 1; i < len(parts); i++ {
-		if parts[i] != "" {
-			parts[i] = strings.ToUpper(parts[i][:1]) + parts[i][1:]
+func TestCheckDaggerCallFindsMistakes(t *testing.T) {
+	api := daggerAPI{
+		"":          {"": {args: map[string]bool{"region": false}}},
+		"Predictor": {"tf-plan": {args: map[string]bool{"env": false, "save": true}, returns: "Plan"}, "drift": {args: map[string]bool{"env": false}}},
+		"Plan":      {"markdown": {args: map[string]bool{}}},
+	}
+	for words, want := range map[string]string{
+		"--region us-east-1 tf-plan --env dev --save markdown": "",
+		"tf-plan --env dev --saved markdown":                   "no argument --saved there",
+		"tf-plan --env dev mark-down":                          "Plan has no function mark-down",
+		"drift --env dev markdown":                             "(no object) has no function markdown",
+		"plan --env dev":                                       "Predictor has no function plan",
+		"--regions x drift --env dev":                          "no argument --regions there",
+	} {
+		if got := strings.Join(checkDaggerCall(api, strings.Fields(words)), "; "); got != want {
+			t.Errorf("%s: got %q, want %q", words, got, want)
 		}
 	}
-	return strings.Join(parts, "")
 }
 
-// TestReadmeLayoutPathsExist keeps the README's Layout section true: every file or
-// directory its table names and every path its "where a change goes" lists quote
-// exists (a bare file name somewhere in the tree; NAME and * as wildcards).
-func TestReadmeLayoutPathsExist(t *testing.T) {
-	readme, err := os.ReadFile("README.md")
+// TestDocsMakeTargetsExist: every `make TARGET` the documents show is a Makefile target.
+func TestDocsMakeTargetsExist(t *testing.T) {
+	makefile, err := os.ReadFile("Makefile")
 	if err != nil {
 		t.Fatal(err)
 	}
-	section := regexp.MustCompile("(?s)\n## Layout\n(.*?)(\n## |$)").FindStringSubmatch(string(readme))
-	if section == nil {
-		t.Fatal("README.md has no Layout section")
-	}
-	table := regexp.MustCompile("(?s)```\n(.*?)```").FindStringSubmatch(section[1])
-	if table == nil {
-		t.Fatal("the Layout section has no table")
-	}
-	var paths []string
-	for _, line := range strings.Split(strings.TrimSpace(table[1]), "\n") {
-		first := regexp.MustCompile(`\s{2,}`).Split(line, 2)[0]
-		dir := ""
-		for i, p := range strings.Split(first, ", ") {
-			if i == 0 {
-				dir = filepath.Dir(strings.TrimSuffix(p, "/"))
-			} else if !strings.Contains(p, "/") {
-				p = filepath.Join(dir, p)
+	makeCmd := regexp.MustCompile(`^make ([a-z][a-z-]*)`)
+	n := 0
+	all := docs(t)
+	for _, path := range sortedKeys(all) {
+		for _, span := range codeSpans(all[path]) {
+			m := makeCmd.FindStringSubmatch(strings.TrimSpace(span))
+			if m == nil {
+				continue
 			}
-			paths = append(paths, p)
+			n++
+			if !regexp.MustCompile(`(?m)^` + regexp.QuoteMeta(m[1]) + `:`).Match(makefile) {
+				t.Errorf("%s runs `make %s`, which the Makefile lacks", path, m[1])
+			}
 		}
 	}
-	quoted := regexp.MustCompile("`([^`\\s]+)`")
-	pathLike := regexp.MustCompile(`/|\.(go|md|tf|tfvars|toml|json|py|yml|js)$`)
-	for _, m := range quoted.FindAllStringSubmatch(section[1][len(table[0]):], -1) {
-		if pathLike.MatchString(m[1]) {
-			paths = append(paths, m[1])
-		}
-	}
-	if len(paths) < 20 {
-		t.Fatalf("found only %d paths in the Layout section; the pattern is broken", len(paths))
-	}
-	for _, p := range paths {
-		if !layoutPathExists(t, strings.ReplaceAll(strings.TrimSuffix(p, "/"), "NAME", "*")) {
-			t.Errorf("README's Layout section names %s, which does not exist", p)
-		}
+	if n < 10 {
+		t.Fatalf("found only %d `make` commands; the pattern is broken", n)
 	}
 }
 
-// layoutPathExists reports whether pattern matches a path from the repository root,
-// or, for a bare file name, a file anywhere in the tree.
-func layoutPathExists(t *testing.T, pattern string) bool {
+// deployctlFlagsCache keeps deployctlFlags' answer for the other tests of the run.
+var deployctlFlagsCache map[string]map[string]bool
+
+// deployctlFlags builds deployctl and reads each subcommand's flags from its -h.
+func deployctlFlags(t *testing.T) map[string]map[string]bool {
+	t.Helper()
+	if deployctlFlagsCache != nil {
+		return deployctlFlagsCache
+	}
+	bin := filepath.Join(t.TempDir(), "deployctl")
+	if out, err := exec.Command("go", "build", "-o", bin, "./cmd/deployctl").CombinedOutput(); err != nil {
+		t.Fatalf("build deployctl: %v\n%s", err, out)
+	}
+	help, _ := exec.Command(bin, "help").CombinedOutput()
+	subs := regexp.MustCompile(`(?m)^  ([a-z][a-z-]*) `).FindAllStringSubmatch(string(help), -1)
+	if len(subs) < 10 {
+		t.Fatalf("deployctl help lists only %d commands:\n%s", len(subs), help)
+	}
+	flags := map[string]map[string]bool{"help": {}}
+	for _, s := range subs {
+		out, _ := exec.Command(bin, s[1], "-h").CombinedOutput()
+		flags[s[1]] = map[string]bool{"h": true, "help": true}
+		for _, f := range regexp.MustCompile(`(?m)^  -([a-z][a-z-]*)`).FindAllStringSubmatch(string(out), -1) {
+			flags[s[1]][f[1]] = true
+		}
+	}
+	deployctlFlagsCache = flags
+	return flags
+}
+
+// TestDocsDeployctlCommandsAndFlagsExist: every `deployctl SUBCOMMAND --flag ...` the
+// documents show exists in deployctl, and every flag quoted alone (`--timeout`) is a
+// flag of some deployctl subcommand or an argument of some Dagger function.
+func TestDocsDeployctlCommandsAndFlagsExist(t *testing.T) {
+	flags := deployctlFlags(t)
+	known := map[string]bool{"help": true, "output": true}
+	for _, fs := range flags {
+		for f := range fs {
+			known[f] = true
+		}
+	}
+	for _, fns := range moduleAPI(t) {
+		for _, fn := range fns {
+			for a := range fn.args {
+				known[a] = true
+			}
+		}
+	}
+	cmd := regexp.MustCompile(`^(?:go run \./cmd/)?deployctl ([a-z][a-z-]*)([^|#]*)`)
+	flag := regexp.MustCompile(`(?:^|[\s\[])--?([a-z][a-z-]*)`)
+	n := 0
+	all := docs(t)
+	for _, path := range sortedKeys(all) {
+		for _, span := range codeSpans(all[path]) {
+			if m := cmd.FindStringSubmatch(span); m != nil {
+				n++
+				sub, ok := flags[m[1]]
+				if !ok {
+					t.Errorf("%s: `%s`: deployctl has no command %s", path, span, m[1])
+					continue
+				}
+				for _, f := range flag.FindAllStringSubmatch(m[2], -1) {
+					if !sub[f[1]] {
+						t.Errorf("%s: `%s`: deployctl %s has no flag -%s", path, span, m[1], f[1])
+					}
+				}
+				continue
+			}
+			if f := regexp.MustCompile(`^--([a-z][a-z-]*)`).FindStringSubmatch(span); f != nil && !known[f[1]] {
+				t.Errorf("%s: `%s`: neither deployctl nor the Dagger module has --%s", path, span, f[1])
+			}
+		}
+	}
+	if n < 8 {
+		t.Fatalf("found only %d deployctl commands; the pattern is broken", n)
+	}
+}
+
+// placeholder marks a quoted path that names no one file (FILE.meta.json, <env>).
+// A Go import path (dagger.io/dagger) names no file either.
+var placeholder = regexp.MustCompile(`[<>$:*{}@ ]|\b(FILE|DIR|ENV|ID|URL|REF)\b|^\w+\.(io|com|org|dev)/`)
+
+// TestDocsPathsExist: every repository path the documents quote (`internal/tf`,
+// `scripts/reviewed-plan.js`, envs/NAME.tfvars with NAME as a wildcard) exists, or is
+// one the repository ignores on purpose (.tools/venv, dagger.gen.go).
+func TestDocsPathsExist(t *testing.T) {
+	pathLike := regexp.MustCompile(`^[\w.-]*(/[\w.*-]*)+$|^[\w.-]+\.(go|md|tf|tfvars|toml|json|py|yml|js|sh|txt)$`)
+	n := 0
+	all := docs(t)
+	for _, path := range sortedKeys(all) {
+		for _, span := range codeSpans(all[path]) {
+			p := strings.TrimPrefix(span, "./")
+			if !pathLike.MatchString(p) || placeholder.MatchString(strings.ReplaceAll(p, "NAME", "x")) || strings.HasPrefix(p, "/") {
+				continue
+			}
+			n++
+			if !pathExists(t, strings.ReplaceAll(strings.TrimSuffix(p, "/"), "NAME", "*")) && !gitIgnored(p) {
+				t.Errorf("%s names %s, which does not exist", path, span)
+			}
+		}
+	}
+	if n < 30 {
+		t.Fatalf("found only %d paths; the pattern is broken", n)
+	}
+}
+
+// gitIgnored reports whether git ignores path (a file the tools or the engine write).
+func gitIgnored(path string) bool {
+	return exec.Command("git", "check-ignore", "-q", "--no-index", path).Run() == nil
+}
+
+// pathExists reports whether pattern matches a path from the repository root, or, for
+// a bare file name, a file anywhere in the tree.
+func pathExists(t *testing.T, pattern string) bool {
 	t.Helper()
 	if m, err := filepath.Glob(pattern); err == nil && len(m) > 0 {
 		return true
@@ -176,14 +410,234 @@ func layoutPathExists(t *testing.T, pattern string) bool {
 		if err != nil || found {
 			return err
 		}
-		if d.IsDir() && (d.Name() == ".git" || d.Name() == "node_modules" || strings.HasPrefix(d.Name(), ".venv")) {
+		if d.IsDir() && (d.Name() == ".git" || d.Name() == "node_modules" || strings.HasPrefix(d.Name(), ".venv") || d.Name() == ".tools") {
 			return filepath.SkipDir
 		}
-		found = d.Name() == pattern
+		found, _ = filepath.Match(pattern, d.Name())
 		return nil
 	})
 	if err != nil {
 		t.Fatal(err)
 	}
 	return found
+}
+
+// TestDocsLayoutPathsExist: every path in the first column of docs/development.md's
+// layout table exists ("internal/tf, envcfg" names internal/tf and internal/envcfg).
+func TestDocsLayoutPathsExist(t *testing.T) {
+	doc, err := os.ReadFile("docs/development.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	table := regexp.MustCompile("(?s)\n## Layout\n+```\n(.*?)```").FindSubmatch(doc)
+	if table == nil {
+		t.Fatal("docs/development.md has no Layout table")
+	}
+	var paths []string
+	for _, line := range strings.Split(strings.TrimSpace(string(table[1])), "\n") {
+		first := regexp.MustCompile(`\s{2,}`).Split(line, 2)[0]
+		dir := ""
+		for i, p := range strings.Split(first, ", ") {
+			if i == 0 {
+				dir = filepath.Dir(strings.TrimSuffix(p, "/"))
+			} else if !strings.Contains(p, "/") {
+				p = filepath.Join(dir, p)
+			}
+			paths = append(paths, p)
+		}
+	}
+	if len(paths) < 20 {
+		t.Fatalf("found only %d paths in the Layout table; the pattern is broken", len(paths))
+	}
+	for _, p := range paths {
+		if !pathExists(t, strings.TrimSuffix(p, "/")) {
+			t.Errorf("docs/development.md's Layout names %s, which does not exist", p)
+		}
+	}
+}
+
+// slug is GitHub's anchor for a Markdown heading.
+func slug(heading string) string {
+	s := strings.ToLower(strings.TrimSpace(heading))
+	s = regexp.MustCompile(`[^\w\- ]`).ReplaceAllString(s, "")
+	return strings.ReplaceAll(s, " ", "-")
+}
+
+// TestDocsLinksResolve: every relative link in the documents reaches a file, and a
+// link to a heading (#anchor) reaches a heading of that file.
+func TestDocsLinksResolve(t *testing.T) {
+	link := regexp.MustCompile(`\]\(([^)\s]*)\)`)
+	n := 0
+	all := docs(t)
+	for _, path := range sortedKeys(all) {
+		for _, m := range link.FindAllStringSubmatch(all[path], -1) {
+			target, anchor, _ := strings.Cut(m[1], "#")
+			if strings.Contains(target, "://") {
+				continue
+			}
+			n++
+			file := path
+			if target != "" {
+				file = filepath.Join(filepath.Dir(path), target)
+			}
+			body, err := os.ReadFile(file)
+			if err != nil {
+				t.Errorf("%s links to %s, which does not exist", path, m[1])
+				continue
+			}
+			if anchor == "" {
+				continue
+			}
+			found := false
+			for _, h := range regexp.MustCompile(`(?m)^#+ (.*)$`).FindAllStringSubmatch(string(body), -1) {
+				found = found || slug(h[1]) == anchor
+			}
+			if !found {
+				t.Errorf("%s links to %s, but %s has no heading #%s", path, m[1], file, anchor)
+			}
+		}
+	}
+	if n < 20 {
+		t.Fatalf("found only %d links; the pattern is broken", n)
+	}
+}
+
+// pinned reads the version a file pins: the first submatch of pattern in file.
+func pinned(t *testing.T, file, pattern string) string {
+	t.Helper()
+	b, err := os.ReadFile(file)
+	if err != nil {
+		t.Fatal(err)
+	}
+	m := regexp.MustCompile(pattern).FindSubmatch(b)
+	if m == nil {
+		t.Fatalf("%s no longer matches %s", file, pattern)
+	}
+	return string(m[1])
+}
+
+// TestDocsVersionsMatchPins: every version the documents state is the one the
+// repository pins (terraform in versions.go, the provider in infra/versions.tf, moto in
+// the emulator's requirements, Go in go.mod, the engine in dagger.json), and the
+// README states each of them.
+func TestDocsVersionsMatchPins(t *testing.T) {
+	for _, c := range []struct{ claim, want string }{
+		{`(?i)terraform (\d+\.\d+\.\d+)`, pinned(t, "versions.go", `terraformVersion = "([^"]+)"`)},
+		{`hashicorp/aws (?:provider )?v?(\d+\.\d+\.\d+)`, pinned(t, "infra/versions.tf", `(?s)hashicorp/aws".*?version *= *"([^"]+)"`)},
+		{`moto (\d+\.\d+\.\d+)`, pinned(t, "internal/emulator/requirements.txt", `moto\[server\]==(\S+)`)},
+		{`\bGo (\d+\.\d+(?:\.\d+)?)`, pinned(t, "go.mod", `(?m)^go (\d+\.\d+)`)},
+		{`(?i)(?:dagger|engine)[\w ]*? v(\d+\.\d+\.\d+)`, strings.TrimPrefix(pinned(t, "dagger.json", `"engineVersion": "([^"]+)"`), "v")},
+		{`Python (\d+\.\d+)`, pinned(t, "Makefile", `python(3\.\d+)`)},
+		{`Node\.js (\d+)`, pinned(t, "Makefile", `install Node\.js (\d+) or newer`)},
+		{`checkov (\d+\.\d+\.\d+)`, pinned(t, "Makefile", `CHECKOV_VERSION *:= *(\S+)`)},
+	} {
+		re := regexp.MustCompile(c.claim)
+		all := docs(t)
+		for _, path := range sortedKeys(all) {
+			for _, m := range re.FindAllStringSubmatch(all[path], -1) {
+				if m[1] != c.want {
+					t.Errorf("%s says %q; the repository pins %s", path, m[0], c.want)
+				}
+			}
+		}
+		if !re.MatchString(all["README.md"]) && c.claim != `checkov (\d+\.\d+\.\d+)` {
+			t.Errorf("README.md does not state the version %s (%s)", c.want, c.claim)
+		}
+	}
+}
+
+// tfvars reads infra/envs/*.tfvars: environment -> variable -> value as written.
+func tfvars(t *testing.T) map[string]map[string]string {
+	t.Helper()
+	files, err := filepath.Glob("infra/envs/*.tfvars")
+	if err != nil || len(files) == 0 {
+		t.Fatalf("no infra/envs/*.tfvars (%v)", err)
+	}
+	out := map[string]map[string]string{}
+	for _, f := range files {
+		b, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		vars := map[string]string{}
+		for _, m := range regexp.MustCompile(`(?m)^(\w+)\s*=\s*(.+?)\s*$`).FindAllStringSubmatch(string(b), -1) {
+			vars[m[1]] = strings.Trim(m[2], `"`)
+		}
+		out[strings.TrimSuffix(filepath.Base(f), ".tfvars")] = vars
+	}
+	return out
+}
+
+// TestInfraEnvironmentsTableMatchesTfvars: the environments table in infra/README.md
+// (the one place the documents show them side by side) has a column per file of
+// infra/envs, and its rows show what those files set.
+func TestInfraEnvironmentsTableMatchesTfvars(t *testing.T) {
+	doc, err := os.ReadFile("infra/README.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	section := regexp.MustCompile(`(?s)\n## Environments\n+(\|.*?)\n\n`).FindSubmatch(doc)
+	if section == nil {
+		t.Fatal("infra/README.md has no Environments table")
+	}
+	rows := map[string][]string{}
+	var envs []string
+	for i, line := range strings.Split(string(section[1]), "\n") {
+		cells := strings.Split(strings.Trim(line, "| "), " | ")
+		if i == 0 {
+			envs = cells
+		} else if i > 1 {
+			rows[cells[0]] = cells[1:]
+		}
+	}
+	vars := tfvars(t)
+	if got, want := strings.Join(envs, " "), strings.Join(sortedKeys(vars), " "); len(envs) != len(vars) {
+		t.Fatalf("infra/README.md's environments are %q, infra/envs has %q", got, want)
+	}
+	checks := map[string][]string{
+		"network mode":                    {"network_mode"},
+		"VPC CIDR, AZs":                   {"vpc_cidr", "az_count"},
+		"log retention":                   {"log_retention_days"},
+		"ECR images kept":                 {"ecr_keep_images"},
+		"API authentication (`api_auth`)": {"api_auth"},
+		"uploaded files expire after (`upload_expiration_days`)": {"upload_expiration_days"},
+		"first rollout count, autoscaling min-max":               {"desired_count", "min_capacity", "max_capacity"},
+	}
+	for row, names := range checks {
+		cells, ok := rows[row]
+		if !ok {
+			t.Errorf("infra/README.md's environments table has no row %q", row)
+			continue
+		}
+		for i, env := range envs {
+			for _, name := range names {
+				if v := vars[env][name]; v == "" || i >= len(cells) || !strings.Contains(cells[i], v) {
+					t.Errorf("infra/README.md: %s for %s should show %s = %s", row, env, name, v)
+				}
+			}
+		}
+	}
+}
+
+// TestReadmeCostsMatchInfraReadme: the monthly costs the README quotes are the shipped
+// totals of infra/README.md's cost table.
+func TestReadmeCostsMatchInfraReadme(t *testing.T) {
+	infra, err := os.ReadFile("infra/README.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	shipped := map[string]string{}
+	for _, m := range regexp.MustCompile(`\*\*(\w+) = \w+, \$(\d+\.\d\d)\*\*`).FindAllStringSubmatch(string(infra), -1) {
+		shipped[m[1]] = m[2]
+	}
+	readme := docs(t)["README.md"]
+	quoted := regexp.MustCompile("`(\\w+)`[^`$]*?about \\$(\\d+\\.\\d\\d)/month").FindAllStringSubmatch(readme, -1)
+	if len(quoted) < 2 || len(shipped) < 2 {
+		t.Fatalf("found %d costs in README.md and %d in infra/README.md; the patterns are broken", len(quoted), len(shipped))
+	}
+	for _, q := range quoted {
+		if shipped[q[1]] != q[2] {
+			t.Errorf("README.md: %s costs about $%s/month; infra/README.md's total is $%s", q[1], q[2], shipped[q[1]])
+		}
+	}
 }
