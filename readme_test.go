@@ -641,3 +641,44 @@ func TestReadmeCostsMatchInfraReadme(t *testing.T) {
 		}
 	}
 }
+
+// TestReadmeGitHubSetupNamesExist: the variables and secrets the README's GitHub setup
+// asks for are the ones the workflows read, and the outputs it names are
+// infra/github-oidc's.
+func TestReadmeGitHubSetupNamesExist(t *testing.T) {
+	section := regexp.MustCompile(`(?s)\n## GitHub setup\n(.*?)\n## `).FindStringSubmatch(docs(t)["README.md"])
+	if section == nil {
+		t.Fatal("README.md has no GitHub setup section")
+	}
+	files, err := filepath.Glob(".github/workflows/*.yml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var workflows strings.Builder
+	for _, f := range files {
+		b, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		workflows.Write(b)
+	}
+	outputs, err := os.ReadFile("infra/github-oidc/outputs.tf")
+	if err != nil {
+		t.Fatal(err)
+	}
+	n := 0
+	for _, m := range regexp.MustCompile("`([A-Z][A-Z_]+|[a-z_]+_arns?)`").FindAllStringSubmatch(section[1], -1) {
+		n++
+		name := m[1]
+		if strings.ToUpper(name) == name {
+			if !regexp.MustCompile(`(vars|secrets)\.` + name + `\b`).MatchString(workflows.String()) {
+				t.Errorf("README.md's GitHub setup asks for %s, which no workflow reads", name)
+			}
+		} else if !strings.Contains(string(outputs), `output "`+name+`"`) {
+			t.Errorf("README.md's GitHub setup names the output %s, which infra/github-oidc lacks", name)
+		}
+	}
+	if n < 7 {
+		t.Fatalf("found only %d names in the GitHub setup; the pattern is broken", n)
+	}
+}
