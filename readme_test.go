@@ -591,7 +591,9 @@ func TestInfraEnvironmentsTableMatchesTfvars(t *testing.T) {
 		}
 	}
 	vars := tfvars(t)
-	if got, want := strings.Join(envs, " "), strings.Join(sortedKeys(vars), " "); len(envs) != len(vars) {
+	sortedEnvs := append([]string(nil), envs...)
+	sort.Strings(sortedEnvs)
+	if got, want := strings.Join(sortedEnvs, " "), strings.Join(sortedKeys(vars), " "); got != want {
 		t.Fatalf("infra/README.md's environments are %q, infra/envs has %q", got, want)
 	}
 	checks := map[string][]string{
