@@ -1,6 +1,6 @@
 module dagger/predictor
 
-go 1.26.8
+go 1.26.1
 
 require (
 	dagger.io/dagger v0.21.9
@@ -24,6 +24,7 @@ require (
 	github.com/hashicorp/terraform-exec v0.26.0
 	github.com/hashicorp/terraform-json v0.29.0
 	github.com/iancoleman/strcase v0.3.0
+	github.com/moby/patternmatcher v0.6.1
 	github.com/pelletier/go-toml v1.9.5
 	github.com/zclconf/go-cty v1.18.1
 	golang.org/x/sync v0.25.0
