@@ -48,19 +48,28 @@ func TestGenerateFixtures(t *testing.T) {
 		t.Fatalf("no fixture sources (%v)", err)
 	}
 	for _, src := range sources {
-		dir := t.TempDir()
-		copyFile(t, src, filepath.Join(dir, "main.tf"))
-		writeFile(t, filepath.Join(dir, "provider.tf"), fixtureProvider)
-		planJSON(t, dir, env, strings.TrimSuffix(src, ".tf")+".json")
+		// One subtest per source (-run 'TestGenerateFixtures/iam-foreign-trust.violating').
+		name := strings.TrimSuffix(strings.ReplaceAll(strings.TrimPrefix(src, "testdata"+string(filepath.Separator)), string(filepath.Separator), "."), ".tf")
+		t.Run(name, func(t *testing.T) {
+			dir := t.TempDir()
+			copyFile(t, src, filepath.Join(dir, "main.tf"))
+			writeFile(t, filepath.Join(dir, "provider.tf"), fixtureProvider)
+			planJSON(t, dir, env, strings.TrimSuffix(src, ".tf")+".json")
+		})
 	}
+	t.Run("github-oidc", func(t *testing.T) { githubOIDCFixtures(t, moto.URL, env) })
+}
 
-	vars := []string{"-var", "github_repository=octo-org/predictor", "-var", "aws_endpoint=" + moto.URL}
+// githubOIDCFixtures plans the real infra/github-oidc root twice: as a first
+// install, and with GitHub's OIDC provider already in the account.
+func githubOIDCFixtures(t *testing.T, endpoint string, env []string) {
+	vars := []string{"-var", "github_repository=octo-org/predictor", "-var", "aws_endpoint=" + endpoint}
 	// First plan: the OIDC provider is created too, so the trust policies that name
 	// its ARN are unknown until apply.
 	planJSON(t, oidcRoot(t), env, filepath.Join("testdata", "github-oidc-create.json"), vars...)
 	// With the provider already in the account the trust policies are known.
-	client := iam.NewFromConfig(testenv.AWSConfig(t, moto.URL))
-	_, err = client.CreateOpenIDConnectProvider(t.Context(), &iam.CreateOpenIDConnectProviderInput{
+	client := iam.NewFromConfig(testenv.AWSConfig(t, endpoint))
+	_, err := client.CreateOpenIDConnectProvider(t.Context(), &iam.CreateOpenIDConnectProviderInput{
 		Url:            aws.String("https://token.actions.githubusercontent.com"),
 		ClientIDList:   []string{"sts.amazonaws.com"},
 		ThumbprintList: []string{"6938fd4d98bab03faadb97b34396831e3780aea1"},

@@ -229,6 +229,20 @@ func TestUnknownValuesAreReportedUnchecked(t *testing.T) {
 	}
 }
 
+// TestUnknownInlinePolicy: of a role's inline policies, the one whose document is
+// unknown until apply is listed as unchecked and the known one is still checked.
+func TestUnknownInlinePolicy(t *testing.T) {
+	r := Check(read(t, "unknown-inline-policy/plan.json"))
+	want := []string{`iam-wildcard-action: aws_iam_role.reader: inline_policy statement 0 allows action "*"`}
+	if diff := cmp.Diff(want, lines(r.Violations)); diff != "" {
+		t.Errorf("violations (-want +got):\n%s", diff)
+	}
+	want = []string{"iam-wildcard-action: aws_iam_role.reader: inline_policy is unknown until apply"}
+	if diff := cmp.Diff(want, lines(r.Unchecked)); diff != "" {
+		t.Errorf("unchecked (-want +got):\n%s", diff)
+	}
+}
+
 func TestRoot(t *testing.T) {
 	for user, want := range map[string]bool{"": true, "0": true, "root": true, "0:0": true, "root:staff": true, "10001": false, "10001:0": false, "app": false, " 0 ": true} { //nolint:gocritic // " 0 " (padded) is a case under test
 		if got := root(user); got != want {
