@@ -172,6 +172,8 @@ type Request struct {
 	Force bool
 	// Timeout bounds the watch (default 15 min).
 	Timeout time.Duration
+	// Record is written into the release's tags with image and version.
+	Record Record
 }
 
 // RollbackRequest is one rollback.
@@ -285,7 +287,11 @@ func (c *Client) Rollout(ctx context.Context, req Request) (Result, error) {
 		w.prevPrimaryID = "" // the current PRIMARY deployment is ours
 	} else {
 		if !sameImage {
-			in, err := newRevisionInput(base, releaseTags(baseTags, baseRef, req.Image, req.Version), container, req.Image, req.Version)
+			tags, dropped := releaseTags(baseTags, baseRef, req.Image, req.Version, req.Record)
+			if len(dropped) > 0 {
+				c.printf("note: ECS allows %d tags per revision: the release keeps its record and drops base tags %s\n", maxTags, strings.Join(dropped, ", "))
+			}
+			in, err := newRevisionInput(base, tags, container, req.Image, req.Version)
 			if err != nil {
 				return res, err
 			}
