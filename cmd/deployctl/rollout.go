@@ -240,6 +240,11 @@ func runRollout(ctx context.Context, args []string, stdout, stderr io.Writer) in
 		return fail(stderr, fs, err)
 	}
 	res, err := cli.Rollout(ctx, rollout.Request{Target: target, TaskDefinition: *taskDef, Image: ref.Pinned(), Version: *version, Force: *force, Timeout: s.timeout, Record: rec})
+	if rec.LockHash != "" && res.TaskDefinition != "" {
+		// pipeline.ParseRollout reads it into the deploy report's record.
+		res.LockHash = rec.LockHash
+		fmt.Fprintf(stdout, "recorded lock-hash=%s\n", rec.LockHash)
+	}
 	return finishWatch(fs, g, s, res, err, stdout, stderr)
 }
 

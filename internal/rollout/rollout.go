@@ -210,6 +210,8 @@ type Result struct {
 	Elapsed float64 `json:"elapsedSeconds"`
 	// Timeline is where a completed deployment spent its time (timeline.go).
 	Timeline *Timeline `json:"timeline,omitempty"`
+	// LockHash is the provider lock file hash recorded with the release.
+	LockHash string `json:"lockHash,omitempty"`
 }
 
 // Line is the final line deployctl prints.
