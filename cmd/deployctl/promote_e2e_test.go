@@ -164,4 +164,3 @@ func createService(t *testing.T, api *ecs.Client, env string) {
 		t.Fatal(err)
 	}
 }
-
