@@ -38,6 +38,12 @@ func TestRehearseEndToEnd(t *testing.T) {
 	if r.code != 0 || !strings.Contains(r.stdout, "deploy local: OK") {
 		t.Fatalf("rehearse = exit %d\nreport:\n%s\nlog:\n%s", r.code, r.stdout, lastBytes(r.stderr, 6000))
 	}
+	// The release's record, as written to the revision's tags (record stage ok).
+	for _, line := range []string{"    plan:         planned and applied in this run\n", "    lock hash:    sha256:", "    image from:   own build (not promoted)\n", "    smoke:        passed\n", "    record         ok"} {
+		if !strings.Contains(r.stdout, line) {
+			t.Errorf("the report lacks %q:\n%s", line, r.stdout)
+		}
+	}
 	t.Log(r.stdout)
 }
 

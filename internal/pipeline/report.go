@@ -55,7 +55,7 @@ type ReleaseRecord struct {
 
 // lines are the record's report lines: name, value.
 func (r ReleaseRecord) lines() [][2]string {
-	from := "built in this run"
+	from := "own build (not promoted)"
 	switch {
 	case r.BreakGlass:
 		from = "BREAK-GLASS: no completed release of this digest in the source environment"
