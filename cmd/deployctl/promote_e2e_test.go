@@ -100,6 +100,24 @@ func TestPromotionEndToEnd(t *testing.T) {
 		}
 	}
 
+	// Break-glass ships a digest dev never completed (pushed there, never released), and
+	// says so; without --image-digest it is refused.
+	hotfix, err := random.Image(256, 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := remote.Write(tag.Context().Tag("hotfix"), hotfix); err != nil {
+		t.Fatal(err)
+	}
+	hd, _ := hotfix.Digest()
+	r = deployctl("promote", "--env", "prod", "--break-glass", "--image-digest", hd.String(), "--repository-url", prodRepo)
+	if want := "source=- digest=" + hd.String(); r.code != 0 || !strings.Contains(r.stdout, want) || !strings.Contains(r.stdout, "break-glass=true\n") || !strings.Contains(r.stdout, "BREAK-GLASS: dev has no completed release of "+hd.String()) {
+		t.Errorf("break-glass promote: exit %d\n%s%s\nwant %q, break-glass=true and the BREAK-GLASS note", r.code, r.stdout, r.stderr, want)
+	}
+	if r = deployctl("promote", "--env", "prod", "--break-glass"); r.code != 1 || !strings.Contains(r.stderr, "--break-glass needs --image-digest") {
+		t.Errorf("break-glass without a digest: exit %d, %s", r.code, r.stderr)
+	}
+
 	// prod's release of the copy, with its record.
 	r = deployctl(append(append(append([]string{"rollout"}, svc("prod")...), watch...), "--image", prodRepo+"@"+digest, "--version", commit[:12],
 		"--commit", commit, "--applied-plan", "plan-id:e2e", "--promoted-from", "dev:2")...)
