@@ -53,7 +53,7 @@ func (m *Predictor) Deploy(
 ) (string, error) {
 	s := &containerStages{m: m, env: env, maxMonthlyUsd: maxMonthlyUsd, maxIncrease: maxMonthlyIncreaseUsd, platform: platform, reviewed: reviewedChangeset}
 	rep, err := pipeline.Deploy(ctx, s, pipeline.DeployOptions{Env: env, Confirm: confirm, Force: force, PlanID: planId, AcceptChangedPlan: acceptChangedPlan,
-		ImageDigest: imageDigest, BreakGlass: breakGlass, Commit: m.sourceCommit(ctx)})
+		ImageDigest: imageDigest, BreakGlass: breakGlass, Commit: m.sourceCommit(ctx), ReviewedChangeSet: reviewedChangeset != nil})
 	out := rep.Text()
 	if markdown {
 		out = rep.Markdown()
@@ -100,7 +100,11 @@ func (s *containerStages) Plan(ctx context.Context) (pipeline.PlanResult, error)
 		return pipeline.PlanResult{MonthlyUSD: -1}, err
 	}
 	s.plan = p
-	return p.result(ctx), p.gate()
+	res := p.result(ctx)
+	if sj, err := p.Ctr.File(p.files().SummaryJSON).Contents(ctx); err == nil {
+		res.ChangeSet = pipeline.ParsePlanChangeSet(sj)
+	}
+	return res, p.gate()
 }
 
 // Build builds the backend image and runs the backend tests.

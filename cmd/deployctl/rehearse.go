@@ -176,6 +176,7 @@ func (r *rehearsal) Plan(ctx context.Context) (pipeline.PlanResult, error) {
 		if delta, ok, perr := pipeline.ParsePlanCostChange(string(b)); perr == nil {
 			res.MonthlyDeltaUSD, res.HasDelta = delta, ok
 		}
+		res.ChangeSet = pipeline.ParsePlanChangeSet(string(b))
 	}
 	return res, err
 }

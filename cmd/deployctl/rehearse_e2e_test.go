@@ -45,7 +45,7 @@ func TestRehearseEndToEnd(t *testing.T) {
 		t.Errorf("the released task definition is not of family %s (envcfg.TaskFamily):\n%s", fam, r.stdout)
 	}
 	// The release's record, as written to the revision's tags (record stage ok).
-	for _, line := range []string{"    plan:         planned and applied in this run\n", "    lock hash:    sha256:", "    image from:   own build (not promoted)\n", "    smoke:        passed\n", "    record         ok"} {
+	for _, line := range []string{"    plan:         planned and applied in this run, change set ", "    lock hash:    sha256:", "    image from:   own build (not promoted)\n", "    smoke:        passed\n", "    record         ok"} {
 		if !strings.Contains(r.stdout, line) {
 			t.Errorf("the report lacks %q:\n%s", line, r.stdout)
 		}

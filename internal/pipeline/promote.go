@@ -1,6 +1,7 @@
 package pipeline
 
 import (
+	"encoding/json"
 	"errors"
 	"fmt"
 	"regexp"
@@ -93,15 +94,38 @@ func checkPromote(o DeployOptions) error {
 }
 
 // appliedPlan says what the release's infrastructure change was: the reviewed plan it
-// applied by ID, or a plan made and applied in this run.
+// applied by ID, or a plan made in this run with its change set's digest and whether
+// that was checked against the reviewed one.
 func appliedPlan(o DeployOptions, plan PlanResult) string {
-	switch {
-	case o.PlanID != "":
+	if o.PlanID != "" {
 		return "plan-id:" + o.PlanID
-	case plan.HasChanges:
-		return "planned and applied in this run"
 	}
-	return "planned in this run: no changes"
+	s := "planned in this run: no changes"
+	if plan.HasChanges {
+		s = "planned and applied in this run"
+	}
+	if cs := plan.ChangeSet; cs != "" {
+		s += ", change set " + cs[:min(16, len(cs))]
+	}
+	switch {
+	case o.ReviewedChangeSet && o.AcceptChangedPlan:
+		s += " (not the reviewed one: accepted)"
+	case o.ReviewedChangeSet:
+		s += " (the reviewed one)"
+	}
+	return s
+}
+
+// ParsePlanChangeSet reads the change set digest from `deployctl plan --summary-json`'s
+// file ("" when it has none).
+func ParsePlanChangeSet(raw string) string {
+	var v struct {
+		ChangeSet string `json:"changeset_digest"`
+	}
+	if json.Unmarshal([]byte(raw), &v) != nil {
+		return ""
+	}
+	return v.ChangeSet
 }
 
 // Timings renders the stages as "name=1.2s ..." (skipped ones as name=skipped), the

@@ -72,3 +72,31 @@ var errTest = errString("boom")
 type errString string
 
 func (e errString) Error() string { return string(e) }
+
+func TestAppliedPlan(t *testing.T) {
+	cs := strings.Repeat("ab", 32)
+	tests := map[string]struct {
+		o    DeployOptions
+		plan PlanResult
+		want string
+	}{
+		"saved plan": {DeployOptions{PlanID: "p1"}, PlanResult{HasChanges: true, ChangeSet: cs}, "plan-id:p1"},
+		"fresh plan": {DeployOptions{}, PlanResult{HasChanges: true, ChangeSet: cs}, "planned and applied in this run, change set abababababababab"},
+		"reviewed":   {DeployOptions{ReviewedChangeSet: true}, PlanResult{HasChanges: true, ChangeSet: cs}, "planned and applied in this run, change set abababababababab (the reviewed one)"},
+		"accepted":   {DeployOptions{ReviewedChangeSet: true, AcceptChangedPlan: true}, PlanResult{HasChanges: true, ChangeSet: cs}, "planned and applied in this run, change set abababababababab (not the reviewed one: accepted)"},
+		"no changes": {DeployOptions{}, PlanResult{}, "planned in this run: no changes"},
+	}
+	for name, tc := range tests {
+		t.Run(name, func(t *testing.T) {
+			if got := appliedPlan(tc.o, tc.plan); got != tc.want {
+				t.Errorf("appliedPlan = %q, want %q", got, tc.want)
+			}
+		})
+	}
+	if got := ParsePlanChangeSet(`{"summary":{},"changeset_digest":"` + cs + `"}`); got != cs {
+		t.Errorf("ParsePlanChangeSet = %q", got)
+	}
+	if got := ParsePlanChangeSet(`nope`); got != "" {
+		t.Errorf("ParsePlanChangeSet(garbage) = %q", got)
+	}
+}

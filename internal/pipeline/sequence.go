@@ -62,6 +62,8 @@ type PlanResult struct {
 	HasDelta        bool
 	// Summary is what plan printed.
 	Summary string
+	// ChangeSet is the digest of the plan's change set (plansum), "" when unknown.
+	ChangeSet string
 }
 
 // Published is a pushed image, or why nothing was pushed (Skipped).
@@ -118,6 +120,9 @@ type DeployOptions struct {
 	BreakGlass bool
 	// Commit is the git commit deployed, for the release's record.
 	Commit string
+	// ReviewedChangeSet says the plan's changes were checked against the reviewed ones
+	// (the plan stage refuses others), for the release's record.
+	ReviewedChangeSet bool
 }
 
 // CheckDeploy refuses bad deploy inputs before anything touches AWS.
