@@ -13,6 +13,8 @@ import (
 	"strings"
 	"testing"
 	"unicode"
+
+	"github.com/google/go-cmp/cmp"
 )
 
 // The README, CONTRACTS.md and docs/ are checked against the code: every `dagger call`,
@@ -177,18 +179,21 @@ func funcOf(fd *ast.FuncDecl) daggerFunc {
 
 // checkDaggerCall checks one `dagger call ...` command line: constructor arguments,
 // then a function of Predictor with its arguments, then each chained function of the
-// type the previous one returns. It returns the problems found.
-func checkDaggerCall(api daggerAPI, words []string) []string {
+// type the previous one returns. For a command to run (run), a chain that ends on one
+// of the module's objects without -o is a problem too: the CLI prints only its ID.
+func checkDaggerCall(api daggerAPI, words []string, run bool) []string {
 	var problems []string
-	typ, fn := "", api[""][""]
+	typ, fn, exported := "", api[""][""], false
 	for i := 0; i < len(words); i++ {
 		w := words[i]
 		switch {
 		case strings.HasPrefix(w, "<") || w == "..." || w == "|" || w == "&&":
 			return problems
-		case w == "-o" || w == "--output":
-			i++
-		case w == "--help" || w == "-h":
+		case w == "-o" || w == "--output" || w == "--help" || w == "-h":
+			exported = true
+			if !strings.Contains(w, "h") {
+				i++
+			}
 		case strings.HasPrefix(w, "--"):
 			name, _, hasValue := strings.Cut(strings.TrimPrefix(w, "--"), "=")
 			isBool, ok := fn.args[name]
@@ -213,6 +218,9 @@ func checkDaggerCall(api daggerAPI, words []string) []string {
 			}
 		}
 	}
+	if _, object := api[typ]; run && object && typ != "" && !exported {
+		problems = append(problems, "it returns a "+typ+" object, of which the CLI prints only the ID: chain a function that returns a string, or -o")
+	}
 	return problems
 }
 
@@ -224,10 +232,18 @@ func TestDocsDaggerCallsExist(t *testing.T) {
 	calls := 0
 	all := docs(t)
 	for _, path := range sortedKeys(all) {
+		blockLines := map[string]bool{}
+		for _, b := range regexp.MustCompile("(?s)```[a-z]*\n(.*?)```").FindAllStringSubmatch(all[path], -1) {
+			for _, line := range strings.Split(b[1], "\n") {
+				blockLines[line] = true
+			}
+		}
 		for _, span := range codeSpans(all[path]) {
 			for _, m := range call.FindAllStringSubmatch(span, -1) {
 				calls++
-				for _, p := range checkDaggerCall(api, strings.Fields(m[1])) {
+				// A line of a fenced block is a command to run; a code span in prose may name an object.
+				run := blockLines[span]
+				for _, p := range checkDaggerCall(api, strings.Fields(m[1]), run) {
 					t.Errorf("%s: `dagger call%s`: %s", path, m[1], p)
 				}
 			}
@@ -246,13 +262,16 @@ func TestCheckDaggerCallFindsMistakes(t *testing.T) {
 	}
 	for words, want := range map[string]string{
 		"--region us-east-1 tf-plan --env dev --save markdown": "",
-		"tf-plan --env dev --saved markdown":                   "no argument --saved there",
-		"tf-plan --env dev mark-down":                          "Plan has no function mark-down",
-		"drift --env dev markdown":                             "(no object) has no function markdown",
-		"plan --env dev":                                       "Predictor has no function plan",
-		"--regions x drift --env dev":                          "no argument --regions there",
+		"tf-plan --env dev":                  "it returns a Plan object, of which the CLI prints only the ID: chain a function that returns a string, or -o",
+		"tf-plan --env dev -o plan":          "",
+		"tf-plan --help":                     "",
+		"tf-plan --env dev --saved markdown": "no argument --saved there",
+		"tf-plan --env dev mark-down":        "Plan has no function mark-down",
+		"drift --env dev markdown":           "(no object) has no function markdown",
+		"plan --env dev":                     "Predictor has no function plan",
+		"--regions x drift --env dev":        "no argument --regions there",
 	} {
-		if got := strings.Join(checkDaggerCall(api, strings.Fields(words)), "; "); got != want {
+		if got := strings.Join(checkDaggerCall(api, strings.Fields(words), true), "; "); got != want {
 			t.Errorf("%s: got %q, want %q", words, got, want)
 		}
 	}
@@ -682,5 +701,55 @@ func TestReadmeGitHubSetupNamesExist(t *testing.T) {
 	}
 	if n < 7 {
 		t.Fatalf("found only %d names in the GitHub setup; the pattern is broken", n)
+	}
+}
+
+// TestDocsListEveryReleaseTag: docs/rollout.md names every tag of the release history
+// (internal/rollout's deployctl:* keys), and no other.
+func TestDocsListEveryReleaseTag(t *testing.T) {
+	src, err := os.ReadFile("internal/rollout/history.go")
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := map[string]bool{}
+	for _, m := range regexp.MustCompile(`tagPrefix \+ "([a-z-]+)"`).FindAllStringSubmatch(string(src), -1) {
+		want[m[1]] = true
+	}
+	got := map[string]bool{}
+	for _, m := range regexp.MustCompile("`deployctl:([a-z-]+)`").FindAllStringSubmatch(docs(t)["docs/rollout.md"], -1) {
+		got[m[1]] = true
+	}
+	if len(want) < 10 {
+		t.Fatalf("found only %d tags in internal/rollout/history.go; the pattern is broken", len(want))
+	}
+	if diff := cmp.Diff(sortedKeys(want), sortedKeys(got)); diff != "" {
+		t.Errorf("docs/rollout.md's release tags differ from internal/rollout's (-code +docs):\n%s", diff)
+	}
+}
+
+// TestDocsListEveryPolicyRule: docs/security.md's table of policy rules has one row
+// per rule of internal/policy, and no other.
+func TestDocsListEveryPolicyRule(t *testing.T) {
+	src, err := os.ReadFile("internal/policy/policy.go")
+	if err != nil {
+		t.Fatal(err)
+	}
+	block := regexp.MustCompile(`(?s)// Rule identifiers\.\nconst \((.*?)\n\)`).FindSubmatch(src)
+	if block == nil {
+		t.Fatal("internal/policy/policy.go has no block of rule identifiers")
+	}
+	want := map[string]bool{}
+	for _, m := range regexp.MustCompile(`= "([a-z0-9-]+)"`).FindAllSubmatch(block[1], -1) {
+		want[string(m[1])] = true
+	}
+	got := map[string]bool{}
+	for _, m := range regexp.MustCompile("(?m)^\\| `([a-z0-9-]+)` \\|").FindAllStringSubmatch(docs(t)["docs/security.md"], -1) {
+		got[m[1]] = true
+	}
+	if len(want) < 10 {
+		t.Fatalf("found only %d rules in internal/policy; the pattern is broken", len(want))
+	}
+	if diff := cmp.Diff(sortedKeys(want), sortedKeys(got)); diff != "" {
+		t.Errorf("docs/security.md's policy rules differ from internal/policy's (-code +docs):\n%s", diff)
 	}
 }
