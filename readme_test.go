@@ -468,9 +468,25 @@ func TestDocsLayoutPathsExist(t *testing.T) {
 	if len(paths) < 20 {
 		t.Fatalf("found only %d paths in the Layout table; the pattern is broken", len(paths))
 	}
+	listed := map[string]bool{}
 	for _, p := range paths {
+		listed[strings.TrimSuffix(p, "/")] = true
 		if !pathExists(t, strings.TrimSuffix(p, "/")) {
 			t.Errorf("docs/development.md's Layout names %s, which does not exist", p)
+		}
+	}
+	cmds, err := filepath.Glob("cmd/*")
+	if err != nil {
+		t.Fatal(err)
+	}
+	pkgs, err := filepath.Glob("internal/*")
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Every command and internal package has its line (generated ones are ignored).
+	for _, d := range append(cmds, pkgs...) {
+		if fi, err := os.Stat(d); err == nil && fi.IsDir() && !listed[d] && !gitIgnored(d) {
+			t.Errorf("docs/development.md's Layout does not list %s", d)
 		}
 	}
 }
