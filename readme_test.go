@@ -409,9 +409,48 @@ func TestDocsPathsExist(t *testing.T) {
 	}
 }
 
-// gitIgnored reports whether git ignores path (a file the tools or the engine write).
+// gitIgnored reports whether the root .gitignore ignores path (a file the tools or
+// the engine write). It reads the file itself rather than asking git: `dagger check`
+// runs these tests on the module's source, which has no .git.
 func gitIgnored(path string) bool {
-	return exec.Command("git", "check-ignore", "-q", "--no-index", path).Run() == nil
+	data, err := os.ReadFile(".gitignore")
+	if err != nil {
+		return false
+	}
+	path = strings.TrimSuffix(path, "/")
+	parts := strings.Split(path, "/")
+	for _, line := range strings.Split(string(data), "\n") {
+		pattern := strings.TrimSpace(line)
+		if pattern == "" || strings.HasPrefix(pattern, "#") || strings.HasPrefix(pattern, "!") {
+			continue
+		}
+		anchored := strings.HasPrefix(pattern, "/")
+		pattern = strings.TrimSuffix(strings.TrimPrefix(pattern, "/"), "/")
+		// The path or one of its parent directories matches: from the root when the
+		// pattern is anchored, at any depth otherwise.
+		for i := range parts {
+			prefix := strings.Join(parts[:i+1], "/")
+			if ok, _ := filepath.Match(pattern, prefix); ok {
+				return true
+			}
+			if ok, _ := filepath.Match(pattern, parts[i]); ok && !anchored {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+func TestGitIgnored(t *testing.T) {
+	for path, want := range map[string]bool{
+		".tools/venv": true, "backend/.venv": true, "dagger.gen.go": true, "tests/dagger.gen.go": true,
+		"internal/dagger/": true, "errored.tfstate": true, "infra/x.tfplan": true,
+		"internal/tf": false, "README.md": false, "cmd/dagger.gen.go": false,
+	} {
+		if got := gitIgnored(path); got != want {
+			t.Errorf("gitIgnored(%s) = %v, want %v", path, got, want)
+		}
+	}
 }
 
 // pathExists reports whether pattern matches a path from the repository root, or, for
