@@ -808,3 +808,23 @@ func TestDocsListEveryPolicyRule(t *testing.T) {
 		t.Errorf("docs/security.md's policy rules differ from internal/policy's (-code +docs):\n%s", diff)
 	}
 }
+
+// TestDocsListEveryWorkflow: docs/github-actions.md's table has a row for every file
+// of .github/workflows, and no row for a file that is not there.
+func TestDocsListEveryWorkflow(t *testing.T) {
+	files, err := filepath.Glob(".github/workflows/*.yml")
+	if err != nil || len(files) == 0 {
+		t.Fatalf("no workflows (%v)", err)
+	}
+	want := map[string]bool{}
+	for _, f := range files {
+		want[filepath.Base(f)] = true
+	}
+	got := map[string]bool{}
+	for _, m := range regexp.MustCompile("(?m)^\\| `([\\w.-]+\\.yml)`").FindAllStringSubmatch(docs(t)["docs/github-actions.md"], -1) {
+		got[m[1]] = true
+	}
+	if diff := cmp.Diff(sortedKeys(want), sortedKeys(got)); diff != "" {
+		t.Errorf("docs/github-actions.md's workflows differ from .github/workflows (-files +docs):\n%s", diff)
+	}
+}

@@ -3,8 +3,11 @@
 // meaning (see CONTRACTS.md, "Exit statuses").
 //
 // Statuses is the one table of them: deployctl's usage text renders it at run time,
-// and `make docs` (cmd/gendocs) writes it into CONTRACTS.md and docs/exit-statuses.md.
+// and `make docs` (or `go generate ./internal/exitcode`, which runs cmd/gendocs) writes
+// it into CONTRACTS.md and docs/exit-statuses.md.
 package exitcode
+
+//go:generate go run ../../cmd/gendocs -root ../..
 
 const (
 	// OK: success; for plan and drift, also "no changes".
