@@ -34,6 +34,10 @@
 //   - Deployments without rolloutState (OmitRolloutState), as some services report.
 //   - Eventually consistent reads: the first Scenario.StaleReads DescribeServices calls
 //     after an UpdateService show the service as it was before (one service per server).
+//     An inconsistent read (HideDeployment): UpdateService returns the new deployment,
+//     yet the next DescribeServices calls omit it while the rest of the service is
+//     current (its taskDefinition, events, counts, a rollback the breaker started) and
+//     the deployment that was PRIMARY before still shows as PRIMARY.
 //   - Task definitions: RegisterTaskDefinition stores the request body verbatim (every
 //     field, so a test can check a copy kept them all) and returns it with the ARN,
 //     revision, status ACTIVE, compatibilities and registeredAt; DescribeTaskDefinition
@@ -120,6 +124,14 @@ type Scenario struct {
 	// RollbackDelay: the circuit breaker's rollback starts that many polls after the
 	// deployment turned FAILED (it stays FAILED and PRIMARY meanwhile).
 	RollbackDelay int
+	// HideDeployment: that many DescribeServices calls after an UpdateService that
+	// started a deployment omit that deployment (it keeps advancing unseen, so the
+	// circuit breaker may fail it and roll back meanwhile); the deployment that was
+	// PRIMARY before the update is shown as PRIMARY in its place.
+	HideDeployment int
+	// HideInUpdate: UpdateService's response is such a read too (it omits the
+	// deployment it started), as a proxy or an emulator may answer; ECS returns it.
+	HideInUpdate bool
 	// KeepOldDeployment mimics moto 5.2.1: UpdateService changes the service's
 	// taskDefinition but keeps its old COMPLETED deployment record (same ID, old task
 	// definition). Real ECS never does this.
@@ -155,9 +167,13 @@ type Server struct {
 	throttled int
 	pending   int // throttled responses still to send
 	stale     int // stale reads still to serve
-	before    map[string]any
-	seq       int
-	polls     int // DescribeServices calls answered (the fake's clock in step mode)
+	// hide reads still to serve without deployment hidden (HideDeployment), showing
+	// hiddenPrev (the PRIMARY before the update) as PRIMARY.
+	hide               int
+	hidden, hiddenPrev string
+	before             map[string]any
+	seq                int
+	polls              int // DescribeServices calls answered (the fake's clock in step mode)
 	// reasonShown is the poll at which the first stopped task's reason became visible.
 	reasonShown int
 	completedAt map[string]time.Time // by deployment ID
@@ -615,9 +631,37 @@ func (s *Server) describeServices(in map[string]any) (any, *apiError) {
 			continue
 		}
 		s.advance(svc)
-		services = append(services, s.renderService(svc))
+		out := s.renderService(svc)
+		if s.hide > 0 {
+			s.hide--
+			out = hideDeployment(out, s.hidden, s.hiddenPrev)
+		}
+		services = append(services, out)
 	}
 	return map[string]any{"services": services, "failures": failures}, nil
+}
+
+// hideDeployment is the rendered service m as an inconsistent read shows it: without
+// deployment id, and with prev, the deployment PRIMARY before id started, as PRIMARY
+// again if id still is (after a rollback another deployment is PRIMARY: left as is).
+func hideDeployment(m map[string]any, id, prev string) map[string]any {
+	kept := []any{}
+	hidPrimary := false
+	for _, d := range m["deployments"].([]any) {
+		dm := d.(map[string]any)
+		if dm["id"] == id {
+			hidPrimary = dm["status"] == "PRIMARY"
+			continue
+		}
+		kept = append(kept, dm)
+	}
+	for _, d := range kept {
+		if dm := d.(map[string]any); hidPrimary && dm["id"] == prev {
+			dm["status"] = "PRIMARY"
+		}
+	}
+	m["deployments"] = kept
+	return m
 }
 
 func (s *Server) updateService(in map[string]any) (any, *apiError) {
@@ -651,10 +695,12 @@ func (s *Server) updateService(in map[string]any) (any, *apiError) {
 		}
 	} else if newTD != svc.taskDef || force {
 		now := time.Now()
+		s.hiddenPrev = ""
 		for _, d := range svc.deployments {
 			if d.status == "PRIMARY" {
 				d.status = "ACTIVE"
 				d.updated = now
+				s.hiddenPrev = d.id
 			}
 		}
 		d := &deployment{id: s.newID("ecs-svc/"), status: "PRIMARY", taskDef: newTD, rollout: "IN_PROGRESS",
@@ -663,13 +709,18 @@ func (s *Server) updateService(in map[string]any) (any, *apiError) {
 		svc.deployments = append([]*deployment{d}, svc.deployments...)
 		svc.taskDef = newTD
 		s.pending = s.sc.Throttle
+		s.hide, s.hidden = s.sc.HideDeployment, d.id
 	} else if p := svc.primary(); p != nil {
 		p.desired = svc.desired
 		if p.rollout == "COMPLETED" {
 			s.scale(svc, p)
 		}
 	}
-	return map[string]any{"service": s.renderService(svc)}, nil
+	out := s.renderService(svc)
+	if s.sc.HideInUpdate && s.hide > 0 {
+		out = hideDeployment(out, s.hidden, s.hiddenPrev)
+	}
+	return map[string]any{"service": out}, nil
 }
 
 func (svc *service) primary() *deployment {
