@@ -65,8 +65,10 @@ type fakeOption func(*ecsfake.ServiceSpec, *Options)
 
 func noRollback(spec *ecsfake.ServiceSpec, _ *Options) { spec.NoRollback = true }
 
-// emulator marks the endpoint as an emulator (Options.Emulator).
-func emulator(_ *ecsfake.ServiceSpec, o *Options) { o.Emulator = true }
+// unseenWait sets Options.UnseenWait.
+func unseenWait(d time.Duration) fakeOption {
+	return func(_ *ecsfake.ServiceSpec, o *Options) { o.UnseenWait = d }
+}
 
 func newFake(t *testing.T, sc ecsfake.Scenario, desired int, opts ...fakeOption) *fakeEnv {
 	t.Helper()
@@ -168,13 +170,22 @@ func TestRolloutScenarios(t *testing.T) {
 			sc: ecsfake.Scenario{Behavior: ecsfake.Complete, Steps: 2, Throttle: 14}, desired: 2, want: Completed,
 			out: []string{"poll 1 failed after the SDK's retries", "poll 2 failed after the SDK's retries", "Rate exceeded"},
 		},
-		"emulator workaround off against real AWS: the old record is never adopted": {
-			sc: ecsfake.Scenario{KeepOldDeployment: true}, desired: 2, timeout: 100 * time.Millisecond, want: TimedOut, wantErr: ErrTimeout,
-			msg: []string{"no deployment of " + taskDefTwo + " found yet"},
+		"inconsistent read, then rollback: never success": {
+			sc: ecsfake.Scenario{Behavior: ecsfake.RollBack, HideDeployment: 8}, desired: 2, want: RolledBack, wantErr: ErrRolledBack,
+			msg: []string{"back on " + family + ":1"},
 		},
-		"emulator workaround on when the caller says emulator": {
-			sc: ecsfake.Scenario{KeepOldDeployment: true}, opts: []fakeOption{emulator}, desired: 2, want: Completed,
-			out: []string{"note: the service is on " + family + ":2 but its only deployment"},
+		// The earlier deployment completed; taking it for ours once was a false success.
+		"inconsistent read in UpdateService's response too: never success": {
+			sc: ecsfake.Scenario{Behavior: ecsfake.RollBack, HideDeployment: 8, HideInUpdate: true}, desired: 2, want: Errored,
+			msg: []string{"UpdateService's response names no new PRIMARY deployment of " + family + ":2", "PRIMARY " + family + ":1"},
+		},
+		"deployment never shown: bounded wait, then an error naming it": {
+			sc: ecsfake.Scenario{Behavior: ecsfake.Hang, HideDeployment: 1 << 20}, opts: []fakeOption{unseenWait(200 * time.Millisecond)}, desired: 2, want: TimedOut, wantErr: ErrTimeout,
+			msg: []string{"which UpdateService returned, was not shown by DescribeServices within 200ms"},
+		},
+		"old deployment record kept (stock moto): never adopted": {
+			sc: ecsfake.Scenario{KeepOldDeployment: true}, desired: 2, want: Errored,
+			msg: []string{"names no new PRIMARY deployment of " + family + ":2"},
 		},
 		"never finishes": {
 			sc: ecsfake.Scenario{Behavior: ecsfake.Hang}, desired: 2, timeout: 60 * time.Millisecond, want: TimedOut, wantErr: ErrTimeout,
@@ -191,7 +202,7 @@ func TestRolloutScenarios(t *testing.T) {
 			}
 			res, err := f.cli.Rollout(t.Context(), req(timeout))
 			t.Logf("output:\n%s\nerror: %v", f.out, err)
-			if !errors.Is(err, tc.wantErr) || (tc.wantErr == nil && err != nil) {
+			if (tc.wantErr != nil && !errors.Is(err, tc.wantErr)) || (err == nil) != (tc.want == Completed) {
 				t.Fatalf("Rollout error = %v, want %v\noutput:\n%s", err, tc.wantErr, f.out)
 			}
 			if res.Outcome != tc.want {
@@ -213,10 +224,10 @@ func TestRolloutScenarios(t *testing.T) {
 					t.Errorf("stop reason shown at poll %d, watch ended after poll %d: want at most 2 polls later", shown, polls)
 				}
 			}
-			if tc.want == TimedOut && tc.sc.KeepOldDeployment {
-				return // no deployment of ours was ever identified
+			if tc.want != Completed && f.srv.TaskDefinitionTags(family, 2)[TagOutcome] == ReleaseCompleted {
+				t.Errorf("revision 2 recorded as completed after outcome %s", res.Outcome)
 			}
-			if res.TaskDefinition != taskDefTwo || res.Revision != 2 || !strings.HasPrefix(res.Deployment, "ecs-svc/") {
+			if res.TaskDefinition != taskDefTwo || res.Revision != 2 || (tc.want != Errored) != strings.HasPrefix(res.Deployment, "ecs-svc/") {
 				t.Errorf("result = %+v, want revision 2 and a deployment ID", res)
 			}
 			if tc.sc.Throttle > 0 && tc.want == Completed {

@@ -23,10 +23,9 @@ type watch struct {
 	prevPrimaryID string
 	// updated is the service as UpdateService returned it (nil when no update was made).
 	updated *types.Service
-	// deploymentID is ours, once identified.
+	// deploymentID is ours: the one UpdateService returned (or, when no update was
+	// made, the PRIMARY deployment of our revision).
 	deploymentID string
-	// emulator is set when the deployment record does not track the task definition.
-	emulator bool
 	// seen is set once DescribeServices has shown our deployment: before that, its
 	// absence may be a read that lags the update, not a rollback.
 	seen bool
@@ -94,8 +93,10 @@ func (c *Client) watch(ctx context.Context, w *watch, res Result, timeout time.D
 		}
 		return res, err
 	}
-	if w.updated != nil {
-		w.identify(c, w.updated)
+	if w.updated != nil && !w.identify(c, w.updated) {
+		// Never substitute another deployment: without its ID nothing can be reported.
+		return finish(Errored, fmt.Errorf("watch the update of service %s: UpdateService's response names no new PRIMARY deployment of %s (deployments: %s): the service was updated, but its rollout cannot be watched by ID: check the ECS console",
+			w.service, revisionOf(w.taskDef), describeDeployments(w.updated)))
 	}
 	failures := 0
 	for {
@@ -112,7 +113,7 @@ func (c *Client) watch(ctx context.Context, w *watch, res Result, timeout time.D
 		default:
 			failures = 0
 			c.printEvents(w, svc)
-			if w.deploymentID == "" {
+			if w.deploymentID == "" { // no update was made: watch the current deployment
 				w.identify(c, svc)
 			}
 			if w.deploymentID != "" {
@@ -148,37 +149,31 @@ func (c *Client) watch(ctx context.Context, w *watch, res Result, timeout time.D
 }
 
 // identify finds our deployment in svc: the PRIMARY deployment of our task definition
-// that is not the one that was PRIMARY before the update. See the package comment for
-// the emulator fallback.
-func (w *watch) identify(c *Client, svc *types.Service) {
+// that was not PRIMARY before the update (any, when no new deployment was expected). It
+// never takes another deployment for ours: an earlier one that completed would turn a
+// failed rollout into a false success.
+func (w *watch) identify(c *Client, svc *types.Service) bool {
 	for _, d := range svc.Deployments {
 		if aws.ToString(d.Status) == "PRIMARY" && sameTaskDefinition(aws.ToString(d.TaskDefinition), w.taskDef) &&
 			aws.ToString(d.Id) != w.prevPrimaryID {
 			w.deploymentID = aws.ToString(d.Id)
 			c.printf("watching deployment %s of %s\n", w.deploymentID, w.taskDef)
-			return
+			return true
 		}
 	}
-	// Real ECS: a deployment of ours exists but is not (yet) the new PRIMARY; wait.
-	// Emulator: the service names our task definition, yet its only deployment is the
-	// old record, either still naming another task definition or never replaced (same
-	// ID as before the update although the task definition changed). Adopting that
-	// record is an emulator-only workaround: against real AWS it would read the old,
-	// completed deployment as ours and report a false success, so it runs only when the
-	// caller said the endpoint is an emulator (Options.Emulator).
-	if !c.opts.Emulator || len(svc.Deployments) != 1 || !sameTaskDefinition(aws.ToString(svc.TaskDefinition), w.taskDef) {
-		return
+	return false
+}
+
+// describeDeployments lists svc's deployments as id status family:revision.
+func describeDeployments(svc *types.Service) string {
+	var parts []string
+	for _, d := range svc.Deployments {
+		parts = append(parts, fmt.Sprintf("%s %s %s", aws.ToString(d.Id), aws.ToString(d.Status), revisionOf(aws.ToString(d.TaskDefinition))))
 	}
-	d := svc.Deployments[0]
-	staleTD := !sameTaskDefinition(aws.ToString(d.TaskDefinition), w.taskDef)
-	notReplaced := aws.ToString(d.Id) == w.prevPrimaryID && !sameTaskDefinition(w.prevTaskDef, w.taskDef)
-	if aws.ToString(d.Status) != "PRIMARY" || !(staleTD || notReplaced) {
-		return
+	if len(parts) == 0 {
+		return "none"
 	}
-	w.deploymentID = aws.ToString(d.Id)
-	w.emulator = true
-	c.printf("note: the service is on %s but its only deployment %s is the record from before the update (naming %s); real ECS never shows this (an emulator such as moto does): tracking %s, and requiring the service's running count to reach its desired count\n",
-		revisionOf(w.taskDef), w.deploymentID, revisionOf(aws.ToString(d.TaskDefinition)), w.deploymentID)
+	return strings.Join(parts, ", ")
 }
 
 // evaluate decides whether the watch is over.
@@ -197,6 +192,11 @@ func (c *Client) evaluate(ctx context.Context, w *watch, svc *types.Service) (bo
 			w.failedSeen = c.now()
 		}
 	} else if !w.seen && !w.rollbackSeen {
+		// A read lagging the update: wait for it, bounded; never look at another.
+		if waited := c.now().Sub(w.updatedAt); waited >= c.opts.UnseenWait {
+			return true, TimedOut, fmt.Errorf("%w: deployment %s (%s), which UpdateService returned, was not shown by DescribeServices within %s (service on %s, deployments: %s): its outcome is unknown; check the ECS console, or roll back",
+				ErrTimeout, w.deploymentID, revisionOf(w.taskDef), c.opts.UnseenWait, revisionOf(aws.ToString(svc.TaskDefinition)), describeDeployments(svc))
+		}
 		w.last = fmt.Sprintf("deployment %s not shown by DescribeServices yet (service on %s)", w.deploymentID, revisionOf(aws.ToString(svc.TaskDefinition)))
 		w.fast = true
 		return false, "", nil
@@ -209,9 +209,6 @@ func (c *Client) evaluate(ctx context.Context, w *watch, svc *types.Service) (bo
 			return false, "", nil // between deployments; look again
 		}
 		ptd := aws.ToString(p.TaskDefinition)
-		if w.emulator {
-			ptd = aws.ToString(svc.TaskDefinition)
-		}
 		state := "gone"
 		if ours != nil {
 			state = fmt.Sprintf("%s, rollout state %s", aws.ToString(ours.Status), ours.RolloutState)
@@ -251,11 +248,6 @@ func (c *Client) evaluate(ctx context.Context, w *watch, svc *types.Service) (bo
 			w.fast = true
 			return false, "", nil // inconsistent read; look again
 		}
-		if w.emulator && svc.RunningCount != svc.DesiredCount {
-			w.fast = true
-			w.last = fmt.Sprintf("rollout state COMPLETED but running %d of %d", svc.RunningCount, svc.DesiredCount)
-			return false, "", nil
-		}
 		if w.allRunningAt.IsZero() {
 			w.allRunningAt = c.now()
 		}
@@ -280,9 +272,6 @@ func (c *Client) evaluate(ctx context.Context, w *watch, svc *types.Service) (bo
 	w.fast = (ours.DesiredCount > 0 && ours.RunningCount >= ours.DesiredCount) || (len(svc.Deployments) == 1 && ours.PendingCount == 0)
 	if ours.RolloutState == "" {
 		running, desired := ours.RunningCount, ours.DesiredCount
-		if w.emulator {
-			running, desired = svc.RunningCount, svc.DesiredCount
-		}
 		if len(svc.Deployments) == 1 && running == desired && ours.PendingCount <= 0 {
 			w.stable++
 		} else {

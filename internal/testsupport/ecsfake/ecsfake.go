@@ -132,7 +132,7 @@ type Scenario struct {
 	// HideInUpdate: UpdateService's response is such a read too (it omits the
 	// deployment it started), as a proxy or an emulator may answer; ECS returns it.
 	HideInUpdate bool
-	// KeepOldDeployment mimics moto 5.2.1: UpdateService changes the service's
+	// KeepOldDeployment mimics stock moto (without the launcher in internal/emulator): UpdateService changes the service's
 	// taskDefinition but keeps its old COMPLETED deployment record (same ID, old task
 	// definition). Real ECS never does this.
 	KeepOldDeployment bool
