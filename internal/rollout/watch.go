@@ -118,12 +118,11 @@ func (c *Client) watch(ctx context.Context, w *watch, res Result, timeout time.D
 			}
 			if w.deploymentID != "" {
 				w.fast = false
-				done, outcome, err := c.evaluate(ctx, w, svc)
-				if done {
-					if outcome == Completed {
+				if v := c.evaluate(ctx, w, svc); v.done {
+					if v.outcome == Completed {
 						res.Timeline = c.timeline(ctx, w, svc)
 					}
-					return finish(outcome, err)
+					return finish(v.outcome, v.err)
 				}
 				if w.fast {
 					interval = c.opts.FastPollInterval
@@ -176,93 +175,132 @@ func describeDeployments(svc *types.Service) string {
 	return strings.Join(parts, ", ")
 }
 
-// evaluate decides whether the watch is over.
-func (c *Client) evaluate(ctx context.Context, w *watch, svc *types.Service) (bool, Outcome, error) {
+// verdict is what one poll decided: keep watching (the zero value) or end the watch
+// with an outcome (and, unless it completed, the error that says why).
+type verdict struct {
+	done    bool
+	outcome Outcome
+	err     error
+}
+
+// keepWatching is the verdict of a poll that did not end the watch.
+var keepWatching = verdict{}
+
+func end(o Outcome, err error) verdict { return verdict{done: true, outcome: o, err: err} }
+
+// evaluate finds our deployment in svc and hands it to the handler of its state.
+func (c *Client) evaluate(ctx context.Context, w *watch, svc *types.Service) verdict {
 	var ours *types.Deployment
 	for i := range svc.Deployments {
 		if aws.ToString(svc.Deployments[i].Id) == w.deploymentID {
 			ours = &svc.Deployments[i]
 		}
 	}
-	p := primary(svc)
 	c.printCounts(w, svc, ours)
 	if ours != nil {
 		w.seen = true
 		if ours.RolloutState == types.DeploymentRolloutStateFailed && w.failedSeen.IsZero() {
 			w.failedSeen = c.now()
 		}
-	} else if !w.seen && !w.rollbackSeen {
-		// A read lagging the update: wait for it, bounded; never look at another.
-		if waited := c.now().Sub(w.updatedAt); waited >= c.opts.UnseenWait {
-			return true, TimedOut, fmt.Errorf("%w: deployment %s (%s), which UpdateService returned, was not shown by DescribeServices within %s (service on %s, deployments: %s): its outcome is unknown; check the ECS console, or roll back",
-				ErrTimeout, w.deploymentID, revisionOf(w.taskDef), c.opts.UnseenWait, revisionOf(aws.ToString(svc.TaskDefinition)), describeDeployments(svc))
+	}
+	switch {
+	case ours == nil && !w.seen && !w.rollbackSeen:
+		return c.onNotSeen(w, svc)
+	case ours == nil || aws.ToString(ours.Status) != "PRIMARY":
+		return c.onReplaced(w, svc, ours)
+	case ours.RolloutState == types.DeploymentRolloutStateFailed:
+		return c.onFailed(w, svc, ours)
+	case ours.RolloutState == types.DeploymentRolloutStateCompleted:
+		return c.onCompleted(w, svc)
+	case ours.RolloutState == "":
+		if v := c.onInProgress(ctx, w, svc, ours); v.done {
+			return v
 		}
-		w.last = fmt.Sprintf("deployment %s not shown by DescribeServices yet (service on %s)", w.deploymentID, revisionOf(aws.ToString(svc.TaskDefinition)))
+		return c.onNoRolloutState(w, svc, ours)
+	default:
+		return c.onInProgress(ctx, w, svc, ours)
+	}
+}
+
+// onNotSeen: DescribeServices has not shown our deployment yet. A read lagging the
+// update is waited for, bounded; another deployment is never looked at instead.
+func (c *Client) onNotSeen(w *watch, svc *types.Service) verdict {
+	if waited := c.now().Sub(w.updatedAt); waited >= c.opts.UnseenWait {
+		return end(TimedOut, fmt.Errorf("%w: deployment %s (%s), which UpdateService returned, was not shown by DescribeServices within %s (service on %s, deployments: %s): its outcome is unknown; check the ECS console, or roll back",
+			ErrTimeout, w.deploymentID, revisionOf(w.taskDef), c.opts.UnseenWait, revisionOf(aws.ToString(svc.TaskDefinition)), describeDeployments(svc)))
+	}
+	w.last = fmt.Sprintf("deployment %s not shown by DescribeServices yet (service on %s)", w.deploymentID, revisionOf(aws.ToString(svc.TaskDefinition)))
+	w.fast = true
+	return keepWatching
+}
+
+// onReplaced: our deployment is no longer the service's PRIMARY one (or is gone). A
+// circuit-breaker rollback shows as our deployment FAILED or a "rolling back" event; a
+// return to another revision without either is someone else's change, not a rollback.
+func (c *Client) onReplaced(w *watch, svc *types.Service, ours *types.Deployment) verdict {
+	p := primary(svc)
+	if p == nil {
 		w.fast = true
-		return false, "", nil
+		return keepWatching // between deployments; look again
 	}
-
-	// Our deployment is no longer the service's PRIMARY one (or is gone).
-	if ours == nil || aws.ToString(ours.Status) != "PRIMARY" {
-		if p == nil {
-			w.fast = true
-			return false, "", nil // between deployments; look again
+	ptd := aws.ToString(p.TaskDefinition)
+	state := "gone"
+	if ours != nil {
+		state = fmt.Sprintf("%s, rollout state %s", aws.ToString(ours.Status), ours.RolloutState)
+		if r := aws.ToString(ours.RolloutStateReason); r != "" {
+			state += ": " + r
 		}
-		ptd := aws.ToString(p.TaskDefinition)
-		state := "gone"
-		if ours != nil {
-			state = fmt.Sprintf("%s, rollout state %s", aws.ToString(ours.Status), ours.RolloutState)
-			if r := aws.ToString(ours.RolloutStateReason); r != "" {
-				state += ": " + r
-			}
-		}
-		// A circuit-breaker rollback shows as our deployment FAILED or a "rolling
-		// back" event; a return to another revision without either is someone else's
-		// change, not a rollback.
-		if !sameTaskDefinition(ptd, w.taskDef) && (!w.failedSeen.IsZero() || w.rollbackSeen) {
-			return true, RolledBack, fmt.Errorf("%w: deployment %s (%s) is %s; the service is back on %s (deployment %s): it looks stable, but on the old revision, not %s",
-				ErrRolledBack, w.deploymentID, revisionOf(w.taskDef), state, revisionOf(ptd), aws.ToString(p.Id), revisionOf(w.taskDef))
-		}
-		return true, Superseded, fmt.Errorf("%w: deployment %s (%s) is %s; deployment %s of %s is now PRIMARY, with no FAILED state and no rollback event: another change to the service replaced ours",
-			ErrSuperseded, w.deploymentID, revisionOf(w.taskDef), state, aws.ToString(p.Id), revisionOf(ptd))
 	}
-
-	switch ours.RolloutState {
-	case types.DeploymentRolloutStateFailed:
-		reason := orUnknown(aws.ToString(ours.RolloutStateReason))
-		if rollbackEnabled(svc) {
-			// ECS starts the rollback on one of the next polls: wait for it (bounded),
-			// so it is reported as the rollback it is.
-			if waited := c.now().Sub(w.failedSeen); waited < c.opts.RollbackWait {
-				w.fast = true
-				w.last = fmt.Sprintf("rollout state FAILED (%s); the circuit breaker's rollback is enabled: waiting for it (%s of %s)", reason, waited.Round(time.Second), c.opts.RollbackWait)
-				return false, "", nil
-			}
-			return true, Failed, fmt.Errorf("%w: deployment %s (%s) rollout state FAILED: %s; the circuit breaker's rollback is enabled but did not start within %s (no COMPLETED deployment to return to?): roll back with `deployctl rollback`",
-				ErrFailed, w.deploymentID, revisionOf(w.taskDef), reason, c.opts.RollbackWait)
-		}
-		return true, Failed, fmt.Errorf("%w: deployment %s (%s) rollout state FAILED: %s; the service stays on it (no circuit-breaker rollback): roll back with `deployctl rollback`",
-			ErrFailed, w.deploymentID, revisionOf(w.taskDef), reason)
-	case types.DeploymentRolloutStateCompleted:
-		if !sameTaskDefinition(aws.ToString(svc.TaskDefinition), w.taskDef) {
-			w.fast = true
-			return false, "", nil // inconsistent read; look again
-		}
-		if w.allRunningAt.IsZero() {
-			w.allRunningAt = c.now()
-		}
-		c.printf("deployment %s completed: %d of %d tasks running %s\n", w.deploymentID, svc.RunningCount, svc.DesiredCount, revisionOf(w.taskDef))
-		return true, Completed, nil
+	if !sameTaskDefinition(ptd, w.taskDef) && (!w.failedSeen.IsZero() || w.rollbackSeen) {
+		return end(RolledBack, fmt.Errorf("%w: deployment %s (%s) is %s; the service is back on %s (deployment %s): it looks stable, but on the old revision, not %s",
+			ErrRolledBack, w.deploymentID, revisionOf(w.taskDef), state, revisionOf(ptd), aws.ToString(p.Id), revisionOf(w.taskDef)))
 	}
+	return end(Superseded, fmt.Errorf("%w: deployment %s (%s) is %s; deployment %s of %s is now PRIMARY, with no FAILED state and no rollback event: another change to the service replaced ours",
+		ErrSuperseded, w.deploymentID, revisionOf(w.taskDef), state, aws.ToString(p.Id), revisionOf(ptd)))
+}
 
-	// IN_PROGRESS (or no rollout state): fail fast on tasks that cannot start.
+// onFailed: our deployment is PRIMARY and FAILED. With the circuit breaker's rollback
+// enabled, ECS starts the rollback on one of the next polls: it is waited for (bounded)
+// so that it is reported as the rollback it is.
+func (c *Client) onFailed(w *watch, svc *types.Service, ours *types.Deployment) verdict {
+	reason := orUnknown(aws.ToString(ours.RolloutStateReason))
+	if !rollbackEnabled(svc) {
+		return end(Failed, fmt.Errorf("%w: deployment %s (%s) rollout state FAILED: %s; the service stays on it (no circuit-breaker rollback): roll back with `deployctl rollback`",
+			ErrFailed, w.deploymentID, revisionOf(w.taskDef), reason))
+	}
+	if waited := c.now().Sub(w.failedSeen); waited < c.opts.RollbackWait {
+		w.fast = true
+		w.last = fmt.Sprintf("rollout state FAILED (%s); the circuit breaker's rollback is enabled: waiting for it (%s of %s)", reason, waited.Round(time.Second), c.opts.RollbackWait)
+		return keepWatching
+	}
+	return end(Failed, fmt.Errorf("%w: deployment %s (%s) rollout state FAILED: %s; the circuit breaker's rollback is enabled but did not start within %s (no COMPLETED deployment to return to?): roll back with `deployctl rollback`",
+		ErrFailed, w.deploymentID, revisionOf(w.taskDef), reason, c.opts.RollbackWait))
+}
+
+// onCompleted: our deployment is PRIMARY and COMPLETED, which is success once the
+// service also names our revision (else the read is inconsistent: look again).
+func (c *Client) onCompleted(w *watch, svc *types.Service) verdict {
+	if !sameTaskDefinition(aws.ToString(svc.TaskDefinition), w.taskDef) {
+		w.fast = true
+		return keepWatching
+	}
+	if w.allRunningAt.IsZero() {
+		w.allRunningAt = c.now()
+	}
+	c.printf("deployment %s completed: %d of %d tasks running %s\n", w.deploymentID, svc.RunningCount, svc.DesiredCount, revisionOf(w.taskDef))
+	return end(Completed, nil)
+}
+
+// onInProgress: our deployment is PRIMARY and under way (or reports no rollout state).
+// Tasks that cannot start fail the rollout at once.
+func (c *Client) onInProgress(ctx context.Context, w *watch, svc *types.Service, ours *types.Deployment) verdict {
 	if ours.DesiredCount > 0 && ours.RunningCount >= ours.DesiredCount && w.allRunningAt.IsZero() {
 		w.allRunningAt = c.now()
 	}
 	if c.needTaskCheck(w, ours) {
 		w.lastFailed = ours.FailedTasks
 		if err := c.checkStoppedTasks(ctx, w); errors.Is(err, ErrTasksFailing) {
-			return true, TasksFailing, err
+			return end(TasksFailing, err)
 		} else if err != nil {
 			c.printf("check stopped tasks (will retry): %v\n", err)
 		}
@@ -270,22 +308,25 @@ func (c *Client) evaluate(ctx context.Context, w *watch, svc *types.Service) (bo
 	// About to end: all new tasks run (what is left is draining the old ones), or ours
 	// is the only deployment left.
 	w.fast = (ours.DesiredCount > 0 && ours.RunningCount >= ours.DesiredCount) || (len(svc.Deployments) == 1 && ours.PendingCount == 0)
-	if ours.RolloutState == "" {
-		running, desired := ours.RunningCount, ours.DesiredCount
-		if len(svc.Deployments) == 1 && running == desired && ours.PendingCount <= 0 {
-			w.stable++
-		} else {
-			w.stable = 0
-		}
-		w.last = fmt.Sprintf("no rollout state; running %d of %d, %d deployment(s), stable for %d of %d polls", running, desired, len(svc.Deployments), w.stable, c.opts.StablePolls)
-		if w.stable >= c.opts.StablePolls {
-			c.printf("deployment %s steady: %d of %d tasks running for %d polls (no rollout state reported) %s\n", w.deploymentID, running, desired, w.stable, revisionOf(w.taskDef))
-			return true, Completed, nil
-		}
-		return false, "", nil
-	}
 	w.last = fmt.Sprintf("rollout state %s, running %d of %d, pending %d, failed tasks %d", ours.RolloutState, ours.RunningCount, ours.DesiredCount, ours.PendingCount, ours.FailedTasks)
-	return false, "", nil
+	return keepWatching
+}
+
+// onNoRolloutState: a deployment ECS does not track completes by counts: ours is the
+// only deployment and runs its desired count for StablePolls consecutive polls.
+func (c *Client) onNoRolloutState(w *watch, svc *types.Service, ours *types.Deployment) verdict {
+	running, desired := ours.RunningCount, ours.DesiredCount
+	if len(svc.Deployments) == 1 && running == desired && ours.PendingCount <= 0 {
+		w.stable++
+	} else {
+		w.stable = 0
+	}
+	w.last = fmt.Sprintf("no rollout state; running %d of %d, %d deployment(s), stable for %d of %d polls", running, desired, len(svc.Deployments), w.stable, c.opts.StablePolls)
+	if w.stable >= c.opts.StablePolls {
+		c.printf("deployment %s steady: %d of %d tasks running for %d polls (no rollout state reported) %s\n", w.deploymentID, running, desired, w.stable, revisionOf(w.taskDef))
+		return end(Completed, nil)
+	}
+	return keepWatching
 }
 
 func rollbackEnabled(svc *types.Service) bool {
