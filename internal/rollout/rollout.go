@@ -115,7 +115,10 @@ type Options struct {
 type Client struct {
 	ecs  ecsAPI
 	opts Options
-	now  func() time.Time
+	// now and sleep are the watch's clock, replaced in tests so that time passes
+	// without waiting for it.
+	now   func() time.Time
+	sleep func(ctx context.Context, d time.Duration) error
 }
 
 // New returns a Client using api (an *ecs.Client).
@@ -144,7 +147,19 @@ func newClient(api ecsAPI, opts Options) *Client {
 	if opts.UnseenWait <= 0 {
 		opts.UnseenWait = DefaultUnseenWait
 	}
-	return &Client{ecs: api, opts: opts, now: time.Now}
+	return &Client{ecs: api, opts: opts, now: time.Now, sleep: sleepContext}
+}
+
+// sleepContext waits for d, or until ctx is done (then it returns ctx's error).
+func sleepContext(ctx context.Context, d time.Duration) error {
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-ctx.Done():
+		return ctx.Err()
+	case <-t.C:
+		return nil
+	}
 }
 
 // Target names the service and its application container.

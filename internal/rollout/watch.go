@@ -137,12 +137,8 @@ func (c *Client) watch(ctx context.Context, w *watch, res Result, timeout time.D
 			return finish(TimedOut, fmt.Errorf("%w: waited %s for %s: %s: the service may still converge; check the ECS console, or roll back",
 				ErrTimeout, timeout, orUnknown(w.deploymentID), w.last))
 		}
-		t := time.NewTimer(min(interval, deadline.Sub(c.now())+time.Millisecond))
-		select {
-		case <-ctx.Done():
-			t.Stop()
-			return finish(Errored, fmt.Errorf("watch deployment %s: %w", orUnknown(w.deploymentID), ctx.Err()))
-		case <-t.C:
+		if err := c.sleep(ctx, min(interval, deadline.Sub(c.now())+time.Millisecond)); err != nil {
+			return finish(Errored, fmt.Errorf("watch deployment %s: %w", orUnknown(w.deploymentID), err))
 		}
 	}
 }

@@ -48,7 +48,7 @@
 //     DEPROVISIONING without reason or code for some polls. A circuit-breaker rollback
 //     that starts some polls after FAILED (RollbackDelay). moto's behaviour of keeping
 //     the old deployment record on UpdateService (KeepOldDeployment).
-//   - Wall-clock deployments (Duration), for benchmarks: tasks start over 80% of the
+//   - Deployments in time (Duration; the wall clock unless SetClock), for benchmarks: tasks start over 80% of the
 //     duration, COMPLETED at exactly created+Duration (CompletedAt). Running tasks carry
 //     pullStartedAt, pullStoppedAt, startedAt and healthStatus HEALTHY.
 //
@@ -177,6 +177,9 @@ type Server struct {
 	// reasonShown is the poll at which the first stopped task's reason became visible.
 	reasonShown int
 	completedAt map[string]time.Time // by deployment ID
+	// clock stamps times (registeredAt, createdAt, updatedAt, events); time.Now unless
+	// SetClock shares a test's clock.
+	clock func() time.Time
 }
 
 type taskDef struct {
@@ -244,12 +247,23 @@ func New(tb testing.TB, sc Scenario) *Server {
 		services:    map[string]*service{},
 		calls:       map[string]int{},
 		completedAt: map[string]time.Time{},
+		clock:       time.Now,
 	}
 	s.srv = httptest.NewServer(http.HandlerFunc(s.serveHTTP))
 	s.URL = s.srv.URL
 	tb.Cleanup(s.srv.Close)
 	return s
 }
+
+// SetClock makes the server stamp times with now, the clock the client under test
+// runs on, so both agree on when things happened. Call it before AddService.
+func (s *Server) SetClock(now func() time.Time) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.clock = now
+}
+
+func (s *Server) now() time.Time { return s.clock() }
 
 // SetScenario replaces the scenario for deployments started from now on.
 func (s *Server) SetScenario(sc Scenario) {
@@ -353,7 +367,7 @@ func (s *Server) AddService(spec ServiceSpec) string {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	td := s.register(normalize(spec.TaskDefinition))
-	now := time.Now()
+	now := s.now()
 	d := &deployment{id: s.newID("ecs-svc/"), status: "PRIMARY", taskDef: td.arn(), rollout: "COMPLETED",
 		desired: spec.DesiredCount, running: spec.DesiredCount, created: now, updated: now, started: true, completedOnce: true}
 	d.reason = "ECS deployment " + d.id + " completed."
@@ -408,7 +422,7 @@ func (s *Server) newID(prefix string) string {
 }
 
 func (svc *service) event(s *Server, format string, args ...any) {
-	e := event{id: s.newID("evt-"), at: time.Now(), message: fmt.Sprintf(format, args...)}
+	e := event{id: s.newID("evt-"), at: s.now(), message: fmt.Sprintf(format, args...)}
 	svc.events = append([]event{e}, svc.events...)
 	if len(svc.events) > 100 {
 		svc.events = svc.events[:100]
@@ -544,7 +558,7 @@ func (s *Server) register(body map[string]any) *taskDef {
 	family := str(body, "family")
 	tags := body["tags"]
 	delete(body, "tags")
-	td := &taskDef{family: family, revision: len(s.taskDefs[family]) + 1, body: body, tags: tags, status: "ACTIVE", at: time.Now()}
+	td := &taskDef{family: family, revision: len(s.taskDefs[family]) + 1, body: body, tags: tags, status: "ACTIVE", at: s.now()}
 	s.taskDefs[family] = append(s.taskDefs[family], td)
 	return td
 }
@@ -694,7 +708,7 @@ func (s *Server) updateService(in map[string]any) (any, *apiError) {
 			s.scale(svc, p)
 		}
 	} else if newTD != svc.taskDef || force {
-		now := time.Now()
+		now := s.now()
 		s.hiddenPrev = ""
 		for _, d := range svc.deployments {
 			if d.status == "PRIMARY" {
