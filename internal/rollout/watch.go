@@ -128,7 +128,8 @@ func (c *Client) watch(ctx context.Context, w *watch, res Result, timeout time.D
 					interval = c.opts.FastPollInterval
 				}
 			} else {
-				// Just after the update: the new deployment shows up within a poll or two.
+				// No update was made and no PRIMARY deployment of our revision is shown
+				// (a read lagging an earlier update): look again soon.
 				interval = c.opts.FastPollInterval
 				w.last = fmt.Sprintf("no deployment of %s found yet (service on %s)", w.taskDef, aws.ToString(svc.TaskDefinition))
 			}
