@@ -210,6 +210,13 @@ func checkMotoDeployments(t *testing.T, api *ecs.Client) {
 	if got, want := deploymentStates(scaled), "PRIMARY "+tdTwo+" COMPLETED running 1/1"; got != want || aws.ToString(scaled.Deployments[0].Id) != forcedID {
 		t.Errorf("desired count change: deployments %q (ID %s), want %q (ID %s)", got, aws.ToString(scaled.Deployments[0].Id), want, forcedID)
 	}
+
+	// More tasks than the emulator runs (MOTO_ECS_SERVICE_RUNNING=2): never COMPLETED.
+	update(&ecs.UpdateServiceInput{ForceNewDeployment: true, DesiredCount: aws.Int32(3)})
+	describe()
+	if got, want := deploymentStates(describe()), "PRIMARY "+tdTwo+" IN_PROGRESS running 2/3; ACTIVE "+tdTwo+" COMPLETED"; got != want {
+		t.Errorf("3 desired, 2 running: deployments %q, want %q", got, want)
+	}
 }
 
 // deploymentStates is "STATUS taskDefinition rolloutState running r/d" per deployment
