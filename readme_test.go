@@ -12,14 +12,13 @@ import (
 	"sort"
 	"strings"
 	"testing"
-	"unicode"
 
 	"github.com/google/go-cmp/cmp"
 )
 
-// The README, CONTRACTS.md and docs/ are checked against the code: every `dagger call`,
-// `make` and `deployctl` command they show, every flag, path, link and version they
-// name. A claim that drifts from the code fails here, with the document that holds it.
+// The README, CONTRACTS.md and docs/ are checked against the code: every `make` and
+// `deployctl` command they show, every flag, path, link and version they name (their
+// `dagger call` lines: cli_test.go). A claim that drifts from the code fails here, with the document that holds it.
 
 // docs reads README.md, CONTRACTS.md and every docs/*.md, by path.
 func docs(t *testing.T) map[string]string {
@@ -66,51 +65,10 @@ func codeSpans(doc string) []string {
 	return spans
 }
 
-// cliName is a Go identifier as the Dagger CLI shows it: words split at case changes
-// (an initialism is one word), lower-cased, joined by dashes: MaxMonthlyUsd is
-// max-monthly-usd, AsJSON as-json, planId plan-id.
-func cliName(goName string) string {
-	rs := []rune(goName)
-	var words []string
-	start := 0
-	for i := 1; i < len(rs); i++ {
-		lowerBefore := unicode.IsLower(rs[i-1]) || unicode.IsDigit(rs[i-1])
-		initialismEnds := unicode.IsUpper(rs[i-1]) && i+1 < len(rs) && unicode.IsLower(rs[i+1])
-		if unicode.IsUpper(rs[i]) && (lowerBefore || initialismEnds) {
-			words = append(words, string(rs[start:i]))
-			start = i
-		}
-	}
-	words = append(words, string(rs[start:]))
-	return strings.ToLower(strings.Join(words, "-"))
-}
-
-func TestCLIName(t *testing.T) {
-	for goName, want := range map[string]string{
-		"MaxMonthlyUsd": "max-monthly-usd", "AsJSON": "as-json", "planId": "plan-id",
-		"TfPlan": "tf-plan", "DriftReport": "drift-report", "awsAccessKeyId": "aws-access-key-id",
-		"PlanID": "plan-id", "Markdown": "markdown",
-	} {
-		if got := cliName(goName); got != want {
-			t.Errorf("cliName(%s) = %s, want %s", goName, got, want)
-		}
-	}
-}
-
-// daggerFunc is one function of the module as the CLI shows it.
-type daggerFunc struct {
-	// args maps each argument's CLI name to whether it is a boolean (takes no value).
-	args map[string]bool
-	// returns names the module type the function returns, "" for anything else.
-	returns string
-}
-
-// daggerAPI maps a module type (Predictor, Plan, ...) to its functions by CLI name;
-// the constructor's arguments are under type "" as function "".
-type daggerAPI map[string]map[string]daggerFunc
-
-// moduleAPI reads the root module's exported methods and constructor from its source.
-func moduleAPI(t *testing.T) daggerAPI {
+// daggerArgs returns the CLI name of every argument of the module's functions and of
+// its constructor, read from the root package's source. (cli_test.go checks each
+// `dagger call` line itself: functions, arguments and what it prints.)
+func daggerArgs(t *testing.T) map[string]bool {
 	t.Helper()
 	pkgs, err := parser.ParseDir(token.NewFileSet(), ".", func(fi os.FileInfo) bool {
 		return !strings.HasSuffix(fi.Name(), "_test.go") && fi.Name() != "dagger.gen.go"
@@ -118,163 +76,24 @@ func moduleAPI(t *testing.T) daggerAPI {
 	if err != nil {
 		t.Fatal(err)
 	}
-	api := daggerAPI{"": {}}
+	args := map[string]bool{}
 	for _, f := range pkgs["main"].Files {
 		for _, d := range f.Decls {
 			fd, ok := d.(*ast.FuncDecl)
-			if !ok || !fd.Name.IsExported() {
+			if !ok || !fd.Name.IsExported() || (fd.Recv == nil && fd.Name.Name != "New") {
 				continue
 			}
-			recv := ""
-			if fd.Recv != nil {
-				recv = typeName(fd.Recv.List[0].Type)
-			} else if fd.Name.Name != "New" {
-				continue
-			}
-			if api[recv] == nil {
-				api[recv] = map[string]daggerFunc{}
-			}
-			name := cliName(fd.Name.Name)
-			if recv == "" {
-				name = ""
-			}
-			api[recv][name] = funcOf(fd)
-		}
-	}
-	if len(api["Predictor"]) < 10 {
-		t.Fatalf("found only %d functions of Predictor; the parser is broken", len(api["Predictor"]))
-	}
-	return api
-}
-
-// typeName is the name of a type expression T or *T, "" for others.
-func typeName(e ast.Expr) string {
-	if star, ok := e.(*ast.StarExpr); ok {
-		e = star.X
-	}
-	if id, ok := e.(*ast.Ident); ok {
-		return id.Name
-	}
-	return ""
-}
-
-func funcOf(fd *ast.FuncDecl) daggerFunc {
-	f := daggerFunc{args: map[string]bool{}}
-	for _, p := range fd.Type.Params.List {
-		isBool := false
-		if id, ok := p.Type.(*ast.Ident); ok {
-			isBool = id.Name == "bool"
-		}
-		for _, n := range p.Names {
-			f.args[cliName(n.Name)] = isBool
-		}
-	}
-	if fd.Type.Results != nil && len(fd.Type.Results.List) > 0 {
-		if _, ok := fd.Type.Results.List[0].Type.(*ast.StarExpr); ok {
-			f.returns = typeName(fd.Type.Results.List[0].Type)
-		}
-	}
-	return f
-}
-
-// checkDaggerCall checks one `dagger call ...` command line: constructor arguments,
-// then a function of Predictor with its arguments, then each chained function of the
-// type the previous one returns. For a command to run (run), a chain that ends on one
-// of the module's objects without -o is a problem too: the CLI prints only its ID.
-func checkDaggerCall(api daggerAPI, words []string, run bool) []string {
-	var problems []string
-	typ, fn, exported := "", api[""][""], false
-	for i := 0; i < len(words); i++ {
-		w := words[i]
-		switch {
-		case strings.HasPrefix(w, "<") || w == "..." || w == "|" || w == "&&":
-			return problems
-		case w == "-o" || w == "--output" || w == "--help" || w == "-h":
-			exported = true
-			if !strings.Contains(w, "h") {
-				i++
-			}
-		case strings.HasPrefix(w, "--"):
-			name, _, hasValue := strings.Cut(strings.TrimPrefix(w, "--"), "=")
-			isBool, ok := fn.args[name]
-			if !ok {
-				// Whether it took a value is unknown: the rest cannot be read.
-				return append(problems, "no argument --"+name+" there")
-			}
-			if !isBool && !hasValue {
-				i++
-			}
-		default:
-			if typ == "" {
-				typ = "Predictor"
-			}
-			next, ok := api[typ][w]
-			if !ok {
-				return append(problems, typ+" has no function "+w)
-			}
-			fn, typ = next, next.returns
-			if typ == "" {
-				typ = "(no object)"
-			}
-		}
-	}
-	if _, object := api[typ]; run && object && typ != "" && !exported {
-		problems = append(problems, "it returns a "+typ+" object, of which the CLI prints only the ID: chain a function that returns a string, or -o")
-	}
-	return problems
-}
-
-// TestDocsDaggerCallsExist: every `dagger call` in the documents names functions and
-// arguments the module defines, chained functions included (`tf-plan --env dev markdown`).
-func TestDocsDaggerCallsExist(t *testing.T) {
-	api := moduleAPI(t)
-	call := regexp.MustCompile(`dagger call((?: +[^ #]+)*)`)
-	calls := 0
-	all := docs(t)
-	for _, path := range sortedKeys(all) {
-		blockLines := map[string]bool{}
-		for _, b := range regexp.MustCompile("(?s)```[a-z]*\n(.*?)```").FindAllStringSubmatch(all[path], -1) {
-			for _, line := range strings.Split(b[1], "\n") {
-				blockLines[line] = true
-			}
-		}
-		for _, span := range codeSpans(all[path]) {
-			for _, m := range call.FindAllStringSubmatch(span, -1) {
-				calls++
-				// A line of a fenced block is a command to run; a code span in prose may name an object.
-				run := blockLines[span]
-				for _, p := range checkDaggerCall(api, strings.Fields(m[1]), run) {
-					t.Errorf("%s: `dagger call%s`: %s", path, m[1], p)
+			for _, p := range fd.Type.Params.List {
+				for _, n := range p.Names {
+					args[cliName(n.Name)] = true
 				}
 			}
 		}
 	}
-	if calls < 15 {
-		t.Fatalf("found only %d `dagger call` commands; the pattern is broken", calls)
+	if len(args) < 20 {
+		t.Fatalf("found only %d arguments of the module's functions; the parser is broken", len(args))
 	}
-}
-
-func TestCheckDaggerCallFindsMistakes(t *testing.T) {
-	api := daggerAPI{
-		"":          {"": {args: map[string]bool{"region": false}}},
-		"Predictor": {"tf-plan": {args: map[string]bool{"env": false, "save": true}, returns: "Plan"}, "drift": {args: map[string]bool{"env": false}}},
-		"Plan":      {"markdown": {args: map[string]bool{}}},
-	}
-	for words, want := range map[string]string{
-		"--region us-east-1 tf-plan --env dev --save markdown": "",
-		"tf-plan --env dev":                  "it returns a Plan object, of which the CLI prints only the ID: chain a function that returns a string, or -o",
-		"tf-plan --env dev -o plan":          "",
-		"tf-plan --help":                     "",
-		"tf-plan --env dev --saved markdown": "no argument --saved there",
-		"tf-plan --env dev mark-down":        "Plan has no function mark-down",
-		"drift --env dev markdown":           "(no object) has no function markdown",
-		"plan --env dev":                     "Predictor has no function plan",
-		"--regions x drift --env dev":        "no argument --regions there",
-	} {
-		if got := strings.Join(checkDaggerCall(api, strings.Fields(words), true), "; "); got != want {
-			t.Errorf("%s: got %q, want %q", words, got, want)
-		}
-	}
+	return args
 }
 
 // TestDocsMakeTargetsExist: every `make TARGET` the documents show is a Makefile target.
@@ -344,12 +163,8 @@ func TestDocsDeployctlCommandsAndFlagsExist(t *testing.T) {
 			known[f] = true
 		}
 	}
-	for _, fns := range moduleAPI(t) {
-		for _, fn := range fns {
-			for a := range fn.args {
-				known[a] = true
-			}
-		}
+	for a := range daggerArgs(t) {
+		known[a] = true
 	}
 	cmd := regexp.MustCompile(`^(?:go run \./cmd/)?deployctl ([a-z][a-z-]*)([^|#]*)`)
 	flag := regexp.MustCompile(`(?:^|[\s\[])--?([a-z][a-z-]*)`)
