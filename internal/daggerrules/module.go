@@ -49,7 +49,7 @@ type Func struct {
 	// Pragmas are the doc comment's pragmas (+cache, +check, +generate, +up, +deprecated).
 	Pragmas map[string]any
 	// Params are the Go parameters in order, context.Context included.
-	Params []Param
+	Params   []Param
 	Variadic bool
 	Results  []Type
 }

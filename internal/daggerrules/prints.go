@@ -111,9 +111,9 @@ func knownExport(name string) bool {
 	return false
 }
 
-// ReturnTypeOf returns the return type of the function fn of a module's typedefs, with
-// sync and export detected on the module's own objects as the CLI does, and core
-// objects as [CoreObject] describes them.
+// ReturnTypeOf returns how the CLI sees the typedef t of a module's function result:
+// the module's own objects by their schema name, with sync and export detected by
+// name as the CLI does; core objects as [CoreObject] describes them.
 func ReturnTypeOf(td TypeDefs, t TypeDef) ReturnType {
 	switch t.Kind {
 	case ListKind:

@@ -18,7 +18,7 @@ import (
 // internal/dagger package are told apart by reading that package (and the library it
 // aliases), and a local dependency's objects by loading that dependency the same way.
 func LoadGoModule(dir string) (*Module, error) {
-	return loadGoModule(dir, pkgResolver{dir: dir})
+	return loadGoModule(dir, pkgResolver{dir: dir, cache: newPkgCache()})
 }
 
 func loadGoModule(dir string, pkgs pkgResolver) (*Module, error) {

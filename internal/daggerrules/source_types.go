@@ -238,6 +238,10 @@ func importPath(f *ast.File, pkg string) string {
 	return ""
 }
 
+func newPkgCache() *pkgCache {
+	return &pkgCache{dirs: map[string]string{}, files: map[string][]*ast.File{}}
+}
+
 // pkgResolver reads a named type's underlying type from its package's source, found
 // with `go list` in the module (standard library, module packages, module cache).
 type pkgResolver struct {
@@ -245,38 +249,59 @@ type pkgResolver struct {
 	// generated, when set, is read instead of any module's internal/dagger package:
 	// the library its types alias, for sources that have no generated package.
 	generated string
-	dirs      map[string]string
+	cache     *pkgCache
+}
+
+// pkgCache keeps packages found and parsed (the library's generated file is large).
+type pkgCache struct {
+	dirs  map[string]string
+	files map[string][]*ast.File
 }
 
 // forModule returns the resolver for another module in dir.
 func (r pkgResolver) forModule(dir string) pkgResolver {
 	if r.generated != "" {
-		return pkgResolver{dir: r.dir, generated: r.generated}
+		return r
 	}
-	return pkgResolver{dir: dir}
+	return pkgResolver{dir: dir, cache: r.cache}
 }
 
 // underlying returns KindBasic (with the basic name) or KindStruct for a package-level
 // type, following aliases into other packages (the stand-in dagger package aliases the
 // library's types).
 func (r *pkgResolver) underlying(path, name string) (Type, error) {
-	dir, err := r.pkgDir(path)
+	files, err := r.parse(path)
 	if err != nil {
 		return Type{}, err
 	}
-	fset := token.NewFileSet()
-	pkgs, err := parser.ParseDir(fset, dir, func(fi os.FileInfo) bool { return !strings.HasSuffix(fi.Name(), "_test.go") }, parser.SkipObjectResolution)
-	if err != nil {
-		return Type{}, fmt.Errorf("parse package %s: %w", path, err)
-	}
-	for _, pkg := range pkgs {
-		for _, f := range pkg.Files {
-			if ts := findType(f, name); ts != nil {
-				return r.underlyingOf(f, ts, path)
-			}
+	for _, f := range files {
+		if ts := findType(f, name); ts != nil {
+			return r.underlyingOf(f, ts, path)
 		}
 	}
-	return Type{}, fmt.Errorf("resolve type %s.%s: not found in %s", path, name, dir)
+	return Type{}, fmt.Errorf("resolve type %s.%s: not found", path, name)
+}
+
+func (r *pkgResolver) parse(path string) ([]*ast.File, error) {
+	dir, err := r.pkgDir(path)
+	if err != nil {
+		return nil, err
+	}
+	if files, ok := r.cache.files[dir]; ok {
+		return files, nil
+	}
+	pkgs, err := parser.ParseDir(token.NewFileSet(), dir, func(fi os.FileInfo) bool { return !strings.HasSuffix(fi.Name(), "_test.go") }, parser.SkipObjectResolution)
+	if err != nil {
+		return nil, fmt.Errorf("parse package %s: %w", path, err)
+	}
+	var files []*ast.File
+	for _, pkg := range pkgs {
+		for _, f := range pkg.Files {
+			files = append(files, f)
+		}
+	}
+	r.cache.files[dir] = files
+	return files, nil
 }
 
 func (r *pkgResolver) underlyingOf(f *ast.File, ts *ast.TypeSpec, path string) (Type, error) {
@@ -313,7 +338,8 @@ func (r *pkgResolver) pkgDir(path string) (string, error) {
 	if r.generated != "" && strings.HasSuffix(path, "/internal/dagger") {
 		path = r.generated
 	}
-	if d, ok := r.dirs[path]; ok {
+	key := r.dir + "\x00" + path
+	if d, ok := r.cache.dirs[key]; ok {
 		return d, nil
 	}
 	cmd := exec.Command("go", "list", "-f", "{{.Dir}}", path)
@@ -322,9 +348,6 @@ func (r *pkgResolver) pkgDir(path string) (string, error) {
 	if err != nil {
 		return "", fmt.Errorf("locate package %s: %w", path, err)
 	}
-	if r.dirs == nil {
-		r.dirs = map[string]string{}
-	}
-	r.dirs[path] = strings.TrimSpace(string(out))
-	return r.dirs[path], nil
+	r.cache.dirs[key] = strings.TrimSpace(string(out))
+	return r.cache.dirs[key], nil
 }
