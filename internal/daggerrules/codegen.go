@@ -46,7 +46,15 @@ type codegen struct {
 	errs    []error
 }
 
-func (g *codegen) fail(err error) { g.errs = append(g.errs, err) }
+// fail records err once: a type referenced twice fails the same way twice.
+func (g *codegen) fail(err error) {
+	for _, e := range g.errs {
+		if e.Error() == err.Error() {
+			return
+		}
+	}
+	g.errs = append(g.errs, err)
+}
 
 func (g *codegen) mainName() string {
 	for name, d := range g.mod.Types {

@@ -103,6 +103,12 @@ type Test struct {
 	ID string
 }
 `, want: `cannot define field with reserved name "id" on object "Test"`},
+		"a json tag renames the field to id": {src: `package main
+
+type Test struct {
+	Identifier string ` + "`json:\"id\"`" + `
+}
+`, want: `cannot define field with reserved name "id" on object "Test"`},
 		"id/fn": {src: `package main
 
 type Test struct{}
