@@ -1,5 +1,10 @@
 package daggerrules
 
+import (
+	"fmt"
+	"strings"
+)
+
 // What `dagger call` prints when a call chain ends, ported from cmd/dagger/functions.go
 // at v0.21.8 (handleObjectLeaf, handleResponse, printID, printResponse): a value is
 // printed, an object only as its ID, and -o exports Container, Directory, File and
@@ -151,4 +156,66 @@ func moduleObject(o ObjectDef) ReturnType {
 		}
 	}
 	return rt
+}
+
+// CallPrints returns what `dagger call f1 f2 ... [-o output]` does, for a chain of
+// function or field names as the CLI spells them (plan, as-json), starting at the
+// module's main object; flags are left out of the chain.
+func CallPrints(td TypeDefs, chain []string, output string) (Output, error) {
+	if len(chain) == 0 {
+		return Output{}, fmt.Errorf("call %s: no function named", td.Module)
+	}
+	cur, ok := td.object(td.mainObject())
+	if !ok {
+		return Output{}, fmt.Errorf("call %s: no main object", td.Module)
+	}
+	for i, name := range chain {
+		t, ok := cur.member(name)
+		if !ok {
+			return Output{}, fmt.Errorf("call %s: %s has no function %s", strings.Join(chain[:i+1], " "), cur.SchemaName, name)
+		}
+		if i == len(chain)-1 {
+			return Prints(ReturnTypeOf(td, t), output), nil
+		}
+		next, ok := td.object(t.Name)
+		if t.Kind != ObjectKind || t.SourceModule != td.Module || !ok {
+			return Output{}, fmt.Errorf("call %s: the chain goes on from %s %s, which is not one of the module's objects", strings.Join(chain[:i+1], " "), t.Kind, t.Name)
+		}
+		cur = next
+	}
+	return Output{}, nil
+}
+
+func (td TypeDefs) mainObject() string {
+	for _, o := range td.Objects {
+		if o.SchemaName == ObjectName(td.Module) {
+			return o.OriginalName
+		}
+	}
+	return ""
+}
+
+// object returns the module's object of the Go name name.
+func (td TypeDefs) object(name string) (ObjectDef, bool) {
+	for _, o := range td.Objects {
+		if o.OriginalName == name {
+			return o, true
+		}
+	}
+	return ObjectDef{}, false
+}
+
+// member returns the type of the function or field the CLI calls name.
+func (obj ObjectDef) member(name string) (TypeDef, bool) {
+	for _, fn := range obj.Functions {
+		if CLIName(fn.Name) == name {
+			return fn.Return, true
+		}
+	}
+	for _, f := range obj.Fields {
+		if CLIName(f.Name) == name {
+			return f.Type, true
+		}
+	}
+	return TypeDef{}, false
 }

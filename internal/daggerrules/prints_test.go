@@ -90,3 +90,60 @@ func (m *Test) Names() []string { return nil }
 		t.Error(d)
 	}
 }
+
+func TestCallPrints(t *testing.T) {
+	m, err := loadSource(t, "shop", `package main
+
+import "dagger/shop/internal/dagger"
+
+type Shop struct {
+	Region string
+}
+
+type Order struct {
+	Summary string
+}
+
+// Order places an order.
+func (m *Shop) Order() *Order { return nil }
+
+// Receipt prints the receipt.
+func (o *Order) Receipt() string { return "" }
+
+// AsJSON returns the order as JSON.
+func (o *Order) AsJSON() *dagger.File { return nil }
+`, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	td, err := Codegen(m)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cases := map[string]struct {
+		chain  []string
+		output string
+		want   Output
+	}{
+		"an object prints its ID":         {[]string{"order"}, "", Output{Stdout: PrintsID}},
+		"a string after it prints":        {[]string{"order", "receipt"}, "", Output{Stdout: PrintsValue}},
+		"a field prints":                  {[]string{"order", "summary"}, "", Output{Stdout: PrintsValue}},
+		"a main object field prints":      {[]string{"region"}, "", Output{Stdout: PrintsValue}},
+		"a File with -o is exported":      {[]string{"order", "as-json"}, "order.json", Output{Exported: true}},
+		"a File without -o prints its ID": {[]string{"order", "as-json"}, "", Output{Stdout: PrintsID, Synced: true}},
+	}
+	for name, tc := range cases {
+		t.Run(name, func(t *testing.T) {
+			got, err := CallPrints(td, tc.chain, tc.output)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if d := cmp.Diff(tc.want, got); d != "" {
+				t.Error(d)
+			}
+		})
+	}
+	if _, err := CallPrints(td, []string{"order", "refund"}, ""); err == nil {
+		t.Error("calling a function the object does not have succeeded")
+	}
+}
