@@ -122,6 +122,10 @@ func (g *codegen) object(decl *TypeDecl) (ObjectDef, []Type, bool) {
 		subs = append(subs, spec.subs...)
 	}
 	for _, f := range decl.Fields {
+		if f.Embedded {
+			g.fail(violation(srcNotModelled, "object %s: embedded field %s", decl.Name, f.GoName))
+			continue
+		}
 		def, fsubs, keep, err := g.field(f)
 		if err != nil {
 			g.fail(fmt.Errorf("object %s: %w", decl.Name, err))

@@ -1,6 +1,9 @@
 package daggerrules
 
-import "testing"
+import (
+	"strings"
+	"testing"
+)
 
 // Cases from core/integration/module_go_test.go (TestSignaturesUnexported,
 // TestSignaturesMixMatch), module_test.go (the deprecated required argument) and the
@@ -176,5 +179,16 @@ func (b *Baz) Hello() (string, error) {
 	}
 	if len(got) != 4 {
 		t.Errorf("objects %v, want 4", got)
+	}
+}
+
+// An embedded field is something this port does not model: it must say so, not pass.
+func TestEmbeddedFieldIsNotModelled(t *testing.T) {
+	m, err := loadSource(t, "test", "package main\n\ntype Base struct {\n\tName string\n}\n\ntype Test struct {\n\tBase\n}\n", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := Check(m); err == nil || !strings.Contains(err.Error(), srcNotModelled) {
+		t.Fatalf("Check = %v, want a %q failure", err, srcNotModelled)
 	}
 }

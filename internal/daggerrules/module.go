@@ -41,6 +41,8 @@ type Field struct {
 	Type     Type
 	// Pragmas are the field's doc and line comment pragmas (+private, +deprecated).
 	Pragmas map[string]any
+	// Embedded is set for an embedded field, which this port does not model.
+	Embedded bool
 }
 
 // Func is a method or the constructor.

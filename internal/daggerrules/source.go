@@ -216,6 +216,11 @@ func (l *loader) fields(f *ast.File, st *ast.StructType) ([]Field, error) {
 		}
 		pragmas := fieldPragmas(fld)
 		jsonName := jsonTagName(fld)
+		if len(fld.Names) == 0 {
+			// The codegen sees an embedded field (and its promoted methods); not modelled.
+			out = append(out, Field{GoName: t.String(), Type: t, Embedded: true})
+			continue
+		}
 		for _, n := range fld.Names {
 			if n.IsExported() {
 				out = append(out, Field{GoName: n.Name, JSONName: jsonName, Type: t, Pragmas: pragmas})
