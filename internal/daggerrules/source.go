@@ -104,8 +104,8 @@ func (l *loader) addDependency(name, dir string) error {
 		return fmt.Errorf("load dependency %s: %w", name, err)
 	}
 	td, _ := Codegen(dep) // the dependency's own failures are reported when it is checked
-	for _, o := range td.Objects {
-		l.depObjects[o.SchemaName] = name
+	for client, mod := range td.ClientNames() {
+		l.depObjects[client] = mod
 	}
 	return nil
 }

@@ -73,3 +73,14 @@ type TypeDef struct {
 	// SourceModule is the module that defines an object: "" for core types.
 	SourceModule string `json:"sourceModule,omitempty"`
 }
+
+// ClientNames maps the names a dependent module's generated client gives this
+// module's objects (their schema names: PredictorPlan) to this module's name: the
+// deps argument of [FromCodegenJSON] for a module that depends on this one.
+func (td TypeDefs) ClientNames() map[string]string {
+	names := map[string]string{}
+	for _, o := range td.Objects {
+		names[o.SchemaName] = td.Module
+	}
+	return names
+}
