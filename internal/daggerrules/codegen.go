@@ -128,7 +128,7 @@ func (g *codegen) object(decl *TypeDecl) (ObjectDef, []Type, bool) {
 		}
 		def, fsubs, keep, err := g.field(f)
 		if err != nil {
-			g.fail(fmt.Errorf("object %s: %w", decl.Name, err))
+			g.fail(fmt.Errorf("check object %s: %w", decl.Name, err))
 			continue
 		}
 		if keep {

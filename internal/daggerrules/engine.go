@@ -28,7 +28,7 @@ func Validate(td TypeDefs) error {
 			}
 			for _, a := range fn.Args {
 				if err := validateArg(a); err != nil {
-					errs = append(errs, fmt.Errorf("object %q function %q arg %q: %w", obj.Name, fn.Name, a.Name, err))
+					errs = append(errs, fmt.Errorf("check object %q function %q arg %q: %w", obj.Name, fn.Name, a.Name, err))
 				}
 			}
 		}

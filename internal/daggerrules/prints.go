@@ -25,8 +25,9 @@ type ReturnType struct {
 }
 
 // CoreObject returns the return type of a core object: Container, Directory, File and
-// Changeset have sync and export(path), Service has sync (core/schema Syncer and
-// their export functions); other core objects have neither.
+// Changeset have sync and export(path), Service has sync (the Syncer and "export"
+// fields in core/schema/container.go, directory.go, file.go and service.go); other
+// core objects have neither.
 func CoreObject(name string) ReturnType {
 	rt := ReturnType{Kind: ObjectKind, Name: name}
 	switch name {
