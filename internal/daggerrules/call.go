@@ -7,7 +7,8 @@ import (
 
 // The CLI's global flags that take a value and those that do not, at v0.21.8
 // (cmd/dagger/main.go installGlobalFlags, cmd/dagger/module.go --mod,
-// cmd/dagger/functions.go FuncCommand.Command --output and --json).
+// cmd/dagger/functions.go FuncCommand.Command --output and --json, and the root
+// command's --help).
 var (
 	globalValueFlags = map[string]bool{
 		"-o": true, "--output": true, "-m": true, "--mod": true, "--workdir": true, "--progress": true,
@@ -17,6 +18,7 @@ var (
 		"-j": true, "--json": true, "-v": true, "-vv": true, "-vvv": true, "--verbose": true, "-q": true, "--quiet": true,
 		"-s": true, "--silent": true, "-d": true, "--debug": true, "-i": true, "--interactive": true, "-w": true, "--web": true,
 		"-E": true, "--no-exit": true, "-y": true, "--auto-apply": true, "--cloud": true, "--scale-out": true, "--dot-show-internal": true,
+		"-h": true, "--help": true,
 	}
 )
 
@@ -31,6 +33,8 @@ type Call struct {
 	// Output is the -o/--output path ("" without).
 	Output string
 	JSON   bool
+	// Help: --help prints the usage of the last command instead of calling it.
+	Help bool
 }
 
 // ParseCall reads the arguments that follow `dagger call` as the CLI does: constructor
@@ -65,6 +69,9 @@ func ParseCall(td TypeDefs, args []string) (Call, error) {
 			return Call{}, err
 		}
 		i += consumed
+	}
+	if c.Help {
+		return c, nil
 	}
 	if len(c.Chain) == 0 {
 		return Call{}, fmt.Errorf("parse call: no function called")
@@ -102,6 +109,7 @@ func (c *Call) flag(fn *FunctionDef, flags map[string]string, args []string, i i
 	switch {
 	case globalBoolFlags[name]:
 		c.JSON = c.JSON || name == "-j" || name == "--json"
+		c.Help = c.Help || name == "-h" || name == "--help"
 		return 0, nil
 	case globalValueFlags[name]:
 		if !hasValue {

@@ -61,6 +61,7 @@ func TestParseCall(t *testing.T) {
 			Call{Chain: []string{"order", "summary"}, Flags: []map[string]string{{"item": "tea", "express": "true"}, {}}, CtorFlags: map[string]string{}}},
 		"constructor flags, -o, =values": {"--region=us order --item=tea --max-price-usd 3 as-json -o order.json",
 			Call{Chain: []string{"order", "as-json"}, Flags: []map[string]string{{"item": "tea", "max-price-usd": "3"}, {}}, CtorFlags: map[string]string{"region": "us"}, Output: "order.json"}},
+		"help needs no required flag": {"order --help", Call{Chain: []string{"order"}, Flags: []map[string]string{{}}, CtorFlags: map[string]string{}, Help: true}},
 		"global flags anywhere": {"-q order --json --item tea --progress plain",
 			Call{Chain: []string{"order"}, Flags: []map[string]string{{"item": "tea"}}, CtorFlags: map[string]string{}, JSON: true}},
 	}
