@@ -17,12 +17,10 @@ import (
 func Codegen(m *Module) (TypeDefs, error) {
 	g := &codegen{mod: m, added: map[string]bool{}, methods: map[string][]*funcSpec{}}
 	out := TypeDefs{Module: m.Name}
-	queue := []Type{}
-	for name := range m.Types {
-		// cmd/codegen/generator/go/templates/modules.go getTypes, checkMainModuleObject
-		if m.Types[name].Exported && strcase.ToCamel(m.Name) == strcase.ToCamel(name) {
-			queue = append(queue, Local(name))
-		}
+	main := g.mainName()
+	var queue []Type
+	if main != "" {
+		queue = append(queue, Local(main))
 	}
 	for len(queue) > 0 {
 		t := queue[0]
@@ -33,7 +31,7 @@ func Codegen(m *Module) (TypeDefs, error) {
 			queue = append(queue, subs...)
 		}
 	}
-	if main := g.mainName(); main != "" {
+	if main != "" {
 		g.functionCases(main, map[string]bool{})
 	}
 	return out, errors.Join(g.errs...)
@@ -56,6 +54,8 @@ func (g *codegen) fail(err error) {
 	g.errs = append(g.errs, err)
 }
 
+// mainName is the main object's Go name (modules.go getTypes and
+// checkMainModuleObject): the exported type named like the module, "" without one.
 func (g *codegen) mainName() string {
 	for name, d := range g.mod.Types {
 		if d.Exported && strcase.ToCamel(g.mod.Name) == strcase.ToCamel(name) {
