@@ -17,8 +17,11 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
+
+	"dagger/predictor/internal/daggerrules"
 )
 
 // member is a function or field of an object as the CLI reaches it.
@@ -265,6 +268,39 @@ func TestDaggerCallsPrintWhatUsersRead(t *testing.T) {
 			t.Errorf("%s: %s", where, problem)
 		} else {
 			t.Logf("%s: %s", where, what)
+		}
+	}
+}
+
+// The same calls read by internal/daggerrules, the port of the CLI's own parsing
+// (ParseCall: flags, boolean flags, required arguments) and printing (CallPrints),
+// over the typedefs the codegen port derives from this module: both readings agree
+// that no call ends on an ID.
+func TestDaggerCallsByTheCLIPort(t *testing.T) {
+	mod, err := daggerrules.LoadGoModule(".")
+	if err != nil {
+		t.Fatal(err)
+	}
+	td, err := daggerrules.Codegen(mod)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for where, words := range daggerCalls(t) {
+		if slices.Contains(words, "up") {
+			continue // a core Service's up: beyond the module's own objects
+		}
+		c, err := daggerrules.ParseCall(td, words)
+		if err != nil {
+			t.Errorf("%s: %v", where, err)
+			continue
+		}
+		out, err := daggerrules.CallPrints(td, c.Chain, c.Output)
+		if err != nil {
+			t.Errorf("%s: %v", where, err)
+			continue
+		}
+		if out.Stdout == daggerrules.PrintsID && !out.Exported || out.Stdout == daggerrules.PrintsError {
+			t.Errorf("%s: the CLI prints an object's ID or fails (%+v)", where, out)
 		}
 	}
 }
