@@ -1,6 +1,6 @@
 module dagger/predictor
 
-go 1.26.8
+go 1.26.1
 
 require (
 	dagger.io/dagger v0.21.9
@@ -25,8 +25,11 @@ require (
 	github.com/hashicorp/terraform-json v0.29.0
 	github.com/iancoleman/strcase v0.3.0
 	github.com/pelletier/go-toml v1.9.5
+	github.com/vektah/gqlparser/v2 v2.5.32
 	github.com/zclconf/go-cty v1.18.1
+	golang.org/x/mod v0.42.0
 	golang.org/x/sync v0.25.0
+	golang.org/x/tools v0.51.0
 	gopkg.in/yaml.v3 v3.0.1
 )
 
@@ -57,15 +60,12 @@ require (
 	github.com/mitchellh/go-wordwrap v1.0.1 // indirect
 	github.com/opencontainers/go-digest v1.0.0 // indirect
 	github.com/sosodev/duration v1.4.0 // indirect
-	github.com/vektah/gqlparser/v2 v2.5.32 // indirect
 	go.opentelemetry.io/auto/sdk v1.2.1 // indirect
 	go.opentelemetry.io/otel v1.41.0 // indirect
 	go.opentelemetry.io/otel/metric v1.41.0 // indirect
 	go.opentelemetry.io/otel/trace v1.41.0 // indirect
 	golang.org/x/crypto v0.58.0 // indirect
-	golang.org/x/mod v0.42.0 // indirect
 	golang.org/x/net v0.61.0 // indirect
 	golang.org/x/sys v0.49.0 // indirect
 	golang.org/x/text v0.43.0 // indirect
-	golang.org/x/tools v0.51.0 // indirect
 )
