@@ -13,7 +13,8 @@
 #      `go build -overlay`, so the tree is not written to;
 #   2. runs `codegen generate-module` as the engine's Go SDK does (core/sdk/go_sdk.go),
 #      then builds both packages and vets the module's package and internal/dagger,
-#      and records internal/dagger's exported API (golden/<name>.surface.txt);
+#      records internal/dagger's exported API (golden/<name>.surface.txt) and runs the
+#      root package's tests on the real generated code;
 #   3. removes dagger.gen.go and internal/ as the engine does before typedefs, runs
 #      `codegen generate-typedefs` against a recording stand-in for the Dagger session
 #      and writes what the module registers (golden/<name>.typedefs.json);
@@ -51,7 +52,7 @@ if [[ -n "${DAGGER_LOCAL_GOPROXY:-}" ]]; then
     for m in github.com/vito/dang/v2 github.com/vito/midterm github.com/vito/tuist github.com/vito/tuist/teav1; do
       v="$(go -C "$src" list -m -f '{{.Version}}' "$m")"
       rev="$v" sub=""
-      [[ "$v" =~ -[0-9]{14}-([0-9a-f]{12})$ ]] && rev="${BASH_REMATCH[1]}"
+      [[ "$v" =~ [.-][0-9]{14}-([0-9a-f]{12})$ ]] && rev="${BASH_REMATCH[1]}"
       repo="${m#github.com/}" repo="${repo%%/v2}"
       [[ "$m" == */teav1 ]] && repo="vito/tuist" sub=":teav1"
       specs+=("$m@$v=$DAGGER_GIT_MIRRORS/${repo/\//+}/repo#$rev$sub")
@@ -96,6 +97,10 @@ for entry in .:predictor tests:tests; do
   (cd "$gen/$dir" && go build ./... && go vet . ./internal/dagger)
   if [[ "$dir" == "." ]]; then
     "$real" surface "$gen/$dir/internal/dagger" "$golden/$name.surface.txt"
+    # The generated internal/dagger builds its client in init() from the session
+    # variables the engine sets (and panics without them); it dials nothing until a
+    # query runs, so any values let the package's own tests run on the real code.
+    (cd "$gen" && DAGGER_SESSION_PORT=1 DAGGER_SESSION_TOKEN=unused go test -count=1 .)
   fi
   diff -u "$root/$dir/go.mod" "$gen/$dir/go.mod" >"$cache/$name.go.mod.diff" || true
 
