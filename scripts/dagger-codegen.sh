@@ -23,7 +23,8 @@
 #
 # The tests/ module depends on the root module, whose types the engine adds to the
 # schema tests/ is generated against; that step is not reproduced here, so tests/ gets
-# its typedefs and digest but no surface golden.
+# no generate-module run (its code would miss dag.Predictor) and no surface golden,
+# only its typedefs (its function signatures use no dependency type) and its digest.
 #
 # Variables:
 #   DAGGER_SRC            dagger/dagger source tree (required)
@@ -31,7 +32,9 @@
 #   DAGGER_CODEGEN_CACHE  where the built codegen and schema go (default: ~/.cache/predictor-dagger-codegen)
 #   DAGGER_LOCAL_GOPROXY  a directory served first as a file:// GOPROXY, for module
 #                         versions the proxy refuses (core/ needs vito/dang/v2, vito/midterm,
-#                         vito/tuist, vito/tuist/teav1); filled from DAGGER_GIT_MIRRORS if set
+#                         vito/tuist, vito/tuist/teav1) or whose version list it refuses
+#                         (dagger/querybuilder); filled from DAGGER_GIT_MIRRORS and the
+#                         module cache
 #   DAGGER_GIT_MIRRORS    a directory holding bare clones as OWNER+NAME/repo (vito+dang, ...)
 set -euo pipefail
 
@@ -59,6 +62,11 @@ if [[ -n "${DAGGER_LOCAL_GOPROXY:-}" ]]; then
     done
     "$real" proxy "$DAGGER_LOCAL_GOPROXY" "${specs[@]}"
   fi
+  # generate-typedefs runs `go get github.com/dagger/querybuilder` without a version;
+  # serve the version go.mod requires, for proxies that refuse the module's list.
+  qb="$(go -C "$root" list -m -f '{{.Path}}@{{.Version}}' github.com/dagger/querybuilder)"
+  go -C "$root" mod download "$qb"
+  "$real" proxy "$DAGGER_LOCAL_GOPROXY" "$qb=modcache"
   GOPROXY="file://$DAGGER_LOCAL_GOPROXY,$(go env GOPROXY)"
   export GOPROXY
 fi
@@ -89,20 +97,20 @@ codegen() {
 
 for entry in .:predictor tests:tests; do
   dir="${entry%%:*}" name="${entry##*:}"
-  echo "dagger-codegen: $name: generate-module" >&2
-  gen="$work/gen-$name"
-  copy "$gen"
-  rm -rf "$gen/$dir/dagger.gen.go" "$gen/$dir/internal/dagger"
-  codegen "$name" "$dir" "$gen" "$cache/codegen" generate-module --output "$gen"
-  (cd "$gen/$dir" && go build ./... && go vet . ./internal/dagger)
   if [[ "$dir" == "." ]]; then
+    echo "dagger-codegen: $name: generate-module" >&2
+    gen="$work/gen-$name"
+    copy "$gen"
+    rm -rf "$gen/$dir/dagger.gen.go" "$gen/$dir/internal/dagger"
+    codegen "$name" "$dir" "$gen" "$cache/codegen" generate-module --output "$gen"
+    (cd "$gen/$dir" && go build ./... && go vet . ./internal/dagger)
     "$real" surface "$gen/$dir/internal/dagger" "$golden/$name.surface.txt"
     # The generated internal/dagger builds its client in init() from the session
     # variables the engine sets (and panics without them); it dials nothing until a
     # query runs, so any values let the package's own tests run on the real code.
     (cd "$gen" && DAGGER_SESSION_PORT=1 DAGGER_SESSION_TOKEN=unused go test -count=1 .)
+    diff -u "$root/$dir/go.mod" "$gen/$dir/go.mod" >"$cache/$name.go.mod.diff" || true
   fi
-  diff -u "$root/$dir/go.mod" "$gen/$dir/go.mod" >"$cache/$name.go.mod.diff" || true
 
   echo "dagger-codegen: $name: generate-typedefs" >&2
   types="$work/types-$name"

@@ -127,7 +127,7 @@ func aliasFile(a api) []byte {
 	var b bytes.Buffer
 	b.WriteString(header)
 	b.WriteString("// Package dagger aliases the dagger.io/dagger library so the module type-checks without an engine.\n")
-	b.WriteString("package dagger\n\nimport (\n\t\"github.com/Khan/genqlient/graphql\"\n\t\"github.com/dagger/querybuilder\"\n\n\tdagger \"" + LibraryPath + "\"\n)\n\n")
+	b.WriteString("package dagger\n\nimport (\n\t\"context\"\n\t\"errors\"\n\n\t\"github.com/Khan/genqlient/graphql\"\n\t\"github.com/dagger/querybuilder\"\n\t\"go.opentelemetry.io/otel/trace\"\n\n\tdagger \"" + LibraryPath + "\"\n)\n\n")
 	b.WriteString("type (\n")
 	for _, t := range a.Types {
 		fmt.Fprintf(&b, "\t%s = dagger.%s\n", t, t)
@@ -191,6 +191,28 @@ type Query struct {
 
 // hiddenFields shadows the Query fields hidden from modules; see Query.
 type hiddenFields struct{}
+
+// errOffline is what loading an object returns: nothing runs offline.
+var errOffline = errors.New("offline stand-in: run ` + "`dagger develop`" + ` and call this under an engine")
+
+// Tracer returns the SDK's tracer.
+func Tracer() trace.Tracer { return dagger.Tracer() }
+
+// SetMarshalContext sets the context object IDs are read with when marshalled; the
+// generated entry point calls it.
+func SetMarshalContext(ctx context.Context) {}
+
+// Loadable is an object that can be loaded from its ID.
+type Loadable[T any] = dagger.Loadable[T]
+
+// Ref returns a lazy reference to the object with the given ID.
+func Ref[T Loadable[T]](c *Client, id ID) T { panic(errOffline) }
+
+// Load loads the object with the given ID.
+func Load[T Loadable[T]](ctx context.Context, c *Client, id ID) (T, error) {
+	var zero T
+	return zero, errOffline
+}
 
 `
 

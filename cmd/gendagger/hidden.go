@@ -29,12 +29,17 @@ func isHidden(name string) bool {
 	return false
 }
 
-// clientOnly are the library's identifiers that serve standalone clients and that
-// the code generated for a module does not have (its defs.go.tmpl writes them only
-// for clients), plus Client, Query and Connect, which the stand-in defines itself in
-// the module code's shape.
+// clientOnly are the library's identifiers that serve standalone clients (connection
+// options, raw requests, the SDK's embedded sources) and that the code generated for
+// a module does not have, plus those the stand-in defines itself in the module code's
+// shape (Client, Query, Connect, Tracer).
 var clientOnly = []string{
-	"Client", "Query", "Connect",
+	"Client", "Query", "Connect", "Tracer",
+	"ClientOpt", "Request", "Response",
+	"WithConn", "WithEnvironmentVariable", "WithLoadWorkspaceModules", "WithLogOutput",
+	"WithRunnerHost", "WithSkipWorkspaceModules", "WithVerbosity", "WithVersionOverride",
+	"WithWorkdir", "WithWorkspace",
+	"EngineConn", "GoDagGen", "GoMod", "GoSDK", "GoSum",
 }
 
 // forModules drops from a what module code cannot use.
