@@ -6,6 +6,7 @@ import (
 	"fmt"
 
 	"dagger/predictor/internal/dagger"
+	"dagger/predictor/internal/srcset"
 )
 
 // Run the Go unit tests (the emulator and terraform suites run with `make test`).
@@ -40,7 +41,7 @@ func (m *Predictor) terraformCheck() *dagger.Container {
 			dagger.ContainerWithMountedCacheOpts{Sharing: dagger.CacheSharingModeLocked}).
 		WithEnvVariable("TF_PLUGIN_CACHE_DIR", "/root/.terraform.d/plugin-cache").
 		WithEnvVariable("TF_IN_AUTOMATION", "1").
-		WithDirectory(infraPath, m.Source.Directory("infra")).
+		WithDirectory(infraPath, m.files(srcset.Infra)).
 		WithWorkdir(infraPath)
 }
 
@@ -90,7 +91,7 @@ func (m *Predictor) goTool(pkg string) *dagger.Container {
 // +check
 func (m *Predictor) Tflint(ctx context.Context) error {
 	_, err := m.goTool("github.com/terraform-linters/tflint@"+tflintVersion).
-		WithDirectory(infraPath, m.Source.Directory("infra")).
+		WithDirectory(infraPath, m.files(srcset.Infra)).
 		WithWorkdir(infraPath).
 		WithExec([]string{"tflint", "--recursive", "--no-color"}).
 		Sync(ctx)
@@ -106,7 +107,7 @@ func (m *Predictor) Trivy(ctx context.Context) error {
 		WithEnvVariable("GOBIN", "/usr/local/bin").
 		WithEnvVariable("GOEXPERIMENT", "jsonv2").
 		WithExec([]string{"go", "install", "github.com/aquasecurity/trivy/cmd/trivy@" + trivyVersion}).
-		WithDirectory(infraPath, m.Source.Directory("infra")).
+		WithDirectory(infraPath, m.files(srcset.Infra)).
 		WithWorkdir(infraPath).
 		WithExec([]string{"trivy", "config", "--quiet", "--skip-check-update", "--severity", "HIGH,CRITICAL", "--exit-code", "1", "."}).
 		Sync(ctx)

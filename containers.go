@@ -11,6 +11,7 @@ import (
 	"dagger/predictor/internal/dagger"
 	"dagger/predictor/internal/envcfg"
 	"dagger/predictor/internal/pipeline"
+	"dagger/predictor/internal/srcset"
 )
 
 // Paths inside the pipeline's containers.
@@ -123,12 +124,8 @@ func (m *Predictor) goBase() *dagger.Container {
 
 // deployctlBinary builds deployctl once per source change (Go sources only).
 func (m *Predictor) deployctlBinary() *dagger.File {
-	src := m.Source.Filter(dagger.DirectoryFilterOpts{
-		Include: []string{"go.mod", "go.sum", "cmd/deployctl/**", "internal/**"},
-		Exclude: []string{"internal/dagger/**", "**/*_test.go", "**/testdata/**"},
-	})
 	return m.goBase().
-		WithDirectory(srcPath, src).
+		WithDirectory(srcPath, m.files(srcset.Deployctl)).
 		WithExec([]string{"go", "build", "-trimpath", "-ldflags=-s -w", "-o", "/out/deployctl", "./cmd/deployctl"}).
 		File("/out/deployctl")
 }
@@ -145,7 +142,7 @@ func (m *Predictor) terraformContainer(t target) *dagger.Container {
 			dagger.ContainerWithMountedCacheOpts{Sharing: dagger.CacheSharingModeLocked}).
 		WithEnvVariable("TF_PLUGIN_CACHE_DIR", "/root/.terraform.d/plugin-cache").
 		WithEnvVariable("TF_IN_AUTOMATION", "1").
-		WithDirectory(infraPath, m.Source.Directory("infra")).
+		WithDirectory(infraPath, m.files(srcset.Infra)).
 		WithWorkdir(workPath)
 	return m.withAWS(ctr, t)
 }
@@ -154,9 +151,22 @@ func (m *Predictor) terraformContainer(t target) *dagger.Container {
 func (m *Predictor) runtimeContainer(t target) *dagger.Container {
 	ctr := dag.Container().From(runtimeImage).
 		WithFile("/usr/local/bin/deployctl", m.deployctlBinary()).
-		WithDirectory(infraPath, m.Source.Directory("infra")).
+		WithDirectory(infraPath, m.files(srcset.Infra)).
 		WithWorkdir(workPath)
 	return m.withAWS(ctr, t)
+}
+
+// files is the part of the source a container receives, as set defines it (the
+// tests in internal/srcset run each container's command on exactly these files).
+func (m *Predictor) files(set srcset.Set) *dagger.Directory {
+	dir := m.Source
+	if set.Dir != "" {
+		dir = dir.Directory(set.Dir)
+	}
+	if len(set.Include) == 0 && len(set.Exclude) == 0 {
+		return dir
+	}
+	return dir.Filter(dagger.DirectoryFilterOpts{Include: set.Include, Exclude: set.Exclude})
 }
 
 // bust makes a side-effect step run every time instead of coming from the cache.
@@ -215,11 +225,11 @@ func explain(err error) error {
 func (m *Predictor) motoService(nonce string) *dagger.Service {
 	return dag.Container().From(motoImage).
 		WithEnvVariable("PREDICTOR_CALL", nonce).
-		WithFile("/opt/moto_launcher.py", m.Source.File("internal/emulator/moto_launcher.py")).
+		WithDirectory("/opt/emulator", m.files(srcset.EmulatorLauncher)).
 		WithEnvVariable("MOTO_IAM_LOAD_MANAGED_POLICIES", "true").
 		WithEnvVariable("MOTO_ECS_SERVICE_RUNNING", "2").
 		WithExposedPort(5000).
-		AsService(dagger.ContainerAsServiceOpts{Args: []string{"python", "/opt/moto_launcher.py", "-H", "0.0.0.0", "-p", "5000"}})
+		AsService(dagger.ContainerAsServiceOpts{Args: []string{"python", "/opt/emulator/moto_launcher.py", "-H", "0.0.0.0", "-p", "5000"}})
 }
 
 // registryService is an OCI registry standing in for ECR with --env local.

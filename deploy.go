@@ -44,9 +44,16 @@ func (m *Predictor) Deploy(
 	// Print the report as Markdown (for a job summary) instead of text.
 	// +optional
 	markdown bool,
+	// For an environment that promotes (prod): the digest (sha256:...) of a completed release of its source environment (dev) to ship; the newest completed one by default.
+	// +optional
+	imageDigest string,
+	// For an environment that promotes: ship --image-digest although its source environment never completed a release of it (the report and the release's record say so).
+	// +optional
+	breakGlass bool,
 ) (string, error) {
 	s := &containerStages{m: m, env: env, maxMonthlyUsd: maxMonthlyUsd, maxIncrease: maxMonthlyIncreaseUsd, platform: platform, reviewed: reviewedChangeset}
-	rep, err := pipeline.Deploy(ctx, s, pipeline.DeployOptions{Env: env, Confirm: confirm, Force: force, PlanID: planId, AcceptChangedPlan: acceptChangedPlan})
+	rep, err := pipeline.Deploy(ctx, s, pipeline.DeployOptions{Env: env, Confirm: confirm, Force: force, PlanID: planId, AcceptChangedPlan: acceptChangedPlan,
+		ImageDigest: imageDigest, BreakGlass: breakGlass, Commit: m.sourceCommit(ctx), ReviewedChangeSet: reviewedChangeset != nil})
 	out := rep.Text()
 	if markdown {
 		out = rep.Markdown()
@@ -93,7 +100,11 @@ func (s *containerStages) Plan(ctx context.Context) (pipeline.PlanResult, error)
 		return pipeline.PlanResult{MonthlyUSD: -1}, err
 	}
 	s.plan = p
-	return p.result(ctx), p.gate()
+	res := p.result(ctx)
+	if sj, err := p.Ctr.File(p.files().SummaryJSON).Contents(ctx); err == nil {
+		res.ChangeSet = pipeline.ParsePlanChangeSet(sj)
+	}
+	return res, p.gate()
 }
 
 // Build builds the backend image and runs the backend tests.
@@ -143,6 +154,46 @@ func (s *containerStages) Publish(ctx context.Context, outs map[string]string) (
 	}
 	ref, err := s.m.publish(ctx, s.t, repo, s.image)
 	return pipeline.Published{Image: ref, Version: pipeline.Version(tag)}, err
+}
+
+// Pick finds the release an environment that promotes ships, before anything changes.
+func (s *containerStages) Pick(ctx context.Context, o pipeline.PromoteOptions) (pipeline.Promotion, error) {
+	r, err := runOK(ctx, bust(s.m.runtimeContainer(s.t)), pipeline.PromoteArgs(s.t.Target, o))
+	p, _ := pipeline.ParsePromotion(r.stdout)
+	return p, err
+}
+
+// Promote copies the picked release's image by digest into the environment's repository.
+func (s *containerStages) Promote(ctx context.Context, outs map[string]string, p pipeline.Promotion) (pipeline.Promotion, error) {
+	repo, err := pipeline.RepositoryFromOutputs(outs)
+	if err != nil {
+		return pipeline.Promotion{}, err
+	}
+	r, err := runOK(ctx, bust(s.m.runtimeContainer(s.t)), pipeline.PromoteArgs(s.t.Target, pipeline.PromoteOptions{Digest: p.Digest, BreakGlass: p.BreakGlass, RepositoryURL: repo}))
+	got, _ := pipeline.ParsePromotion(r.stdout)
+	return got, err
+}
+
+// Record adds the smoke result and the stage timings to the release's record.
+func (s *containerStages) Record(ctx context.Context, taskDef, smoke, timings string) error {
+	_, err := runOK(ctx, bust(s.m.runtimeContainer(s.t)), pipeline.RecordArgs(s.t.Target, taskDef, smoke, timings))
+	return err
+}
+
+// sourceCommit is the git commit of the source for the release's record ("" without
+// git metadata), marked when the tree has uncommitted changes.
+func (m *Predictor) sourceCommit(ctx context.Context) string {
+	if m.Git == nil {
+		return ""
+	}
+	commit, err := m.Git.Head().Commit(ctx)
+	if err != nil {
+		return ""
+	}
+	if empty, err := m.Git.Uncommitted().IsEmpty(ctx); err == nil && !empty {
+		commit += " (uncommitted changes)"
+	}
+	return commit
 }
 
 // Rollout registers the release and watches its deployment by ID.

@@ -5,6 +5,7 @@ import (
 	"crypto/rand"
 
 	"dagger/predictor/internal/dagger"
+	"dagger/predictor/internal/srcset"
 )
 
 // Build the backend image from backend/Dockerfile.
@@ -13,7 +14,7 @@ func (m *Predictor) Build(
 	// +default="linux/amd64"
 	platform dagger.Platform,
 ) *dagger.Container {
-	return m.Source.Directory("backend").DockerBuild(dagger.DirectoryDockerBuildOpts{Platform: platform})
+	return m.files(srcset.Backend).DockerBuild(dagger.DirectoryDockerBuildOpts{Platform: platform})
 }
 
 // Run the backend as a service on port 8000, against an AWS emulator.
@@ -41,9 +42,7 @@ func (m *Predictor) Serve(
 // requirements the image installs, on the image's Python minor version, before the
 // source is copied so the venv stays cached.
 func (m *Predictor) backendTestContainer() *dagger.Container {
-	locks := m.Source.Directory("backend").Filter(dagger.DirectoryFilterOpts{
-		Include: []string{"Makefile", "requirements*.txt", "requirements*.in", "tools/**"},
-	})
+	locks := m.files(srcset.BackendLocks)
 	return dag.Container().From(pythonImage).
 		WithMountedCache("/root/.cache/uv", dag.CacheVolume("predictor-uv")).
 		WithEnvVariable("PYTHONDONTWRITEBYTECODE", "1").
@@ -53,7 +52,7 @@ func (m *Predictor) backendTestContainer() *dagger.Container {
 		WithDirectory(srcPath+"/backend", locks).
 		WithWorkdir(srcPath).
 		WithExec([]string{"make", "-C", "backend", "deps"}).
-		WithDirectory(srcPath+"/backend", m.Source.Directory("backend"))
+		WithDirectory(srcPath+"/backend", m.files(srcset.Backend))
 }
 
 // backendTests runs the backend's pytest suite.

@@ -10,9 +10,10 @@
 //	awsSecretAccessKey=env://AWS_SECRET_ACCESS_KEY
 //	region=eu-west-1
 //
-// and `dagger call plan --env dev` needs nothing else. Each call plans afresh (a
-// cached plan is a stale plan); the plan's views chain after it (`plan --env dev
-// markdown`, `plan --env prod file -o prod.tfplan`). `--env local` runs against an
+// and `dagger call plan --env dev` needs nothing else: it prints the plan's summary.
+// Each call plans afresh (a cached plan is a stale plan); the plan object's views
+// chain after tf-plan (`tf-plan --env dev markdown`, `tf-plan --env prod file -o
+// prod.tfplan`), all from one terraform run. `--env local` runs against an
 // AWS emulator started as a service for that call alone, without an AWS account.
 package main
 

@@ -97,7 +97,7 @@ func TestPlanStepFailsUncached(t *testing.T) {
 			t.Errorf("the plan step lacks %s", want)
 		}
 	}
-	if b := body(fset, srcs, funcs["Predictor.Plan"]); !strings.Contains(b, "noLock: true") {
+	if b := body(fset, srcs, funcs["Predictor.TfPlan"]); !strings.Contains(b, "noLock: true") {
 		t.Error("a review plan takes the state lock: a deploy running meanwhile would wait and fail")
 	}
 	if strings.Contains(plan, "state-version") || strings.Contains(plan, "StateVersion") {

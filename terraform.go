@@ -20,7 +20,9 @@ type Plan struct {
 	// Whether applying the plan changes anything.
 	HasChanges bool
 	// ID of the plan stored in the state bucket (with --save), for apply --plan-id.
-	ID string
+	// Not `ID`: the engine names it `id`, which every object already has (a module
+	// defining it does not load).
+	PlanID string
 	// Summary: counts, replaced and destroyed resources first, monthly cost, policy result.
 	Summary string
 
@@ -33,7 +35,7 @@ type Plan struct {
 	Status int
 }
 
-// Plan an environment: counts, monthly cost and policy result, with the plan's other views and apply chained after it.
+// Plan an environment and print its summary: changes, monthly cost and its change, policy result (with --save, the plan ID).
 //
 // +cache="never"
 func (m *Predictor) Plan(
@@ -49,7 +51,39 @@ func (m *Predictor) Plan(
 	// Report policy violations without failing.
 	// +optional
 	noPolicy bool,
-	// Store the plan in the state bucket (when it passes the gate) and set its ID, for `apply --plan-id` or `deploy --plan-id`.
+	// Store the plan in the state bucket (when it passes the gate) and print its ID, for `apply --plan-id` or `deploy --plan-id`.
+	// +optional
+	save bool,
+	// The pull request's plan comment (or plan Markdown): fail when this plan's changes are not the reviewed ones.
+	// +optional
+	reviewedChangeset *dagger.File,
+) (string, error) {
+	p, err := m.TfPlan(ctx, env, maxMonthlyUsd, maxMonthlyIncreaseUsd, noPolicy, save, reviewedChangeset)
+	if err != nil {
+		return "", err
+	}
+	// deployctl's summary already ends with the saved plan's ID ("Saved plan ID (URL):
+	// apply it with --plan-id ID"): the string is what `dagger call plan` prints.
+	return p.Summary, nil
+}
+
+// Plan an environment and return the plan itself, whose views (markdown, as-json, file, review) and apply chain after it.
+//
+// +cache="never"
+func (m *Predictor) TfPlan(
+	ctx context.Context,
+	// Environment: the name of a file in infra/envs, such as dev, prod or local.
+	env string,
+	// Fail when the monthly cost estimate exceeds this many USD (0: no budget).
+	// +optional
+	maxMonthlyUsd float64,
+	// Fail when the plan raises the monthly cost estimate by more than this many USD (0: no limit).
+	// +optional
+	maxMonthlyIncreaseUsd float64,
+	// Report policy violations without failing.
+	// +optional
+	noPolicy bool,
+	// Store the plan in the state bucket (when it passes the gate) and set its plan ID, for `apply --plan-id` or `deploy --plan-id`.
 	// +optional
 	save bool,
 	// The pull request's plan comment (or plan Markdown): fail when this plan's changes are not the reviewed ones.
@@ -89,8 +123,8 @@ func (p *Plan) AsJSON() *dagger.File { return p.Ctr.File(p.files().JSON) }
 // Return what reviewers read, as a directory: plan.md (summary, cost, policy) and, with --save, plan-id.
 func (p *Plan) Review() *dagger.Directory {
 	dir := dag.Directory().WithFile("plan.md", p.Ctr.File(p.files().SummaryMD))
-	if p.ID != "" {
-		dir = dir.WithNewFile("plan-id", p.ID+"\n")
+	if p.PlanID != "" {
+		dir = dir.WithNewFile("plan-id", p.PlanID+"\n")
 	}
 	return dir
 }
@@ -98,7 +132,7 @@ func (p *Plan) Review() *dagger.Directory {
 // Return the saved plan file, to review and pass to `apply --plan`.
 func (p *Plan) File() *dagger.File { return p.Ctr.File(p.files().Out) }
 
-// Apply exactly this plan (prod only with --confirm prod; review first with `plan --env prod file`).
+// Apply exactly this plan (prod only with --confirm prod; review first with `tf-plan --env prod file`).
 //
 // +cache="never"
 func (p *Plan) Apply(
@@ -201,7 +235,7 @@ func (m *Predictor) plan(ctx context.Context, t target, o planOptions) (*Plan, e
 	if o.save {
 		// No ID file when the gate stopped the plan: the gate error says why.
 		if id, err := ctr.File(workPath + "/plan.id").Contents(ctx); err == nil {
-			p.ID = strings.TrimSpace(id)
+			p.PlanID = strings.TrimSpace(id)
 		}
 	}
 	return p, nil
@@ -214,7 +248,7 @@ func (m *Predictor) Apply(
 	ctx context.Context,
 	// Environment: the name of a file in infra/envs, such as dev, prod or local.
 	env string,
-	// Plan file from `plan --env ENV file -o FILE`; without it (or --plan-id) the function plans first.
+	// Plan file from `tf-plan --env ENV file -o FILE`; without it (or --plan-id) the function plans first.
 	// +optional
 	plan *dagger.File,
 	// ID of a plan stored with `plan --env ENV --save`: fetched from the state bucket, digest checked, applied.

@@ -37,6 +37,12 @@ variable "emulator" {
   nullable    = false
 }
 
+variable "promote_from" {
+  description = "Environment whose completed releases this one ships (prod: dev): deployctl builds no image for it and copies the image of such a release by digest. Null: the deploy builds the image."
+  type        = string
+  default     = null
+}
+
 variable "aws_region" {
   description = "AWS region of every resource."
   type        = string

@@ -10,6 +10,14 @@ const fs = require('fs');
 const MARKER = '<!-- predictor-plan -->';
 const LIMIT = 65536; // GitHub's comment limit
 const VIOLATIONS = /<!-- predictor-policy violations=(\d+) -->/;
+// The login of the workflow's GITHUB_TOKEN, which actions/github-script uses by
+// default: only its comments are the pipeline's.
+const BOT = 'github-actions[bot]';
+
+// byAuthor reports whether comment c was written by the bot account login.
+function byAuthor(c, login = BOT) {
+  return c.user?.type === 'Bot' && c.user?.login === login;
+}
 
 // buildComment returns the comment body and the environments whose plans violate
 // policy. plans maps an environment to its Markdown, or null when it has none.
@@ -40,13 +48,14 @@ function readPlans(envs, dir = '.') {
 }
 
 // run posts or updates the comment (actions/github-script's github, context, core).
-async function run({ github, context, core, envs = ['dev', 'prod'], dir = '.' }) {
+async function run({ github, context, core, envs = ['dev', 'prod'], dir = '.', author = BOT }) {
   const runUrl = `${context.serverUrl}/${context.repo.owner}/${context.repo.repo}/actions/runs/${context.runId}`;
   const { body, violating } = buildComment({ plans: readPlans(envs, dir), sha: context.sha, runUrl });
   const { owner, repo } = context.repo;
   const issue_number = context.issue.number;
   const comments = await github.paginate(github.rest.issues.listComments, { owner, repo, issue_number, per_page: 100 });
-  const mine = comments.find((c) => c.user?.type === 'Bot' && c.body?.includes(MARKER));
+  // Another account's marked comment is left alone (the token could not edit it).
+  const mine = comments.find((c) => byAuthor(c, author) && c.body?.includes(MARKER));
   if (mine) {
     await github.rest.issues.updateComment({ owner, repo, comment_id: mine.id, body });
   } else {
@@ -57,4 +66,4 @@ async function run({ github, context, core, envs = ['dev', 'prod'], dir = '.' })
   }
 }
 
-module.exports = { buildComment, readPlans, run, MARKER, LIMIT };
+module.exports = { buildComment, readPlans, run, byAuthor, MARKER, LIMIT, BOT };

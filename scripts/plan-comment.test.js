@@ -56,11 +56,19 @@ test('run updates its own comment and fails the check on violations', async () =
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'plan-comment-'));
   fs.writeFileSync(path.join(dir, 'plan-dev.md'), clean);
   fs.writeFileSync(path.join(dir, 'plan-prod.md'), bad);
-  const gh = fakeGitHub([{ id: 1, user: { type: 'User' }, body: MARKER }, { id: 2, user: { type: 'Bot' }, body: `${MARKER} old` }]);
+  const gh = fakeGitHub([{ id: 1, user: { login: 'someone', type: 'User' }, body: MARKER }, { id: 2, user: { login: 'github-actions[bot]', type: 'Bot' }, body: `${MARKER} old` }]);
   let failed = '';
   await run({ github: gh, context, core: { setFailed: (m) => { failed = m; } }, dir });
   assert.deepStrictEqual(gh.calls, [['update', 2]]);
   assert.match(failed, /policy violations in the prod plan/);
+});
+
+test('another bot\'s marked comment is not the pipeline\'s: run creates its own', async () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'plan-comment-'));
+  fs.writeFileSync(path.join(dir, 'plan-dev.md'), clean);
+  const gh = fakeGitHub([{ id: 3, user: { login: 'renovate[bot]', type: 'Bot' }, body: MARKER }]);
+  await run({ github: gh, context, core: { setFailed: () => {} }, dir });
+  assert.deepStrictEqual(gh.calls, [['create', 5]]);
 });
 
 test('run creates a comment and passes without violations', async () => {

@@ -29,20 +29,65 @@ function fakeGitHub(pulls, comments) {
   };
 }
 
-test('the newest bot plan comment wins; users cannot forge one', () => {
+const own = { login: 'github-actions[bot]', type: 'Bot' };
+
+test('the newest plan comment of the workflow\'s own bot wins', () => {
   const c = findComment([
-    { id: 1, user: { type: 'Bot' }, body: `${MARKER} old` },
-    { id: 2, user: { type: 'User' }, body: `${MARKER} forged` },
-    { id: 3, user: { type: 'Bot' }, body: `${MARKER} new` },
+    { id: 1, user: own, body: `${MARKER} old` },
+    { id: 2, user: { login: 'someone', type: 'User' }, body: `${MARKER} forged` },
+    { id: 3, user: own, body: `${MARKER} new` },
+    { id: 4, user: own, body: 'no marker' },
   ]);
   assert.strictEqual(c.id, 3);
-  assert.strictEqual(findComment([{ id: 2, user: { type: 'User' }, body: MARKER }]), null);
+});
+
+test('a marked comment by another bot or a user never counts, even when newer', () => {
+  const forged = [
+    { id: 2, user: { login: 'someone', type: 'User' }, body: MARKER },
+    { id: 3, user: { login: 'renovate[bot]', type: 'Bot' }, body: MARKER },
+    // A user cannot take a [bot] login, but a type mismatch must not count either.
+    { id: 4, user: { login: 'github-actions[bot]', type: 'User' }, body: MARKER },
+  ];
+  assert.strictEqual(findComment(forged), null);
+  assert.strictEqual(findComment([{ id: 1, user: own, body: MARKER }, ...forged]).id, 1);
+});
+
+test('the expected author is a parameter', () => {
+  const app = { login: 'predictor-ci[bot]', type: 'Bot' };
+  const comments = [{ id: 1, user: own, body: MARKER }, { id: 2, user: app, body: MARKER }];
+  assert.strictEqual(findComment(comments, 'predictor-ci[bot]').id, 2);
+  assert.strictEqual(findComment(comments).id, 1);
+});
+
+test('a forged plan comment alone fails the job and is named; it is never written', async () => {
+  const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'reviewed-')), 'r.md');
+  const core = fakeCore();
+  const comments = [{ user: { login: 'mallory-bot[bot]', type: 'Bot' }, body: `${MARKER}\nforged` }];
+  await run({ github: fakeGitHub([{ number: 5, merged_at: 'x' }], comments), context, core, file });
+  assert.match(core.failed, /#5 has no plan comment by github-actions\[bot\]/);
+  assert.match(core.warned, /ignored 1 plan comment\(s\) not written by github-actions\[bot\]: mallory-bot\[bot\]/);
+  assert.strictEqual(core.outputs.found, 'false');
+  assert.ok(!fs.existsSync(file));
+});
+
+test('a forged plan comment beside the real one is ignored with a warning', async () => {
+  const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'reviewed-')), 'r.md');
+  const core = fakeCore();
+  const comments = [
+    { user: own, body: `${MARKER}\nreviewed` },
+    { user: { login: 'mallory', type: 'User' }, body: `${MARKER}\nforged` },
+  ];
+  await run({ github: fakeGitHub([{ number: 5, merged_at: 'x' }], comments), context, core, file });
+  assert.strictEqual(fs.readFileSync(file, 'utf8'), `${MARKER}\nreviewed`);
+  assert.strictEqual(core.outputs.found, 'true');
+  assert.strictEqual(core.failed, '');
+  assert.match(core.warned, /mallory/);
 });
 
 test('writes the merged pull request plan comment', async () => {
   const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'reviewed-')), 'r.md');
   const core = fakeCore();
-  await run({ github: fakeGitHub([{ number: 4, merged_at: null }, { number: 5, merged_at: '2026-11-29' }], [{ user: { type: 'Bot' }, body: `${MARKER}\nplan` }]), context, core, file });
+  await run({ github: fakeGitHub([{ number: 4, merged_at: null }, { number: 5, merged_at: '2026-11-29' }], [{ user: own, body: `${MARKER}\nplan` }]), context, core, file });
   assert.strictEqual(fs.readFileSync(file, 'utf8'), `${MARKER}\nplan`);
   assert.strictEqual(core.outputs.found, 'true');
   assert.strictEqual(core.failed, '');

@@ -88,7 +88,7 @@ func (t *Tests) DestroyNeedsConfirmation(ctx context.Context) error {
 
 // Check that an unknown environment fails before anything runs.
 func (t *Tests) UnknownEnvFails(ctx context.Context) error {
-	_, err := dag.Predictor().Plan("qa").Summary(ctx)
+	_, err := dag.Predictor().Plan(ctx, "qa")
 	return wantErr(err, "unknown environment")
 }
 
@@ -101,7 +101,7 @@ func (t *Tests) DevWithoutCredentialsFails(ctx context.Context) error {
 // Check that a plan against a fresh emulator creates the infrastructure, and that
 // the summary, Markdown, plan file and JSON all come from the one plan object.
 func (t *Tests) PlanLocalHasChanges(ctx context.Context) error {
-	plan := dag.Predictor().Plan("local")
+	plan := dag.Predictor().TfPlan("local")
 	summary, err := plan.Summary(ctx)
 	if err != nil {
 		return err

@@ -128,7 +128,11 @@ func (r *rehearsal) callOK(ctx context.Context, args []string) (string, error) {
 
 // run drives the one deploy sequence (pipeline.Deploy) with the rehearsal's stages.
 func (r *rehearsal) run(ctx context.Context) (*pipeline.Report, error) {
-	return pipeline.Deploy(ctx, r, pipeline.DeployOptions{Env: r.target.Env, RolloutTimeout: 5 * time.Minute})
+	commit, dirty := r.gitCommit()
+	if dirty && commit != "" {
+		commit += " (uncommitted changes)"
+	}
+	return pipeline.Deploy(ctx, r, pipeline.DeployOptions{Env: r.target.Env, RolloutTimeout: 5 * time.Minute, Commit: commit})
 }
 
 // Prepare starts the emulator, copies the infrastructure to a working directory
@@ -172,6 +176,7 @@ func (r *rehearsal) Plan(ctx context.Context) (pipeline.PlanResult, error) {
 		if delta, ok, perr := pipeline.ParsePlanCostChange(string(b)); perr == nil {
 			res.MonthlyDeltaUSD, res.HasDelta = delta, ok
 		}
+		res.ChangeSet = pipeline.ParsePlanChangeSet(string(b))
 	}
 	return res, err
 }
@@ -220,6 +225,27 @@ func (r *rehearsal) Publish(_ context.Context, outs map[string]string) (pipeline
 		Version: pipeline.Version(pipeline.ImageTag(commit, dirty, contentDigest)),
 		Skipped: "no container engine: nothing pushed, rollout uses the source content digest",
 	}, nil
+}
+
+// Pick finds the release an environment that promotes ships (the emulator's local
+// builds, so a rehearsal never calls it; kept for the one sequence's sake).
+func (r *rehearsal) Pick(ctx context.Context, o pipeline.PromoteOptions) (pipeline.Promotion, error) {
+	out, err := r.callOK(ctx, pipeline.PromoteArgs(r.t, o))
+	p, _ := pipeline.ParsePromotion(out)
+	return p, err
+}
+
+// Promote copies the picked release's image into the environment's repository.
+func (r *rehearsal) Promote(ctx context.Context, outs map[string]string, p pipeline.Promotion) (pipeline.Promotion, error) {
+	out, err := r.callOK(ctx, pipeline.PromoteArgs(r.t, pipeline.PromoteOptions{Digest: p.Digest, BreakGlass: p.BreakGlass, RepositoryURL: outs["ecr_repository_url"]}))
+	got, _ := pipeline.ParsePromotion(out)
+	return got, err
+}
+
+// Record adds the smoke result and timings to the release's record.
+func (r *rehearsal) Record(ctx context.Context, taskDef, smoke, timings string) error {
+	_, err := r.callOK(ctx, pipeline.RecordArgs(r.t, taskDef, smoke, timings))
+	return err
 }
 
 // Rollout registers the release and watches it; the result comes from --report-json.

@@ -6,6 +6,7 @@ import (
 	"strings"
 	"testing"
 
+	"dagger/predictor/internal/envcfg"
 	"dagger/predictor/internal/testsupport/testenv"
 )
 
@@ -37,6 +38,17 @@ func TestRehearseEndToEnd(t *testing.T) {
 		"--backend-dir", filepath.Join(root, "backend")))
 	if r.code != 0 || !strings.Contains(r.stdout, "deploy local: OK") {
 		t.Fatalf("rehearse = exit %d\nreport:\n%s\nlog:\n%s", r.code, r.stdout, lastBytes(r.stderr, 6000))
+	}
+	// Promotion finds a source environment's history by envcfg's family name: it must be
+	// the one terraform gives the task definition.
+	if fam := envcfg.TaskFamily("local"); !strings.Contains(r.stdout, "task-definition/"+fam+":") {
+		t.Errorf("the released task definition is not of family %s (envcfg.TaskFamily):\n%s", fam, r.stdout)
+	}
+	// The release's record, as written to the revision's tags (record stage ok).
+	for _, line := range []string{"    plan:         planned and applied in this run, change set ", "    lock hash:    sha256:", "    image from:   own build (not promoted)\n", "    smoke:        passed\n", "    record         ok"} {
+		if !strings.Contains(r.stdout, line) {
+			t.Errorf("the report lacks %q:\n%s", line, r.stdout)
+		}
 	}
 	t.Log(r.stdout)
 }

@@ -89,11 +89,11 @@ func TestRehearsalStages(t *testing.T) {
 	}{
 		"changes": {
 			codes:     map[string]int{"plan": exitcode.Changes},
-			wantCalls: []string{"bootstrap", "plan", "apply", "outputs", "verify", "rollout", "smoke"},
+			wantCalls: []string{"bootstrap", "plan", "apply", "outputs", "verify", "rollout", "smoke", "record"},
 		},
 		"no changes skips apply": {
 			codes:     map[string]int{},
-			wantCalls: []string{"bootstrap", "plan", "outputs", "verify", "rollout", "smoke"},
+			wantCalls: []string{"bootstrap", "plan", "outputs", "verify", "rollout", "smoke", "record"},
 		},
 		"policy gate stops": {
 			codes:     map[string]int{"plan": exitcode.Policy},
@@ -107,13 +107,13 @@ func TestRehearsalStages(t *testing.T) {
 		},
 		"smoke failure rolls back": {
 			codes:      map[string]int{"smoke": exitcode.SmokeFailed},
-			wantCalls:  []string{"bootstrap", "plan", "outputs", "verify", "rollout", "smoke", "rollback"},
+			wantCalls:  []string{"bootstrap", "plan", "outputs", "verify", "rollout", "smoke", "rollback", "record"},
 			wantErr:    pipeline.ErrSmokeFailed,
 			rolledBack: true,
 		},
 		"backend that does not start rolls back": {
 			backendErr: errors.New("exited"),
-			wantCalls:  []string{"bootstrap", "plan", "outputs", "verify", "rollout", "rollback"},
+			wantCalls:  []string{"bootstrap", "plan", "outputs", "verify", "rollout", "rollback", "record"},
 			rolledBack: true,
 		},
 	}

@@ -5,16 +5,19 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"strconv"
+	"strings"
 	"text/tabwriter"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/service/ecs"
 
+	"dagger/predictor/internal/envcfg"
 	"dagger/predictor/internal/rollout"
 )
 
 func init() {
-	register(command{name: "releases", summary: "list the service's release history, newest first, with outcomes", run: runReleases})
+	register(command{name: "releases", summary: "list the service's releases, newest first, with each one's record and the releases they were promoted from", run: runReleases})
 }
 
 func runReleases(ctx context.Context, args []string, stdout, stderr io.Writer) int {
@@ -40,7 +43,8 @@ func runReleases(ctx context.Context, args []string, stdout, stderr io.Writer) i
 	if err != nil {
 		return fail(stderr, fs, err)
 	}
-	rels, err := rollout.New(ecs.NewFromConfig(cfg), rollout.Options{}).Releases(ctx, target, *limit)
+	cli := rollout.New(ecs.NewFromConfig(cfg), rollout.Options{})
+	rels, err := cli.Releases(ctx, target, *limit)
 	if err != nil {
 		return fail(stderr, fs, g.unreachable(err))
 	}
@@ -56,7 +60,62 @@ func runReleases(ctx context.Context, args []string, stdout, stderr io.Writer) i
 		return 0
 	}
 	writeReleases(stdout, rels)
+	writeRecords(stdout, g.env, rels, sources(ctx, cli, g.env, rels))
 	return 0
+}
+
+// sources reads the releases that rels were promoted from, by ENV:REVISION, from the
+// source environment's history (one read per source environment). A history that
+// cannot be read leaves its links unresolved: the record itself still prints.
+func sources(ctx context.Context, cli *rollout.Client, env string, rels []rollout.Release) map[string]rollout.Release {
+	out := map[string]rollout.Release{}
+	read := map[string]bool{}
+	for _, r := range rels {
+		from, _, ok := strings.Cut(r.PromotedFrom, ":")
+		if !ok || read[from] {
+			continue
+		}
+		read[from] = true
+		src, err := cli.FamilyReleases(ctx, envcfg.TaskFamily(from), 0)
+		if err != nil {
+			continue
+		}
+		for _, s := range src {
+			out[from+":"+strconv.Itoa(int(s.Revision))] = s
+		}
+	}
+	return out
+}
+
+// writeRecords prints each release's record, newest first; a promoted release links
+// to the release it shipped the image of (its version, outcome and commit).
+func writeRecords(w io.Writer, env string, rels []rollout.Release, src map[string]rollout.Release) {
+	for _, r := range rels {
+		fmt.Fprintf(w, "\n%s:%d  %s  %s\n", env, r.Revision, r.Version, r.Outcome)
+		line := func(k, v string) {
+			if v != "" {
+				fmt.Fprintf(w, "  %-14s %s\n", k, v)
+			}
+		}
+		line("image", r.Image)
+		if r.PromotedFrom != "" {
+			link := r.PromotedFrom
+			if s, ok := src[r.PromotedFrom]; ok {
+				link += fmt.Sprintf(" (version %s, %s, commit %s)", s.Version, s.Outcome, orDash(s.Commit))
+			}
+			line("promoted from", link)
+		}
+		if r.BreakGlass {
+			line("break-glass", "promoted without a completed source release")
+		}
+		line("commit", r.Commit)
+		line("plan", r.Plan)
+		line("lock hash", r.LockHash)
+		line("deployment", r.Deployment)
+		line("smoke", r.Smoke)
+		line("timings", r.Timings)
+		line("reason", r.Reason)
+	}
 }
 
 // writeReleases prints the history as a table; "*" marks the revision the service runs.
@@ -66,7 +125,7 @@ func writeReleases(w io.Writer, rels []rollout.Release) {
 		return
 	}
 	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
-	fmt.Fprintln(tw, "REVISION\tVERSION\tOUTCOME\tCOMPLETED\tSTATUS\tBY\tIMAGE")
+	fmt.Fprintln(tw, "REVISION\tVERSION\tOUTCOME\tCOMPLETED\tFROM\tSMOKE\tSTATUS\tBY\tIMAGE")
 	for _, r := range rels {
 		mark := " "
 		if r.Current {
@@ -80,7 +139,12 @@ func writeReleases(w io.Writer, rels []rollout.Release) {
 		if by == "" {
 			by = "-"
 		}
-		fmt.Fprintf(tw, "%s%d\t%s\t%s\t%s\t%s\t%s\t%s\n", mark, r.Revision, r.Version, r.Outcome, completed, r.Status, by, r.Image)
+		from := orDash(r.PromotedFrom)
+		if r.BreakGlass {
+			from += "!"
+		}
+		smoke, _, _ := strings.Cut(r.Smoke, ":")
+		fmt.Fprintf(tw, "%s%d\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n", mark, r.Revision, r.Version, r.Outcome, completed, from, orDash(smoke), r.Status, by, r.Image)
 	}
 	_ = tw.Flush()
 }

@@ -2,11 +2,15 @@ package main
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"errors"
 	"flag"
 	"fmt"
 	"io"
 	"net/url"
+	"os"
+	"path/filepath"
 	"strconv"
 	"strings"
 	"time"
@@ -206,6 +210,11 @@ func runRollout(ctx context.Context, args []string, stdout, stderr io.Writer) in
 	image := fs.String("image", "", "image to deploy, pinned by digest: REGISTRY/REPO[:TAG]@sha256:<64 hex>")
 	version := fs.String("version", "", "APP_VERSION for the task (default: the image tag, else the digest's first 12 hex digits)")
 	force := fs.Bool("force", false, "start a new deployment even when the image is already deployed")
+	var rec rollout.Record
+	fs.StringVar(&rec.Commit, "commit", "", "git commit of the release, for its record")
+	fs.StringVar(&rec.Plan, "applied-plan", "", "the plan the deploy applied (plan-id:ID) or what it checked instead, for the record")
+	fs.StringVar(&rec.PromotedFrom, "promoted-from", "", "ENV:REVISION of the release whose image this one ships (deployctl promote), for the record")
+	fs.BoolVar(&rec.BreakGlass, "break-glass", false, "record that the image was promoted without a completed source release")
 	taskDef := fs.String("task-definition", "", "Terraform's task definition (ARN or family:revision), the base of the release (default: terraform output ecs_task_definition_arn when the outputs are read; else the service's current revision, with a note)")
 	if code, ok := sub.parse(args, stderr); !ok {
 		return code
@@ -223,12 +232,34 @@ func runRollout(ctx context.Context, args []string, stdout, stderr io.Writer) in
 			*version = strings.TrimPrefix(ref.Digest, "sha256:")[:12]
 		}
 	}
+	if rec.LockHash, err = lockHash(g.infraDir); err != nil {
+		return fail(stderr, fs, err)
+	}
 	cli, target, err := s.client(ctx, g, stdout, taskDef)
 	if err != nil {
 		return fail(stderr, fs, err)
 	}
-	res, err := cli.Rollout(ctx, rollout.Request{Target: target, TaskDefinition: *taskDef, Image: ref.Pinned(), Version: *version, Force: *force, Timeout: s.timeout})
+	res, err := cli.Rollout(ctx, rollout.Request{Target: target, TaskDefinition: *taskDef, Image: ref.Pinned(), Version: *version, Force: *force, Timeout: s.timeout, Record: rec})
+	if rec.LockHash != "" && res.TaskDefinition != "" {
+		// pipeline.ParseRollout reads it into the deploy report's record.
+		res.LockHash = rec.LockHash
+		fmt.Fprintf(stdout, "recorded lock-hash=%s\n", rec.LockHash)
+	}
 	return finishWatch(fs, g, s, res, err, stdout, stderr)
+}
+
+// lockHash is "sha256:<hex>" of infraDir/.terraform.lock.hcl, the provider versions
+// the release's infrastructure was applied with; "" when the file is missing.
+func lockHash(infraDir string) (string, error) {
+	b, err := os.ReadFile(filepath.Join(infraDir, ".terraform.lock.hcl"))
+	if errors.Is(err, os.ErrNotExist) {
+		return "", nil
+	}
+	if err != nil {
+		return "", fmt.Errorf("read the provider lock file: %w", err)
+	}
+	sum := sha256.Sum256(b)
+	return "sha256:" + hex.EncodeToString(sum[:]), nil
 }
 
 func runRollback(ctx context.Context, args []string, stdout, stderr io.Writer) int {

@@ -4,8 +4,11 @@
 # signs users in with (GET /health stays public).
 # protected: applies need a reviewed plan (or --confirm prod), destroy --break-glass, and
 # no CI role may delete its data (deployctl, infra/github-oidc).
+# promote_from: prod builds no image; its deploy ships the image digest of a completed
+# dev release, copied by digest from dev's repository.
 environment              = "prod"
 protected                = true
+promote_from             = "dev"
 network_mode             = "private"
 vpc_cidr                 = "10.20.0.0/16"
 az_count                 = 2

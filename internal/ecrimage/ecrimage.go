@@ -1,6 +1,8 @@
 // Package ecrimage answers "which digest does this tag hold?" through the ECR API
 // (DescribeImages), so publishing an already-pushed tag needs neither a registry
-// request of our own nor the registry password.
+// request of our own nor the registry password; and it copies an image from one
+// repository to another by digest over the registry API (copy.go), which is how a
+// release is promoted without a rebuild.
 package ecrimage
 
 import (

@@ -31,6 +31,10 @@ type Env struct {
 	// Emulator (tfvars `emulator = true`, as local): the AWS emulator, with its test
 	// credentials and account; each Dagger call starts its own, empty.
 	Emulator bool
+	// PromoteFrom (tfvars `promote_from = "dev"`, as prod) names the environment whose
+	// completed releases this one ships: its deploy builds nothing and copies the image
+	// of such a release by digest. Empty: the deploy builds the image.
+	PromoteFrom string
 }
 
 // All are the known environments in display order: real AWS ones by name, then the
@@ -55,6 +59,15 @@ func Protected(env string) bool { e, _ := Lookup(env); return e.Protected }
 
 // Emulator reports whether env runs on the AWS emulator (see Env.Emulator).
 func Emulator(env string) bool { e, _ := Lookup(env); return e.Emulator }
+
+// PromoteFrom is the environment env promotes releases from, "" when env builds its
+// own image (see Env.PromoteFrom).
+func PromoteFrom(env string) string { e, _ := Lookup(env); return e.PromoteFrom }
+
+// TaskFamily is the task definition family of env's service, as infra/modules/ecs
+// names it (project "predictor-model"); a promotion reads the source environment's
+// release history from it before anything of the target exists in outputs.
+func TaskFamily(env string) string { return "predictor-model-" + env + "-backend" }
 
 // Deployable are the names of the environments on real AWS (every one but the
 // emulator's), in display order: the ones CI deploys and github-oidc gives roles.
@@ -88,6 +101,9 @@ func Load(fsys fs.FS) ([]Env, error) {
 			return nil, err
 		}
 		all = append(all, e)
+	}
+	if err := checkPromotions(all); err != nil {
+		return nil, err
 	}
 	slices.SortStableFunc(all, func(a, b Env) int {
 		if a.Emulator != b.Emulator {
@@ -132,7 +148,47 @@ func loadOne(fsys fs.FS, p *hclparse.Parser, file string) (Env, error) {
 	if e.Protected && e.Emulator {
 		return e, fmt.Errorf("environment file %s: an emulator environment cannot be protected", file)
 	}
+	from, err := attrValue(attrs, "promote_from", cty.String)
+	if err != nil {
+		return e, fmt.Errorf("environment file %s: promote_from must be an environment name in quotes: %w", file, err)
+	}
+	if !from.IsNull() {
+		e.PromoteFrom = from.AsString()
+	}
 	return e, nil
+}
+
+// checkPromotions refuses a promote_from that names no other real environment: a
+// release can only be promoted from an environment that exists, is not the emulator
+// (its releases vanish with each run) and is not the environment itself, and the chain
+// must end in an environment that builds.
+func checkPromotions(all []Env) error {
+	byName := map[string]Env{}
+	for _, e := range all {
+		byName[e.Name] = e
+	}
+	for _, e := range all {
+		if e.PromoteFrom == "" {
+			continue
+		}
+		src, ok := byName[e.PromoteFrom]
+		switch {
+		case !ok:
+			return fmt.Errorf("environment file %s.tfvars: promote_from = %q names no environment file", e.Name, e.PromoteFrom)
+		case src.Name == e.Name:
+			return fmt.Errorf("environment file %s.tfvars: promote_from names the environment itself", e.Name)
+		case src.Emulator || e.Emulator:
+			return fmt.Errorf("environment file %s.tfvars: promote_from between the emulator and a real environment cannot work (separate accounts and registries)", e.Name)
+		}
+		seen := map[string]bool{e.Name: true}
+		for s := src; s.PromoteFrom != ""; s = byName[s.PromoteFrom] {
+			if seen[s.Name] {
+				return fmt.Errorf("environment file %s.tfvars: promote_from forms a cycle through %s: one environment of the chain must build", e.Name, s.Name)
+			}
+			seen[s.Name] = true
+		}
+	}
+	return nil
 }
 
 // attrValue is the literal value of attribute name converted to ty, null when unset.

@@ -103,7 +103,7 @@ func TestExpectedAccount(t *testing.T) {
 // and each environment's properties (prod protected, local the emulator), so the move
 // of these facts from Go comparisons into the files changed no behaviour.
 func TestEnvironmentsFromTheFiles(t *testing.T) {
-	want := []Env{{Name: "dev"}, {Name: "prod", Protected: true}, {Name: "local", Emulator: true}}
+	want := []Env{{Name: "dev"}, {Name: "prod", Protected: true, PromoteFrom: "dev"}, {Name: "local", Emulator: true}}
 	if diff := cmp.Diff(want, All); diff != "" {
 		t.Errorf("environments (-want +got):\n%s", diff)
 	}
@@ -181,5 +181,57 @@ func TestTerraformReadsTheSameProperties(t *testing.T) {
 		if got := line("emulator").Match(b); got != e.Emulator {
 			t.Errorf("%s.tfvars: github-oidc's pattern finds emulator = %v, envcfg %v: write `emulator = true` on a line of its own", e.Name, got, e.Emulator)
 		}
+	}
+}
+
+func TestPromotions(t *testing.T) {
+	file := func(body string) *fstest.MapFile { return &fstest.MapFile{Data: []byte(body)} }
+	env := func(name, extra string) *fstest.MapFile {
+		return file("environment = \"" + name + "\"\n" + extra)
+	}
+	tests := map[string]struct {
+		files   fstest.MapFS
+		want    []Env
+		wantErr string
+	}{
+		"prod from dev": {
+			files: fstest.MapFS{"dev.tfvars": env("dev", ""), "prod.tfvars": env("prod", "promote_from = \"dev\"\n")},
+			want:  []Env{{Name: "dev"}, {Name: "prod", PromoteFrom: "dev"}},
+		},
+		"a chain": {
+			files: fstest.MapFS{"dev.tfvars": env("dev", ""), "qa.tfvars": env("qa", "promote_from = \"dev\"\n"), "prod.tfvars": env("prod", "promote_from = \"qa\"\n")},
+			want:  []Env{{Name: "dev"}, {Name: "prod", PromoteFrom: "qa"}, {Name: "qa", PromoteFrom: "dev"}},
+		},
+		"unknown source": {files: fstest.MapFS{"prod.tfvars": env("prod", "promote_from = \"dve\"\n")}, wantErr: `prod.tfvars: promote_from = "dve" names no environment file`},
+		"itself":         {files: fstest.MapFS{"prod.tfvars": env("prod", "promote_from = \"prod\"\n")}, wantErr: "names the environment itself"},
+		"from emulator": {
+			files:   fstest.MapFS{"local.tfvars": env("local", "emulator = true\n"), "prod.tfvars": env("prod", "promote_from = \"local\"\n")},
+			wantErr: "between the emulator and a real environment",
+		},
+		"cycle": {
+			files:   fstest.MapFS{"a.tfvars": env("a", "promote_from = \"b\"\n"), "b.tfvars": env("b", "promote_from = \"a\"\n")},
+			wantErr: "forms a cycle",
+		},
+		"not a string": {files: fstest.MapFS{"prod.tfvars": env("prod", "promote_from = true\n")}, wantErr: "promote_from must be an environment name"},
+	}
+	for name, tc := range tests {
+		t.Run(name, func(t *testing.T) {
+			got, err := Load(tc.files)
+			if tc.wantErr != "" {
+				if err == nil || !strings.Contains(err.Error(), tc.wantErr) {
+					t.Fatalf("Load error = %v, want one containing %q", err, tc.wantErr)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			if diff := cmp.Diff(tc.want, got); diff != "" {
+				t.Errorf("Load (-want +got):\n%s", diff)
+			}
+		})
+	}
+	if PromoteFrom("prod") != "dev" || PromoteFrom("dev") != "" {
+		t.Errorf("PromoteFrom: prod %q, dev %q; infra/envs says prod promotes from dev and dev builds", PromoteFrom("prod"), PromoteFrom("dev"))
 	}
 }

@@ -158,6 +158,9 @@ type RolloutOptions struct {
 	ReportJSON string
 	// Force starts a deployment even when the service already runs Image.
 	Force bool
+	// Commit, AppliedPlan, PromotedFrom and BreakGlass go into the release's record.
+	Commit, AppliedPlan, PromotedFrom string
+	BreakGlass                        bool
 }
 
 // RolloutArgs registers a task definition revision with the image and watches the
@@ -178,6 +181,14 @@ func RolloutArgs(t Target, o RolloutOptions) []string {
 	}
 	if o.Force {
 		a = append(a, "--force")
+	}
+	for _, f := range [][2]string{{"--commit", o.Commit}, {"--applied-plan", o.AppliedPlan}, {"--promoted-from", o.PromotedFrom}} {
+		if f[1] != "" {
+			a = append(a, f[0], f[1])
+		}
+	}
+	if o.BreakGlass {
+		a = append(a, "--break-glass")
 	}
 	return a
 }

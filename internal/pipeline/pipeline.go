@@ -24,9 +24,14 @@ const (
 	StageApply     = "apply"
 	StageVerify    = "verify"
 	StagePublish   = "publish"
-	StageRollout   = "rollout"
-	StageSmoke     = "smoke"
-	StageRollback  = "rollback"
+	// StagePick finds the release a promoting environment ships (before any change),
+	// StagePromote copies its image; they replace build and publish there.
+	StagePick     = "pick"
+	StagePromote  = "promote"
+	StageRollout  = "rollout"
+	StageSmoke    = "smoke"
+	StageRollback = "rollback"
+	StageRecord   = "record"
 )
 
 // Sentinel errors for refused inputs, checked with errors.Is.

@@ -34,9 +34,35 @@ type RolloutResult struct {
 	DeploymentID   string `json:"deployment"`
 	TaskDefinition string `json:"taskDefinition"`
 	Revision       int    `json:"revision"`
+	// LockHash is the provider lock file's hash rollout recorded with the release.
+	LockHash string `json:"lockHash,omitempty"`
 	// Timeline is where the rollout spent its time and the settings that bound it,
 	// as report lines (rollout prints them; --report-json has them as "timeline").
 	Timeline []string `json:"-"`
+}
+
+// ReleaseRecord is what the release recorded about itself (in its task definition
+// revision's tags, read back by `deployctl releases`), beside image, revision,
+// deployment and the stage timings the report shows anyway.
+type ReleaseRecord struct {
+	Commit, Plan, LockHash string
+	// PromotedFrom is ENV:REVISION of the release whose image this one ships.
+	PromotedFrom string
+	BreakGlass   bool
+	// Smoke is passed, or failed: reason.
+	Smoke string
+}
+
+// lines are the record's report lines: name, value.
+func (r ReleaseRecord) lines() [][2]string {
+	from := "own build (not promoted)"
+	switch {
+	case r.BreakGlass:
+		from = "BREAK-GLASS: no completed release of this digest in the source environment"
+	case r.PromotedFrom != "":
+		from = r.PromotedFrom
+	}
+	return [][2]string{{"commit", orDash(r.Commit)}, {"plan", orDash(r.Plan)}, {"lock hash", orDash(r.LockHash)}, {"image from", from}, {"smoke", orDash(r.Smoke)}}
 }
 
 // Report is the deploy's final summary.
@@ -51,8 +77,10 @@ type Report struct {
 	HasDelta        bool
 	Image           string
 	Rollout         RolloutResult
-	RolledBack      bool
-	Stages          []StageResult
+	// Record is the release's record, once a rollout started.
+	Record     ReleaseRecord
+	RolledBack bool
+	Stages     []StageResult
 	// ErroredState says where a failed apply's unsaved state went ("" when none).
 	ErroredState string
 	// Err is the failure that ended the deploy ("" on success).
@@ -130,6 +158,12 @@ func (r *Report) Text() string {
 	for _, l := range r.Rollout.Timeline {
 		fmt.Fprintf(&b, "  %s\n", l)
 	}
+	if r.Rollout.TaskDefinition != "" {
+		b.WriteString("  record:\n")
+		for _, l := range r.Record.lines() {
+			fmt.Fprintf(&b, "    %-13s %s\n", l[0]+":", l[1])
+		}
+	}
 	b.WriteString("  stages:\n")
 	for _, s := range r.Stages {
 		line := fmt.Sprintf("    %-14s %-8s", s.Name, s.Status)
@@ -164,6 +198,11 @@ func (r *Report) Markdown() string {
 		name, rest, _ := strings.Cut(l, ": ")
 		fmt.Fprintf(&b, "| Rollout %s | %s |\n", name, strings.ReplaceAll(rest, "|", `\|`))
 	}
+	if r.Rollout.TaskDefinition != "" {
+		for _, l := range r.Record.lines() {
+			fmt.Fprintf(&b, "| Record: %s | %s |\n", l[0], strings.ReplaceAll(l[1], "|", `\|`))
+		}
+	}
 	b.WriteString("\n")
 	b.WriteString("| Stage | Status | Time | Note |\n|---|---|---|---|\n")
 	for _, s := range r.Stages {
@@ -183,7 +222,8 @@ func (r *Report) Markdown() string {
 }
 
 var (
-	rolloutRE = regexp.MustCompile(`deployment=(\S+) taskDefinition=(\S+) revision=(\d+)`)
+	rolloutRE  = regexp.MustCompile(`deployment=(\S+) taskDefinition=(\S+) revision=(\d+)`)
+	lockHashRE = regexp.MustCompile(`(?m)^recorded lock-hash=(\S+)$`)
 )
 
 // ParseRollout reads rollout's report: the JSON of --report-json when given, else the
@@ -206,6 +246,9 @@ func ParseRollout(out string) (RolloutResult, bool) {
 	m := ms[len(ms)-1]
 	r = RolloutResult{DeploymentID: m[1], TaskDefinition: m[2]}
 	r.Revision, _ = strconv.Atoi(m[3])
+	if lm := lockHashRE.FindStringSubmatch(out); lm != nil {
+		r.LockHash = lm[1]
+	}
 	for _, l := range strings.Split(out, "\n") {
 		if strings.HasPrefix(l, "timeline:") || strings.HasPrefix(l, "settings:") || strings.HasPrefix(l, "hint:") {
 			r.Timeline = append(r.Timeline, strings.TrimSpace(l))

@@ -42,6 +42,7 @@ func sampleReport() *Report {
 	r.Plan, r.HasChanges, r.MonthlyUSD = PlanCounts{Add: 2, Change: 1}, true, 31.4
 	r.Image = "repo@sha256:ab"
 	r.Rollout = RolloutResult{DeploymentID: "ecs-svc/2", TaskDefinition: "arn:td:4", Revision: 4}
+	r.Record = ReleaseRecord{Commit: "c0ffee", Plan: "plan-id:p1", LockHash: "sha256:10c", PromotedFrom: "dev:7", Smoke: "failed: a|b"}
 	r.Add(StagePlan, 1500*time.Millisecond, nil)
 	r.Skip(StageApply, "plan has no changes")
 	r.Add(StageSmoke, 2*time.Second, errors.New("a|b"))
@@ -57,6 +58,12 @@ func TestReportText(t *testing.T) {
   image:           repo@sha256:ab
   task definition: arn:td:4 (revision 4)
   deployment:      ecs-svc/2
+  record:
+    commit:       c0ffee
+    plan:         plan-id:p1
+    lock hash:    sha256:10c
+    image from:   dev:7
+    smoke:        failed: a|b
   stages:
     plan           ok           1.5s
     apply          skipped   plan has no changes
@@ -78,8 +85,19 @@ func TestReportMarkdown(t *testing.T) {
 	if d := cmp.Diff(want, r.Markdown()); d != "" {
 		t.Errorf("Markdown (-want +got):\n%s", d)
 	}
-	if got := sampleReport().Markdown(); !strings.Contains(got, `a\|b`) {
+	got := sampleReport().Markdown()
+	if !strings.Contains(got, `a\|b |`) {
 		t.Errorf("Markdown does not escape pipes in notes:\n%s", got)
+	}
+	for _, row := range []string{"| Record: commit | c0ffee |", "| Record: plan | plan-id:p1 |", "| Record: lock hash | sha256:10c |", "| Record: image from | dev:7 |", "| Record: smoke | failed: a\\|b |"} {
+		if !strings.Contains(got, row+"\n") {
+			t.Errorf("Markdown lacks the record row %q:\n%s", row, got)
+		}
+	}
+	bg := sampleReport()
+	bg.Record.BreakGlass = true
+	if got := bg.Text(); !strings.Contains(got, "image from:   BREAK-GLASS") {
+		t.Errorf("a break-glass release does not say so:\n%s", got)
 	}
 }
 

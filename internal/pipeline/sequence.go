@@ -33,6 +33,14 @@ type Stages interface {
 	Verify(ctx context.Context) error
 	// Publish pushes the image and returns its digest-pinned reference and version.
 	Publish(ctx context.Context, outputs map[string]string) (Published, error)
+	// Pick finds the release an environment that promotes ships (`deployctl promote
+	// --check`); it runs instead of Build, before anything changes.
+	Pick(ctx context.Context, o PromoteOptions) (Promotion, error)
+	// Promote copies the picked release's image into the environment's repository by
+	// digest; it runs instead of Publish.
+	Promote(ctx context.Context, outputs map[string]string, p Promotion) (Promotion, error)
+	// Record adds the smoke result and the stage timings to the release's record.
+	Record(ctx context.Context, taskDefinition, smoke, timings string) error
 	// Rollout registers a release and watches its deployment.
 	Rollout(ctx context.Context, o RolloutOptions) (RolloutResult, error)
 	// Smoke checks the entry point reports version.
@@ -54,6 +62,8 @@ type PlanResult struct {
 	HasDelta        bool
 	// Summary is what plan printed.
 	Summary string
+	// ChangeSet is the digest of the plan's change set (plansum), "" when unknown.
+	ChangeSet string
 }
 
 // Published is a pushed image, or why nothing was pushed (Skipped).
@@ -102,11 +112,25 @@ type DeployOptions struct {
 	// AcceptChangedPlan deploys dev although its plan's changes are not the reviewed
 	// ones (the plan stage compared them); a protected environment (prod) never does.
 	AcceptChangedPlan bool
+	// ImageDigest picks the source release an environment that promotes ships (it
+	// must have completed there); empty: the newest completed one.
+	ImageDigest string
+	// BreakGlass ships ImageDigest although it has no completed source release; the
+	// report and the release's record say so.
+	BreakGlass bool
+	// Commit is the git commit deployed, for the release's record.
+	Commit string
+	// ReviewedChangeSet says the plan's changes were checked against the reviewed ones
+	// (the plan stage refuses others), for the release's record.
+	ReviewedChangeSet bool
 }
 
 // CheckDeploy refuses bad deploy inputs before anything touches AWS.
 func CheckDeploy(o DeployOptions) error {
 	if err := ValidateEnv(o.Env); err != nil {
+		return err
+	}
+	if err := checkPromote(o); err != nil {
 		return err
 	}
 	if !envcfg.Protected(o.Env) {
@@ -143,7 +167,8 @@ func Deploy(ctx context.Context, s Stages, o DeployOptions) (rep *Report, err er
 	}
 	defer stop()
 
-	plan, err := planAndBuild(ctx, s, rep, o)
+	var pick Promotion
+	plan, err := planAndBuild(ctx, s, rep, o, &pick)
 	if err != nil {
 		return rep, err
 	}
@@ -162,28 +187,50 @@ func Deploy(ctx context.Context, s Stages, o DeployOptions) (rep *Report, err er
 	if err := rep.Time(StageVerify, func() error { return s.Verify(ctx) }); err != nil {
 		return rep, err
 	}
-	pub, err := publish(ctx, s, rep, outs)
+	pub, err := publishOrPromote(ctx, s, rep, outs, o.Env, pick)
 	if err != nil {
 		return rep, err
 	}
+	rep.Record = ReleaseRecord{Commit: o.Commit, Plan: appliedPlan(o, plan), PromotedFrom: pick.Source, BreakGlass: pick.BreakGlass}
+	ro := RolloutOptions{Service: svc, Image: pub.Image, Version: pub.Version, Force: o.Force, Timeout: o.RolloutTimeout,
+		Commit: o.Commit, AppliedPlan: rep.Record.Plan, PromotedFrom: pick.Source, BreakGlass: pick.BreakGlass}
 	if err := rep.Time(StageRollout, func() (err error) {
-		rep.Rollout, err = s.Rollout(ctx, RolloutOptions{Service: svc, Image: pub.Image, Version: pub.Version, Force: o.Force, Timeout: o.RolloutTimeout})
+		rep.Rollout, err = s.Rollout(ctx, ro)
 		return err
 	}); err != nil {
 		return rep, err
 	}
-	return rep, smokeOrRollback(ctx, s, rep, outs, svc, pub.Version)
+	rep.Record.LockHash = rep.Rollout.LockHash
+	err = smokeOrRollback(ctx, s, rep, outs, svc, pub.Version)
+	recordResult(ctx, s, rep, err)
+	return rep, err
+}
+
+// recordResult adds the smoke result and the timings to the release's record. The
+// release stands either way: a failure shows in the report, not in the deploy's result.
+func recordResult(ctx context.Context, s Stages, rep *Report, smokeErr error) {
+	rep.Record.Smoke = "passed"
+	if smokeErr != nil {
+		rep.Record.Smoke = "failed: " + smokeErr.Error()
+	}
+	if rep.Rollout.TaskDefinition == "" {
+		return
+	}
+	start := time.Now()
+	err := s.Record(ctx, rep.Rollout.TaskDefinition, rep.Record.Smoke, rep.Timings())
+	rep.Add(StageRecord, time.Since(start), err)
 }
 
 // planAndBuild runs the plan and the build concurrently (each goroutine writes only
 // its own result) and records plan, build and gate. With a saved plan's ID nothing is
 // planned: that plan passed the gate when it was saved, and apply checks its digest.
-func planAndBuild(ctx context.Context, s Stages, rep *Report, o DeployOptions) (PlanResult, error) {
+func planAndBuild(ctx context.Context, s Stages, rep *Report, o DeployOptions, pick *Promotion) (PlanResult, error) {
+	stage, build := buildOrPick(s, rep, o, pick)
 	if planID := o.PlanID; planID != "" {
 		rep.Skip(StagePlan, "applying saved plan "+planID)
 		start := time.Now()
-		err := s.Build(ctx)
-		rep.record(StageBuild, time.Since(start), err)
+		err := build(ctx)
+		rep.record(stage, time.Since(start), err)
 		rep.Skip(StageGate, "passed when plan "+planID+" was saved")
 		rep.HasChanges = true
 		return PlanResult{ID: planID, HasChanges: true, MonthlyUSD: -1}, skipless(err)
@@ -202,13 +249,13 @@ func planAndBuild(ctx context.Context, s Stages, rep *Report, o DeployOptions) (
 	})
 	g.Go(func() error {
 		start := time.Now()
-		buildErr = s.Build(gctx)
+		buildErr = build(gctx)
 		buildTime = time.Since(start)
 		return skipless(buildErr)
 	})
 	groupErr := g.Wait()
 	rep.Add(StagePlan, planTime, gateless(planErr))
-	rep.record(StageBuild, buildTime, buildErr)
+	rep.record(stage, buildTime, buildErr)
 	rep.Plan, rep.HasChanges, rep.MonthlyUSD = plan.Counts, plan.HasChanges, plan.MonthlyUSD
 	rep.MonthlyDeltaUSD, rep.HasDelta = plan.MonthlyDeltaUSD, plan.HasDelta
 	if groupErr != nil {
@@ -222,6 +269,22 @@ func planAndBuild(ctx context.Context, s Stages, rep *Report, o DeployOptions) (
 	}
 	rep.Add(StageGate, 0, planErr)
 	return plan, planErr
+}
+
+// buildOrPick returns the stage that runs beside the plan: the build, or for an
+// environment that promotes the pick of the release it ships, which fills *pick (the
+// build is then reported as skipped). A pick that finds nothing fails the deploy
+// there, before apply.
+func buildOrPick(s Stages, rep *Report, o DeployOptions, pick *Promotion) (string, func(context.Context) error) {
+	from := envcfg.PromoteFrom(o.Env)
+	if from == "" {
+		return StageBuild, s.Build
+	}
+	rep.Skip(StageBuild, fmt.Sprintf("%s ships the image of a completed %s release: nothing is built", o.Env, from))
+	return StagePick, func(ctx context.Context) (err error) {
+		*pick, err = s.Pick(ctx, PromoteOptions{Digest: o.ImageDigest, BreakGlass: o.BreakGlass, Check: true})
+		return err
+	}
 }
 
 // gateless hides a gate failure, which the plan stage reports as its own stage.
@@ -263,6 +326,29 @@ func applyIfChanged(ctx context.Context, s Stages, rep *Report, plan PlanResult)
 		rep.ErroredState = es.Where
 	}
 	return err
+}
+
+// publishOrPromote publishes the built image, or for an environment that promotes
+// copies the picked release's image.
+func publishOrPromote(ctx context.Context, s Stages, rep *Report, outs map[string]string, env string, pick Promotion) (Published, error) {
+	if envcfg.PromoteFrom(env) == "" {
+		return publish(ctx, s, rep, outs)
+	}
+	if pick.Digest == "" {
+		err := fmt.Errorf("promote to %s: the pick named no digest", env)
+		rep.Add(StagePromote, 0, err)
+		return Published{}, err
+	}
+	var p Promotion
+	err := rep.Time(StagePromote, func() (err error) {
+		p, err = s.Promote(ctx, outs, pick)
+		return err
+	})
+	rep.Image = p.Image
+	if err == nil && p.Digest != pick.Digest {
+		err = fmt.Errorf("promote %s: the copy is %s, not the picked %s", pick.Source, p.Digest, pick.Digest)
+	}
+	return Published{Image: p.Image, Version: pick.Version}, err
 }
 
 // publish records the publish stage, skipped or not.

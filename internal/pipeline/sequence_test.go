@@ -20,7 +20,10 @@ type fakeStages struct {
 
 	plan                                                            PlanResult
 	prepareErr, planErr, buildErr, applyErr, publishErr, rolloutErr error
-	smokeErr, rollbackErr, verifyErr                                error
+	smokeErr, rollbackErr, verifyErr, pickErr, promoteErr           error
+	pick                                                            Promotion
+	timings                                                         string
+	rolloutOpts                                                     RolloutOptions
 	outputs                                                         map[string]string
 	published                                                       Published
 	// meet makes Plan and Build each wait for the other to start: with a
@@ -35,6 +38,7 @@ func newFake() *fakeStages {
 		plan:        PlanResult{HasChanges: true, Counts: PlanCounts{Add: 3}, MonthlyUSD: 9.5, MonthlyDeltaUSD: 2.71, HasDelta: true},
 		outputs:     map[string]string{"ecs_cluster_name": "c", "ecs_service_name": "s", "ecs_container_name": "backend"},
 		published:   Published{Image: "repo@sha256:abc", Version: "v1"},
+		pick:        Promotion{From: "dev", Source: "dev:7", Digest: "sha256:d7", Version: "v7"},
 		planStarted: make(chan struct{}),
 		buildDone:   make(chan struct{}),
 	}
@@ -101,9 +105,27 @@ func (f *fakeStages) Publish(context.Context, map[string]string) (Published, err
 	return f.published, f.publishErr
 }
 
+func (f *fakeStages) Pick(_ context.Context, o PromoteOptions) (Promotion, error) {
+	f.call(fmt.Sprintf("pick(%s break-glass=%v)", o.Digest, o.BreakGlass))
+	return f.pick, f.pickErr
+}
+
+func (f *fakeStages) Promote(_ context.Context, _ map[string]string, p Promotion) (Promotion, error) {
+	f.call("promote(" + p.Source + ")")
+	p.Image = "prodrepo@" + p.Digest
+	return p, f.promoteErr
+}
+
+func (f *fakeStages) Record(_ context.Context, taskDef, smoke, timings string) error {
+	f.call("record(" + taskDef + " " + strings.SplitN(smoke, ":", 2)[0] + ")")
+	f.timings = timings
+	return nil
+}
+
 func (f *fakeStages) Rollout(_ context.Context, o RolloutOptions) (RolloutResult, error) {
 	f.call(fmt.Sprintf("rollout(%s %s force=%v)", o.Image, o.Version, o.Force))
-	return RolloutResult{DeploymentID: "ecs-svc/1", Revision: 2}, f.rolloutErr
+	f.rolloutOpts = o
+	return RolloutResult{DeploymentID: "ecs-svc/1", TaskDefinition: "td:2", Revision: 2, LockHash: "sha256:10c"}, f.rolloutErr
 }
 
 func (f *fakeStages) Smoke(_ context.Context, _ map[string]string, version string) error {
@@ -120,7 +142,7 @@ func (f *fakeStages) Rollback(_ context.Context, svc Service) error {
 func (f *fakeStages) sorted() []string {
 	out := append([]string(nil), f.calls...)
 	for i := 0; i+1 < len(out); i++ {
-		if out[i] == "build" && out[i+1] == "plan" {
+		if (out[i] == "build" || strings.HasPrefix(out[i], "pick(")) && out[i+1] == "plan" {
 			out[i], out[i+1] = out[i+1], out[i]
 		}
 	}
@@ -136,7 +158,9 @@ func statuses(rep *Report) map[string]string {
 }
 
 func TestDeploySequence(t *testing.T) {
-	full := []string{"prepare", "plan", "build", "apply(changes=true)", "outputs", "verify", "publish", "rollout(repo@sha256:abc v1 force=false)", "smoke(v1)"}
+	full := []string{"prepare", "plan", "build", "apply(changes=true)", "outputs", "verify", "publish", "rollout(repo@sha256:abc v1 force=false)", "smoke(v1)", "record(td:2 passed)"}
+	// prod builds nothing: it picks dev's release beside the plan and copies its image.
+	promoted := []string{"prepare", "plan", "pick( break-glass=false)", "apply(changes=true)", "outputs", "verify", "promote(dev:7)", "rollout(prodrepo@sha256:d7 v7 force=false)", "smoke(v7)", "record(td:2 passed)"}
 	policy := &ExitError{Command: "plan", Code: 3, Kind: ErrPolicy}
 	cost := &ExitError{Command: "plan", Code: 4, Kind: ErrCost}
 	stale := &ExitError{Command: "apply", Code: 5, Kind: ErrStalePlan}
@@ -150,13 +174,13 @@ func TestDeploySequence(t *testing.T) {
 		"full deploy": {
 			opts:      DeployOptions{Env: "dev"},
 			wantCalls: full,
-			wantStage: map[string]string{"validate": "ok", "plan": "ok", "build": "ok", "gate": "ok", "apply": "ok", "verify": "ok", "publish": "ok", "rollout": "ok", "smoke": "ok"},
+			wantStage: map[string]string{"validate": "ok", "plan": "ok", "build": "ok", "gate": "ok", "apply": "ok", "verify": "ok", "publish": "ok", "rollout": "ok", "smoke": "ok", "record": "ok"},
 		},
 		"no changes skips apply": {
 			opts:      DeployOptions{Env: "dev"},
 			setup:     func(f *fakeStages) { f.plan.HasChanges = false },
-			wantCalls: []string{"prepare", "plan", "build", "outputs", "verify", "publish", "rollout(repo@sha256:abc v1 force=false)", "smoke(v1)"},
-			wantStage: map[string]string{"validate": "ok", "plan": "ok", "build": "ok", "gate": "ok", "apply": "skipped", "verify": "ok", "publish": "ok", "rollout": "ok", "smoke": "ok"},
+			wantCalls: []string{"prepare", "plan", "build", "outputs", "verify", "publish", "rollout(repo@sha256:abc v1 force=false)", "smoke(v1)", "record(td:2 passed)"},
+			wantStage: map[string]string{"validate": "ok", "plan": "ok", "build": "ok", "gate": "ok", "apply": "skipped", "verify": "ok", "publish": "ok", "rollout": "ok", "smoke": "ok", "record": "ok"},
 		},
 		"policy stops before apply": {
 			opts:      DeployOptions{Env: "dev"},
@@ -206,21 +230,48 @@ func TestDeploySequence(t *testing.T) {
 			opts:      DeployOptions{Env: "local"},
 			setup:     func(f *fakeStages) { f.buildErr = Skip("no container engine") },
 			wantCalls: full,
-			wantStage: map[string]string{"validate": "ok", "plan": "ok", "build": "skipped", "gate": "ok", "apply": "ok", "verify": "ok", "publish": "ok", "rollout": "ok", "smoke": "ok"},
+			wantStage: map[string]string{"validate": "ok", "plan": "ok", "build": "skipped", "gate": "ok", "apply": "ok", "verify": "ok", "publish": "ok", "rollout": "ok", "smoke": "ok", "record": "ok"},
 		},
 		"prod without confirm touches nothing": {
 			opts:      DeployOptions{Env: "prod"},
 			wantErr:   ErrProdNeedsConfirm,
 			wantStage: map[string]string{"validate": "failed"},
 		},
-		"prod with confirm deploys": {
+		"prod with confirm promotes dev's release": {
 			opts:      DeployOptions{Env: "prod", Confirm: "prod"},
-			wantCalls: full,
+			wantCalls: promoted,
+			wantStage: map[string]string{"validate": "ok", "plan": "ok", "build": "skipped", "pick": "ok", "gate": "ok", "apply": "ok", "verify": "ok", "promote": "ok", "rollout": "ok", "smoke": "ok", "record": "ok"},
 		},
 		"prod with a saved plan applies it without planning": {
 			opts:      DeployOptions{Env: "prod", PlanID: "abc123"},
-			wantCalls: []string{"prepare", "build", "apply(id=abc123)", "outputs", "verify", "publish", "rollout(repo@sha256:abc v1 force=false)", "smoke(v1)"},
-			wantStage: map[string]string{"validate": "ok", "plan": "skipped", "build": "ok", "gate": "skipped", "apply": "ok", "verify": "ok", "publish": "ok", "rollout": "ok", "smoke": "ok"},
+			wantCalls: append([]string{"prepare", "pick( break-glass=false)", "apply(id=abc123)"}, promoted[4:]...),
+			wantStage: map[string]string{"validate": "ok", "plan": "skipped", "build": "skipped", "pick": "ok", "gate": "skipped", "apply": "ok", "verify": "ok", "promote": "ok", "rollout": "ok", "smoke": "ok", "record": "ok"},
+		},
+		"prod picks an explicit digest": {
+			opts:      DeployOptions{Env: "prod", PlanID: "abc123", ImageDigest: "sha256:d7"},
+			wantCalls: append([]string{"prepare", "pick(sha256:d7 break-glass=false)", "apply(id=abc123)"}, promoted[4:]...),
+		},
+		"prod refuses a digest without a dev release before anything changes": {
+			opts:      DeployOptions{Env: "prod", PlanID: "abc123", ImageDigest: "sha256:ee"},
+			setup:     func(f *fakeStages) { f.pickErr = errors.New("dev has no completed release of sha256:ee") },
+			wantCalls: []string{"prepare", "pick(sha256:ee break-glass=false)"},
+			wantStage: map[string]string{"validate": "ok", "plan": "skipped", "build": "skipped", "pick": "failed", "gate": "skipped"},
+		},
+		"prod break-glass passes the flag on": {
+			opts: DeployOptions{Env: "prod", PlanID: "abc123", ImageDigest: "sha256:ee", BreakGlass: true},
+			setup: func(f *fakeStages) {
+				f.pick = Promotion{From: "dev", Digest: "sha256:ee", Version: "ee", BreakGlass: true}
+			},
+			wantCalls: []string{"prepare", "pick(sha256:ee break-glass=true)", "apply(id=abc123)", "outputs", "verify", "promote()", "rollout(prodrepo@sha256:ee ee force=false)", "smoke(ee)", "record(td:2 passed)"},
+		},
+		"break-glass without a digest touches nothing": {
+			opts:      DeployOptions{Env: "prod", PlanID: "abc123", BreakGlass: true},
+			wantStage: map[string]string{"validate": "failed"},
+		},
+		"dev builds: no digest to pick": {
+			opts:      DeployOptions{Env: "dev", ImageDigest: "sha256:d7"},
+			wantErr:   ErrPromoteOnly,
+			wantStage: map[string]string{"validate": "failed"},
 		},
 		"unknown environment touches nothing": {
 			opts:      DeployOptions{Env: "qa"},
@@ -229,9 +280,9 @@ func TestDeploySequence(t *testing.T) {
 		"failed smoke rolls back and fails": {
 			opts:      DeployOptions{Env: "dev"},
 			setup:     func(f *fakeStages) { f.smokeErr = &ExitError{Command: "smoke", Code: 14, Kind: ErrSmokeFailed} },
-			wantCalls: append(append([]string{}, full...), "rollback(s)"),
+			wantCalls: append(append([]string{}, full[:9]...), "rollback(s)", "record(td:2 failed)"),
 			wantErr:   ErrSmokeFailed,
-			wantStage: map[string]string{"validate": "ok", "plan": "ok", "build": "ok", "gate": "ok", "apply": "ok", "verify": "ok", "publish": "ok", "rollout": "ok", "smoke": "failed", "rollback": "ok"},
+			wantStage: map[string]string{"validate": "ok", "plan": "ok", "build": "ok", "gate": "ok", "apply": "ok", "verify": "ok", "publish": "ok", "rollout": "ok", "smoke": "failed", "rollback": "ok", "record": "ok"},
 		},
 		"failed preflight publishes nothing": {
 			opts:      DeployOptions{Env: "dev"},
@@ -251,8 +302,8 @@ func TestDeploySequence(t *testing.T) {
 			setup: func(f *fakeStages) {
 				f.published.Skipped = "no container engine"
 			},
-			wantCalls: []string{"prepare", "plan", "build", "apply(changes=true)", "outputs", "verify", "publish", "rollout(repo@sha256:abc v1 force=true)", "smoke(v1)"},
-			wantStage: map[string]string{"validate": "ok", "plan": "ok", "build": "ok", "gate": "ok", "apply": "ok", "verify": "ok", "publish": "skipped", "rollout": "ok", "smoke": "ok"},
+			wantCalls: []string{"prepare", "plan", "build", "apply(changes=true)", "outputs", "verify", "publish", "rollout(repo@sha256:abc v1 force=true)", "smoke(v1)", "record(td:2 passed)"},
+			wantStage: map[string]string{"validate": "ok", "plan": "ok", "build": "ok", "gate": "ok", "apply": "ok", "verify": "ok", "publish": "skipped", "rollout": "ok", "smoke": "ok", "record": "ok"},
 		},
 	}
 	for name, tc := range tests {
@@ -265,7 +316,7 @@ func TestDeploySequence(t *testing.T) {
 			if diff := cmp.Diff(tc.wantCalls, f.sorted()); diff != "" {
 				t.Errorf("calls (-want +got):\n%s", diff)
 			}
-			wantFail := tc.wantErr != nil || tc.wantStage["validate"] == "failed" || tc.wantStage["build"] == "failed"
+			wantFail := tc.wantErr != nil || tc.wantStage["validate"] == "failed" || tc.wantStage["build"] == "failed" || tc.wantStage["pick"] == "failed"
 			switch {
 			case wantFail && err == nil:
 				t.Fatal("Deploy succeeded, want an error")

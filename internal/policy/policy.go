@@ -2,8 +2,9 @@
 // apply: no NAT gateway, S3 buckets with a public access block and encryption, no
 // security group ingress from anywhere, no IAM escalation path (an allow of "*",
 // "*:*" or "iam:*", an allow through NotAction or NotResource, an AWS managed admin
-// policy attached, a trust policy open to any principal), ECR repositories with
-// immutable tags and scan on push, and no container running as root or privileged.
+// policy attached, a trust policy open to any principal or to another account or
+// identity provider, iam:PassRole on every role), ECR repositories with immutable
+// tags and scan on push, and no container running as root or privileged.
 // Each violation names the rule and the resource address.
 package policy
 
@@ -32,6 +33,8 @@ const (
 	IAMNotAction      = "iam-not-action"
 	IAMAdminPolicy    = "iam-admin-policy"
 	IAMPublicTrust    = "iam-public-trust"
+	IAMForeignTrust   = "iam-foreign-trust"
+	IAMPassRoleAny    = "iam-passrole-any"
 	ECRImmutableTags  = "ecr-immutable-tags"
 	ECRScanOnPush     = "ecr-scan-on-push"
 	ECSNonRoot        = "ecs-non-root"
@@ -121,6 +124,8 @@ func (r Report) Markdown() string {
 type checker struct {
 	p *plansum.Plan
 	r *Report
+	// accounts are the AWS accounts the plan runs in (its data.aws_caller_identity).
+	accounts []string
 }
 
 func (c *checker) violate(rule string, r *plansum.Resource, format string, args ...any) {
@@ -134,7 +139,7 @@ func (c *checker) unchecked(rule string, r *plansum.Resource, attr string) {
 // Check runs every rule on the plan's resources as they will be after apply.
 func Check(p *plansum.Plan) Report {
 	r := &Report{Violations: []Finding{}, Unchecked: []Finding{}}
-	c := &checker{p: p, r: r}
+	c := &checker{p: p, r: r, accounts: ownAccounts(p)}
 	for _, res := range p.Live() {
 		switch res.Type {
 		case "aws_nat_gateway":
@@ -289,7 +294,8 @@ func portRange(rule map[string]any) string {
 }
 
 func (c *checker) inlinePolicies(role *plansum.Resource) {
-	if role.Unknown("inline_policy") {
+	unknown := role.AfterUnknown["inline_policy"]
+	if whole, _ := unknown.(bool); whole {
 		// Terraform marks inline_policy unknown when the role has none in its
 		// configuration (it is read back from AWS); such a role has nothing to check
 		// unless its configuration sets one.
@@ -299,8 +305,16 @@ func (c *checker) inlinePolicies(role *plansum.Resource) {
 		c.unchecked(IAMWildcardAction, role, "inline_policy")
 		return
 	}
-	for _, ip := range plansum.Blocks(role.After["inline_policy"]) {
-		c.iamDocument(role, "inline_policy", ip["policy"], false)
+	// Set in the configuration, inline_policy's after_unknown is one object per
+	// block, marking only the block's own unknown fields.
+	perBlock, _ := unknown.([]any)
+	for i, ip := range plansum.Blocks(role.After["inline_policy"]) {
+		policyUnknown := false
+		if i < len(perBlock) {
+			m, _ := perBlock[i].(map[string]any)
+			policyUnknown, _ = m["policy"].(bool)
+		}
+		c.iamDocument(role, "inline_policy", ip["policy"], policyUnknown)
 	}
 }
 
@@ -331,8 +345,11 @@ func (c *checker) iamDocument(r *plansum.Resource, attr string, doc any, unknown
 		if !strings.EqualFold(st.Effect, "Allow") {
 			continue
 		}
-		c.allow(r, fmt.Sprintf("%s statement %d", attr, i), oneOrMany(st.Action), st.NotAction != nil, st.NotResource != nil,
-			principals(st.Principal), st.NotPrincipal != nil)
+		c.allow(r, grant{
+			where: fmt.Sprintf("%s statement %d", attr, i), actions: oneOrMany(st.Action), resources: oneOrMany(st.Resource),
+			principals: principalMap(st.Principal), notAction: st.NotAction != nil, notResource: st.NotResource != nil,
+			notPrincipal: st.NotPrincipal != nil,
+		})
 	}
 }
 
@@ -340,28 +357,38 @@ func (c *checker) iamDocument(r *plansum.Resource, attr string, doc any, unknown
 // with it everything: a role that may write IAM policies may write "*" into one).
 var adminActions = map[string]bool{"*": true, "*:*": true, "iam:*": true}
 
-// allow flags one Allow statement (where says which): its actions, NotAction or
-// NotResource, and its principals.
-func (c *checker) allow(r *plansum.Resource, where string, actions []string, notAction, notResource bool, principals []string, notPrincipal bool) {
-	for _, a := range actions {
+// grant is one Allow statement of a policy document; where names it in findings.
+type grant struct {
+	where                                string
+	actions, resources                   []string
+	principals                           map[string][]string
+	notAction, notResource, notPrincipal bool
+}
+
+// allow flags one Allow statement: its actions, NotAction or NotResource, and its
+// principals.
+func (c *checker) allow(r *plansum.Resource, g grant) {
+	for _, a := range g.actions {
 		if adminActions[strings.ToLower(strings.TrimSpace(a))] {
-			c.violate(IAMWildcardAction, r, "%s allows action %q", where, a)
+			c.violate(IAMWildcardAction, r, "%s allows action %q", g.where, a)
 		}
 	}
 	// An allow with NotAction or NotResource grants everything not listed,
 	// including actions and resources AWS adds later.
-	if notAction {
-		c.violate(IAMNotAction, r, "%s allows with NotAction (every action not listed)", where)
+	if g.notAction {
+		c.violate(IAMNotAction, r, "%s allows with NotAction (every action not listed)", g.where)
 	}
-	if notResource {
-		c.violate(IAMNotAction, r, "%s allows with NotResource (every resource not listed)", where)
+	if g.notResource {
+		c.violate(IAMNotAction, r, "%s allows with NotResource (every resource not listed)", g.where)
 	}
-	if slices.Contains(principals, "*") {
-		c.violate(IAMPublicTrust, r, "%s allows principal \"*\" (any AWS account)", where)
+	c.passRole(r, g)
+	if slices.Contains(g.principals["AWS"], "*") {
+		c.violate(IAMPublicTrust, r, "%s allows principal \"*\" (any AWS account)", g.where)
 	}
-	if notPrincipal {
-		c.violate(IAMPublicTrust, r, "%s allows with NotPrincipal (every principal not listed)", where)
+	if g.notPrincipal {
+		c.violate(IAMPublicTrust, r, "%s allows with NotPrincipal (every principal not listed)", g.where)
 	}
+	c.foreignPrincipals(r, g)
 }
 
 type statement struct {
@@ -369,6 +396,7 @@ type statement struct {
 	Effect       string
 	Action       json.RawMessage
 	NotAction    json.RawMessage
+	Resource     json.RawMessage
 	NotResource  json.RawMessage
 	Principal    json.RawMessage
 	NotPrincipal json.RawMessage
@@ -398,22 +426,23 @@ func oneOrMany(raw json.RawMessage) []string {
 	return nil
 }
 
-// principals flattens a Principal element: "*", or a map from type (AWS, Service,
-// Federated) to one identifier or a list.
-func principals(raw json.RawMessage) []string {
+// principalMap reads a Principal element: "*" (any principal, kept as AWS "*") or a
+// map from type (AWS, Service, Federated, CanonicalUser) to one identifier or a list.
+func principalMap(raw json.RawMessage) map[string][]string {
 	if raw == nil {
 		return nil
 	}
-	if one := oneOrMany(raw); one != nil {
-		return one
+	var one string
+	if json.Unmarshal(raw, &one) == nil {
+		return map[string][]string{"AWS": {one}}
 	}
 	var byType map[string]json.RawMessage
 	if json.Unmarshal(raw, &byType) != nil {
 		return nil
 	}
-	var out []string
-	for _, ids := range byType {
-		out = append(out, oneOrMany(ids)...)
+	out := map[string][]string{}
+	for typ, ids := range byType {
+		out[typ] = oneOrMany(ids)
 	}
 	return out
 }
@@ -428,16 +457,20 @@ func (c *checker) policyDocument(d *plansum.Resource) {
 		if effect, _ := st["effect"].(string); effect != "" && effect != "Allow" {
 			continue
 		}
-		var ids []string
+		ps := map[string][]string{}
 		for _, p := range plansum.Blocks(st["principals"]) {
-			if typ, _ := p["type"].(string); typ == "*" {
-				ids = append(ids, "*")
+			typ, _ := p["type"].(string)
+			if typ == "*" {
+				typ = "AWS"
+				ps[typ] = append(ps[typ], "*")
 			}
-			ids = append(ids, plansum.Strings(p["identifiers"])...)
+			ps[typ] = append(ps[typ], plansum.Strings(p["identifiers"])...)
 		}
-		c.allow(d, fmt.Sprintf("statement %d", i), plansum.Strings(st["actions"]),
-			len(plansum.Strings(st["not_actions"])) > 0, len(plansum.Strings(st["not_resources"])) > 0,
-			ids, len(plansum.Blocks(st["not_principals"])) > 0)
+		c.allow(d, grant{
+			where: fmt.Sprintf("statement %d", i), actions: plansum.Strings(st["actions"]), resources: plansum.Strings(st["resources"]),
+			principals: ps, notAction: len(plansum.Strings(st["not_actions"])) > 0,
+			notResource: len(plansum.Strings(st["not_resources"])) > 0, notPrincipal: len(plansum.Blocks(st["not_principals"])) > 0,
+		})
 	}
 }
 

@@ -3,6 +3,7 @@ package policy
 import (
 	"encoding/json"
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -34,7 +35,17 @@ func lines(fs []Finding) []string {
 	return out
 }
 
-// TestRules runs each rule's violating and passing fixture (testdata/<rule>/).
+// sharedPassing: rules checking the same resource type share one passing fixture
+// (a resource that satisfies all of them).
+var sharedPassing = map[string]string{
+	S3PublicAccess:   "s3-bucket/passing.json",
+	S3Encryption:     "s3-bucket/passing.json",
+	ECRImmutableTags: "ecr-repository/passing.json",
+	ECRScanOnPush:    "ecr-repository/passing.json",
+}
+
+// TestRules runs each rule's violating and passing fixture (testdata/<rule>/, or the
+// shared passing one).
 func TestRules(t *testing.T) {
 
 	tests := map[string][]string{
@@ -85,6 +96,27 @@ func TestRules(t *testing.T) {
 			`iam-public-trust: data.aws_iam_policy_document.any: statement 0 allows principal "*" (any AWS account)`,
 			`iam-public-trust: data.aws_iam_policy_document.trust: statement 0 allows principal "*" (any AWS account)`,
 		},
+		// Made by terraform (TestGenerateFixtures) from testdata/iam-foreign-trust/*.tf.
+		IAMForeignTrust: {
+			"iam-foreign-trust: aws_iam_role.bare_account_id: assume_role_policy statement 0 allows principal \"210987654321\" of AWS account 210987654321 (the plan's account is 123456789012)",
+			`iam-foreign-trust: aws_iam_role.cognito: assume_role_policy statement 0 allows federated provider "cognito-identity.amazonaws.com" (only the GitHub OIDC provider of account 123456789012 may be trusted)`,
+			`iam-foreign-trust: aws_iam_role.foreign_oidc: assume_role_policy statement 0 allows federated provider "arn:aws:iam::210987654321:oidc-provider/token.actions.githubusercontent.com" (only the GitHub OIDC provider of account 123456789012 may be trusted)`,
+			"iam-foreign-trust: aws_iam_role.from_document: assume_role_policy statement 0 allows principal \"arn:aws:iam::210987654321:user/someone\" of AWS account 210987654321 (the plan's account is 123456789012)",
+			"iam-foreign-trust: aws_iam_role.other_account_role: assume_role_policy statement 1 allows principal \"arn:aws:iam::210987654321:role/ci\" of AWS account 210987654321 (the plan's account is 123456789012)",
+			"iam-foreign-trust: aws_iam_role.other_account_root: assume_role_policy statement 0 allows principal \"arn:aws:iam::210987654321:root\" of AWS account 210987654321 (the plan's account is 123456789012)",
+			`iam-foreign-trust: aws_iam_role.saml: assume_role_policy statement 0 allows federated provider "arn:aws:iam::123456789012:saml-provider/corp" (only the GitHub OIDC provider of account 123456789012 may be trusted)`,
+			`iam-foreign-trust: aws_iam_role.unique_id: assume_role_policy statement 0 allows principal "AROAEXAMPLEEXAMPLE123", whose AWS account cannot be told`,
+		},
+		// Made by terraform (TestGenerateFixtures) from testdata/iam-passrole-any/*.tf.
+		IAMPassRoleAny: {
+			`iam-wildcard-action: aws_iam_group_policy.iam_star: policy statement 0 allows action "iam:*"`,
+			`iam-wildcard-action: aws_iam_group_policy.iam_star: policy statement 1 allows action "*"`,
+			`iam-passrole-any: aws_iam_policy.from_document: policy statement 0 allows "iam:PassRole" on "arn:aws:iam::123456789012:role*" (every role, an administrator's too, can be passed to a service)`,
+			`iam-passrole-any: aws_iam_policy.star: policy statement 0 allows "iam:PassRole" on "*" (every role, an administrator's too, can be passed to a service)`,
+			`iam-passrole-any: aws_iam_role.inline: inline_policy statement 0 allows "iam:PassRole" on "arn:aws:iam::123456789012:role/*" (every role, an administrator's too, can be passed to a service)`,
+			`iam-passrole-any: aws_iam_role_policy.ecs_any_role: policy statement 1 allows "iam:PassRole" on "*" (every role, an administrator's too, can be passed to a service)`,
+			`iam-passrole-any: aws_iam_user_policy.pattern: policy statement 0 allows "IAM:Pass*" on "arn:aws:iam::*:role/*" (every role, an administrator's too, can be passed to a service)`,
+		},
 		ECRImmutableTags: {
 			"ecr-immutable-tags: aws_ecr_repository.this: image_tag_mutability is MUTABLE, want IMMUTABLE",
 		},
@@ -112,7 +144,11 @@ func TestRules(t *testing.T) {
 			}
 		})
 		t.Run(rule+"/passing", func(t *testing.T) {
-			r := Check(read(t, rule+"/passing.json"))
+			passing := rule + "/passing.json"
+			if shared, ok := sharedPassing[rule]; ok {
+				passing = shared
+			}
+			r := Check(read(t, passing))
 			if diff := cmp.Diff([]string{}, lines(r.Violations)); diff != "" {
 				t.Errorf("violations (-want +got):\n%s", diff)
 			}
@@ -120,6 +156,62 @@ func TestRules(t *testing.T) {
 				t.Errorf("Err() = %v", r.Err())
 			}
 		})
+	}
+}
+
+// TestForeignTrustWithoutOwnAccount: a plan that does not read its own account
+// (data.aws_caller_identity) cannot show that the accounts and the provider it trusts
+// are its own, so each is a violation.
+func TestForeignTrustWithoutOwnAccount(t *testing.T) {
+	p := read(t, "iam-foreign-trust/passing.json")
+	p.Raw.PriorState = nil
+	want := []string{
+		`iam-foreign-trust: aws_iam_role.github: assume_role_policy statement 0 allows federated provider "arn:aws:iam::123456789012:oidc-provider/token.actions.githubusercontent.com" (the plan reads no data.aws_caller_identity to tell its own GitHub OIDC provider)`,
+		`iam-foreign-trust: aws_iam_role.own_account: assume_role_policy statement 0 allows principal "arn:aws:iam::123456789012:root" of AWS account 123456789012 (the plan reads no data.aws_caller_identity to compare it with)`,
+		`iam-foreign-trust: aws_iam_role.own_account: assume_role_policy statement 1 allows principal "123456789012" of AWS account 123456789012 (the plan reads no data.aws_caller_identity to compare it with)`,
+		`iam-foreign-trust: aws_iam_role.own_account: assume_role_policy statement 1 allows principal "arn:aws:iam::123456789012:role/admin" of AWS account 123456789012 (the plan reads no data.aws_caller_identity to compare it with)`,
+	}
+	if diff := cmp.Diff(want, lines(Check(p).Violations)); diff != "" {
+		t.Errorf("violations (-want +got):\n%s", diff)
+	}
+}
+
+// TestEveryRole: which Resource patterns of an iam:PassRole allow cover every role.
+func TestEveryRole(t *testing.T) {
+	for pattern, want := range map[string]bool{
+		"*":                                          true,
+		"arn:*":                                      true,
+		"arn:aws:iam::*:role/*":                      true,
+		"arn:aws:iam::123456789012:*":                true,
+		"arn:aws:iam::123456789012:role/*":           true,
+		"arn:aws:iam::123456789012:role*":            true,
+		"arn:aws-cn:iam::123456789012:role/?*":       true,
+		"arn:*:iam::*:*":                             true,
+		"arn:aws:iam::123456789012:role/predictor-*": false,
+		"arn:aws:iam::123456789012:role/app/*-task":  false,
+		"arn:aws:iam::123456789012:role/ci":          false,
+		"arn:aws:iam::123456789012:user/*":           false,
+		"arn:aws:s3:::*":                             false,
+	} {
+		if got := everyRole(pattern); got != want {
+			t.Errorf("everyRole(%q) = %v, want %v", pattern, got, want)
+		}
+	}
+}
+
+// TestGlob: IAM wildcards, on lowercased action names.
+func TestGlob(t *testing.T) {
+	for _, c := range []struct {
+		pattern string
+		want    bool
+	}{
+		{"iam:passrole", true}, {"iam:pass*", true}, {"iam:passrol?", true}, {"*:passrole", true},
+		{"iam:p*e", true}, {"iam:*role", true}, {"iam:passrole*", true},
+		{"iam:get*", false}, {"iam:passrole?", false}, {"iam:pass", false}, {"s3:*", false}, {"", false},
+	} {
+		if got := glob(c.pattern, "iam:passrole"); got != c.want {
+			t.Errorf("glob(%q, iam:passrole) = %v, want %v", c.pattern, got, c.want)
+		}
 	}
 }
 
@@ -134,6 +226,20 @@ func TestUnknownValuesAreReportedUnchecked(t *testing.T) {
 	}
 	if len(r.Violations) != 0 {
 		t.Errorf("violations: %v", r.Violations)
+	}
+}
+
+// TestUnknownInlinePolicy: of a role's inline policies, the one whose document is
+// unknown until apply is listed as unchecked and the known one is still checked.
+func TestUnknownInlinePolicy(t *testing.T) {
+	r := Check(read(t, "unknown-inline-policy/plan.json"))
+	want := []string{`iam-wildcard-action: aws_iam_role.reader: inline_policy statement 0 allows action "*"`}
+	if diff := cmp.Diff(want, lines(r.Violations)); diff != "" {
+		t.Errorf("violations (-want +got):\n%s", diff)
+	}
+	want = []string{"iam-wildcard-action: aws_iam_role.reader: inline_policy is unknown until apply"}
+	if diff := cmp.Diff(want, lines(r.Unchecked)); diff != "" {
+		t.Errorf("unchecked (-want +got):\n%s", diff)
 	}
 }
 
@@ -179,22 +285,78 @@ func TestNoChanges(t *testing.T) {
 	}
 }
 
-// TestInfraPlans checks plans of the real infra/ root (made against the emulator and
-// kept in internal/cost/testdata): no violations on a first plan; the values only
-// known after apply are listed as unchecked.
+// TestInfraPlans checks plans of the project's own roots, made by terraform against
+// the emulator: infra/ (kept in internal/cost/testdata) and infra/github-oidc (made
+// by TestGenerateFixtures). None violates a rule; the values only known after apply
+// are listed as unchecked.
 func TestInfraPlans(t *testing.T) {
-	for _, env := range []string{"dev", "prod"} {
-		t.Run(env, func(t *testing.T) {
-			r := Check(read(t, "../../cost/testdata/"+env+"-create.json"))
+	infra := []string{
+		"ecs-non-root: module.ecs.aws_ecs_task_definition.this: container_definitions is unknown until apply",
+		"iam-wildcard-action: module.iam.aws_iam_role_policy.task: policy is unknown until apply",
+	}
+	// The trust policies name the OIDC provider created in the same plan.
+	var oidcCreate []string
+	for _, role := range []string{"deploy-dev", "deploy-prod", "plan", "readonly"} {
+		oidcCreate = append(oidcCreate, fmt.Sprintf("iam-public-trust: aws_iam_role.this[%q]: assume_role_policy is unknown until apply", role))
+	}
+	tests := map[string][]string{
+		"../../cost/testdata/dev-create.json":      infra,
+		"../../cost/testdata/prod-create.json":     infra,
+		"../../cost/testdata/local-private.json":   {},
+		"../../cost/testdata/local-task-size.json": {},
+		"github-oidc-create.json":                  oidcCreate,
+		"github-oidc-existing-provider.json":       {},
+	}
+	for path, want := range tests {
+		t.Run(filepath.Base(path), func(t *testing.T) {
+			p := read(t, path)
+			if len(p.Live("aws_iam_role")) == 0 {
+				t.Fatal("the plan has no IAM role: not a plan of the project's roots")
+			}
+			r := Check(p)
 			if diff := cmp.Diff([]string{}, lines(r.Violations)); diff != "" {
 				t.Errorf("violations (-want +got):\n%s", diff)
 			}
-			want := []string{
-				"ecs-non-root: module.ecs.aws_ecs_task_definition.this: container_definitions is unknown until apply",
-				"iam-wildcard-action: module.iam.aws_iam_role_policy.task: policy is unknown until apply",
-			}
 			if diff := cmp.Diff(want, lines(r.Unchecked)); diff != "" {
 				t.Errorf("unchecked (-want +got):\n%s", diff)
+			}
+		})
+	}
+}
+
+// TestOIDCPlanEditsAreCaught: the rules do read the real github-oidc plan's trust
+// and PassRole statements: widening either in the plan JSON is a violation.
+func TestOIDCPlanEditsAreCaught(t *testing.T) {
+	data, err := os.ReadFile(filepath.Join("testdata", "github-oidc-existing-provider.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var foreign []string
+	for _, role := range []string{"deploy-dev", "deploy-prod", "plan", "readonly"} {
+		foreign = append(foreign, fmt.Sprintf(`iam-foreign-trust: aws_iam_role.this[%q]: assume_role_policy statement 0 allows federated provider "arn:aws:iam::210987654321:oidc-provider/token.actions.githubusercontent.com" (only the GitHub OIDC provider of account 123456789012 may be trusted)`, role))
+	}
+	tests := map[string]struct {
+		old, new string
+		want     []string
+	}{
+		"another account's provider": {"arn:aws:iam::123456789012:oidc-provider/", "arn:aws:iam::210987654321:oidc-provider/", foreign},
+		"PassRole on every role": {
+			"arn:aws:iam::123456789012:role/predictor-model-dev-ecs-execution", "arn:aws:iam::123456789012:role/*",
+			[]string{`iam-passrole-any: aws_iam_policy.write["dev-iam"]: policy statement 5 allows "iam:PassRole" on "arn:aws:iam::123456789012:role/*" (every role, an administrator's too, can be passed to a service)`},
+		},
+	}
+	for name, tc := range tests {
+		t.Run(name, func(t *testing.T) {
+			edited := strings.ReplaceAll(string(data), tc.old, tc.new)
+			if edited == string(data) {
+				t.Fatalf("the plan does not contain %q", tc.old)
+			}
+			p, err := plansum.Read([]byte(edited))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if diff := cmp.Diff(tc.want, lines(Check(p).Violations)); diff != "" {
+				t.Errorf("violations (-want +got):\n%s", diff)
 			}
 		})
 	}

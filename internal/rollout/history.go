@@ -17,6 +17,12 @@ package rollout
 // seen COMPLETED. TagOutcome says what became of it: completed, failed (its rollout
 // failed; the revision is deregistered) or rolled-back (a rollback left it; also
 // deregistered).
+//
+// Each release also carries its record (Record, RecordResult): the commit, the plan it
+// applied, the provider lock file's hash, the release it was promoted from (env:revision,
+// and whether break-glass skipped that check), the smoke result and the stage timings;
+// the deployment ID and the revision itself are the resource and TagDeployment. That is
+// at most 16 history tags of ECS's 50 per resource, each value cut to 256 characters.
 
 import (
 	"context"
@@ -53,7 +59,53 @@ const (
 	TagBy = tagPrefix + "released-by"
 	// TagReason is why a release failed or was rolled back (shortened).
 	TagReason = tagPrefix + "reason"
+	// TagCommit is the git commit the release was deployed from.
+	TagCommit = tagPrefix + "commit"
+	// TagPlan is the reviewed plan the deploy applied ("plan-id:ID"), or what it
+	// checked instead ("fresh plan, no changes", ...).
+	TagPlan = tagPrefix + "plan"
+	// TagLockHash is the SHA-256 of infra/.terraform.lock.hcl at deploy time.
+	TagLockHash = tagPrefix + "lock-hash"
+	// TagPromotedFrom is ENV:REVISION of the completed release whose image this one
+	// ships ("" for a release that built its image).
+	TagPromotedFrom = tagPrefix + "promoted-from"
+	// TagBreakGlass is set when a promotion shipped a digest without a completed
+	// release of the source environment (the break-glass flag).
+	TagBreakGlass = tagPrefix + "break-glass"
+	// TagSmoke is the smoke test's result (passed, or failed: reason).
+	TagSmoke = tagPrefix + "smoke"
+	// TagTimings are the deploy's stage timings ("plan=8.1s build=skipped ...").
+	TagTimings = tagPrefix + "timings"
 )
+
+// maxTags is ECS's limit of tags per resource.
+const maxTags = 50
+
+// Record is what a release records about how it was made, beside image and version.
+type Record struct {
+	Commit, Plan, LockHash string
+	// PromotedFrom is ENV:REVISION of the source release ("" when built).
+	PromotedFrom string
+	// BreakGlass: promoted without a completed source release.
+	BreakGlass bool
+}
+
+func (r Record) tags() map[string]string {
+	kv := map[string]string{}
+	add := func(k, v string) {
+		if v != "" {
+			kv[k] = v
+		}
+	}
+	add(TagCommit, r.Commit)
+	add(TagPlan, r.Plan)
+	add(TagLockHash, r.LockHash)
+	add(TagPromotedFrom, r.PromotedFrom)
+	if r.BreakGlass {
+		kv[TagBreakGlass] = "true"
+	}
+	return kv
+}
 
 // Release outcomes recorded in TagOutcome.
 const (
@@ -80,6 +132,21 @@ type Release struct {
 	Deployment     string    `json:"deployment,omitempty"`
 	By             string    `json:"by,omitempty"`
 	Reason         string    `json:"reason,omitempty"`
+	Commit         string    `json:"commit,omitempty"`
+	Plan           string    `json:"plan,omitempty"`
+	LockHash       string    `json:"lockHash,omitempty"`
+	PromotedFrom   string    `json:"promotedFrom,omitempty"`
+	BreakGlass     bool      `json:"breakGlass,omitempty"`
+	Smoke          string    `json:"smoke,omitempty"`
+	Timings        string    `json:"timings,omitempty"`
+}
+
+// Digest is the sha256:... the release's image is pinned by ("" when unknown).
+func (r Release) Digest() string {
+	if _, d, ok := strings.Cut(r.Image, "@"); ok {
+		return d
+	}
+	return ""
 }
 
 // Ran reports whether the release was ever seen COMPLETED.
@@ -94,6 +161,8 @@ func releaseFrom(td *types.TaskDefinition, tags []types.Tag) (Release, bool) {
 		Revision: td.Revision, TaskDefinition: aws.ToString(td.TaskDefinitionArn), Status: string(td.Status),
 		Image: m[TagImage], Version: m[TagVersion], Base: m[TagBase], Outcome: m[TagOutcome],
 		Deployment: m[TagDeployment], By: m[TagBy], Reason: m[TagReason],
+		Commit: m[TagCommit], Plan: m[TagPlan], LockHash: m[TagLockHash], PromotedFrom: m[TagPromotedFrom],
+		BreakGlass: m[TagBreakGlass] == "true", Smoke: m[TagSmoke], Timings: m[TagTimings],
 	}
 	r.CompletedAt, _ = time.Parse(time.RFC3339, m[TagCompletedAt])
 	r.OutcomeAt, _ = time.Parse(time.RFC3339, m[TagOutcomeAt])
@@ -143,18 +212,30 @@ func tagList(kv map[string]string) []types.Tag {
 
 // releaseTags are the tags a new release is registered with: the base revision's own
 // tags (without history tags of whatever it was copied from, and without the reserved
-// aws: ones) plus base, image and version.
-func releaseTags(baseTags []types.Tag, base, image, version string) []types.Tag {
+// aws: ones) plus base, image, version and the record. The history's own tags come
+// first within ECS's 50: base tags beyond what leaves room for every history tag are
+// dropped with a note (a record must never fail the release).
+func releaseTags(baseTags []types.Tag, base, image, version string, rec Record) (tags []types.Tag, dropped []string) {
+	kv := rec.tags()
+	kv[TagBase], kv[TagImage], kv[TagVersion] = base, image, version
 	var out []types.Tag
+	room := maxTags - historyTags
 	for _, t := range baseTags {
 		k := aws.ToString(t.Key)
 		if strings.HasPrefix(k, tagPrefix) || strings.HasPrefix(k, "aws:") {
 			continue
 		}
+		if len(out) >= room {
+			dropped = append(dropped, k)
+			continue
+		}
 		out = append(out, t)
 	}
-	return append(out, tagList(map[string]string{TagBase: base, TagImage: image, TagVersion: version})...)
+	return append(out, tagList(kv)...), dropped
 }
+
+// historyTags is how many tags the history may put on one revision (every Tag* key).
+const historyTags = 16
 
 // record tags a revision; a failure is printed, not returned: the deployment's outcome
 // stands, only the history misses an entry (rollback --to still works).
@@ -165,6 +246,33 @@ func (c *Client) record(ctx context.Context, taskDef string, kv map[string]strin
 		return
 	}
 	c.printf("recorded %s as %s in the release history\n", revisionOf(taskDef), kv[TagOutcome])
+}
+
+// RecordResult adds the smoke result and the stage timings to the record of release
+// taskDef (ARN or family:revision); unlike the outcome, a failure here is returned.
+func (c *Client) RecordResult(ctx context.Context, taskDef, smoke, timings string) error {
+	kv := map[string]string{}
+	if smoke != "" {
+		kv[TagSmoke] = smoke
+	}
+	if timings != "" {
+		kv[TagTimings] = timings
+	}
+	if len(kv) == 0 {
+		return nil
+	}
+	arn := taskDef
+	if !strings.HasPrefix(arn, "arn:") {
+		td, _, err := c.describeTaskDefinition(ctx, taskDef)
+		if err != nil {
+			return err
+		}
+		arn = aws.ToString(td.TaskDefinitionArn)
+	}
+	if _, err := c.ecs.TagResource(ctx, &ecs.TagResourceInput{ResourceArn: aws.String(arn), Tags: tagList(kv)}); err != nil {
+		return fmt.Errorf("record the smoke result and timings on %s: %w", revisionOf(arn), err)
+	}
+	return nil
 }
 
 // recordCompleted records that deployment completed revision taskDef.
@@ -202,6 +310,24 @@ func (c *Client) Releases(ctx context.Context, t Target, limit int) ([]Release, 
 		rels[i].Current = rels[i].Revision == current
 	}
 	return rels, err
+}
+
+// FamilyReleases lists the release history of a task definition family, newest first
+// (at most limit; 0: all within the last historyScan revisions): another environment's
+// history, which a promotion reads without that environment's service.
+func (c *Client) FamilyReleases(ctx context.Context, family string, limit int) ([]Release, error) {
+	return c.history(ctx, family, limit)
+}
+
+// Promotable is the newest release in rels (newest first) that completed and was not
+// failed or rolled back since, with digest when given; ok is false when none is.
+func Promotable(rels []Release, digest string) (Release, bool) {
+	for _, r := range rels {
+		if r.Outcome == ReleaseCompleted && r.Ran() && (digest == "" || r.Digest() == digest) {
+			return r, true
+		}
+	}
+	return Release{}, false
 }
 
 // history reads the releases among the newest historyScan revisions of family (ACTIVE

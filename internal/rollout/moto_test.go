@@ -60,7 +60,10 @@ func TestRolloutMoto(t *testing.T) {
 	out := &bytes.Buffer{}
 	// Emulator: the caller (this test) knows moto is an emulator.
 	cli := New(api, Options{Out: out, PollInterval: 10 * time.Millisecond, Emulator: true, Caller: "arn:aws:iam::123456789012:user/tester"})
-	res, err := cli.Rollout(t.Context(), req(30*time.Second))
+	first := req(30 * time.Second)
+	rec := Record{Commit: strings.Repeat("c", 40), Plan: "plan-id:20261206-abc", LockHash: "sha256:" + strings.Repeat("1", 64), PromotedFrom: "dev:7"}
+	first.Record = rec
+	res, err := cli.Rollout(t.Context(), first)
 	t.Logf("output:\n%s", out)
 	if err != nil {
 		t.Fatalf("Rollout: %v", err)
@@ -85,6 +88,22 @@ func TestRolloutMoto(t *testing.T) {
 	if !strings.Contains(out.String(), "note: the service is on") {
 		t.Errorf("the emulator fallback was not announced:\n%s", out)
 	}
+	// The record, read back by a new client as a fresh deployctl would.
+	if err := cli.RecordResult(t.Context(), family+":2", "passed", "plan=1s rollout=2s"); err != nil {
+		t.Fatal(err)
+	}
+	rels, err := New(api, Options{}).FamilyReleases(t.Context(), family, 0)
+	if err != nil || len(rels) != 1 {
+		t.Fatalf("FamilyReleases = %+v, %v; want one release", rels, err)
+	}
+	got := rels[0]
+	if got.Commit != rec.Commit || got.Plan != rec.Plan || got.LockHash != rec.LockHash || got.PromotedFrom != rec.PromotedFrom || got.BreakGlass ||
+		got.Smoke != "passed" || got.Timings != "plan=1s rollout=2s" || got.Deployment != res.Deployment || got.Digest() != testImage[strings.Index(testImage, "@")+1:] {
+		t.Errorf("record read back = %+v", got)
+	}
+	if p, ok := Promotable(rels, got.Digest()); !ok || p.Revision != 2 {
+		t.Errorf("Promotable(%s) = %+v, %v; want revision 2", got.Digest(), p, ok)
+	}
 
 	// A second release, then rollback: it lands on revision 2 (revision 1 is the
 	// bootstrap one, which never ran as a release) through tags moto stores, and the
@@ -107,6 +126,14 @@ func TestRolloutMoto(t *testing.T) {
 	}
 	if three.Status != types.TaskDefinitionStatusInactive || tagMap(tags)[TagOutcome] != ReleaseRolledBack {
 		t.Errorf("revision 3 after rollback: status %s, tags %v; want INACTIVE, rolled-back", three.Status, tagMap(tags))
+	}
+	// A release rolled back is never promoted, though it completed once.
+	rels, err = cli.FamilyReleases(t.Context(), family, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if p, ok := Promotable(rels, r.Image[strings.Index(r.Image, "@")+1:]); ok {
+		t.Errorf("Promotable(rolled-back digest) = %+v, want none", p)
 	}
 	if _, err := cli.Rollback(t.Context(), RollbackRequest{Target: Target{Cluster: cluster, Service: svcName}, To: 1, Timeout: 30 * time.Second}); err == nil || !strings.Contains(err.Error(), "never ran") {
 		t.Errorf("rollback --to 1 (bootstrap): %v, want a refusal", err)

@@ -172,6 +172,8 @@ type Request struct {
 	Force bool
 	// Timeout bounds the watch (default 15 min).
 	Timeout time.Duration
+	// Record is written into the release's tags with image and version.
+	Record Record
 }
 
 // RollbackRequest is one rollback.
@@ -208,6 +210,8 @@ type Result struct {
 	Elapsed float64 `json:"elapsedSeconds"`
 	// Timeline is where a completed deployment spent its time (timeline.go).
 	Timeline *Timeline `json:"timeline,omitempty"`
+	// LockHash is the provider lock file hash recorded with the release.
+	LockHash string `json:"lockHash,omitempty"`
 }
 
 // Line is the final line deployctl prints.
@@ -249,24 +253,9 @@ func (c *Client) Rollout(ctx context.Context, req Request) (Result, error) {
 	if err != nil {
 		return res, err
 	}
-	base, baseTags := cur, curTags
-	baseRef := revisionOf(aws.ToString(cur.TaskDefinitionArn))
-	if req.TaskDefinition != "" {
-		base, baseTags, err = c.describeTaskDefinition(ctx, req.TaskDefinition)
-		if err != nil {
-			return res, fmt.Errorf("read Terraform's task definition (terraform output ecs_task_definition_arn): %w", err)
-		}
-		if aws.ToString(base.Family) != aws.ToString(cur.Family) {
-			return res, fmt.Errorf("task definition %s is of family %s, but service %s runs family %s: pass the task definition Terraform manages for this service (terraform output ecs_task_definition_arn)",
-				req.TaskDefinition, aws.ToString(base.Family), req.Service, aws.ToString(cur.Family))
-		}
-		baseRef = revisionOf(aws.ToString(base.TaskDefinitionArn))
-	} else {
-		if b := tagMap(curTags)[TagBase]; b != "" {
-			baseRef = b
-		}
-		c.printf("note: no Terraform task definition given (--task-definition, or terraform output ecs_task_definition_arn): the release is built from the service's current revision %s, so Terraform changes to the task definition do not reach it\n",
-			revisionOf(aws.ToString(cur.TaskDefinitionArn)))
+	base, baseTags, baseRef, err := c.base(ctx, req, cur, curTags)
+	if err != nil {
+		return res, err
 	}
 	container, err := pickContainer(base, req.Container)
 	if err != nil {
@@ -285,17 +274,10 @@ func (c *Client) Rollout(ctx context.Context, req Request) (Result, error) {
 		w.prevPrimaryID = "" // the current PRIMARY deployment is ours
 	} else {
 		if !sameImage {
-			in, err := newRevisionInput(base, releaseTags(baseTags, baseRef, req.Image, req.Version), container, req.Image, req.Version)
-			if err != nil {
+			if ours, err = c.register(ctx, req, base, baseTags, baseRef, container); err != nil {
 				return res, err
 			}
-			out, err := c.ecs.RegisterTaskDefinition(ctx, in)
-			if err != nil {
-				return res, fmt.Errorf("register task definition %s: %w", aws.ToString(base.Family), err)
-			}
-			ours = out.TaskDefinition
 			registered = true
-			c.printf("registered %s from %s (image %s, %s=%s)\n", aws.ToString(ours.TaskDefinitionArn), baseRef, req.Image, VersionVar, req.Version)
 		}
 		in := &ecs.UpdateServiceInput{
 			Cluster:        aws.String(req.Cluster),
@@ -389,6 +371,47 @@ func (c *Client) Rollback(ctx context.Context, req RollbackRequest) (Result, err
 		}
 	}
 	return res, err
+}
+
+// base reads the revision a release is built from: Terraform's (req.TaskDefinition),
+// else the service's current one cur; baseRef is what the release records as its base.
+func (c *Client) base(ctx context.Context, req Request, cur *types.TaskDefinition, curTags []types.Tag) (base *types.TaskDefinition, baseTags []types.Tag, baseRef string, err error) {
+	if req.TaskDefinition == "" {
+		baseRef = revisionOf(aws.ToString(cur.TaskDefinitionArn))
+		if b := tagMap(curTags)[TagBase]; b != "" {
+			baseRef = b
+		}
+		c.printf("note: no Terraform task definition given (--task-definition, or terraform output ecs_task_definition_arn): the release is built from the service's current revision %s, so Terraform changes to the task definition do not reach it\n",
+			revisionOf(aws.ToString(cur.TaskDefinitionArn)))
+		return cur, curTags, baseRef, nil
+	}
+	base, baseTags, err = c.describeTaskDefinition(ctx, req.TaskDefinition)
+	if err != nil {
+		return nil, nil, "", fmt.Errorf("read Terraform's task definition (terraform output ecs_task_definition_arn): %w", err)
+	}
+	if aws.ToString(base.Family) != aws.ToString(cur.Family) {
+		return nil, nil, "", fmt.Errorf("task definition %s is of family %s, but service %s runs family %s: pass the task definition Terraform manages for this service (terraform output ecs_task_definition_arn)",
+			req.TaskDefinition, aws.ToString(base.Family), req.Service, aws.ToString(cur.Family))
+	}
+	return base, baseTags, revisionOf(aws.ToString(base.TaskDefinitionArn)), nil
+}
+
+// register registers the release: base with the image, version and record of req.
+func (c *Client) register(ctx context.Context, req Request, base *types.TaskDefinition, baseTags []types.Tag, baseRef, container string) (*types.TaskDefinition, error) {
+	tags, dropped := releaseTags(baseTags, baseRef, req.Image, req.Version, req.Record)
+	if len(dropped) > 0 {
+		c.printf("note: ECS allows %d tags per revision: the release keeps its record and drops base tags %s\n", maxTags, strings.Join(dropped, ", "))
+	}
+	in, err := newRevisionInput(base, tags, container, req.Image, req.Version)
+	if err != nil {
+		return nil, err
+	}
+	out, err := c.ecs.RegisterTaskDefinition(ctx, in)
+	if err != nil {
+		return nil, fmt.Errorf("register task definition %s: %w", aws.ToString(base.Family), err)
+	}
+	c.printf("registered %s from %s (image %s, %s=%s)\n", aws.ToString(out.TaskDefinition.TaskDefinitionArn), baseRef, req.Image, VersionVar, req.Version)
+	return out.TaskDefinition, nil
 }
 
 func (c *Client) update(ctx context.Context, w *watch, in *ecs.UpdateServiceInput) error {

@@ -9,6 +9,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"sort"
 	"strings"
 
@@ -120,6 +121,7 @@ func Rules(daggerVersion string) map[string]Rule {
 		"dagger version":           DaggerVersion(daggerVersion),
 		"dagger installed":         DaggerInstalled,
 		"forks get no credentials": ForksGetNoCredentials,
+		"changes by plan ID":       ChangesByPlanID,
 	}
 }
 
@@ -362,4 +364,45 @@ func sortedKeys[V any](m map[string]V) []string {
 	}
 	sort.Strings(keys)
 	return keys
+}
+
+// PlanIDScript checks plan IDs in workflow steps (scripts/plan-id.js).
+const PlanIDScript = "node scripts/plan-id.js"
+
+var (
+	daggerChange = regexp.MustCompile(`\bdagger call\b[\s\S]*\s(deploy|apply)\s`)
+	planIDOutput = regexp.MustCompile(`plan-id=`)
+)
+
+// ChangesByPlanID: a workflow never passes --confirm (which satisfies the module's
+// guard of a protected environment by itself); every job that deploys or applies
+// checks the plan ID with scripts/plan-id.js before it assumes an AWS role (a
+// protected environment is changed only by a saved plan's ID, and an empty one fails
+// there); and a plan ID reaches a job output only through that script (a shell
+// `echo "plan-id=$(cat f)"` succeeds when cat fails).
+func ChangesByPlanID(w *Workflow, _ map[string]*Workflow) []string {
+	var out []string
+	for _, name := range sortedKeys(w.Doc.Jobs) {
+		steps := w.Doc.Jobs[name].Steps
+		// A job without an AWS role (the rehearsal against the emulator) changes nothing real.
+		aws := slices.ContainsFunc(steps, func(s Step) bool { return actionName(s.Uses) == AWSCredentialsAction })
+		checked, credentials := false, false
+		for i, s := range steps {
+			where := fmt.Sprintf("%s: job %s step %d", w.Name, name, i+1)
+			if strings.Contains(s.Run, "--confirm") {
+				out = append(out, where+": passes --confirm; apply a protected environment by the ID of a saved plan")
+			}
+			if planIDOutput.MatchString(s.Run) && !strings.Contains(s.Run, PlanIDScript+" output") {
+				out = append(out, where+": writes a plan ID without `"+PlanIDScript+" output FILE`")
+			}
+			if strings.Contains(s.Run, PlanIDScript+" require") && !credentials {
+				checked = true
+			}
+			credentials = credentials || actionName(s.Uses) == AWSCredentialsAction
+			if aws && daggerChange.MatchString(s.Run+" ") && !checked {
+				out = append(out, where+": deploys or applies without `"+PlanIDScript+" require ENV ID` before the AWS credentials step")
+			}
+		}
+	}
+	return out
 }

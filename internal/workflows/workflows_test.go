@@ -114,29 +114,37 @@ func TestExpectedWorkflows(t *testing.T) {
 			plans = append(plans, s.Run)
 		}
 	}
-	if len(plans) != 1 || !strings.Contains(plans[0], "plan --env") || !strings.Contains(plans[0], " markdown ") {
-		t.Errorf("pull-request.yml: the plan job must run one `dagger call plan --env E ... markdown`, got %q", plans)
+	if len(plans) != 1 || !strings.Contains(plans[0], "tf-plan --env") || !strings.Contains(plans[0], " markdown ") {
+		t.Errorf("pull-request.yml: the plan job must run one `dagger call tf-plan --env E ... markdown`, got %q", plans)
 	}
 	// Two-phase prod: a plan job saves the plan, the gated job applies exactly its ID
 	// and never plans.
 	planProd := deploy["plan-prod"]
 	var saves bool
 	for _, s := range planProd.Steps {
-		saves = saves || strings.Contains(s.Run, "plan --env prod --save")
+		saves = saves || strings.Contains(s.Run, "tf-plan --env prod --save")
 	}
 	if !saves || planProd.Environment.Value == "prod" {
-		t.Error("deploy.yml: plan-prod must run `plan --env prod --save` outside the prod environment (its reviewers approve after the plan)")
+		t.Error("deploy.yml: plan-prod must run `tf-plan --env prod --save` outside the prod environment (its reviewers approve after the plan)")
 	}
 	if deploy["prod"].With["plan-id"] != "${{ needs.plan-prod.outputs.plan-id }}" || deploy["prod"].Needs.Value != "plan-prod" {
 		t.Errorf("deploy.yml: prod must apply plan-prod's saved plan, got with %v needs %q", deploy["prod"].With, deploy["prod"].Needs.Value)
 	}
-	// deploy refuses prod without --confirm or a plan ID: the environment workflow passes both.
-	var confirmed bool
+	// deploy refuses a protected environment without a plan ID, and the environment
+	// workflow never passes --confirm (the rule "changes by plan ID"): its plan ID step
+	// runs the one deploy that takes --plan-id.
+	var byID bool
 	for _, s := range run.Steps {
-		confirmed = confirmed || strings.Contains(s.Run, `deploy --env "$TARGET_ENV" --confirm "$TARGET_ENV" --plan-id "$PLAN_ID"`)
+		byID = byID || strings.Contains(s.Run, `deploy --env "$TARGET_ENV" --plan-id "$PLAN_ID"`)
 	}
-	if !confirmed {
-		t.Error("environment.yml: deploy must pass --confirm with the environment's name")
+	if !byID {
+		t.Error("environment.yml: deploy must apply the plan ID it is given")
+	}
+	// A manual deploy is two jobs like deploy.yml: the plan job saves the plan, the
+	// change job applies its ID.
+	dispatch := set[".github/workflows/dispatch.yml"].Doc.Jobs
+	if dispatch["change"].With["plan-id"] != "${{ needs.plan.outputs.plan-id }}" || dispatch["change"].Needs.Value != "plan" {
+		t.Errorf("dispatch.yml: change must apply the plan job's saved plan, got with %v needs %q", dispatch["change"].With, dispatch["change"].Needs.Value)
 	}
 }
 
@@ -292,6 +300,27 @@ func TestRulesRejectViolations(t *testing.T) {
 			rule:    "dagger version",
 			replace: [2]string{"\n        with: {version: \"0.21.9\"}", ""},
 			want:    `dagger version ""`,
+		},
+		"confirm in a workflow": {
+			rule:    "changes by plan ID",
+			replace: [2]string{"run: dagger call plan --env dev", "run: dagger call deploy --env prod --confirm prod"},
+			want:    "passes --confirm",
+		},
+		"deploy without a plan ID check": {
+			rule:    "changes by plan ID",
+			replace: [2]string{"run: dagger call plan --env dev", `run: dagger call deploy --env "$E" --plan-id "$ID"`},
+			want:    "before the AWS credentials step",
+		},
+		"plan ID check after the credentials": {
+			rule: "changes by plan ID",
+			replace: [2]string{"run: dagger call plan --env dev", `run: node scripts/plan-id.js require "$E" "$ID"
+      - run: dagger call deploy --env "$E" --plan-id "$ID"`},
+			want: "before the AWS credentials step",
+		},
+		"plan ID echoed to the output": {
+			rule:    "changes by plan ID",
+			replace: [2]string{"run: dagger call plan --env dev", `run: echo "plan-id=$(cat review/plan-id)" >> "$GITHUB_OUTPUT"`},
+			want:    "writes a plan ID without",
 		},
 		"dagger without install": {
 			rule:    "dagger installed",

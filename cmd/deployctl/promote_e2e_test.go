@@ -1,0 +1,184 @@
+package main
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"io"
+	"log"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/ecs"
+	"github.com/aws/aws-sdk-go-v2/service/ecs/types"
+	"github.com/google/go-containerregistry/pkg/name"
+	"github.com/google/go-containerregistry/pkg/registry"
+	"github.com/google/go-containerregistry/pkg/v1/random"
+	"github.com/google/go-containerregistry/pkg/v1/remote"
+
+	"dagger/predictor/internal/ecrimage"
+	"dagger/predictor/internal/envcfg"
+	"dagger/predictor/internal/testsupport/testenv"
+)
+
+// TestPromotionEndToEnd runs the promotion with the deployctl binary against moto (ECS:
+// the release history) and go-containerregistry's OCI registry (the two repositories;
+// moto has no registry API): a dev release, then prod refuses a digest dev never
+// completed (prod's repository stays empty), then promotes dev's release (the same
+// digest in both repositories: nothing rebuilt), rolls it out with its record, and a
+// fresh deployctl reads the record back with its link to the dev release. The services
+// are created through the SDK, not terraform (the rehearsal applies the whole stack).
+func TestPromotionEndToEnd(t *testing.T) {
+	t.Parallel()
+	moto := testenv.NewMoto(t, testenv.MotoOptions{Env: []string{"MOTO_ECS_SERVICE_RUNNING=2"}})
+	api := ecs.NewFromConfig(testenv.AWSConfig(t, moto.URL))
+	for _, env := range []string{"dev", "prod"} {
+		createService(t, api, env)
+	}
+	srv := httptest.NewServer(registry.New(registry.Logger(log.New(io.Discard, "", 0))))
+	t.Cleanup(srv.Close)
+	reg := strings.TrimPrefix(srv.URL, "http://")
+	devRepo, prodRepo := reg+"/"+envcfg.TaskFamily("dev"), reg+"/"+envcfg.TaskFamily("prod")
+	img, err := random.Image(1024, 2)
+	if err != nil {
+		t.Fatal(err)
+	}
+	commit := strings.Repeat("c0ffee", 6) + "beef"
+	tag, err := name.NewTag(devRepo + ":" + commit)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := remote.Write(tag, img); err != nil {
+		t.Fatal(err)
+	}
+	d, _ := img.Digest()
+	digest := d.String()
+
+	root := testenv.RepoRoot(t)
+	bin := testenv.Deployctl(t)
+	deployctl := func(args ...string) runResult {
+		t.Helper()
+		return runDeployctl(t, bin, false, append(args, "--aws-endpoint", moto.URL, "--infra-dir", filepath.Join(root, "infra"))...)
+	}
+	svc := func(env string) []string {
+		return []string{"--env", env, "--cluster", "predictor-model-" + env + "-cluster", "--service", "predictor-model-" + env + "-service"}
+	}
+	watch := []string{"--container", "backend", "--desired-count", "1", "--poll-interval", "20ms", "--timeout", "1m"}
+
+	// A dev release (built and published by dev's deploy; here the image is pushed above).
+	r := deployctl(append(append(append([]string{"rollout"}, svc("dev")...), watch...), "--image", devRepo+"@"+digest, "--version", commit[:12], "--commit", commit)...)
+	if r.code != 0 {
+		t.Fatalf("dev rollout: exit %d\n%s%s", r.code, r.stdout, r.stderr)
+	}
+
+	// A digest dev never completed is refused, and nothing reaches prod's repository.
+	other := "sha256:" + strings.Repeat("f", 64)
+	r = deployctl("promote", "--env", "prod", "--image-digest", other, "--repository-url", prodRepo)
+	if r.code != 1 || !strings.Contains(r.stderr, "promote dev to prod: no completed release: dev has no completed release of "+other) {
+		t.Errorf("promote of a digest dev never completed: exit %d, stderr %q; want it refused", r.code, r.stderr)
+	}
+	if _, err := ecrimage.Digest(t.Context(), prodRepo+"@"+digest, nil); err == nil {
+		t.Error("prod's repository holds the image after a refused promotion")
+	}
+
+	// The promotion: the newest completed dev release, copied by digest.
+	r = deployctl("promote", "--env", "prod", "--repository-url", prodRepo)
+	if r.code != 0 {
+		t.Fatalf("promote: exit %d\n%s%s", r.code, r.stdout, r.stderr)
+	}
+	want := "promotion from=dev source=dev:2 digest=" + digest + " version=" + commit[:12] + " image=" + prodRepo + "@" + digest + " break-glass=false"
+	if !strings.Contains(r.stdout, want+"\n") {
+		t.Errorf("promote printed:\n%s\nwant the line %q", r.stdout, want)
+	}
+	for _, ref := range []string{devRepo + "@" + digest, prodRepo + ":" + commit[:12]} {
+		if got, err := ecrimage.Digest(t.Context(), ref, nil); err != nil || got.String() != digest {
+			t.Errorf("%s holds %v (%v), want %s", ref, got, err, digest)
+		}
+	}
+
+	// Break-glass ships a digest dev never completed (pushed there, never released), and
+	// says so; without --image-digest it is refused.
+	hotfix, err := random.Image(256, 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := remote.Write(tag.Context().Tag("hotfix"), hotfix); err != nil {
+		t.Fatal(err)
+	}
+	hd, _ := hotfix.Digest()
+	r = deployctl("promote", "--env", "prod", "--break-glass", "--image-digest", hd.String(), "--repository-url", prodRepo)
+	if want := "source=- digest=" + hd.String(); r.code != 0 || !strings.Contains(r.stdout, want) || !strings.Contains(r.stdout, "break-glass=true\n") || !strings.Contains(r.stdout, "BREAK-GLASS: dev has no completed release of "+hd.String()) {
+		t.Errorf("break-glass promote: exit %d\n%s%s\nwant %q, break-glass=true and the BREAK-GLASS note", r.code, r.stdout, r.stderr, want)
+	}
+	if r = deployctl("promote", "--env", "prod", "--break-glass"); r.code != 1 || !strings.Contains(r.stderr, "--break-glass needs --image-digest") {
+		t.Errorf("break-glass without a digest: exit %d, %s", r.code, r.stderr)
+	}
+
+	// prod's release of the copy, with its record.
+	r = deployctl(append(append(append([]string{"rollout"}, svc("prod")...), watch...), "--image", prodRepo+"@"+digest, "--version", commit[:12],
+		"--commit", commit, "--applied-plan", "plan-id:e2e", "--promoted-from", "dev:2")...)
+	if r.code != 0 {
+		t.Fatalf("prod rollout: exit %d\n%s%s", r.code, r.stdout, r.stderr)
+	}
+	r = deployctl("record", "--env", "prod", "--task-definition", envcfg.TaskFamily("prod")+":2", "--smoke", "passed", "--timings", "pick=0.4s promote=0.2s rollout=1.1s smoke=0.3s")
+	if r.code != 0 {
+		t.Fatalf("record: exit %d\n%s", r.code, r.stderr)
+	}
+
+	// A fresh deployctl reads the record back from ECS.
+	lock, err := os.ReadFile(filepath.Join(root, "infra", ".terraform.lock.hcl"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	sum := sha256.Sum256(lock)
+	r = deployctl(append([]string{"releases"}, svc("prod")...)...)
+	for _, line := range []string{
+		"prod:2  " + commit[:12] + "  completed",
+		"  promoted from  dev:2 (version " + commit[:12] + ", completed, commit " + commit + ")",
+		"  plan           plan-id:e2e",
+		"  lock hash      sha256:" + hex.EncodeToString(sum[:]),
+		"  smoke          passed",
+		"  timings        pick=0.4s promote=0.2s rollout=1.1s smoke=0.3s",
+	} {
+		if !strings.Contains(r.stdout, line+"\n") {
+			t.Errorf("releases --env prod lacks %q:\n%s%s", line, r.stdout, r.stderr)
+		}
+	}
+	t.Logf("deployctl releases --env prod:\n%s", r.stdout)
+	var rels []struct {
+		Image, PromotedFrom, Deployment string
+	}
+	r = deployctl(append([]string{"releases", "--json"}, svc("prod")...)...)
+	if err := json.Unmarshal([]byte(r.stdout), &rels); err != nil || len(rels) != 1 || rels[0].PromotedFrom != "dev:2" || rels[0].Deployment == "" || !strings.HasSuffix(rels[0].Image, "@"+digest) {
+		t.Errorf("releases --json = %+v (%v)\n%s", rels, err, r.stdout)
+	}
+}
+
+// createService makes env's cluster, task definition (revision 1, as terraform
+// registers it) and service at desired count 0 through the SDK.
+func createService(t *testing.T, api *ecs.Client, env string) {
+	t.Helper()
+	ctx := t.Context()
+	cluster := "predictor-model-" + env + "-cluster"
+	if _, err := api.CreateCluster(ctx, &ecs.CreateClusterInput{ClusterName: aws.String(cluster)}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := api.RegisterTaskDefinition(ctx, &ecs.RegisterTaskDefinitionInput{
+		Family: aws.String(envcfg.TaskFamily(env)), Cpu: aws.String("256"), Memory: aws.String("512"),
+		NetworkMode: types.NetworkModeAwsvpc, RequiresCompatibilities: []types.Compatibility{types.CompatibilityFargate},
+		ContainerDefinitions: []types.ContainerDefinition{{Name: aws.String("backend"), Image: aws.String("bootstrap:latest"), Essential: aws.Bool(true)}},
+		Tags:                 []types.Tag{{Key: aws.String("Environment"), Value: aws.String(env)}},
+	}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := api.CreateService(ctx, &ecs.CreateServiceInput{
+		Cluster: aws.String(cluster), ServiceName: aws.String("predictor-model-" + env + "-service"), TaskDefinition: aws.String(envcfg.TaskFamily(env)),
+		DesiredCount: aws.Int32(0), LaunchType: types.LaunchTypeFargate,
+	}); err != nil {
+		t.Fatal(err)
+	}
+}
