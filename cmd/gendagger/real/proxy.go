@@ -22,7 +22,8 @@ type proxyModule struct {
 	Repo, Rev, Subdir string
 }
 
-// parseProxySpec reads path@version=gitdir#rev[:subdir].
+// parseProxySpec reads path@version=gitdir#rev[:subdir], or path@version=modcache for
+// a version already in the local module cache.
 func parseProxySpec(s string) (proxyModule, error) {
 	modPart, src, ok := strings.Cut(s, "=")
 	if !ok {
@@ -31,6 +32,9 @@ func parseProxySpec(s string) (proxyModule, error) {
 	path, version, ok := strings.Cut(modPart, "@")
 	if !ok {
 		return proxyModule{}, fmt.Errorf("parse %q: no @version", s)
+	}
+	if src == "modcache" {
+		return proxyModule{Path: path, Version: version}, nil
 	}
 	repo, rev, ok := strings.Cut(src, "#")
 	if !ok {
@@ -57,6 +61,9 @@ func writeProxyModule(dir string, m proxyModule) error {
 		return fmt.Errorf("create %s: %w", vdir, err)
 	}
 	base := filepath.Join(vdir, escVer)
+	if m.Repo == "" {
+		return copyFromModCache(filepath.Join(dir, escPath), escPath, escVer)
+	}
 	gomod, err := gitShow(m.Repo, m.Rev, filepath.ToSlash(filepath.Join(m.Subdir, "go.mod")))
 	if err != nil {
 		return err
@@ -95,6 +102,32 @@ func writeProxyModule(dir string, m proxyModule) error {
 		}
 	}
 	return f.Close()
+}
+
+// copyFromModCache serves a version from the module cache's download directory as
+// the module's only and latest version: the codegen runs `go get` on the module
+// without a version, which needs the version list that the proxy may refuse.
+func copyFromModCache(modDir, escPath, escVer string) error {
+	out, err := exec.Command("go", "env", "GOMODCACHE").Output()
+	if err != nil {
+		return fmt.Errorf("find the module cache: %w", err)
+	}
+	src := filepath.Join(strings.TrimSpace(string(out)), "cache", "download", escPath, "@v", escVer)
+	for _, ext := range []string{".info", ".mod", ".zip"} {
+		b, err := os.ReadFile(src + ext)
+		if err != nil {
+			return fmt.Errorf("read %s%s from the module cache (go mod download it first): %w", escVer, ext, err)
+		}
+		if err := os.WriteFile(filepath.Join(modDir, "@v", escVer+ext), b, 0o644); err != nil {
+			return fmt.Errorf("write %s%s: %w", escVer, ext, err)
+		}
+		if ext == ".info" {
+			if err := os.WriteFile(filepath.Join(modDir, "@latest"), b, 0o644); err != nil {
+				return fmt.Errorf("write @latest: %w", err)
+			}
+		}
+	}
+	return os.WriteFile(filepath.Join(modDir, "@v", "list"), nil, 0o644)
 }
 
 // gitExport writes rev's tree to a new temporary directory with git archive, as the go
