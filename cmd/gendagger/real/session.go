@@ -166,36 +166,54 @@ func answer(set ast.SelectionSet, id string) map[string]any {
 	return out
 }
 
-// runSession runs argv with DAGGER_SESSION_PORT/TOKEN pointing at a recording session
-// and returns the calls of the last query it sent (the one that registers the module).
-func runSession(ctx context.Context, argv []string) ([]call, error) {
+// startSession serves a recording session on a local port and returns it with the
+// environment a client needs to reach it (DAGGER_SESSION_PORT and _TOKEN).
+func startSession() (*session, []string, func(), error) {
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
-		return nil, fmt.Errorf("listen: %w", err)
+		return nil, nil, nil, fmt.Errorf("listen: %w", err)
 	}
 	s := &session{chains: map[string][]call{}}
 	srv := &http.Server{Handler: s}
 	go func() { _ = srv.Serve(ln) }()
-	defer srv.Close()
 	token := make([]byte, 16)
 	if _, err := rand.Read(token); err != nil {
-		return nil, fmt.Errorf("make token: %w", err)
+		srv.Close()
+		return nil, nil, nil, fmt.Errorf("make token: %w", err)
 	}
-	cmd := exec.CommandContext(ctx, argv[0], argv[1:]...)
-	cmd.Stdout, cmd.Stderr = os.Stderr, os.Stderr
-	cmd.Env = append(os.Environ(),
-		"DAGGER_SESSION_PORT="+strconv.Itoa(ln.Addr().(*net.TCPAddr).Port),
-		"DAGGER_SESSION_TOKEN="+hex.EncodeToString(token))
-	if err := cmd.Run(); err != nil {
-		return nil, fmt.Errorf("run %s: %w", strings.Join(argv, " "), err)
+	env := []string{
+		"DAGGER_SESSION_PORT=" + strconv.Itoa(ln.Addr().(*net.TCPAddr).Port),
+		"DAGGER_SESSION_TOKEN=" + hex.EncodeToString(token),
 	}
+	return s, env, func() { srv.Close() }, nil
+}
+
+// lastChain returns the calls of the last query the session answered.
+func (s *session) lastChain() ([]call, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if s.err != nil {
 		return nil, s.err
 	}
 	if s.last == nil {
-		return nil, fmt.Errorf("run %s: it sent no query", argv[0])
+		return nil, fmt.Errorf("no query was sent")
 	}
 	return s.last, nil
+}
+
+// runSession runs argv against a recording session and returns the calls of the last
+// query it sent (the one that registers the module).
+func runSession(ctx context.Context, argv []string) ([]call, error) {
+	s, env, stop, err := startSession()
+	if err != nil {
+		return nil, err
+	}
+	defer stop()
+	cmd := exec.CommandContext(ctx, argv[0], argv[1:]...)
+	cmd.Stdout, cmd.Stderr = os.Stderr, os.Stderr
+	cmd.Env = append(os.Environ(), env...)
+	if err := cmd.Run(); err != nil {
+		return nil, fmt.Errorf("run %s: %w", strings.Join(argv, " "), err)
+	}
+	return s.lastChain()
 }
