@@ -143,6 +143,10 @@ local: gen $(EMULATOR) ## Rehearse the whole deploy against the AWS emulator (no
 	$(MAKE) -C backend deps
 	go run ./cmd/deployctl rehearse --env local
 
+.PHONY: docs
+docs: ## Write the generated tables (exit statuses, make targets) into CONTRACTS.md and docs/.
+	go run ./cmd/gendocs
+
 .PHONY: cost-fixtures
 cost-fixtures: ## Regenerate internal/cost's change fixtures: plans of infra/ for local against the emulator (~8 min).
 	./internal/cost/testdata/gen-change-fixtures.sh

@@ -1,46 +1,63 @@
 package main
 
 import (
-	"go/ast"
-	"go/parser"
-	"go/token"
 	"os"
 	"regexp"
+	"sort"
 	"testing"
+
+	"github.com/google/go-cmp/cmp"
+
+	"dagger/predictor/internal/docgen"
 )
 
-// TestContractsListEveryExitStatus: CONTRACTS.md's table names every status of
-// internal/exitcode with its number, and nothing else.
-func TestContractsListEveryExitStatus(t *testing.T) {
-	f, err := parser.ParseFile(token.NewFileSet(), "internal/exitcode/exitcode.go", nil, 0)
-	if err != nil {
-		t.Fatal(err)
-	}
-	want := map[string]string{}
-	ast.Inspect(f, func(n ast.Node) bool {
-		if vs, ok := n.(*ast.ValueSpec); ok && len(vs.Values) == 1 {
-			if lit, ok := vs.Values[0].(*ast.BasicLit); ok {
-				want[vs.Names[0].Name] = lit.Value
-			}
+// TestGeneratedDocsUpToDate: the tables with one source in code (exit statuses in
+// internal/exitcode, the Makefile's targets) are the same in CONTRACTS.md and docs/ as
+// their rendering, so none is edited by hand or left stale.
+func TestGeneratedDocsUpToDate(t *testing.T) {
+	for _, rel := range docgen.Files {
+		changed, err := docgen.Update(".", rel, false)
+		if err != nil {
+			t.Errorf("%v", err)
+			continue
 		}
-		return true
-	})
+		if changed {
+			t.Errorf("%s differs from its generated tables: run `make docs` (go run ./cmd/gendocs) and commit the result", rel)
+		}
+	}
+}
+
+// TestContractsGlobalFlags: the flags CONTRACTS.md says every deployctl subcommand
+// takes are exactly the flags all of them share.
+func TestContractsGlobalFlags(t *testing.T) {
 	doc, err := os.ReadFile("CONTRACTS.md")
 	if err != nil {
 		t.Fatal(err)
 	}
-	got := map[string]string{}
-	for _, m := range regexp.MustCompile(`(?m)^\| (\d+) \| (\w+) \|`).FindAllStringSubmatch(string(doc), -1) {
-		got[m[2]] = m[1]
+	sentence := regexp.MustCompile(`(?s)Every subcommand takes the same global flags:(.*?)Those that run terraform`).FindSubmatch(doc)
+	if sentence == nil {
+		t.Fatal("CONTRACTS.md no longer lists the global flags")
 	}
-	for name, code := range want {
-		if got[name] != code {
-			t.Errorf("CONTRACTS.md: exit status %s should be %s, table says %q", name, code, got[name])
+	var got []string
+	for _, m := range regexp.MustCompile("`--([a-z-]+)`").FindAllSubmatch(sentence[1], -1) {
+		got = append(got, string(m[1]))
+	}
+	shared := map[string]int{}
+	flags := deployctlFlags(t)
+	for _, fs := range flags {
+		for f := range fs {
+			shared[f]++
 		}
 	}
-	for name := range got {
-		if _, ok := want[name]; !ok {
-			t.Errorf("CONTRACTS.md lists %s, which internal/exitcode lacks", name)
+	var want []string
+	for f, n := range shared {
+		if n == len(flags)-1 && f != "h" && f != "help" { // every subcommand but `help`
+			want = append(want, f)
 		}
+	}
+	sort.Strings(got)
+	sort.Strings(want)
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("CONTRACTS.md's global flags differ from the flags every deployctl subcommand takes (-deployctl +CONTRACTS.md):\n%s", diff)
 	}
 }

@@ -56,9 +56,7 @@ func releasesFollowTerraform(t *testing.T, s *stack) {
 			t.Logf("rollout output:\n%s", log)
 		}
 	})
-	// Emulator: this test knows moto is one (the deployctl command sets it from
-	// --aws-endpoint).
-	cli := rollout.New(api, rollout.Options{Out: log, PollInterval: 20 * time.Millisecond, Emulator: true, Caller: "arn:aws:iam::123456789012:user/e2e"})
+	cli := rollout.New(api, rollout.Options{Out: log, PollInterval: 20 * time.Millisecond, Caller: "arn:aws:iam::123456789012:user/e2e"})
 	target := rollout.Target{Cluster: o["ecs_cluster_name"], Service: o["ecs_service_name"], Container: o["ecs_container_name"], DesiredCount: int32(envs[s.env].desiredCount)}
 	family := o["ecs_task_family"]
 	repo := o["ecr_repository_url"]

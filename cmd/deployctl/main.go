@@ -3,13 +3,8 @@
 // functions run it inside containers; it runs just as well on a laptop or CI runner.
 //
 // Every subcommand takes --env, --region, --aws-endpoint (default $AWS_ENDPOINT_URL),
-// --infra-dir, --state-bucket and --workdir, and checks them before touching AWS. Exit
-// statuses (internal/exitcode): 0 ok or no changes; 1 error or bad input (one line on
-// stderr); 2 plan has changes or drift found; 3 policy violations; 4 cost over
-// --max-monthly-usd; 5 saved plan is stale; 6 preflight failed (verify); 7 changes not
-// the reviewed ones; 10 rollout FAILED; 11 rolled back by the circuit breaker; 12 tasks
-// failing to start; 13 timeout; 14 superseded by another change to the service; 20
-// smoke test failed.
+// --infra-dir, --state-bucket and --workdir, and checks them before touching AWS. Its
+// exit statuses are the table in internal/exitcode, which `deployctl help` prints.
 //
 // Terraform keeps its data directory per environment in <workdir>/.deployctl/<env>;
 // `plan --out FILE` also writes FILE.meta.json, naming the plan's environment.
@@ -24,6 +19,8 @@ import (
 	"sort"
 	"strings"
 	"syscall"
+
+	"dagger/predictor/internal/exitcode"
 )
 
 // command is one subcommand. run returns the process exit status.
@@ -78,9 +75,6 @@ func usage(w io.Writer) {
 		fmt.Fprintf(&b, "  %-13s %s\n", n, commands[n].summary)
 	}
 	b.WriteString("\nRun `deployctl <command> -h` for a command's flags.\n")
-	b.WriteString("\nexit status: 0 ok (plan: no changes); 1 error or bad input; 2 plan has changes or drift;\n" +
-		"3 policy violation; 4 cost over budget; 5 saved plan is stale; 6 preflight failed (verify);\n" +
-		"7 changes not the reviewed ones; 10 rollout FAILED; 11 rolled back; 12 tasks failing to start;\n" +
-		"13 timeout; 14 superseded by another change; 20 smoke test failed.\n")
+	b.WriteString("\n" + exitcode.Usage(90))
 	fmt.Fprint(w, b.String())
 }

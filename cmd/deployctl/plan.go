@@ -41,10 +41,6 @@ type planFlags struct {
 	lock        bool
 }
 
-// answerStatuses are plan's statuses that are answers rather than failures: no
-// changes, changes, policy violation, over budget.
-var answerStatuses = []int{exitcode.OK, exitcode.Changes, exitcode.Policy, exitcode.Cost, exitcode.ChangeSetMismatch}
-
 func runPlan(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	var statusFile string
 	code := plan(ctx, args, stdout, stderr, &statusFile)
@@ -55,7 +51,7 @@ func runPlan(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 // runner that caches successes and never caches failures (Dagger's default exec)
 // keeps the answer but retries a real failure (a held lock, a network error).
 func recordStatus(file string, code int, stderr io.Writer) int {
-	if file == "" || !slices.Contains(answerStatuses, code) {
+	if file == "" || !slices.Contains(exitcode.PlanAnswers, code) {
 		return code
 	}
 	if err := os.WriteFile(file, []byte(strconv.Itoa(code)+"\n"), 0o644); err != nil {
@@ -79,7 +75,7 @@ func plan(ctx context.Context, args []string, stdout, stderr io.Writer, statusFi
 	fs.BoolVar(&f.save, "save", false, "save the plan in the state bucket (plans/<env>/<id>.tfplan) and print its ID, for `apply --plan-id`")
 	fs.StringVar(&f.idFile, "id-file", "", "with --save, also write the plan ID to this file")
 	fs.StringVar(&f.expectCS, "expect-changeset", "", "file holding the reviewed change set (the pull request's plan comment or plan Markdown): exit 7 with the difference when this plan's changes are not those")
-	fs.StringVar(statusFile, "status-file", "", "write the status (0, 2, 3 or 4) to this file and exit 0 instead; other failures still exit non-zero")
+	fs.StringVar(statusFile, "status-file", "", "write the status ("+exitcode.List(exitcode.PlanAnswers)+") to this file and exit 0 instead; other failures still exit non-zero")
 	fs.BoolVar(&f.lock, "lock", true, "take the state lock; --lock=false for a review plan (pull request) that must not block a deploy and may run with read-only credentials (apply always locks)")
 	if code, ok := sub.parse(args, stderr); !ok {
 		return code

@@ -8,7 +8,6 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"net/url"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -165,31 +164,8 @@ func (s *serviceFlags) client(ctx context.Context, g *globals, stdout io.Writer,
 	}
 	return rollout.New(ecs.NewFromConfig(cfg), rollout.Options{
 		Out: stdout, PollInterval: s.pollInterval, RollbackWait: s.rollbackWait,
-		// Only an emulator endpoint enables the watch's emulator-only workaround.
-		Emulator: emulatorEndpoint(g.endpoint),
-		Caller:   callerIdentity(ctx, cfg),
+		Caller: callerIdentity(ctx, cfg),
 	}), target, nil
-}
-
-// emulatorEndpoint reports whether endpoint (--aws-endpoint, default $AWS_ENDPOINT_URL)
-// names an AWS emulator: set, and not an AWS host. AWS_ENDPOINT_URL may also point at
-// a real AWS endpoint (FIPS, a VPC interface endpoint's DNS name), which must never
-// enable emulator workarounds.
-func emulatorEndpoint(endpoint string) bool {
-	if endpoint == "" {
-		return false
-	}
-	u, err := url.Parse(endpoint)
-	if err != nil {
-		return false
-	}
-	host := strings.ToLower(u.Hostname())
-	for _, suffix := range []string{".amazonaws.com", ".amazonaws.com.cn", ".api.aws"} {
-		if strings.HasSuffix(host, suffix) {
-			return false
-		}
-	}
-	return true
 }
 
 // callerIdentity is the ARN recorded with each release, or "unknown" when STS does not

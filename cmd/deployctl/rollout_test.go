@@ -267,25 +267,6 @@ func TestRolloutCommand(t *testing.T) {
 	})
 }
 
-func TestEmulatorEndpoint(t *testing.T) {
-	t.Parallel()
-	tests := map[string]bool{
-		"":                      false, // real AWS
-		"http://127.0.0.1:5000": true,
-		"http://localhost:4566": true,
-		"http://moto:5000":      true,
-		"https://ecs-fips.us-east-1.amazonaws.com":               false,
-		"https://vpce-0a1b-ecs.ecs.us-east-1.vpce.amazonaws.com": false,
-		"https://ecs.cn-north-1.amazonaws.com.cn":                false,
-		"https://ecs.us-east-1.api.aws":                          false,
-	}
-	for endpoint, want := range tests {
-		if got := emulatorEndpoint(endpoint); got != want {
-			t.Errorf("emulatorEndpoint(%q) = %v, want %v", endpoint, got, want)
-		}
-	}
-}
-
 // TestWatchExit maps every watch outcome to its documented exit status.
 func TestWatchExit(t *testing.T) {
 	t.Parallel()

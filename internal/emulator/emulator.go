@@ -1,5 +1,9 @@
 // Package emulator starts and stops the AWS emulator (moto in server mode) through the
-// repo's launcher, which adds the calls moto 5.2.1 lacks for predictor's infrastructure.
+// repo's launcher, which adds the calls the pinned moto (MotoVersion) lacks for
+// predictor's infrastructure and models ECS deployments: UpdateService starts a new
+// PRIMARY deployment with its own ID, which DescribeServices shows COMPLETED once
+// MOTO_ECS_SERVICE_RUNNING covers the desired count (else IN_PROGRESS forever). No
+// tasks, circuit breaker or rollback are modelled; moto_launcher.py lists what is.
 // Shipped code: `deployctl rehearse` (make local) starts the emulator with it; tests
 // use it through internal/testsupport/testenv.
 package emulator

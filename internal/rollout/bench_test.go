@@ -28,7 +28,7 @@ func BenchmarkRolloutVsCLI(b *testing.B) {
 		b.Fatalf("aws CLI not found on PATH: install it (pip install awscli) to compare with `aws ecs wait services-stable`")
 	}
 	moto, api := motoService(b)
-	cli := New(api, Options{Emulator: true}) // default poll intervals and stable polls; moto is an emulator
+	cli := New(api, Options{}) // default poll intervals and stable polls
 	home := b.TempDir()
 	env := []string{
 		"PATH=" + os.Getenv("PATH"), "HOME=" + home, "AWS_ACCESS_KEY_ID=testing", "AWS_SECRET_ACCESS_KEY=testing",

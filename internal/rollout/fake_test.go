@@ -2,9 +2,11 @@ package rollout
 
 import (
 	"bytes"
+	"context"
 	"errors"
 	"fmt"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -54,10 +56,48 @@ func fakeTaskDefinition() map[string]any {
 }
 
 type fakeEnv struct {
-	srv *ecsfake.Server
-	cli *Client
-	api *ecs.Client
-	out *bytes.Buffer
+	srv   *ecsfake.Server
+	cli   *Client
+	api   *ecs.Client
+	out   *bytes.Buffer
+	clock *fakeClock
+}
+
+// fakeClock is the clock of the watch and of the fake server in the fake tests: it
+// starts at the wall clock's time and moves only when the watch sleeps, at once and by
+// what was asked, so polls, deadlines and bounded waits cost no wall time and do not
+// depend on the machine's speed.
+type fakeClock struct {
+	mu    sync.Mutex
+	start time.Time
+	ahead time.Duration
+	// onSleep, if set, runs after each sleep on the watch's goroutine: a test acts
+	// between two polls there.
+	onSleep func()
+}
+
+func (c *fakeClock) now() time.Time {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.start.Add(c.ahead)
+}
+
+func (c *fakeClock) sleep(ctx context.Context, d time.Duration) error {
+	c.mu.Lock()
+	c.ahead += d
+	hook := c.onSleep
+	c.mu.Unlock()
+	if hook != nil {
+		hook()
+	}
+	return ctx.Err()
+}
+
+// slept is how far the clock has moved.
+func (c *fakeClock) slept() time.Duration {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.ahead
 }
 
 // fakeOption changes the fake's service or the client's options before they are made.
@@ -65,15 +105,15 @@ type fakeOption func(*ecsfake.ServiceSpec, *Options)
 
 func noRollback(spec *ecsfake.ServiceSpec, _ *Options) { spec.NoRollback = true }
 
-// emulator marks the endpoint as an emulator (Options.Emulator).
-func emulator(_ *ecsfake.ServiceSpec, o *Options) { o.Emulator = true }
-
 func newFake(t *testing.T, sc ecsfake.Scenario, desired int, opts ...fakeOption) *fakeEnv {
 	t.Helper()
 	srv := ecsfake.New(t, sc)
+	clock := &fakeClock{start: time.Now()}
+	srv.SetClock(clock.now)
 	spec := ecsfake.ServiceSpec{Cluster: cluster, Name: svcName, DesiredCount: desired, TaskDefinition: fakeTaskDefinition()}
 	out := &bytes.Buffer{}
-	o := Options{Out: out, PollInterval: 2 * time.Millisecond, StablePolls: 2, RollbackWait: 2 * time.Second, Caller: "arn:aws:iam::123456789012:user/tester"}
+	// The default intervals and waits: on the fake clock they cost no wall time.
+	o := Options{Out: out, StablePolls: 2, Caller: "arn:aws:iam::123456789012:user/tester"}
 	for _, f := range opts {
 		f(&spec, &o)
 	}
@@ -86,7 +126,9 @@ func newFake(t *testing.T, sc ecsfake.Scenario, desired int, opts ...fakeOption)
 		t.Fatal(err)
 	}
 	api := ecs.NewFromConfig(cfg)
-	return &fakeEnv{srv: srv, api: api, out: out, cli: New(api, o)}
+	cli := New(api, o)
+	cli.now, cli.sleep = clock.now, clock.sleep
+	return &fakeEnv{srv: srv, api: api, out: out, cli: cli, clock: clock}
 }
 
 func req(timeout time.Duration) Request {
@@ -109,6 +151,9 @@ func TestRolloutScenarios(t *testing.T) {
 		wantErr error
 		msg     []string // substrings of the error
 		out     []string // substrings of the progress output
+		// slept: the watch's clock must have moved at least this far (a bounded wait
+		// measured on the injected clock, not the wall clock).
+		slept time.Duration
 	}{
 		"completes": {
 			sc: ecsfake.Scenario{Behavior: ecsfake.Complete, Steps: 3}, desired: 2, want: Completed,
@@ -152,8 +197,8 @@ func TestRolloutScenarios(t *testing.T) {
 		},
 		"failed, rollback enabled but never starts: bounded wait, then failed": {
 			sc: ecsfake.Scenario{Behavior: ecsfake.Fail}, desired: 2, want: Failed, wantErr: ErrFailed,
-			msg: []string{"rollback is enabled but did not start within 2s"},
-			out: []string{"deployment failed: tasks failed to start."},
+			msg: []string{"rollback is enabled but did not start within 1m0s"},
+			out: []string{"deployment failed: tasks failed to start."}, slept: DefaultRollbackWait,
 		},
 		"failed while primary, rollback starts polls later: rolled back, not failed": {
 			sc: ecsfake.Scenario{Behavior: ecsfake.RollBack, RollbackDelay: 3}, desired: 2, want: RolledBack, wantErr: ErrRolledBack,
@@ -168,17 +213,26 @@ func TestRolloutScenarios(t *testing.T) {
 			sc: ecsfake.Scenario{Behavior: ecsfake.Complete, Steps: 2, Throttle: 14}, desired: 2, want: Completed,
 			out: []string{"poll 1 failed after the SDK's retries", "poll 2 failed after the SDK's retries", "Rate exceeded"},
 		},
-		"emulator workaround off against real AWS: the old record is never adopted": {
-			sc: ecsfake.Scenario{KeepOldDeployment: true}, desired: 2, timeout: 100 * time.Millisecond, want: TimedOut, wantErr: ErrTimeout,
-			msg: []string{"no deployment of " + taskDefTwo + " found yet"},
+		"inconsistent read, then rollback: never success": {
+			sc: ecsfake.Scenario{Behavior: ecsfake.RollBack, HideDeployment: 8}, desired: 2, want: RolledBack, wantErr: ErrRolledBack,
+			msg: []string{"back on " + family + ":1"},
 		},
-		"emulator workaround on when the caller says emulator": {
-			sc: ecsfake.Scenario{KeepOldDeployment: true}, opts: []fakeOption{emulator}, desired: 2, want: Completed,
-			out: []string{"note: the service is on " + family + ":2 but its only deployment"},
+		// The earlier deployment completed; taking it for ours once was a false success.
+		"inconsistent read in UpdateService's response too: never success": {
+			sc: ecsfake.Scenario{Behavior: ecsfake.RollBack, HideDeployment: 8, HideInUpdate: true}, desired: 2, want: Errored,
+			msg: []string{"UpdateService's response names no new PRIMARY deployment of " + family + ":2", "PRIMARY " + family + ":1"},
+		},
+		"deployment never shown: bounded wait, then an error naming it": {
+			sc: ecsfake.Scenario{Behavior: ecsfake.Hang, HideDeployment: 1 << 20}, desired: 2, want: TimedOut, wantErr: ErrTimeout,
+			msg: []string{"which UpdateService returned, was not shown by DescribeServices within 1m0s"}, slept: DefaultUnseenWait,
+		},
+		"old deployment record kept (stock moto): never adopted": {
+			sc: ecsfake.Scenario{KeepOldDeployment: true}, desired: 2, want: Errored,
+			msg: []string{"names no new PRIMARY deployment of " + family + ":2"},
 		},
 		"never finishes": {
-			sc: ecsfake.Scenario{Behavior: ecsfake.Hang}, desired: 2, timeout: 60 * time.Millisecond, want: TimedOut, wantErr: ErrTimeout,
-			msg: []string{"waited 60ms", "rollout state IN_PROGRESS, running 0 of 2, pending 2"},
+			sc: ecsfake.Scenario{Behavior: ecsfake.Hang}, desired: 2, timeout: 5 * time.Minute, want: TimedOut, wantErr: ErrTimeout,
+			msg: []string{"waited 5m0s", "rollout state IN_PROGRESS, running 0 of 2, pending 2"}, slept: 5 * time.Minute,
 		},
 	}
 	for name, tc := range tests {
@@ -187,11 +241,11 @@ func TestRolloutScenarios(t *testing.T) {
 			f := newFake(t, tc.sc, tc.desired, tc.opts...)
 			timeout := tc.timeout
 			if timeout == 0 {
-				timeout = 10 * time.Second
+				timeout = DefaultTimeout
 			}
 			res, err := f.cli.Rollout(t.Context(), req(timeout))
 			t.Logf("output:\n%s\nerror: %v", f.out, err)
-			if !errors.Is(err, tc.wantErr) || (tc.wantErr == nil && err != nil) {
+			if (tc.wantErr != nil && !errors.Is(err, tc.wantErr)) || (err == nil) != (tc.want == Completed) {
 				t.Fatalf("Rollout error = %v, want %v\noutput:\n%s", err, tc.wantErr, f.out)
 			}
 			if res.Outcome != tc.want {
@@ -207,16 +261,19 @@ func TestRolloutScenarios(t *testing.T) {
 					t.Errorf("output does not contain %q:\n%s", m, f.out)
 				}
 			}
+			if got := f.clock.slept(); got < tc.slept {
+				t.Errorf("the watch's clock moved %s, want at least %s", got, tc.slept)
+			}
 			if tc.sc.ReasonDelay > 0 {
 				// The reason appeared at poll ReasonShownAt; the watch must end within two.
 				if shown, polls := f.srv.ReasonShownAt(), f.srv.Polls(); shown == 0 || polls-shown > 2 {
 					t.Errorf("stop reason shown at poll %d, watch ended after poll %d: want at most 2 polls later", shown, polls)
 				}
 			}
-			if tc.want == TimedOut && tc.sc.KeepOldDeployment {
-				return // no deployment of ours was ever identified
+			if tc.want != Completed && f.srv.TaskDefinitionTags(family, 2)[TagOutcome] == ReleaseCompleted {
+				t.Errorf("revision 2 recorded as completed after outcome %s", res.Outcome)
 			}
-			if res.TaskDefinition != taskDefTwo || res.Revision != 2 || !strings.HasPrefix(res.Deployment, "ecs-svc/") {
+			if res.TaskDefinition != taskDefTwo || res.Revision != 2 || (tc.want != Errored) != strings.HasPrefix(res.Deployment, "ecs-svc/") {
 				t.Errorf("result = %+v, want revision 2 and a deployment ID", res)
 			}
 			if tc.sc.Throttle > 0 && tc.want == Completed {
@@ -234,7 +291,7 @@ func TestRolloutScenarios(t *testing.T) {
 func TestRolloutCopiesTaskDefinitionOverTheWire(t *testing.T) {
 	t.Parallel()
 	f := newFake(t, ecsfake.Scenario{Steps: 1}, 2)
-	r := req(5 * time.Second)
+	r := req(DefaultTimeout)
 	r.TaskDefinition = taskDefOne
 	if _, err := f.cli.Rollout(t.Context(), r); err != nil {
 		t.Fatalf("Rollout: %v\n%s", err, f.out)
@@ -268,16 +325,18 @@ func TestRolloutCopiesTaskDefinitionOverTheWire(t *testing.T) {
 func TestRolloutSuperseded(t *testing.T) {
 	t.Parallel()
 	f := newFake(t, ecsfake.Scenario{Behavior: ecsfake.Hang}, 2)
-	go func() {
-		for f.srv.Polls() < 3 {
-			time.Sleep(time.Millisecond)
+	updated := false
+	f.clock.onSleep = func() {
+		if updated || f.srv.Polls() < 3 {
+			return
 		}
+		updated = true
 		f.srv.SetScenario(ecsfake.Scenario{Behavior: ecsfake.Complete})
 		if _, err := f.api.UpdateService(t.Context(), &ecs.UpdateServiceInput{Cluster: aws.String(cluster), Service: aws.String(svcName), TaskDefinition: aws.String(taskDefOne)}); err != nil {
 			t.Errorf("concurrent update: %v", err)
 		}
-	}()
-	res, err := f.cli.Rollout(t.Context(), req(10*time.Second))
+	}
+	res, err := f.cli.Rollout(t.Context(), req(DefaultTimeout))
 	if !errors.Is(err, ErrSuperseded) || res.Outcome != Superseded {
 		t.Fatalf("Rollout = %v, %v; want superseded\n%s", res.Outcome, err, f.out)
 	}
@@ -300,7 +359,7 @@ func TestFailedRevisionsDeregistered(t *testing.T) {
 		t.Run(name, func(t *testing.T) {
 			t.Parallel()
 			f := newFake(t, sc, 2)
-			if _, err := f.cli.Rollout(t.Context(), req(5*time.Second)); err == nil {
+			if _, err := f.cli.Rollout(t.Context(), req(DefaultTimeout)); err == nil {
 				t.Fatal("rollout succeeded")
 			}
 			if st := f.srv.TaskDefinitionStatus(family, 2); st != "INACTIVE" {
@@ -317,11 +376,11 @@ func TestFailedRevisionsDeregistered(t *testing.T) {
 func TestRolloutAlreadyDeployed(t *testing.T) {
 	t.Parallel()
 	f := newFake(t, ecsfake.Scenario{Steps: 2}, 2)
-	if _, err := f.cli.Rollout(t.Context(), req(5*time.Second)); err != nil {
+	if _, err := f.cli.Rollout(t.Context(), req(DefaultTimeout)); err != nil {
 		t.Fatal(err)
 	}
 	f.out.Reset()
-	res, err := f.cli.Rollout(t.Context(), req(5*time.Second))
+	res, err := f.cli.Rollout(t.Context(), req(DefaultTimeout))
 	if err != nil {
 		t.Fatalf("second Rollout: %v\n%s", err, f.out)
 	}
@@ -334,7 +393,7 @@ func TestRolloutAlreadyDeployed(t *testing.T) {
 	}
 
 	// --force redeploys the same revision as a new deployment.
-	r := req(5 * time.Second)
+	r := req(DefaultTimeout)
 	r.Force = true
 	forced, err := f.cli.Rollout(t.Context(), r)
 	if err != nil {
@@ -349,7 +408,7 @@ func TestRolloutAlreadyDeployed(t *testing.T) {
 // it completes; it returns the revision registered.
 func (f *fakeEnv) release(t *testing.T, v string, tfRev int) int32 {
 	t.Helper()
-	r := req(5 * time.Second)
+	r := req(DefaultTimeout)
 	r.Version = v
 	r.Image = fmt.Sprintf("%s@sha256:%064x", testRepository, len(v)*1000+int(v[len(v)-1]))
 	r.TaskDefinition = fmt.Sprintf("%s:%d", family, tfRev)
@@ -362,7 +421,7 @@ func (f *fakeEnv) release(t *testing.T, v string, tfRev int) int32 {
 
 func (f *fakeEnv) rollback(t *testing.T, to int32) (Result, error) {
 	t.Helper()
-	return f.cli.Rollback(t.Context(), RollbackRequest{Target: Target{Cluster: cluster, Service: svcName}, To: to, Timeout: 5 * time.Second})
+	return f.cli.Rollback(t.Context(), RollbackRequest{Target: Target{Cluster: cluster, Service: svcName}, To: to, Timeout: DefaultTimeout})
 }
 
 // TestRollbackHistory checks the rules of rollback on the fake: it lands on the last
@@ -453,7 +512,7 @@ func TestRollbackWatchesTheSameWay(t *testing.T) {
 	f.release(t, "a", 1)
 	f.release(t, "b", 1)
 	f.srv.SetScenario(ecsfake.Scenario{Behavior: ecsfake.Fail})
-	_, err := f.cli.Rollback(t.Context(), RollbackRequest{Target: Target{Cluster: cluster, Service: svcName}, Timeout: 5 * time.Second})
+	_, err := f.cli.Rollback(t.Context(), RollbackRequest{Target: Target{Cluster: cluster, Service: svcName}, Timeout: DefaultTimeout})
 	if !errors.Is(err, ErrFailed) {
 		t.Fatalf("Rollback error = %v, want ErrFailed", err)
 	}

@@ -2,6 +2,7 @@ package rollout
 
 import (
 	"bytes"
+	"fmt"
 	"os"
 	"strings"
 	"testing"
@@ -24,10 +25,17 @@ func motoService(tb testing.TB) (*testenv.Moto, *ecs.Client) {
 	moto := testenv.NewMoto(tb, testenv.MotoOptions{Env: []string{"MOTO_ECS_SERVICE_RUNNING=2"}})
 	cfg := testenv.AWSConfig(tb, moto.URL)
 	api := ecs.NewFromConfig(cfg)
-	ctx := tb.Context()
-	if _, err := api.CreateCluster(ctx, &ecs.CreateClusterInput{ClusterName: aws.String(cluster)}); err != nil {
+	if _, err := api.CreateCluster(tb.Context(), &ecs.CreateClusterInput{ClusterName: aws.String(cluster)}); err != nil {
 		tb.Fatal(err)
 	}
+	createMotoService(tb, api, family, svcName)
+	return moto, api
+}
+
+// createMotoService registers revision 1 of family and creates service name on it.
+func createMotoService(tb testing.TB, api *ecs.Client, family, name string) {
+	tb.Helper()
+	ctx := tb.Context()
 	_, err := api.RegisterTaskDefinition(ctx, &ecs.RegisterTaskDefinitionInput{
 		Family:                  aws.String(family),
 		Cpu:                     aws.String("256"),
@@ -44,12 +52,11 @@ func motoService(tb testing.TB) (*testenv.Moto, *ecs.Client) {
 		tb.Fatal(err)
 	}
 	if _, err := api.CreateService(ctx, &ecs.CreateServiceInput{
-		Cluster: aws.String(cluster), ServiceName: aws.String(svcName), TaskDefinition: aws.String(family),
+		Cluster: aws.String(cluster), ServiceName: aws.String(name), TaskDefinition: aws.String(family),
 		DesiredCount: aws.Int32(0), LaunchType: types.LaunchTypeFargate,
 	}); err != nil {
 		tb.Fatal(err)
 	}
-	return moto, api
 }
 
 // TestRolloutMoto is the happy path against moto (see the package comment for what
@@ -57,9 +64,11 @@ func motoService(tb testing.TB) (*testenv.Moto, *ecs.Client) {
 func TestRolloutMoto(t *testing.T) {
 	t.Parallel()
 	_, api := motoService(t)
+	// Beside the service the rollouts use: one emulator process per test package is
+	// enough, and each costs seconds of CPU.
+	t.Run("launcher models deployments", func(t *testing.T) { checkMotoDeployments(t, api) })
 	out := &bytes.Buffer{}
-	// Emulator: the caller (this test) knows moto is an emulator.
-	cli := New(api, Options{Out: out, PollInterval: 10 * time.Millisecond, Emulator: true, Caller: "arn:aws:iam::123456789012:user/tester"})
+	cli := New(api, Options{Out: out, PollInterval: 10 * time.Millisecond, Caller: "arn:aws:iam::123456789012:user/tester"})
 	first := req(30 * time.Second)
 	rec := Record{Commit: strings.Repeat("c", 40), Plan: "plan-id:20261206-abc", LockHash: "sha256:" + strings.Repeat("1", 64), PromotedFrom: "dev:7"}
 	first.Record = rec
@@ -84,9 +93,6 @@ func TestRolloutMoto(t *testing.T) {
 	}
 	if image, version, _ := containerState(td, "backend"); image != testImage || version != "v2" {
 		t.Errorf("revision 2 runs %s version %s", image, version)
-	}
-	if !strings.Contains(out.String(), "note: the service is on") {
-		t.Errorf("the emulator fallback was not announced:\n%s", out)
 	}
 	// The record, read back by a new client as a fresh deployctl would.
 	if err := cli.RecordResult(t.Context(), family+":2", "passed", "plan=1s rollout=2s"); err != nil {
@@ -138,4 +144,91 @@ func TestRolloutMoto(t *testing.T) {
 	if _, err := cli.Rollback(t.Context(), RollbackRequest{Target: Target{Cluster: cluster, Service: svcName}, To: 1, Timeout: 30 * time.Second}); err == nil || !strings.Contains(err.Error(), "never ran") {
 		t.Errorf("rollback --to 1 (bootstrap): %v, want a refusal", err)
 	}
+}
+
+// checkMotoDeployments checks what the watch relies on from the emulator launcher, on
+// its own family and service: UpdateService returns a new PRIMARY deployment with its
+// own ID (the old one ACTIVE), the next DescribeServices shows it COMPLETED and alone
+// with every task running, a forced redeploy gets yet another ID, and a desired-count
+// change keeps the deployment.
+func checkMotoDeployments(t *testing.T, api *ecs.Client) {
+	const fam, name = "launcher-model", "launcher-model"
+	tdOne := strings.Replace(taskDefOne, family, fam, 1)
+	tdTwo := strings.Replace(taskDefTwo, family, fam, 1)
+	createMotoService(t, api, fam, name)
+	ctx := t.Context()
+	td, err := api.DescribeTaskDefinition(ctx, &ecs.DescribeTaskDefinitionInput{TaskDefinition: aws.String(fam)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	in := td.TaskDefinition
+	if _, err := api.RegisterTaskDefinition(ctx, &ecs.RegisterTaskDefinitionInput{
+		Family: in.Family, Cpu: in.Cpu, Memory: in.Memory, NetworkMode: in.NetworkMode,
+		RequiresCompatibilities: in.RequiresCompatibilities, ExecutionRoleArn: in.ExecutionRoleArn, ContainerDefinitions: in.ContainerDefinitions,
+	}); err != nil {
+		t.Fatal(err)
+	}
+	describe := func() types.Service {
+		t.Helper()
+		out, err := api.DescribeServices(ctx, &ecs.DescribeServicesInput{Cluster: aws.String(cluster), Services: []string{name}})
+		if err != nil || len(out.Services) != 1 {
+			t.Fatalf("describe services: %v %v", out, err)
+		}
+		return out.Services[0]
+	}
+	before := describe().Deployments[0]
+	update := func(in *ecs.UpdateServiceInput) types.Service {
+		t.Helper()
+		in.Cluster, in.Service = aws.String(cluster), aws.String(name)
+		out, err := api.UpdateService(ctx, in)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return *out.Service
+	}
+	// family:revision in, the ARN out, as ECS answers.
+	updated := update(&ecs.UpdateServiceInput{TaskDefinition: aws.String(fam + ":2"), DesiredCount: aws.Int32(2)})
+	got := deploymentStates(updated)
+	wantNew := fmt.Sprintf("PRIMARY %s IN_PROGRESS running 0/2; ACTIVE %s %s", tdTwo, tdOne, before.RolloutState)
+	if aws.ToString(updated.TaskDefinition) != tdTwo || got != wantNew || aws.ToString(updated.Deployments[0].Id) == aws.ToString(before.Id) {
+		t.Errorf("UpdateService answered service on %s, deployments %q (first %s, before %s)\nwant on %s, %q and a new ID",
+			aws.ToString(updated.TaskDefinition), got, aws.ToString(updated.Deployments[0].Id), aws.ToString(before.Id), tdTwo, wantNew)
+	}
+	ours := aws.ToString(updated.Deployments[0].Id)
+	svc := describe()
+	if got, want := deploymentStates(svc), "PRIMARY "+tdTwo+" COMPLETED running 2/2"; got != want || aws.ToString(svc.Deployments[0].Id) != ours || svc.RunningCount != 2 {
+		t.Errorf("after the update DescribeServices shows %q (ID %s, service running %d), want %q (ID %s, running 2)", got, aws.ToString(svc.Deployments[0].Id), svc.RunningCount, want, ours)
+	}
+
+	forced := update(&ecs.UpdateServiceInput{ForceNewDeployment: true})
+	if id := aws.ToString(forced.Deployments[0].Id); len(forced.Deployments) != 2 || id == ours || !strings.HasPrefix(id, "ecs-svc/") {
+		t.Errorf("forced redeploy: deployments %q, first ID %s; want a new PRIMARY beside %s", deploymentStates(forced), id, ours)
+	}
+	forcedID := aws.ToString(forced.Deployments[0].Id)
+	describe()
+	scaled := update(&ecs.UpdateServiceInput{DesiredCount: aws.Int32(1)})
+	if got, want := deploymentStates(scaled), "PRIMARY "+tdTwo+" COMPLETED running 1/1"; got != want || aws.ToString(scaled.Deployments[0].Id) != forcedID {
+		t.Errorf("desired count change: deployments %q (ID %s), want %q (ID %s)", got, aws.ToString(scaled.Deployments[0].Id), want, forcedID)
+	}
+
+	// More tasks than the emulator runs (MOTO_ECS_SERVICE_RUNNING=2): never COMPLETED.
+	update(&ecs.UpdateServiceInput{ForceNewDeployment: true, DesiredCount: aws.Int32(3)})
+	describe()
+	if got, want := deploymentStates(describe()), "PRIMARY "+tdTwo+" IN_PROGRESS running 2/3; ACTIVE "+tdTwo+" COMPLETED"; got != want {
+		t.Errorf("3 desired, 2 running: deployments %q, want %q", got, want)
+	}
+}
+
+// deploymentStates is "STATUS taskDefinition rolloutState running r/d" per deployment
+// (counts only for the first), joined by "; ".
+func deploymentStates(svc types.Service) string {
+	var parts []string
+	for i, d := range svc.Deployments {
+		s := fmt.Sprintf("%s %s %s", aws.ToString(d.Status), aws.ToString(d.TaskDefinition), d.RolloutState)
+		if i == 0 {
+			s += fmt.Sprintf(" running %d/%d", d.RunningCount, d.DesiredCount)
+		}
+		parts = append(parts, s)
+	}
+	return strings.Join(parts, "; ")
 }

@@ -16,31 +16,27 @@
 // enabled is watched (Options.RollbackWait) until the rollback starts (ErrRolledBack);
 // only when it does not start is it ErrFailed.
 //
-// Our deployment is the PRIMARY deployment of the new task definition that was not
-// PRIMARY before the update (from UpdateService's response, else the next polls). It
-// counts as gone only after DescribeServices has shown it once (or a "rolling back"
-// event appeared), so a read lagging the update is not mistaken for a rollback.
+// Our deployment is the one UpdateService returned: the PRIMARY deployment of the new
+// task definition in its response that was not PRIMARY before the update (when the
+// rollout only sets the desired count, the current PRIMARY). Success is reported for
+// that ID only; no other deployment is ever taken in its place, since an earlier one
+// that completed would turn a failed rollout into a false success. A response naming
+// no such deployment ends the watch with an error. DescribeServices may lag the
+// update and not show our deployment yet: that is waited for (Options.UnseenWait),
+// then reported as ErrTimeout naming the deployment; a "rolling back" event seen
+// meanwhile is ErrRolledBack. Our deployment counts as gone only after DescribeServices
+// has shown it once (or a "rolling back" event appeared), so a lagging read is not
+// mistaken for a rollback.
 //
 // Completion: when the deployment reports a rolloutState, that state is authoritative:
 // COMPLETED while our deployment is the service's PRIMARY is success. Only when the
-// rolloutState is absent (deployments ECS does not track, some emulators) does the watch
-// fall back to counts: our PRIMARY deployment is the only one and its runningCount
-// equals its desiredCount for StablePolls consecutive polls.
+// rolloutState is absent (deployments ECS does not track) does the watch fall back to
+// counts: our PRIMARY deployment is the only one and its runningCount equals its
+// desiredCount for StablePolls consecutive polls.
 //
-// Emulators: moto 5.2.1 keeps one deployment whose taskDefinition and ID never change on
-// UpdateService (only the service's taskDefinition changes; forceNewDeployment changes
-// the ID), with rolloutState COMPLETED when the server runs with
-// MOTO_ECS_SERVICE_RUNNING >= the desired count at creation, else IN_PROGRESS forever.
-// Real ECS never shows a service whose taskDefinition differs from its PRIMARY
-// deployment's, nor keeps the old deployment record after UpdateService changed the
-// task definition. When exactly that is seen (the service names our task definition, it
-// has a single PRIMARY deployment, and that deployment names another task definition or
-// is the record from before the update), the watch tracks that single deployment and
-// says so in its output ("note: ..."); completion then also requires the service's
-// runningCount to equal its desiredCount. Everything else is the real-ECS logic above.
-// This adoption runs only when the caller set Options.Emulator (deployctl: an
-// --aws-endpoint is given): against real AWS it would take the old, completed
-// deployment for ours and report a false success.
+// Emulators get no special case: the repository's emulator launcher
+// (internal/emulator) makes UpdateService start a new deployment with its own ID, as
+// ECS does, so the same logic watches both.
 package rollout
 
 import (
@@ -85,6 +81,9 @@ const (
 	// DefaultTaskCheckInterval is how often stopped tasks are listed when nothing
 	// (failedTasks growing, a stop reason pending) calls for it sooner.
 	DefaultTaskCheckInterval = 30 * time.Second
+	// DefaultUnseenWait bounds the wait for DescribeServices to show the deployment
+	// UpdateService returned; ECS reads usually catch up within seconds.
+	DefaultUnseenWait = time.Minute
 )
 
 // Options tune the watch.
@@ -104,11 +103,10 @@ type Options struct {
 	RollbackWait time.Duration
 	// TaskCheckInterval: stopped tasks are listed at least this often (default 30 s).
 	TaskCheckInterval time.Duration
-	// Emulator must be set only by a caller that knows the endpoint is an AWS emulator
-	// (deployctl: --aws-endpoint / AWS_ENDPOINT_URL given). It enables the workaround
-	// for emulators that keep the old deployment record (see the package comment);
-	// against real AWS that read would turn into a false success, so it never runs there.
-	Emulator bool
+	// UnseenWait bounds how long the deployment UpdateService returned may stay absent
+	// from DescribeServices (a read lagging the update) before the watch gives up on it
+	// (default 1 min).
+	UnseenWait time.Duration
 	// Caller is the identity (ARN) recorded with each release.
 	Caller string
 }
@@ -117,7 +115,10 @@ type Options struct {
 type Client struct {
 	ecs  ecsAPI
 	opts Options
-	now  func() time.Time
+	// now and sleep are the watch's clock, replaced in tests so that time passes
+	// without waiting for it.
+	now   func() time.Time
+	sleep func(ctx context.Context, d time.Duration) error
 }
 
 // New returns a Client using api (an *ecs.Client).
@@ -143,7 +144,22 @@ func newClient(api ecsAPI, opts Options) *Client {
 	if opts.TaskCheckInterval <= 0 {
 		opts.TaskCheckInterval = DefaultTaskCheckInterval
 	}
-	return &Client{ecs: api, opts: opts, now: time.Now}
+	if opts.UnseenWait <= 0 {
+		opts.UnseenWait = DefaultUnseenWait
+	}
+	return &Client{ecs: api, opts: opts, now: time.Now, sleep: sleepContext}
+}
+
+// sleepContext waits for d, or until ctx is done (then it returns ctx's error).
+func sleepContext(ctx context.Context, d time.Duration) error {
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-ctx.Done():
+		return ctx.Err()
+	case <-t.C:
+		return nil
+	}
 }
 
 // Target names the service and its application container.
@@ -273,6 +289,10 @@ func (c *Client) Rollout(ctx context.Context, req Request) (Result, error) {
 			req.Image, req.Version, aws.ToString(cur.TaskDefinitionArn), baseRef)
 		w.prevPrimaryID = "" // the current PRIMARY deployment is ours
 	} else {
+		if sameImage && !req.Force {
+			// Only the desired count changes: ECS keeps the PRIMARY deployment, ours.
+			w.prevPrimaryID = ""
+		}
 		if !sameImage {
 			if ours, err = c.register(ctx, req, base, baseTags, baseRef, container); err != nil {
 				return res, err

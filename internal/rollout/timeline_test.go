@@ -16,7 +16,7 @@ import (
 func TestTimelineFromECS(t *testing.T) {
 	t.Parallel()
 	f := newFake(t, ecsfake.Scenario{Steps: 3}, 2)
-	r := req(5 * time.Second)
+	r := req(DefaultTimeout)
 	r.TaskDefinition = taskDefOne
 	res, err := f.cli.Rollout(t.Context(), r)
 	if err != nil {

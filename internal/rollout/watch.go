@@ -23,10 +23,9 @@ type watch struct {
 	prevPrimaryID string
 	// updated is the service as UpdateService returned it (nil when no update was made).
 	updated *types.Service
-	// deploymentID is ours, once identified.
+	// deploymentID is ours: the one UpdateService returned (or, when no update was
+	// made, the PRIMARY deployment of our revision).
 	deploymentID string
-	// emulator is set when the deployment record does not track the task definition.
-	emulator bool
 	// seen is set once DescribeServices has shown our deployment: before that, its
 	// absence may be a read that lags the update, not a rollback.
 	seen bool
@@ -94,8 +93,10 @@ func (c *Client) watch(ctx context.Context, w *watch, res Result, timeout time.D
 		}
 		return res, err
 	}
-	if w.updated != nil {
-		w.identify(c, w.updated)
+	if w.updated != nil && !w.identify(c, w.updated) {
+		// Never substitute another deployment: without its ID nothing can be reported.
+		return finish(Errored, fmt.Errorf("watch the update of service %s: UpdateService's response names no new PRIMARY deployment of %s (deployments: %s): the service was updated, but its rollout cannot be watched by ID: check the ECS console",
+			w.service, revisionOf(w.taskDef), describeDeployments(w.updated)))
 	}
 	failures := 0
 	for {
@@ -112,23 +113,23 @@ func (c *Client) watch(ctx context.Context, w *watch, res Result, timeout time.D
 		default:
 			failures = 0
 			c.printEvents(w, svc)
-			if w.deploymentID == "" {
+			if w.deploymentID == "" { // no update was made: watch the current deployment
 				w.identify(c, svc)
 			}
 			if w.deploymentID != "" {
 				w.fast = false
-				done, outcome, err := c.evaluate(ctx, w, svc)
-				if done {
-					if outcome == Completed {
+				if v := c.evaluate(ctx, w, svc); v.done {
+					if v.outcome == Completed {
 						res.Timeline = c.timeline(ctx, w, svc)
 					}
-					return finish(outcome, err)
+					return finish(v.outcome, v.err)
 				}
 				if w.fast {
 					interval = c.opts.FastPollInterval
 				}
 			} else {
-				// Just after the update: the new deployment shows up within a poll or two.
+				// No update was made and no PRIMARY deployment of our revision is shown
+				// (a read lagging an earlier update): look again soon.
 				interval = c.opts.FastPollInterval
 				w.last = fmt.Sprintf("no deployment of %s found yet (service on %s)", w.taskDef, aws.ToString(svc.TaskDefinition))
 			}
@@ -137,140 +138,166 @@ func (c *Client) watch(ctx context.Context, w *watch, res Result, timeout time.D
 			return finish(TimedOut, fmt.Errorf("%w: waited %s for %s: %s: the service may still converge; check the ECS console, or roll back",
 				ErrTimeout, timeout, orUnknown(w.deploymentID), w.last))
 		}
-		t := time.NewTimer(min(interval, deadline.Sub(c.now())+time.Millisecond))
-		select {
-		case <-ctx.Done():
-			t.Stop()
-			return finish(Errored, fmt.Errorf("watch deployment %s: %w", orUnknown(w.deploymentID), ctx.Err()))
-		case <-t.C:
+		if err := c.sleep(ctx, min(interval, deadline.Sub(c.now())+time.Millisecond)); err != nil {
+			return finish(Errored, fmt.Errorf("watch deployment %s: %w", orUnknown(w.deploymentID), err))
 		}
 	}
 }
 
 // identify finds our deployment in svc: the PRIMARY deployment of our task definition
-// that is not the one that was PRIMARY before the update. See the package comment for
-// the emulator fallback.
-func (w *watch) identify(c *Client, svc *types.Service) {
+// that was not PRIMARY before the update (any, when no new deployment was expected). It
+// never takes another deployment for ours: an earlier one that completed would turn a
+// failed rollout into a false success.
+func (w *watch) identify(c *Client, svc *types.Service) bool {
 	for _, d := range svc.Deployments {
 		if aws.ToString(d.Status) == "PRIMARY" && sameTaskDefinition(aws.ToString(d.TaskDefinition), w.taskDef) &&
 			aws.ToString(d.Id) != w.prevPrimaryID {
 			w.deploymentID = aws.ToString(d.Id)
 			c.printf("watching deployment %s of %s\n", w.deploymentID, w.taskDef)
-			return
+			return true
 		}
 	}
-	// Real ECS: a deployment of ours exists but is not (yet) the new PRIMARY; wait.
-	// Emulator: the service names our task definition, yet its only deployment is the
-	// old record, either still naming another task definition or never replaced (same
-	// ID as before the update although the task definition changed). Adopting that
-	// record is an emulator-only workaround: against real AWS it would read the old,
-	// completed deployment as ours and report a false success, so it runs only when the
-	// caller said the endpoint is an emulator (Options.Emulator).
-	if !c.opts.Emulator || len(svc.Deployments) != 1 || !sameTaskDefinition(aws.ToString(svc.TaskDefinition), w.taskDef) {
-		return
-	}
-	d := svc.Deployments[0]
-	staleTD := !sameTaskDefinition(aws.ToString(d.TaskDefinition), w.taskDef)
-	notReplaced := aws.ToString(d.Id) == w.prevPrimaryID && !sameTaskDefinition(w.prevTaskDef, w.taskDef)
-	if aws.ToString(d.Status) != "PRIMARY" || !(staleTD || notReplaced) {
-		return
-	}
-	w.deploymentID = aws.ToString(d.Id)
-	w.emulator = true
-	c.printf("note: the service is on %s but its only deployment %s is the record from before the update (naming %s); real ECS never shows this (an emulator such as moto does): tracking %s, and requiring the service's running count to reach its desired count\n",
-		revisionOf(w.taskDef), w.deploymentID, revisionOf(aws.ToString(d.TaskDefinition)), w.deploymentID)
+	return false
 }
 
-// evaluate decides whether the watch is over.
-func (c *Client) evaluate(ctx context.Context, w *watch, svc *types.Service) (bool, Outcome, error) {
+// describeDeployments lists svc's deployments as id status family:revision.
+func describeDeployments(svc *types.Service) string {
+	var parts []string
+	for _, d := range svc.Deployments {
+		parts = append(parts, fmt.Sprintf("%s %s %s", aws.ToString(d.Id), aws.ToString(d.Status), revisionOf(aws.ToString(d.TaskDefinition))))
+	}
+	if len(parts) == 0 {
+		return "none"
+	}
+	return strings.Join(parts, ", ")
+}
+
+// verdict is what one poll decided: keep watching (the zero value) or end the watch
+// with an outcome (and, unless it completed, the error that says why).
+type verdict struct {
+	done    bool
+	outcome Outcome
+	err     error
+}
+
+// keepWatching is the verdict of a poll that did not end the watch.
+var keepWatching = verdict{}
+
+func end(o Outcome, err error) verdict { return verdict{done: true, outcome: o, err: err} }
+
+// evaluate finds our deployment in svc and hands it to the handler of its state.
+func (c *Client) evaluate(ctx context.Context, w *watch, svc *types.Service) verdict {
 	var ours *types.Deployment
 	for i := range svc.Deployments {
 		if aws.ToString(svc.Deployments[i].Id) == w.deploymentID {
 			ours = &svc.Deployments[i]
 		}
 	}
-	p := primary(svc)
 	c.printCounts(w, svc, ours)
 	if ours != nil {
 		w.seen = true
 		if ours.RolloutState == types.DeploymentRolloutStateFailed && w.failedSeen.IsZero() {
 			w.failedSeen = c.now()
 		}
-	} else if !w.seen && !w.rollbackSeen {
-		w.last = fmt.Sprintf("deployment %s not shown by DescribeServices yet (service on %s)", w.deploymentID, revisionOf(aws.ToString(svc.TaskDefinition)))
+	}
+	switch {
+	case ours == nil && !w.seen && !w.rollbackSeen:
+		return c.onNotSeen(w, svc)
+	case ours == nil || aws.ToString(ours.Status) != "PRIMARY":
+		return c.onReplaced(w, svc, ours)
+	case ours.RolloutState == types.DeploymentRolloutStateFailed:
+		return c.onFailed(w, svc, ours)
+	case ours.RolloutState == types.DeploymentRolloutStateCompleted:
+		return c.onCompleted(w, svc)
+	case ours.RolloutState == "":
+		if v := c.onInProgress(ctx, w, svc, ours); v.done {
+			return v
+		}
+		return c.onNoRolloutState(w, svc, ours)
+	default:
+		return c.onInProgress(ctx, w, svc, ours)
+	}
+}
+
+// onNotSeen: DescribeServices has not shown our deployment yet. A read lagging the
+// update is waited for, bounded; another deployment is never looked at instead.
+func (c *Client) onNotSeen(w *watch, svc *types.Service) verdict {
+	if waited := c.now().Sub(w.updatedAt); waited >= c.opts.UnseenWait {
+		return end(TimedOut, fmt.Errorf("%w: deployment %s (%s), which UpdateService returned, was not shown by DescribeServices within %s (service on %s, deployments: %s): its outcome is unknown; check the ECS console, or roll back",
+			ErrTimeout, w.deploymentID, revisionOf(w.taskDef), c.opts.UnseenWait, revisionOf(aws.ToString(svc.TaskDefinition)), describeDeployments(svc)))
+	}
+	w.last = fmt.Sprintf("deployment %s not shown by DescribeServices yet (service on %s)", w.deploymentID, revisionOf(aws.ToString(svc.TaskDefinition)))
+	w.fast = true
+	return keepWatching
+}
+
+// onReplaced: our deployment is no longer the service's PRIMARY one (or is gone). A
+// circuit-breaker rollback shows as our deployment FAILED or a "rolling back" event; a
+// return to another revision without either is someone else's change, not a rollback.
+func (c *Client) onReplaced(w *watch, svc *types.Service, ours *types.Deployment) verdict {
+	p := primary(svc)
+	if p == nil {
 		w.fast = true
-		return false, "", nil
+		return keepWatching // between deployments; look again
 	}
-
-	// Our deployment is no longer the service's PRIMARY one (or is gone).
-	if ours == nil || aws.ToString(ours.Status) != "PRIMARY" {
-		if p == nil {
-			w.fast = true
-			return false, "", nil // between deployments; look again
+	ptd := aws.ToString(p.TaskDefinition)
+	state := "gone"
+	if ours != nil {
+		state = fmt.Sprintf("%s, rollout state %s", aws.ToString(ours.Status), ours.RolloutState)
+		if r := aws.ToString(ours.RolloutStateReason); r != "" {
+			state += ": " + r
 		}
-		ptd := aws.ToString(p.TaskDefinition)
-		if w.emulator {
-			ptd = aws.ToString(svc.TaskDefinition)
-		}
-		state := "gone"
-		if ours != nil {
-			state = fmt.Sprintf("%s, rollout state %s", aws.ToString(ours.Status), ours.RolloutState)
-			if r := aws.ToString(ours.RolloutStateReason); r != "" {
-				state += ": " + r
-			}
-		}
-		// A circuit-breaker rollback shows as our deployment FAILED or a "rolling
-		// back" event; a return to another revision without either is someone else's
-		// change, not a rollback.
-		if !sameTaskDefinition(ptd, w.taskDef) && (!w.failedSeen.IsZero() || w.rollbackSeen) {
-			return true, RolledBack, fmt.Errorf("%w: deployment %s (%s) is %s; the service is back on %s (deployment %s): it looks stable, but on the old revision, not %s",
-				ErrRolledBack, w.deploymentID, revisionOf(w.taskDef), state, revisionOf(ptd), aws.ToString(p.Id), revisionOf(w.taskDef))
-		}
-		return true, Superseded, fmt.Errorf("%w: deployment %s (%s) is %s; deployment %s of %s is now PRIMARY, with no FAILED state and no rollback event: another change to the service replaced ours",
-			ErrSuperseded, w.deploymentID, revisionOf(w.taskDef), state, aws.ToString(p.Id), revisionOf(ptd))
 	}
-
-	switch ours.RolloutState {
-	case types.DeploymentRolloutStateFailed:
-		reason := orUnknown(aws.ToString(ours.RolloutStateReason))
-		if rollbackEnabled(svc) {
-			// ECS starts the rollback on one of the next polls: wait for it (bounded),
-			// so it is reported as the rollback it is.
-			if waited := c.now().Sub(w.failedSeen); waited < c.opts.RollbackWait {
-				w.fast = true
-				w.last = fmt.Sprintf("rollout state FAILED (%s); the circuit breaker's rollback is enabled: waiting for it (%s of %s)", reason, waited.Round(time.Second), c.opts.RollbackWait)
-				return false, "", nil
-			}
-			return true, Failed, fmt.Errorf("%w: deployment %s (%s) rollout state FAILED: %s; the circuit breaker's rollback is enabled but did not start within %s (no COMPLETED deployment to return to?): roll back with `deployctl rollback`",
-				ErrFailed, w.deploymentID, revisionOf(w.taskDef), reason, c.opts.RollbackWait)
-		}
-		return true, Failed, fmt.Errorf("%w: deployment %s (%s) rollout state FAILED: %s; the service stays on it (no circuit-breaker rollback): roll back with `deployctl rollback`",
-			ErrFailed, w.deploymentID, revisionOf(w.taskDef), reason)
-	case types.DeploymentRolloutStateCompleted:
-		if !sameTaskDefinition(aws.ToString(svc.TaskDefinition), w.taskDef) {
-			w.fast = true
-			return false, "", nil // inconsistent read; look again
-		}
-		if w.emulator && svc.RunningCount != svc.DesiredCount {
-			w.fast = true
-			w.last = fmt.Sprintf("rollout state COMPLETED but running %d of %d", svc.RunningCount, svc.DesiredCount)
-			return false, "", nil
-		}
-		if w.allRunningAt.IsZero() {
-			w.allRunningAt = c.now()
-		}
-		c.printf("deployment %s completed: %d of %d tasks running %s\n", w.deploymentID, svc.RunningCount, svc.DesiredCount, revisionOf(w.taskDef))
-		return true, Completed, nil
+	if !sameTaskDefinition(ptd, w.taskDef) && (!w.failedSeen.IsZero() || w.rollbackSeen) {
+		return end(RolledBack, fmt.Errorf("%w: deployment %s (%s) is %s; the service is back on %s (deployment %s): it looks stable, but on the old revision, not %s",
+			ErrRolledBack, w.deploymentID, revisionOf(w.taskDef), state, revisionOf(ptd), aws.ToString(p.Id), revisionOf(w.taskDef)))
 	}
+	return end(Superseded, fmt.Errorf("%w: deployment %s (%s) is %s; deployment %s of %s is now PRIMARY, with no FAILED state and no rollback event: another change to the service replaced ours",
+		ErrSuperseded, w.deploymentID, revisionOf(w.taskDef), state, aws.ToString(p.Id), revisionOf(ptd)))
+}
 
-	// IN_PROGRESS (or no rollout state): fail fast on tasks that cannot start.
+// onFailed: our deployment is PRIMARY and FAILED. With the circuit breaker's rollback
+// enabled, ECS starts the rollback on one of the next polls: it is waited for (bounded)
+// so that it is reported as the rollback it is.
+func (c *Client) onFailed(w *watch, svc *types.Service, ours *types.Deployment) verdict {
+	reason := orUnknown(aws.ToString(ours.RolloutStateReason))
+	if !rollbackEnabled(svc) {
+		return end(Failed, fmt.Errorf("%w: deployment %s (%s) rollout state FAILED: %s; the service stays on it (no circuit-breaker rollback): roll back with `deployctl rollback`",
+			ErrFailed, w.deploymentID, revisionOf(w.taskDef), reason))
+	}
+	if waited := c.now().Sub(w.failedSeen); waited < c.opts.RollbackWait {
+		w.fast = true
+		w.last = fmt.Sprintf("rollout state FAILED (%s); the circuit breaker's rollback is enabled: waiting for it (%s of %s)", reason, waited.Round(time.Second), c.opts.RollbackWait)
+		return keepWatching
+	}
+	return end(Failed, fmt.Errorf("%w: deployment %s (%s) rollout state FAILED: %s; the circuit breaker's rollback is enabled but did not start within %s (no COMPLETED deployment to return to?): roll back with `deployctl rollback`",
+		ErrFailed, w.deploymentID, revisionOf(w.taskDef), reason, c.opts.RollbackWait))
+}
+
+// onCompleted: our deployment is PRIMARY and COMPLETED, which is success once the
+// service also names our revision (else the read is inconsistent: look again).
+func (c *Client) onCompleted(w *watch, svc *types.Service) verdict {
+	if !sameTaskDefinition(aws.ToString(svc.TaskDefinition), w.taskDef) {
+		w.fast = true
+		return keepWatching
+	}
+	if w.allRunningAt.IsZero() {
+		w.allRunningAt = c.now()
+	}
+	c.printf("deployment %s completed: %d of %d tasks running %s\n", w.deploymentID, svc.RunningCount, svc.DesiredCount, revisionOf(w.taskDef))
+	return end(Completed, nil)
+}
+
+// onInProgress: our deployment is PRIMARY and under way (or reports no rollout state).
+// Tasks that cannot start fail the rollout at once.
+func (c *Client) onInProgress(ctx context.Context, w *watch, svc *types.Service, ours *types.Deployment) verdict {
 	if ours.DesiredCount > 0 && ours.RunningCount >= ours.DesiredCount && w.allRunningAt.IsZero() {
 		w.allRunningAt = c.now()
 	}
 	if c.needTaskCheck(w, ours) {
 		w.lastFailed = ours.FailedTasks
 		if err := c.checkStoppedTasks(ctx, w); errors.Is(err, ErrTasksFailing) {
-			return true, TasksFailing, err
+			return end(TasksFailing, err)
 		} else if err != nil {
 			c.printf("check stopped tasks (will retry): %v\n", err)
 		}
@@ -278,25 +305,25 @@ func (c *Client) evaluate(ctx context.Context, w *watch, svc *types.Service) (bo
 	// About to end: all new tasks run (what is left is draining the old ones), or ours
 	// is the only deployment left.
 	w.fast = (ours.DesiredCount > 0 && ours.RunningCount >= ours.DesiredCount) || (len(svc.Deployments) == 1 && ours.PendingCount == 0)
-	if ours.RolloutState == "" {
-		running, desired := ours.RunningCount, ours.DesiredCount
-		if w.emulator {
-			running, desired = svc.RunningCount, svc.DesiredCount
-		}
-		if len(svc.Deployments) == 1 && running == desired && ours.PendingCount <= 0 {
-			w.stable++
-		} else {
-			w.stable = 0
-		}
-		w.last = fmt.Sprintf("no rollout state; running %d of %d, %d deployment(s), stable for %d of %d polls", running, desired, len(svc.Deployments), w.stable, c.opts.StablePolls)
-		if w.stable >= c.opts.StablePolls {
-			c.printf("deployment %s steady: %d of %d tasks running for %d polls (no rollout state reported) %s\n", w.deploymentID, running, desired, w.stable, revisionOf(w.taskDef))
-			return true, Completed, nil
-		}
-		return false, "", nil
-	}
 	w.last = fmt.Sprintf("rollout state %s, running %d of %d, pending %d, failed tasks %d", ours.RolloutState, ours.RunningCount, ours.DesiredCount, ours.PendingCount, ours.FailedTasks)
-	return false, "", nil
+	return keepWatching
+}
+
+// onNoRolloutState: a deployment ECS does not track completes by counts: ours is the
+// only deployment and runs its desired count for StablePolls consecutive polls.
+func (c *Client) onNoRolloutState(w *watch, svc *types.Service, ours *types.Deployment) verdict {
+	running, desired := ours.RunningCount, ours.DesiredCount
+	if len(svc.Deployments) == 1 && running == desired && ours.PendingCount <= 0 {
+		w.stable++
+	} else {
+		w.stable = 0
+	}
+	w.last = fmt.Sprintf("no rollout state; running %d of %d, %d deployment(s), stable for %d of %d polls", running, desired, len(svc.Deployments), w.stable, c.opts.StablePolls)
+	if w.stable >= c.opts.StablePolls {
+		c.printf("deployment %s steady: %d of %d tasks running for %d polls (no rollout state reported) %s\n", w.deploymentID, running, desired, w.stable, revisionOf(w.taskDef))
+		return end(Completed, nil)
+	}
+	return keepWatching
 }
 
 func rollbackEnabled(svc *types.Service) bool {

@@ -34,6 +34,10 @@
 //   - Deployments without rolloutState (OmitRolloutState), as some services report.
 //   - Eventually consistent reads: the first Scenario.StaleReads DescribeServices calls
 //     after an UpdateService show the service as it was before (one service per server).
+//     An inconsistent read (HideDeployment): UpdateService returns the new deployment,
+//     yet the next DescribeServices calls omit it while the rest of the service is
+//     current (its taskDefinition, events, counts, a rollback the breaker started) and
+//     the deployment that was PRIMARY before still shows as PRIMARY.
 //   - Task definitions: RegisterTaskDefinition stores the request body verbatim (every
 //     field, so a test can check a copy kept them all) and returns it with the ARN,
 //     revision, status ACTIVE, compatibilities and registeredAt; DescribeTaskDefinition
@@ -44,7 +48,7 @@
 //     DEPROVISIONING without reason or code for some polls. A circuit-breaker rollback
 //     that starts some polls after FAILED (RollbackDelay). moto's behaviour of keeping
 //     the old deployment record on UpdateService (KeepOldDeployment).
-//   - Wall-clock deployments (Duration), for benchmarks: tasks start over 80% of the
+//   - Deployments in time (Duration; the wall clock unless SetClock), for benchmarks: tasks start over 80% of the
 //     duration, COMPLETED at exactly created+Duration (CompletedAt). Running tasks carry
 //     pullStartedAt, pullStoppedAt, startedAt and healthStatus HEALTHY.
 //
@@ -120,7 +124,15 @@ type Scenario struct {
 	// RollbackDelay: the circuit breaker's rollback starts that many polls after the
 	// deployment turned FAILED (it stays FAILED and PRIMARY meanwhile).
 	RollbackDelay int
-	// KeepOldDeployment mimics moto 5.2.1: UpdateService changes the service's
+	// HideDeployment: that many DescribeServices calls after an UpdateService that
+	// started a deployment omit that deployment (it keeps advancing unseen, so the
+	// circuit breaker may fail it and roll back meanwhile); the deployment that was
+	// PRIMARY before the update is shown as PRIMARY in its place.
+	HideDeployment int
+	// HideInUpdate: UpdateService's response is such a read too (it omits the
+	// deployment it started), as a proxy or an emulator may answer; ECS returns it.
+	HideInUpdate bool
+	// KeepOldDeployment mimics stock moto (without the launcher in internal/emulator): UpdateService changes the service's
 	// taskDefinition but keeps its old COMPLETED deployment record (same ID, old task
 	// definition). Real ECS never does this.
 	KeepOldDeployment bool
@@ -155,12 +167,19 @@ type Server struct {
 	throttled int
 	pending   int // throttled responses still to send
 	stale     int // stale reads still to serve
-	before    map[string]any
-	seq       int
-	polls     int // DescribeServices calls answered (the fake's clock in step mode)
+	// hide reads still to serve without deployment hidden (HideDeployment), showing
+	// hiddenPrev (the PRIMARY before the update) as PRIMARY.
+	hide               int
+	hidden, hiddenPrev string
+	before             map[string]any
+	seq                int
+	polls              int // DescribeServices calls answered (the fake's clock in step mode)
 	// reasonShown is the poll at which the first stopped task's reason became visible.
 	reasonShown int
 	completedAt map[string]time.Time // by deployment ID
+	// clock stamps times (registeredAt, createdAt, updatedAt, events); time.Now unless
+	// SetClock shares a test's clock.
+	clock func() time.Time
 }
 
 type taskDef struct {
@@ -228,12 +247,23 @@ func New(tb testing.TB, sc Scenario) *Server {
 		services:    map[string]*service{},
 		calls:       map[string]int{},
 		completedAt: map[string]time.Time{},
+		clock:       time.Now,
 	}
 	s.srv = httptest.NewServer(http.HandlerFunc(s.serveHTTP))
 	s.URL = s.srv.URL
 	tb.Cleanup(s.srv.Close)
 	return s
 }
+
+// SetClock makes the server stamp times with now, the clock the client under test
+// runs on, so both agree on when things happened. Call it before AddService.
+func (s *Server) SetClock(now func() time.Time) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.clock = now
+}
+
+func (s *Server) now() time.Time { return s.clock() }
 
 // SetScenario replaces the scenario for deployments started from now on.
 func (s *Server) SetScenario(sc Scenario) {
@@ -337,7 +367,7 @@ func (s *Server) AddService(spec ServiceSpec) string {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	td := s.register(normalize(spec.TaskDefinition))
-	now := time.Now()
+	now := s.now()
 	d := &deployment{id: s.newID("ecs-svc/"), status: "PRIMARY", taskDef: td.arn(), rollout: "COMPLETED",
 		desired: spec.DesiredCount, running: spec.DesiredCount, created: now, updated: now, started: true, completedOnce: true}
 	d.reason = "ECS deployment " + d.id + " completed."
@@ -392,7 +422,7 @@ func (s *Server) newID(prefix string) string {
 }
 
 func (svc *service) event(s *Server, format string, args ...any) {
-	e := event{id: s.newID("evt-"), at: time.Now(), message: fmt.Sprintf(format, args...)}
+	e := event{id: s.newID("evt-"), at: s.now(), message: fmt.Sprintf(format, args...)}
 	svc.events = append([]event{e}, svc.events...)
 	if len(svc.events) > 100 {
 		svc.events = svc.events[:100]
@@ -528,7 +558,7 @@ func (s *Server) register(body map[string]any) *taskDef {
 	family := str(body, "family")
 	tags := body["tags"]
 	delete(body, "tags")
-	td := &taskDef{family: family, revision: len(s.taskDefs[family]) + 1, body: body, tags: tags, status: "ACTIVE", at: time.Now()}
+	td := &taskDef{family: family, revision: len(s.taskDefs[family]) + 1, body: body, tags: tags, status: "ACTIVE", at: s.now()}
 	s.taskDefs[family] = append(s.taskDefs[family], td)
 	return td
 }
@@ -615,9 +645,37 @@ func (s *Server) describeServices(in map[string]any) (any, *apiError) {
 			continue
 		}
 		s.advance(svc)
-		services = append(services, s.renderService(svc))
+		out := s.renderService(svc)
+		if s.hide > 0 {
+			s.hide--
+			out = hideDeployment(out, s.hidden, s.hiddenPrev)
+		}
+		services = append(services, out)
 	}
 	return map[string]any{"services": services, "failures": failures}, nil
+}
+
+// hideDeployment is the rendered service m as an inconsistent read shows it: without
+// deployment id, and with prev, the deployment PRIMARY before id started, as PRIMARY
+// again if id still is (after a rollback another deployment is PRIMARY: left as is).
+func hideDeployment(m map[string]any, id, prev string) map[string]any {
+	kept := []any{}
+	hidPrimary := false
+	for _, d := range m["deployments"].([]any) {
+		dm := d.(map[string]any)
+		if dm["id"] == id {
+			hidPrimary = dm["status"] == "PRIMARY"
+			continue
+		}
+		kept = append(kept, dm)
+	}
+	for _, d := range kept {
+		if dm := d.(map[string]any); hidPrimary && dm["id"] == prev {
+			dm["status"] = "PRIMARY"
+		}
+	}
+	m["deployments"] = kept
+	return m
 }
 
 func (s *Server) updateService(in map[string]any) (any, *apiError) {
@@ -650,11 +708,13 @@ func (s *Server) updateService(in map[string]any) (any, *apiError) {
 			s.scale(svc, p)
 		}
 	} else if newTD != svc.taskDef || force {
-		now := time.Now()
+		now := s.now()
+		s.hiddenPrev = ""
 		for _, d := range svc.deployments {
 			if d.status == "PRIMARY" {
 				d.status = "ACTIVE"
 				d.updated = now
+				s.hiddenPrev = d.id
 			}
 		}
 		d := &deployment{id: s.newID("ecs-svc/"), status: "PRIMARY", taskDef: newTD, rollout: "IN_PROGRESS",
@@ -663,13 +723,18 @@ func (s *Server) updateService(in map[string]any) (any, *apiError) {
 		svc.deployments = append([]*deployment{d}, svc.deployments...)
 		svc.taskDef = newTD
 		s.pending = s.sc.Throttle
+		s.hide, s.hidden = s.sc.HideDeployment, d.id
 	} else if p := svc.primary(); p != nil {
 		p.desired = svc.desired
 		if p.rollout == "COMPLETED" {
 			s.scale(svc, p)
 		}
 	}
-	return map[string]any{"service": s.renderService(svc)}, nil
+	out := s.renderService(svc)
+	if s.sc.HideInUpdate && s.hide > 0 {
+		out = hideDeployment(out, s.hidden, s.hiddenPrev)
+	}
+	return map[string]any{"service": out}, nil
 }
 
 func (svc *service) primary() *deployment {

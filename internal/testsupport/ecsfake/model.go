@@ -27,7 +27,7 @@ func (s *Server) advance(svc *service) {
 			continue
 		}
 		d.step++
-		d.updated = time.Now()
+		d.updated = s.now()
 		switch d.behavior {
 		case Complete:
 			if s.sc.Duration > 0 {
@@ -111,7 +111,7 @@ func (s *Server) startFailure(d *deployment) (reason, containerReason string) {
 // advanceInTime moves d by the wall clock (Scenario.Duration): new tasks start over the
 // first 80% of the duration, old ones drain over the rest, COMPLETED at 100%.
 func (s *Server) advanceInTime(svc *service, d *deployment) {
-	elapsed := time.Since(d.created)
+	elapsed := s.now().Sub(d.created)
 	if elapsed >= s.sc.Duration {
 		s.complete(svc, d)
 		s.completedAt[d.id] = d.created.Add(s.sc.Duration)
@@ -154,7 +154,7 @@ func (s *Server) complete(svc *service, d *deployment) {
 	svc.event(s, "(service %s) has reached a steady state.", svc.name)
 	svc.lastCompleted = d.taskDef
 	if _, ok := s.completedAt[d.id]; !ok {
-		s.completedAt[d.id] = time.Now()
+		s.completedAt[d.id] = s.now()
 	}
 }
 
@@ -177,7 +177,7 @@ func (s *Server) trip(svc *service, d *deployment) {
 
 // rollBack starts the circuit breaker's rollback of the FAILED deployment d.
 func (s *Server) rollBack(svc *service, d *deployment) {
-	now := time.Now()
+	now := s.now()
 	r := &deployment{id: s.newID("ecs-svc/"), status: "PRIMARY", taskDef: svc.lastCompleted, rollout: "IN_PROGRESS",
 		desired: svc.desired, created: now, updated: now, behavior: Complete}
 	r.reason = "ECS deployment " + r.id + " in progress."
@@ -206,7 +206,7 @@ func (s *Server) startTask(svc *service, d *deployment, status string) *task {
 	t := &task{
 		arn:     fmt.Sprintf("arn:aws:ecs:%s:%s:task/%s/%s", Region, Account, svc.cluster, strings.TrimPrefix(s.newID("t"), "t")),
 		cluster: svc.cluster, taskDef: d.taskDef, startedBy: d.id, group: "service:" + svc.name, container: container,
-		lastStatus: status, desiredStatus: "RUNNING", created: time.Now(),
+		lastStatus: status, desiredStatus: "RUNNING", created: s.now(),
 	}
 	if status == "RUNNING" {
 		t.started = t.created
@@ -220,7 +220,7 @@ func (s *Server) markRunning(d *deployment, n int) {
 		if t.startedBy == d.id && t.lastStatus != "STOPPED" {
 			if n > 0 {
 				if t.lastStatus != "RUNNING" {
-					t.started = time.Now()
+					t.started = s.now()
 				}
 				t.lastStatus = "RUNNING"
 				n--
