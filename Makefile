@@ -39,6 +39,11 @@ gen: ## Write the offline Dagger stand-ins (internal/dagger, dagger.gen.go, also
 	go run ./cmd/gendagger -dir .
 	go run ./cmd/gendagger -dir tests
 
+.PHONY: dagger-codegen
+dagger-codegen: ## Regenerate internal/daggerapi/golden with Dagger's real codegen: DAGGER_SRC=<dagger/dagger tree, v0.21 line> (see scripts/dagger-codegen.sh).
+	@test -n "$(DAGGER_SRC)" || { echo "dagger-codegen: set DAGGER_SRC to a dagger/dagger source tree (v0.21 line)" >&2; exit 1; }
+	DAGGER_SRC="$(DAGGER_SRC)" scripts/dagger-codegen.sh
+
 .PHONY: test
 # The suites run at once: the Go end-to-end tests spend part of their time waiting on
 # the emulator and the provider, which the backend's and the scripts' tests can use.

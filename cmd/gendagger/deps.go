@@ -20,7 +20,6 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
-	"regexp"
 	"sort"
 	"strconv"
 	"strings"
@@ -84,24 +83,18 @@ type module struct {
 	Objects []object
 }
 
-var clientAliasRE = regexp.MustCompile(`(?m)^\tClient\s+= dagger\.Client\n`)
-
-// withDependencies replaces the Client alias of an alias file by a local Client type
-// and returns the extra file with the dependencies' bindings.
-func withDependencies(aliases []byte, moduleDir string, deps []dependency) ([]byte, []byte, error) {
-	if !clientAliasRE.Match(aliases) {
-		return nil, nil, fmt.Errorf("alias file has no Client alias to replace")
-	}
-	aliases = clientAliasRE.ReplaceAll(aliases, nil)
+// withDependencies returns the file with the dependencies' bindings: methods on the
+// stand-in Client and the dependencies' client types.
+func withDependencies(moduleDir string, deps []dependency) ([]byte, error) {
 	var mods []module
 	for _, d := range deps {
 		m, err := loadModule(filepath.Join(moduleDir, d.Source), d.Name)
 		if err != nil {
-			return nil, nil, fmt.Errorf("dependency %s: %w", d.Name, err)
+			return nil, fmt.Errorf("dependency %s: %w", d.Name, err)
 		}
 		mods = append(mods, m)
 	}
-	return aliases, depsFile(mods), nil
+	return depsFile(mods), nil
 }
 
 // parseModule parses the module's Go package (package main, generated files
@@ -369,16 +362,14 @@ func (p *modParser) object(goName string) (object, []string, error) {
 	return obj, p.refs, nil
 }
 
-// depsFile renders the Client type and the dependencies' client types.
+// depsFile renders the dependencies' constructors on Client and their client types.
 func depsFile(mods []module) []byte {
 	var b bytes.Buffer
 	b.WriteString(header)
-	b.WriteString("package dagger\n\nimport (\n\t\"context\"\n\t\"errors\"\n\n\tdagger \"" + LibraryPath + "\"\n)\n\n")
+	b.WriteString("package dagger\n\nimport (\n\t\"context\"\n\t\"errors\"\n)\n\n")
 	b.WriteString("var _ context.Context // used by function stand-ins\n\n")
 	b.WriteString("// errStandIn is what every dependency call would return: nothing runs offline.\n")
 	b.WriteString("var errStandIn = errors.New(\"offline stand-in: run `dagger develop` and call this under an engine\")\n\n")
-	b.WriteString("// Client is the Dagger API client, with the module's dependencies.\n")
-	b.WriteString("type Client struct {\n\t*dagger.Client\n}\n\n")
 	for _, m := range mods {
 		writeFunc(&b, "Client", "c", m.Name+"Opts", function{
 			Name: m.Name, Doc: m.Name + " constructs the " + m.Name + " dependency.",
@@ -460,7 +451,7 @@ func writeAPI(dir string, a api) error {
 		}
 		return writeFile(filepath.Join(dir, "internal", "dagger", "dagger.gen.go"), aliases)
 	}
-	aliases, bindings, err := withDependencies(aliases, dir, deps)
+	bindings, err := withDependencies(dir, deps)
 	if err != nil {
 		return err
 	}

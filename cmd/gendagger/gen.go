@@ -22,6 +22,8 @@ const LibraryPath = "dagger.io/dagger"
 // api lists the library's exported, non-generic top-level identifiers by kind.
 type api struct {
 	Types, Funcs, Vars, Consts []string
+	// HiddenQuery are the Query methods that reach a type hidden from modules.
+	HiddenQuery []string
 }
 
 func modulePath(goMod string) (string, error) {
@@ -82,6 +84,9 @@ func exportedAPI(dir string) (api, error) {
 				if d.Recv == nil && d.Name.IsExported() && d.Type.TypeParams == nil {
 					a.Funcs = append(a.Funcs, d.Name.Name)
 				}
+				if d.Recv != nil && exprString(d.Recv.List[0].Type) == "*Query" && reachesHidden(d.Type) {
+					a.HiddenQuery = append(a.HiddenQuery, d.Name.Name)
+				}
 			case *ast.GenDecl:
 				for _, spec := range d.Specs {
 					switch s := spec.(type) {
@@ -105,7 +110,8 @@ func exportedAPI(dir string) (api, error) {
 			}
 		}
 	}
-	for _, l := range [][]string{a.Types, a.Funcs, a.Vars, a.Consts} {
+	a = a.forModules()
+	for _, l := range [][]string{a.Types, a.Funcs, a.Vars, a.Consts, a.HiddenQuery} {
 		sort.Strings(l)
 	}
 	if len(a.Types) == 0 {
@@ -121,7 +127,7 @@ func aliasFile(a api) []byte {
 	var b bytes.Buffer
 	b.WriteString(header)
 	b.WriteString("// Package dagger aliases the dagger.io/dagger library so the module type-checks without an engine.\n")
-	b.WriteString("package dagger\n\nimport dagger \"" + LibraryPath + "\"\n\n")
+	b.WriteString("package dagger\n\nimport (\n\t\"context\"\n\t\"errors\"\n\n\t\"github.com/Khan/genqlient/graphql\"\n\t\"github.com/dagger/querybuilder\"\n\t\"go.opentelemetry.io/otel/trace\"\n\n\tdagger \"" + LibraryPath + "\"\n)\n\n")
 	b.WriteString("type (\n")
 	for _, t := range a.Types {
 		fmt.Fprintf(&b, "\t%s = dagger.%s\n", t, t)
@@ -138,18 +144,86 @@ func aliasFile(a api) []byte {
 	for _, v := range append(append([]string{}, a.Funcs...), a.Vars...) {
 		fmt.Fprintf(&b, "\t%s = dagger.%s\n", v, v)
 	}
-	b.WriteString(")\n")
+	b.WriteString(")\n\n")
+	b.WriteString(clientSrc)
+	for _, m := range a.HiddenQuery {
+		fmt.Fprintf(&b, "func (hiddenFields) %s() {}\n", m)
+	}
 	return mustFormat(b.Bytes())
 }
+
+// clientSrc is the module's Client, Query and Connect, shaped as the real codegen
+// writes them for module code (cmd/codegen/generator/go/templates/src/_dagger.gen.go
+// defs.go.tmpl): Connect takes no arguments and returns the client the package made
+// at init, and Client has GraphQLClient and QueryBuilder but no Close or Do.
+const clientSrc = `// Client is the Dagger API client of this module.
+type Client struct {
+	*Query
+}
+
+// standIn is the client Connect returns: it builds queries but has no session to
+// send them to, so running one panics. Nothing connects offline.
+var standIn = &Client{Query: &Query{query: &dagger.Query{}}}
+
+// Connect returns the module's client, as the generated code's Connect does; this
+// stand-in's is not connected to anything.
+func Connect() *Client { return standIn }
+
+// GraphQLClient returns the underlying graphql.Client: none offline.
+func (c *Client) GraphQLClient() graphql.Client { return nil }
+
+// QueryBuilder returns the underlying query builder.
+func (c *Client) QueryBuilder() *querybuilder.Selection { return querybuilder.Query() }
+
+// query is the library's Query, embedded under an unexported name so that Query has
+// no exported field, as in the generated code.
+type query = dagger.Query
+
+// Query is the root of the API. The library's Query also has the fields the engine
+// hides from modules (Host, Engine, ...): hiddenFields declares methods with the same
+// names at the same depth, which makes them ambiguous selectors, outside Query's
+// method set. Calling one fails to compile ("ambiguous selector"), as it would
+// against the real generated code, which has no such methods.
+type Query struct {
+	*query
+	hiddenFields
+}
+
+// hiddenFields shadows the Query fields hidden from modules; see Query.
+type hiddenFields struct{}
+
+// errOffline is what loading an object returns: nothing runs offline.
+var errOffline = errors.New("offline stand-in: run ` + "`dagger develop`" + ` and call this under an engine")
+
+// Tracer returns the SDK's tracer.
+func Tracer() trace.Tracer { return dagger.Tracer() }
+
+// SetMarshalContext sets the context object IDs are read with when marshalled; the
+// generated entry point calls it.
+func SetMarshalContext(ctx context.Context) {}
+
+// Loadable is an object that can be loaded from its ID.
+type Loadable[T any] = dagger.Loadable[T]
+
+// Ref returns a lazy reference to the object with the given ID.
+func Ref[T Loadable[T]](c *Client, id ID) T { panic(errOffline) }
+
+// Load loads the object with the given ID.
+func Load[T Loadable[T]](ctx context.Context, c *Client, id ID) (T, error) {
+	var zero T
+	return zero, errOffline
+}
+
+`
 
 func rootFile(modPath string) []byte {
 	src := header + `package main
 
 import "` + modPath + `/internal/dagger"
 
-// dag is nil here: the stand-in never connects to an engine, so tests of this
-// package cannot reach one. Under a real engine, dagger develop's version connects.
-var dag *dagger.Client
+// dag is the module's client, made as the real dagger.gen.go makes it; the stand-in
+// Connect is connected to nothing, so tests of this package cannot reach an engine.
+var dag = dagger.Connect()
 
 func main() {}
 `
