@@ -1,7 +1,7 @@
 package main
 
 // Without an engine here, these tests read the module's source: each pins one rule
-// of the Dagger layer that a type-check cannot see (issue 10's defects 2 to 6).
+// of the Dagger layer that a type-check cannot see.
 
 import (
 	"go/ast"

@@ -18,7 +18,8 @@ import (
 	"dagger/predictor/internal/tf"
 )
 
-// Versions the harness is built for (see DESIGN.md).
+// Versions the harness is built for: the Terraform CLI and provider mirror it expects
+// on the machine, and the emulator internal/emulator pins.
 const (
 	TerraformVersion   = "1.11.4"
 	AWSProviderVersion = "5.100.0"
