@@ -1,4 +1,4 @@
-"""Start moto_server with the few calls moto 5.2.1 lacks for predictor's infrastructure.
+"""Start moto_server with the few calls moto 5.2.5 lacks for predictor's infrastructure.
 
 - Application Auto Scaling: ListTagsForResource, TagResource and UntagResource are not
   implemented (HTTP 500), yet the AWS provider calls them for every scalable target.

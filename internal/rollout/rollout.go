@@ -27,7 +27,7 @@
 // fall back to counts: our PRIMARY deployment is the only one and its runningCount
 // equals its desiredCount for StablePolls consecutive polls.
 //
-// Emulators: moto 5.2.1 keeps one deployment whose taskDefinition and ID never change on
+// Emulators: moto 5.2.5 keeps one deployment whose taskDefinition and ID never change on
 // UpdateService (only the service's taskDefinition changes; forceNewDeployment changes
 // the ID), with rolloutState COMPLETED when the server runs with
 // MOTO_ECS_SERVICE_RUNNING >= the desired count at creation, else IN_PROGRESS forever.

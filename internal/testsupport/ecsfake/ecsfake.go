@@ -120,7 +120,7 @@ type Scenario struct {
 	// RollbackDelay: the circuit breaker's rollback starts that many polls after the
 	// deployment turned FAILED (it stays FAILED and PRIMARY meanwhile).
 	RollbackDelay int
-	// KeepOldDeployment mimics moto 5.2.1: UpdateService changes the service's
+	// KeepOldDeployment mimics moto 5.2.5: UpdateService changes the service's
 	// taskDefinition but keeps its old COMPLETED deployment record (same ID, old task
 	// definition). Real ECS never does this.
 	KeepOldDeployment bool
