@@ -1,5 +1,5 @@
 // Package emulator starts and stops the AWS emulator (moto in server mode) through the
-// repo's launcher, which adds the calls moto 5.2.1 lacks for predictor's infrastructure.
+// repo's launcher, which adds the calls moto 5.2.5 lacks for predictor's infrastructure.
 // Shipped code: `deployctl rehearse` (make local) starts the emulator with it; tests
 // use it through internal/testsupport/testenv.
 package emulator
@@ -16,8 +16,9 @@ import (
 	"runtime"
 	"strings"
 	"sync"
-	"syscall"
 	"time"
+
+	"dagger/predictor/internal/procgroup"
 )
 
 // MotoVersion is the emulator version the launcher is written for; `make emulator`
@@ -159,7 +160,7 @@ func start(dir, python string, opts Options) (*Moto, error) {
 	cmd.Env = append(os.Environ(), "MOTO_IAM_LOAD_MANAGED_POLICIES=true")
 	cmd.Env = append(cmd.Env, opts.Env...)
 	// Own process group, so Stop reaches anything the server might spawn.
-	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true, Pdeathsig: syscall.SIGKILL}
+	procgroup.Setup(cmd)
 	if err := cmd.Start(); err != nil {
 		return nil, fmt.Errorf("start moto: %w", err)
 	}
@@ -183,7 +184,7 @@ func start(dir, python string, opts Options) (*Moto, error) {
 		case <-time.After(100 * time.Millisecond):
 		}
 		if time.Now().After(deadline) {
-			_ = syscall.Kill(-cmd.Process.Pid, syscall.SIGKILL)
+			_ = procgroup.Kill(cmd.Process.Pid)
 			<-m.exited
 			out, _ := os.ReadFile(logPath)
 			return nil, fmt.Errorf("moto did not answer within %s: %s", startTimeout, tail(string(out), 2000))
@@ -202,13 +203,13 @@ func (m *Moto) Stop() error {
 	}
 	defer os.RemoveAll(m.dir)
 	pid := m.cmd.Process.Pid
-	_ = syscall.Kill(-pid, syscall.SIGTERM)
+	_ = procgroup.Terminate(pid)
 	select {
 	case <-m.exited:
 		return nil
 	case <-time.After(5 * time.Second):
 	}
-	err := syscall.Kill(-pid, syscall.SIGKILL)
+	err := procgroup.Kill(pid)
 	<-m.exited
 	return err
 }

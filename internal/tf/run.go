@@ -16,11 +16,12 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
-	"syscall"
 	"time"
 
 	"github.com/hashicorp/terraform-exec/tfexec"
 	tfjson "github.com/hashicorp/terraform-json"
+
+	"dagger/predictor/internal/procgroup"
 )
 
 // LookPath finds terraform: $TERRAFORM_PATH, else terraform on PATH.
@@ -95,10 +96,11 @@ func (t *Terraform) run(ctx context.Context, c Cmd) (int, string, error) {
 	var errBuf bytes.Buffer
 	cmd.Stdout = log
 	cmd.Stderr = io.MultiWriter(log, &errBuf)
-	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true, Pdeathsig: syscall.SIGKILL}
+	procgroup.Setup(cmd)
 	// On cancellation terraform gets SIGINT, so it stops gracefully and releases the
-	// state lock; it is killed if it has not exited a minute later.
-	cmd.Cancel = func() error { return cmd.Process.Signal(os.Interrupt) }
+	// state lock; it is killed if it has not exited a minute later. (Windows cannot
+	// interrupt a child: there it is killed at once.)
+	cmd.Cancel = func() error { return procgroup.Interrupt(cmd.Process) }
 	cmd.WaitDelay = time.Minute
 	err := cmd.Run()
 	var ee *exec.ExitError

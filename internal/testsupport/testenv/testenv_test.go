@@ -6,9 +6,10 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
-	"syscall"
 	"testing"
 	"time"
+
+	"dagger/predictor/internal/procgroup"
 )
 
 func TestMotoStartsAnswersAndStopsWithoutLeftovers(t *testing.T) {
@@ -23,15 +24,12 @@ func TestMotoStartsAnswersAndStopsWithoutLeftovers(t *testing.T) {
 		t.Fatalf("stop: %v", err)
 	}
 	deadline := time.Now().Add(5 * time.Second)
-	for syscall.Kill(pid, 0) == nil {
+	// Neither the emulator nor anything else in its process group.
+	for procgroup.GroupAlive(pid) {
 		if time.Now().After(deadline) {
-			t.Fatalf("emulator process %d still alive after Stop", pid)
+			t.Fatalf("emulator process group %d still has members after Stop", pid)
 		}
 		time.Sleep(50 * time.Millisecond)
-	}
-	// Nothing else in its process group either.
-	if err := syscall.Kill(-pid, 0); err == nil {
-		t.Fatalf("process group %d still has members after Stop", pid)
 	}
 }
 
