@@ -85,7 +85,7 @@ func processEnv(base, extra []string) []string {
 
 // run executes c in the root module directory, streaming terraform's output to Log.
 // It returns the exit status and the captured standard error.
-func (t *Terraform) run(ctx context.Context, c Cmd) (int, string, error) {
+func (t *Terraform) run(ctx context.Context, c command) (int, string, error) {
 	cmd := exec.CommandContext(ctx, t.Bin, c.Args...)
 	cmd.Dir = t.Config.Dir
 	cmd.Env = processEnv(os.Environ(), c.Env)
@@ -132,7 +132,7 @@ func firstError(stderr string) string {
 // backend config, configuration files and dependency lock file, it is left as is:
 // terraform init would only repeat itself.
 func (t *Terraform) Init(ctx context.Context) error {
-	c := InitCmd(t.Config)
+	c := initCmd(t.Config)
 	stamp, stampErr := initStamp(t.Config, c)
 	stampFile := ""
 	if t.Config.DataDir != "" && stampErr == nil {
@@ -165,7 +165,7 @@ func (t *Terraform) Init(ctx context.Context) error {
 // initStamp digests what terraform init depends on: its arguments and environment,
 // the backend config file, every .tf file of the root module and the modules below
 // it, and the dependency lock file.
-func initStamp(cfg Config, c Cmd) (string, error) {
+func initStamp(cfg Config, c command) (string, error) {
 	h := sha256.New()
 	// The backend config file lives in a fresh temporary directory each run: its
 	// content counts, not its path.
@@ -208,21 +208,21 @@ func initStamp(cfg Config, c Cmd) (string, error) {
 
 // Plan saves a plan to out and reports whether it has changes.
 func (t *Terraform) Plan(ctx context.Context, out string) (changes bool, err error) {
-	return t.detailed(ctx, "terraform plan", PlanCmd(t.Config, out))
+	return t.detailed(ctx, "terraform plan", planCmd(t.Config, out))
 }
 
 // Drift saves a refresh-only plan to out and reports whether anything drifted.
 func (t *Terraform) Drift(ctx context.Context, out string) (drift bool, err error) {
-	return t.detailed(ctx, "terraform plan -refresh-only", DriftCmd(t.Config, out))
+	return t.detailed(ctx, "terraform plan -refresh-only", driftCmd(t.Config, out))
 }
 
-// DestroyPlan saves a plan destroying everything to out (DestroyPlanCmd) and reports
+// DestroyPlan saves a plan destroying everything to out (destroyPlanCmd) and reports
 // whether there is anything to destroy. A held state lock is ErrStateLocked.
 func (t *Terraform) DestroyPlan(ctx context.Context, out string) (changes bool, err error) {
-	return t.detailed(ctx, "terraform plan -destroy", DestroyPlanCmd(t.Config, out))
+	return t.detailed(ctx, "terraform plan -destroy", destroyPlanCmd(t.Config, out))
 }
 
-func (t *Terraform) detailed(ctx context.Context, what string, c Cmd) (bool, error) {
+func (t *Terraform) detailed(ctx context.Context, what string, c command) (bool, error) {
 	code, stderr, err := t.run(ctx, c)
 	if err != nil {
 		return false, err
@@ -258,9 +258,9 @@ func lockHolder(stderr string) string {
 	return fmt.Sprintf("lock ID %s, held by %s for %s", info["ID"], cmp.Or(info["Who"], "unknown"), cmp.Or(info["Operation"], "unknown"))
 }
 
-// SyncState records the real infrastructure in the state (SyncStateCmd).
+// SyncState records the real infrastructure in the state (syncStateCmd).
 func (t *Terraform) SyncState(ctx context.Context) error {
-	code, stderr, err := t.run(ctx, SyncStateCmd(t.Config))
+	code, stderr, err := t.run(ctx, syncStateCmd(t.Config))
 	if err != nil {
 		return err
 	}
@@ -287,7 +287,7 @@ func (e *ErroredStateError) Unwrap() error { return e.Err }
 // Apply applies exactly the saved plan file. A stale plan is ErrStalePlan; a failure
 // that left errored.tfstate is an *ErroredStateError naming where it is kept.
 func (t *Terraform) Apply(ctx context.Context, plan string) error {
-	code, stderr, runErr := t.run(ctx, ApplyCmd(t.Config, plan))
+	code, stderr, runErr := t.run(ctx, applyCmd(t.Config, plan))
 	if runErr == nil && code == 0 {
 		return nil
 	}
@@ -497,17 +497,17 @@ func CheckPlanEnvironment(p *tfjson.Plan, path, env string) error {
 }
 
 // PushState writes the state file at path to the backend after terraform's lineage
-// and serial check (StatePushCmd).
+// and serial check (statePushCmd).
 func (t *Terraform) PushState(ctx context.Context, path string) error {
-	return t.runOK(ctx, "terraform state push "+path, StatePushCmd(t.Config, path))
+	return t.runOK(ctx, "terraform state push "+path, statePushCmd(t.Config, path))
 }
 
-// ForceUnlock releases the state lock with id (ForceUnlockCmd).
+// ForceUnlock releases the state lock with id (forceUnlockCmd).
 func (t *Terraform) ForceUnlock(ctx context.Context, id string) error {
-	return t.runOK(ctx, "terraform force-unlock "+id, ForceUnlockCmd(t.Config, id))
+	return t.runOK(ctx, "terraform force-unlock "+id, forceUnlockCmd(t.Config, id))
 }
 
-func (t *Terraform) runOK(ctx context.Context, what string, c Cmd) error {
+func (t *Terraform) runOK(ctx context.Context, what string, c command) error {
 	code, stderr, err := t.run(ctx, c)
 	if err != nil {
 		return err
