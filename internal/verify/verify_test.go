@@ -38,7 +38,7 @@ func TestTrustsService(t *testing.T) {
 func TestReportLines(t *testing.T) {
 	var r Report
 	r.pass(CheckAccount, "caller %s", "x")
-	r.fail(CheckLogGroup, "log group /ecs/a does not exist", "re-apply")
+	r.Fail(CheckLogGroup, "log group /ecs/a does not exist", "re-apply")
 	r.Merge(Report{Failures: []Failure{{Check: CheckImage, Problem: "digest d is not in repository r", Fix: "publish it"}}})
 	want := []string{
 		"ok   account: caller x",
