@@ -365,7 +365,7 @@ func (t *Terraform) exec() (*tfexec.Terraform, error) {
 }
 
 // ShowPlan decodes a saved plan file (terraform show -json). The result is kept
-// next to the plan (ShowCachePath) with the plan's SHA-256, and read from there
+// next to the plan (showCachePath) with the plan's SHA-256, and read from there
 // while the plan file has the same bytes: terraform show starts the provider to
 // load its schema (~2 CPU-s), and apply shows the plan that plan has just shown.
 func (t *Terraform) ShowPlan(ctx context.Context, plan string) (*tfjson.Plan, error) {
@@ -389,8 +389,8 @@ func (t *Terraform) ShowPlan(ctx context.Context, plan string) (*tfjson.Plan, er
 	return p, nil
 }
 
-// ShowCachePath is where ShowPlan keeps what terraform show -json printed for plan.
-func ShowCachePath(plan string) string { return plan + ".show.json" }
+// showCachePath is where ShowPlan keeps what terraform show -json printed for plan.
+func showCachePath(plan string) string { return plan + ".show.json" }
 
 // showCache binds a shown plan to the bytes of the plan file it came from. It holds
 // the plan's values, sensitive ones included, as the plan file does.
@@ -400,7 +400,7 @@ type showCache struct {
 }
 
 func readShowCache(plan, sum string) (*tfjson.Plan, bool) {
-	data, err := os.ReadFile(ShowCachePath(plan))
+	data, err := os.ReadFile(showCachePath(plan))
 	if err != nil {
 		return nil, false
 	}
@@ -440,7 +440,7 @@ func writeShowCache(plan, sum string, p *tfjson.Plan) error {
 	if err := tmp.Close(); err != nil {
 		return err
 	}
-	return os.Rename(tmp.Name(), ShowCachePath(plan))
+	return os.Rename(tmp.Name(), showCachePath(plan))
 }
 
 func fileSHA256(path string) (string, error) {
@@ -469,9 +469,9 @@ func (t *Terraform) Outputs(ctx context.Context) (map[string]tfexec.OutputMeta, 
 	return out, nil
 }
 
-// PlanEnvironment is the value of the root variable "environment" recorded in a plan,
+// planEnvironment is the value of the root variable "environment" recorded in a plan,
 // or "" when the plan has none.
-func PlanEnvironment(p *tfjson.Plan) string {
+func planEnvironment(p *tfjson.Plan) string {
 	if p == nil || p.Variables == nil {
 		return ""
 	}
@@ -486,7 +486,7 @@ func PlanEnvironment(p *tfjson.Plan) string {
 // CheckPlanEnvironment returns ErrPlanEnv when the plan was made for another
 // environment than env.
 func CheckPlanEnvironment(p *tfjson.Plan, path, env string) error {
-	got := PlanEnvironment(p)
+	got := planEnvironment(p)
 	if got != env {
 		if got == "" {
 			got = "an unknown environment"

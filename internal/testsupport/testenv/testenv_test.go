@@ -42,7 +42,7 @@ func TestLauncherAddsAutoscalingTagCalls(t *testing.T) {
 	arn := "arn:aws:application-autoscaling:us-east-1:123456789012:scalable-target/x"
 	run := func(args ...string) string {
 		cmd := exec.Command(aws, append([]string{"--endpoint-url", m.URL, "--output", "json"}, args...)...)
-		cmd.Env = append(os.Environ(), AWSEnv(m.URL)...)
+		cmd.Env = append(os.Environ(), awsEnv(m.URL)...)
 		out, err := cmd.CombinedOutput()
 		if err != nil {
 			t.Fatalf("aws %v: %v\n%s", args, err, out)
@@ -61,7 +61,7 @@ func TestTerraformCLIConfigUsesMirrorOnly(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, want := range []string{"filesystem_mirror", ProviderMirrorDir(), "exclude"} {
+	for _, want := range []string{"filesystem_mirror", providerMirrorDir(), "exclude"} {
 		if !strings.Contains(string(b), want) {
 			t.Errorf("CLI config lacks %q:\n%s", want, b)
 		}
