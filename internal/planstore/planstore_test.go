@@ -44,7 +44,7 @@ func TestSaveThenFetchGivesTheSameBytes(t *testing.T) {
 	if err != nil {
 		t.Fatalf("save: %v", err)
 	}
-	if id != ID([]byte("plan bytes")) {
+	if id != idOf([]byte("plan bytes")) {
 		t.Errorf("Save returned ID %s, want the SHA-256 of the plan", id)
 	}
 	head, err := client.HeadObject(t.Context(), &s3.HeadObjectInput{Bucket: aws.String(s.bucket), Key: aws.String("plans/dev/" + id + ".tfplan")})
@@ -81,7 +81,7 @@ func TestFetchRefuses(t *testing.T) {
 		want  error
 	}{
 		"changed after review":  {s, id, ErrTampered},
-		"unknown ID":            {s, ID([]byte("never saved")), ErrNotFound},
+		"unknown ID":            {s, idOf([]byte("never saved")), ErrNotFound},
 		"another environment's": {other, id, ErrNotFound},
 		"not a SHA-256":         {s, "latest", ErrBadID},
 		"upper-case hex":        {s, strings.ToUpper(id), ErrBadID},
