@@ -68,7 +68,7 @@ func trackedText(t *testing.T) map[string][]byte {
 // allowed: see uncited.
 var citations = []*regexp.Regexp{
 	regexp.MustCompile(`design\.md\b|style\.md\b|shared/(?:design|style)`),
-	regexp.MustCompile(`issues?\s+#?\d+|pr #\d+|pull request #?\d+|issue's\b`),
+	regexp.MustCompile(`issues?\s+#?\d+|pr #\d+|pull request #?\d+|issue's\b|defects? \d+`),
 	regexp.MustCompile(`#\d+\b`),
 }
 
@@ -123,6 +123,7 @@ func TestCitationPattern(t *testing.T) {
 		"fixed in #42":                          true,
 		"#42 fixed it":                          true,
 		"as the issue's defects say":            true,
+		"(defect 3)":                            true,
 		"hashicorp/terraform#32124":             false,
 		"aws/containers-roadmap issue 852":      false,
 		"/#5 has no plan comment/":              false,
