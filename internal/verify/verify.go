@@ -525,29 +525,35 @@ func (c *Checker) ports(ctx context.Context, t Target, svc ecstypes.Service, ctr
 	}
 	if t.APIID == "" {
 		r.pass(checkPort, "API integration %s: no API ID in the outputs", checkNotApplicable)
-	} else {
-		ints, err := c.api.GetIntegrations(ctx, &apigatewayv2.GetIntegrationsInput{ApiId: aws.String(t.APIID)})
-		if err != nil {
-			bad = true
-			if code(err) == "NotFoundException" {
-				r.Fail(checkPort, fmt.Sprintf("API %s does not exist", t.APIID), applyFix(t.Env))
-			} else {
-				r.Fail(checkPort, fmt.Sprintf("cannot read the integrations of API %s: %v", t.APIID, err), permissionsFixTrail)
-			}
-		} else {
-			var uris []string
-			for _, i := range ints.Items {
-				uris = append(uris, aws.ToString(i.IntegrationUri))
-			}
-			if !slices.Contains(uris, regARN) {
-				bad = true
-				r.Fail(checkPort, fmt.Sprintf("API %s integrates %s, not service %s's Cloud Map service %s", t.APIID, orNone(uris), t.Service, regARN), applyFix(t.Env))
-			}
-		}
+	} else if !c.apiIntegrates(ctx, t, regARN, r) {
+		bad = true
 	}
 	if !bad {
 		r.pass(checkPort, "container %s port %d registered in Cloud Map (SRV) and integrated by API %s", aws.ToString(ctr.Name), port, t.APIID)
 	}
+}
+
+// apiIntegrates checks that API t.APIID integrates the Cloud Map service regARN; a
+// failure goes to r.
+func (c *Checker) apiIntegrates(ctx context.Context, t Target, regARN string, r *Report) bool {
+	ints, err := c.api.GetIntegrations(ctx, &apigatewayv2.GetIntegrationsInput{ApiId: aws.String(t.APIID)})
+	switch {
+	case code(err) == "NotFoundException":
+		r.Fail(checkPort, fmt.Sprintf("API %s does not exist", t.APIID), applyFix(t.Env))
+		return false
+	case err != nil:
+		r.Fail(checkPort, fmt.Sprintf("cannot read the integrations of API %s: %v", t.APIID, err), permissionsFixTrail)
+		return false
+	}
+	var uris []string
+	for _, i := range ints.Items {
+		uris = append(uris, aws.ToString(i.IntegrationUri))
+	}
+	if !slices.Contains(uris, regARN) {
+		r.Fail(checkPort, fmt.Sprintf("API %s integrates %s, not service %s's Cloud Map service %s", t.APIID, orNone(uris), t.Service, regARN), applyFix(t.Env))
+		return false
+	}
+	return true
 }
 
 func hasSRV(s *sdtypes.Service) bool {
