@@ -1,7 +1,7 @@
 package main
 
 // Without an engine here, these tests read the module's source: each pins one rule
-// of the Dagger layer that a type-check cannot see (issue 10's defects 2 to 6).
+// of the Dagger layer that a type-check cannot see.
 
 import (
 	"go/ast"
@@ -64,7 +64,7 @@ func body(fset *token.FileSet, srcs map[string][]byte, fd *ast.FuncDecl) string 
 }
 
 // TestNoFunctionCachedForTheSession: a session-cached function replays a plan made
-// before an apply in the same session (defect 3); live reads never come from cache.
+// before an apply in the same session; live reads never come from cache.
 func TestNoFunctionCachedForTheSession(t *testing.T) {
 	funcs, _, _ := moduleFuncs(t)
 	for name, fd := range funcs {
@@ -85,7 +85,7 @@ func TestNoFunctionCachedForTheSession(t *testing.T) {
 }
 
 // TestPlanStepFailsUncached: the plan exec uses the default Expect (a failure fails
-// and is not cached), a status file for the answers, and a per-call nonce (defect 2).
+// and is not cached), a status file for the answers, and a per-call nonce.
 func TestPlanStepFailsUncached(t *testing.T) {
 	funcs, fset, srcs := moduleFuncs(t)
 	plan := body(fset, srcs, funcs["Predictor.plan"])
@@ -106,7 +106,7 @@ func TestPlanStepFailsUncached(t *testing.T) {
 }
 
 // TestLocalServicesPerCall: the emulator and registry services carry a per-call
-// nonce, and functions that need an earlier call's state refuse --env local (defect 4).
+// nonce, and functions that need an earlier call's state refuse --env local.
 func TestLocalServicesPerCall(t *testing.T) {
 	funcs, fset, srcs := moduleFuncs(t)
 	for _, name := range []string{"Predictor.motoService", "registryService"} {
@@ -131,7 +131,7 @@ func TestLocalServicesPerCall(t *testing.T) {
 }
 
 // TestDeployDrivesTheOneSequence: Deploy passes --confirm to pipeline.Deploy, whose
-// tests prove the order (defect 5 and the second copy of the sequence).
+// tests prove the order (no second copy of the sequence in the module).
 func TestDeployDrivesTheOneSequence(t *testing.T) {
 	funcs, fset, srcs := moduleFuncs(t)
 	b := body(fset, srcs, funcs["Predictor.Deploy"])
@@ -148,7 +148,7 @@ func TestDeployDrivesTheOneSequence(t *testing.T) {
 }
 
 // TestPluginCachePerEnvironment: concurrent plans of two environments never write one
-// plugin cache (defect 6).
+// plugin cache.
 func TestPluginCachePerEnvironment(t *testing.T) {
 	funcs, fset, srcs := moduleFuncs(t)
 	b := body(fset, srcs, funcs["Predictor.terraformContainer"])

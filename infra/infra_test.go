@@ -468,7 +468,7 @@ func checkAPIAuth(t *testing.T, s *stack) {
 		return "null"
 	}
 	issuer := value("api_jwt_issuer")
-	// moto 5.2.1 has no GetAuthorizers (list: HTTP 500), so the authorizer is read by
+	// moto 5.2.5 has no GetAuthorizers (list: HTTP 500), so the authorizer is read by
 	// the ID its route names; without authentication no route names one.
 	if envs[s.env].cognito {
 		var a struct {

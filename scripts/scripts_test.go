@@ -126,7 +126,7 @@ func TestTerraformTestScript(t *testing.T) {
 }
 
 // pendingShell lists shell commands in Go strings that files outside this area still
-// run; each is to be replaced (see the issue 10 report) and then removed from here.
+// run; each is to move into a script file under scripts/ and then leave this list.
 var pendingShell = map[string]bool{}
 
 // TestModuleRunsNoShell checks that no WithExec of the Dagger module starts a shell

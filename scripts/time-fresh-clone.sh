@@ -15,7 +15,8 @@ if [[ "${FRESH_GOCACHE:-}" == 1 ]]; then
 fi
 unset MOTO_PYTHON
 
-declare -A took
+# One variable per command (took_test, took_local): macOS's bash 3.2 has no
+# associative arrays.
 run() {
 	local name=$1
 	shift
@@ -27,13 +28,14 @@ run() {
 		exit 1
 	fi
 	end=$(date +%s)
-	took[$name]=$((end - start))
+	printf -v "took_$name" '%d' $((end - start))
 }
 run test make test
 run local make local
 
-load="$(cut -d' ' -f1-3 /proc/loadavg)"
+# uptime and getconf, not /proc and nproc: both exist on Linux and macOS.
+load="$(uptime | sed 's/.*load averages*: *//')"
 printf '%-12s %6s %8s\n' command seconds target
-printf '%-12s %6d %8s\n' "make test" "${took[test]}" "300"
-printf '%-12s %6d %8s\n' "make local" "${took[local]}" "60"
-echo "fresh clone of $(git -C "$root" rev-parse --short HEAD), $(nproc) cores, load average $load"
+printf '%-12s %6d %8s\n' "make test" "$took_test" "300"
+printf '%-12s %6d %8s\n' "make local" "$took_local" "60"
+echo "fresh clone of $(git -C "$root" rev-parse --short HEAD), $(getconf _NPROCESSORS_ONLN) cores, load average $load"

@@ -22,13 +22,13 @@ import (
 	"path/filepath"
 	"sort"
 	"strings"
-	"syscall"
 	"time"
 
 	"dagger/predictor/internal/emulator"
 	"dagger/predictor/internal/envcfg"
 	"dagger/predictor/internal/exitcode"
 	"dagger/predictor/internal/pipeline"
+	"dagger/predictor/internal/procgroup"
 )
 
 func init() {
@@ -441,7 +441,7 @@ func startBackend(ctx context.Context, python, dir string, env []string) (string
 	cmd.Dir = dir
 	cmd.Env = append(append(os.Environ(), env...), fmt.Sprintf("PORT=%d", port), "HOST=127.0.0.1")
 	cmd.Stdout, cmd.Stderr = logFile, logFile
-	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true, Pdeathsig: syscall.SIGKILL}
+	procgroup.Setup(cmd)
 	if err := cmd.Start(); err != nil {
 		logFile.Close()
 		return "", nil, fmt.Errorf("start the backend (%s -m app in %s): %w", python, dir, err)
@@ -450,11 +450,11 @@ func startBackend(ctx context.Context, python, dir string, env []string) (string
 	go func() { _ = cmd.Wait(); close(exited) }()
 	stop := func() {
 		pid := cmd.Process.Pid
-		_ = syscall.Kill(-pid, syscall.SIGTERM)
+		_ = procgroup.Terminate(pid)
 		select {
 		case <-exited:
 		case <-time.After(10 * time.Second):
-			_ = syscall.Kill(-pid, syscall.SIGKILL)
+			_ = procgroup.Kill(pid)
 			<-exited
 		}
 		logFile.Close()

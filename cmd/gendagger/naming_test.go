@@ -146,7 +146,7 @@ func recvName(fd *ast.FuncDecl) string {
 // the real v0.21.9 client whose engine name the client spells out.
 func TestFormatNameMatchesRealClient(t *testing.T) {
 	names := realNames(t, realClient(t))
-	// Names this project relies on, and the initialisms the issue names.
+	// Names this project relies on, and the initialisms Dagger adds to golint's list.
 	for gql, want := range map[string]string{
 		"http": "HTTP", "clientId": "ClientID", "withEnvVariable": "WithEnvVariable",
 		"asJSON": "AsJSON", "llm": "LLM", "Container": "Container", "withExec": "WithExec",

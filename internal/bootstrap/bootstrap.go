@@ -20,6 +20,7 @@ import (
 	"github.com/aws/smithy-go"
 
 	"dagger/predictor/internal/envcfg"
+	"dagger/predictor/internal/planstore"
 )
 
 // Sentinel errors, checked with errors.Is.
@@ -287,7 +288,7 @@ func (b *Bootstrapper) planExpiry(ctx context.Context, bucket string) (changed b
 	rules = append(rules, s3types.LifecycleRule{
 		ID:                          aws.String(PlanExpiryRule),
 		Status:                      s3types.ExpirationStatusEnabled,
-		Filter:                      &s3types.LifecycleRuleFilter{Prefix: aws.String("plans/")},
+		Filter:                      &s3types.LifecycleRuleFilter{Prefix: aws.String(planstore.Prefix)},
 		Expiration:                  &s3types.LifecycleExpiration{Days: aws.Int32(PlanExpiryDays)},
 		NoncurrentVersionExpiration: &s3types.NoncurrentVersionExpiration{NoncurrentDays: aws.Int32(1)},
 	})

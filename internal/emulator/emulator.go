@@ -20,13 +20,14 @@ import (
 	"runtime"
 	"strings"
 	"sync"
-	"syscall"
 	"time"
+
+	"dagger/predictor/internal/procgroup"
 )
 
-// MotoVersion is the emulator version the launcher is written for; `make emulator`
+// motoVersion is the emulator version the launcher is written for; `make emulator`
 // installs it (requirements.txt, every package pinned) into .tools/venv.
-const MotoVersion = "5.2.5"
+const motoVersion = "5.2.5"
 
 //go:embed moto_launcher.py
 var motoLauncher []byte
@@ -56,7 +57,7 @@ type Options struct {
 const startTimeout = 2 * time.Minute
 
 // installHint says how to get the pinned emulator.
-const installHint = "run `make emulator` (installs moto[server]==" + MotoVersion + " into .tools/venv), or set MOTO_PYTHON to a python that has it"
+const installHint = "run `make emulator` (installs moto[server]==" + motoVersion + " into .tools/venv), or set MOTO_PYTHON to a python that has it"
 
 // toolsVenvPython is the interpreter of the repo's tools venv (.tools/venv), found from
 // this source file's place in the checkout, so `go test` works without make too.
@@ -68,7 +69,7 @@ func toolsVenvPython() string {
 	return filepath.Join(filepath.Dir(file), "..", "..", ".tools", "venv", "bin", "python")
 }
 
-// motoPython finds a Python interpreter that imports moto at MotoVersion: MOTO_PYTHON,
+// motoPython finds a Python interpreter that imports moto at motoVersion: MOTO_PYTHON,
 // then the repo's tools venv, then python3 and moto_server's python on PATH.
 func motoPython() (string, error) {
 	if p := os.Getenv("MOTO_PYTHON"); p != "" {
@@ -90,14 +91,14 @@ func motoPython() (string, error) {
 		}
 		found = append(found, err.Error())
 	}
-	return "", fmt.Errorf("no python with moto %s found (%s): %s", MotoVersion, strings.Join(found, "; "), installHint)
+	return "", fmt.Errorf("no python with moto %s found (%s): %s", motoVersion, strings.Join(found, "; "), installHint)
 }
 
 // checked holds the interpreters that passed checkMotoPython in this process: the
 // check imports moto (~0.4 CPU-s), and a test package starts several emulators.
 var checked sync.Map
 
-// checkMotoPython returns python's path if it imports moto's server at MotoVersion.
+// checkMotoPython returns python's path if it imports moto's server at motoVersion.
 func checkMotoPython(python string) (string, error) {
 	if python == "" {
 		return "", errors.New("no interpreter")
@@ -113,8 +114,8 @@ func checkMotoPython(python string) (string, error) {
 	if err != nil {
 		return "", fmt.Errorf("%s: cannot import moto.server", path)
 	}
-	if v := strings.TrimSpace(string(out)); v != MotoVersion {
-		return "", fmt.Errorf("%s has moto %s, want %s", path, v, MotoVersion)
+	if v := strings.TrimSpace(string(out)); v != motoVersion {
+		return "", fmt.Errorf("%s has moto %s, want %s", path, v, motoVersion)
 	}
 	checked.Store(path, true)
 	return path, nil
@@ -163,7 +164,7 @@ func start(dir, python string, opts Options) (*Moto, error) {
 	cmd.Env = append(os.Environ(), "MOTO_IAM_LOAD_MANAGED_POLICIES=true")
 	cmd.Env = append(cmd.Env, opts.Env...)
 	// Own process group, so Stop reaches anything the server might spawn.
-	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true, Pdeathsig: syscall.SIGKILL}
+	procgroup.Setup(cmd)
 	if err := cmd.Start(); err != nil {
 		return nil, fmt.Errorf("start moto: %w", err)
 	}
@@ -187,7 +188,7 @@ func start(dir, python string, opts Options) (*Moto, error) {
 		case <-time.After(100 * time.Millisecond):
 		}
 		if time.Now().After(deadline) {
-			_ = syscall.Kill(-cmd.Process.Pid, syscall.SIGKILL)
+			_ = procgroup.Kill(cmd.Process.Pid)
 			<-m.exited
 			out, _ := os.ReadFile(logPath)
 			return nil, fmt.Errorf("moto did not answer within %s: %s", startTimeout, tail(string(out), 2000))
@@ -206,13 +207,13 @@ func (m *Moto) Stop() error {
 	}
 	defer os.RemoveAll(m.dir)
 	pid := m.cmd.Process.Pid
-	_ = syscall.Kill(-pid, syscall.SIGTERM)
+	_ = procgroup.Terminate(pid)
 	select {
 	case <-m.exited:
 		return nil
 	case <-time.After(5 * time.Second):
 	}
-	err := syscall.Kill(-pid, syscall.SIGKILL)
+	err := procgroup.Kill(pid)
 	<-m.exited
 	return err
 }

@@ -28,7 +28,7 @@ func TestStopRemovesLauncherAndLog(t *testing.T) {
 
 func TestCheckMotoPythonRefusesOtherVersions(t *testing.T) {
 	_, err := checkMotoPython("testdata/python-moto-5.2.1")
-	if err == nil || !strings.Contains(err.Error(), "has moto 5.2.1, want "+MotoVersion) {
+	if err == nil || !strings.Contains(err.Error(), "has moto 5.2.1, want "+motoVersion) {
 		t.Fatalf("checkMotoPython(moto 5.2.1) error = %v, want it refused as another version", err)
 	}
 	t.Setenv("MOTO_PYTHON", "testdata/python-moto-5.2.1")
@@ -42,7 +42,7 @@ func TestCheckMotoPythonRefusesOtherVersions(t *testing.T) {
 func TestCheckMotoPythonOncePerInterpreter(t *testing.T) {
 	dir := t.TempDir()
 	python := filepath.Join(dir, "python")
-	script := "#!/bin/sh\necho run >> " + filepath.Join(dir, "runs") + "\necho " + MotoVersion + "\n"
+	script := "#!/bin/sh\necho run >> " + filepath.Join(dir, "runs") + "\necho " + motoVersion + "\n"
 	if err := os.WriteFile(python, []byte(script), 0o755); err != nil {
 		t.Fatal(err)
 	}

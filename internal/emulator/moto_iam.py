@@ -1,8 +1,8 @@
-"""IAM enforcement for moto 5.2.1 server mode, closer to AWS (imported by moto_launcher.py
+"""IAM enforcement for moto 5.2.5 server mode, closer to AWS (imported by moto_launcher.py
 when PREDICTOR_MOTO_IAM=1; it changes nothing until enforcement is switched on with
 `POST /moto-api/reset-auth`, body `0`, text/plain).
 
-What moto gets wrong and this module replaces (DESIGN.md, "IAM on the emulator"):
+What moto gets wrong and this module replaces:
 - the decision itself: moto counts every condition but sts:ExternalId as met and checks
   every resource but S3's and named roles' against "*". Here: explicit Deny wins, then
   Allow; Action/NotAction, Resource/NotResource; conditions are evaluated for the keys

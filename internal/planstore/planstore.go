@@ -22,7 +22,8 @@ import (
 	s3types "github.com/aws/aws-sdk-go-v2/service/s3/types"
 )
 
-// Prefix is where plans live in the state bucket; bootstrap expires objects under it.
+// Prefix is where plans live in the state bucket; bootstrap's lifecycle rule expires
+// objects under it.
 const Prefix = "plans/"
 
 // Sentinel errors, checked with errors.Is.
@@ -62,7 +63,7 @@ func (s *Store) Key(id string) string { return Prefix + s.env + "/" + id + ".tfp
 func (s *Store) URL(id string) string { return "s3://" + s.bucket + "/" + s.Key(id) }
 
 // ID is the SHA-256 of a plan's bytes, in hex.
-func ID(data []byte) string {
+func idOf(data []byte) string {
 	sum := sha256.Sum256(data)
 	return hex.EncodeToString(sum[:])
 }
@@ -73,7 +74,7 @@ func (s *Store) Save(ctx context.Context, path string) (string, error) {
 	if err != nil {
 		return "", fmt.Errorf("read plan %s: %w", path, err)
 	}
-	id := ID(data)
+	id := idOf(data)
 	_, err = s.s3.PutObject(ctx, &s3.PutObjectInput{
 		Bucket:   aws.String(s.bucket),
 		Key:      aws.String(s.Key(id)),
@@ -104,7 +105,7 @@ func (s *Store) Fetch(ctx context.Context, id, path string) error {
 	if err != nil {
 		return fmt.Errorf("fetch plan %s: %w", s.URL(id), err)
 	}
-	if got := ID(data); got != id {
+	if got := idOf(data); got != id {
 		return fmt.Errorf("%w: %s hashes to %s", ErrTampered, s.URL(id), got)
 	}
 	if err := os.WriteFile(path, data, 0o600); err != nil {

@@ -1,4 +1,4 @@
-// Package tf drives the terraform CLI for deployctl. Every invocation is built as a Cmd
+// Package tf drives the terraform CLI for deployctl. Every invocation is built as a command
 // (argument list and extra environment) by a pure function and run separately, so
 // tests assert exact argument lists without a terraform binary; the read-only JSON
 // commands (show -json, output -json) go through hashicorp/terraform-exec and decode
@@ -44,9 +44,9 @@ type Config struct {
 // Var is one -var assignment.
 type Var struct{ Name, Value string }
 
-// Cmd is one terraform invocation: the arguments after the binary and the variables
+// command is one terraform invocation: the arguments after the binary and the variables
 // added to the inherited environment.
-type Cmd struct {
+type command struct {
 	Args []string
 	Env  []string
 }
@@ -86,15 +86,15 @@ func (c Config) varArgs() []string {
 	return args
 }
 
-func cmd(c Config, sub string, args ...string) Cmd {
+func cmd(c Config, sub string, args ...string) command {
 	all := append([]string{sub}, common...)
-	return Cmd{Args: append(all, args...), Env: c.env()}
+	return command{Args: append(all, args...), Env: c.env()}
 }
 
-// InitCmd initializes the working directory with the environment's backend. It
+// initCmd initializes the working directory with the environment's backend. It
 // always reconfigures: the state is remote, so there is nothing to migrate, and a
 // changed backend must never turn into an interactive question.
-func InitCmd(c Config) Cmd {
+func initCmd(c Config) command {
 	return cmd(c, "init", "-reconfigure", "-backend-config="+c.BackendConfigFile, c.lockTimeout())
 }
 
@@ -106,52 +106,52 @@ func (c Config) planLock() string {
 	return c.lockTimeout()
 }
 
-// PlanCmd plans into out with -detailed-exitcode (exit 2 = changes).
-func PlanCmd(c Config, out string) Cmd {
+// planCmd plans into out with -detailed-exitcode (exit 2 = changes).
+func planCmd(c Config, out string) command {
 	args := []string{"-detailed-exitcode", c.planLock(), "-out=" + out}
 	return cmd(c, "plan", append(args, c.varArgs()...)...)
 }
 
-// DriftCmd is a refresh-only plan into out: exit 2 means the real infrastructure
+// driftCmd is a refresh-only plan into out: exit 2 means the real infrastructure
 // differs from the state. It never locks: it only reads, runs with read-only
 // credentials (which cannot write the lock file), and must not block a deploy.
-func DriftCmd(c Config, out string) Cmd {
+func driftCmd(c Config, out string) command {
 	args := []string{"-refresh-only", "-detailed-exitcode", "-lock=false", "-out=" + out}
 	return cmd(c, "plan", append(args, c.varArgs()...)...)
 }
 
-// DestroyPlanCmd saves a plan that destroys every resource into out. Like any plan
+// destroyPlanCmd saves a plan that destroys every resource into out. Like any plan
 // it takes the state lock (and waits for it up to the lock timeout), so a destroy
 // that starts with it learns of a held lock before anything is deleted.
-func DestroyPlanCmd(c Config, out string) Cmd {
+func destroyPlanCmd(c Config, out string) command {
 	args := []string{"-destroy", "-detailed-exitcode", c.lockTimeout(), "-out=" + out}
 	return cmd(c, "plan", append(args, c.varArgs()...)...)
 }
 
-// ApplyCmd applies exactly the saved plan file (variables are in the plan).
-func ApplyCmd(c Config, plan string) Cmd {
+// applyCmd applies exactly the saved plan file (variables are in the plan).
+func applyCmd(c Config, plan string) command {
 	return cmd(c, "apply", c.lockTimeout(), plan)
 }
 
-// SyncStateCmd is a refresh-only apply: it records the real infrastructure in the
+// syncStateCmd is a refresh-only apply: it records the real infrastructure in the
 // state without changing it. Run right after an apply, it absorbs what providers only
 // learn by reading back (attributes filled in by other resources, defaults), so a
 // later refresh-only plan reports only real drift.
-func SyncStateCmd(c Config) Cmd {
+func syncStateCmd(c Config) command {
 	args := []string{"-refresh-only", "-auto-approve", c.lockTimeout()}
 	return cmd(c, "apply", append(args, c.varArgs()...)...)
 }
 
-// StatePushCmd writes a state file to the backend. Without -force terraform refuses
+// statePushCmd writes a state file to the backend. Without -force terraform refuses
 // a different lineage or an older serial: that is the lineage check that makes
 // pushing a failed apply's errored state back safe.
 // It runs with -lock=false: it follows an apply that could not save its state and so,
 // as a rule, could not release its lock either (ReleaseOwnLock does that after).
-func StatePushCmd(c Config, path string) Cmd {
-	return Cmd{Args: []string{"state", "push", "-lock=false", path}, Env: c.env()}
+func statePushCmd(c Config, path string) command {
+	return command{Args: []string{"state", "push", "-lock=false", path}, Env: c.env()}
 }
 
-// ForceUnlockCmd releases the lock with id (only ever one this process took).
-func ForceUnlockCmd(c Config, id string) Cmd {
-	return Cmd{Args: []string{"force-unlock", "-force", id}, Env: c.env()}
+// forceUnlockCmd releases the lock with id (only ever one this process took).
+func forceUnlockCmd(c Config, id string) command {
+	return command{Args: []string{"force-unlock", "-force", id}, Env: c.env()}
 }

@@ -22,62 +22,62 @@ func TestCmdArgs(t *testing.T) {
 	review.NoLock = true
 	emuEnv := []string{"TF_DATA_DIR=/w/.deployctl/dev/tfdata", "TF_PLUGIN_CACHE_DIR=/cache/plugins", "AWS_ENDPOINT_URL=http://127.0.0.1:5000", "TF_IN_AUTOMATION=1"}
 	tests := map[string]struct {
-		got  Cmd
-		want Cmd
+		got  command
+		want command
 	}{
 		"init emulator": {
-			got:  InitCmd(emu),
-			want: Cmd{Args: []string{"init", "-no-color", "-input=false", "-reconfigure", "-backend-config=/tmp/x/backend.hcl", "-lock-timeout=1m0s"}, Env: emuEnv},
+			got:  initCmd(emu),
+			want: command{Args: []string{"init", "-no-color", "-input=false", "-reconfigure", "-backend-config=/tmp/x/backend.hcl", "-lock-timeout=1m0s"}, Env: emuEnv},
 		},
 		"init aws": {
-			got:  InitCmd(aws),
-			want: Cmd{Args: []string{"init", "-no-color", "-input=false", "-reconfigure", "-backend-config=b.hcl", "-lock-timeout=5m0s"}, Env: []string{"TF_IN_AUTOMATION=1"}},
+			got:  initCmd(aws),
+			want: command{Args: []string{"init", "-no-color", "-input=false", "-reconfigure", "-backend-config=b.hcl", "-lock-timeout=5m0s"}, Env: []string{"TF_IN_AUTOMATION=1"}},
 		},
 		"plan emulator": {
-			got: PlanCmd(emu, "/w/dev.tfplan"),
-			want: Cmd{Args: []string{"plan", "-no-color", "-input=false", "-detailed-exitcode", "-lock-timeout=1m0s", "-out=/w/dev.tfplan",
+			got: planCmd(emu, "/w/dev.tfplan"),
+			want: command{Args: []string{"plan", "-no-color", "-input=false", "-detailed-exitcode", "-lock-timeout=1m0s", "-out=/w/dev.tfplan",
 				"-var-file=/src/infra/envs/dev.tfvars", "-var=environment=dev", "-var=aws_region=us-east-1", "-var=aws_endpoint=http://127.0.0.1:5000"}, Env: emuEnv},
 		},
 		"plan aws": {
-			got:  PlanCmd(aws, "p"),
-			want: Cmd{Args: []string{"plan", "-no-color", "-input=false", "-detailed-exitcode", "-lock-timeout=5m0s", "-out=p", "-var=environment=prod"}, Env: []string{"TF_IN_AUTOMATION=1"}},
+			got:  planCmd(aws, "p"),
+			want: command{Args: []string{"plan", "-no-color", "-input=false", "-detailed-exitcode", "-lock-timeout=5m0s", "-out=p", "-var=environment=prod"}, Env: []string{"TF_IN_AUTOMATION=1"}},
 		},
 		"drift": {
-			got: DriftCmd(emu, "/tmp/d.tfplan"),
-			want: Cmd{Args: []string{"plan", "-no-color", "-input=false", "-refresh-only", "-detailed-exitcode", "-lock=false", "-out=/tmp/d.tfplan",
+			got: driftCmd(emu, "/tmp/d.tfplan"),
+			want: command{Args: []string{"plan", "-no-color", "-input=false", "-refresh-only", "-detailed-exitcode", "-lock=false", "-out=/tmp/d.tfplan",
 				"-var-file=/src/infra/envs/dev.tfvars", "-var=environment=dev", "-var=aws_region=us-east-1", "-var=aws_endpoint=http://127.0.0.1:5000"}, Env: emuEnv},
 		},
 		"plan review": {
-			got: PlanCmd(review, "/w/pr.tfplan"),
-			want: Cmd{Args: []string{"plan", "-no-color", "-input=false", "-detailed-exitcode", "-lock=false", "-out=/w/pr.tfplan",
+			got: planCmd(review, "/w/pr.tfplan"),
+			want: command{Args: []string{"plan", "-no-color", "-input=false", "-detailed-exitcode", "-lock=false", "-out=/w/pr.tfplan",
 				"-var-file=/src/infra/envs/dev.tfvars", "-var=environment=dev", "-var=aws_region=us-east-1", "-var=aws_endpoint=http://127.0.0.1:5000"}, Env: emuEnv},
 		},
 		"drift locking config": {
-			got:  DriftCmd(aws, "d"),
-			want: Cmd{Args: []string{"plan", "-no-color", "-input=false", "-refresh-only", "-detailed-exitcode", "-lock=false", "-out=d", "-var=environment=prod"}, Env: []string{"TF_IN_AUTOMATION=1"}},
+			got:  driftCmd(aws, "d"),
+			want: command{Args: []string{"plan", "-no-color", "-input=false", "-refresh-only", "-detailed-exitcode", "-lock=false", "-out=d", "-var=environment=prod"}, Env: []string{"TF_IN_AUTOMATION=1"}},
 		},
 		"apply review config still locks": {
-			got:  ApplyCmd(review, "/w/dev.tfplan"),
-			want: Cmd{Args: []string{"apply", "-no-color", "-input=false", "-lock-timeout=1m0s", "/w/dev.tfplan"}, Env: emuEnv},
+			got:  applyCmd(review, "/w/dev.tfplan"),
+			want: command{Args: []string{"apply", "-no-color", "-input=false", "-lock-timeout=1m0s", "/w/dev.tfplan"}, Env: emuEnv},
 		},
 		"sync state review config still locks": {
-			got: SyncStateCmd(review),
-			want: Cmd{Args: []string{"apply", "-no-color", "-input=false", "-refresh-only", "-auto-approve", "-lock-timeout=1m0s",
+			got: syncStateCmd(review),
+			want: command{Args: []string{"apply", "-no-color", "-input=false", "-refresh-only", "-auto-approve", "-lock-timeout=1m0s",
 				"-var-file=/src/infra/envs/dev.tfvars", "-var=environment=dev", "-var=aws_region=us-east-1", "-var=aws_endpoint=http://127.0.0.1:5000"}, Env: emuEnv},
 		},
 		"destroy plan locks even in a review config": {
-			got: DestroyPlanCmd(review, "/w/destroy.tfplan"),
-			want: Cmd{Args: []string{"plan", "-no-color", "-input=false", "-destroy", "-detailed-exitcode", "-lock-timeout=1m0s", "-out=/w/destroy.tfplan",
+			got: destroyPlanCmd(review, "/w/destroy.tfplan"),
+			want: command{Args: []string{"plan", "-no-color", "-input=false", "-destroy", "-detailed-exitcode", "-lock-timeout=1m0s", "-out=/w/destroy.tfplan",
 				"-var-file=/src/infra/envs/dev.tfvars", "-var=environment=dev", "-var=aws_region=us-east-1", "-var=aws_endpoint=http://127.0.0.1:5000"}, Env: emuEnv},
 		},
 		"sync state": {
-			got: SyncStateCmd(emu),
-			want: Cmd{Args: []string{"apply", "-no-color", "-input=false", "-refresh-only", "-auto-approve", "-lock-timeout=1m0s",
+			got: syncStateCmd(emu),
+			want: command{Args: []string{"apply", "-no-color", "-input=false", "-refresh-only", "-auto-approve", "-lock-timeout=1m0s",
 				"-var-file=/src/infra/envs/dev.tfvars", "-var=environment=dev", "-var=aws_region=us-east-1", "-var=aws_endpoint=http://127.0.0.1:5000"}, Env: emuEnv},
 		},
 		"apply": {
-			got:  ApplyCmd(emu, "/w/dev.tfplan"),
-			want: Cmd{Args: []string{"apply", "-no-color", "-input=false", "-lock-timeout=1m0s", "/w/dev.tfplan"}, Env: emuEnv},
+			got:  applyCmd(emu, "/w/dev.tfplan"),
+			want: command{Args: []string{"apply", "-no-color", "-input=false", "-lock-timeout=1m0s", "/w/dev.tfplan"}, Env: emuEnv},
 		},
 	}
 	for name, tc := range tests {

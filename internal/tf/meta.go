@@ -18,8 +18,8 @@ type Meta struct {
 	Changes     bool   `json:"changes"`
 }
 
-// MetaPath is the sidecar path of plan.
-func MetaPath(plan string) string { return plan + ".meta.json" }
+// metaPath is the sidecar path of plan.
+func metaPath(plan string) string { return plan + ".meta.json" }
 
 // WriteMeta writes m next to plan.
 func WriteMeta(plan string, m Meta) error {
@@ -27,7 +27,7 @@ func WriteMeta(plan string, m Meta) error {
 	if err != nil {
 		return fmt.Errorf("encode plan metadata: %w", err)
 	}
-	if err := os.WriteFile(MetaPath(plan), append(data, '\n'), 0o644); err != nil {
+	if err := os.WriteFile(metaPath(plan), append(data, '\n'), 0o644); err != nil {
 		return fmt.Errorf("write plan metadata: %w", err)
 	}
 	return nil
@@ -35,7 +35,7 @@ func WriteMeta(plan string, m Meta) error {
 
 // ReadMeta reads plan's sidecar; ok is false when there is none.
 func ReadMeta(plan string) (m Meta, ok bool, err error) {
-	data, err := os.ReadFile(MetaPath(plan))
+	data, err := os.ReadFile(metaPath(plan))
 	if errors.Is(err, fs.ErrNotExist) {
 		return Meta{}, false, nil
 	}
@@ -43,7 +43,7 @@ func ReadMeta(plan string) (m Meta, ok bool, err error) {
 		return Meta{}, false, fmt.Errorf("read plan metadata: %w", err)
 	}
 	if err := json.Unmarshal(data, &m); err != nil {
-		return Meta{}, false, fmt.Errorf("decode plan metadata %s: %w", MetaPath(plan), err)
+		return Meta{}, false, fmt.Errorf("decode plan metadata %s: %w", metaPath(plan), err)
 	}
 	return m, true, nil
 }

@@ -16,11 +16,12 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
-	"syscall"
 	"time"
 
 	"github.com/hashicorp/terraform-exec/tfexec"
 	tfjson "github.com/hashicorp/terraform-json"
+
+	"dagger/predictor/internal/procgroup"
 )
 
 // LookPath finds terraform: $TERRAFORM_PATH, else terraform on PATH.
@@ -84,7 +85,7 @@ func processEnv(base, extra []string) []string {
 
 // run executes c in the root module directory, streaming terraform's output to Log.
 // It returns the exit status and the captured standard error.
-func (t *Terraform) run(ctx context.Context, c Cmd) (int, string, error) {
+func (t *Terraform) run(ctx context.Context, c command) (int, string, error) {
 	cmd := exec.CommandContext(ctx, t.Bin, c.Args...)
 	cmd.Dir = t.Config.Dir
 	cmd.Env = processEnv(os.Environ(), c.Env)
@@ -95,10 +96,11 @@ func (t *Terraform) run(ctx context.Context, c Cmd) (int, string, error) {
 	var errBuf bytes.Buffer
 	cmd.Stdout = log
 	cmd.Stderr = io.MultiWriter(log, &errBuf)
-	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true, Pdeathsig: syscall.SIGKILL}
+	procgroup.Setup(cmd)
 	// On cancellation terraform gets SIGINT, so it stops gracefully and releases the
-	// state lock; it is killed if it has not exited a minute later.
-	cmd.Cancel = func() error { return cmd.Process.Signal(os.Interrupt) }
+	// state lock; it is killed if it has not exited a minute later. (Windows cannot
+	// interrupt a child: there it is killed at once.)
+	cmd.Cancel = func() error { return procgroup.Interrupt(cmd.Process) }
 	cmd.WaitDelay = time.Minute
 	err := cmd.Run()
 	var ee *exec.ExitError
@@ -130,7 +132,7 @@ func firstError(stderr string) string {
 // backend config, configuration files and dependency lock file, it is left as is:
 // terraform init would only repeat itself.
 func (t *Terraform) Init(ctx context.Context) error {
-	c := InitCmd(t.Config)
+	c := initCmd(t.Config)
 	stamp, stampErr := initStamp(t.Config, c)
 	stampFile := ""
 	if t.Config.DataDir != "" && stampErr == nil {
@@ -163,7 +165,7 @@ func (t *Terraform) Init(ctx context.Context) error {
 // initStamp digests what terraform init depends on: its arguments and environment,
 // the backend config file, every .tf file of the root module and the modules below
 // it, and the dependency lock file.
-func initStamp(cfg Config, c Cmd) (string, error) {
+func initStamp(cfg Config, c command) (string, error) {
 	h := sha256.New()
 	// The backend config file lives in a fresh temporary directory each run: its
 	// content counts, not its path.
@@ -206,21 +208,21 @@ func initStamp(cfg Config, c Cmd) (string, error) {
 
 // Plan saves a plan to out and reports whether it has changes.
 func (t *Terraform) Plan(ctx context.Context, out string) (changes bool, err error) {
-	return t.detailed(ctx, "terraform plan", PlanCmd(t.Config, out))
+	return t.detailed(ctx, "terraform plan", planCmd(t.Config, out))
 }
 
 // Drift saves a refresh-only plan to out and reports whether anything drifted.
 func (t *Terraform) Drift(ctx context.Context, out string) (drift bool, err error) {
-	return t.detailed(ctx, "terraform plan -refresh-only", DriftCmd(t.Config, out))
+	return t.detailed(ctx, "terraform plan -refresh-only", driftCmd(t.Config, out))
 }
 
-// DestroyPlan saves a plan destroying everything to out (DestroyPlanCmd) and reports
+// DestroyPlan saves a plan destroying everything to out (destroyPlanCmd) and reports
 // whether there is anything to destroy. A held state lock is ErrStateLocked.
 func (t *Terraform) DestroyPlan(ctx context.Context, out string) (changes bool, err error) {
-	return t.detailed(ctx, "terraform plan -destroy", DestroyPlanCmd(t.Config, out))
+	return t.detailed(ctx, "terraform plan -destroy", destroyPlanCmd(t.Config, out))
 }
 
-func (t *Terraform) detailed(ctx context.Context, what string, c Cmd) (bool, error) {
+func (t *Terraform) detailed(ctx context.Context, what string, c command) (bool, error) {
 	code, stderr, err := t.run(ctx, c)
 	if err != nil {
 		return false, err
@@ -256,9 +258,9 @@ func lockHolder(stderr string) string {
 	return fmt.Sprintf("lock ID %s, held by %s for %s", info["ID"], cmp.Or(info["Who"], "unknown"), cmp.Or(info["Operation"], "unknown"))
 }
 
-// SyncState records the real infrastructure in the state (SyncStateCmd).
+// SyncState records the real infrastructure in the state (syncStateCmd).
 func (t *Terraform) SyncState(ctx context.Context) error {
-	code, stderr, err := t.run(ctx, SyncStateCmd(t.Config))
+	code, stderr, err := t.run(ctx, syncStateCmd(t.Config))
 	if err != nil {
 		return err
 	}
@@ -285,7 +287,7 @@ func (e *ErroredStateError) Unwrap() error { return e.Err }
 // Apply applies exactly the saved plan file. A stale plan is ErrStalePlan; a failure
 // that left errored.tfstate is an *ErroredStateError naming where it is kept.
 func (t *Terraform) Apply(ctx context.Context, plan string) error {
-	code, stderr, runErr := t.run(ctx, ApplyCmd(t.Config, plan))
+	code, stderr, runErr := t.run(ctx, applyCmd(t.Config, plan))
 	if runErr == nil && code == 0 {
 		return nil
 	}
@@ -363,7 +365,7 @@ func (t *Terraform) exec() (*tfexec.Terraform, error) {
 }
 
 // ShowPlan decodes a saved plan file (terraform show -json). The result is kept
-// next to the plan (ShowCachePath) with the plan's SHA-256, and read from there
+// next to the plan (showCachePath) with the plan's SHA-256, and read from there
 // while the plan file has the same bytes: terraform show starts the provider to
 // load its schema (~2 CPU-s), and apply shows the plan that plan has just shown.
 func (t *Terraform) ShowPlan(ctx context.Context, plan string) (*tfjson.Plan, error) {
@@ -387,8 +389,8 @@ func (t *Terraform) ShowPlan(ctx context.Context, plan string) (*tfjson.Plan, er
 	return p, nil
 }
 
-// ShowCachePath is where ShowPlan keeps what terraform show -json printed for plan.
-func ShowCachePath(plan string) string { return plan + ".show.json" }
+// showCachePath is where ShowPlan keeps what terraform show -json printed for plan.
+func showCachePath(plan string) string { return plan + ".show.json" }
 
 // showCache binds a shown plan to the bytes of the plan file it came from. It holds
 // the plan's values, sensitive ones included, as the plan file does.
@@ -398,7 +400,7 @@ type showCache struct {
 }
 
 func readShowCache(plan, sum string) (*tfjson.Plan, bool) {
-	data, err := os.ReadFile(ShowCachePath(plan))
+	data, err := os.ReadFile(showCachePath(plan))
 	if err != nil {
 		return nil, false
 	}
@@ -438,7 +440,7 @@ func writeShowCache(plan, sum string, p *tfjson.Plan) error {
 	if err := tmp.Close(); err != nil {
 		return err
 	}
-	return os.Rename(tmp.Name(), ShowCachePath(plan))
+	return os.Rename(tmp.Name(), showCachePath(plan))
 }
 
 func fileSHA256(path string) (string, error) {
@@ -467,9 +469,9 @@ func (t *Terraform) Outputs(ctx context.Context) (map[string]tfexec.OutputMeta, 
 	return out, nil
 }
 
-// PlanEnvironment is the value of the root variable "environment" recorded in a plan,
+// planEnvironment is the value of the root variable "environment" recorded in a plan,
 // or "" when the plan has none.
-func PlanEnvironment(p *tfjson.Plan) string {
+func planEnvironment(p *tfjson.Plan) string {
 	if p == nil || p.Variables == nil {
 		return ""
 	}
@@ -484,7 +486,7 @@ func PlanEnvironment(p *tfjson.Plan) string {
 // CheckPlanEnvironment returns ErrPlanEnv when the plan was made for another
 // environment than env.
 func CheckPlanEnvironment(p *tfjson.Plan, path, env string) error {
-	got := PlanEnvironment(p)
+	got := planEnvironment(p)
 	if got != env {
 		if got == "" {
 			got = "an unknown environment"
@@ -495,17 +497,17 @@ func CheckPlanEnvironment(p *tfjson.Plan, path, env string) error {
 }
 
 // PushState writes the state file at path to the backend after terraform's lineage
-// and serial check (StatePushCmd).
+// and serial check (statePushCmd).
 func (t *Terraform) PushState(ctx context.Context, path string) error {
-	return t.runOK(ctx, "terraform state push "+path, StatePushCmd(t.Config, path))
+	return t.runOK(ctx, "terraform state push "+path, statePushCmd(t.Config, path))
 }
 
-// ForceUnlock releases the state lock with id (ForceUnlockCmd).
+// ForceUnlock releases the state lock with id (forceUnlockCmd).
 func (t *Terraform) ForceUnlock(ctx context.Context, id string) error {
-	return t.runOK(ctx, "terraform force-unlock "+id, ForceUnlockCmd(t.Config, id))
+	return t.runOK(ctx, "terraform force-unlock "+id, forceUnlockCmd(t.Config, id))
 }
 
-func (t *Terraform) runOK(ctx context.Context, what string, c Cmd) error {
+func (t *Terraform) runOK(ctx context.Context, what string, c command) error {
 	code, stderr, err := t.run(ctx, c)
 	if err != nil {
 		return err

@@ -207,7 +207,7 @@ esac`)
 		{"same plan file", func() {}, "dev", 1},
 		{"other plan bytes at the same path", func() { set("plan for prod", "prod") }, "prod", 2},
 		{"same again", func() {}, "prod", 2},
-		{"cache does not decode", func() { _ = os.WriteFile(ShowCachePath(plan), []byte("{"), 0o600) }, "prod", 3},
+		{"cache does not decode", func() { _ = os.WriteFile(showCachePath(plan), []byte("{"), 0o600) }, "prod", 3},
 	}
 	for _, s := range steps {
 		s.change()
@@ -215,7 +215,7 @@ esac`)
 		if err != nil {
 			t.Fatalf("%s: %v", s.name, err)
 		}
-		if got := PlanEnvironment(p); got != s.wantEnv {
+		if got := planEnvironment(p); got != s.wantEnv {
 			t.Errorf("%s: environment %q, want %q", s.name, got, s.wantEnv)
 		}
 		if got := shows(); got != s.want {

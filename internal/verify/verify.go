@@ -36,20 +36,20 @@ import (
 	"dagger/predictor/internal/imageref"
 )
 
-// ECSTasksPrincipal is the service principal both task roles must trust.
-const ECSTasksPrincipal = "ecs-tasks.amazonaws.com"
+// ecsTasksPrincipal is the service principal both task roles must trust.
+const ecsTasksPrincipal = "ecs-tasks.amazonaws.com"
 
 // Check names, the first word of each report line.
 const (
-	CheckAccount        = "account"
-	CheckStateBucket    = "state-bucket"
-	CheckService        = "service"
-	CheckRoles          = "roles"
-	CheckLogGroup       = "log-group"
-	CheckCapacity       = "capacity"
-	CheckNetwork        = "network"
-	CheckPort           = "port"
-	CheckImage          = "image"
+	checkAccount        = "account"
+	checkStateBucket    = "state-bucket"
+	checkService        = "service"
+	checkRoles          = "roles"
+	checkLogGroup       = "log-group"
+	checkCapacity       = "capacity"
+	checkNetwork        = "network"
+	checkPort           = "port"
+	checkImage          = "image"
 	CheckOutputs        = "outputs"
 	checkNotApplicable  = "(not checked)"
 	defaultRepoFixVerb  = "publish the image first (`dagger call publish`), or pass a digest `deployctl rollout` deployed before"
@@ -104,7 +104,9 @@ func (r *Report) pass(check, format string, args ...any) {
 	r.Passed = append(r.Passed, Pass{Check: check, Detail: fmt.Sprintf(format, args...)})
 }
 
-func (r *Report) fail(check, problem, fix string) {
+// Fail records a failed check, with the problem and how to fix it; the checker and
+// callers that find a failure outside it (missing outputs, for one) both use it.
+func (r *Report) Fail(check, problem, fix string) {
 	r.Failures = append(r.Failures, Failure{Check: check, Problem: problem, Fix: fix})
 }
 
@@ -125,9 +127,6 @@ func (r *Report) Lines() []string {
 	}
 	return out
 }
-
-// Fail adds a failure found outside the checker (missing outputs, for one).
-func (r *Report) Fail(check, problem, fix string) { r.fail(check, problem, fix) }
 
 func applyFix(env string) string {
 	return fmt.Sprintf("re-apply the infrastructure (`deployctl plan --env %s --out %s.tfplan`, then `deployctl apply --env %s --plan %s.tfplan`)", env, env, env, env)
@@ -151,18 +150,18 @@ func (c *Checker) Account(ctx context.Context, t Target) Report {
 	var r Report
 	out, err := c.sts.GetCallerIdentity(ctx, &sts.GetCallerIdentityInput{})
 	if err != nil {
-		r.fail(CheckAccount, fmt.Sprintf("cannot get the caller identity: %v", err), "check the credentials (AWS_PROFILE, AWS_ACCESS_KEY_ID) and the endpoint")
+		r.Fail(checkAccount, fmt.Sprintf("cannot get the caller identity: %v", err), "check the credentials (AWS_PROFILE, AWS_ACCESS_KEY_ID) and the endpoint")
 		return r
 	}
 	got := aws.ToString(out.Account)
 	switch {
 	case t.Account == "":
-		r.pass(CheckAccount, "caller %s in account %s %s: pass --account-id or set PREDICTOR_ACCOUNT_ID to check it", aws.ToString(out.Arn), got, checkNotApplicable)
+		r.pass(checkAccount, "caller %s in account %s %s: pass --account-id or set PREDICTOR_ACCOUNT_ID to check it", aws.ToString(out.Arn), got, checkNotApplicable)
 	case got != t.Account:
-		r.fail(CheckAccount, fmt.Sprintf("caller %s is in account %s, environment %s expects %s", aws.ToString(out.Arn), got, t.Env, t.Account),
+		r.Fail(checkAccount, fmt.Sprintf("caller %s is in account %s, environment %s expects %s", aws.ToString(out.Arn), got, t.Env, t.Account),
 			fmt.Sprintf("use credentials of account %s (AWS_PROFILE or the environment's role), or correct --account-id/PREDICTOR_ACCOUNT_ID", t.Account))
 	default:
-		r.pass(CheckAccount, "caller %s in account %s", aws.ToString(out.Arn), got)
+		r.pass(checkAccount, "caller %s in account %s", aws.ToString(out.Arn), got)
 	}
 	return r
 }
@@ -174,39 +173,39 @@ func (c *Checker) StateBucket(ctx context.Context, t Target) (r Report, exists b
 	if _, err := c.s3.HeadBucket(ctx, &s3.HeadBucketInput{Bucket: aws.String(b)}); err != nil {
 		var nf *s3types.NotFound
 		if errors.As(err, &nf) || code(err) == "NotFound" || code(err) == "NoSuchBucket" {
-			r.fail(CheckStateBucket, fmt.Sprintf("state bucket %s does not exist", b), fmt.Sprintf("run `deployctl bootstrap --env %s`, or pass the right --state-bucket", t.Env))
+			r.Fail(checkStateBucket, fmt.Sprintf("state bucket %s does not exist", b), fmt.Sprintf("run `deployctl bootstrap --env %s`, or pass the right --state-bucket", t.Env))
 			return r, false
 		}
-		r.fail(CheckStateBucket, fmt.Sprintf("cannot read state bucket %s: %v", b, err), permissionsFixTrail)
+		r.Fail(checkStateBucket, fmt.Sprintf("cannot read state bucket %s: %v", b, err), permissionsFixTrail)
 		return r, false
 	}
 	v, err := c.s3.GetBucketVersioning(ctx, &s3.GetBucketVersioningInput{Bucket: aws.String(b)})
 	switch {
 	case err != nil:
-		r.fail(CheckStateBucket, fmt.Sprintf("cannot read the versioning of state bucket %s: %v", b, err), permissionsFixTrail)
+		r.Fail(checkStateBucket, fmt.Sprintf("cannot read the versioning of state bucket %s: %v", b, err), permissionsFixTrail)
 	case v.Status != s3types.BucketVersioningStatusEnabled:
 		status := string(v.Status)
 		if status == "" {
 			status = "never enabled"
 		}
-		r.fail(CheckStateBucket, fmt.Sprintf("state bucket %s is not versioned (%s), so a bad state write cannot be undone", b, status), bootstrapFix(t.Env))
+		r.Fail(checkStateBucket, fmt.Sprintf("state bucket %s is not versioned (%s), so a bad state write cannot be undone", b, status), bootstrapFix(t.Env))
 	default:
-		r.pass(CheckStateBucket, "%s versioned", b)
+		r.pass(checkStateBucket, "%s versioned", b)
 	}
 	enc, err := c.s3.GetBucketEncryption(ctx, &s3.GetBucketEncryptionInput{Bucket: aws.String(b)})
 	switch {
 	case code(err) == "ServerSideEncryptionConfigurationNotFoundError":
-		r.fail(CheckStateBucket, fmt.Sprintf("state bucket %s has no default encryption", b), bootstrapFix(t.Env))
+		r.Fail(checkStateBucket, fmt.Sprintf("state bucket %s has no default encryption", b), bootstrapFix(t.Env))
 	case err != nil:
-		r.fail(CheckStateBucket, fmt.Sprintf("cannot read the encryption of state bucket %s: %v", b, err), permissionsFixTrail)
+		r.Fail(checkStateBucket, fmt.Sprintf("cannot read the encryption of state bucket %s: %v", b, err), permissionsFixTrail)
 	case enc.ServerSideEncryptionConfiguration == nil || len(enc.ServerSideEncryptionConfiguration.Rules) == 0:
-		r.fail(CheckStateBucket, fmt.Sprintf("state bucket %s has no default encryption", b), bootstrapFix(t.Env))
+		r.Fail(checkStateBucket, fmt.Sprintf("state bucket %s has no default encryption", b), bootstrapFix(t.Env))
 	default:
 		algo := enc.ServerSideEncryptionConfiguration.Rules[0].ApplyServerSideEncryptionByDefault
 		if algo != nil {
-			r.pass(CheckStateBucket, "%s encrypted (%s)", b, algo.SSEAlgorithm)
+			r.pass(checkStateBucket, "%s encrypted (%s)", b, algo.SSEAlgorithm)
 		} else {
-			r.pass(CheckStateBucket, "%s encrypted", b)
+			r.pass(checkStateBucket, "%s encrypted", b)
 		}
 	}
 	return r, true
@@ -236,20 +235,20 @@ func (c *Checker) Resources(ctx context.Context, t Target) Report {
 func (c *Checker) service(ctx context.Context, t Target, r *Report) (ecstypes.Service, bool) {
 	out, err := c.ecs.DescribeServices(ctx, &ecs.DescribeServicesInput{Cluster: aws.String(t.Cluster), Services: []string{t.Service}})
 	if code(err) == "ClusterNotFoundException" {
-		r.fail(CheckService, fmt.Sprintf("cluster %s does not exist", t.Cluster), applyFix(t.Env))
+		r.Fail(checkService, fmt.Sprintf("cluster %s does not exist", t.Cluster), applyFix(t.Env))
 		return ecstypes.Service{}, false
 	}
 	if err != nil {
-		r.fail(CheckService, fmt.Sprintf("cannot describe service %s in cluster %s: %v", t.Service, t.Cluster, err), permissionsFixTrail)
+		r.Fail(checkService, fmt.Sprintf("cannot describe service %s in cluster %s: %v", t.Service, t.Cluster, err), permissionsFixTrail)
 		return ecstypes.Service{}, false
 	}
 	for _, s := range out.Services {
 		if aws.ToString(s.ServiceName) == t.Service && aws.ToString(s.Status) != "INACTIVE" {
-			r.pass(CheckService, "%s in cluster %s", t.Service, t.Cluster)
+			r.pass(checkService, "%s in cluster %s", t.Service, t.Cluster)
 			return s, true
 		}
 	}
-	r.fail(CheckService, fmt.Sprintf("service %s does not exist in cluster %s", t.Service, t.Cluster), applyFix(t.Env))
+	r.Fail(checkService, fmt.Sprintf("service %s does not exist in cluster %s", t.Service, t.Cluster), applyFix(t.Env))
 	return ecstypes.Service{}, false
 }
 
@@ -259,9 +258,9 @@ func (c *Checker) capacity(ctx context.Context, t Target, svc ecstypes.Service, 
 	out, err := c.ecs.DescribeClusters(ctx, &ecs.DescribeClustersInput{Clusters: []string{t.Cluster}})
 	switch {
 	case err != nil:
-		r.fail(CheckCapacity, fmt.Sprintf("cannot describe cluster %s: %v", t.Cluster, err), permissionsFixTrail)
+		r.Fail(checkCapacity, fmt.Sprintf("cannot describe cluster %s: %v", t.Cluster, err), permissionsFixTrail)
 	case len(out.Clusters) == 0:
-		r.fail(CheckCapacity, fmt.Sprintf("cluster %s does not exist", t.Cluster), applyFix(t.Env))
+		r.Fail(checkCapacity, fmt.Sprintf("cluster %s does not exist", t.Cluster), applyFix(t.Env))
 	default:
 		providers := out.Clusters[0].CapacityProviders
 		want := []string{"FARGATE_SPOT"}
@@ -275,15 +274,15 @@ func (c *Checker) capacity(ctx context.Context, t Target, svc ecstypes.Service, 
 			}
 		}
 		if len(missing) > 0 {
-			r.fail(CheckCapacity, fmt.Sprintf("cluster %s lacks capacity provider %s (it has [%s])", t.Cluster, strings.Join(missing, ", "), strings.Join(providers, " ")), applyFix(t.Env))
+			r.Fail(checkCapacity, fmt.Sprintf("cluster %s lacks capacity provider %s (it has [%s])", t.Cluster, strings.Join(missing, ", "), strings.Join(providers, " ")), applyFix(t.Env))
 		} else {
-			r.pass(CheckCapacity, "cluster %s offers %s", t.Cluster, strings.Join(providers, ", "))
+			r.pass(checkCapacity, "cluster %s offers %s", t.Cluster, strings.Join(providers, ", "))
 		}
 	}
 
 	strategy := svc.CapacityProviderStrategy
 	if len(strategy) == 0 {
-		r.fail(CheckCapacity, fmt.Sprintf("service %s has no capacity provider strategy (launch type %q), so it never runs on FARGATE_SPOT", t.Service, svc.LaunchType), applyFix(t.Env))
+		r.Fail(checkCapacity, fmt.Sprintf("service %s has no capacity provider strategy (launch type %q), so it never runs on FARGATE_SPOT", t.Service, svc.LaunchType), applyFix(t.Env))
 		return
 	}
 	spot, base := false, 0
@@ -301,11 +300,11 @@ func (c *Checker) capacity(ctx context.Context, t Target, svc ecstypes.Service, 
 	desc := strings.Join(parts, ", ")
 	switch {
 	case !spot:
-		r.fail(CheckCapacity, fmt.Sprintf("service %s's strategy (%s) does not use FARGATE_SPOT", t.Service, desc), applyFix(t.Env))
+		r.Fail(checkCapacity, fmt.Sprintf("service %s's strategy (%s) does not use FARGATE_SPOT", t.Service, desc), applyFix(t.Env))
 	case t.FargateBase >= 0 && base != t.FargateBase:
-		r.fail(CheckCapacity, fmt.Sprintf("service %s keeps %d on-demand FARGATE task(s) (base), environment %s configures %d", t.Service, base, t.Env, t.FargateBase), applyFix(t.Env))
+		r.Fail(checkCapacity, fmt.Sprintf("service %s keeps %d on-demand FARGATE task(s) (base), environment %s configures %d", t.Service, base, t.Env, t.FargateBase), applyFix(t.Env))
 	default:
-		r.pass(CheckCapacity, "service %s: %s", t.Service, desc)
+		r.pass(checkCapacity, "service %s: %s", t.Service, desc)
 	}
 }
 
@@ -313,7 +312,7 @@ func (c *Checker) capacity(ctx context.Context, t Target, svc ecstypes.Service, 
 // ID, because a batch call fails as a whole on the first unknown ID.
 func (c *Checker) network(ctx context.Context, t Target, svc ecstypes.Service, r *Report) {
 	if svc.NetworkConfiguration == nil || svc.NetworkConfiguration.AwsvpcConfiguration == nil || len(svc.NetworkConfiguration.AwsvpcConfiguration.Subnets) == 0 {
-		r.fail(CheckNetwork, fmt.Sprintf("service %s has no awsvpc subnets", t.Service), applyFix(t.Env))
+		r.Fail(checkNetwork, fmt.Sprintf("service %s has no awsvpc subnets", t.Service), applyFix(t.Env))
 		return
 	}
 	vpc := svc.NetworkConfiguration.AwsvpcConfiguration
@@ -323,9 +322,9 @@ func (c *Checker) network(ctx context.Context, t Target, svc ecstypes.Service, r
 		if err != nil {
 			bad = true
 			if strings.HasSuffix(code(err), ".NotFound") {
-				r.fail(CheckNetwork, fmt.Sprintf("subnet %s of service %s does not exist", id, t.Service), applyFix(t.Env))
+				r.Fail(checkNetwork, fmt.Sprintf("subnet %s of service %s does not exist", id, t.Service), applyFix(t.Env))
 			} else {
-				r.fail(CheckNetwork, fmt.Sprintf("cannot describe subnet %s: %v", id, err), permissionsFixTrail)
+				r.Fail(checkNetwork, fmt.Sprintf("cannot describe subnet %s: %v", id, err), permissionsFixTrail)
 			}
 		}
 	}
@@ -334,18 +333,18 @@ func (c *Checker) network(ctx context.Context, t Target, svc ecstypes.Service, r
 		if err != nil {
 			bad = true
 			if strings.HasSuffix(code(err), ".NotFound") {
-				r.fail(CheckNetwork, fmt.Sprintf("security group %s of service %s does not exist", id, t.Service), applyFix(t.Env))
+				r.Fail(checkNetwork, fmt.Sprintf("security group %s of service %s does not exist", id, t.Service), applyFix(t.Env))
 			} else {
-				r.fail(CheckNetwork, fmt.Sprintf("cannot describe security group %s: %v", id, err), permissionsFixTrail)
+				r.Fail(checkNetwork, fmt.Sprintf("cannot describe security group %s: %v", id, err), permissionsFixTrail)
 			}
 		}
 	}
 	if len(vpc.SecurityGroups) == 0 {
 		bad = true
-		r.fail(CheckNetwork, fmt.Sprintf("service %s has no security group", t.Service), applyFix(t.Env))
+		r.Fail(checkNetwork, fmt.Sprintf("service %s has no security group", t.Service), applyFix(t.Env))
 	}
 	if !bad {
-		r.pass(CheckNetwork, "subnets %s, security groups %s", strings.Join(vpc.Subnets, " "), strings.Join(vpc.SecurityGroups, " "))
+		r.pass(checkNetwork, "subnets %s, security groups %s", strings.Join(vpc.Subnets, " "), strings.Join(vpc.SecurityGroups, " "))
 	}
 }
 
@@ -353,7 +352,7 @@ func (c *Checker) taskDefinition(ctx context.Context, t Target, svc ecstypes.Ser
 	arn := aws.ToString(svc.TaskDefinition)
 	out, err := c.ecs.DescribeTaskDefinition(ctx, &ecs.DescribeTaskDefinitionInput{TaskDefinition: aws.String(arn)})
 	if err != nil || out.TaskDefinition == nil {
-		r.fail(CheckService, fmt.Sprintf("cannot describe task definition %s of service %s: %v", arn, t.Service, err), applyFix(t.Env))
+		r.Fail(checkService, fmt.Sprintf("cannot describe task definition %s of service %s: %v", arn, t.Service, err), applyFix(t.Env))
 		return nil, false
 	}
 	return out.TaskDefinition, true
@@ -368,7 +367,7 @@ func container(t Target, td *ecstypes.TaskDefinition, r *Report) (ecstypes.Conta
 			return c, true
 		}
 	}
-	r.fail(CheckService, fmt.Sprintf("task definition %s has no container %q (it has %s)", aws.ToString(td.TaskDefinitionArn), t.Container, strings.Join(names, ", ")), applyFix(t.Env))
+	r.Fail(checkService, fmt.Sprintf("task definition %s has no container %q (it has %s)", aws.ToString(td.TaskDefinitionArn), t.Container, strings.Join(names, ", ")), applyFix(t.Env))
 	return ecstypes.ContainerDefinition{}, false
 }
 
@@ -380,38 +379,38 @@ func (c *Checker) roles(ctx context.Context, t Target, td *ecstypes.TaskDefiniti
 		{"execution role", aws.ToString(td.ExecutionRoleArn)},
 	} {
 		if role.arn == "" {
-			r.fail(CheckRoles, fmt.Sprintf("task definition %s has no %s", aws.ToString(td.TaskDefinitionArn), role.kind), applyFix(t.Env))
+			r.Fail(checkRoles, fmt.Sprintf("task definition %s has no %s", aws.ToString(td.TaskDefinitionArn), role.kind), applyFix(t.Env))
 			continue
 		}
 		name := role.arn[strings.LastIndex(role.arn, "/")+1:]
 		out, err := c.iam.GetRole(ctx, &iam.GetRoleInput{RoleName: aws.String(name)})
 		if code(err) == "NoSuchEntity" {
-			r.fail(CheckRoles, fmt.Sprintf("%s %s does not exist", role.kind, name), applyFix(t.Env))
+			r.Fail(checkRoles, fmt.Sprintf("%s %s does not exist", role.kind, name), applyFix(t.Env))
 			continue
 		}
 		if err != nil {
-			r.fail(CheckRoles, fmt.Sprintf("cannot read %s %s: %v", role.kind, name, err), permissionsFixTrail)
+			r.Fail(checkRoles, fmt.Sprintf("cannot read %s %s: %v", role.kind, name, err), permissionsFixTrail)
 			continue
 		}
-		trusts, err := TrustsService(aws.ToString(out.Role.AssumeRolePolicyDocument), ECSTasksPrincipal)
+		trusts, err := trustsService(aws.ToString(out.Role.AssumeRolePolicyDocument), ecsTasksPrincipal)
 		if err != nil {
-			r.fail(CheckRoles, fmt.Sprintf("%s %s has an unreadable trust policy: %v", role.kind, name, err), applyFix(t.Env))
+			r.Fail(checkRoles, fmt.Sprintf("%s %s has an unreadable trust policy: %v", role.kind, name, err), applyFix(t.Env))
 			continue
 		}
 		if !trusts {
-			r.fail(CheckRoles, fmt.Sprintf("%s %s does not trust %s (tasks cannot assume it)", role.kind, name, ECSTasksPrincipal), applyFix(t.Env)+" to restore its trust policy")
+			r.Fail(checkRoles, fmt.Sprintf("%s %s does not trust %s (tasks cannot assume it)", role.kind, name, ecsTasksPrincipal), applyFix(t.Env)+" to restore its trust policy")
 			continue
 		}
 		ok = append(ok, name)
 	}
 	if len(ok) == 2 {
-		r.pass(CheckRoles, "%s trust %s", strings.Join(ok, " and "), ECSTasksPrincipal)
+		r.pass(checkRoles, "%s trust %s", strings.Join(ok, " and "), ecsTasksPrincipal)
 	}
 }
 
-// TrustsService reports whether the trust policy doc (JSON, or URL-encoded JSON as
+// trustsService reports whether the trust policy doc (JSON, or URL-encoded JSON as
 // IAM returns it) allows sts:AssumeRole to the service principal.
-func TrustsService(doc, service string) (bool, error) {
+func trustsService(doc, service string) (bool, error) {
 	if strings.HasPrefix(doc, "%") {
 		d, err := url.QueryUnescape(doc)
 		if err != nil {
@@ -470,22 +469,22 @@ func (l *stringList) UnmarshalJSON(b []byte) error {
 // to start.
 func (c *Checker) logGroup(ctx context.Context, t Target, ctr ecstypes.ContainerDefinition, r *Report) {
 	if ctr.LogConfiguration == nil || ctr.LogConfiguration.LogDriver != ecstypes.LogDriverAwslogs {
-		r.fail(CheckLogGroup, fmt.Sprintf("container %s does not log to CloudWatch (awslogs)", aws.ToString(ctr.Name)), applyFix(t.Env))
+		r.Fail(checkLogGroup, fmt.Sprintf("container %s does not log to CloudWatch (awslogs)", aws.ToString(ctr.Name)), applyFix(t.Env))
 		return
 	}
 	name := ctr.LogConfiguration.Options["awslogs-group"]
 	out, err := c.logs.DescribeLogGroups(ctx, &cloudwatchlogs.DescribeLogGroupsInput{LogGroupNamePrefix: aws.String(name)})
 	if err != nil {
-		r.fail(CheckLogGroup, fmt.Sprintf("cannot describe log group %s: %v", name, err), permissionsFixTrail)
+		r.Fail(checkLogGroup, fmt.Sprintf("cannot describe log group %s: %v", name, err), permissionsFixTrail)
 		return
 	}
 	for _, g := range out.LogGroups {
 		if aws.ToString(g.LogGroupName) == name {
-			r.pass(CheckLogGroup, "%s", name)
+			r.pass(checkLogGroup, "%s", name)
 			return
 		}
 	}
-	r.fail(CheckLogGroup, fmt.Sprintf("log group %s does not exist (tasks would fail to start)", name), applyFix(t.Env))
+	r.Fail(checkLogGroup, fmt.Sprintf("log group %s does not exist (tasks would fail to start)", name), applyFix(t.Env))
 }
 
 // ports checks the service registers the container's port in Cloud Map, the Cloud Map
@@ -497,7 +496,7 @@ func (c *Checker) ports(ctx context.Context, t Target, svc ecstypes.Service, ctr
 		ports = append(ports, aws.ToInt32(m.ContainerPort))
 	}
 	if len(svc.ServiceRegistries) == 0 {
-		r.fail(CheckPort, fmt.Sprintf("service %s registers no tasks in Cloud Map, so the API cannot reach them", t.Service), applyFix(t.Env))
+		r.Fail(checkPort, fmt.Sprintf("service %s registers no tasks in Cloud Map, so the API cannot reach them", t.Service), applyFix(t.Env))
 		return
 	}
 	reg := svc.ServiceRegistries[0]
@@ -506,49 +505,55 @@ func (c *Checker) ports(ctx context.Context, t Target, svc ecstypes.Service, ctr
 	bad := false
 	if name := aws.ToString(reg.ContainerName); name != aws.ToString(ctr.Name) {
 		bad = true
-		r.fail(CheckPort, fmt.Sprintf("service %s registers container %q in Cloud Map, the task's container is %q", t.Service, name, aws.ToString(ctr.Name)), applyFix(t.Env))
+		r.Fail(checkPort, fmt.Sprintf("service %s registers container %q in Cloud Map, the task's container is %q", t.Service, name, aws.ToString(ctr.Name)), applyFix(t.Env))
 	} else if !slices.Contains(ports, port) {
 		bad = true
-		r.fail(CheckPort, fmt.Sprintf("service %s registers port %d in Cloud Map, container %s listens on %s", t.Service, port, aws.ToString(ctr.Name), joinPorts(ports)), applyFix(t.Env)+", or deploy a task definition whose container port matches")
+		r.Fail(checkPort, fmt.Sprintf("service %s registers port %d in Cloud Map, container %s listens on %s", t.Service, port, aws.ToString(ctr.Name), joinPorts(ports)), applyFix(t.Env)+", or deploy a task definition whose container port matches")
 	}
 	id := regARN[strings.LastIndex(regARN, "/")+1:]
 	out, err := c.cloudMap.GetService(ctx, &servicediscovery.GetServiceInput{Id: aws.String(id)})
 	switch {
 	case code(err) == "ServiceNotFound":
 		bad = true
-		r.fail(CheckPort, fmt.Sprintf("Cloud Map service %s of service %s does not exist", regARN, t.Service), applyFix(t.Env))
+		r.Fail(checkPort, fmt.Sprintf("Cloud Map service %s of service %s does not exist", regARN, t.Service), applyFix(t.Env))
 	case err != nil:
 		bad = true
-		r.fail(CheckPort, fmt.Sprintf("cannot read Cloud Map service %s: %v", regARN, err), permissionsFixTrail)
+		r.Fail(checkPort, fmt.Sprintf("cannot read Cloud Map service %s: %v", regARN, err), permissionsFixTrail)
 	case !hasSRV(out.Service):
 		bad = true
-		r.fail(CheckPort, fmt.Sprintf("Cloud Map service %s publishes no SRV record, so the API integration cannot learn port %d", regARN, port), applyFix(t.Env))
+		r.Fail(checkPort, fmt.Sprintf("Cloud Map service %s publishes no SRV record, so the API integration cannot learn port %d", regARN, port), applyFix(t.Env))
 	}
 	if t.APIID == "" {
-		r.pass(CheckPort, "API integration %s: no API ID in the outputs", checkNotApplicable)
-	} else {
-		ints, err := c.api.GetIntegrations(ctx, &apigatewayv2.GetIntegrationsInput{ApiId: aws.String(t.APIID)})
-		if err != nil {
-			bad = true
-			if code(err) == "NotFoundException" {
-				r.fail(CheckPort, fmt.Sprintf("API %s does not exist", t.APIID), applyFix(t.Env))
-			} else {
-				r.fail(CheckPort, fmt.Sprintf("cannot read the integrations of API %s: %v", t.APIID, err), permissionsFixTrail)
-			}
-		} else {
-			var uris []string
-			for _, i := range ints.Items {
-				uris = append(uris, aws.ToString(i.IntegrationUri))
-			}
-			if !slices.Contains(uris, regARN) {
-				bad = true
-				r.fail(CheckPort, fmt.Sprintf("API %s integrates %s, not service %s's Cloud Map service %s", t.APIID, orNone(uris), t.Service, regARN), applyFix(t.Env))
-			}
-		}
+		r.pass(checkPort, "API integration %s: no API ID in the outputs", checkNotApplicable)
+	} else if !c.apiIntegrates(ctx, t, regARN, r) {
+		bad = true
 	}
 	if !bad {
-		r.pass(CheckPort, "container %s port %d registered in Cloud Map (SRV) and integrated by API %s", aws.ToString(ctr.Name), port, t.APIID)
+		r.pass(checkPort, "container %s port %d registered in Cloud Map (SRV) and integrated by API %s", aws.ToString(ctr.Name), port, t.APIID)
 	}
+}
+
+// apiIntegrates checks that API t.APIID integrates the Cloud Map service regARN; a
+// failure goes to r.
+func (c *Checker) apiIntegrates(ctx context.Context, t Target, regARN string, r *Report) bool {
+	ints, err := c.api.GetIntegrations(ctx, &apigatewayv2.GetIntegrationsInput{ApiId: aws.String(t.APIID)})
+	switch {
+	case code(err) == "NotFoundException":
+		r.Fail(checkPort, fmt.Sprintf("API %s does not exist", t.APIID), applyFix(t.Env))
+		return false
+	case err != nil:
+		r.Fail(checkPort, fmt.Sprintf("cannot read the integrations of API %s: %v", t.APIID, err), permissionsFixTrail)
+		return false
+	}
+	var uris []string
+	for _, i := range ints.Items {
+		uris = append(uris, aws.ToString(i.IntegrationUri))
+	}
+	if !slices.Contains(uris, regARN) {
+		r.Fail(checkPort, fmt.Sprintf("API %s integrates %s, not service %s's Cloud Map service %s", t.APIID, orNone(uris), t.Service, regARN), applyFix(t.Env))
+		return false
+	}
+	return true
 }
 
 func hasSRV(s *sdtypes.Service) bool {
@@ -584,16 +589,16 @@ func orNone(s []string) string {
 // image checks the digest exists in the environment's repository.
 func (c *Checker) image(ctx context.Context, t Target, r *Report) {
 	if t.Image == "" {
-		r.pass(CheckImage, "%s: pass --image REF@sha256:... to check a digest", checkNotApplicable)
+		r.pass(checkImage, "%s: pass --image REF@sha256:... to check a digest", checkNotApplicable)
 		return
 	}
 	ref, err := imageref.Parse(t.Image)
 	if err != nil {
-		r.fail(CheckImage, err.Error(), "pass REF@sha256:<64 hex>, as `publish` prints")
+		r.Fail(checkImage, err.Error(), "pass REF@sha256:<64 hex>, as `publish` prints")
 		return
 	}
 	if t.RepositoryURL != "" && ref.Name() != t.RepositoryURL {
-		r.fail(CheckImage, fmt.Sprintf("image %s is not in environment %s's repository %s", ref.Name(), t.Env, t.RepositoryURL), "publish the image to "+t.RepositoryURL+" and pass that reference")
+		r.Fail(checkImage, fmt.Sprintf("image %s is not in environment %s's repository %s", ref.Name(), t.Env, t.RepositoryURL), "publish the image to "+t.RepositoryURL+" and pass that reference")
 		return
 	}
 	_, err = c.ecr.DescribeImages(ctx, &ecr.DescribeImagesInput{
@@ -602,12 +607,12 @@ func (c *Checker) image(ctx context.Context, t Target, r *Report) {
 	})
 	switch code(err) {
 	case "":
-		r.pass(CheckImage, "%s in %s", ref.Digest, ref.Repository)
+		r.pass(checkImage, "%s in %s", ref.Digest, ref.Repository)
 	case "ImageNotFoundException":
-		r.fail(CheckImage, fmt.Sprintf("digest %s is not in repository %s", ref.Digest, ref.Repository), defaultRepoFixVerb)
+		r.Fail(checkImage, fmt.Sprintf("digest %s is not in repository %s", ref.Digest, ref.Repository), defaultRepoFixVerb)
 	case "RepositoryNotFoundException":
-		r.fail(CheckImage, fmt.Sprintf("repository %s does not exist", ref.Repository), applyFix(t.Env))
+		r.Fail(checkImage, fmt.Sprintf("repository %s does not exist", ref.Repository), applyFix(t.Env))
 	default:
-		r.fail(CheckImage, fmt.Sprintf("cannot describe image %s: %v", ref.Pinned(), err), permissionsFixTrail)
+		r.Fail(checkImage, fmt.Sprintf("cannot describe image %s: %v", ref.Pinned(), err), permissionsFixTrail)
 	}
 }

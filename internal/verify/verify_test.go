@@ -24,12 +24,12 @@ func TestTrustsService(t *testing.T) {
 	}
 	for name, tc := range tests {
 		t.Run(name, func(t *testing.T) {
-			got, err := TrustsService(tc.doc, ECSTasksPrincipal)
+			got, err := trustsService(tc.doc, ecsTasksPrincipal)
 			if (err != nil) != tc.wantErr {
 				t.Fatalf("err = %v, want error %v", err, tc.wantErr)
 			}
 			if got != tc.want {
-				t.Errorf("TrustsService = %v, want %v", got, tc.want)
+				t.Errorf("trustsService = %v, want %v", got, tc.want)
 			}
 		})
 	}
@@ -37,9 +37,9 @@ func TestTrustsService(t *testing.T) {
 
 func TestReportLines(t *testing.T) {
 	var r Report
-	r.pass(CheckAccount, "caller %s", "x")
-	r.fail(CheckLogGroup, "log group /ecs/a does not exist", "re-apply")
-	r.Merge(Report{Failures: []Failure{{Check: CheckImage, Problem: "digest d is not in repository r", Fix: "publish it"}}})
+	r.pass(checkAccount, "caller %s", "x")
+	r.Fail(checkLogGroup, "log group /ecs/a does not exist", "re-apply")
+	r.Merge(Report{Failures: []Failure{{Check: checkImage, Problem: "digest d is not in repository r", Fix: "publish it"}}})
 	want := []string{
 		"ok   account: caller x",
 		"FAIL log-group: log group /ecs/a does not exist: re-apply",

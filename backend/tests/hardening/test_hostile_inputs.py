@@ -1,4 +1,7 @@
-"""Hostile inputs get a 4xx naming the problem, never a 5xx (issue 12's findings, one test each)."""
+"""Hostile inputs get a 4xx naming the problem, never a 5xx.
+
+Deep nesting, huge numbers, lone surrogates, odd keys, job IDs and file names: one test each.
+"""
 
 import json
 

@@ -176,7 +176,7 @@ locals {
   rolled_out = data.aws_ecs_container_definition.current.image != var.image
 }
 
-# Untagged: a scalable target has no cost to allocate, and moto 5.2.1 drops the tags of
+# Untagged: a scalable target has no cost to allocate, and moto 5.2.5 drops the tags of
 # RegisterScalableTarget (the next plan would want to add them again).
 resource "aws_appautoscaling_target" "this" {
   service_namespace  = "ecs"

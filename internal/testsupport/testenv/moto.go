@@ -16,8 +16,8 @@ type Moto = emulator.Moto
 // MotoOptions tune a dedicated emulator.
 type MotoOptions = emulator.Options
 
-// StartMoto starts an emulator outside a test's lifetime (the caller must Stop it).
-func StartMoto(opts MotoOptions) (*Moto, error) { return emulator.Start(opts) }
+// startMoto starts an emulator outside a test's lifetime (the caller must Stop it).
+func startMoto(opts MotoOptions) (*Moto, error) { return emulator.Start(opts) }
 
 var (
 	shared     *Moto
@@ -30,7 +30,7 @@ var (
 func SharedMoto(tb testing.TB) *Moto {
 	tb.Helper()
 	skipShort(tb)
-	sharedOnce.Do(func() { shared, sharedErr = StartMoto(MotoOptions{}) })
+	sharedOnce.Do(func() { shared, sharedErr = startMoto(MotoOptions{}) })
 	if sharedErr != nil {
 		missing(tb, "AWS emulator unavailable: %v", sharedErr)
 	}
@@ -41,7 +41,7 @@ func SharedMoto(tb testing.TB) *Moto {
 func NewMoto(tb testing.TB, opts MotoOptions) *Moto {
 	tb.Helper()
 	skipShort(tb)
-	m, err := StartMoto(opts)
+	m, err := startMoto(opts)
 	if err != nil {
 		missing(tb, "AWS emulator unavailable: %v", err)
 	}
@@ -58,12 +58,12 @@ func skipShort(tb testing.TB) {
 	}
 }
 
-// MinParallel is how many parallel tests an end-to-end package runs at once unless
+// minParallel is how many parallel tests an end-to-end package runs at once unless
 // -parallel is given, instead of GOMAXPROCS (2 here): its tests mostly wait on the
 // emulator, on deployments and on the provider's fixed delays, not on the CPU.
-const MinParallel = 4
+const minParallel = 4
 
-// Main runs the package's tests (at least MinParallel at once), then stops the shared
+// Main runs the package's tests (at least minParallel at once), then stops the shared
 // emulator and removes the deployctl binary, if the tests started or built them.
 // Use it as `func TestMain(m *testing.M) { os.Exit(testenv.Main(m)) }`.
 func Main(m *testing.M) int {
@@ -71,8 +71,8 @@ func Main(m *testing.M) int {
 	set := false
 	flag.Visit(func(f *flag.Flag) { set = set || f.Name == "test.parallel" })
 	if p := flag.Lookup("test.parallel"); !set && p != nil {
-		if n, err := strconv.Atoi(p.Value.String()); err == nil && n < MinParallel {
-			_ = p.Value.Set(strconv.Itoa(MinParallel))
+		if n, err := strconv.Atoi(p.Value.String()); err == nil && n < minParallel {
+			_ = p.Value.Set(strconv.Itoa(minParallel))
 		}
 	}
 	code := m.Run()

@@ -18,18 +18,18 @@ import (
 	"dagger/predictor/internal/tf"
 )
 
-// Versions the harness is built for (see DESIGN.md).
+// Versions the harness is built for: the Terraform CLI and the provider mirror it
+// expects on the machine (the emulator's version is pinned in internal/emulator).
 const (
-	TerraformVersion   = "1.11.4"
-	AWSProviderVersion = "5.100.0"
-	MotoVersion        = emulator.MotoVersion
+	terraformVersion   = "1.11.4"
+	awsProviderVersion = "5.100.0"
 	// Region used for every emulator test.
 	Region = "us-east-1"
 )
 
-// ProviderMirrorDir is where the hashicorp/aws provider is mirrored for offline init.
+// providerMirrorDir is where the hashicorp/aws provider is mirrored for offline init.
 // TF_PLUGIN_MIRROR overrides it.
-func ProviderMirrorDir() string { return emulator.ProviderMirrorDir() }
+func providerMirrorDir() string { return emulator.ProviderMirrorDir() }
 
 // RepoRoot returns the repository root (the directory holding go.mod).
 func RepoRoot(tb testing.TB) string {
@@ -55,7 +55,7 @@ func Terraform(tb testing.TB) string {
 	tb.Helper()
 	path, err := exec.LookPath("terraform")
 	if err != nil {
-		missing(tb, "terraform not found on PATH: install Terraform %s (https releases archive, unpacked to /usr/local/bin)", TerraformVersion)
+		missing(tb, "terraform not found on PATH: install Terraform %s (https releases archive, unpacked to /usr/local/bin)", terraformVersion)
 	}
 	return path
 }
@@ -64,26 +64,26 @@ func Terraform(tb testing.TB) string {
 // local mirror only, so `terraform init` never reaches a registry, and returns its path.
 func TerraformCLIConfig(tb testing.TB) string {
 	tb.Helper()
-	mirror := ProviderMirrorDir()
-	provider := filepath.Join(mirror, "registry.terraform.io", "hashicorp", "aws", AWSProviderVersion)
+	mirror := providerMirrorDir()
+	provider := filepath.Join(mirror, "registry.terraform.io", "hashicorp", "aws", awsProviderVersion)
 	if _, err := os.Stat(provider); err != nil {
-		missing(tb, "provider mirror %s missing: run `terraform providers mirror %s` in a configuration requiring hashicorp/aws %s, or set TF_PLUGIN_MIRROR", provider, mirror, AWSProviderVersion)
+		missing(tb, "provider mirror %s missing: run `terraform providers mirror %s` in a configuration requiring hashicorp/aws %s, or set TF_PLUGIN_MIRROR", provider, mirror, awsProviderVersion)
 	}
 	path := filepath.Join(tb.TempDir(), "terraformrc")
-	if err := os.WriteFile(path, []byte(CLIConfig(mirror)), 0o600); err != nil {
+	if err := os.WriteFile(path, []byte(cliConfig(mirror)), 0o600); err != nil {
 		tb.Fatal(err)
 	}
 	return path
 }
 
-// CLIConfig is the text of a terraform CLI config using mirror for hashicorp providers.
-func CLIConfig(mirror string) string { return emulator.CLIConfig(mirror) }
+// cliConfig is the text of a terraform CLI config using mirror for hashicorp providers.
+func cliConfig(mirror string) string { return emulator.CLIConfig(mirror) }
 
 // TerraformEnv is the environment for running terraform against the emulator at
 // endpoint: TerraformTools and static test credentials.
 func TerraformEnv(tb testing.TB, endpoint string) []string {
 	tb.Helper()
-	return append(AWSEnv(endpoint), TerraformTools(tb)...)
+	return append(awsEnv(endpoint), TerraformTools(tb)...)
 }
 
 // TerraformTools is what terraform needs besides credentials: the mirror-only CLI
@@ -98,8 +98,8 @@ func TerraformTools(tb testing.TB) []string {
 	}
 }
 
-// AWSEnv is the environment an AWS SDK or CLI needs to talk to the emulator at endpoint.
-func AWSEnv(endpoint string) []string {
+// awsEnv is the environment an AWS SDK or CLI needs to talk to the emulator at endpoint.
+func awsEnv(endpoint string) []string {
 	return []string{
 		"AWS_ACCESS_KEY_ID=test",
 		"AWS_SECRET_ACCESS_KEY=test",
@@ -110,7 +110,7 @@ func AWSEnv(endpoint string) []string {
 }
 
 // AWSConfig is an SDK configuration for the emulator at endpoint, with the static test
-// credentials of AWSEnv.
+// credentials of awsEnv.
 func AWSConfig(tb testing.TB, endpoint string) aws.Config {
 	tb.Helper()
 	cfg, err := awsx.Load(tb.Context(), awsx.Options{Region: Region, Endpoint: endpoint, Credentials: awsx.StaticCredentials("test", "test")})

@@ -6,9 +6,10 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
-	"syscall"
 	"testing"
 	"time"
+
+	"dagger/predictor/internal/procgroup"
 )
 
 func TestMotoStartsAnswersAndStopsWithoutLeftovers(t *testing.T) {
@@ -23,15 +24,12 @@ func TestMotoStartsAnswersAndStopsWithoutLeftovers(t *testing.T) {
 		t.Fatalf("stop: %v", err)
 	}
 	deadline := time.Now().Add(5 * time.Second)
-	for syscall.Kill(pid, 0) == nil {
+	// Neither the emulator nor anything else in its process group.
+	for procgroup.GroupAlive(pid) {
 		if time.Now().After(deadline) {
-			t.Fatalf("emulator process %d still alive after Stop", pid)
+			t.Fatalf("emulator process group %d still has members after Stop", pid)
 		}
 		time.Sleep(50 * time.Millisecond)
-	}
-	// Nothing else in its process group either.
-	if err := syscall.Kill(-pid, 0); err == nil {
-		t.Fatalf("process group %d still has members after Stop", pid)
 	}
 }
 
@@ -44,7 +42,7 @@ func TestLauncherAddsAutoscalingTagCalls(t *testing.T) {
 	arn := "arn:aws:application-autoscaling:us-east-1:123456789012:scalable-target/x"
 	run := func(args ...string) string {
 		cmd := exec.Command(aws, append([]string{"--endpoint-url", m.URL, "--output", "json"}, args...)...)
-		cmd.Env = append(os.Environ(), AWSEnv(m.URL)...)
+		cmd.Env = append(os.Environ(), awsEnv(m.URL)...)
 		out, err := cmd.CombinedOutput()
 		if err != nil {
 			t.Fatalf("aws %v: %v\n%s", args, err, out)
@@ -63,7 +61,7 @@ func TestTerraformCLIConfigUsesMirrorOnly(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, want := range []string{"filesystem_mirror", ProviderMirrorDir(), "exclude"} {
+	for _, want := range []string{"filesystem_mirror", providerMirrorDir(), "exclude"} {
 		if !strings.Contains(string(b), want) {
 			t.Errorf("CLI config lacks %q:\n%s", want, b)
 		}

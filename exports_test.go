@@ -1,0 +1,286 @@
+package main
+
+import (
+	"go/ast"
+	"go/parser"
+	"go/token"
+	"io/fs"
+	"maps"
+	"path/filepath"
+	"slices"
+	"strconv"
+	"strings"
+	"testing"
+)
+
+// modulePath is the root module's import path (go.mod).
+const modulePath = "dagger/predictor"
+
+// goPackage is one directory's package: its import path, the exported names its
+// non-test files declare (package level, and methods by name), and its files.
+type goPackage struct {
+	path     string
+	main     bool
+	exported map[string]token.Position
+	methods  map[string]token.Position
+	// api holds the names the package's exported signatures and exported struct
+	// fields mention: a type a caller receives stays exported even when the caller
+	// never names it.
+	api   map[string]bool
+	files []*ast.File
+}
+
+// skipDir reports directories that hold no package of ours to check: generated Dagger
+// stand-ins, testdata, the separate tests/ module, hidden and tool directories.
+func skipDir(rel string) bool {
+	base := filepath.Base(rel)
+	return rel != "." && (strings.HasPrefix(base, ".") || base == "testdata" || base == "node_modules" ||
+		slices.Contains([]string{"tests", "backend", "internal/dagger", "internal/querybuilder", "internal/telemetry"}, rel))
+}
+
+// loadPackages parses every Go file of the root module, by package directory.
+func loadPackages(t *testing.T) map[string]*goPackage {
+	t.Helper()
+	pkgs := map[string]*goPackage{}
+	fset := token.NewFileSet()
+	err := filepath.WalkDir(".", func(p string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			if err == nil && skipDir(p) {
+				return filepath.SkipDir
+			}
+			return err
+		}
+		if !strings.HasSuffix(p, ".go") || p == "dagger.gen.go" {
+			return nil
+		}
+		f, err := parser.ParseFile(fset, p, nil, parser.SkipObjectResolution)
+		if err != nil {
+			return err
+		}
+		dir := filepath.ToSlash(filepath.Dir(p))
+		pkg := pkgs[dir]
+		if pkg == nil {
+			pkg = &goPackage{path: strings.TrimSuffix(modulePath+"/"+dir, "/."), exported: map[string]token.Position{}, methods: map[string]token.Position{}, api: map[string]bool{}}
+			pkgs[dir] = pkg
+		}
+		pkg.files = append(pkg.files, f)
+		if !strings.HasSuffix(p, "_test.go") {
+			pkg.main = pkg.main || f.Name.Name == "main"
+			declared(fset, f, pkg)
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatalf("parse the module's Go files: %v", err)
+	}
+	return pkgs
+}
+
+// declared adds f's exported package-level names and methods to pkg.
+func declared(fset *token.FileSet, f *ast.File, pkg *goPackage) {
+	for _, d := range f.Decls {
+		switch d := d.(type) {
+		case *ast.FuncDecl:
+			if !d.Name.IsExported() {
+				continue
+			}
+			if d.Recv == nil {
+				pkg.exported[d.Name.Name] = fset.Position(d.Pos())
+			} else {
+				pkg.methods[d.Name.Name] = fset.Position(d.Pos())
+			}
+			mentions(d.Type, pkg.api)
+		case *ast.GenDecl:
+			for _, s := range d.Specs {
+				switch s := s.(type) {
+				case *ast.TypeSpec:
+					if s.Name.IsExported() {
+						pkg.exported[s.Name.Name] = fset.Position(s.Pos())
+						mentions(s.Type, pkg.api)
+					}
+				case *ast.ValueSpec:
+					for _, n := range s.Names {
+						if n.IsExported() {
+							pkg.exported[n.Name] = fset.Position(n.Pos())
+						}
+					}
+				}
+			}
+		}
+	}
+}
+
+// mentions adds the identifiers in n (a signature or a type) to names.
+func mentions(n ast.Node, names map[string]bool) {
+	ast.Inspect(n, func(n ast.Node) bool {
+		if id, ok := n.(*ast.Ident); ok {
+			names[id.Name] = true
+		}
+		return true
+	})
+}
+
+// usedFrom records, for each file outside pkg, the names it selects from the packages
+// it imports (by import path), and every selector name (methods, approximately: a
+// method counts as used when any other package calls a method of that name).
+func usedFrom(pkgs map[string]*goPackage) (used map[string]map[string]bool, selectors map[string]map[string]bool) {
+	used, selectors = map[string]map[string]bool{}, map[string]map[string]bool{}
+	for _, pkg := range pkgs {
+		for _, f := range pkg.files {
+			local := map[string]string{}
+			for _, imp := range f.Imports {
+				path, _ := strconv.Unquote(imp.Path.Value)
+				name := path[strings.LastIndex(path, "/")+1:]
+				if imp.Name != nil {
+					name = imp.Name.Name
+				}
+				local[name] = path
+			}
+			ast.Inspect(f, func(n ast.Node) bool {
+				sel, ok := n.(*ast.SelectorExpr)
+				if !ok {
+					return true
+				}
+				if id, ok := sel.X.(*ast.Ident); ok && local[id.Name] != "" {
+					mark(used, local[id.Name], sel.Sel.Name)
+				}
+				// Under the importing package's own path: a file of pkg itself
+				// calling a method does not make it used from outside.
+				mark(selectors, pkg.path, sel.Sel.Name)
+				return true
+			})
+		}
+	}
+	return used, selectors
+}
+
+func mark(m map[string]map[string]bool, key, name string) {
+	if m[key] == nil {
+		m[key] = map[string]bool{}
+	}
+	m[key][name] = true
+}
+
+// TestNoExportNobodyImports fails on an exported name of an internal package that no
+// other package (tests included) uses: it should be unexported, so a reader knows
+// the package alone depends on it. Package main is exempt (the Dagger module's
+// methods are its API; cmd/ mains export nothing to anyone).
+func TestNoExportNobodyImports(t *testing.T) {
+	pkgs := loadPackages(t)
+	used, selectors := usedFrom(pkgs)
+	pending := maps.Clone(pendingExports)
+	report := func(key string, format string, args ...any) {
+		if pending[key] {
+			delete(pending, key)
+			return
+		}
+		t.Errorf(format, args...)
+	}
+	for _, pkg := range pkgs {
+		if pkg.main {
+			continue
+		}
+		base := filepath.Base(pkg.path)
+		for name, pos := range pkg.exported {
+			// A sentinel error is part of the contract of the functions that return
+			// it (callers check it with errors.Is), used by a caller or not.
+			if !used[pkg.path][name] && !pkg.api[name] && !strings.HasPrefix(name, "Err") {
+				report(base+"."+name, "%s: %s.%s is exported but no other package uses it", pos, base, name)
+			}
+		}
+		for name, pos := range pkg.methods {
+			if !selectedElsewhere(selectors, pkg.path, name) && !interfaceMethod[name] {
+				report(base+"."+name+"()", "%s: method %s is exported but no other package calls a method of that name", pos, name)
+			}
+		}
+	}
+	for key := range pending {
+		t.Errorf("pendingExports lists %s, which is no longer reported: take it off the list", key)
+	}
+}
+
+func selectedElsewhere(selectors map[string]map[string]bool, self, name string) bool {
+	for path, names := range selectors {
+		if path != self && names[name] {
+			return true
+		}
+	}
+	return false
+}
+
+// interfaceMethod lists the methods that exist to satisfy standard interfaces (error,
+// fmt.Stringer, errors.Is/As, encoding/json, io), called through them.
+var interfaceMethod = map[string]bool{
+	"Error": true, "String": true, "Unwrap": true, "Is": true, "As": true, "Format": true,
+	"MarshalJSON": true, "UnmarshalJSON": true, "MarshalText": true, "UnmarshalText": true,
+	"Read": true, "Write": true, "Close": true, "ServeHTTP": true, "RoundTrip": true,
+	"Len": true, "Less": true, "Swap": true, "Set": true, "Type": true, "GoString": true,
+}
+
+// pendingExports lists what the check found unused outside its package when it was
+// added, in packages being restructured at the same time (internal/pipeline,
+// rollout, policy, workflows and their neighbours): each name is to be unexported or
+// removed there, and taken off this list, which fails when it holds a name no longer
+// reported.
+var pendingExports = map[string]bool{
+	// internal/awsx
+	"awsx.DefaultMaxAttempts": true, "awsx.DefaultMaxBackoff": true,
+	"awsx.DefaultRegion": true, "awsx.NewRetryer": true, "awsx.RequireCredentials": true,
+	"awsx.ResolveEndpoint": true, "awsx.ResolveRegion": true,
+	// internal/bootstrap
+	"bootstrap.PlanExpiryDays": true, "bootstrap.PlanExpiryRule": true,
+	"bootstrap.TLSOnlySid": true, "bootstrap.TLSOnlyStatement": true,
+	// internal/cost
+	"cost.CloudMapInstanceMonth": true, "cost.Compare": true, "cost.Compute": true,
+	"cost.FargateGBHour": true, "cost.FargateVCPUHour": true, "cost.HTTPAPIMillion": true,
+	"cost.HostedZoneMonth": true, "cost.InterfaceEndpointHour": true,
+	"cost.LogsIngestedGB": true, "cost.NATGatewayHour": true, "cost.PublicIPv4Hour": true,
+	// internal/ecrlogin
+	"ecrlogin.RegistryHost": true,
+	// internal/testsupport/ecsfake
+	"ecsfake.Account": true, "ecsfake.Region": true,
+	// internal/envcfg
+	"envcfg.All": true, "envcfg.Load": true, "envcfg.Lookup": true,
+	// internal/pipeline
+	"pipeline.CheckDeploy": true, "pipeline.DriftStatus": true,
+	"pipeline.NewReport": true, "pipeline.SameDigest": true, "pipeline.SkipError": true,
+	"pipeline.SplitRepository": true, "pipeline.StageApply": true,
+	"pipeline.StageBootstrap": true, "pipeline.StageBuild": true,
+	"pipeline.StageGate": true, "pipeline.StagePlan": true, "pipeline.StagePublish": true,
+	"pipeline.StageRollback": true, "pipeline.StageRollout": true,
+	"pipeline.StageSmoke": true, "pipeline.StageTest": true,
+	"pipeline.StageValidate": true, "pipeline.StageVerify": true,
+	"pipeline.ValidateEnv": true,
+	// internal/plansum
+	"plansum.Create": true, "plansum.Update": true,
+	// internal/policy
+	"policy.ECRImmutableTags": true, "policy.ECRScanOnPush": true,
+	"policy.ECSNonRoot": true, "policy.ECSNotPrivileged": true,
+	"policy.IAMAdminPolicy": true, "policy.IAMNotAction": true,
+	"policy.IAMPublicTrust": true, "policy.IAMWildcardAction": true,
+	"policy.NoNATGateway": true, "policy.S3Encryption": true,
+	"policy.S3PublicAccess": true, "policy.SGOpenIngress": true,
+	// internal/rollout
+	"rollout.Completed": true, "rollout.DefaultFastPollInterval": true,
+	"rollout.DefaultStablePolls": true, "rollout.DefaultTaskCheckInterval": true,
+	"rollout.Failed": true, "rollout.PhaseHealthy": true, "rollout.PhaseOldStopped": true,
+	"rollout.PhasePending": true, "rollout.PhaseRunning": true,
+	"rollout.PhaseUpdate": true, "rollout.ReleaseCompleted": true,
+	"rollout.ReleaseFailed": true, "rollout.ReleaseRolledBack": true,
+	"rollout.RolledBack": true, "rollout.Superseded": true, "rollout.TagBase": true,
+	"rollout.TagBy": true, "rollout.TagCompletedAt": true, "rollout.TagDeployment": true,
+	"rollout.TagImage": true, "rollout.TagOutcome": true, "rollout.TagOutcomeAt": true,
+	"rollout.TagReason": true, "rollout.TagVersion": true, "rollout.TasksFailing": true,
+	"rollout.TimedOut": true, "rollout.VersionVar": true,
+	// internal/smoke
+	"smoke.DefaultInitial": true, "smoke.DefaultMaxBackoff": true,
+	"smoke.HealthURL": true,
+	// internal/workflows
+	"workflows.AWSCredentialsAction": true, "workflows.DaggerAction": true,
+	"workflows.DaggerInstalled": true, "workflows.DaggerVersion": true,
+	"workflows.ForksGetNoCredentials": true, "workflows.IDTokenOnlyForAWS": true,
+	"workflows.JobPermissions": true, "workflows.LoadDir": true,
+	"workflows.NoSecretsInRun": true, "workflows.Parse": true,
+	"workflows.PinnedActions": true, "workflows.Rules": true,
+	"workflows.TopLevelPermissions": true,
+}
