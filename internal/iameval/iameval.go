@@ -65,14 +65,13 @@ type Statement struct {
 type values []string
 
 func (v *values) UnmarshalJSON(b []byte) error {
-	var one string
-	if json.Unmarshal(b, &one) == nil {
-		*v = values{one}
-		return nil
-	}
-	var many []any
-	if err := json.Unmarshal(b, &many); err != nil {
+	var raw any
+	if err := json.Unmarshal(b, &raw); err != nil {
 		return fmt.Errorf("decode policy value %s: %w", b, err)
+	}
+	many, ok := raw.([]any)
+	if !ok {
+		many = []any{raw}
 	}
 	for _, m := range many {
 		*v = append(*v, fmt.Sprint(m))

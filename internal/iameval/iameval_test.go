@@ -82,3 +82,13 @@ func TestEvaluationLogic(t *testing.T) {
 		t.Error("? must match exactly one character")
 	}
 }
+
+// TestParseScalars: condition values may be JSON booleans or numbers (AWS accepts
+// them and compares their string forms).
+func TestParseScalars(t *testing.T) {
+	doc := `{"Statement":{"Effect":"Deny","Action":["s3:*"],"Resource":"*","Condition":{"Bool":{"aws:SecureTransport":false}}}}`
+	got, _ := Evaluate(mustParse(t, doc), Request{Action: "s3:GetObject", Resource: "x", Context: map[string][]string{"aws:SecureTransport": {"false"}}})
+	if got != ExplicitDeny {
+		t.Errorf("got %s, want ExplicitDeny", got)
+	}
+}
