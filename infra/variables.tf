@@ -370,3 +370,15 @@ variable "app_permissions_boundary" {
     error_message = "The app_permissions_boundary must be null or an IAM policy name such as predictor-github-app-boundary-dev."
   }
 }
+
+variable "object_lock_days" {
+  description = "Default S3 Object Lock retention (governance mode) of the data buckets, in days; 0 turns Object Lock off. Protected environments set it, so that no CI role can delete a version younger than this (see README.md, threat model)."
+  type        = number
+  default     = 0
+  nullable    = false
+
+  validation {
+    condition     = var.object_lock_days >= 0 && var.object_lock_days <= 3650 && floor(var.object_lock_days) == var.object_lock_days
+    error_message = "The object_lock_days must be a whole number of days between 0 and 3650."
+  }
+}

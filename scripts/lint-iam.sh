@@ -8,14 +8,21 @@
 # Any finding that is not suppressed inline with a reason fails the lint.
 #
 #   1. checkov over infra/ source (trust policies, attachments, static documents);
-#   2. checkov over the plans of infra/ (envs/dev.tfvars) and infra/github-oidc.
+#   2. checkov over the plans of infra/ (envs/dev.tfvars) and infra/github-oidc;
+#   3. cloudsplaining over the roles as IAM stores them: infra/github-oidc's plan is
+#      applied to the emulator, its account authorization details downloaded, and
+#      scripts/iam-findings.py fails on any privilege-escalation, data-exfiltration,
+#      resource-exposure or credentials-exposure finding it does not justify, and lists
+#      every Allow of a non-read action on Resource "*".
 #
-# Needs: checkov (.bin/checkov-venv, `make lint-iam` installs it), terraform with the
-# provider mirror, and a python with moto (the test emulator).
+# Needs: checkov and cloudsplaining (.bin/checkov-venv, .bin/cloudsplaining-venv, which
+# `make lint-iam` installs), terraform with the provider mirror, and a python with moto
+# (the test emulator).
 set -euo pipefail
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 checkov="${CHECKOV:-$root/.bin/checkov-venv/bin/checkov}"
+splaining="${CLOUDSPLAINING_VENV:-$root/.bin/cloudsplaining-venv}"
 mirror="${TF_PLUGIN_MIRROR:-/opt/tf-plugins}"
 python="${MOTO_PYTHON:-$root/.tools/venv/bin/python}"
 
@@ -27,6 +34,7 @@ checks="CKV_AWS_1,CKV_AWS_33,CKV_AWS_40,CKV_AWS_49,CKV_AWS_60,CKV_AWS_61,CKV_AWS
 checks+=",CKV_AWS_107,CKV_AWS_108,CKV_AWS_109,CKV_AWS_110,CKV_AWS_111,CKV_AWS_274,CKV_AWS_275,CKV_AWS_283"
 checks+=",CKV_AWS_286,CKV_AWS_287,CKV_AWS_288,CKV_AWS_289,CKV_AWS_290,CKV_AWS_355,CKV2_AWS_40"
 
+[ -x "$splaining/bin/cloudsplaining" ] || { echo "lint-iam: $splaining/bin/cloudsplaining not found; run \`make lint-iam\` (installs cloudsplaining into .bin/cloudsplaining-venv)" >&2; exit 1; }
 [ -x "$checkov" ] || { echo "lint-iam: $checkov not found; run \`make lint-iam\` (installs checkov into .bin/checkov-venv)" >&2; exit 1; }
 command -v terraform >/dev/null || { echo "lint-iam: terraform not found; install Terraform 1.11" >&2; exit 1; }
 "$python" -c "import moto.server" 2>/dev/null || { echo "lint-iam: $python has no moto; run \`make emulator\` (the pinned emulator in .tools/venv) or set MOTO_PYTHON" >&2; exit 1; }
@@ -87,6 +95,9 @@ plan_json() {
 }
 
 plan_json infra "$root/infra" -var-file=envs/dev.tfvars
+# github-oidc reads the environments from ../envs: without them beside its copy it
+# would plan no environment's policies at all.
+cp -r "$root/infra/envs" "$work/envs"
 plan_json github-oidc "$root/infra/github-oidc" -var github_repository=octo-org/predictor
 
 for name in infra github-oidc; do
@@ -98,3 +109,10 @@ for name in infra github-oidc; do
 done
 echo "-- suppressed inline (each with its reason):"
 grep -rn --include='*.tf' 'checkov:skip=' "$root/infra" | sed "s|$root/||" || true
+
+echo "== cloudsplaining over infra/github-oidc's roles as IAM stores them"
+(cd "$work/github-oidc" && terraform apply -input=false -no-color plan.bin >/dev/null)
+AWS_DEFAULT_REGION=us-east-1 "$splaining/bin/python" "$root/scripts/iam-findings.py" download "$work/details.json"
+mkdir -p "$work/cloudsplaining"
+"$splaining/bin/cloudsplaining" scan --input-file "$work/details.json" --output "$work/cloudsplaining" --skip-open-report >/dev/null
+"$splaining/bin/python" "$root/scripts/iam-findings.py" check "$work/details.json" "$work/cloudsplaining/iam-results-details.json" predictor-github-

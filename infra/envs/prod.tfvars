@@ -28,6 +28,9 @@ kms_deletion_window_days = 30
 api_auth                 = "cognito"
 upload_expiration_days   = 30
 force_destroy            = false
+# Object Lock (governance) on the data buckets: every version is kept 35 days (longer
+# than noncurrent versions live), whatever a deploy role or a lifecycle rule does.
+object_lock_days = 35
 # API Gateway's access log has every request already; per-request lines from the
 # backend too would double the log volume.
 access_log = false

@@ -84,9 +84,16 @@ locals {
       # every resource with it), the alias by name.
       kms_keys  = "${local.arn}:kms:${local.region}:${local.account}:key/*"
       kms_alias = "${local.arn}:kms:${local.region}:${local.account}:alias/${var.project}-${e}-s3"
+      # Cognito user pool IDs are generated too (prod's JWT authorizer): by tag.
+      user_pools = "${local.arn}:cognito-idp:${local.region}:${local.account}:userpool/*"
       # The permissions boundary every application role of E must carry (see below).
       boundary  = "${local.arn}:iam::${local.account}:policy/${var.role_name_prefix}-app-boundary-${e}"
       protected = contains(local.protected_environments, e)
+      # Build once, promote: a protected environment's deploy role pulls the image that
+      # was tested in the other environments from their repositories (read only).
+      promoted_from = contains(local.protected_environments, e) ? [
+        for src in local.environments : "${local.arn}:ecr:${local.region}:${local.account}:repository/${var.project}-${src}-backend" if !contains(local.protected_environments, src)
+      ] : []
       # ABAC: an existing resource must carry Environment = E; a resource being created
       # must be tagged Environment = E in the same request, and whatever existing
       # resource the create call also touches (the VPC of a subnet) must be E's.
@@ -99,7 +106,11 @@ locals {
   own_policies = "${local.arn}:iam::${local.account}:policy/${var.role_name_prefix}-*"
 
   # API Gateway IDs are generated, so its ARNs cannot name one environment's API.
-  apigateway = [for p in ["/apis", "/apis/*", "/vpclinks", "/vpclinks/*", "/tags/*"] : "${local.arn}:apigateway:${local.region}::${p}"]
+  apigateway             = [for p in ["/apis", "/apis/*", "/vpclinks", "/vpclinks/*", "/tags/*"] : "${local.arn}:apigateway:${local.region}::${p}"]
+  apigateway_collections = [for p in ["/apis", "/vpclinks"] : "${local.arn}:apigateway:${local.region}::${p}"]
+
+  # The EC2 create calls whose tags (TagSpecifications) CreateTags may apply.
+  ec2_create_actions = ["AuthorizeSecurityGroupEgress", "AuthorizeSecurityGroupIngress", "CreateInternetGateway", "CreateRouteTable", "CreateSecurityGroup", "CreateSubnet", "CreateVpc", "CreateVpcEndpoint"]
 
   # Read-only calls that AWS authorizes only on Resource "*" (Describe/List of EC2,
   # task definitions, Cloud Map, Application Auto Scaling, CloudWatch alarms, log groups).
@@ -189,6 +200,10 @@ locals {
           Sid    = "KeyRead", Effect = "Allow", Resource = [app.kms_keys], Condition = app.own_resource
           Action = ["kms:DescribeKey", "kms:GetKeyPolicy", "kms:GetKeyRotationStatus", "kms:ListResourceTags"]
         },
+        {
+          Sid    = "UserPoolRead", Effect = "Allow", Resource = [app.user_pools], Condition = app.own_resource
+          Action = ["cognito-idp:DescribeUserPool", "cognito-idp:DescribeUserPoolClient", "cognito-idp:GetUserPoolMfaConfig", "cognito-idp:ListTagsForResource"]
+        },
       ]
     })
   }
@@ -208,10 +223,18 @@ locals {
   # The readonly role plans prod on merge and stores that plan for the gated apply
   # (`plan --env prod --save`): it may add objects under plans/ and nothing else; its
   # guard denies every other object write.
+  # A plan is stored under its SHA-256, so overwriting a saved plan can only replace it
+  # with bytes that no longer match its ID, which blocks the deploy that approved it:
+  # writes must be conditional (If-None-Match: *, condition key s3:if-none-match), so
+  # S3 refuses them on an existing key.
   save_plans = jsonencode({
     Version = "2012-10-17"
     Statement = [
       { Sid = "SavePlans", Effect = "Allow", Action = ["s3:PutObject"], Resource = [for e, app in local.apps : app.plans] },
+      {
+        Sid       = "NoPlanOverwrite", Effect = "Deny", Action = ["s3:PutObject"], Resource = ["${local.arn}:s3:::${local.state_bucket}/plans/*"]
+        Condition = { StringNotEquals = { "s3:if-none-match" = "*" } }
+      },
     ]
   })
   readonly_guard = jsonencode({
@@ -243,8 +266,20 @@ locals {
             Condition = merge(app.own_create, { StringEquals = { "aws:RequestTag/Environment" = e, "aws:RequestedRegion" = local.region } })
             Action = [
               "ec2:AuthorizeSecurityGroupEgress", "ec2:AuthorizeSecurityGroupIngress", "ec2:CreateInternetGateway", "ec2:CreateRouteTable",
-              "ec2:CreateSecurityGroup", "ec2:CreateSubnet", "ec2:CreateTags", "ec2:CreateVpc", "ec2:CreateVpcEndpoint",
+              "ec2:CreateSecurityGroup", "ec2:CreateSubnet", "ec2:CreateVpc", "ec2:CreateVpcEndpoint",
             ]
+          },
+          {
+            # Tags only as part of a create call (ec2:CreateAction): CreateTags alone on
+            # an existing untagged resource would adopt it as E's.
+            Sid       = "TagOnCreate", Effect = "Allow", Action = ["ec2:CreateTags"], Resource = ["*"]
+            Condition = { StringEquals = { "aws:RequestTag/Environment" = e, "ec2:CreateAction" = local.ec2_create_actions } }
+          },
+          {
+            # The VPC's default security group exists before Terraform tags it; it is
+            # the one untagged resource E may tag, and only under its own Name.
+            Sid       = "DefaultGroupTags", Effect = "Allow", Action = ["ec2:CreateTags"], Resource = ["${local.arn}:ec2:${local.region}:${local.account}:security-group/*"]
+            Condition = { StringEquals = { "aws:RequestTag/Environment" = e, "aws:RequestTag/Name" = "${var.project}-${e}-default" }, Null = { "aws:ResourceTag/Environment" = "true" } }
           },
           {
             Sid       = "NetworkChange", Effect = "Allow", Resource = ["*"]
@@ -275,12 +310,14 @@ locals {
           },
           # API IDs are generated: creation needs the Environment tag in the request,
           # every later call the API's (or VPC link's) tag, which its children inherit.
-          { Sid = "APIGatewayCreate", Effect = "Allow", Action = ["apigateway:POST"], Resource = local.apigateway, Condition = app.own_create },
+          # Creation on the collections only: a POST to /tags/<arn> of an untagged API
+          # would adopt it.
+          { Sid = "APIGatewayCreate", Effect = "Allow", Action = ["apigateway:POST"], Resource = local.apigateway_collections, Condition = { StringEquals = { "aws:RequestTag/Environment" = e } } },
           { Sid = "APIGatewayChange", Effect = "Allow", Action = ["apigateway:DELETE", "apigateway:PATCH", "apigateway:POST", "apigateway:PUT"], Resource = local.apigateway, Condition = app.own_resource },
           # Cloud Map namespaces and services get generated IDs: tags again.
           {
             Sid    = "ServiceDiscoveryCreate", Effect = "Allow", Resource = ["*"], Condition = app.own_create
-            Action = ["servicediscovery:CreatePrivateDnsNamespace", "servicediscovery:CreateService", "servicediscovery:TagResource"]
+            Action = ["servicediscovery:CreatePrivateDnsNamespace", "servicediscovery:CreateService"]
           },
           {
             Sid = "ServiceDiscoveryChange", Effect = "Allow", Resource = ["*"], Condition = app.own_resource
@@ -295,6 +332,17 @@ locals {
           # refuses while the zone holds Cloud Map's records.
           { Sid = "HostedZones", Effect = "Allow", Action = ["route53:CreateHostedZone", "route53:ListHostedZonesByName"], Resource = ["*"] },
           { Sid = "HostedZoneDelete", Effect = "Allow", Action = ["route53:DeleteHostedZone"], Resource = ["${local.arn}:route53:::hostedzone/*"] },
+          # The user pool of the JWT authorizer (api_auth = "cognito"): created tagged
+          # Environment = E, changed only while it carries that tag (no TagResource on an
+          # untagged pool).
+          { Sid = "UserPoolCreate", Effect = "Allow", Action = ["cognito-idp:CreateUserPool"], Resource = ["*"], Condition = { StringEquals = { "aws:RequestTag/Environment" = e } } },
+          {
+            Sid = "UserPoolChange", Effect = "Allow", Resource = [app.user_pools], Condition = app.own_resource
+            Action = concat(app.protected ? [] : ["cognito-idp:DeleteUserPool"], [
+              "cognito-idp:CreateUserPoolClient", "cognito-idp:DeleteUserPoolClient", "cognito-idp:SetUserPoolMfaConfig", "cognito-idp:TagResource",
+              "cognito-idp:UntagResource", "cognito-idp:UpdateUserPool", "cognito-idp:UpdateUserPoolClient",
+            ])
+          },
         ]
       })
     },
@@ -306,7 +354,14 @@ locals {
           { Sid = "StateLock", Effect = "Allow", Action = ["s3:DeleteObject", "s3:PutObject"], Resource = [app.lock] },
           {
             Sid    = "Cluster", Effect = "Allow", Resource = [app.cluster, app.service, app.task_family]
-            Action = ["ecs:CreateCluster", "ecs:CreateService", "ecs:DeleteCluster", "ecs:DeleteService", "ecs:PutClusterCapacityProviders", "ecs:TagResource", "ecs:UntagResource", "ecs:UpdateCluster", "ecs:UpdateClusterSettings", "ecs:UpdateService"]
+            Action = ["ecs:CreateCluster", "ecs:DeleteCluster", "ecs:DeleteService", "ecs:PutClusterCapacityProviders", "ecs:TagResource", "ecs:UntagResource", "ecs:UpdateCluster", "ecs:UpdateClusterSettings"]
+          },
+          # The service runs E's task definitions only (ecs:task-definition): never a
+          # revision of another family, with another environment's roles and buckets.
+          # IfExists: an UpdateService that changes only the count names none.
+          {
+            Sid       = "Service", Effect = "Allow", Resource = [app.service], Action = ["ecs:CreateService", "ecs:UpdateService"]
+            Condition = { ArnLikeIfExists = { "ecs:task-definition" = app.task_family } }
           },
           # ECS authorizes task definition (de)registration on "*" only. A revision in
           # another family runs nowhere: services are E's only, roles passable are E's only.
@@ -319,6 +374,9 @@ locals {
               "ecr:PutImageTagMutability", "ecr:PutLifecyclePolicy", "ecr:TagResource", "ecr:UntagResource", "ecr:UploadLayerPart",
             ]
           },
+          # Promotion: a protected environment reads (never writes) the image the other
+          # environments tested; elsewhere this repeats the own repository's reads.
+          { Sid = "PromotionPull", Effect = "Allow", Resource = length(app.promoted_from) > 0 ? app.promoted_from : [app.repository], Action = ["ecr:BatchCheckLayerAvailability", "ecr:BatchGetImage", "ecr:DescribeImages", "ecr:GetDownloadUrlForLayer"] },
           # The registry login token is account-wide by design (pushes still need the
           # repository permissions above).
           { Sid = "RegistryLogin", Effect = "Allow", Action = ["ecr:GetAuthorizationToken"], Resource = ["*"] },
@@ -348,8 +406,19 @@ locals {
           ],
           # Emptying the buckets before destroy: never in a protected environment,
           # whose data only an administrator can delete (versioning protects it).
+          # Object Lock (governance, infra's object_lock_days) keeps every version for
+          # its retention whatever lifecycle rule is written; no CI role may bypass or
+          # shorten it, nor delete the key, the logs or the user pool.
           app.protected ? [
-            { Sid = "KeepProtectedData", Effect = "Deny", Action = ["s3:DeleteBucket", "s3:DeleteObjectVersion"], Resource = concat(app.buckets, [for b in app.buckets : "${b}/*"]) },
+            {
+              Sid = "KeepProtectedData", Effect = "Deny", Resource = concat(app.buckets, [for b in app.buckets : "${b}/*"])
+              Action = [
+                "s3:BypassGovernanceRetention", "s3:DeleteBucket", "s3:DeleteObjectVersion", "s3:PutObjectLegalHold", "s3:PutObjectRetention",
+              ]
+            },
+            { Sid = "KeepProtectedKeys", Effect = "Deny", Resource = [app.kms_keys], Action = ["kms:DisableKey", "kms:ScheduleKeyDeletion"] },
+            { Sid = "KeepProtectedLogs", Effect = "Deny", Resource = app.log_groups, Action = ["logs:DeleteLogGroup", "logs:DeleteRetentionPolicy"] },
+            { Sid = "KeepProtectedUsers", Effect = "Deny", Resource = [app.user_pools], Action = ["cognito-idp:DeleteUserPool"] },
             ] : [
             { Sid = "BucketObjects", Effect = "Allow", Action = ["s3:DeleteObject", "s3:DeleteObjectVersion"], Resource = [for b in app.buckets : "${b}/*"] },
         ])
@@ -376,7 +445,11 @@ locals {
             }
           },
           # These actions have no iam:PermissionsBoundary condition key and grant nothing.
-          { Sid = "Roles", Effect = "Allow", Resource = app.roles, Action = ["iam:DeleteRole", "iam:TagRole", "iam:UntagRole", "iam:UpdateRole", "iam:UpdateRoleDescription"] },
+          # DeleteRole has no boundary key: a deleted role could be created again with
+          # any trust (CreateRole cannot constrain it). In a protected environment the
+          # roles are never deleted by CI, so their trust stays the one the reviewed
+          # first apply created.
+          { Sid = "Roles", Effect = "Allow", Resource = app.roles, Action = concat(app.protected ? [] : ["iam:DeleteRole"], ["iam:TagRole", "iam:UntagRole", "iam:UpdateRole", "iam:UpdateRoleDescription"]) },
           # IAM has no condition key on a trust policy's content, so no CI role may
           # change one (a role is created with infra/'s ecs-tasks trust; changing it
           # is an administrator's job), nor remove a boundary, nor edit this stack's
@@ -407,10 +480,10 @@ locals {
           },
           {
             Sid = "KeyManage", Effect = "Allow", Resource = [app.kms_keys], Condition = app.own_resource
-            Action = [
-              "kms:CreateAlias", "kms:DeleteAlias", "kms:EnableKeyRotation", "kms:ScheduleKeyDeletion", "kms:TagResource",
+            Action = concat(app.protected ? [] : ["kms:ScheduleKeyDeletion"], [
+              "kms:CreateAlias", "kms:DeleteAlias", "kms:EnableKeyRotation", "kms:TagResource",
               "kms:UntagResource", "kms:UpdateAlias", "kms:UpdateKeyDescription",
-            ]
+            ])
           },
           { Sid = "KeyAlias", Effect = "Allow", Resource = [app.kms_alias], Action = ["kms:CreateAlias", "kms:DeleteAlias", "kms:UpdateAlias"] },
         ]

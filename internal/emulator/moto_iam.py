@@ -7,14 +7,18 @@ What moto gets wrong and this module replaces:
   every resource but S3's and named roles' against "*". Here: explicit Deny wins, then
   Allow; Action/NotAction, Resource/NotResource; conditions are evaluated for the keys
   modelled below (aws:RequestedRegion, iam:PermissionsBoundary, iam:PolicyARN,
-  iam:PassedToService, web-identity claims); a key not modelled never causes a deny and
-  is reported as unchecked. Resources are checked for S3 and IAM (roles by name, managed
+  iam:PassedToService, ecs:task-definition of CreateService/UpdateService,
+  s3:if-none-match of PutObject, web-identity claims); a negated operator on a missing
+  key holds, as in AWS; a key not modelled never causes a deny and is reported as
+  unchecked. Resources are checked for S3 and IAM (roles by name, managed
   policies by ARN); for other services the statement's Resource is not checked (reported);
 - action names: s3:HeadBucket is s3:ListBucket, monitoring:* is cloudwatch:*, API Gateway
   actions are apigateway:<HTTP method>;
 - signatures: moto re-encodes some queries and paths and then fails valid signatures, so
   the signature is not verified (reported); the access key and session token are;
 - iam:PassRole is checked for the roles an ECS task definition names;
+- ECS resources are checked for CreateService, UpdateService and DeleteService (the
+  service ARN);
 - the caller role's permissions boundary, when it has one, must also allow the action;
 - AssumeRoleWithWebIdentity answers 500 in moto once enforcement is on and never reads
   the trust policy: here the token's iss must be a registered OIDC provider, its aud one
@@ -44,7 +48,12 @@ _log_lock = threading.Lock()
 _log_path = os.environ.get("PREDICTOR_MOTO_IAM_LOG", "")
 
 # Condition keys this module knows the value (or the absence) of for the call at hand.
-_MODELLED = {"aws:requestedregion", "iam:permissionsboundary", "iam:policyarn", "iam:passedtoservice"}
+_MODELLED = {"aws:requestedregion", "iam:permissionsboundary", "iam:policyarn", "iam:passedtoservice",
+             "ecs:task-definition", "s3:if-none-match"}
+
+# Operators that negate: with the key absent from the request they hold (IAM User Guide,
+# "Condition operators": a negated operator on a missing key evaluates to true).
+_NEGATED = ("StringNotEquals", "StringNotEqualsIgnoreCase", "StringNotLike", "ArnNotEquals", "ArnNotLike")
 
 # IAM calls whose iam:PermissionsBoundary is the role's current boundary.
 _BOUNDARY_OF_ROLE = {
@@ -123,7 +132,7 @@ def _conditions(cond: dict[str, Any], ctx: dict[str, list[str]], unchecked: set[
                     return False
                 continue
             if actual is None:
-                if base.endswith("IfExists"):
+                if base.endswith("IfExists") or base in _NEGATED:
                     continue
                 return False
             if not _condition_holds(op, exp, actual):
@@ -216,11 +225,23 @@ def _iam_target(resp: Any, action: str) -> tuple[str | None, dict[str, list[str]
     return None, ctx
 
 
+def _ecs_task_definition(resp: Any, action: str) -> dict[str, list[str]]:
+    """ecs:task-definition of CreateService/UpdateService: the revision's ARN, when named."""
+    if action not in ("ecs:CreateService", "ecs:UpdateService"):
+        return {}
+    td = _param(resp, "taskDefinition")
+    if not td:
+        return {}
+    if not td.startswith("arn:"):
+        td = f"arn:aws:ecs:{resp.region}:{resp.current_account}:task-definition/{td}"
+    return {"ecs:task-definition": [td]}
+
+
 def _ecs_target(resp: Any, action: str) -> str | None:
     """The service ARN of ECS calls on one service (by name or ARN); None otherwise."""
-    if action not in ("ecs:UpdateService", "ecs:DeleteService"):
+    if action not in ("ecs:UpdateService", "ecs:DeleteService", "ecs:CreateService"):
         return None
-    service = _param(resp, "service")
+    service = _param(resp, "service") or _param(resp, "serviceName")
     if not service:
         return None
     if service.startswith("arn:"):
@@ -250,11 +271,14 @@ def _authorize(resp: Any, req: Any, resource: str) -> None:
     target: str | None
     if service == "s3":
         target = resource
+        if action == "s3:PutObject" and resp.headers.get("If-None-Match"):
+            ctx["s3:if-none-match"] = [resp.headers["If-None-Match"]]
     elif service == "iam":
         target, extra = _iam_target(resp, action)
         ctx.update(extra)
     elif service == "ecs":
         target = _ecs_target(resp, action)
+        ctx.update(_ecs_task_definition(resp, action))
     else:
         target = None
     if target is None:

@@ -20,6 +20,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 	s3types "github.com/aws/aws-sdk-go-v2/service/s3/types"
+	"github.com/aws/smithy-go"
 )
 
 // Prefix is where plans live in the state bucket; bootstrap's lifecycle rule expires
@@ -75,12 +76,20 @@ func (s *Store) Save(ctx context.Context, path string) (string, error) {
 		return "", fmt.Errorf("read plan %s: %w", path, err)
 	}
 	id := idOf(data)
+	// Create only (If-None-Match: *): a saved plan is never replaced, so no one can
+	// swap the bytes a reviewer approved (the readonly role is allowed no other write).
+	// The same ID already stored is the same plan: Fetch checks its bytes.
 	_, err = s.s3.PutObject(ctx, &s3.PutObjectInput{
-		Bucket:   aws.String(s.bucket),
-		Key:      aws.String(s.Key(id)),
-		Body:     bytes.NewReader(data),
-		Metadata: map[string]string{"environment": s.env},
+		Bucket:      aws.String(s.bucket),
+		Key:         aws.String(s.Key(id)),
+		Body:        bytes.NewReader(data),
+		Metadata:    map[string]string{"environment": s.env},
+		IfNoneMatch: aws.String("*"),
 	})
+	var api smithy.APIError
+	if errors.As(err, &api) && api.ErrorCode() == "PreconditionFailed" {
+		return id, nil
+	}
 	if err != nil {
 		return "", fmt.Errorf("save plan to %s: %w", s.URL(id), err)
 	}

@@ -17,6 +17,7 @@ import (
 	"path/filepath"
 	"sort"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -24,7 +25,6 @@ import (
 	v4 "github.com/aws/aws-sdk-go-v2/aws/signer/v4"
 	"github.com/aws/aws-sdk-go-v2/credentials"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
-	s3types "github.com/aws/aws-sdk-go-v2/service/s3/types"
 	"github.com/aws/smithy-go"
 
 	"dagger/predictor/internal/testsupport/testenv"
@@ -50,202 +50,216 @@ func (c roleCreds) env() []string {
 	}
 }
 
+// enforced is one emulator with infra/github-oidc applied and IAM enforced, the
+// roles assumed with minted GitHub OIDC tokens, and what the legs share.
+type enforced struct {
+	moto                            string
+	logPath, infra, work, bin       string
+	admin                           roleCreds
+	deploy, deployProd, plan, ronly roleCreds
+	details                         authDetails
+	steps                           atomic.Int32 // role steps that succeeded
+	denied                          atomic.Int32 // negatives denied on the emulator
+}
+
 // TestIAMEnforcedRoles applies infra/github-oidc to the emulator, turns on IAM
 // enforcement (moto plus the launcher's moto_iam.py), assumes each role with a minted
-// GitHub OIDC token and proves by running: the dev deploy role bootstraps, plans,
-// applies, reads outputs, rolls out and rolls back dev; the pull-request role plans and
-// the readonly role runs a drift plan, both with -lock=false; a negative set is denied.
-// The emulator's decisions are logged; the test prints what it does not enforce.
+// GitHub OIDC token and proves by running, on one emulator: dev's merge path (the dev
+// deploy role bootstraps, plans, applies, reads outputs, rolls out and back; the
+// pull-request and readonly roles plan and run drift with -lock=false) in parallel with
+// prod's (readonly saves prod's plan, deploy-prod applies that plan ID, reads outputs,
+// rolls out and back, readonly runs drift); then negatives on the emulator, and the
+// requests it cannot judge against the stored policies (internal/iameval).
 func TestIAMEnforcedRoles(t *testing.T) {
 	t.Parallel()
 	if testing.Short() {
-		t.Skip("-short: applies two terraform roots against the emulator with IAM enforced")
+		t.Skip("-short: applies infra/github-oidc and two environments against the emulator with IAM enforced")
 	}
-	logPath := filepath.Join(t.TempDir(), "iam-decisions.jsonl")
-	moto := testenv.NewMoto(t, testenv.MotoOptions{Env: []string{
-		"PREDICTOR_MOTO_IAM=1", "PREDICTOR_MOTO_IAM_LOG=" + logPath, "MOTO_ECS_SERVICE_RUNNING=2",
+	e := setupEnforced(t)
+	t.Run("policies", func(t *testing.T) { checkPolicies(t, e.details) })
+	e.webIdentityNegatives(t)
+	e.boundaryNegatives(t)
+	legs := t.Run("legs", func(t *testing.T) {
+		t.Run("dev", func(t *testing.T) { t.Parallel(); e.devLeg(t) })
+		t.Run("prod", func(t *testing.T) { t.Parallel(); e.prodLeg(t) })
+	})
+	if !legs {
+		return
+	}
+	e.crossEnvironmentNegatives(t)
+	e.prodDataNegatives(t)
+	t.Logf("role steps that succeeded: %d; negatives denied on the emulator: %d", e.steps.Load(), e.denied.Load())
+	t.Logf("not enforced by the emulator in this run (each counted as met/matching, never as a deny):\n%s", unchecked(t, e.logPath))
+}
+
+// setupEnforced does what an administrator does before CI runs: the state bucket, the
+// roles, an admin user for the checks below, and a dev task role left without a
+// boundary; then turns enforcement on and assumes the four roles.
+func setupEnforced(t *testing.T) *enforced {
+	e := &enforced{logPath: filepath.Join(t.TempDir(), "iam-decisions.jsonl"), bin: testenv.Deployctl(t), infra: copyInfra(t), work: t.TempDir()}
+	m := testenv.NewMoto(t, testenv.MotoOptions{Env: []string{
+		"PREDICTOR_MOTO_IAM=1", "PREDICTOR_MOTO_IAM_LOG=" + e.logPath, "MOTO_ECS_SERVICE_RUNNING=2",
 	}})
-	admin := testenv.TerraformEnv(t, moto.URL)
-	bin := testenv.Deployctl(t)
-	infra := copyInfra(t)
-	work := t.TempDir()
-
-	// As an administrator, before enforcement: the state bucket, the roles, prod's state
-	// and a versioned prod data object, and a dev task role left without a boundary.
-	mustRun(t, bin, admin, "bootstrap", "--env", "dev", "--aws-endpoint", moto.URL)
+	e.moto = m.URL
+	admin := testenv.TerraformEnv(t, e.moto)
+	mustRun(t, e.bin, admin, "bootstrap", "--env", "dev", "--aws-endpoint", e.moto)
 	oidc := oidcRoot(t)
-	initBackend(t, oidc, admin, moto.URL, stateBucket, "predictor/github-oidc/terraform.tfstate")
+	initBackend(t, oidc, admin, e.moto, stateBucket, "predictor/github-oidc/terraform.tfstate")
 	mustTerraform(t, oidc, admin, "apply", "-auto-approve", "-input=false", "-no-color",
-		"-var", "github_repository="+testRepository, "-var", "aws_endpoint="+moto.URL)
-	adminS3 := s3Client(moto.URL, roleCreds{key: "test", secret: "test"})
-	ctx := t.Context()
-	put(t, adminS3, stateBucket, "predictor/prod/terraform.tfstate", "{}")
-	prodData := "predictor-model-prod-data-" + motoAccount
-	if _, err := adminS3.CreateBucket(ctx, &s3.CreateBucketInput{Bucket: aws.String(prodData)}); err != nil {
+		"-var", "github_repository="+testRepository, "-var", "aws_endpoint="+e.moto)
+	iam := iamClient{url: e.moto}
+	e.details = parseAuthDetails(t, iam.call(t, "GetAccountAuthorizationDetails", url.Values{"Filter.member.1": {"Role"}, "Filter.member.2": {"LocalManagedPolicy"}, "MaxItems": {"1000"}}))
+	iam.call(t, "CreateUser", url.Values{"UserName": {"administrator"}})
+	iam.call(t, "PutUserPolicy", url.Values{"UserName": {"administrator"}, "PolicyName": {"all"}, "PolicyDocument": {star}})
+	var key struct {
+		ID     string `xml:"CreateAccessKeyResult>AccessKey>AccessKeyId"`
+		Secret string `xml:"CreateAccessKeyResult>AccessKey>SecretAccessKey"`
+	}
+	if err := xml.Unmarshal([]byte(iam.call(t, "CreateAccessKey", url.Values{"UserName": {"administrator"}})), &key); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := adminS3.PutBucketVersioning(ctx, &s3.PutBucketVersioningInput{Bucket: aws.String(prodData),
-		VersioningConfiguration: &s3types.VersioningConfiguration{Status: s3types.BucketVersioningStatusEnabled}}); err != nil {
-		t.Fatal(err)
-	}
-	obj, err := adminS3.PutObject(ctx, &s3.PutObjectInput{Bucket: aws.String(prodData), Key: aws.String("results/a.csv"), Body: strings.NewReader("a")})
-	if err != nil {
-		t.Fatal(err)
-	}
-	trust := `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"Service":"ecs-tasks.amazonaws.com"},"Action":"sts:AssumeRole"}]}`
-	iamClient{url: moto.URL}.call(t, "CreateRole", url.Values{"RoleName": {"predictor-model-dev-ecs-task"}, "AssumeRolePolicyDocument": {trust}})
+	e.admin = roleCreds{name: "administrator", key: key.ID, secret: key.Secret, endpointURL: e.moto}
+	iam.call(t, "CreateRole", url.Values{"RoleName": {"predictor-model-dev-ecs-task"}, "AssumeRolePolicyDocument": {ecsTrust}})
 
-	enforceIAM(t, moto.URL)
+	enforceIAM(t, e.moto)
+	e.deploy = mustAssume(t, e.moto, roleArn("deploy-dev"), sub("environment:dev"))
+	e.deployProd = mustAssume(t, e.moto, roleArn("deploy-prod"), sub("environment:prod"))
+	e.plan = mustAssume(t, e.moto, roleArn("plan"), sub("pull_request"))
+	e.ronly = mustAssume(t, e.moto, roleArn("readonly"), sub("environment:readonly"))
+	return e
+}
 
-	// Web identity: the trust policy's aud and sub are checked.
-	roleArn := func(k string) string { return "arn:aws:iam::" + motoAccount + ":role/predictor-github-" + k }
-	sub := func(s string) string { return "repo:" + testRepository + ":" + s }
+const (
+	star     = `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"*","Resource":"*"}]}`
+	ecsTrust = `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"Service":"ecs-tasks.amazonaws.com"},"Action":"sts:AssumeRole"}]}`
+)
+
+func roleArn(k string) string { return "arn:aws:iam::" + motoAccount + ":role/predictor-github-" + k }
+func sub(s string) string     { return "repo:" + testRepository + ":" + s }
+
+// deny asserts that each call is refused with AccessDenied, and counts it.
+func (e *enforced) deny(t *testing.T, calls []negative) {
+	t.Helper()
+	failed := false
+	for _, c := range calls {
+		if err := c.call(); !isAccessDenied(err) {
+			t.Errorf("%s: got %v, want AccessDenied", c.name, err)
+			failed = true
+			continue
+		}
+		e.denied.Add(1)
+	}
+	if failed {
+		t.Errorf("negative set failed; emulator denials:\n%s", decisions(t, e.logPath, "DENY"))
+	}
+}
+
+type negative struct {
+	name string
+	call func() error
+}
+
+// webIdentityNegatives: the trust policies' aud and sub are checked.
+func (e *enforced) webIdentityNegatives(t *testing.T) {
+	var calls []negative
 	for name, c := range map[string]struct{ role, sub, aud string }{
 		"pull request cannot assume deploy-dev": {"deploy-dev", sub("pull_request"), "sts.amazonaws.com"},
 		"prod environment cannot assume dev":    {"deploy-dev", sub("environment:prod"), "sts.amazonaws.com"},
+		"dev environment cannot assume prod":    {"deploy-prod", sub("environment:dev"), "sts.amazonaws.com"},
+		"readonly cannot assume deploy-prod":    {"deploy-prod", sub("environment:readonly"), "sts.amazonaws.com"},
 		"other repository":                      {"plan", "repo:evil/predictor:pull_request", "sts.amazonaws.com"},
 		"wrong audience":                        {"plan", sub("pull_request"), "evil"},
 	} {
-		if _, err := assume(ctx, moto.URL, roleArn(c.role), mintToken(c.sub, c.aud)); err == nil {
-			t.Errorf("web identity %s: assumed %s, want AccessDenied", name, c.role)
-		}
+		calls = append(calls, negative{"web identity: " + name, func() error {
+			_, err := assume(t.Context(), e.moto, roleArn(c.role), mintToken(c.sub, c.aud))
+			return err
+		}})
 	}
-	deploy := mustAssume(t, moto.URL, roleArn("deploy-dev"), sub("environment:dev"))
-	deployProd := mustAssume(t, moto.URL, roleArn("deploy-prod"), sub("environment:prod"))
-	plan := mustAssume(t, moto.URL, roleArn("plan"), sub("pull_request"))
-	readonly := mustAssume(t, moto.URL, roleArn("readonly"), sub("environment:readonly"))
+	e.deny(t, calls)
+}
 
-	// The negative set, with real API calls.
-	dS3, pS3, rS3 := s3Client(moto.URL, deploy), s3Client(moto.URL, plan), s3Client(moto.URL, readonly)
-	dIAM := signedIAM{url: moto.URL, creds: deploy}
+// boundaryNegatives: no escalation through the application roles, while a dev task
+// role without the boundary exists (the apply then recreates it with the boundary).
+func (e *enforced) boundaryNegatives(t *testing.T) {
+	ctx := t.Context()
+	dIAM := signedIAM{url: e.moto, creds: e.deploy}
 	prodBoundary := "arn:aws:iam::" + motoAccount + ":policy/predictor-github-app-boundary-prod"
 	devBoundary := "arn:aws:iam::" + motoAccount + ":policy/predictor-github-app-boundary-dev"
 	adminPolicy := "arn:aws:iam::aws:policy/AdministratorAccess"
-	star := `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"*","Resource":"*"}]}`
-	denied := []struct {
-		name string
-		call func() error
-	}{
-		{"deploy-dev reads prod's state", func() error { return get(ctx, dS3, stateBucket, "predictor/prod/terraform.tfstate") }},
-		{"deploy-dev writes prod's state", func() error { return putErr(ctx, dS3, stateBucket, "predictor/prod/terraform.tfstate", "{}") }},
-		{"deploy-dev takes prod's lock", func() error { return putErr(ctx, dS3, stateBucket, "predictor/prod/terraform.tfstate.tflock", "{}") }},
-		{"deploy-dev deletes a prod object version", func() error {
-			_, err := dS3.DeleteObject(ctx, &s3.DeleteObjectInput{Bucket: aws.String(prodData), Key: aws.String("results/a.csv"), VersionId: obj.VersionId})
-			return err
-		}},
-		{"deploy-prod deletes a prod object version", func() error {
-			_, err := s3Client(moto.URL, deployProd).DeleteObject(ctx, &s3.DeleteObjectInput{Bucket: aws.String(prodData), Key: aws.String("results/a.csv"), VersionId: obj.VersionId})
-			return err
-		}},
-		{"deploy-dev updates prod's ECS service", func() error {
-			return ecsCall(ctx, moto.URL, deploy, "UpdateService", `{"cluster":"predictor-model-prod-cluster","service":"predictor-model-prod-backend","desiredCount":0}`)
-		}},
-		{"plan writes dev's lock", func() error { return putErr(ctx, pS3, stateBucket, "predictor/dev/terraform.tfstate.tflock", "{}") }},
-		{"plan writes dev's state", func() error { return putErr(ctx, pS3, stateBucket, "predictor/dev/terraform.tfstate", "{}") }},
-		{"readonly writes prod's lock", func() error { return putErr(ctx, rS3, stateBucket, "predictor/prod/terraform.tfstate.tflock", "{}") }},
-		{"iam:PutRolePolicy on a dev role without the boundary", func() error {
-			return dIAM.do(ctx, "PutRolePolicy", url.Values{"RoleName": {"predictor-model-dev-ecs-task"}, "PolicyName": {"x"}, "PolicyDocument": {star}})
-		}},
-		{"iam:AttachRolePolicy AdministratorAccess on a dev role", func() error {
-			return dIAM.do(ctx, "AttachRolePolicy", url.Values{"RoleName": {"predictor-model-dev-ecs-task"}, "PolicyArn": {adminPolicy}})
-		}},
-		{"iam:AttachRolePolicy AdministratorAccess on the deploy role itself", func() error {
-			return dIAM.do(ctx, "AttachRolePolicy", url.Values{"RoleName": {"predictor-github-deploy-dev"}, "PolicyArn": {adminPolicy}})
-		}},
-		{"iam:PutRolePolicy on the deploy role itself", func() error {
-			return dIAM.do(ctx, "PutRolePolicy", url.Values{"RoleName": {"predictor-github-deploy-dev"}, "PolicyName": {"x"}, "PolicyDocument": {star}})
-		}},
-		{"iam:CreateRole without the boundary", func() error {
-			return dIAM.do(ctx, "CreateRole", url.Values{"RoleName": {"predictor-model-dev-ecs-execution"}, "AssumeRolePolicyDocument": {trust}})
-		}},
-		{"iam:CreateRole with prod's boundary", func() error {
-			return dIAM.do(ctx, "CreateRole", url.Values{"RoleName": {"predictor-model-dev-ecs-execution"}, "AssumeRolePolicyDocument": {trust}, "PermissionsBoundary": {prodBoundary}})
-		}},
-		{"iam:UpdateAssumeRolePolicy on a dev role", func() error {
-			return dIAM.do(ctx, "UpdateAssumeRolePolicy", url.Values{"RoleName": {"predictor-model-dev-ecs-task"}, "PolicyDocument": {trust}})
-		}},
-		{"iam:CreatePolicyVersion of the boundary", func() error {
-			return dIAM.do(ctx, "CreatePolicyVersion", url.Values{"PolicyArn": {devBoundary}, "PolicyDocument": {star}, "SetAsDefault": {"true"}})
-		}},
+	iamDo := func(action string, v url.Values) func() error { return func() error { return dIAM.do(ctx, action, v) } }
+	e.deny(t, []negative{
+		{"iam:PutRolePolicy on a dev role without the boundary", iamDo("PutRolePolicy", url.Values{"RoleName": {"predictor-model-dev-ecs-task"}, "PolicyName": {"x"}, "PolicyDocument": {star}})},
+		{"iam:AttachRolePolicy AdministratorAccess on a dev role", iamDo("AttachRolePolicy", url.Values{"RoleName": {"predictor-model-dev-ecs-task"}, "PolicyArn": {adminPolicy}})},
+		{"iam:AttachRolePolicy AdministratorAccess on the deploy role itself", iamDo("AttachRolePolicy", url.Values{"RoleName": {"predictor-github-deploy-dev"}, "PolicyArn": {adminPolicy}})},
+		{"iam:PutRolePolicy on the deploy role itself", iamDo("PutRolePolicy", url.Values{"RoleName": {"predictor-github-deploy-dev"}, "PolicyName": {"x"}, "PolicyDocument": {star}})},
+		{"iam:CreateRole without the boundary", iamDo("CreateRole", url.Values{"RoleName": {"predictor-model-dev-ecs-execution"}, "AssumeRolePolicyDocument": {ecsTrust}})},
+		{"iam:CreateRole with prod's boundary", iamDo("CreateRole", url.Values{"RoleName": {"predictor-model-dev-ecs-execution"}, "AssumeRolePolicyDocument": {ecsTrust}, "PermissionsBoundary": {prodBoundary}})},
+		{"iam:UpdateAssumeRolePolicy on a dev role", iamDo("UpdateAssumeRolePolicy", url.Values{"RoleName": {"predictor-model-dev-ecs-task"}, "PolicyDocument": {ecsTrust}})},
+		{"iam:CreatePolicyVersion of the boundary", iamDo("CreatePolicyVersion", url.Values{"PolicyArn": {devBoundary}, "PolicyDocument": {star}, "SetAsDefault": {"true"}})},
+	})
+	// Control: the same role may delete the unbounded dev role (the apply creates it
+	// again, with the boundary), so the denials above are not a role that can do nothing.
+	if err := dIAM.do(ctx, "DeleteRole", url.Values{"RoleName": {"predictor-model-dev-ecs-task"}}); err != nil {
+		t.Fatalf("deploy-dev deletes the unbounded dev role: %v", err)
 	}
-	for _, c := range denied {
-		if err := c.call(); !isAccessDenied(err) {
-			t.Errorf("%s: got %v, want AccessDenied", c.name, err)
-		}
-	}
-	// Controls: the same role may do what deploys need, so the denials above are not
-	// a role that can do nothing. The unbounded task role is deleted (the apply creates
-	// it again, with the boundary).
-	for name, call := range map[string]func() error{
-		"plan reads prod's state": func() error { return get(ctx, pS3, stateBucket, "predictor/prod/terraform.tfstate") },
-		"deploy-dev deletes the unbounded dev role": func() error {
-			return dIAM.do(ctx, "DeleteRole", url.Values{"RoleName": {"predictor-model-dev-ecs-task"}})
-		},
-	} {
-		if err := call(); err != nil {
-			t.Errorf("%s: %v", name, err)
-		}
-	}
-	if t.Failed() {
-		t.Fatalf("negative set failed; emulator decisions:\n%s", decisions(t, logPath, "DENY"))
-	}
+}
 
-	// The dev deploy role runs the pipeline's subcommands for dev.
-	d := func(args ...string) string {
-		t.Helper()
-		args = append(args, "--env", "dev", "--aws-endpoint", moto.URL, "--infra-dir", infra, "--workdir", work)
-		return mustRunLog(t, bin, append(deploy.env(), testenv.TerraformTools(t)...), logPath, args...)
-	}
-	d("bootstrap")
-	planFile := filepath.Join(work, "dev.tfplan")
-	d("plan", "--out", planFile, "--no-policy")
-	d("apply", "--plan", planFile)
+// run runs deployctl under c for env, in c's own working directory for env.
+func (e *enforced) run(t *testing.T, c roleCreds, env string, args ...string) string {
+	t.Helper()
+	args = append(args, "--env", env, "--aws-endpoint", e.moto, "--infra-dir", e.infra, "--workdir", filepath.Join(e.work, env, c.name))
+	out := mustRunLog(t, e.bin, append(c.env(), testenv.TerraformTools(t)...), e.logPath, args...)
+	e.steps.Add(1)
+	return out
+}
+
+// release reads the outputs, rolls two releases out and rolls back, as c in env.
+func (e *enforced) release(t *testing.T, c roleCreds, env string) {
 	var outs struct {
 		Repository string `json:"ecr_repository_url"`
 	}
-	if err := json.Unmarshal([]byte(d("outputs", "--json")), &outs); err != nil || outs.Repository == "" {
+	if err := json.Unmarshal([]byte(e.run(t, c, env, "outputs", "--json")), &outs); err != nil || outs.Repository == "" {
 		t.Fatalf("outputs: %v %+v", err, outs)
 	}
+	for _, v := range []string{"v1", "v2"} {
+		digest := fmt.Sprintf("%x", sha256.Sum256([]byte(env+v)))
+		e.run(t, c, env, "rollout", "--image", outs.Repository+"@sha256:"+digest, "--version", v, "--timeout", "2m", "--poll-interval", "200ms")
+	}
+	e.run(t, c, env, "rollback", "--timeout", "2m", "--poll-interval", "200ms")
+}
+
+// devLeg: the dev deploy role runs the pipeline's subcommands for dev; the review roles
+// plan and run drift without the lock.
+func (e *enforced) devLeg(t *testing.T) {
+	e.run(t, e.deploy, "dev", "bootstrap")
+	planFile := filepath.Join(e.work, "dev.tfplan")
+	e.run(t, e.deploy, "dev", "plan", "--out", planFile, "--no-policy")
+	e.run(t, e.deploy, "dev", "apply", "--plan", planFile)
 	// The preflight reads what a release depends on, with the deploy role's reads only.
-	if out := d("verify"); !strings.Contains(out, "ok") {
+	if out := e.run(t, e.deploy, "dev", "verify"); !strings.Contains(out, "ok") {
 		t.Logf("verify:\n%s", out)
 	}
-	for _, v := range []string{"v1", "v2"} {
-		digest := fmt.Sprintf("%x", sha256.Sum256([]byte(v)))
-		d("rollout", "--image", outs.Repository+"@sha256:"+digest, "--version", v, "--timeout", "2m", "--poll-interval", "200ms")
-	}
-	d("rollback", "--timeout", "2m", "--poll-interval", "200ms")
+	e.release(t, e.deploy, "dev")
 	// The roles the apply created carry the boundary, and still take no admin policy.
-	err = dIAM.do(ctx, "AttachRolePolicy", url.Values{"RoleName": {"predictor-model-dev-ecs-execution"}, "PolicyArn": {adminPolicy}})
-	if !isAccessDenied(err) {
-		t.Errorf("iam:AttachRolePolicy AdministratorAccess on the bounded execution role: got %v, want AccessDenied", err)
-	}
+	e.deny(t, []negative{{"iam:AttachRolePolicy AdministratorAccess on the bounded execution role", func() error {
+		return signedIAM{url: e.moto, creds: e.deploy}.do(t.Context(), "AttachRolePolicy", url.Values{"RoleName": {"predictor-model-dev-ecs-execution"}, "PolicyArn": {"arn:aws:iam::aws:policy/AdministratorAccess"}})
+	}}})
+	e.run(t, e.plan, "dev", "plan", "--out", "review.tfplan", "--no-policy", "--lock=false")
+	e.run(t, e.ronly, "dev", "drift")
+}
 
-	// Review plans through deployctl, without the lock (their roles cannot write it):
-	// the pull-request role plans; the readonly role runs drift, and saves a plan
-	// (plans/ is the one prefix it may write) that the dev deploy role applies by ID:
-	// the two phases of a prod deploy, on dev.
-	as := func(c roleCreds, args ...string) string {
-		t.Helper()
-		args = append(args, "--env", "dev", "--aws-endpoint", moto.URL, "--infra-dir", infra, "--workdir", filepath.Join(work, c.name))
-		return mustRunLog(t, bin, append(c.env(), testenv.TerraformTools(t)...), logPath, args...)
-	}
-	as(plan, "plan", "--out", "review.tfplan", "--no-policy", "--lock=false")
-	as(readonly, "drift")
-	as(readonly, "plan", "--out", "saved.tfplan", "--no-policy", "--lock=false", "--save", "--id-file", "saved.id")
-	id, err := os.ReadFile(filepath.Join(work, readonly.name, "saved.id"))
+// prodLeg is prod's merge path: the readonly role saves prod's plan, deploy-prod applies
+// exactly that plan by its ID, reads the outputs, releases and rolls back, and the
+// readonly role runs drift.
+func (e *enforced) prodLeg(t *testing.T) {
+	e.run(t, e.ronly, "prod", "plan", "--out", "saved.tfplan", "--no-policy", "--lock=false", "--save", "--id-file", "saved.id")
+	id, err := os.ReadFile(filepath.Join(e.work, "prod", e.ronly.name, "saved.id"))
 	if err != nil {
 		t.Fatal(err)
 	}
-	d("apply", "--plan-id", strings.TrimSpace(string(id)))
-	if err := putErr(ctx, pS3, stateBucket, "plans/dev/"+strings.Repeat("0", 64)+".tfplan", "x"); !isAccessDenied(err) {
-		t.Errorf("the pull-request role saved a plan: got %v, want AccessDenied", err)
-	}
-	if err := putErr(ctx, rS3, stateBucket, "predictor/dev/terraform.tfstate", "{}"); !isAccessDenied(err) {
-		t.Errorf("the readonly role wrote dev's state: got %v, want AccessDenied", err)
-	}
-
-	t.Logf("not enforced by the emulator in this run (each counted as met/matching, never as a deny):\n%s", unchecked(t, logPath))
+	e.run(t, e.deployProd, "prod", "apply", "--plan-id", strings.TrimSpace(string(id)))
+	e.release(t, e.deployProd, "prod")
+	e.run(t, e.ronly, "prod", "drift")
 }
 
 func enforceIAM(t *testing.T, endpoint string) {
@@ -370,9 +384,15 @@ func ecsCall(ctx context.Context, endpoint string, c roleCreds, action, body str
 // signedPost sends body to the emulator signed (SigV4) with c for service, and returns
 // an error on any non-200 answer.
 func signedPost(ctx context.Context, endpoint string, c roleCreds, service, action string, headers map[string]string, body string) error {
+	_, err := signedPostBody(ctx, endpoint, c, service, action, headers, body)
+	return err
+}
+
+// signedPostBody is signedPost that also returns the answer's body.
+func signedPostBody(ctx context.Context, endpoint string, c roleCreds, service, action string, headers map[string]string, body string) (string, error) {
 	req, err := http.NewRequestWithContext(ctx, http.MethodPost, endpoint+"/", strings.NewReader(body))
 	if err != nil {
-		return err
+		return "", err
 	}
 	for k, v := range headers {
 		req.Header.Set(k, v)
@@ -380,18 +400,18 @@ func signedPost(ctx context.Context, endpoint string, c roleCreds, service, acti
 	hash := sha256.Sum256([]byte(body))
 	creds := aws.Credentials{AccessKeyID: c.key, SecretAccessKey: c.secret, SessionToken: c.token}
 	if err := v4.NewSigner().SignHTTP(ctx, creds, req, fmt.Sprintf("%x", hash), service, testenv.Region, time.Now()); err != nil {
-		return err
+		return "", err
 	}
 	resp, err := http.DefaultClient.Do(req)
 	if err != nil {
-		return err
+		return "", err
 	}
 	defer resp.Body.Close()
 	out, _ := io.ReadAll(resp.Body)
 	if resp.StatusCode != http.StatusOK {
-		return fmt.Errorf("%s %s: HTTP %d: %s", service, action, resp.StatusCode, out)
+		return "", fmt.Errorf("%s %s: HTTP %d: %s", service, action, resp.StatusCode, out)
 	}
-	return nil
+	return string(out), nil
 }
 
 // decisions lists the emulator's logged decisions of one kind, one per line.

@@ -209,9 +209,9 @@ run "environment_isolation" {
 
   # KMS: what terraform needs on the bucket key, never a data-plane action.
   assert {
-    condition = alltrue([for e in ["dev", "prod"] : alltrue([for a in ["kms:CreateKey", "kms:EnableKeyRotation", "kms:ScheduleKeyDeletion", "kms:CreateAlias"] :
-    contains(flatten([for s in jsondecode(aws_iam_policy.write["${e}-iam"].policy).Statement : flatten([s.Action])]), a)])])
-    error_message = "The deploy roles need the KMS actions infra/modules/s3 uses."
+    condition = alltrue([for e in ["dev", "prod"] : alltrue([for a in concat(["kms:CreateKey", "kms:EnableKeyRotation", "kms:CreateAlias"], e == "prod" ? [] : ["kms:ScheduleKeyDeletion"]) :
+    contains(flatten([for s in jsondecode(aws_iam_policy.write["${e}-iam"].policy).Statement : flatten([s.Action]) if s.Effect == "Allow"]), a)])])
+    error_message = "The deploy roles need the KMS actions infra/modules/s3 uses (a protected environment's key is never deleted by CI)."
   }
 
   assert {
@@ -251,6 +251,12 @@ run "prod_data_protected" {
       if s.Effect == "Allow" && length(setintersection(toset(flatten([s.Action])), toset(["s3:DeleteObjectVersion", "s3:DeleteObject", "s3:DeleteBucket"]))) > 0
     ]]))
     error_message = "No role may delete objects, object versions or buckets of prod's data."
+  }
+
+  assert {
+    condition = alltrue([for pair in [["KeepProtectedData", "s3:BypassGovernanceRetention"], ["KeepProtectedData", "s3:PutObjectRetention"], ["KeepProtectedKeys", "kms:ScheduleKeyDeletion"], ["KeepProtectedLogs", "logs:DeleteLogGroup"]] :
+    anytrue([for s in jsondecode(aws_iam_policy.write["prod-app"].policy).Statement : s.Effect == "Deny" && s.Sid == pair[0] && contains(s.Action, pair[1])])])
+    error_message = "prod's deploy role must be denied bypassing Object Lock, deleting its key and its log groups."
   }
 
   assert {

@@ -58,6 +58,26 @@ resource "aws_s3_bucket_versioning" "this" {
   }
 }
 
+# Object Lock in governance mode (protected environments): every new version is
+# retained object_lock_days, so neither a deploy role nor a lifecycle rule it writes can
+# delete it before then; only a principal allowed s3:BypassGovernanceRetention can (no
+# CI role is). Enabled on the existing, versioned bucket (no replacement); S3 then
+# refuses to suspend its versioning, and Object Lock can never be turned off.
+resource "aws_s3_bucket_object_lock_configuration" "this" {
+  for_each = var.object_lock_days > 0 ? var.buckets : toset([])
+
+  bucket = aws_s3_bucket.this[each.key].id
+
+  rule {
+    default_retention {
+      mode = "GOVERNANCE"
+      days = var.object_lock_days
+    }
+  }
+
+  depends_on = [aws_s3_bucket_versioning.this]
+}
+
 resource "aws_s3_bucket_server_side_encryption_configuration" "this" {
   for_each = var.buckets
 

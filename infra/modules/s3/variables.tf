@@ -119,3 +119,15 @@ variable "kms_deletion_window_days" {
     error_message = "The kms_deletion_window_days must be a whole number between 7 and 30."
   }
 }
+
+variable "object_lock_days" {
+  description = "Default Object Lock retention, in days, in governance mode on both buckets (0: no Object Lock). Each new object version can then be deleted, or its retention shortened, only by a principal allowed s3:BypassGovernanceRetention; S3 lifecycle rules do not expire locked versions, and a bucket with Object Lock cannot suspend versioning."
+  type        = number
+  default     = 0
+  nullable    = false
+
+  validation {
+    condition     = var.object_lock_days >= 0 && var.object_lock_days <= 3650 && floor(var.object_lock_days) == var.object_lock_days
+    error_message = "The object_lock_days must be a whole number of days between 0 and 3650."
+  }
+}

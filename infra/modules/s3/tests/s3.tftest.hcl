@@ -145,3 +145,40 @@ run "bad_kms_window_is_rejected" {
 
   expect_failures = [var.kms_deletion_window_days]
 }
+
+# Protected environments: Object Lock in governance mode with a default retention on
+# both buckets; none without the variable.
+run "object_lock_keeps_versions" {
+  command = plan
+
+  variables {
+    object_lock_days = 35
+  }
+
+  assert {
+    condition = alltrue([for b in ["files", "data"] :
+      aws_s3_bucket_object_lock_configuration.this[b].rule[0].default_retention[0].mode == "GOVERNANCE" &&
+      aws_s3_bucket_object_lock_configuration.this[b].rule[0].default_retention[0].days == 35
+    ])
+    error_message = "Both buckets must retain every version 35 days in governance mode."
+  }
+}
+
+run "no_object_lock_by_default" {
+  command = plan
+
+  assert {
+    condition     = length(aws_s3_bucket_object_lock_configuration.this) == 0
+    error_message = "Object Lock is off unless object_lock_days is set."
+  }
+}
+
+run "bad_object_lock_days_is_rejected" {
+  command = plan
+
+  variables {
+    object_lock_days = 1.5
+  }
+
+  expect_failures = [var.object_lock_days]
+}
