@@ -76,7 +76,7 @@ test-backend: ## Backend tests in backend/.venv, built from the hash-locked requ
 	$(MAKE) -C backend test
 
 .PHONY: lint
-lint: gen tools $(EMULATOR) ## gofmt, go vet, a build and vet for linux, darwin and windows, golangci-lint, terraform fmt, tflint, Trivy, checkov, actionlint, ruff, mypy.
+lint: gen tools $(EMULATOR) ## gofmt, go vet, a build and vet for linux, darwin and windows, golangci-lint, terraform fmt, tflint, Trivy, checkov, cloudsplaining, actionlint, ruff, mypy.
 	@out="$$(gofmt -l $$(git ls-files '*.go'))"; if [ -n "$$out" ]; then echo "gofmt needed:"; echo "$$out"; exit 1; fi
 	go vet ./...
 	cd tests && go vet ./...
