@@ -170,8 +170,10 @@ func TestPlanAndDriftStatus(t *testing.T) {
 			}
 		})
 	}
-	if d, err := DriftStatus(2, ""); !d || err != nil {
-		t.Errorf("DriftStatus(2) = %v, %v; want drift", d, err)
+	for _, code := range []int{exitcode.Changes, exitcode.ServiceDrift, exitcode.BothDrift} {
+		if d, err := DriftStatus(code, ""); !d || err != nil {
+			t.Errorf("DriftStatus(%d) = %v, %v; want drift", code, d, err)
+		}
 	}
 	if _, err := DriftStatus(3, ""); !errors.Is(err, ErrUnexpected) {
 		t.Errorf("DriftStatus(3) = %v; want ErrUnexpected", err)
