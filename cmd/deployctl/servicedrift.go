@@ -18,21 +18,11 @@ import (
 // terraform outputs (infrastructure not applied yet, or a root without one) nothing
 // runs, so there is nothing to compare and it says so.
 func serviceDrift(ctx context.Context, g *globals, s *session, sf *serviceFlags, stdout io.Writer) (bool, error) {
-	metas, err := s.tf.Outputs(ctx)
+	out, err := outputStrings(ctx, s)
 	if err != nil {
 		return false, err
 	}
-	out := make(map[string]string, len(metas))
-	for name, m := range metas {
-		out[name] = rawValue(m.Value)
-	}
-	pick := func(flag, name string) string {
-		if flag != "" {
-			return flag
-		}
-		return out[name]
-	}
-	cluster, service, container := pick(sf.cluster, "ecs_cluster_name"), pick(sf.service, "ecs_service_name"), pick(sf.container, "ecs_container_name")
+	cluster, service, container := orOutput(sf.cluster, out, "ecs_cluster_name"), orOutput(sf.service, out, "ecs_service_name"), orOutput(sf.container, out, "ecs_container_name")
 	if cluster == "" || service == "" {
 		fmt.Fprintf(stdout, "Service drift in %s: not compared; the terraform outputs name no ECS service (pass --cluster and --service).\n", g.env)
 		return false, nil
