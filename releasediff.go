@@ -2,6 +2,8 @@ package main
 
 import (
 	"context"
+	"fmt"
+	"strings"
 
 	"dagger/predictor/internal/pipeline"
 )
@@ -69,4 +71,28 @@ func (p *Plan) releaseDiff(ctx context.Context, t target, image string, markdown
 		return "", err
 	}
 	return r.stdout, nil
+}
+
+// Return the plan's Markdown followed by its release diff, for the pull-request comment (a release diff that cannot be made is a note, not a failure).
+//
+// +cache="never"
+func (p *Plan) CommentMarkdown(ctx context.Context) (string, error) {
+	md, err := p.Markdown(ctx)
+	if err != nil {
+		return "", err
+	}
+	return md + "\n" + p.commentDiff(ctx), nil
+}
+
+// commentDiff is the release diff section of the comment. The image a merge releases
+// is not known yet (dev builds it, prod promotes dev's): the diff keeps the running
+// one and says so. A service not deployed yet, or any other error, becomes one line.
+func (p *Plan) commentDiff(ctx context.Context) string {
+	const note = "\nThe image is not compared: the merge's release builds it (dev) or promotes dev's newest completed release (prod).\n"
+	diff, err := p.ReleaseDiff(ctx, "", true)
+	if err != nil {
+		line, _, _ := strings.Cut(strings.TrimSpace(err.Error()), "\n")
+		return fmt.Sprintf("#### Release diff `%s`\n\nNot available: %s\n", p.Env, line)
+	}
+	return diff + note
 }
