@@ -271,7 +271,7 @@ var pendingExports = map[string]bool{
 	"rollout.TagBy": true, "rollout.TagCompletedAt": true, "rollout.TagDeployment": true,
 	"rollout.TagImage": true, "rollout.TagOutcome": true, "rollout.TagOutcomeAt": true,
 	"rollout.TagReason": true, "rollout.TagVersion": true, "rollout.TasksFailing": true,
-	"rollout.TimedOut": true, "rollout.VersionVar": true,
+	"rollout.TimedOut": true,
 	// internal/smoke
 	"smoke.DefaultInitial": true, "smoke.DefaultMaxBackoff": true,
 	"smoke.HealthURL": true,

@@ -342,7 +342,7 @@ func outputsMap(ctx context.Context, ctr *dagger.Container, t target) (map[strin
 	return pipeline.ParseOutputs(r.stdout)
 }
 
-// Compare the environment's state with its real infrastructure, print the differences and fail when it drifted.
+// Compare the environment's state with its real infrastructure and the running service with its last release, print the differences and fail when either drifted.
 //
 // +cache="never"
 func (m *Predictor) Drift(
@@ -354,7 +354,7 @@ func (m *Predictor) Drift(
 	return report, err
 }
 
-// Compare the environment's state with its real infrastructure and return a Markdown report, without failing on drift.
+// Compare the environment's state with its real infrastructure and the running service with its last release, and return a Markdown report, without failing on drift.
 //
 // +cache="never"
 func (m *Predictor) DriftReport(

@@ -1,8 +1,9 @@
 // The pull-request plan comment: one comment per pull request, found by its marker
-// and updated on each push, with every environment's plan Markdown (as `dagger call
-// plan --env E --no-policy markdown` wrote it). The plans are made once per
-// environment; this script is also the policy gate: it fails the check when any
-// plan reports violations (the marker internal/policy writes).
+// and updated on each push, with every environment's plan Markdown and release diff
+// (as `dagger call tf-plan --env E --no-policy comment-markdown` wrote them). The
+// plans are made once per environment; this script is also the policy gate: it
+// fails the check when any plan reports violations (the marker internal/policy
+// writes).
 'use strict';
 
 const fs = require('fs');

@@ -26,6 +26,12 @@ const (
 	Preflight = 6
 	// ChangeSetMismatch: the plan's changes are not the ones reviewed (--expect-changeset).
 	ChangeSetMismatch = 7
+	// ServiceDrift: drift found the running ECS service differs from its last completed
+	// release (another revision, an image not the recorded digest, a count out of bounds).
+	ServiceDrift = 8
+	// BothDrift: drift found both kinds at once: resources changed outside terraform
+	// (Changes alone) and the service differs from its release (ServiceDrift alone).
+	BothDrift = 9
 
 	// RolloutFailed: the deployment's rollout state is FAILED.
 	RolloutFailed = 10
@@ -59,12 +65,14 @@ type Status struct {
 var Statuses = []Status{
 	{OK, "OK", "ok (plan, drift: no changes)", "success; plan and drift: no changes"},
 	{Error, "Error", "error or bad input", "any other failure, bad input included; one line on stderr says what to do"},
-	{Changes, "Changes", "plan has changes or drift found", "plan has changes; drift found"},
+	{Changes, "Changes", "plan has changes or drift found", "plan has changes; drift found resources changed outside terraform"},
 	{Policy, "Policy", "policy violation", "the plan violates policy"},
 	{Cost, "Cost", "cost over budget", "the estimate is over `--max-monthly-usd`, or its increase over `--max-monthly-increase-usd`"},
 	{StalePlan, "StalePlan", "saved plan is stale", "apply refused a saved plan: the state changed since it was made (plan again)"},
 	{Preflight, "Preflight", "preflight failed (verify)", "`verify` found an unmet deploy prerequisite: one `FAIL` line per problem, with its fix"},
 	{ChangeSetMismatch, "ChangeSetMismatch", "changes not the reviewed ones", "the plan's changes are not the reviewed ones (`--expect-changeset`)"},
+	{ServiceDrift, "ServiceDrift", "running service differs from its release (drift)", "drift: the running service differs from its last completed release (another revision, an image not the recorded digest, a count outside the autoscaling bounds)"},
+	{BothDrift, "BothDrift", "drift of both kinds", "drift: resources changed outside terraform (2) and the service differs from its release (8) at once"},
 	{RolloutFailed, "RolloutFailed", "rollout FAILED", "the deployment's rollout state is FAILED"},
 	{RolledBack, "RolledBack", "rolled back by the circuit breaker", "the circuit breaker rolled the deployment back"},
 	{TasksFailing, "TasksFailing", "tasks failing to start", "new tasks stop while starting (image pull, resource initialization)"},

@@ -224,3 +224,20 @@ func DestroyArgs(t Target, breakGlass bool) []string {
 	}
 	return a
 }
+
+// ReleaseDiffArgs shows what the next release changes in the running service: plan is
+// the plan (or its JSON) whose task definition it registers ("": the running one),
+// image what it ships ("": the running image), format text, markdown or json.
+func ReleaseDiffArgs(t Target, plan, image, format string) []string {
+	var rest []string
+	if plan != "" {
+		rest = append(rest, "--plan", plan)
+	}
+	if image != "" {
+		rest = append(rest, "--image", image)
+	}
+	if format != "" {
+		rest = append(rest, "--format", format)
+	}
+	return cmd("release-diff", t, rest...)
+}

@@ -101,9 +101,11 @@ func PlanStatus(code int, stderr string) (hasChanges bool, err error) {
 	return false, Check("plan", code, stderr)
 }
 
-// DriftStatus reads drift's status: 0 none, 2 drift, anything else an error.
+// DriftStatus reads drift's status: 0 none; 2 infrastructure drift, 8 service drift,
+// 9 both; anything else an error.
 func DriftStatus(code int, stderr string) (drifted bool, err error) {
-	if code == exitcode.Changes {
+	switch code {
+	case exitcode.Changes, exitcode.ServiceDrift, exitcode.BothDrift:
 		return true, nil
 	}
 	return false, Check("drift", code, stderr)

@@ -83,7 +83,10 @@ func TestArgs(t *testing.T) {
 		"outputs name": {OutputsArgs(dev, "api_gateway_url"), []string{"deployctl", "outputs", "--env", "dev", "--region", "eu-west-1", "--name", "api_gateway_url"}},
 		"plan review":  {PlanArgs(dev, PlanOptions{Out: "p", NoLock: true}), []string{"deployctl", "plan", "--env", "dev", "--region", "eu-west-1", "--out", "p", "--lock=false"}},
 		"drift":        {DriftArgs(Target{Env: "prod"}), []string{"deployctl", "drift", "--env", "prod"}},
-		"ecr-login":    {ECRLoginArgs(dev, "/creds", ""), []string{"deployctl", "ecr-login", "--env", "dev", "--region", "eu-west-1", "--out", "/creds"}},
+		"release-diff": {ReleaseDiffArgs(Target{Env: "prod"}, "/out/plan.json", "sha256:ab", "markdown"),
+			[]string{"deployctl", "release-diff", "--env", "prod", "--plan", "/out/plan.json", "--image", "sha256:ab", "--format", "markdown"}},
+		"release-diff running": {ReleaseDiffArgs(Target{Env: "prod"}, "", "", ""), []string{"deployctl", "release-diff", "--env", "prod"}},
+		"ecr-login":            {ECRLoginArgs(dev, "/creds", ""), []string{"deployctl", "ecr-login", "--env", "dev", "--region", "eu-west-1", "--out", "/creds"}},
 		"ecr-login repo": {ECRLoginArgs(Target{Env: "dev"}, "/creds", "1.dkr.ecr.us-east-1.amazonaws.com/p"),
 			[]string{"deployctl", "ecr-login", "--env", "dev", "--out", "/creds", "--repository-url", "1.dkr.ecr.us-east-1.amazonaws.com/p"}},
 		"rollout": {RolloutArgs(dev, RolloutOptions{Image: "r/p@sha256:ab", Version: "abc", Timeout: 15 * time.Minute, ReportJSON: "/out/r.json", Force: true}),
@@ -170,8 +173,10 @@ func TestPlanAndDriftStatus(t *testing.T) {
 			}
 		})
 	}
-	if d, err := DriftStatus(2, ""); !d || err != nil {
-		t.Errorf("DriftStatus(2) = %v, %v; want drift", d, err)
+	for _, code := range []int{exitcode.Changes, exitcode.ServiceDrift, exitcode.BothDrift} {
+		if d, err := DriftStatus(code, ""); !d || err != nil {
+			t.Errorf("DriftStatus(%d) = %v, %v; want drift", code, d, err)
+		}
 	}
 	if _, err := DriftStatus(3, ""); !errors.Is(err, ErrUnexpected) {
 		t.Errorf("DriftStatus(3) = %v; want ErrUnexpected", err)

@@ -15,6 +15,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strings"
 	"sync/atomic"
@@ -27,6 +28,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 	"github.com/aws/smithy-go"
 
+	"dagger/predictor/internal/exitcode"
 	"dagger/predictor/internal/testsupport/testenv"
 )
 
@@ -514,8 +516,9 @@ func mustRunLog(t *testing.T, bin string, env []string, logPath string, args ...
 	err := cmd.Run()
 	var exit *exec.ExitError
 	// deployctl plan exits 2 for "the plan has changes" (terraform's -detailed-exitcode),
-	// drift for "drift found": answers, not denials.
-	if errors.As(err, &exit) && exit.ExitCode() == 2 && (args[0] == "plan" || args[0] == "drift") {
+	// drift 2, 8 or 9 for "drift found": answers, not denials.
+	if errors.As(err, &exit) && (exit.ExitCode() == exitcode.Changes && args[0] == "plan" ||
+		slices.Contains([]int{exitcode.Changes, exitcode.ServiceDrift, exitcode.BothDrift}, exit.ExitCode()) && args[0] == "drift") {
 		err = nil
 	}
 	if err != nil {

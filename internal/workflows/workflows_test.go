@@ -114,8 +114,8 @@ func TestExpectedWorkflows(t *testing.T) {
 			plans = append(plans, s.Run)
 		}
 	}
-	if len(plans) != 1 || !strings.Contains(plans[0], "tf-plan --env") || !strings.Contains(plans[0], " markdown ") {
-		t.Errorf("pull-request.yml: the plan job must run one `dagger call tf-plan --env E ... markdown`, got %q", plans)
+	if len(plans) != 1 || !strings.Contains(plans[0], "tf-plan --env") || !strings.Contains(plans[0], "markdown -o ") {
+		t.Errorf("pull-request.yml: the plan job must run one `dagger call tf-plan --env E ... [comment-]markdown -o FILE`, got %q", plans)
 	}
 	// Two-phase prod: a plan job saves the plan, the gated job applies exactly its ID
 	// and never plans.

@@ -1,0 +1,16 @@
+provider "aws" {
+  region                      = var.aws_region
+  skip_credentials_validation = var.aws_endpoint != null
+  skip_metadata_api_check     = var.aws_endpoint != null
+  skip_region_validation      = var.aws_endpoint != null
+  skip_requesting_account_id  = false
+  s3_use_path_style           = var.aws_endpoint != null
+  max_retries                 = 3
+
+  allowed_account_ids = var.aws_endpoint != null ? ["123456789012"] : null
+}
+
+# One resource, so that the test can also drift the infrastructure itself.
+resource "aws_s3_bucket" "this" {
+  bucket = "servicedrift-${var.environment}-files"
+}
