@@ -223,6 +223,31 @@ var interfaceMethod = map[string]bool{
 // removed there, and taken off this list, which fails when it holds a name no longer
 // reported.
 var pendingExports = map[string]bool{
+	// Added with the packages of this round (daggerrules, daggerapi, iameval,
+	// promotion and release records): their API is still being trimmed.
+	"daggerapi.GeneratedFrom": true, "daggerapi.MaxGoDirective": true, "daggerapi.Modules": true,
+	"daggerapi.RegenerateCommand": true, "daggerapi.TypeDefs": true, "daggerrules.ArgName": true,
+	"daggerrules.Basic": true, "daggerrules.BooleanKind": true, "daggerrules.CLIName": true,
+	"daggerrules.Check": true, "daggerrules.ClientNames()": true, "daggerrules.Core": true,
+	"daggerrules.CoreObject": true, "daggerrules.DeclOther": true, "daggerrules.DeclStruct": true,
+	"daggerrules.FieldName": true, "daggerrules.FloatKind": true, "daggerrules.FromCodegenJSON": true,
+	"daggerrules.FunctionName": true, "daggerrules.IntegerKind": true, "daggerrules.KindBasic": true,
+	"daggerrules.KindContext": true, "daggerrules.KindDagger": true, "daggerrules.KindError": true,
+	"daggerrules.KindForeign": true, "daggerrules.KindInterface": true, "daggerrules.KindModule": true,
+	"daggerrules.KindOther": true, "daggerrules.KindPointer": true, "daggerrules.KindSlice": true,
+	"daggerrules.KindStruct": true, "daggerrules.ListKind": true, "daggerrules.Local": true,
+	"daggerrules.NamespacedObjectName": true, "daggerrules.ObjectKind": true, "daggerrules.ObjectName": true,
+	"daggerrules.ParsePragmas": true, "daggerrules.Prints": true, "daggerrules.PrintsChangeset": true,
+	"daggerrules.PrintsNothing": true, "daggerrules.PrintsValue": true, "daggerrules.Ptr": true,
+	"daggerrules.ReturnTypeOf": true, "daggerrules.ScalarKind": true, "daggerrules.Slice": true,
+	"daggerrules.StringKind": true, "daggerrules.Validate": true, "daggerrules.Violation": true,
+	"daggerrules.VoidKind": true, "docgen.Fill": true, "ecrimage.Resolve()": true,
+	"exitcode.Status": true, "pipeline.StagePick": true, "pipeline.StagePromote": true,
+	"pipeline.StageRecord": true, "policy.IAMForeignTrust": true, "policy.IAMPassRoleAny": true,
+	"rollout.DefaultUnseenWait": true, "rollout.TagBreakGlass": true, "rollout.TagCommit": true,
+	"rollout.TagLockHash": true, "rollout.TagPlan": true, "rollout.TagPromotedFrom": true,
+	"rollout.TagSmoke": true, "rollout.TagTimings": true, "workflows.ChangesByPlanID": true,
+	"workflows.PlanIDScript": true,
 	// internal/awsx
 	"awsx.DefaultMaxAttempts": true, "awsx.DefaultMaxBackoff": true,
 	"awsx.DefaultRegion": true, "awsx.NewRetryer": true, "awsx.RequireCredentials": true,
@@ -236,11 +261,11 @@ var pendingExports = map[string]bool{
 	"cost.HostedZoneMonth": true, "cost.InterfaceEndpointHour": true,
 	"cost.LogsIngestedGB": true, "cost.NATGatewayHour": true, "cost.PublicIPv4Hour": true,
 	// internal/ecrlogin
-	"ecrlogin.RegistryHost": true,
+	
 	// internal/testsupport/ecsfake
 	"ecsfake.Account": true, "ecsfake.Region": true,
 	// internal/envcfg
-	"envcfg.All": true, "envcfg.Load": true, "envcfg.Lookup": true,
+	 "envcfg.Load": true, "envcfg.Lookup": true,
 	// internal/pipeline
 	"pipeline.CheckDeploy": true, "pipeline.DriftStatus": true,
 	"pipeline.NewReport": true, "pipeline.SameDigest": true, "pipeline.SkipError": true,

@@ -238,8 +238,12 @@ func TestNothingBuiltIsTracked(t *testing.T) {
 	}
 }
 
-// maxUpload bounds what the Dagger module uploads on every call.
-const maxUpload = 2 << 20
+// maxUpload bounds what the Dagger module uploads on every call, fixtures apart. The
+// source was 1.7 MB when this was 2 MiB; the Go tests, their generated fixtures and
+// the real codegen's goldens (together ~1.2 MB, needed by the GoTests check, which
+// runs the Go tests inside the pipeline) took it to 2.6 MB. Under 2 MiB again means
+// giving the tests their own upload, apart from what the pipeline's containers use.
+const maxUpload = 3 << 20
 
 // sourceIgnores reads the +ignore patterns of New's source argument from main.go:
 // the comment right above the argument.
@@ -338,7 +342,7 @@ func TestIgnoreMatch(t *testing.T) {
 
 // TestModuleUploadSize prints the size of what `dagger call` uploads (the checkout
 // minus .gitignore'd paths and New's +ignore patterns) and fails when its source
-// passes 2 MiB: the engine receives it on every call, and a stray binary or data set
+// passes maxUpload: the engine receives it on every call, and a stray binary or data set
 // multiplies it. The cost fixtures (builtAllowed, ~1.9 MB of plan JSON the GoTests
 // check needs) are counted apart; compressing them would fit the whole under 2 MiB.
 func TestModuleUploadSize(t *testing.T) {
