@@ -261,11 +261,11 @@ var pendingExports = map[string]bool{
 	"cost.HostedZoneMonth": true, "cost.InterfaceEndpointHour": true,
 	"cost.LogsIngestedGB": true, "cost.NATGatewayHour": true, "cost.PublicIPv4Hour": true,
 	// internal/ecrlogin
-	
+
 	// internal/testsupport/ecsfake
 	"ecsfake.Account": true, "ecsfake.Region": true,
 	// internal/envcfg
-	 "envcfg.Load": true, "envcfg.Lookup": true,
+	"envcfg.Load": true, "envcfg.Lookup": true,
 	// internal/pipeline
 	"pipeline.CheckDeploy": true, "pipeline.DriftStatus": true,
 	"pipeline.NewReport": true, "pipeline.SameDigest": true, "pipeline.SkipError": true,
