@@ -163,9 +163,9 @@ func hasKey(ctx map[string][]string, key string) bool {
 
 // holds applies one condition operator to one key (the documented semantics above).
 func holds(op string, want, got []string, present bool) bool {
-	set, base := "", op
-	if i := strings.Index(op, ":"); i >= 0 {
-		set, base = op[:i], op[i+1:]
+	set, base, ok := strings.Cut(op, ":")
+	if !ok {
+		set, base = "", op
 	}
 	ifExists := strings.HasSuffix(base, "IfExists")
 	base = strings.TrimSuffix(base, "IfExists")

@@ -333,13 +333,6 @@ func s3Client(endpoint string, c roleCreds) *s3.Client {
 	})
 }
 
-func put(t *testing.T, c *s3.Client, bucket, key, body string) {
-	t.Helper()
-	if err := putErr(t.Context(), c, bucket, key, body); err != nil {
-		t.Fatalf("put s3://%s/%s: %v", bucket, key, err)
-	}
-}
-
 func putErr(ctx context.Context, c *s3.Client, bucket, key, body string) error {
 	_, err := c.PutObject(ctx, &s3.PutObjectInput{Bucket: aws.String(bucket), Key: aws.String(key), Body: strings.NewReader(body)})
 	return err

@@ -11,6 +11,7 @@ package main
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"os"
 
@@ -26,7 +27,7 @@ func main() {
 
 func run(ctx context.Context, args []string) error {
 	if len(args) == 0 {
-		return fmt.Errorf("usage: real proxy|typedefs|surface|digest ...")
+		return errors.New("usage: real proxy|typedefs|surface|digest ARGS")
 	}
 	switch {
 	case args[0] == "proxy" && len(args) >= 3:
