@@ -37,10 +37,18 @@ variable "emulator" {
   nullable    = false
 }
 
+# Read by deployctl (internal/envcfg) from the environment's tfvars, not by any
+# resource: declared so terraform accepts that file, and validated here too.
+# tflint-ignore: terraform_unused_declarations
 variable "promote_from" {
   description = "Environment whose completed releases this one ships (prod: dev): deployctl builds no image for it and copies the image of such a release by digest. Null: the deploy builds the image."
   type        = string
   default     = null
+
+  validation {
+    condition     = var.promote_from == null || (var.promote_from != var.environment && can(regex("^[a-z][a-z0-9-]*$", var.promote_from)))
+    error_message = "promote_from names another environment (a file of infra/envs), never this one."
+  }
 }
 
 variable "aws_region" {
