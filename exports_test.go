@@ -226,8 +226,8 @@ var pendingExports = map[string]bool{
 	// Added with the packages of this round (daggerrules, daggerapi, iameval,
 	// promotion and release records): their API is still being trimmed.
 	"daggerapi.GeneratedFrom": true, "daggerapi.MaxGoDirective": true, "daggerapi.Modules": true,
-	"daggerapi.RegenerateCommand": true, "daggerapi.TypeDefs": true, "daggerrules.ArgName": true,
-	"daggerrules.Basic": true, "daggerrules.BooleanKind": true, "daggerrules.CLIName": true,
+	"daggerapi.RegenerateCommand": true, "daggerapi.TypeDefs": true,
+	"daggerrules.Basic": true, "daggerrules.BooleanKind": true,
 	"daggerrules.Check": true, "daggerrules.ClientNames()": true, "daggerrules.Core": true,
 	"daggerrules.CoreObject": true, "daggerrules.DeclOther": true, "daggerrules.DeclStruct": true,
 	"daggerrules.FieldName": true, "daggerrules.FloatKind": true, "daggerrules.FromCodegenJSON": true,

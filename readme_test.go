@@ -14,6 +14,8 @@ import (
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
+
+	"dagger/predictor/internal/daggerrules"
 )
 
 // The README, CONTRACTS.md and docs/ are checked against the code: every `make` and
@@ -85,7 +87,7 @@ func daggerArgs(t *testing.T) map[string]bool {
 			}
 			for _, p := range fd.Type.Params.List {
 				for _, n := range p.Names {
-					args[cliName(n.Name)] = true
+					args[daggerrules.CLIName(daggerrules.ArgName(n.Name))] = true
 				}
 			}
 		}
