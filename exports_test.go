@@ -242,8 +242,7 @@ var pendingExports = map[string]bool{
 	"daggerrules.ReturnTypeOf": true, "daggerrules.ScalarKind": true, "daggerrules.Slice": true,
 	"daggerrules.StringKind": true, "daggerrules.Validate": true, "daggerrules.Violation": true,
 	"daggerrules.VoidKind": true, "docgen.Fill": true, "ecrimage.Resolve()": true,
-	"exitcode.Status": true, "pipeline.StagePick": true, "pipeline.StagePromote": true,
-	"pipeline.StageRecord": true, "policy.IAMForeignTrust": true, "policy.IAMPassRoleAny": true,
+	"exitcode.Status": true, "policy.IAMForeignTrust": true, "policy.IAMPassRoleAny": true,
 	"rollout.DefaultUnseenWait": true, "rollout.TagBreakGlass": true, "rollout.TagCommit": true,
 	"rollout.TagLockHash": true, "rollout.TagPlan": true, "rollout.TagPromotedFrom": true,
 	"rollout.TagSmoke": true, "rollout.TagTimings": true, "workflows.ChangesByPlanID": true,
@@ -266,16 +265,6 @@ var pendingExports = map[string]bool{
 	"ecsfake.Account": true, "ecsfake.Region": true,
 	// internal/envcfg
 	"envcfg.Load": true, "envcfg.Lookup": true,
-	// internal/pipeline
-	"pipeline.CheckDeploy": true, "pipeline.DriftStatus": true,
-	"pipeline.NewReport": true, "pipeline.SameDigest": true, "pipeline.SkipError": true,
-	"pipeline.SplitRepository": true, "pipeline.StageApply": true,
-	"pipeline.StageBootstrap": true, "pipeline.StageBuild": true,
-	"pipeline.StageGate": true, "pipeline.StagePlan": true, "pipeline.StagePublish": true,
-	"pipeline.StageRollback": true, "pipeline.StageRollout": true,
-	"pipeline.StageSmoke": true, "pipeline.StageTest": true,
-	"pipeline.StageValidate": true, "pipeline.StageVerify": true,
-	"pipeline.ValidateEnv": true,
 	// internal/plansum
 	"plansum.Create": true, "plansum.Update": true,
 	// internal/policy

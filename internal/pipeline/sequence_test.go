@@ -9,6 +9,9 @@ import (
 	"testing"
 	"time"
 
+	"dagger/predictor/internal/ctl"
+	"dagger/predictor/internal/tfstate"
+
 	"github.com/google/go-cmp/cmp"
 )
 
@@ -21,9 +24,9 @@ type fakeStages struct {
 	plan                                                            PlanResult
 	prepareErr, planErr, buildErr, applyErr, publishErr, rolloutErr error
 	smokeErr, rollbackErr, verifyErr, pickErr, promoteErr           error
-	pick                                                            Promotion
+	pick                                                            ctl.Promotion
 	timings                                                         string
-	rolloutOpts                                                     RolloutOptions
+	rolloutOpts                                                     ctl.RolloutOptions
 	outputs                                                         map[string]string
 	published                                                       Published
 	// meet makes Plan and Build each wait for the other to start: with a
@@ -35,10 +38,10 @@ type fakeStages struct {
 
 func newFake() *fakeStages {
 	return &fakeStages{
-		plan:        PlanResult{HasChanges: true, Counts: PlanCounts{Add: 3}, MonthlyUSD: 9.5, MonthlyDeltaUSD: 2.71, HasDelta: true},
+		plan:        PlanResult{HasChanges: true, Counts: ctl.PlanCounts{Add: 3}, MonthlyUSD: 9.5, MonthlyDeltaUSD: 2.71, HasDelta: true},
 		outputs:     map[string]string{"ecs_cluster_name": "c", "ecs_service_name": "s", "ecs_container_name": "backend"},
 		published:   Published{Image: "repo@sha256:abc", Version: "v1"},
-		pick:        Promotion{From: "dev", Source: "dev:7", Digest: "sha256:d7", Version: "v7"},
+		pick:        ctl.Promotion{From: "dev", Source: "dev:7", Digest: "sha256:d7", Version: "v7"},
 		planStarted: make(chan struct{}),
 		buildDone:   make(chan struct{}),
 	}
@@ -105,12 +108,12 @@ func (f *fakeStages) Publish(context.Context, map[string]string) (Published, err
 	return f.published, f.publishErr
 }
 
-func (f *fakeStages) Pick(_ context.Context, o PromoteOptions) (Promotion, error) {
+func (f *fakeStages) Pick(_ context.Context, o ctl.PromoteOptions) (ctl.Promotion, error) {
 	f.call(fmt.Sprintf("pick(%s break-glass=%v)", o.Digest, o.BreakGlass))
 	return f.pick, f.pickErr
 }
 
-func (f *fakeStages) Promote(_ context.Context, _ map[string]string, p Promotion) (Promotion, error) {
+func (f *fakeStages) Promote(_ context.Context, _ map[string]string, p ctl.Promotion) (ctl.Promotion, error) {
 	f.call("promote(" + p.Source + ")")
 	p.Image = "prodrepo@" + p.Digest
 	return p, f.promoteErr
@@ -122,10 +125,10 @@ func (f *fakeStages) Record(_ context.Context, taskDef, smoke, timings string) e
 	return nil
 }
 
-func (f *fakeStages) Rollout(_ context.Context, o RolloutOptions) (RolloutResult, error) {
+func (f *fakeStages) Rollout(_ context.Context, o ctl.RolloutOptions) (ctl.RolloutResult, error) {
 	f.call(fmt.Sprintf("rollout(%s %s force=%v)", o.Image, o.Version, o.Force))
 	f.rolloutOpts = o
-	return RolloutResult{DeploymentID: "ecs-svc/1", TaskDefinition: "td:2", Revision: 2, LockHash: "sha256:10c"}, f.rolloutErr
+	return ctl.RolloutResult{DeploymentID: "ecs-svc/1", TaskDefinition: "td:2", Revision: 2, LockHash: "sha256:10c"}, f.rolloutErr
 }
 
 func (f *fakeStages) Smoke(_ context.Context, _ map[string]string, version string) error {
@@ -133,7 +136,7 @@ func (f *fakeStages) Smoke(_ context.Context, _ map[string]string, version strin
 	return f.smokeErr
 }
 
-func (f *fakeStages) Rollback(_ context.Context, svc Service) error {
+func (f *fakeStages) Rollback(_ context.Context, svc ctl.Service) error {
 	f.call("rollback(" + svc.Name + ")")
 	return f.rollbackErr
 }
@@ -161,9 +164,9 @@ func TestDeploySequence(t *testing.T) {
 	full := []string{"prepare", "plan", "build", "apply(changes=true)", "outputs", "verify", "publish", "rollout(repo@sha256:abc v1 force=false)", "smoke(v1)", "record(td:2 passed)"}
 	// prod builds nothing: it picks dev's release beside the plan and copies its image.
 	promoted := []string{"prepare", "plan", "pick( break-glass=false)", "apply(changes=true)", "outputs", "verify", "promote(dev:7)", "rollout(prodrepo@sha256:d7 v7 force=false)", "smoke(v7)", "record(td:2 passed)"}
-	policy := &ExitError{Command: "plan", Code: 3, Kind: ErrPolicy}
-	cost := &ExitError{Command: "plan", Code: 4, Kind: ErrCost}
-	stale := &ExitError{Command: "apply", Code: 5, Kind: ErrStalePlan}
+	policy := &ctl.ExitError{Command: "plan", Code: 3, Kind: ctl.ErrPolicy}
+	cost := &ctl.ExitError{Command: "plan", Code: 4, Kind: ctl.ErrCost}
+	stale := &ctl.ExitError{Command: "apply", Code: 5, Kind: ctl.ErrStalePlan}
 	tests := map[string]struct {
 		opts      DeployOptions
 		setup     func(*fakeStages)
@@ -186,38 +189,38 @@ func TestDeploySequence(t *testing.T) {
 			opts:      DeployOptions{Env: "dev"},
 			setup:     func(f *fakeStages) { f.planErr = policy },
 			wantCalls: []string{"prepare", "plan", "build"},
-			wantErr:   ErrPolicy,
+			wantErr:   ctl.ErrPolicy,
 			wantStage: map[string]string{"validate": "ok", "plan": "ok", "build": "ok", "gate": "failed"},
 		},
 		"cost stops before apply": {
 			opts:      DeployOptions{Env: "dev"},
 			setup:     func(f *fakeStages) { f.planErr = cost },
 			wantCalls: []string{"prepare", "plan", "build"},
-			wantErr:   ErrCost,
+			wantErr:   ctl.ErrCost,
 			wantStage: map[string]string{"validate": "ok", "plan": "ok", "build": "ok", "gate": "failed"},
 		},
 		"changes other than the reviewed ones stop before apply": {
 			opts:      DeployOptions{Env: "dev"},
-			setup:     func(f *fakeStages) { f.planErr = &ExitError{Command: "plan", Code: 7, Kind: ErrChangeSet} },
+			setup:     func(f *fakeStages) { f.planErr = &ctl.ExitError{Command: "plan", Code: 7, Kind: ctl.ErrChangeSet} },
 			wantCalls: []string{"prepare", "plan", "build"},
-			wantErr:   ErrChangeSet,
+			wantErr:   ctl.ErrChangeSet,
 			wantStage: map[string]string{"validate": "ok", "plan": "ok", "build": "ok", "gate": "failed"},
 		},
 		"dev may accept changed changes explicitly": {
 			opts:      DeployOptions{Env: "dev", AcceptChangedPlan: true},
-			setup:     func(f *fakeStages) { f.planErr = &ExitError{Command: "plan", Code: 7, Kind: ErrChangeSet} },
+			setup:     func(f *fakeStages) { f.planErr = &ctl.ExitError{Command: "plan", Code: 7, Kind: ctl.ErrChangeSet} },
 			wantCalls: full,
 		},
 		"prod never accepts changed changes": {
 			opts:      DeployOptions{Env: "prod", Confirm: "prod", AcceptChangedPlan: true},
-			wantErr:   ErrChangeSet,
+			wantErr:   ctl.ErrChangeSet,
 			wantStage: map[string]string{"validate": "failed"},
 		},
 		"stale plan stops at apply": {
 			opts:      DeployOptions{Env: "dev"},
 			setup:     func(f *fakeStages) { f.applyErr = stale },
 			wantCalls: full[:4],
-			wantErr:   ErrStalePlan,
+			wantErr:   ctl.ErrStalePlan,
 			wantStage: map[string]string{"validate": "ok", "plan": "ok", "build": "ok", "gate": "ok", "apply": "failed"},
 		},
 		"failed build stops before apply": {
@@ -260,7 +263,7 @@ func TestDeploySequence(t *testing.T) {
 		"prod break-glass passes the flag on": {
 			opts: DeployOptions{Env: "prod", PlanID: "abc123", ImageDigest: "sha256:ee", BreakGlass: true},
 			setup: func(f *fakeStages) {
-				f.pick = Promotion{From: "dev", Digest: "sha256:ee", Version: "ee", BreakGlass: true}
+				f.pick = ctl.Promotion{From: "dev", Digest: "sha256:ee", Version: "ee", BreakGlass: true}
 			},
 			wantCalls: []string{"prepare", "pick(sha256:ee break-glass=true)", "apply(id=abc123)", "outputs", "verify", "promote()", "rollout(prodrepo@sha256:ee ee force=false)", "smoke(ee)", "record(td:2 passed)"},
 		},
@@ -279,23 +282,25 @@ func TestDeploySequence(t *testing.T) {
 		},
 		"failed smoke rolls back and fails": {
 			opts:      DeployOptions{Env: "dev"},
-			setup:     func(f *fakeStages) { f.smokeErr = &ExitError{Command: "smoke", Code: 14, Kind: ErrSmokeFailed} },
+			setup:     func(f *fakeStages) { f.smokeErr = &ctl.ExitError{Command: "smoke", Code: 14, Kind: ctl.ErrSmokeFailed} },
 			wantCalls: append(append([]string{}, full[:9]...), "rollback(s)", "record(td:2 failed)"),
-			wantErr:   ErrSmokeFailed,
+			wantErr:   ctl.ErrSmokeFailed,
 			wantStage: map[string]string{"validate": "ok", "plan": "ok", "build": "ok", "gate": "ok", "apply": "ok", "verify": "ok", "publish": "ok", "rollout": "ok", "smoke": "failed", "rollback": "ok", "record": "ok"},
 		},
 		"failed preflight publishes nothing": {
 			opts:      DeployOptions{Env: "dev"},
-			setup:     func(f *fakeStages) { f.verifyErr = &ExitError{Command: "verify", Code: 6, Kind: ErrPreflight} },
+			setup:     func(f *fakeStages) { f.verifyErr = &ctl.ExitError{Command: "verify", Code: 6, Kind: ctl.ErrPreflight} },
 			wantCalls: []string{"prepare", "plan", "build", "apply(changes=true)", "outputs", "verify"},
-			wantErr:   ErrPreflight,
+			wantErr:   ctl.ErrPreflight,
 			wantStage: map[string]string{"validate": "ok", "plan": "ok", "build": "ok", "gate": "ok", "apply": "ok", "verify": "failed"},
 		},
 		"failed rollout does not smoke": {
-			opts:      DeployOptions{Env: "dev"},
-			setup:     func(f *fakeStages) { f.rolloutErr = &ExitError{Command: "rollout", Code: 11, Kind: ErrRolledBack} },
+			opts: DeployOptions{Env: "dev"},
+			setup: func(f *fakeStages) {
+				f.rolloutErr = &ctl.ExitError{Command: "rollout", Code: 11, Kind: ctl.ErrRolledBack}
+			},
 			wantCalls: full[:8],
-			wantErr:   ErrRolledBack,
+			wantErr:   ctl.ErrRolledBack,
 		},
 		"skipped publish still rolls out": {
 			opts: DeployOptions{Env: "local", Force: true},
@@ -377,33 +382,18 @@ func TestDeployReportsEveryStage(t *testing.T) {
 // TestDeployHandsBackErroredState: a failed apply's errored state reaches the report.
 func TestDeployHandsBackErroredState(t *testing.T) {
 	f := newFake()
-	f.applyErr = &ErroredStateError{Where: "pushed back to s3://state/local/terraform.tfstate", Err: errors.New("save state: 503")}
+	f.applyErr = &tfstate.ErroredStateError{Path: "/work/errored.tfstate", PushedBack: true, Err: errors.New("save state: 503")}
 	rep, err := Deploy(t.Context(), f, DeployOptions{Env: "dev"})
 	if err == nil {
 		t.Fatal("Deploy succeeded after a failed apply")
 	}
-	if rep.ErroredState != "pushed back to s3://state/local/terraform.tfstate" {
+	if rep.ErroredState != "pushed /work/errored.tfstate back to the backend" {
 		t.Errorf("report errored state = %q", rep.ErroredState)
 	}
-	if !strings.Contains(rep.Text(), "errored state:   pushed back") {
+	if !strings.Contains(rep.Text(), "errored state:   pushed /work/errored.tfstate back to the backend") {
 		t.Errorf("report text lacks the errored state:\n%s", rep.Text())
 	}
 	if diff := cmp.Diff([]string{"prepare", "plan", "build", "apply(changes=true)"}, f.sorted()); diff != "" {
 		t.Errorf("calls after a failed apply (-want +got):\n%s", diff)
-	}
-}
-
-func TestApplyOutcome(t *testing.T) {
-	base := errors.New("deployctl apply: failed (exit 1)")
-	stderr := "deployctl apply: ...; terraform could not save the state, so deployctl pushed /work/errored.tfstate back to the backend after terraform's lineage check"
-	var es *ErroredStateError
-	if err := ApplyOutcome(base, stderr); !errors.As(err, &es) || es.Where != "pushed /work/errored.tfstate back to the backend" || !errors.Is(err, base) {
-		t.Errorf("ApplyOutcome = %#v", err)
-	}
-	if err := ApplyOutcome(base, "Error: creating VPC"); errors.As(err, &es) {
-		t.Errorf("an apply without errored state reported one: %v", err)
-	}
-	if ApplyOutcome(nil, stderr) != nil {
-		t.Error("a successful apply reported an error")
 	}
 }

@@ -8,7 +8,7 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
-	"dagger/predictor/internal/pipeline"
+	"dagger/predictor/internal/ctl"
 	"dagger/predictor/internal/rollout"
 	"dagger/predictor/internal/rollout/timeline"
 )
@@ -63,7 +63,7 @@ func TestReportReadsWhatRolloutWrites(t *testing.T) {
 
 	// What `deployctl rollout` prints (finishWatch): the timeline, then the result line.
 	printed := "watching\n" + res.Timeline.String() + res.Line() + "\n"
-	fromText, ok := pipeline.ParseRollout(printed)
+	fromText, ok := ctl.ParseRollout(printed)
 	if !ok {
 		t.Fatalf("ParseRollout did not read the printed output:\n%s", printed)
 	}
@@ -79,7 +79,7 @@ func TestReportReadsWhatRolloutWrites(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	fromJSON, ok := pipeline.ParseRollout(string(raw))
+	fromJSON, ok := ctl.ParseRollout(string(raw))
 	if !ok {
 		t.Fatalf("ParseRollout did not read --report-json:\n%s", raw)
 	}
