@@ -261,78 +261,107 @@ func (r Result) WriteJSON(path string) error {
 // rollout got, also on error.
 func (c *Client) Rollout(ctx context.Context, req Request) (Result, error) {
 	var res Result
-	svc, err := c.describeService(ctx, req.Cluster, req.Service)
+	rel, err := c.prepareRelease(ctx, req)
 	if err != nil {
 		return res, err
 	}
-	cur, curTags, err := c.describeTaskDefinition(ctx, aws.ToString(svc.TaskDefinition))
+	w := c.newWatch(req.Cluster, req.Service, rel.svc)
+	ours, registered, err := c.startRelease(ctx, req, rel, w)
 	if err != nil {
 		return res, err
-	}
-	base, baseTags, baseRef, err := c.base(ctx, req, cur, curTags)
-	if err != nil {
-		return res, err
-	}
-	container, err := pickContainer(base, req.Container)
-	if err != nil {
-		return res, err
-	}
-	image, version, _ := containerState(cur, container)
-	sameImage := image == req.Image && version == req.Version && (req.TaskDefinition == "" || tagMap(curTags)[TagBase] == baseRef)
-	setDesired := svc.DesiredCount == 0 && req.DesiredCount > 0
-
-	w := c.newWatch(req.Cluster, req.Service, svc)
-	ours := cur
-	registered := false
-	if sameImage && !req.Force && !setDesired {
-		c.printf("image %s (version %s) is already in %s, built from %s: nothing to register; watching the current deployment (--force redeploys)\n",
-			req.Image, req.Version, aws.ToString(cur.TaskDefinitionArn), baseRef)
-		w.prevPrimaryID = "" // the current PRIMARY deployment is ours
-	} else {
-		if sameImage && !req.Force {
-			// Only the desired count changes: ECS keeps the PRIMARY deployment, ours.
-			w.prevPrimaryID = ""
-		}
-		if !sameImage {
-			if ours, err = c.register(ctx, req, base, baseTags, baseRef, container); err != nil {
-				return res, err
-			}
-			registered = true
-		}
-		in := &ecs.UpdateServiceInput{
-			Cluster:        aws.String(req.Cluster),
-			Service:        aws.String(req.Service),
-			TaskDefinition: ours.TaskDefinitionArn,
-		}
-		if req.Force {
-			in.ForceNewDeployment = true
-		}
-		if setDesired {
-			in.DesiredCount = aws.Int32(req.DesiredCount)
-			c.printf("service %s has 0 desired tasks: setting the environment's desired count %d\n", req.Service, req.DesiredCount)
-		}
-		if err := c.update(ctx, w, in); err != nil {
-			return res, err
-		}
 	}
 	w.taskDef = aws.ToString(ours.TaskDefinitionArn)
-	w.stopTimeout = stopTimeoutOf(ours, container)
+	w.stopTimeout = stopTimeoutOf(ours, rel.container)
 	if registered {
 		w.registeredAt = aws.ToTime(ours.RegisteredAt)
 	}
 	res.TaskDefinition, res.Revision = w.taskDef, ours.Revision
 	res, err = c.watch(ctx, w, res, req.Timeout)
 	// The history is written with a fresh context: a cancelled watch still records.
-	hctx := context.WithoutCancel(ctx)
+	c.recordOutcome(context.WithoutCancel(ctx), w, res, registered)
+	return res, err
+}
+
+// release is what a rollout starts from: the service, its current revision and
+// tags, the base the release is built from, the container it changes, and whether
+// the service already runs the image (sameImage) or needs its desired count set.
+type release struct {
+	svc                   *types.Service
+	cur, base             *types.TaskDefinition
+	curTags, baseTags     []types.Tag
+	baseRef, container    string
+	sameImage, setDesired bool
+}
+
+// prepareRelease reads the service, its current revision and the release's base, and
+// decides what the rollout changes.
+func (c *Client) prepareRelease(ctx context.Context, req Request) (release, error) {
+	var rel release
+	var err error
+	if rel.svc, err = c.describeService(ctx, req.Cluster, req.Service); err != nil {
+		return rel, err
+	}
+	if rel.cur, rel.curTags, err = c.describeTaskDefinition(ctx, aws.ToString(rel.svc.TaskDefinition)); err != nil {
+		return rel, err
+	}
+	if rel.base, rel.baseTags, rel.baseRef, err = c.base(ctx, req, rel.cur, rel.curTags); err != nil {
+		return rel, err
+	}
+	if rel.container, err = pickContainer(rel.base, req.Container); err != nil {
+		return rel, err
+	}
+	image, version, _ := containerState(rel.cur, rel.container)
+	rel.sameImage = image == req.Image && version == req.Version && (req.TaskDefinition == "" || tagMap(rel.curTags)[TagBase] == rel.baseRef)
+	rel.setDesired = rel.svc.DesiredCount == 0 && req.DesiredCount > 0
+	return rel, nil
+}
+
+// startRelease registers the release (unless the service already runs its image) and
+// updates the service (unless nothing would change: then the current deployment is
+// watched). It returns the revision the watch follows and whether it was registered.
+func (c *Client) startRelease(ctx context.Context, req Request, rel release, w *watch) (*types.TaskDefinition, bool, error) {
+	if rel.sameImage && !req.Force && !rel.setDesired {
+		c.printf("image %s (version %s) is already in %s, built from %s: nothing to register; watching the current deployment (--force redeploys)\n",
+			req.Image, req.Version, aws.ToString(rel.cur.TaskDefinitionArn), rel.baseRef)
+		w.prevPrimaryID = "" // the current PRIMARY deployment is ours
+		return rel.cur, false, nil
+	}
+	if rel.sameImage && !req.Force {
+		// Only the desired count changes: ECS keeps the PRIMARY deployment, ours.
+		w.prevPrimaryID = ""
+	}
+	ours, registered := rel.cur, false
+	if !rel.sameImage {
+		var err error
+		if ours, err = c.register(ctx, req, rel.base, rel.baseTags, rel.baseRef, rel.container); err != nil {
+			return nil, false, err
+		}
+		registered = true
+	}
+	in := &ecs.UpdateServiceInput{
+		Cluster:            aws.String(req.Cluster),
+		Service:            aws.String(req.Service),
+		TaskDefinition:     ours.TaskDefinitionArn,
+		ForceNewDeployment: req.Force,
+	}
+	if rel.setDesired {
+		in.DesiredCount = aws.Int32(req.DesiredCount)
+		c.printf("service %s has 0 desired tasks: setting the environment's desired count %d\n", req.Service, req.DesiredCount)
+	}
+	return ours, registered, c.update(ctx, w, in)
+}
+
+// recordOutcome writes the watched release's end into the history: completed, or,
+// for a release this rollout registered, failed (and deregistered).
+func (c *Client) recordOutcome(ctx context.Context, w *watch, res Result, registered bool) {
 	switch res.Outcome {
 	case Completed:
-		c.recordCompleted(hctx, w.taskDef, res.Deployment)
+		c.recordCompleted(ctx, w.taskDef, res.Deployment)
 	case Failed, RolledBack, TasksFailing:
 		if registered {
-			c.retire(hctx, w.taskDef, ReleaseFailed, string(res.Outcome)+": "+res.Message)
+			c.retire(ctx, w.taskDef, ReleaseFailed, string(res.Outcome)+": "+res.Message)
 		}
 	}
-	return res, err
 }
 
 // Rollback points the service at the last release that completed before the current

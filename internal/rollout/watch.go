@@ -100,7 +100,7 @@ func (c *Client) watch(ctx context.Context, w *watch, res Result, timeout time.D
 	}
 	failures := 0
 	for {
-		interval := c.opts.PollInterval
+		var interval time.Duration
 		svc, err := c.describeService(ctx, w.cluster, w.service)
 		switch {
 		case err != nil && (errors.Is(err, ErrNotFound) || errors.Is(err, ErrUnsupported) || ctx.Err() != nil):
@@ -112,26 +112,12 @@ func (c *Client) watch(ctx context.Context, w *watch, res Result, timeout time.D
 			w.last = "last poll failed: " + err.Error()
 		default:
 			failures = 0
-			c.printEvents(w, svc)
-			if w.deploymentID == "" { // no update was made: watch the current deployment
-				w.identify(c, svc)
-			}
-			if w.deploymentID != "" {
-				w.fast = false
-				if v := c.evaluate(ctx, w, svc); v.done {
-					if v.outcome == Completed {
-						res.Timeline = c.timeline(ctx, w, svc)
-					}
-					return finish(v.outcome, v.err)
+			var v verdict
+			if v, interval = c.poll(ctx, w, svc); v.done {
+				if v.outcome == Completed {
+					res.Timeline = c.timeline(ctx, w, svc)
 				}
-				if w.fast {
-					interval = c.opts.FastPollInterval
-				}
-			} else {
-				// No update was made and no PRIMARY deployment of our revision is shown
-				// (a read lagging an earlier update): look again soon.
-				interval = c.opts.FastPollInterval
-				w.last = fmt.Sprintf("no deployment of %s found yet (service on %s)", w.taskDef, aws.ToString(svc.TaskDefinition))
+				return finish(v.outcome, v.err)
 			}
 		}
 		if !c.now().Before(deadline) {
@@ -142,6 +128,27 @@ func (c *Client) watch(ctx context.Context, w *watch, res Result, timeout time.D
 			return finish(Errored, fmt.Errorf("watch deployment %s: %w", orUnknown(w.deploymentID), err))
 		}
 	}
+}
+
+// poll handles one read of the service: it prints what is new, finds our deployment
+// when no update named it, and returns the verdict with the interval to the next poll.
+func (c *Client) poll(ctx context.Context, w *watch, svc *types.Service) (verdict, time.Duration) {
+	c.printEvents(w, svc)
+	if w.deploymentID == "" { // no update was made: watch the current deployment
+		w.identify(c, svc)
+	}
+	if w.deploymentID == "" {
+		// No update was made and no PRIMARY deployment of our revision is shown (a
+		// read lagging an earlier update): look again soon.
+		w.last = fmt.Sprintf("no deployment of %s found yet (service on %s)", w.taskDef, aws.ToString(svc.TaskDefinition))
+		return keepWatching, c.opts.FastPollInterval
+	}
+	w.fast = false
+	v := c.evaluate(ctx, w, svc)
+	if w.fast {
+		return v, c.opts.FastPollInterval
+	}
+	return v, c.opts.PollInterval
 }
 
 // identify finds our deployment in svc: the PRIMARY deployment of our task definition
