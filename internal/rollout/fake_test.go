@@ -156,82 +156,82 @@ type rolloutScenario struct {
 // rolloutScenarios are TestRolloutScenarios' cases, by name.
 var rolloutScenarios = map[string]rolloutScenario{
 	"completes": {
-		sc: ecsfake.Scenario{Behavior: ecsfake.Complete, Steps: 3}, desired: 2, want: Completed,
+		sc: ecsfake.Scenario{Behavior: ecsfake.Complete, Steps: 3}, desired: 2, want: completed,
 		out: []string{"has started 2 tasks", "deployment completed.", "has reached a steady state.", "rollout IN_PROGRESS", "rollout COMPLETED"},
 	},
 	"first deploy sets desired count": {
-		sc: ecsfake.Scenario{Behavior: ecsfake.Complete, Steps: 2}, desired: 0, want: Completed,
+		sc: ecsfake.Scenario{Behavior: ecsfake.Complete, Steps: 2}, desired: 0, want: completed,
 		out: []string{"has 0 desired tasks: setting the environment's desired count 2", "has started 2 tasks"},
 	},
 	"throttled then completes": {
-		sc: ecsfake.Scenario{Behavior: ecsfake.Complete, Steps: 2, Throttle: 3}, desired: 2, want: Completed,
+		sc: ecsfake.Scenario{Behavior: ecsfake.Complete, Steps: 2, Throttle: 3}, desired: 2, want: completed,
 	},
 	"stale reads after the update are not a rollback": {
-		sc: ecsfake.Scenario{Behavior: ecsfake.Complete, Steps: 2, StaleReads: 2}, desired: 2, want: Completed,
+		sc: ecsfake.Scenario{Behavior: ecsfake.Complete, Steps: 2, StaleReads: 2}, desired: 2, want: completed,
 	},
 	"no rollout state: counts for N polls": {
-		sc: ecsfake.Scenario{Behavior: ecsfake.Complete, Steps: 2, OmitRolloutState: true}, desired: 2, want: Completed,
+		sc: ecsfake.Scenario{Behavior: ecsfake.Complete, Steps: 2, OmitRolloutState: true}, desired: 2, want: completed,
 		out: []string{"steady: 2 of 2 tasks running for 2 polls (no rollout state reported)"},
 	},
 	"failed without rollback": {
-		sc: ecsfake.Scenario{Behavior: ecsfake.Fail}, opts: []fakeOption{noRollback}, desired: 2, want: Failed, wantErr: ErrFailed,
+		sc: ecsfake.Scenario{Behavior: ecsfake.Fail}, opts: []fakeOption{noRollback}, desired: 2, want: failed, wantErr: ErrFailed,
 		msg: []string{"rollout state FAILED: ECS deployment circuit breaker: tasks failed to start.", family + ":2"},
 		out: []string{"Essential container in task exited", "deployment failed: tasks failed to start."},
 	},
 	"circuit breaker rollback": {
-		sc: ecsfake.Scenario{Behavior: ecsfake.RollBack}, desired: 2, want: RolledBack, wantErr: ErrRolledBack,
+		sc: ecsfake.Scenario{Behavior: ecsfake.RollBack}, desired: 2, want: rolledBack, wantErr: ErrRolledBack,
 		msg: []string{"rolled back by the circuit breaker", "back on " + family + ":1", "looks stable, but on the old revision, not " + family + ":2"},
 		out: []string{"rolling back to deployment"},
 	},
 	"circuit breaker rollback, failed deployment removed": {
-		sc: ecsfake.Scenario{Behavior: ecsfake.RollBack, RemoveFailed: true}, desired: 2, want: RolledBack, wantErr: ErrRolledBack,
+		sc: ecsfake.Scenario{Behavior: ecsfake.RollBack, RemoveFailed: true}, desired: 2, want: rolledBack, wantErr: ErrRolledBack,
 		msg: []string{"is gone; the service is back on " + family + ":1"},
 	},
 	"image pull error fails fast": {
-		sc: ecsfake.Scenario{Behavior: ecsfake.PullError, FailThreshold: 10}, desired: 2, want: TasksFailing, wantErr: ErrTasksFailing,
+		sc: ecsfake.Scenario{Behavior: ecsfake.PullError, FailThreshold: 10}, desired: 2, want: tasksFailing, wantErr: ErrTasksFailing,
 		msg: []string{"CannotPullContainerError: pull image manifest has been retried", "sha256:1111"},
 	},
 	"resource initialization error fails fast": {
-		sc: ecsfake.Scenario{Behavior: ecsfake.ResourceInitError}, desired: 2, want: TasksFailing, wantErr: ErrTasksFailing,
+		sc: ecsfake.Scenario{Behavior: ecsfake.ResourceInitError}, desired: 2, want: tasksFailing, wantErr: ErrTasksFailing,
 		msg: []string{"ResourceInitializationError: unable to pull secrets or registry auth"},
 	},
 	"failed, rollback enabled but never starts: bounded wait, then failed": {
-		sc: ecsfake.Scenario{Behavior: ecsfake.Fail}, desired: 2, want: Failed, wantErr: ErrFailed,
+		sc: ecsfake.Scenario{Behavior: ecsfake.Fail}, desired: 2, want: failed, wantErr: ErrFailed,
 		msg: []string{"rollback is enabled but did not start within 1m0s"},
 		out: []string{"deployment failed: tasks failed to start."}, slept: DefaultRollbackWait,
 	},
 	"failed while primary, rollback starts polls later: rolled back, not failed": {
-		sc: ecsfake.Scenario{Behavior: ecsfake.RollBack, RollbackDelay: 3}, desired: 2, want: RolledBack, wantErr: ErrRolledBack,
+		sc: ecsfake.Scenario{Behavior: ecsfake.RollBack, RollbackDelay: 3}, desired: 2, want: rolledBack, wantErr: ErrRolledBack,
 		msg: []string{"back on " + family + ":1"},
 		out: []string{"rolling back to deployment"},
 	},
 	"stop reason filled in late: pull error still fails fast": {
-		sc: ecsfake.Scenario{Behavior: ecsfake.PullError, FailThreshold: 100, ReasonDelay: 4}, desired: 2, want: TasksFailing, wantErr: ErrTasksFailing,
+		sc: ecsfake.Scenario{Behavior: ecsfake.PullError, FailThreshold: 100, ReasonDelay: 4}, desired: 2, want: tasksFailing, wantErr: ErrTasksFailing,
 		msg: []string{"CannotPullContainerError"},
 	},
 	"polls failing after the SDK's retries are retried until the deadline": {
-		sc: ecsfake.Scenario{Behavior: ecsfake.Complete, Steps: 2, Throttle: 14}, desired: 2, want: Completed,
+		sc: ecsfake.Scenario{Behavior: ecsfake.Complete, Steps: 2, Throttle: 14}, desired: 2, want: completed,
 		out: []string{"poll 1 failed after the SDK's retries", "poll 2 failed after the SDK's retries", "Rate exceeded"},
 	},
 	"inconsistent read, then rollback: never success": {
-		sc: ecsfake.Scenario{Behavior: ecsfake.RollBack, HideDeployment: 8}, desired: 2, want: RolledBack, wantErr: ErrRolledBack,
+		sc: ecsfake.Scenario{Behavior: ecsfake.RollBack, HideDeployment: 8}, desired: 2, want: rolledBack, wantErr: ErrRolledBack,
 		msg: []string{"back on " + family + ":1"},
 	},
 	// The earlier deployment completed; taking it for ours once was a false success.
 	"inconsistent read in UpdateService's response too: never success": {
-		sc: ecsfake.Scenario{Behavior: ecsfake.RollBack, HideDeployment: 8, HideInUpdate: true}, desired: 2, want: Errored,
+		sc: ecsfake.Scenario{Behavior: ecsfake.RollBack, HideDeployment: 8, HideInUpdate: true}, desired: 2, want: errored,
 		msg: []string{"UpdateService's response names no new PRIMARY deployment of " + family + ":2", "PRIMARY " + family + ":1"},
 	},
 	"deployment never shown: bounded wait, then an error naming it": {
-		sc: ecsfake.Scenario{Behavior: ecsfake.Hang, HideDeployment: 1 << 20}, desired: 2, want: TimedOut, wantErr: ErrTimeout,
-		msg: []string{"which UpdateService returned, was not shown by DescribeServices within 1m0s"}, slept: DefaultUnseenWait,
+		sc: ecsfake.Scenario{Behavior: ecsfake.Hang, HideDeployment: 1 << 20}, desired: 2, want: timedOut, wantErr: ErrTimeout,
+		msg: []string{"which UpdateService returned, was not shown by DescribeServices within 1m0s"}, slept: defaultUnseenWait,
 	},
 	"old deployment record kept (stock moto): never adopted": {
-		sc: ecsfake.Scenario{KeepOldDeployment: true}, desired: 2, want: Errored,
+		sc: ecsfake.Scenario{KeepOldDeployment: true}, desired: 2, want: errored,
 		msg: []string{"names no new PRIMARY deployment of " + family + ":2"},
 	},
 	"never finishes": {
-		sc: ecsfake.Scenario{Behavior: ecsfake.Hang}, desired: 2, timeout: 5 * time.Minute, want: TimedOut, wantErr: ErrTimeout,
+		sc: ecsfake.Scenario{Behavior: ecsfake.Hang}, desired: 2, timeout: 5 * time.Minute, want: timedOut, wantErr: ErrTimeout,
 		msg: []string{"waited 5m0s", "rollout state IN_PROGRESS, running 0 of 2, pending 2"}, slept: 5 * time.Minute,
 	},
 }
@@ -259,7 +259,7 @@ func TestRolloutScenarios(t *testing.T) {
 // checkOutcome checks what the rollout returned and printed, and how far its clock moved.
 func (tc rolloutScenario) checkOutcome(t *testing.T, f *fakeEnv, res Result, err error) {
 	t.Helper()
-	if (tc.wantErr != nil && !errors.Is(err, tc.wantErr)) || (err == nil) != (tc.want == Completed) {
+	if (tc.wantErr != nil && !errors.Is(err, tc.wantErr)) || (err == nil) != (tc.want == completed) {
 		t.Fatalf("Rollout error = %v, want %v\noutput:\n%s", err, tc.wantErr, f.out)
 	}
 	if res.Outcome != tc.want {
@@ -278,7 +278,7 @@ func (tc rolloutScenario) checkOutcome(t *testing.T, f *fakeEnv, res Result, err
 	if got := f.clock.slept(); got < tc.slept {
 		t.Errorf("the watch's clock moved %s, want at least %s", got, tc.slept)
 	}
-	if res.TaskDefinition != taskDefTwo || res.Revision != 2 || (tc.want != Errored) != strings.HasPrefix(res.Deployment, "ecs-svc/") {
+	if res.TaskDefinition != taskDefTwo || res.Revision != 2 || (tc.want != errored) != strings.HasPrefix(res.Deployment, "ecs-svc/") {
 		t.Errorf("result = %+v, want revision 2 and a deployment ID", res)
 	}
 }
@@ -293,10 +293,10 @@ func (tc rolloutScenario) checkServer(t *testing.T, f *fakeEnv, res Result) {
 			t.Errorf("stop reason shown at poll %d, watch ended after poll %d: want at most 2 polls later", shown, polls)
 		}
 	}
-	if tc.want != Completed && f.srv.TaskDefinitionTags(family, 2)[TagOutcome] == ReleaseCompleted {
+	if tc.want != completed && f.srv.TaskDefinitionTags(family, 2)[tagOutcome] == releaseCompleted {
 		t.Errorf("revision 2 recorded as completed after outcome %s", res.Outcome)
 	}
-	if tc.sc.Throttle > 0 && tc.want == Completed {
+	if tc.sc.Throttle > 0 && tc.want == completed {
 		if got := f.srv.Throttled(); got != tc.sc.Throttle {
 			t.Errorf("throttled responses = %d, want %d (the SDK must retry them)", got, tc.sc.Throttle)
 		}
@@ -322,15 +322,15 @@ func TestRolloutCopiesTaskDefinitionOverTheWire(t *testing.T) {
 		t.Errorf("revision 2 (-want +got):\n%s", diff)
 	}
 	tags := f.srv.TaskDefinitionTags(family, 2)
-	for _, k := range []string{TagOutcomeAt, TagCompletedAt, TagDeployment} {
+	for _, k := range []string{tagOutcomeAt, tagCompletedAt, tagDeployment} {
 		if tags[k] == "" {
 			t.Errorf("tag %s missing: %v", k, tags)
 		}
 		delete(tags, k)
 	}
 	wantTags := map[string]string{
-		"Project": "predictor", TagBase: family + ":1", TagImage: testImage, TagVersion: "v2",
-		TagOutcome: ReleaseCompleted, TagBy: "arn:aws:iam::123456789012:user/tester",
+		"Project": "predictor", tagBase: family + ":1", tagImage: testImage, tagVersion: "v2",
+		tagOutcome: releaseCompleted, tagBy: "arn:aws:iam::123456789012:user/tester",
 	}
 	if diff := cmp.Diff(wantTags, tags); diff != "" {
 		t.Errorf("tags of revision 2 (-want +got):\n%s", diff)
@@ -355,7 +355,7 @@ func TestRolloutSuperseded(t *testing.T) {
 		}
 	}
 	res, err := f.cli.Rollout(t.Context(), req(DefaultTimeout))
-	if !errors.Is(err, ErrSuperseded) || res.Outcome != Superseded {
+	if !errors.Is(err, ErrSuperseded) || res.Outcome != superseded {
 		t.Fatalf("Rollout = %v, %v; want superseded\n%s", res.Outcome, err, f.out)
 	}
 	if !strings.Contains(err.Error(), "no FAILED state and no rollback event") {
@@ -384,7 +384,7 @@ func TestFailedRevisionsDeregistered(t *testing.T) {
 				t.Errorf("failed revision 2 is %s, want INACTIVE", st)
 			}
 			tags := f.srv.TaskDefinitionTags(family, 2)
-			if tags[TagOutcome] != ReleaseFailed || tags[TagCompletedAt] != "" || tags[TagReason] == "" {
+			if tags[tagOutcome] != releaseFailed || tags[tagCompletedAt] != "" || tags[tagReason] == "" {
 				t.Errorf("tags = %v, want outcome failed with a reason and no completed-at", tags)
 			}
 		})
@@ -402,7 +402,7 @@ func TestRolloutAlreadyDeployed(t *testing.T) {
 	if err != nil {
 		t.Fatalf("second Rollout: %v\n%s", err, f.out)
 	}
-	if res.Revision != 2 || res.Outcome != Completed {
+	if res.Revision != 2 || res.Outcome != completed {
 		t.Errorf("result = %+v, want revision 2 completed", res)
 	}
 	if !strings.Contains(f.out.String(), "nothing to register") || f.srv.Calls("RegisterTaskDefinition") != 1 || f.srv.Calls("UpdateService") != 1 {

@@ -70,20 +70,20 @@ type ecsAPI interface {
 // Defaults.
 const (
 	DefaultPollInterval = 5 * time.Second
-	// DefaultFastPollInterval is the poll interval while a deployment is about to end
+	// defaultFastPollInterval is the poll interval while a deployment is about to end
 	// (all new tasks running, or a rollback awaited), so its end is seen within ~1 s.
-	DefaultFastPollInterval = time.Second
+	defaultFastPollInterval = time.Second
 	DefaultTimeout          = 15 * time.Minute
-	DefaultStablePolls      = 3
+	defaultStablePolls      = 3
 	// DefaultRollbackWait bounds how long a FAILED deployment with the circuit
 	// breaker's rollback enabled is watched for that rollback to start.
 	DefaultRollbackWait = time.Minute
-	// DefaultTaskCheckInterval is how often stopped tasks are listed when nothing
+	// defaultTaskCheckInterval is how often stopped tasks are listed when nothing
 	// (failedTasks growing, a stop reason pending) calls for it sooner.
-	DefaultTaskCheckInterval = 30 * time.Second
-	// DefaultUnseenWait bounds the wait for DescribeServices to show the deployment
+	defaultTaskCheckInterval = 30 * time.Second
+	// defaultUnseenWait bounds the wait for DescribeServices to show the deployment
 	// UpdateService returned; ECS reads usually catch up within seconds.
-	DefaultUnseenWait = time.Minute
+	defaultUnseenWait = time.Minute
 )
 
 // Options tune the watch.
@@ -132,20 +132,20 @@ func newClient(api ecsAPI, opts Options) *Client {
 		opts.PollInterval = DefaultPollInterval
 	}
 	if opts.StablePolls <= 0 {
-		opts.StablePolls = DefaultStablePolls
+		opts.StablePolls = defaultStablePolls
 	}
 	if opts.FastPollInterval <= 0 {
-		opts.FastPollInterval = DefaultFastPollInterval
+		opts.FastPollInterval = defaultFastPollInterval
 	}
 	opts.FastPollInterval = min(opts.FastPollInterval, opts.PollInterval)
 	if opts.RollbackWait <= 0 {
 		opts.RollbackWait = DefaultRollbackWait
 	}
 	if opts.TaskCheckInterval <= 0 {
-		opts.TaskCheckInterval = DefaultTaskCheckInterval
+		opts.TaskCheckInterval = defaultTaskCheckInterval
 	}
 	if opts.UnseenWait <= 0 {
-		opts.UnseenWait = DefaultUnseenWait
+		opts.UnseenWait = defaultUnseenWait
 	}
 	return &Client{ecs: api, opts: opts, now: time.Now, sleep: sleepContext}
 }
@@ -206,13 +206,13 @@ type Outcome string
 
 // Outcomes.
 const (
-	Completed    Outcome = "completed"
-	Failed       Outcome = "failed"
-	RolledBack   Outcome = "rolled_back"
-	TasksFailing Outcome = "tasks_failing"
-	TimedOut     Outcome = "timeout"
-	Superseded   Outcome = "superseded"
-	Errored      Outcome = "error"
+	completed    Outcome = "completed"
+	failed       Outcome = "failed"
+	rolledBack   Outcome = "rolled_back"
+	tasksFailing Outcome = "tasks_failing"
+	timedOut     Outcome = "timeout"
+	superseded   Outcome = "superseded"
+	errored      Outcome = "error"
 )
 
 // Result describes the deployment rollout or rollback started (or found).
@@ -311,7 +311,7 @@ func (c *Client) prepareRelease(ctx context.Context, req Request) (release, erro
 		return rel, err
 	}
 	image, version, _ := containerState(rel.cur, rel.container)
-	rel.sameImage = image == req.Image && version == req.Version && (req.TaskDefinition == "" || tagMap(rel.curTags)[TagBase] == rel.baseRef)
+	rel.sameImage = image == req.Image && version == req.Version && (req.TaskDefinition == "" || tagMap(rel.curTags)[tagBase] == rel.baseRef)
 	rel.setDesired = rel.svc.DesiredCount == 0 && req.DesiredCount > 0
 	return rel, nil
 }
@@ -355,11 +355,11 @@ func (c *Client) startRelease(ctx context.Context, req Request, rel release, w *
 // for a release this rollout registered, failed (and deregistered).
 func (c *Client) recordOutcome(ctx context.Context, w *watch, res Result, registered bool) {
 	switch res.Outcome {
-	case Completed:
+	case completed:
 		c.recordCompleted(ctx, w.taskDef, res.Deployment)
-	case Failed, RolledBack, TasksFailing:
+	case failed, rolledBack, tasksFailing:
 		if registered {
-			c.retire(ctx, w.taskDef, ReleaseFailed, string(res.Outcome)+": "+res.Message)
+			c.retire(ctx, w.taskDef, releaseFailed, string(res.Outcome)+": "+res.Message)
 		}
 	}
 }
@@ -412,11 +412,11 @@ func (c *Client) Rollback(ctx context.Context, req RollbackRequest) (Result, err
 	w.stopTimeout = stopTimeoutOf(target, req.Container)
 	res.TaskDefinition, res.Revision = w.taskDef, target.Revision
 	res, err = c.watch(ctx, w, res, req.Timeout)
-	if res.Outcome == Completed {
+	if res.Outcome == completed {
 		hctx := context.WithoutCancel(ctx)
 		c.recordCompleted(hctx, w.taskDef, res.Deployment)
-		if _, isRelease := tagMap(curTags)[TagVersion]; isRelease {
-			c.retire(hctx, aws.ToString(cur.TaskDefinitionArn), ReleaseRolledBack, fmt.Sprintf("rolled back to %s:%d", family, target.Revision))
+		if _, isRelease := tagMap(curTags)[tagVersion]; isRelease {
+			c.retire(hctx, aws.ToString(cur.TaskDefinitionArn), releaseRolledBack, fmt.Sprintf("rolled back to %s:%d", family, target.Revision))
 		}
 	}
 	return res, err
@@ -427,7 +427,7 @@ func (c *Client) Rollback(ctx context.Context, req RollbackRequest) (Result, err
 func (c *Client) base(ctx context.Context, req Request, cur *types.TaskDefinition, curTags []types.Tag) (base *types.TaskDefinition, baseTags []types.Tag, baseRef string, err error) {
 	if req.TaskDefinition == "" {
 		baseRef = revisionOf(aws.ToString(cur.TaskDefinitionArn))
-		if b := tagMap(curTags)[TagBase]; b != "" {
+		if b := tagMap(curTags)[tagBase]; b != "" {
 			baseRef = b
 		}
 		c.printf("note: no Terraform task definition given (--task-definition, or terraform output ecs_task_definition_arn): the release is built from the service's current revision %s, so Terraform changes to the task definition do not reach it\n",

@@ -54,7 +54,7 @@ func TestReportReadsWhatRolloutWrites(t *testing.T) {
 	res := rollout.Result{
 		Deployment: "ecs-svc/1", TaskDefinition: "arn:aws:ecs:us-east-1:123456789012:task-definition/predictor:3", Revision: 3,
 		Timeline: &timeline.Timeline{
-			Phases:   []timeline.Phase{{Name: rollout.PhaseRegister, At: at}, {Name: rollout.PhasePulled, At: at.Add(12 * time.Second), Seconds: 12}, {Name: rollout.PhaseCompleted, At: at.Add(50 * time.Second), Seconds: 38}},
+			Phases:   []timeline.Phase{{Name: "register", At: at}, {Name: "pulled", At: at.Add(12 * time.Second), Seconds: 12}, {Name: "completed", At: at.Add(50 * time.Second), Seconds: 38}},
 			Settings: timeline.Settings{HealthCheckGracePeriodSeconds: 60, MinimumHealthyPercent: 100, MaximumPercent: 200, StopTimeoutSeconds: 30},
 			Hint:     "stopping the old tasks took 38s",
 		},
