@@ -21,7 +21,7 @@ type Stages interface {
 	// its state bucket for local) and returns how to stop it.
 	Prepare(ctx context.Context) (stop func(), err error)
 	// Plan runs terraform init and plan with the policy and cost gate. A gate
-	// failure is an error wrapping ErrPolicy or ErrCost, with the result filled in.
+	// failure is an error wrapping ctl.ErrPolicy or ctl.ErrCost, with the result filled in.
 	Plan(ctx context.Context) (PlanResult, error)
 	// Build builds the backend image and runs the backend tests.
 	Build(ctx context.Context) error
