@@ -218,10 +218,9 @@ var interfaceMethod = map[string]bool{
 }
 
 // pendingExports lists what the check found unused outside its package when it was
-// added, in packages being restructured at the same time (internal/pipeline,
-// rollout, policy, workflows and their neighbours): each name is to be unexported or
-// removed there, and taken off this list, which fails when it holds a name no longer
-// reported.
+// added, in packages being restructured at the same time (policy, workflows and
+// their neighbours): each name is to be unexported or removed there, and taken off
+// this list, which fails when it holds a name no longer reported.
 var pendingExports = map[string]bool{
 	// Added with the packages of this round (daggerrules, daggerapi, iameval,
 	// promotion and release records): their API is still being trimmed.

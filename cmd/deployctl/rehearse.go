@@ -108,7 +108,7 @@ type rehearsal struct {
 	work string
 }
 
-// call runs a deployctl argument list (from internal/pipeline) in-process and
+// call runs a deployctl argument list (from internal/ctl) in-process and
 // returns its stdout (also echoed to the log, with stderr) and exit status.
 func (r *rehearsal) call(ctx context.Context, args []string) (string, int) {
 	out, _, code := r.call3(ctx, args)
