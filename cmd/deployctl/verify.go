@@ -8,10 +8,10 @@ import (
 	"os"
 	"strconv"
 
+	"dagger/predictor/internal/ctl"
 	"dagger/predictor/internal/envcfg"
 	"dagger/predictor/internal/exitcode"
 	"dagger/predictor/internal/imageref"
-	"dagger/predictor/internal/pipeline"
 	"dagger/predictor/internal/verify"
 )
 
@@ -63,7 +63,7 @@ func runVerify(ctx context.Context, args []string, stdout, stderr io.Writer) int
 		if err != nil {
 			return fail(stderr, fs, fmt.Errorf("read --outputs: %w", err))
 		}
-		if outs, err = pipeline.ParseOutputs(string(data)); err != nil {
+		if outs, err = ctl.ParseOutputs(string(data)); err != nil {
 			return fail(stderr, fs, fmt.Errorf("--outputs %s: %w", *outputsFile, err))
 		}
 	case bucketExists:
