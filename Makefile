@@ -22,6 +22,8 @@ GOLANGCI_LINT_VERSION := v2.15.0
 # The AWS emulator (moto, every package pinned in internal/emulator/requirements.txt),
 # in a venv of the project's tools. A MOTO_PYTHON given by the caller wins and skips it.
 TOOLS_VENV := $(CURDIR)/.tools/venv
+# The backend's uv (pinned by hash in backend/tools/requirements.txt) builds both venvs.
+UV := $(CURDIR)/backend/.tools/bin/uv
 ifeq ($(origin MOTO_PYTHON),undefined)
 EMULATOR := emulator
 export MOTO_PYTHON := $(TOOLS_VENV)/bin/python
@@ -49,11 +51,12 @@ dagger-codegen: ## Regenerate internal/daggerapi/golden with Dagger's real codeg
 .PHONY: test
 # The suites run at once: the Go end-to-end tests spend part of their time waiting on
 # the emulator and the provider, which the backend's and the scripts' tests can use.
-# Each suite's output is printed whole when it ends. The emulator is built first: it
-# installs the backend's uv, which the backend's venv (test-backend) uses too. Under -j
-# a sub-make given `deps test` would run both at once: backend targets are called one
-# at a time.
-test: $(EMULATOR) ## Run every test suite (Go unit and end-to-end, Terraform, backend, scripts).
+# Each suite's output is printed whole when it ends. The backend's uv comes first: the
+# emulator's venv (test-go) and the backend's (test-backend) are both built with it, at
+# the same time, so neither waits for the other. Under -j a sub-make given `deps test`
+# would run both at once: backend targets are called one at a time.
+test: ## Run every test suite (Go unit and end-to-end, Terraform, backend, scripts).
+	$(MAKE) --no-print-directory -C backend $(UV)
 	$(MAKE) --no-print-directory -j3 --output-sync=target test-go test-scripts test-backend
 
 .PHONY: backend-deps
@@ -129,7 +132,6 @@ emulator: $(TOOLS_VENV)/.installed ## Install the pinned AWS emulator (moto) int
 # here (~7 s): with PYTHONDONTWRITEBYTECODE set, as on this kind of machine, every
 # emulator start would compile moto from source (2.1 instead of 1.1 CPU-s, ~25 starts
 # per `make test`).
-UV := $(CURDIR)/backend/.tools/bin/uv
 $(TOOLS_VENV)/.installed: internal/emulator/requirements.txt
 	$(MAKE) -C backend $(UV)
 	rm -rf $(TOOLS_VENV)
