@@ -20,6 +20,11 @@ locals {
   protected_environments = var.protected_environments != null ? var.protected_environments : [
     for e, body in local.env_files : e if can(regex("(?m)^\\s*protected\\s*=\\s*true", body))
   ]
+  # promote_from: the environment whose released images this one ships (prod: dev).
+  promote_from = {
+    for e, body in local.env_files : e => regex("(?m)^\\s*promote_from\\s*=\\s*\"([a-z][a-z0-9-]*)\"", body)[0]
+    if can(regex("(?m)^\\s*promote_from\\s*=\\s*\"([a-z][a-z0-9-]*)\"", body))
+  }
 }
 
 locals {
@@ -89,11 +94,9 @@ locals {
       # The permissions boundary every application role of E must carry (see below).
       boundary  = "${local.arn}:iam::${local.account}:policy/${var.role_name_prefix}-app-boundary-${e}"
       protected = contains(local.protected_environments, e)
-      # Build once, promote: a protected environment's deploy role pulls the image that
-      # was tested in the other environments from their repositories (read only).
-      promoted_from = contains(local.protected_environments, e) ? [
-        for src in local.environments : "${local.arn}:ecr:${local.region}:${local.account}:repository/${var.project}-${src}-backend" if !contains(local.protected_environments, src)
-      ] : []
+      # Build once, promote: an environment with promote_from pulls (read only) the image
+      # its source environment released, from that one repository and no other.
+      promoted_from = [for src in compact([lookup(local.promote_from, e, "")]) : "${local.arn}:ecr:${local.region}:${local.account}:repository/${var.project}-${src}-backend"]
       # ABAC: an existing resource must carry Environment = E; a resource being created
       # must be tagged Environment = E in the same request, and whatever existing
       # resource the create call also touches (the VPC of a subnet) must be E's.
@@ -374,8 +377,8 @@ locals {
               "ecr:PutImageTagMutability", "ecr:PutLifecyclePolicy", "ecr:TagResource", "ecr:UntagResource", "ecr:UploadLayerPart",
             ]
           },
-          # Promotion: a protected environment reads (never writes) the image the other
-          # environments tested; elsewhere this repeats the own repository's reads.
+          # Promotion: an environment with promote_from reads (never writes) the image its
+          # source environment released; elsewhere this repeats the own repository's reads.
           { Sid = "PromotionPull", Effect = "Allow", Resource = length(app.promoted_from) > 0 ? app.promoted_from : [app.repository], Action = ["ecr:BatchCheckLayerAvailability", "ecr:BatchGetImage", "ecr:DescribeImages", "ecr:GetDownloadUrlForLayer"] },
           # The registry login token is account-wide by design (pushes still need the
           # repository permissions above).

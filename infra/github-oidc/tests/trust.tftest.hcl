@@ -292,6 +292,36 @@ run "existing_oidc_provider" {
   }
 }
 
+# Promotion: the deploy role of an environment with promote_from (prod: dev, in
+# ../envs/prod.tfvars) pulls from that environment's repository and no other, whatever
+# is protected; an environment without promote_from reads only its own repository.
+run "promotion_pull_follows_promote_from" {
+  variables {
+    protected_environments = []
+  }
+
+  assert {
+    condition     = [for s in jsondecode(aws_iam_policy.write["prod-app"].policy).Statement : s.Resource if s.Sid == "PromotionPull"] == [["arn:aws:ecr:us-east-1:123456789012:repository/predictor-model-dev-backend"]]
+    error_message = "deploy-prod must pull from dev's repository (its promote_from) only, protected or not."
+  }
+
+  assert {
+    condition     = [for s in jsondecode(aws_iam_policy.write["dev-app"].policy).Statement : s.Resource if s.Sid == "PromotionPull"] == [["arn:aws:ecr:us-east-1:123456789012:repository/predictor-model-dev-backend"]]
+    error_message = "deploy-dev (no promote_from) must read its own repository only."
+  }
+}
+
+run "promotion_pull_ignores_protection" {
+  variables {
+    protected_environments = ["dev", "prod"]
+  }
+
+  assert {
+    condition     = [for s in jsondecode(aws_iam_policy.write["prod-app"].policy).Statement : s.Resource if s.Sid == "PromotionPull"] == [["arn:aws:ecr:us-east-1:123456789012:repository/predictor-model-dev-backend"]]
+    error_message = "deploy-prod must pull from dev's repository (its promote_from) even when dev is protected too."
+  }
+}
+
 run "one_environment" {
   variables {
     environments = ["dev"]
