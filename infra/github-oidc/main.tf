@@ -36,30 +36,45 @@ locals {
 
   oidc_provider_arn = var.create_oidc_provider ? aws_iam_openid_connect_provider.github[0].arn : data.aws_iam_openid_connect_provider.github[0].arn
 
-  # Exact subjects (`sub` claims) of GitHub's default claim template, by role key.
-  subjects = merge(
-    {
-      plan     = "repo:${var.github_repository}:pull_request"
-      readonly = "repo:${var.github_repository}:environment:${var.readonly_environment}"
-    },
-    { for e in local.environments : "deploy-${e}" => "repo:${var.github_repository}:environment:${e}" },
+  # The token's `sub` claim each role trusts, by role key. GitHub's default template is
+  # repo:R:<context>, where context is environment:E for a job with an environment and
+  # pull_request for a pull request's job: any workflow file of the repository that names
+  # the environment gets the same subject. With pin_workflows the repository's template
+  # (README: "Pinning the workflow") adds the file that defines the job,
+  # repo:R:<context>:job_workflow_ref:R/.github/workflows/F@REF, and each role trusts only
+  # the files in role_workflows on workflow_ref. A pull request runs on its merge ref
+  # refs/pull/N/merge: its number is the plan role's one wildcard (StringLike).
+  contexts = merge(
+    { plan = "pull_request", readonly = "environment:${var.readonly_environment}" },
+    { for e in local.environments : "deploy-${e}" => "environment:${e}" },
   )
+  workflow_ref = { for role in keys(local.contexts) : role => role == "plan" ? "refs/pull/*/merge" : var.workflow_ref }
+  subjects = {
+    for role, context in local.contexts : role => var.pin_workflows ? [
+      for f in var.role_workflows[startswith(role, "deploy-") ? "deploy" : role] :
+      "repo:${var.github_repository}:${context}:job_workflow_ref:${var.github_repository}/.github/workflows/${f}@${local.workflow_ref[role]}"
+    ] : ["repo:${var.github_repository}:${context}"]
+  }
 
+  trust_statement = {
+    Sid       = "GitHubActionsOIDC"
+    Effect    = "Allow"
+    Principal = { Federated = local.oidc_provider_arn }
+    Action    = "sts:AssumeRoleWithWebIdentity"
+  }
+  # StringLike only where a subject holds the pull request number's wildcard.
   trust_policies = {
-    for role, subject in local.subjects : role => jsonencode({
+    for role, subjects in local.subjects : role => anytrue([for s in subjects : strcontains(s, "*")]) ? jsonencode({
       Version = "2012-10-17"
-      Statement = [{
-        Sid       = "GitHubActionsOIDC"
-        Effect    = "Allow"
-        Principal = { Federated = local.oidc_provider_arn }
-        Action    = "sts:AssumeRoleWithWebIdentity"
-        Condition = {
-          StringEquals = {
-            "${local.issuer}:aud" = local.audience
-            "${local.issuer}:sub" = subject
-          }
-        }
-      }]
+      Statement = [merge(local.trust_statement, { Condition = {
+        StringEquals = { "${local.issuer}:aud" = local.audience }
+        StringLike   = { "${local.issuer}:sub" = subjects }
+      } })]
+      }) : jsonencode({
+      Version = "2012-10-17"
+      Statement = [merge(local.trust_statement, { Condition = {
+        StringEquals = { "${local.issuer}:aud" = local.audience, "${local.issuer}:sub" = subjects }
+      } })]
     })
   }
 
@@ -537,7 +552,7 @@ resource "aws_iam_role" "this" {
   for_each = local.trust_policies
 
   name                 = "${var.role_name_prefix}-${each.key}"
-  description          = "GitHub Actions (${var.github_repository}): ${local.subjects[each.key]}"
+  description          = "GitHub Actions (${var.github_repository}): ${local.contexts[each.key]}${var.pin_workflows ? " in ${join(", ", var.role_workflows[startswith(each.key, "deploy-") ? "deploy" : each.key])}" : ""}"
   assume_role_policy   = each.value
   max_session_duration = var.max_session_duration
 
