@@ -140,6 +140,17 @@ func TestExpectedWorkflows(t *testing.T) {
 	if !byID {
 		t.Error("environment.yml: deploy must apply the plan ID it is given")
 	}
+	// prod ships dev's release of the commit both jobs check out: no workflow names a
+	// digest or breaks the glass, which only a person does, by hand.
+	for _, p := range sortedKeys(set) {
+		for name, j := range set[p].Doc.Jobs {
+			for _, s := range j.Steps {
+				if strings.Contains(s.Run, "--image-digest") || strings.Contains(s.Run, "--break-glass") {
+					t.Errorf("%s: job %s overrides the promotion (--image-digest or --break-glass)", p, name)
+				}
+			}
+		}
+	}
 	// A manual deploy is two jobs like deploy.yml: the plan job saves the plan, the
 	// change job applies its ID.
 	dispatch := set[".github/workflows/dispatch.yml"].Doc.Jobs
