@@ -45,7 +45,7 @@ func (m *Predictor) Deploy(
 	// Print the report as Markdown (for a job summary) instead of text.
 	// +optional
 	markdown bool,
-	// For an environment that promotes (prod): the digest (sha256:...) of a completed release of its source environment (dev) to ship; the newest completed one by default.
+	// For an environment that promotes (prod): the digest (sha256:...) of a completed release of its source environment (dev) to ship; by default, the release of the commit being deployed (the source's HEAD).
 	// +optional
 	imageDigest string,
 	// For an environment that promotes: ship --image-digest although its source environment never completed a release of it (the report and the release's record say so).

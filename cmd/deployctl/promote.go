@@ -24,13 +24,17 @@ import (
 )
 
 func init() {
-	register(command{name: "promote", summary: "copy the image of a completed release of the environment this one promotes from (prod: dev), by digest", run: runPromote})
+	register(command{name: "promote", summary: "copy the image of the completed release of the commit being deployed from the environment this one promotes from (prod: dev), by digest", run: runPromote})
 }
 
 // ErrNotPromotable: the digest has no completed release in the source environment.
 var ErrNotPromotable = errors.New("no completed release")
 
 var digestRE = regexp.MustCompile(`^sha256:[0-9a-f]{64}$`)
+
+// commitRE is a full git object name (SHA-1 or SHA-256), as releases record it: a
+// prefix could match a different commit.
+var commitRE = regexp.MustCompile(`^(?:[0-9a-f]{40}|[0-9a-f]{64})$`)
 
 // promotion is what promote picked and did; --report-json writes it.
 type promotion struct {
@@ -61,15 +65,16 @@ func orDash(s string) string {
 }
 
 type promoteFlags struct {
-	digest, repoURL, fromFamily, fromRepo, reportJSON string
-	breakGlass, check                                 bool
+	digest, commit, repoURL, fromFamily, fromRepo, reportJSON string
+	breakGlass, check                                         bool
 }
 
 func runPromote(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	sub := newCmd("promote", withTerraform)
 	fs, g := sub.fs, sub.g
 	var f promoteFlags
-	fs.StringVar(&f.digest, "image-digest", "", "sha256:... to promote; it must have a completed release in the source environment (default: its newest completed release)")
+	fs.StringVar(&f.commit, "commit", "", "the git commit being deployed (full SHA): promote the source environment's completed release recorded with this commit")
+	fs.StringVar(&f.digest, "image-digest", "", "sha256:... to promote instead of the commit's release; it must have a completed release in the source environment")
 	fs.BoolVar(&f.breakGlass, "break-glass", false, "promote --image-digest although the source environment never completed a release of it (recorded with the release)")
 	fs.BoolVar(&f.check, "check", false, "only pick and check the release to promote: copy nothing")
 	fs.StringVar(&f.repoURL, "repository-url", "", "this environment's repository (default: terraform output ecr_repository_url)")
@@ -87,6 +92,10 @@ func runPromote(ctx context.Context, args []string, stdout, stderr io.Writer) in
 		return fail(stderr, fs, fmt.Errorf("--image-digest %q: pass sha256: and 64 lowercase hex digits", f.digest))
 	case f.breakGlass && f.digest == "":
 		return fail(stderr, fs, errors.New("--break-glass needs --image-digest: name the digest to ship without a completed release"))
+	case f.digest == "" && f.commit == "":
+		return fail(stderr, fs, fmt.Errorf("name what %s ships: --commit (the commit being deployed, whose %s release is promoted) or --image-digest", g.env, from))
+	case f.digest == "" && !commitRE.MatchString(f.commit):
+		return fail(stderr, fs, fmt.Errorf("--commit %q: pass the full SHA of a commit (40 or 64 lowercase hex digits); a tree with uncommitted changes has no %s release: commit it, or pass --image-digest", f.commit, from))
 	}
 	if f.fromFamily == "" {
 		f.fromFamily = envcfg.TaskFamily(from)
@@ -112,28 +121,32 @@ func runPromote(ctx context.Context, args []string, stdout, stderr io.Writer) in
 	return 0
 }
 
-// pickRelease finds the source release to promote: the newest completed one, or the
-// one of f.digest; without one it refuses, unless f.breakGlass.
+// pickRelease finds the source release to promote: the newest completed one of f.digest
+// when given, else of f.commit; without one it refuses, unless f.breakGlass.
 func pickRelease(ctx context.Context, api *ecs.Client, env, from string, f promoteFlags, out io.Writer) (promotion, error) {
 	p := promotion{From: from, Digest: f.digest, BreakGlass: f.breakGlass}
 	rels, err := rollout.New(api, rollout.Options{}).FamilyReleases(ctx, f.fromFamily, 0)
 	if err != nil {
 		return p, fmt.Errorf("read the release history of %s (family %s): %w", from, f.fromFamily, err)
 	}
+	what := "a completed release of " + f.digest
 	rel, ok := rollout.Promotable(rels, f.digest)
+	if f.digest == "" {
+		what = "a completed release of commit " + f.commit
+		rel, ok = rollout.Promotable(ofCommit(rels, f.commit), "")
+	}
 	if ok {
 		p.Source = from + ":" + strconv.Itoa(int(rel.Revision))
 		p.SourceImage, p.Digest, p.Version, p.BreakGlass = rel.Image, rel.Digest(), rel.Version, false
-		fmt.Fprintf(out, "promoting %s release %d (version %s, completed %s): %s\n", from, rel.Revision, rel.Version, rel.CompletedAt.UTC().Format("2006-01-02T15:04:05Z"), rel.Image)
+		fmt.Fprintf(out, "promoting %s release %d (version %s, commit %s, completed %s): %s\n", from, rel.Revision, rel.Version, orDash(rel.Commit), rel.CompletedAt.UTC().Format("2006-01-02T15:04:05Z"), rel.Image)
+		if f.commit != "" && rel.Commit != f.commit {
+			fmt.Fprintf(out, "note: --image-digest chose %s release %d, deployed from commit %s, not %s\n", from, rel.Revision, orDash(rel.Commit), f.commit)
+		}
 		return p, nil
 	}
-	what := "a completed release"
-	if f.digest != "" {
-		what = "a completed release of " + f.digest
-	}
 	if !f.breakGlass {
-		return p, fmt.Errorf("promote %[1]s to %[2]s: %[3]w: %[1]s has no %[4]s (family %[5]s; `deployctl releases --env %[1]s` lists them): release it in %[1]s first, or pass --break-glass with --image-digest to ship it anyway",
-			from, env, ErrNotPromotable, strings.TrimPrefix(what, "a "), f.fromFamily)
+		return p, fmt.Errorf("promote %[1]s to %[2]s: %[3]w: %[1]s has no %[4]s (family %[5]s; releases seen: %[6]s): release it in %[1]s first, or pass --break-glass with --image-digest to ship it anyway",
+			from, env, ErrNotPromotable, strings.TrimPrefix(what, "a "), f.fromFamily, seen(from, rels))
 	}
 	repo := f.fromRepo
 	if repo == "" && len(rels) > 0 {
@@ -145,6 +158,41 @@ func pickRelease(ctx context.Context, api *ecs.Client, env, from string, f promo
 	p.SourceImage, p.Version = repo+"@"+f.digest, strings.TrimPrefix(f.digest, "sha256:")[:12]
 	fmt.Fprintf(out, "BREAK-GLASS: %s has no %s; promoting %s anyway\n", from, strings.TrimPrefix(what, "a "), p.SourceImage)
 	return p, nil
+}
+
+// ofCommit keeps the releases recorded with commit, in order.
+func ofCommit(rels []rollout.Release, commit string) []rollout.Release {
+	var out []rollout.Release
+	for _, r := range rels {
+		if r.Commit == commit {
+			out = append(out, r)
+		}
+	}
+	return out
+}
+
+// maxSeen bounds the releases a refusal lists.
+const maxSeen = 10
+
+// seen lists the releases a refusal saw (newest first) with their commits and outcomes,
+// so the error shows which commits the source environment did release.
+func seen(from string, rels []rollout.Release) string {
+	if len(rels) == 0 {
+		return "none"
+	}
+	var parts []string
+	for i, r := range rels {
+		if i == maxSeen {
+			parts = append(parts, fmt.Sprintf("%d more", len(rels)-maxSeen))
+			break
+		}
+		outcome := r.Outcome
+		if outcome == "" {
+			outcome = "not completed"
+		}
+		parts = append(parts, fmt.Sprintf("%s:%d commit %s %s", from, r.Revision, orDash(r.Commit), outcome))
+	}
+	return strings.Join(parts, ", ")
 }
 
 // copyRelease copies p.SourceImage into this environment's repository by digest,

@@ -43,20 +43,10 @@ func TestPromotionEndToEnd(t *testing.T) {
 	t.Cleanup(srv.Close)
 	reg := strings.TrimPrefix(srv.URL, "http://")
 	devRepo, prodRepo := reg+"/"+envcfg.TaskFamily("dev"), reg+"/"+envcfg.TaskFamily("prod")
-	img, err := random.Image(1024, 2)
-	if err != nil {
-		t.Fatal(err)
-	}
-	commit := strings.Repeat("c0ffee", 6) + "beef"
-	tag, err := name.NewTag(devRepo + ":" + commit)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := remote.Write(tag, img); err != nil {
-		t.Fatal(err)
-	}
-	d, _ := img.Digest()
-	digest := d.String()
+	// Two merges, each released in dev: commit is the older one, newer landed after it.
+	commit, newer := strings.Repeat("c0ffee", 6)+"beef", strings.Repeat("decaf", 8)
+	digest, tag := pushRandom(t, devRepo, commit)
+	newerDigest, _ := pushRandom(t, devRepo, newer)
 
 	root := testenv.RepoRoot(t)
 	bin := testenv.Deployctl(t)
@@ -69,24 +59,46 @@ func TestPromotionEndToEnd(t *testing.T) {
 	}
 	watch := []string{"--container", "backend", "--desired-count", "1", "--poll-interval", "20ms", "--timeout", "1m"}
 
-	// A dev release (built and published by dev's deploy; here the image is pushed above).
-	r := deployctl(append(append(append([]string{"rollout"}, svc("dev")...), watch...), "--image", devRepo+"@"+digest, "--version", commit[:12], "--commit", commit)...)
-	if r.code != 0 {
-		t.Fatalf("dev rollout: exit %d\n%s%s", r.code, r.stdout, r.stderr)
+	// The dev releases (built and published by dev's deploys; here the images are pushed above).
+	for _, rel := range [][2]string{{commit, digest}, {newer, newerDigest}} {
+		r := deployctl(append(append(append([]string{"rollout"}, svc("dev")...), watch...), "--image", devRepo+"@"+rel[1], "--version", rel[0][:12], "--commit", rel[0])...)
+		if r.code != 0 {
+			t.Fatalf("dev rollout of %s: exit %d\n%s%s", rel[0], r.code, r.stdout, r.stderr)
+		}
+	}
+	prodHolds := func(what string) {
+		t.Helper()
+		for _, d := range []string{digest, newerDigest} {
+			if _, err := ecrimage.Digest(t.Context(), prodRepo+"@"+d, nil); err == nil {
+				t.Errorf("prod's repository holds %s after %s", d, what)
+			}
+		}
 	}
 
-	// A digest dev never completed is refused, and nothing reaches prod's repository.
+	// A commit dev never released is refused, naming the commit and the dev releases
+	// seen, and nothing reaches prod's repository; so is a digest dev never completed.
+	unknown := strings.Repeat("0badc0de", 5)
+	r := deployctl("promote", "--env", "prod", "--commit", unknown, "--repository-url", prodRepo)
+	for _, want := range []string{"promote dev to prod: no completed release: dev has no completed release of commit " + unknown, "dev:3 commit " + newer + " completed", "dev:2 commit " + commit + " completed"} {
+		if r.code != 1 || !strings.Contains(r.stderr, want) {
+			t.Errorf("promote of a commit dev never released: exit %d, stderr %q; want it refused with %q", r.code, r.stderr, want)
+		}
+	}
+	prodHolds("a refused commit")
 	other := "sha256:" + strings.Repeat("f", 64)
 	r = deployctl("promote", "--env", "prod", "--image-digest", other, "--repository-url", prodRepo)
 	if r.code != 1 || !strings.Contains(r.stderr, "promote dev to prod: no completed release: dev has no completed release of "+other) {
 		t.Errorf("promote of a digest dev never completed: exit %d, stderr %q; want it refused", r.code, r.stderr)
 	}
-	if _, err := ecrimage.Digest(t.Context(), prodRepo+"@"+digest, nil); err == nil {
-		t.Error("prod's repository holds the image after a refused promotion")
+	prodHolds("a refused digest")
+	for name, args := range map[string][]string{"no commit": nil, "uncommitted changes": {"--commit", commit + " (uncommitted changes)"}} {
+		if r = deployctl(append([]string{"promote", "--env", "prod", "--repository-url", prodRepo}, args...)...); r.code != 1 || !strings.Contains(r.stderr, "--commit") {
+			t.Errorf("promote with %s: exit %d, stderr %q; want a usage error naming --commit", name, r.code, r.stderr)
+		}
 	}
 
-	// The promotion: the newest completed dev release, copied by digest.
-	r = deployctl("promote", "--env", "prod", "--repository-url", prodRepo)
+	// The promotion of the older merge: its own dev release, not the newest, by digest.
+	r = deployctl("promote", "--env", "prod", "--commit", commit, "--repository-url", prodRepo)
 	if r.code != 0 {
 		t.Fatalf("promote: exit %d\n%s%s", r.code, r.stdout, r.stderr)
 	}
@@ -98,6 +110,9 @@ func TestPromotionEndToEnd(t *testing.T) {
 		if got, err := ecrimage.Digest(t.Context(), ref, nil); err != nil || got.String() != digest {
 			t.Errorf("%s holds %v (%v), want %s", ref, got, err, digest)
 		}
+	}
+	if _, err := ecrimage.Digest(t.Context(), prodRepo+"@"+newerDigest, nil); err == nil {
+		t.Error("prod's repository holds the newer merge's image: the promotion took the newest dev release, not the commit's")
 	}
 
 	// Break-glass ships a digest dev never completed (pushed there, never released), and
@@ -181,4 +196,26 @@ func createService(t *testing.T, api *ecs.Client, env string) {
 	}); err != nil {
 		t.Fatal(err)
 	}
+}
+
+// pushRandom pushes a random image to repo under the commit's tag and returns its
+// digest and the tag.
+func pushRandom(t *testing.T, repo, commit string) (string, name.Tag) {
+	t.Helper()
+	img, err := random.Image(1024, 2)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tag, err := name.NewTag(repo + ":" + commit)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := remote.Write(tag, img); err != nil {
+		t.Fatal(err)
+	}
+	d, err := img.Digest()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return d.String(), tag
 }

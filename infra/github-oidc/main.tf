@@ -20,6 +20,11 @@ locals {
   protected_environments = var.protected_environments != null ? var.protected_environments : [
     for e, body in local.env_files : e if can(regex("(?m)^\\s*protected\\s*=\\s*true", body))
   ]
+  # promote_from: the environment whose released images this one ships (prod: dev).
+  promote_from = {
+    for e, body in local.env_files : e => regex("(?m)^\\s*promote_from\\s*=\\s*\"([a-z][a-z0-9-]*)\"", body)[0]
+    if can(regex("(?m)^\\s*promote_from\\s*=\\s*\"([a-z][a-z0-9-]*)\"", body))
+  }
 }
 
 locals {
@@ -31,30 +36,45 @@ locals {
 
   oidc_provider_arn = var.create_oidc_provider ? aws_iam_openid_connect_provider.github[0].arn : data.aws_iam_openid_connect_provider.github[0].arn
 
-  # Exact subjects (`sub` claims) of GitHub's default claim template, by role key.
-  subjects = merge(
-    {
-      plan     = "repo:${var.github_repository}:pull_request"
-      readonly = "repo:${var.github_repository}:environment:${var.readonly_environment}"
-    },
-    { for e in local.environments : "deploy-${e}" => "repo:${var.github_repository}:environment:${e}" },
+  # The token's `sub` claim each role trusts, by role key. GitHub's default template is
+  # repo:R:<context>, where context is environment:E for a job with an environment and
+  # pull_request for a pull request's job: any workflow file of the repository that names
+  # the environment gets the same subject. With pin_workflows the repository's template
+  # (README: "Pinning the workflow") adds the file that defines the job,
+  # repo:R:<context>:job_workflow_ref:R/.github/workflows/F@REF, and each role trusts only
+  # the files in role_workflows on workflow_ref. A pull request runs on its merge ref
+  # refs/pull/N/merge: its number is the plan role's one wildcard (StringLike).
+  contexts = merge(
+    { plan = "pull_request", readonly = "environment:${var.readonly_environment}" },
+    { for e in local.environments : "deploy-${e}" => "environment:${e}" },
   )
+  workflow_ref = { for role in keys(local.contexts) : role => role == "plan" ? "refs/pull/*/merge" : var.workflow_ref }
+  subjects = {
+    for role, context in local.contexts : role => var.pin_workflows ? [
+      for f in var.role_workflows[startswith(role, "deploy-") ? "deploy" : role] :
+      "repo:${var.github_repository}:${context}:job_workflow_ref:${var.github_repository}/.github/workflows/${f}@${local.workflow_ref[role]}"
+    ] : ["repo:${var.github_repository}:${context}"]
+  }
 
+  trust_statement = {
+    Sid       = "GitHubActionsOIDC"
+    Effect    = "Allow"
+    Principal = { Federated = local.oidc_provider_arn }
+    Action    = "sts:AssumeRoleWithWebIdentity"
+  }
+  # StringLike only where a subject holds the pull request number's wildcard.
   trust_policies = {
-    for role, subject in local.subjects : role => jsonencode({
+    for role, subjects in local.subjects : role => anytrue([for s in subjects : strcontains(s, "*")]) ? jsonencode({
       Version = "2012-10-17"
-      Statement = [{
-        Sid       = "GitHubActionsOIDC"
-        Effect    = "Allow"
-        Principal = { Federated = local.oidc_provider_arn }
-        Action    = "sts:AssumeRoleWithWebIdentity"
-        Condition = {
-          StringEquals = {
-            "${local.issuer}:aud" = local.audience
-            "${local.issuer}:sub" = subject
-          }
-        }
-      }]
+      Statement = [merge(local.trust_statement, { Condition = {
+        StringEquals = { "${local.issuer}:aud" = local.audience }
+        StringLike   = { "${local.issuer}:sub" = subjects }
+      } })]
+      }) : jsonencode({
+      Version = "2012-10-17"
+      Statement = [merge(local.trust_statement, { Condition = {
+        StringEquals = { "${local.issuer}:aud" = local.audience, "${local.issuer}:sub" = subjects }
+      } })]
     })
   }
 
@@ -89,11 +109,9 @@ locals {
       # The permissions boundary every application role of E must carry (see below).
       boundary  = "${local.arn}:iam::${local.account}:policy/${var.role_name_prefix}-app-boundary-${e}"
       protected = contains(local.protected_environments, e)
-      # Build once, promote: a protected environment's deploy role pulls the image that
-      # was tested in the other environments from their repositories (read only).
-      promoted_from = contains(local.protected_environments, e) ? [
-        for src in local.environments : "${local.arn}:ecr:${local.region}:${local.account}:repository/${var.project}-${src}-backend" if !contains(local.protected_environments, src)
-      ] : []
+      # Build once, promote: an environment with promote_from pulls (read only) the image
+      # its source environment released, from that one repository and no other.
+      promoted_from = [for src in compact([lookup(local.promote_from, e, "")]) : "${local.arn}:ecr:${local.region}:${local.account}:repository/${var.project}-${src}-backend"]
       # ABAC: an existing resource must carry Environment = E; a resource being created
       # must be tagged Environment = E in the same request, and whatever existing
       # resource the create call also touches (the VPC of a subnet) must be E's.
@@ -374,8 +392,8 @@ locals {
               "ecr:PutImageTagMutability", "ecr:PutLifecyclePolicy", "ecr:TagResource", "ecr:UntagResource", "ecr:UploadLayerPart",
             ]
           },
-          # Promotion: a protected environment reads (never writes) the image the other
-          # environments tested; elsewhere this repeats the own repository's reads.
+          # Promotion: an environment with promote_from reads (never writes) the image its
+          # source environment released; elsewhere this repeats the own repository's reads.
           { Sid = "PromotionPull", Effect = "Allow", Resource = length(app.promoted_from) > 0 ? app.promoted_from : [app.repository], Action = ["ecr:BatchCheckLayerAvailability", "ecr:BatchGetImage", "ecr:DescribeImages", "ecr:GetDownloadUrlForLayer"] },
           # The registry login token is account-wide by design (pushes still need the
           # repository permissions above).
@@ -534,7 +552,7 @@ resource "aws_iam_role" "this" {
   for_each = local.trust_policies
 
   name                 = "${var.role_name_prefix}-${each.key}"
-  description          = "GitHub Actions (${var.github_repository}): ${local.subjects[each.key]}"
+  description          = "GitHub Actions (${var.github_repository}): ${local.contexts[each.key]}${var.pin_workflows ? " in ${join(", ", var.role_workflows[startswith(each.key, "deploy-") ? "deploy" : each.key])}" : ""}"
   assume_role_policy   = each.value
   max_session_duration = var.max_session_duration
 

@@ -19,8 +19,13 @@ output "deploy_role_arns" {
 }
 
 output "subjects" {
-  description = "The exact token subject each role trusts, by role key."
+  description = "The token subjects each role trusts, by role key (the plan role's hold the pull request number's wildcard when pin_workflows is on)."
   value       = local.subjects
+}
+
+output "oidc_subject_claim_keys" {
+  description = "The repository's OIDC subject template these subjects need: set it with the command in the README (\"Pinning the workflow\") before applying; null when pin_workflows is off (GitHub's default template)."
+  value       = var.pin_workflows ? ["repo", "context", "job_workflow_ref"] : null
 }
 
 output "state_bucket_name" {

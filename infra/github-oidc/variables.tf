@@ -129,3 +129,44 @@ variable "protected_environments" {
     error_message = "The protected_environments must be null or names of ../envs/<name>.tfvars files."
   }
 }
+
+variable "pin_workflows" {
+  description = "Trust each role only from the workflow files in role_workflows on workflow_ref (the job_workflow_ref in the token's subject). Needs the repository's OIDC subject template set to repo, context, job_workflow_ref first (README: \"Pinning the workflow\"); false trusts GitHub's default subject (repository and environment, any workflow file)."
+  type        = bool
+  default     = true
+  nullable    = false
+}
+
+variable "workflow_ref" {
+  description = "The branch whose workflow files may assume the readonly and deploy roles (pin_workflows): a workflow dispatched from another branch is refused."
+  type        = string
+  default     = "refs/heads/main"
+  nullable    = false
+
+  validation {
+    condition     = can(regex("^refs/heads/[A-Za-z0-9._/-]+$", var.workflow_ref)) && !strcontains(var.workflow_ref, "..")
+    error_message = "The workflow_ref must be a branch ref such as refs/heads/main, without wildcards."
+  }
+}
+
+variable "role_workflows" {
+  description = "With pin_workflows: the files in .github/workflows whose jobs assume each role: plan (pull requests), readonly, and deploy (every deploy-E role). Name the file that defines the job: for a reusable workflow, its own file, not its caller's."
+  type = object({
+    plan     = list(string)
+    readonly = list(string)
+    deploy   = list(string)
+  })
+  default = {
+    plan     = ["pull-request.yml"]
+    readonly = ["deploy.yml", "dispatch.yml", "drift.yml"]
+    deploy   = ["environment.yml"]
+  }
+  nullable = false
+
+  validation {
+    condition = alltrue([for files in values(var.role_workflows) : length(files) > 0 && alltrue([
+      for f in files : can(regex("^[A-Za-z0-9_.-]+\\.ya?ml$", f))
+    ])])
+    error_message = "Each role needs at least one workflow file name such as deploy.yml (no path, no wildcards)."
+  }
+}

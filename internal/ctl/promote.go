@@ -21,8 +21,11 @@ type Promotion struct {
 
 // PromoteOptions are one `deployctl promote` call.
 type PromoteOptions struct {
-	// Digest picks the release (sha256:...); empty: the newest completed one.
-	Digest     string
+	// Digest picks the release (sha256:...); empty: the one of Commit.
+	Digest string
+	// Commit is the git commit being deployed: the source release recorded with it is
+	// the one promoted (the merge's own, not whichever completed last).
+	Commit     string
 	BreakGlass bool
 	// Check only picks and checks: nothing is copied.
 	Check bool
@@ -35,6 +38,9 @@ func PromoteArgs(t Target, o PromoteOptions) []string {
 	a := cmd("promote", t)
 	if o.Digest != "" {
 		a = append(a, "--image-digest", o.Digest)
+	}
+	if o.Commit != "" {
+		a = append(a, "--commit", o.Commit)
 	}
 	if o.BreakGlass {
 		a = append(a, "--break-glass")

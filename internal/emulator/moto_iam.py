@@ -11,7 +11,8 @@ What moto gets wrong and this module replaces:
   s3:if-none-match of PutObject, web-identity claims); a negated operator on a missing
   key holds, as in AWS; a key not modelled never causes a deny and is reported as
   unchecked. Resources are checked for S3 and IAM (roles by name, managed
-  policies by ARN); for other services the statement's Resource is not checked (reported);
+  policies by ARN), and for the ECS and ECR calls below; for other calls the statement's
+  Resource is not checked (reported);
 - action names: s3:HeadBucket is s3:ListBucket, monitoring:* is cloudwatch:*, API Gateway
   actions are apigateway:<HTTP method>;
 - signatures: moto re-encodes some queries and paths and then fails valid signatures, so
@@ -19,6 +20,8 @@ What moto gets wrong and this module replaces:
 - iam:PassRole is checked for the roles an ECS task definition names;
 - ECS resources are checked for CreateService, UpdateService and DeleteService (the
   service ARN);
+- ECR resources are checked for calls on one repository (repositoryName, or the
+  resourceArn of the tag calls): the repository ARN;
 - the caller role's permissions boundary, when it has one, must also allow the action;
 - AssumeRoleWithWebIdentity answers 500 in moto once enforcement is on and never reads
   the trust policy: here the token's iss must be a registered OIDC provider, its aud one
@@ -250,6 +253,17 @@ def _ecs_target(resp: Any, action: str) -> str | None:
     return f"arn:aws:ecs:{resp.region}:{resp.current_account}:service/{cluster}/{service}"
 
 
+def _ecr_target(resp: Any) -> str | None:
+    """The repository ARN of ECR calls on one repository (by name or ARN); None otherwise."""
+    arn = _param(resp, "resourceArn")
+    if arn:
+        return arn
+    name = _param(resp, "repositoryName")
+    if not name:
+        return None
+    return f"arn:aws:ecr:{resp.region}:{resp.current_account}:repository/{name}"
+
+
 def _caller_boundary(resp: Any, principal: str) -> dict[str, Any] | None:
     if ":assumed-role/" not in principal:
         return None
@@ -279,6 +293,8 @@ def _authorize(resp: Any, req: Any, resource: str) -> None:
     elif service == "ecs":
         target = _ecs_target(resp, action)
         ctx.update(_ecs_task_definition(resp, action))
+    elif service == "ecr":
+        target = _ecr_target(resp)
     else:
         target = None
     if target is None:

@@ -1,6 +1,8 @@
 package pipeline
 
 import (
+	"context"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -34,6 +36,35 @@ func TestPromotionRecorded(t *testing.T) {
 	}
 	if !strings.Contains(rep.Text(), "image from:   dev:7") {
 		t.Errorf("report lacks the promoted-from link:\n%s", rep.Text())
+	}
+}
+
+// pickSpy records the options the sequence picks with.
+type pickSpy struct {
+	*fakeStages
+	got []ctl.PromoteOptions
+}
+
+func (p *pickSpy) Pick(ctx context.Context, o ctl.PromoteOptions) (ctl.Promotion, error) {
+	p.got = append(p.got, o)
+	return p.fakeStages.Pick(ctx, o)
+}
+
+// TestPickTakesTheDeployedCommit: prod's pick names the commit being deployed, so
+// deployctl promotes that commit's dev release, not the newest one.
+func TestPickTakesTheDeployedCommit(t *testing.T) {
+	commit := strings.Repeat("c0ffee", 6) + "beef"
+	s := &pickSpy{fakeStages: newFake()}
+	if _, err := Deploy(t.Context(), s, DeployOptions{Env: "prod", PlanID: "p1", Commit: commit}); err != nil {
+		t.Fatal(err)
+	}
+	want := []ctl.PromoteOptions{{Commit: commit, Check: true}}
+	if d := cmp.Diff(want, s.got); d != "" {
+		t.Errorf("pick options (-want +got):\n%s", d)
+	}
+	args := ctl.PromoteArgs(ctl.Target{Env: "prod"}, s.got[0])
+	if !slices.Equal(args[len(args)-3:], []string{"--commit", commit, "--check"}) {
+		t.Errorf("PromoteArgs = %q, want it to end with --commit %s --check", args, commit)
 	}
 }
 

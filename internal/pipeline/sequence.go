@@ -102,12 +102,13 @@ type DeployOptions struct {
 	// ones (the plan stage compared them); a protected environment (prod) never does.
 	AcceptChangedPlan bool
 	// ImageDigest picks the source release an environment that promotes ships (it
-	// must have completed there); empty: the newest completed one.
+	// must have completed there); empty: the completed one of Commit.
 	ImageDigest string
 	// BreakGlass ships ImageDigest although it has no completed source release; the
 	// report and the release's record say so.
 	BreakGlass bool
-	// Commit is the git commit deployed, for the release's record.
+	// Commit is the git commit deployed, for the release's record; an environment that
+	// promotes ships the source release of this commit.
 	Commit string
 	// ReviewedChangeSet says the plan's changes were checked against the reviewed ones
 	// (the plan stage refuses others), for the release's record.
@@ -271,7 +272,7 @@ func buildOrPick(s Stages, rep *Report, o DeployOptions, pick *ctl.Promotion) (s
 	}
 	rep.Skip(stageBuild, fmt.Sprintf("%s ships the image of a completed %s release: nothing is built", o.Env, from))
 	return stagePick, func(ctx context.Context) (err error) {
-		*pick, err = s.Pick(ctx, ctl.PromoteOptions{Digest: o.ImageDigest, BreakGlass: o.BreakGlass, Check: true})
+		*pick, err = s.Pick(ctx, ctl.PromoteOptions{Digest: o.ImageDigest, Commit: o.Commit, BreakGlass: o.BreakGlass, Check: true})
 		return err
 	}
 }

@@ -124,10 +124,15 @@ func setupEnforced(t *testing.T) *enforced {
 	iam.call(t, "CreateRole", url.Values{"RoleName": {"predictor-model-dev-ecs-task"}, "AssumeRolePolicyDocument": {ecsTrust}})
 
 	enforceIAM(t, e.moto)
-	e.deploy = mustAssume(t, e.moto, roleArn("deploy-dev"), sub("environment:dev"))
-	e.deployProd = mustAssume(t, e.moto, roleArn("deploy-prod"), sub("environment:prod"))
-	e.plan = mustAssume(t, e.moto, roleArn("plan"), sub("pull_request"))
-	e.ronly = mustAssume(t, e.moto, roleArn("readonly"), sub("environment:readonly"))
+	// Subjects of the repository's pinned template (pin_workflows): context and the
+	// workflow file that defines the job.
+	e.deploy = mustAssume(t, e.moto, roleArn("deploy-dev"), pinnedSub("environment:dev", "environment.yml", mainRef))
+	e.deployProd = mustAssume(t, e.moto, roleArn("deploy-prod"), pinnedSub("environment:prod", "environment.yml", mainRef))
+	e.plan = mustAssume(t, e.moto, roleArn("plan"), pinnedSub("pull_request", "pull-request.yml", "refs/pull/42/merge"))
+	e.ronly = mustAssume(t, e.moto, roleArn("readonly"), pinnedSub("environment:readonly", "drift.yml", mainRef))
+	for _, f := range []string{"deploy.yml", "dispatch.yml"} {
+		mustAssume(t, e.moto, roleArn("readonly"), pinnedSub("environment:readonly", f, mainRef))
+	}
 	return e
 }
 
@@ -161,16 +166,24 @@ type negative struct {
 	call func() error
 }
 
-// webIdentityNegatives: the trust policies' aud and sub are checked.
+// webIdentityNegatives: the trust policies' aud and sub are checked, sub down to the
+// workflow file and its branch.
 func (e *enforced) webIdentityNegatives(t *testing.T) {
 	var calls []negative
+	pr := "refs/pull/42/merge"
 	for name, c := range map[string]struct{ role, sub, aud string }{
-		"pull request cannot assume deploy-dev": {"deploy-dev", sub("pull_request"), "sts.amazonaws.com"},
-		"prod environment cannot assume dev":    {"deploy-dev", sub("environment:prod"), "sts.amazonaws.com"},
-		"dev environment cannot assume prod":    {"deploy-prod", sub("environment:dev"), "sts.amazonaws.com"},
-		"readonly cannot assume deploy-prod":    {"deploy-prod", sub("environment:readonly"), "sts.amazonaws.com"},
-		"other repository":                      {"plan", "repo:evil/predictor:pull_request", "sts.amazonaws.com"},
-		"wrong audience":                        {"plan", sub("pull_request"), "evil"},
+		"pull request cannot assume deploy-dev":     {"deploy-dev", pinnedSub("pull_request", "pull-request.yml", pr), "sts.amazonaws.com"},
+		"prod environment cannot assume dev":        {"deploy-dev", pinnedSub("environment:prod", "environment.yml", mainRef), "sts.amazonaws.com"},
+		"dev environment cannot assume prod":        {"deploy-prod", pinnedSub("environment:dev", "environment.yml", mainRef), "sts.amazonaws.com"},
+		"readonly cannot assume deploy-prod":        {"deploy-prod", pinnedSub("environment:readonly", "drift.yml", mainRef), "sts.amazonaws.com"},
+		"other repository":                          {"plan", "repo:evil/predictor:pull_request:job_workflow_ref:evil/predictor/.github/workflows/pull-request.yml@" + pr, "sts.amazonaws.com"},
+		"wrong audience":                            {"plan", pinnedSub("pull_request", "pull-request.yml", pr), "evil"},
+		"another workflow file in environment prod": {"deploy-prod", pinnedSub("environment:prod", "evil.yml", mainRef), "sts.amazonaws.com"},
+		"the deploy workflow on another branch":     {"deploy-prod", pinnedSub("environment:prod", "environment.yml", "refs/heads/feature"), "sts.amazonaws.com"},
+		"the default subject (template not set)":    {"deploy-prod", sub("environment:prod"), "sts.amazonaws.com"},
+		"another workflow file of a pull request":   {"plan", pinnedSub("pull_request", "labeler.yml", pr), "sts.amazonaws.com"},
+		"the plan workflow outside a pull request":  {"plan", pinnedSub("pull_request", "pull-request.yml", mainRef), "sts.amazonaws.com"},
+		"another workflow file in readonly":         {"readonly", pinnedSub("environment:readonly", "evil.yml", mainRef), "sts.amazonaws.com"},
 	} {
 		calls = append(calls, negative{"web identity: " + name, func() error {
 			_, err := assume(t.Context(), e.moto, roleArn(c.role), mintToken(c.sub, c.aud))

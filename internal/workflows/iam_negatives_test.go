@@ -51,12 +51,41 @@ func (e *enforced) crossEnvironmentNegatives(t *testing.T) {
 			return jsonCall(ctx, e.moto, e.ronly, "ecr", "AmazonEC2ContainerRegistry_V20150921.PutImage", `{"repositoryName":"predictor-model-prod-backend","imageManifest":"{}","imageTag":"x"}`)
 		}},
 	})
+	e.promotionNegatives(t)
 	// A conditional write (the one the role may make) cannot replace it either.
 	_, err := rS3.PutObject(ctx, &s3.PutObjectInput{Bucket: aws.String(stateBucket), Key: aws.String(saved), Body: strings.NewReader("forged"), IfNoneMatch: aws.String("*")})
 	var api smithy.APIError
 	if !errors.As(err, &api) || api.ErrorCode() != "PreconditionFailed" {
 		t.Errorf("readonly replaces the saved plan with If-None-Match: got %v, want PreconditionFailed", err)
 	}
+}
+
+// promotionNegatives: deploy-prod reads dev's repository (its promote_from, the
+// promotion's source) and writes none of it; nothing of dev reads or writes prod's.
+func (e *enforced) promotionNegatives(t *testing.T) {
+	ctx := t.Context()
+	ecr := func(c roleCreds, action, repo, extra string) func() error {
+		return func() error {
+			return jsonCall(ctx, e.moto, c, "ecr", "AmazonEC2ContainerRegistry_V20150921."+action, `{"repositoryName":"predictor-model-`+repo+`-backend"`+extra+`}`)
+		}
+	}
+	layers := `,"layerDigests":["sha256:` + strings.Repeat("0", 64) + `"]`
+	image := `,"imageIds":[{"imageTag":"x"}]`
+	for _, read := range []struct{ action, extra string }{{"DescribeImages", ""}, {"BatchGetImage", image}, {"BatchCheckLayerAvailability", layers}} {
+		if err := ecr(e.deployProd, read.action, "dev", read.extra)(); isAccessDenied(err) {
+			t.Errorf("deploy-prod %s on dev's repository (the promotion's source): %v", read.action, err)
+		} else {
+			e.steps.Add(1)
+		}
+	}
+	e.deny(t, []negative{
+		{"deploy-dev reads prod's repository (DescribeImages)", ecr(e.deploy, "DescribeImages", "prod", "")},
+		{"deploy-dev pulls from prod's repository (BatchGetImage)", ecr(e.deploy, "BatchGetImage", "prod", image)},
+		{"deploy-dev pushes to prod's repository (PutImage)", ecr(e.deploy, "PutImage", "prod", `,"imageManifest":"{}","imageTag":"x"`)},
+		{"deploy-prod pushes to dev's repository (PutImage)", ecr(e.deployProd, "PutImage", "dev", `,"imageManifest":"{}","imageTag":"x"`)},
+		{"deploy-prod uploads a layer to dev's repository", ecr(e.deployProd, "InitiateLayerUpload", "dev", "")},
+		{"deploy-prod deletes dev's repository", ecr(e.deployProd, "DeleteRepository", "dev", "")},
+	})
 }
 
 // savedPlanKey is the key of the plan the prod leg saved.

@@ -166,25 +166,18 @@ func TestOIDCAppliesToEmulator(t *testing.T) {
 		t.Errorf("OIDC provider: want issuer token.actions.githubusercontent.com and client sts.amazonaws.com, got %s", provider)
 	}
 
-	wantSubjects := map[string]string{
-		"predictor-github-plan":        "repo:" + testRepository + ":pull_request",
-		"predictor-github-readonly":    "repo:" + testRepository + ":environment:readonly",
-		"predictor-github-deploy-dev":  "repo:" + testRepository + ":environment:dev",
-		"predictor-github-deploy-prod": "repo:" + testRepository + ":environment:prod",
+	// Each role trusts exactly the workflow files that assume it (pin_workflows).
+	wantSubjects := workflowSubjects(t)
+	if len(wantSubjects) != 4 {
+		t.Fatalf("subjects from the workflow files: %v, want the four roles", wantSubjects)
 	}
-	for role, sub := range wantSubjects {
+	for role, subs := range wantSubjects {
 		trust := iam.trustPolicy(t, role)
 		if len(trust.Statement) != 1 {
 			t.Fatalf("%s: %d trust statements, want 1", role, len(trust.Statement))
 		}
 		st := trust.Statement[0]
-		want := map[string]any{
-			"token.actions.githubusercontent.com:aud": "sts.amazonaws.com",
-			"token.actions.githubusercontent.com:sub": sub,
-		}
-		if fmt.Sprint(st.Condition) != fmt.Sprint(map[string]map[string]any{"StringEquals": want}) {
-			t.Errorf("%s: trust condition %v, want StringEquals %v", role, st.Condition, want)
-		}
+		checkPinnedTrust(t, role, st, subs)
 		if st.Principal.Federated != outputs.OIDCProviderArn.Value || st.Action != "sts:AssumeRoleWithWebIdentity" {
 			t.Errorf("%s: trust principal %q action %q", role, st.Principal.Federated, st.Action)
 		}
@@ -295,12 +288,14 @@ func (c iamClient) call(t *testing.T, action string, params url.Values) string {
 }
 
 type trustPolicy struct {
-	Statement []struct {
-		Effect    string
-		Action    string
-		Principal struct{ Federated string }
-		Condition map[string]map[string]any
-	}
+	Statement []trustStatement
+}
+
+type trustStatement struct {
+	Effect    string
+	Action    string
+	Principal struct{ Federated string }
+	Condition map[string]map[string]any
 }
 
 func (c iamClient) trustPolicy(t *testing.T, role string) trustPolicy {

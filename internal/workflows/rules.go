@@ -122,6 +122,7 @@ func Rules(daggerVersion string) map[string]Rule {
 		"dagger installed":         DaggerInstalled,
 		"forks get no credentials": ForksGetNoCredentials,
 		"changes by plan ID":       ChangesByPlanID,
+		"clean checkout":           cleanCheckout,
 	}
 }
 
@@ -401,6 +402,37 @@ func ChangesByPlanID(w *Workflow, _ map[string]*Workflow) []string {
 			credentials = credentials || actionName(s.Uses) == AWSCredentialsAction
 			if aws && daggerChange.MatchString(s.Run+" ") && !checked {
 				out = append(out, where+": deploys or applies without `"+PlanIDScript+" require ENV ID` before the AWS credentials step")
+			}
+		}
+	}
+	return out
+}
+
+// reviewedPlanScript fetches the merged pull request's plan comment into a file.
+const reviewedPlanScript = "scripts/reviewed-plan.js"
+
+var (
+	scriptInTemp    = regexp.MustCompile(`\bfile:\s*[^,}]*\bprocess\.env\.RUNNER_TEMP\b`)
+	reviewedArg     = regexp.MustCompile(`--reviewed-changeset\s+(\S+)`)
+	reviewedArgTemp = regexp.MustCompile(`^"\$RUNNER_TEMP/[^"]+"$`)
+)
+
+// cleanCheckout: the reviewed plan comment is written under RUNNER_TEMP, never into
+// the checkout. A file there is an uncommitted change of the module's git source, so
+// dev's release would record no commit, and prod, which promotes dev's release of the
+// commit it deploys, would find none.
+func cleanCheckout(w *Workflow, _ map[string]*Workflow) []string {
+	var out []string
+	for _, name := range sortedKeys(w.Doc.Jobs) {
+		for i, s := range w.Doc.Jobs[name].Steps {
+			where := fmt.Sprintf("%s: job %s step %d", w.Name, name, i+1)
+			if script := s.With["script"]; strings.Contains(script, reviewedPlanScript) && !scriptInTemp.MatchString(script) {
+				out = append(out, where+": runs "+reviewedPlanScript+" without a file under process.env.RUNNER_TEMP: it would write into the checkout")
+			}
+			for _, m := range reviewedArg.FindAllStringSubmatch(s.Run, -1) {
+				if !reviewedArgTemp.MatchString(m[1]) {
+					out = append(out, where+": --reviewed-changeset "+m[1]+" is not under \"$RUNNER_TEMP/\"")
+				}
 			}
 		}
 	}

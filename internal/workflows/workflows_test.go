@@ -140,6 +140,17 @@ func TestExpectedWorkflows(t *testing.T) {
 	if !byID {
 		t.Error("environment.yml: deploy must apply the plan ID it is given")
 	}
+	// prod ships dev's release of the commit both jobs check out: no workflow names a
+	// digest or breaks the glass, which only a person does, by hand.
+	for _, p := range sortedKeys(set) {
+		for name, j := range set[p].Doc.Jobs {
+			for _, s := range j.Steps {
+				if strings.Contains(s.Run, "--image-digest") || strings.Contains(s.Run, "--break-glass") {
+					t.Errorf("%s: job %s overrides the promotion (--image-digest or --break-glass)", p, name)
+				}
+			}
+		}
+	}
 	// A manual deploy is two jobs like deploy.yml: the plan job saves the plan, the
 	// change job applies its ID.
 	dispatch := set[".github/workflows/dispatch.yml"].Doc.Jobs
@@ -162,8 +173,13 @@ jobs:
         with: {role-to-assume: "${{ vars.AWS_PLAN_ROLE_ARN }}", aws-region: us-east-1}
       - uses: dagger/dagger-for-github@27b130bf0f79a7f6fbbbe0fbca6760dc9bb40a77 # v8.4.1
         with: {version: "0.21.9"}
+      - uses: actions/github-script@ed597411d8f924073f98dfc5c65a23a2325f34cd # v8.0.0
+        with:
+          script: |
+            const { run } = require(process.env.GITHUB_WORKSPACE + '/scripts/reviewed-plan.js');
+            await run({ github, context, core, file: process.env.RUNNER_TEMP + '/reviewed-plan.md' });
       - env: {DAGGER_CLOUD_TOKEN: "${{ secrets.DAGGER_CLOUD_TOKEN }}"}
-        run: dagger call plan --env dev
+        run: dagger call plan --env dev --reviewed-changeset "$RUNNER_TEMP/reviewed-plan.md"
   local:
     uses: ./.github/workflows/called.yml
     permissions: {contents: read}
@@ -331,6 +347,16 @@ func TestRulesRejectViolations(t *testing.T) {
 			rule:    "forks get no credentials",
 			replace: [2]string{"    if: github.event.pull_request.head.repo.full_name == github.repository\n", ""},
 			want:    "job plan assumes an AWS role without `if:",
+		},
+		"reviewed plan written into the checkout": {
+			rule:    "clean checkout",
+			replace: [2]string{", file: process.env.RUNNER_TEMP + '/reviewed-plan.md'", ""},
+			want:    "would write into the checkout",
+		},
+		"reviewed plan read from the checkout": {
+			rule:    "clean checkout",
+			replace: [2]string{`--reviewed-changeset "$RUNNER_TEMP/reviewed-plan.md"`, "--reviewed-changeset reviewed-plan.md"},
+			want:    "--reviewed-changeset reviewed-plan.md is not under",
 		},
 		"pull_request_target": {
 			rule:    "forks get no credentials",

@@ -41,15 +41,17 @@ run "every_role_checks_audience_and_exact_subject" {
     error_message = "Each role must trust only the GitHub OIDC provider, for AssumeRoleWithWebIdentity."
   }
 
-  # Only StringEquals: no StringLike that could carry a wildcard.
+  # StringEquals only, but for the plan role's subject: a pull request's merge ref
+  # carries its number, the one wildcard (StringLike).
   assert {
-    condition     = alltrue([for r in aws_iam_role.this : keys(jsondecode(r.assume_role_policy).Statement[0].Condition) == ["StringEquals"]])
-    error_message = "Trust conditions must be StringEquals only."
+    condition     = alltrue([for k, r in aws_iam_role.this : join(",", keys(jsondecode(r.assume_role_policy).Statement[0].Condition)) == (k == "plan" ? "StringEquals,StringLike" : "StringEquals")])
+    error_message = "Trust conditions must be StringEquals only (and StringLike on the plan role's subject)."
   }
 
   assert {
-    condition = alltrue([for r in aws_iam_role.this :
-      keys(jsondecode(r.assume_role_policy).Statement[0].Condition.StringEquals) == ["token.actions.githubusercontent.com:aud", "token.actions.githubusercontent.com:sub"]
+    condition = alltrue([for k, r in aws_iam_role.this :
+      join(",", keys(jsondecode(r.assume_role_policy).Statement[0].Condition.StringEquals)) == (k == "plan" ? "token.actions.githubusercontent.com:aud" : "token.actions.githubusercontent.com:aud,token.actions.githubusercontent.com:sub") &&
+      join(",", keys(try(jsondecode(r.assume_role_policy).Statement[0].Condition.StringLike, {}))) == (k == "plan" ? "token.actions.githubusercontent.com:sub" : "")
     ])
     error_message = "Every trust policy must check both aud and sub."
   }
@@ -59,27 +61,79 @@ run "every_role_checks_audience_and_exact_subject" {
     error_message = "The audience must be sts.amazonaws.com."
   }
 
+  # pin_workflows (the default): each role trusts the files that define its jobs, on
+  # main (pull requests: on their merge ref).
   assert {
     condition = {
-      for k, r in aws_iam_role.this : k => jsondecode(r.assume_role_policy).Statement[0].Condition.StringEquals["token.actions.githubusercontent.com:sub"]
+      for k, r in aws_iam_role.this : k => try(jsondecode(r.assume_role_policy).Statement[0].Condition.StringEquals["token.actions.githubusercontent.com:sub"], jsondecode(r.assume_role_policy).Statement[0].Condition.StringLike["token.actions.githubusercontent.com:sub"])
       } == {
-      "plan"        = "repo:octo-org/predictor:pull_request"
-      "readonly"    = "repo:octo-org/predictor:environment:readonly"
-      "deploy-dev"  = "repo:octo-org/predictor:environment:dev"
-      "deploy-prod" = "repo:octo-org/predictor:environment:prod"
+      "plan" = ["repo:octo-org/predictor:pull_request:job_workflow_ref:octo-org/predictor/.github/workflows/pull-request.yml@refs/pull/*/merge"]
+      "readonly" = [
+        "repo:octo-org/predictor:environment:readonly:job_workflow_ref:octo-org/predictor/.github/workflows/deploy.yml@refs/heads/main",
+        "repo:octo-org/predictor:environment:readonly:job_workflow_ref:octo-org/predictor/.github/workflows/dispatch.yml@refs/heads/main",
+        "repo:octo-org/predictor:environment:readonly:job_workflow_ref:octo-org/predictor/.github/workflows/drift.yml@refs/heads/main",
+      ]
+      "deploy-dev"  = ["repo:octo-org/predictor:environment:dev:job_workflow_ref:octo-org/predictor/.github/workflows/environment.yml@refs/heads/main"]
+      "deploy-prod" = ["repo:octo-org/predictor:environment:prod:job_workflow_ref:octo-org/predictor/.github/workflows/environment.yml@refs/heads/main"]
     }
-    error_message = "The subjects must be exactly the repository's pull requests, readonly environment and deploy environments."
+    error_message = "The subjects must be exactly each role's context (pull request, readonly or deploy environment) and the workflow files that run it, on main."
+  }
+
+  # One wildcard in all the trust policies: the plan role's pull request number.
+  assert {
+    condition     = alltrue([for k, r in aws_iam_role.this : length(split("*", r.assume_role_policy)) == (k == "plan" ? 2 : 1)]) && strcontains(aws_iam_role.this["plan"].assume_role_policy, "@refs/pull/*/merge")
+    error_message = "No wildcard in a trust policy but the pull request number of the plan role's merge ref."
   }
 
   assert {
-    condition     = alltrue([for r in aws_iam_role.this : !strcontains(r.assume_role_policy, "*")])
-    error_message = "No wildcard anywhere in a trust policy."
-  }
-
-  assert {
-    condition     = output.subjects["plan"] == "repo:octo-org/predictor:pull_request" && output.deploy_role_arns["prod"] == aws_iam_role.this["deploy-prod"].arn
+    condition     = output.subjects["deploy-prod"] == ["repo:octo-org/predictor:environment:prod:job_workflow_ref:octo-org/predictor/.github/workflows/environment.yml@refs/heads/main"] && output.deploy_role_arns["prod"] == aws_iam_role.this["deploy-prod"].arn
     error_message = "Outputs must expose the subjects and deploy role ARNs."
   }
+
+  assert {
+    condition     = output.oidc_subject_claim_keys == ["repo", "context", "job_workflow_ref"]
+    error_message = "The output must name the subject template the pinned subjects need."
+  }
+}
+
+# Without pinning, GitHub's default subjects: repository and context, exact.
+run "default_subjects_without_pinning" {
+  variables {
+    pin_workflows = false
+  }
+
+  assert {
+    condition = {
+      for k, r in aws_iam_role.this : k => jsondecode(r.assume_role_policy).Statement[0].Condition
+      } == {
+      "plan"        = { StringEquals = { "token.actions.githubusercontent.com:aud" = "sts.amazonaws.com", "token.actions.githubusercontent.com:sub" = ["repo:octo-org/predictor:pull_request"] } }
+      "readonly"    = { StringEquals = { "token.actions.githubusercontent.com:aud" = "sts.amazonaws.com", "token.actions.githubusercontent.com:sub" = ["repo:octo-org/predictor:environment:readonly"] } }
+      "deploy-dev"  = { StringEquals = { "token.actions.githubusercontent.com:aud" = "sts.amazonaws.com", "token.actions.githubusercontent.com:sub" = ["repo:octo-org/predictor:environment:dev"] } }
+      "deploy-prod" = { StringEquals = { "token.actions.githubusercontent.com:aud" = "sts.amazonaws.com", "token.actions.githubusercontent.com:sub" = ["repo:octo-org/predictor:environment:prod"] } }
+    }
+    error_message = "Without pin_workflows the subjects must be GitHub's default ones, exact."
+  }
+
+  assert {
+    condition     = alltrue([for r in aws_iam_role.this : !strcontains(r.assume_role_policy, "*")]) && output.oidc_subject_claim_keys == null
+    error_message = "No wildcard in a trust policy without pinning, and no subject template to set."
+  }
+}
+
+run "workflow_ref_wildcard_rejected" {
+  command = plan
+  variables {
+    workflow_ref = "refs/heads/*"
+  }
+  expect_failures = [var.workflow_ref]
+}
+
+run "workflow_path_rejected" {
+  command = plan
+  variables {
+    role_workflows = { plan = ["pull-request.yml"], readonly = ["../evil.yml"], deploy = ["environment.yml"] }
+  }
+  expect_failures = [var.role_workflows]
 }
 
 run "permissions_are_least_privilege" {
@@ -289,6 +343,36 @@ run "existing_oidc_provider" {
   assert {
     condition     = strcontains(aws_iam_policy.read["dev"].policy, "arn:aws:s3:::my-state/predictor/dev/terraform.tfstate")
     error_message = "The state bucket variable must be used."
+  }
+}
+
+# Promotion: the deploy role of an environment with promote_from (prod: dev, in
+# ../envs/prod.tfvars) pulls from that environment's repository and no other, whatever
+# is protected; an environment without promote_from reads only its own repository.
+run "promotion_pull_follows_promote_from" {
+  variables {
+    protected_environments = []
+  }
+
+  assert {
+    condition     = [for s in jsondecode(aws_iam_policy.write["prod-app"].policy).Statement : s.Resource if s.Sid == "PromotionPull"] == [["arn:aws:ecr:us-east-1:123456789012:repository/predictor-model-dev-backend"]]
+    error_message = "deploy-prod must pull from dev's repository (its promote_from) only, protected or not."
+  }
+
+  assert {
+    condition     = [for s in jsondecode(aws_iam_policy.write["dev-app"].policy).Statement : s.Resource if s.Sid == "PromotionPull"] == [["arn:aws:ecr:us-east-1:123456789012:repository/predictor-model-dev-backend"]]
+    error_message = "deploy-dev (no promote_from) must read its own repository only."
+  }
+}
+
+run "promotion_pull_ignores_protection" {
+  variables {
+    protected_environments = ["dev", "prod"]
+  }
+
+  assert {
+    condition     = [for s in jsondecode(aws_iam_policy.write["prod-app"].policy).Statement : s.Resource if s.Sid == "PromotionPull"] == [["arn:aws:ecr:us-east-1:123456789012:repository/predictor-model-dev-backend"]]
+    error_message = "deploy-prod must pull from dev's repository (its promote_from) even when dev is protected too."
   }
 }
 
