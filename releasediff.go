@@ -89,7 +89,7 @@ func (p *Plan) CommentMarkdown(ctx context.Context) (string, error) {
 // is not known yet (dev builds it, prod promotes dev's): the diff keeps the running
 // one and says so. A service not deployed yet, or any other error, becomes one line.
 func (p *Plan) commentDiff(ctx context.Context) string {
-	const note = "\nThe image is not compared: the merge's release builds it (dev) or promotes dev's newest completed release (prod).\n"
+	const note = "\nThe image is not compared: the merge's release builds it (dev) or promotes dev's release of the merge commit (prod), neither of which exists before the merge.\n"
 	diff, err := p.ReleaseDiff(ctx, "", true)
 	if err != nil {
 		line, _, _ := strings.Cut(strings.TrimSpace(err.Error()), "\n")
