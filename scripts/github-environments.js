@@ -63,18 +63,19 @@ function reviewersOf(env) {
   return (env.protection_rules ?? []).find((r) => r.type === 'required_reviewers');
 }
 
-// putBody is the PUT body that keeps what env already has (reviewers, wait timer,
-// admin bypass: a PUT sets what it is given) and changes what the fix needs.
-function putBody(env, change) {
+// putBody is the PUT body of every fix: what env already has (reviewers, wait timer,
+// admin bypass: a PUT sets what it is given) with all that check wants, so applying
+// one line's fix never undoes another's.
+function putBody(env, prot) {
   const body = {};
   const wait = (env.protection_rules ?? []).find((r) => r.type === 'wait_timer');
   if (wait) body.wait_timer = wait.wait_timer;
   const rule = reviewersOf(env);
-  body.prevent_self_review = rule?.prevent_self_review ?? false;
+  body.prevent_self_review = prot || (rule?.prevent_self_review ?? false);
   body.reviewers = (rule?.reviewers ?? []).map((r) => ({ type: r.type, id: r.reviewer?.id }));
   if (typeof env.can_admins_bypass === 'boolean') body.can_admins_bypass = env.can_admins_bypass;
-  body.deployment_branch_policy = env.deployment_branch_policy ?? null;
-  return { ...body, ...change };
+  body.deployment_branch_policy = branchPolicy;
+  return body;
 }
 
 function putCall(name, body) {
@@ -94,9 +95,9 @@ function settings(name, what) {
 }
 
 // branchFindings checks that only the branch main may deploy to env.
-function branchFindings(name, env, policies) {
+function branchFindings(name, prot, env, policies) {
   const dbp = env.deployment_branch_policy;
-  const limit = `fix: ${putCall(name, putBody(env, { deployment_branch_policy: branchPolicy }))} && ${addMainCall(name)}`;
+  const limit = `fix: ${putCall(name, putBody(env, prot))} && ${addMainCall(name)}`;
   if (!dbp) {
     return [`${name}: any branch may deploy (no deployment branch policy); ${limit}`];
   }
@@ -128,7 +129,7 @@ function reviewFindings(name, env) {
     return [`${name}: protected, but no required reviewers, so a merge deploys it unreviewed; fix: add one under ${settings(name, 'Required reviewers')}, or run what \`${SCRIPT} plan LOGIN\` prints`];
   }
   if (rule.prevent_self_review !== true) {
-    return [`${name}: protected, but whoever starts a run may approve it (prevent_self_review is not true); fix: ${putCall(name, putBody(env, { prevent_self_review: true }))}`];
+    return [`${name}: protected, but whoever starts a run may approve it (prevent_self_review is not true); fix: ${putCall(name, putBody(env, true))}`];
   }
   return [];
 }
@@ -145,7 +146,7 @@ function findings(root, source) {
       continue;
     }
     const custom = env.deployment_branch_policy?.custom_branch_policies === true;
-    out.push(...branchFindings(name, env, custom ? source.policies(name) : null));
+    out.push(...branchFindings(name, prot, env, custom ? source.policies(name) : null));
     if (prot) out.push(...reviewFindings(name, env));
   }
   return out;

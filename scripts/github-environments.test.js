@@ -134,3 +134,20 @@ test('plan prints the calls for every environment, reviewers required for prod',
   assert.throws(() => plan(root, ['octo cat']), /neither a LOGIN nor team:SLUG/);
   assert.throws(() => plan(root, ['$(id)']), /neither a LOGIN nor team:SLUG/);
 });
+
+test('two wrong settings of one environment get fixes that do not undo each other', () => {
+  const lines = findings(root, dirSource(fixture((f) => {
+    reviewRule(f['prod.json']).prevent_self_review = false;
+    f['prod.json'].deployment_branch_policy = null;
+    delete f['prod.deployment-branch-policies.json'];
+  })));
+  assert.strictEqual(lines.length, 2, lines.join('\n'));
+  const bodies = lines.map((l) => JSON.parse(/<<< '([^']*)'/.exec(l)[1]));
+  for (const body of bodies) {
+    assert.deepStrictEqual(body, {
+      prevent_self_review: true,
+      reviewers: [{ type: 'User', id: 1 }, { type: 'Team', id: 1 }],
+      deployment_branch_policy: { protected_branches: false, custom_branch_policies: true },
+    });
+  }
+});
