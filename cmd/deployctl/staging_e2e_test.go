@@ -11,6 +11,7 @@ import (
 	"testing"
 
 	"dagger/predictor/internal/exitcode"
+	"dagger/predictor/internal/rehearsal"
 	"dagger/predictor/internal/testsupport/testenv"
 )
 
@@ -49,7 +50,7 @@ func TestAddStagingEnvironment(t *testing.T) {
 			}
 			continue
 		}
-		if err := copyTree(src, dst); err != nil {
+		if err := rehearsal.CopyTree(src, dst); err != nil {
 			t.Fatalf("copy %s: %v", p, err)
 		}
 	}
