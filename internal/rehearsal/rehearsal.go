@@ -45,16 +45,21 @@ type rehearsal struct {
 	// t is the target with the emulator's endpoint and the working copy, set by Prepare.
 	t    pipeline.Target
 	work string
+	// diff and diffNote are the release diff, read by Rollout before it changes anything.
+	diff     *releaseDiff
+	diffNote string
 }
 
 // Run drives the one deploy sequence (pipeline.Deploy) with the rehearsal's stages.
-func Run(ctx context.Context, c Config) (*pipeline.Report, error) {
+// The report adds the release diff to the deploy's.
+func Run(ctx context.Context, c Config) (*Report, error) {
 	r := &rehearsal{Config: c}
 	commit, dirty := r.GitCommit()
 	if dirty && commit != "" {
 		commit += " (uncommitted changes)"
 	}
-	return pipeline.Deploy(ctx, r, pipeline.DeployOptions{Env: r.Target.Env, RolloutTimeout: 5 * time.Minute, Commit: commit})
+	rep, err := pipeline.Deploy(ctx, r, pipeline.DeployOptions{Env: r.Target.Env, RolloutTimeout: 5 * time.Minute, Commit: commit})
+	return &Report{Report: rep, diff: r.diff, diffNote: r.diffNote}, err
 }
 
 // call runs a deployctl argument list (from internal/pipeline) in-process and

@@ -22,7 +22,7 @@ type fakeDeployctl struct {
 	calls []string
 }
 
-func (f *fakeDeployctl) run(_ context.Context, args []string, stdout, _ io.Writer) int {
+func (f *fakeDeployctl) run(_ context.Context, args []string, stdout, stderr io.Writer) int {
 	f.calls = append(f.calls, args[0])
 	flag := func(name string) string {
 		for i, a := range args {
@@ -38,6 +38,14 @@ func (f *fakeDeployctl) run(_ context.Context, args []string, stdout, _ io.Write
 		if p := flag("--summary-json"); p != "" {
 			_ = os.WriteFile(p, []byte(`{"summary":{"add":47},"cost":{"total_monthly_usd":31.5}}`), 0o600)
 		}
+	case "release-diff":
+		// What release-diff --format json prints for the image and version passed.
+		if flag("--plan") != "" || flag("--format") != "json" || flag("--version") == "" {
+			return exitcode.Error
+		}
+		fmt.Fprintf(stdout, `{"service":"s","running":"fam:1","source":"the running task definition (no --plan)",`+
+			`"changes":[{"field":"image","from":"repo:bootstrap","to":%q},{"field":"env APP_VERSION","from":"","to":%q}]}`,
+			flag("--image"), `"`+flag("--version")+`"`)
 	case "outputs":
 		fmt.Fprintln(stdout, `{"ecr_repository_url":"123456789012.dkr.ecr.us-east-1.amazonaws.com/predictor-model-local",`+
 			`"ecs_cluster_name":"c","ecs_service_name":"s","ecs_container_name":"backend","ecs_desired_count":1,`+
@@ -49,6 +57,9 @@ func (f *fakeDeployctl) run(_ context.Context, args []string, stdout, _ io.Write
 		if p := flag("--report-json"); p != "" {
 			_ = os.WriteFile(p, []byte(`{"deployment":"ecs-svc/1","taskDefinition":"arn:td:2","revision":2,"outcome":"COMPLETED"}`), 0o600)
 		}
+	}
+	if f.codes[args[0]] == exitcode.Error {
+		fmt.Fprintf(stderr, "progress\n%s: it failed\n", args[0])
 	}
 	return f.codes[args[0]]
 }
@@ -89,11 +100,11 @@ func TestRehearsalStages(t *testing.T) {
 	}{
 		"changes": {
 			codes:     map[string]int{"plan": exitcode.Changes},
-			wantCalls: []string{"bootstrap", "plan", "apply", "outputs", "verify", "rollout", "smoke", "record"},
+			wantCalls: []string{"bootstrap", "plan", "apply", "outputs", "verify", "release-diff", "rollout", "smoke", "record"},
 		},
 		"no changes skips apply": {
 			codes:     map[string]int{},
-			wantCalls: []string{"bootstrap", "plan", "outputs", "verify", "rollout", "smoke", "record"},
+			wantCalls: []string{"bootstrap", "plan", "outputs", "verify", "release-diff", "rollout", "smoke", "record"},
 		},
 		"policy gate stops": {
 			codes:     map[string]int{"plan": exitcode.Policy},
@@ -102,18 +113,18 @@ func TestRehearsalStages(t *testing.T) {
 		},
 		"rollout failure stops": {
 			codes:     map[string]int{"plan": exitcode.Changes, "rollout": exitcode.RolledBack},
-			wantCalls: []string{"bootstrap", "plan", "apply", "outputs", "verify", "rollout"},
+			wantCalls: []string{"bootstrap", "plan", "apply", "outputs", "verify", "release-diff", "rollout"},
 			wantErr:   pipeline.ErrRolledBack,
 		},
 		"smoke failure rolls back": {
 			codes:      map[string]int{"smoke": exitcode.SmokeFailed},
-			wantCalls:  []string{"bootstrap", "plan", "outputs", "verify", "rollout", "smoke", "rollback", "record"},
+			wantCalls:  []string{"bootstrap", "plan", "outputs", "verify", "release-diff", "rollout", "smoke", "rollback", "record"},
 			wantErr:    pipeline.ErrSmokeFailed,
 			rolledBack: true,
 		},
 		"backend that does not start rolls back": {
 			backendErr: errors.New("exited"),
-			wantCalls:  []string{"bootstrap", "plan", "outputs", "verify", "rollout", "rollback", "record"},
+			wantCalls:  []string{"bootstrap", "plan", "outputs", "verify", "release-diff", "rollout", "rollback", "record"},
 			rolledBack: true,
 		},
 	}
@@ -142,8 +153,9 @@ func TestRehearsalStages(t *testing.T) {
 }
 
 // checkReport checks what a successful run reports: the pinned image, the revision,
-// the plan's counts and cost, and the version the backend was started with.
-func checkReport(t *testing.T, rep *pipeline.Report, env []string) {
+// the plan's counts and cost, the version the backend was started with, and the
+// release diff of that image and version in both renderings.
+func checkReport(t *testing.T, rep *Report, env []string) {
 	t.Helper()
 	if rep.Rollout.Revision != 2 || !strings.HasPrefix(rep.Image, "123456789012.dkr.ecr.us-east-1.amazonaws.com/predictor-model-local@sha256:") {
 		t.Errorf("report: image %q rollout %+v", rep.Image, rep.Rollout)
@@ -153,6 +165,33 @@ func checkReport(t *testing.T, rep *pipeline.Report, env []string) {
 	}
 	if rep.Plan.Add != 47 || rep.MonthlyUSD != 31.5 {
 		t.Errorf("report plan %+v cost %v", rep.Plan, rep.MonthlyUSD)
+	}
+	text := "  release diff:    s ran fam:1 before the rollout; next: the running task definition (no --plan).\n" +
+		"    image            repo:bootstrap -> " + rep.Image + "\n    env APP_VERSION  + \"0123456789ab"
+	if !strings.Contains(rep.Text(), text) {
+		t.Errorf("the text report lacks the release diff %q:\n%s", text, rep.Text())
+	}
+	md := "#### Release diff\n\n`s` ran `fam:1` before the rollout; next: the running task definition (no --plan).\n\n" +
+		"| | running | next |\n|---|---|---|\n| image | `repo:bootstrap` | `" + rep.Image + "` |\n"
+	if !strings.Contains(rep.Markdown(), md) {
+		t.Errorf("the Markdown report lacks the release diff %q:\n%s", md, rep.Markdown())
+	}
+}
+
+// TestReleaseDiffNotAvailable: a release diff that cannot be read is a note in the
+// report, and the deploy goes on.
+func TestReleaseDiffNotAvailable(t *testing.T) {
+	f := &fakeDeployctl{codes: map[string]int{"release-diff": exitcode.Error}}
+	c, _ := testConfig(t, f, nil)
+	rep, err := Run(t.Context(), c)
+	if err != nil {
+		t.Fatalf("Run = %v; a failed release diff must not fail the deploy", err)
+	}
+	if want := "  release diff:    not available: deployctl release-diff: failed (exit 1): release-diff: it failed\n"; !strings.HasSuffix(rep.Text(), want) {
+		t.Errorf("the text report does not end with %q:\n%s", want, rep.Text())
+	}
+	if want := "#### Release diff\n\nnot available: deployctl release-diff"; !strings.Contains(rep.Markdown(), want) {
+		t.Errorf("the Markdown report lacks %q:\n%s", want, rep.Markdown())
 	}
 }
 

@@ -123,8 +123,10 @@ func (r *rehearsal) Record(ctx context.Context, taskDef, smoke, timings string) 
 	return err
 }
 
-// Rollout registers the release and watches it; the result comes from --report-json.
+// Rollout reads the release diff, then registers the release and watches it; the
+// result comes from --report-json. The diff's time counts as the rollout's.
 func (r *rehearsal) Rollout(ctx context.Context, o pipeline.RolloutOptions) (pipeline.RolloutResult, error) {
+	r.diff, r.diffNote = r.releaseDiff(ctx, o)
 	o.ReportJSON = filepath.Join(r.work, "rollout.json")
 	out, err := r.callOK(ctx, pipeline.RolloutArgs(r.t, o))
 	if b, rerr := os.ReadFile(o.ReportJSON); rerr == nil {
