@@ -8,6 +8,7 @@ import (
 	"strings"
 	"time"
 
+	"dagger/predictor/internal/ctl"
 	"dagger/predictor/internal/dagger"
 	"dagger/predictor/internal/envcfg"
 	"dagger/predictor/internal/pipeline"
@@ -28,7 +29,7 @@ const (
 // target is one environment as the pipeline's containers see it: the deployctl
 // target and, for local, the emulator and registry services.
 type target struct {
-	pipeline.Target
+	ctl.Target
 	moto     *dagger.Service
 	registry *dagger.Service
 }
@@ -41,7 +42,7 @@ func (m *Predictor) target(env string) (target, error) {
 	if err := pipeline.CheckCredentials(env, m.AwsAccessKeyId != nil, m.AwsSecretAccessKey != nil, m.AwsCredentials != nil); err != nil {
 		return target{}, err
 	}
-	t := target{Target: pipeline.Target{Env: env, Region: m.Region, InfraDir: infraPath, Workdir: workPath}}
+	t := target{Target: ctl.Target{Env: env, Region: m.Region, InfraDir: infraPath, Workdir: workPath}}
 	if envcfg.Emulator(env) {
 		// The engine de-duplicates identical services in a session, and Stop stops
 		// the shared instance: a per-call nonce gives each call its own emulator.
@@ -208,7 +209,7 @@ func runOK(ctx context.Context, ctr *dagger.Container, args []string) (result, e
 	if err != nil {
 		return r, err
 	}
-	return r, pipeline.Check(args[1], r.code, r.stderr)
+	return r, ctl.Check(args[1], r.code, r.stderr)
 }
 
 // explain adds a failed command's stderr to its error.

@@ -6,6 +6,7 @@ import (
 	"sort"
 	"time"
 
+	"dagger/predictor/internal/ctl"
 	"dagger/predictor/internal/dagger"
 	"dagger/predictor/internal/pipeline"
 )
@@ -102,7 +103,7 @@ func (s *containerStages) Plan(ctx context.Context) (pipeline.PlanResult, error)
 	s.plan = p
 	res := p.result(ctx)
 	if sj, err := p.Ctr.File(p.files().SummaryJSON).Contents(ctx); err == nil {
-		res.ChangeSet = pipeline.ParsePlanChangeSet(sj)
+		res.ChangeSet = ctl.ParsePlanChangeSet(sj)
 	}
 	return res, p.gate()
 }
@@ -133,11 +134,11 @@ func (s *containerStages) Outputs(ctx context.Context) (map[string]string, error
 
 // Verify checks the release's prerequisites before anything is published.
 func (s *containerStages) Verify(ctx context.Context) error {
-	r, err := run(ctx, bust(s.m.terraformContainer(s.t)), pipeline.VerifyArgs(s.t.Target, ""))
+	r, err := run(ctx, bust(s.m.terraformContainer(s.t)), ctl.VerifyArgs(s.t.Target, ""))
 	if err != nil {
 		return err
 	}
-	return pipeline.VerifyStatus(r.code, r.stdout, r.stderr)
+	return ctl.VerifyStatus(r.code, r.stdout, r.stderr)
 }
 
 // Publish pushes the image under its immutable tag and returns it pinned by digest.
@@ -148,7 +149,7 @@ func (s *containerStages) Publish(ctx context.Context, outs map[string]string) (
 	}
 	repo := ""
 	if !s.t.local() {
-		if repo, err = pipeline.RepositoryFromOutputs(outs); err != nil {
+		if repo, err = ctl.RepositoryFromOutputs(outs); err != nil {
 			return pipeline.Published{}, err
 		}
 	}
@@ -157,26 +158,26 @@ func (s *containerStages) Publish(ctx context.Context, outs map[string]string) (
 }
 
 // Pick finds the release an environment that promotes ships, before anything changes.
-func (s *containerStages) Pick(ctx context.Context, o pipeline.PromoteOptions) (pipeline.Promotion, error) {
-	r, err := runOK(ctx, bust(s.m.runtimeContainer(s.t)), pipeline.PromoteArgs(s.t.Target, o))
-	p, _ := pipeline.ParsePromotion(r.stdout)
+func (s *containerStages) Pick(ctx context.Context, o ctl.PromoteOptions) (ctl.Promotion, error) {
+	r, err := runOK(ctx, bust(s.m.runtimeContainer(s.t)), ctl.PromoteArgs(s.t.Target, o))
+	p, _ := ctl.ParsePromotion(r.stdout)
 	return p, err
 }
 
 // Promote copies the picked release's image by digest into the environment's repository.
-func (s *containerStages) Promote(ctx context.Context, outs map[string]string, p pipeline.Promotion) (pipeline.Promotion, error) {
-	repo, err := pipeline.RepositoryFromOutputs(outs)
+func (s *containerStages) Promote(ctx context.Context, outs map[string]string, p ctl.Promotion) (ctl.Promotion, error) {
+	repo, err := ctl.RepositoryFromOutputs(outs)
 	if err != nil {
-		return pipeline.Promotion{}, err
+		return ctl.Promotion{}, err
 	}
-	r, err := runOK(ctx, bust(s.m.runtimeContainer(s.t)), pipeline.PromoteArgs(s.t.Target, pipeline.PromoteOptions{Digest: p.Digest, BreakGlass: p.BreakGlass, RepositoryURL: repo}))
-	got, _ := pipeline.ParsePromotion(r.stdout)
+	r, err := runOK(ctx, bust(s.m.runtimeContainer(s.t)), ctl.PromoteArgs(s.t.Target, ctl.PromoteOptions{Digest: p.Digest, BreakGlass: p.BreakGlass, RepositoryURL: repo}))
+	got, _ := ctl.ParsePromotion(r.stdout)
 	return got, err
 }
 
 // Record adds the smoke result and the stage timings to the release's record.
 func (s *containerStages) Record(ctx context.Context, taskDef, smoke, timings string) error {
-	_, err := runOK(ctx, bust(s.m.runtimeContainer(s.t)), pipeline.RecordArgs(s.t.Target, taskDef, smoke, timings))
+	_, err := runOK(ctx, bust(s.m.runtimeContainer(s.t)), ctl.RecordArgs(s.t.Target, taskDef, smoke, timings))
 	return err
 }
 
@@ -197,9 +198,9 @@ func (m *Predictor) sourceCommit(ctx context.Context) string {
 }
 
 // Rollout registers the release and watches its deployment by ID.
-func (s *containerStages) Rollout(ctx context.Context, o pipeline.RolloutOptions) (pipeline.RolloutResult, error) {
-	r, err := runOK(ctx, bust(s.m.runtimeContainer(s.t)), pipeline.RolloutArgs(s.t.Target, o))
-	res, _ := pipeline.ParseRollout(r.stdout)
+func (s *containerStages) Rollout(ctx context.Context, o ctl.RolloutOptions) (ctl.RolloutResult, error) {
+	r, err := runOK(ctx, bust(s.m.runtimeContainer(s.t)), ctl.RolloutArgs(s.t.Target, o))
+	res, _ := ctl.ParseRollout(r.stdout)
 	return res, err
 }
 
@@ -209,13 +210,13 @@ func (s *containerStages) Smoke(ctx context.Context, outs map[string]string, ver
 	if err != nil {
 		return err
 	}
-	_, err = runOK(ctx, bust(ctr), pipeline.SmokeArgs(url, version, 5*time.Minute))
+	_, err = runOK(ctx, bust(ctr), ctl.SmokeArgs(url, version, 5*time.Minute))
 	return err
 }
 
 // Rollback returns the service to its previous release.
-func (s *containerStages) Rollback(ctx context.Context, svc pipeline.Service) error {
-	_, err := runOK(ctx, bust(s.m.runtimeContainer(s.t)), pipeline.RollbackArgs(s.t.Target, svc, 0, ""))
+func (s *containerStages) Rollback(ctx context.Context, svc ctl.Service) error {
+	_, err := runOK(ctx, bust(s.m.runtimeContainer(s.t)), ctl.RollbackArgs(s.t.Target, svc, 0, ""))
 	return err
 }
 
@@ -226,7 +227,7 @@ func smokeTarget(t target, outs map[string]string, rt, image *dagger.Container, 
 	if !t.local() {
 		return rt, outs["api_gateway_url"], nil
 	}
-	vars, err := pipeline.BackendVars(outs)
+	vars, err := ctl.BackendVars(outs)
 	if err != nil {
 		return nil, "", err
 	}

@@ -5,7 +5,9 @@ import (
 	"fmt"
 	"strings"
 
+	"dagger/predictor/internal/ctl"
 	"dagger/predictor/internal/dagger"
+	"dagger/predictor/internal/imageref"
 	"dagger/predictor/internal/pipeline"
 )
 
@@ -46,7 +48,7 @@ func (m *Predictor) repository(ctx context.Context, t target) (string, error) {
 	if err != nil {
 		return "", err
 	}
-	return pipeline.RepositoryFromOutputs(outs)
+	return ctl.RepositoryFromOutputs(outs)
 }
 
 // imageTag is the git commit of a clean checkout, else a hash of the source.
@@ -79,14 +81,14 @@ func (m *Predictor) publish(ctx context.Context, t target, repo string, image *d
 	}
 	// The tag is the commit of a clean tree or a content hash: a tag already pushed
 	// holds this image. ECR answers which digest it holds (DescribeImages).
-	found, err := runOK(ctx, bust(m.runtimeContainer(t)), pipeline.ImageDigestArgs(t.Target, repo, tag))
+	found, err := runOK(ctx, bust(m.runtimeContainer(t)), ctl.ImageDigestArgs(t.Target, repo, tag))
 	if err != nil {
 		return "", err
 	}
 	if push, _ := pipeline.PublishDecision(strings.TrimSpace(found.stdout)); !push {
-		return pipeline.Pinned(repo, strings.TrimSpace(found.stdout)), nil
+		return imageref.Pin(repo, strings.TrimSpace(found.stdout)), nil
 	}
-	login, err := runOK(ctx, bust(m.runtimeContainer(t)), pipeline.ECRLoginArgs(t.Target, credsPath, repo))
+	login, err := runOK(ctx, bust(m.runtimeContainer(t)), ctl.ECRLoginArgs(t.Target, credsPath, repo))
 	if err != nil {
 		return "", err
 	}
@@ -110,7 +112,7 @@ func (m *Predictor) publish(ctx context.Context, t target, repo string, image *d
 	if err != nil {
 		return "", fmt.Errorf("push %s:%s: %w", repo, tag, err)
 	}
-	return pipeline.Pinned(repo, pipeline.Digest(ref)), nil
+	return imageref.Pin(repo, imageref.DigestOf(ref)), nil
 }
 
 // Check a deploy's prerequisites without changing anything: account, state bucket, roles, log group, capacity providers, network, ports and, with --image, its digest in ECR.
@@ -131,11 +133,11 @@ func (m *Predictor) Verify(
 	if err != nil {
 		return "", err
 	}
-	r, err := run(ctx, bust(m.terraformContainer(t)), pipeline.VerifyArgsWith(t.Target, pipeline.VerifyOptions{Image: image, AccountID: accountId}))
+	r, err := run(ctx, bust(m.terraformContainer(t)), ctl.VerifyArgsWith(t.Target, ctl.VerifyOptions{Image: image, AccountID: accountId}))
 	if err != nil {
 		return "", err
 	}
-	return r.stdout, pipeline.VerifyStatus(r.code, r.stdout, r.stderr)
+	return r.stdout, ctl.VerifyStatus(r.code, r.stdout, r.stderr)
 }
 
 // Deploy a digest-pinned image to the environment's ECS service and wait until the deployment completes.
@@ -162,7 +164,7 @@ func (m *Predictor) Rollout(
 	if err != nil {
 		return "", err
 	}
-	r, err := runOK(ctx, bust(m.runtimeContainer(t)), pipeline.RolloutArgs(t.Target, pipeline.RolloutOptions{Image: image, Version: version, Force: force, Service: svc}))
+	r, err := runOK(ctx, bust(m.runtimeContainer(t)), ctl.RolloutArgs(t.Target, ctl.RolloutOptions{Image: image, Version: version, Force: force, Service: svc}))
 	if err != nil {
 		return "", err
 	}
@@ -188,7 +190,7 @@ func (m *Predictor) Rollback(
 	if err != nil {
 		return "", err
 	}
-	r, err := runOK(ctx, bust(m.runtimeContainer(t)), pipeline.RollbackArgs(t.Target, svc, revision, ""))
+	r, err := runOK(ctx, bust(m.runtimeContainer(t)), ctl.RollbackArgs(t.Target, svc, revision, ""))
 	if err != nil {
 		return "", err
 	}
@@ -197,12 +199,12 @@ func (m *Predictor) Rollback(
 
 // service reads the ECS service from the terraform outputs, so rollout and rollback
 // run in the small runtime container without terraform.
-func (m *Predictor) service(ctx context.Context, t target) (pipeline.Service, error) {
+func (m *Predictor) service(ctx context.Context, t target) (ctl.Service, error) {
 	outs, err := outputsMap(ctx, m.terraformContainer(t), t)
 	if err != nil {
-		return pipeline.Service{}, err
+		return ctl.Service{}, err
 	}
-	return pipeline.ServiceFromOutputs(outs)
+	return ctl.ServiceFromOutputs(outs)
 }
 
 // publishLocal pushes image to the local registry service (moto has no registry
@@ -219,9 +221,9 @@ func (m *Predictor) publishLocal(ctx context.Context, t target, image *dagger.Co
 	if err != nil {
 		return "", fmt.Errorf("push %s:%s: %w", repo, tag, explain(err))
 	}
-	digest := pipeline.Digest(strings.TrimSpace(out))
+	digest := imageref.DigestOf(strings.TrimSpace(out))
 	if digest == "" {
 		return "", fmt.Errorf("push %s:%s: crane printed no digest: %q", repo, tag, out)
 	}
-	return pipeline.Pinned(repo, digest), nil
+	return imageref.Pin(repo, digest), nil
 }

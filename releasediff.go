@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"strings"
 
+	"dagger/predictor/internal/ctl"
 	"dagger/predictor/internal/pipeline"
 )
 
@@ -66,7 +67,7 @@ func (p *Plan) releaseDiff(ctx context.Context, t target, image string, markdown
 	if markdown {
 		format = "markdown"
 	}
-	r, err := runOK(ctx, bust(p.Ctr), pipeline.ReleaseDiffArgs(t.Target, p.files().JSON, image, format))
+	r, err := runOK(ctx, bust(p.Ctr), ctl.ReleaseDiffArgs(t.Target, p.files().JSON, image, format))
 	if err != nil {
 		return "", err
 	}

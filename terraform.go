@@ -7,9 +7,11 @@ import (
 	"strconv"
 	"strings"
 
+	"dagger/predictor/internal/ctl"
 	"dagger/predictor/internal/dagger"
 	"dagger/predictor/internal/exitcode"
 	"dagger/predictor/internal/pipeline"
+	"dagger/predictor/internal/tfstate"
 )
 
 // Plan is one terraform plan of an environment: every view (summary, Markdown, JSON,
@@ -158,7 +160,7 @@ func (p *Plan) Apply(
 }
 
 // files are the plan step's file names in its container.
-func (p *Plan) files() pipeline.PlanOptions { return pipeline.PlanFiles(workPath, 0, false) }
+func (p *Plan) files() ctl.PlanOptions { return ctl.PlanFiles(workPath, 0, false) }
 
 // result reads the counts, the monthly estimate and its change from the plan's JSON
 // summary (one read), unknown parts left at their zero or negative values.
@@ -168,10 +170,10 @@ func (p *Plan) result(ctx context.Context) pipeline.PlanResult {
 	if err != nil {
 		return res
 	}
-	if counts, cost, err := pipeline.ParsePlanSummaryJSON(sj); err == nil {
+	if counts, cost, err := ctl.ParsePlanSummaryJSON(sj); err == nil {
 		res.Counts, res.MonthlyUSD = counts, cost
 	}
-	if delta, ok, err := pipeline.ParsePlanCostChange(sj); err == nil {
+	if delta, ok, err := ctl.ParsePlanCostChange(sj); err == nil {
 		res.MonthlyDeltaUSD, res.HasDelta = delta, ok
 	}
 	return res
@@ -179,7 +181,7 @@ func (p *Plan) result(ctx context.Context) pipeline.PlanResult {
 
 // gate is the policy, cost or change-set failure the plan step recorded, nil when it passed.
 func (p *Plan) gate() error {
-	_, err := pipeline.PlanOutcome(p.Status, p.Summary, "")
+	_, err := ctl.PlanOutcome(p.Status, p.Summary, "")
 	return err
 }
 
@@ -204,10 +206,10 @@ func (m *Predictor) plan(ctx context.Context, t target, o planOptions) (*Plan, e
 			return nil, err
 		}
 	}
-	files := pipeline.PlanFiles(workPath, o.maxMonthlyUsd, o.noPolicy)
+	files := ctl.PlanFiles(workPath, o.maxMonthlyUsd, o.noPolicy)
 	files.NoLock = o.noLock
 	files.MaxMonthlyIncreaseUSD = o.maxIncrease
-	args := append(pipeline.PlanArgs(t.Target, files), "--status-file", workPath+"/plan.status")
+	args := append(ctl.PlanArgs(t.Target, files), "--status-file", workPath+"/plan.status")
 	if o.save {
 		args = append(args, "--save", "--id-file", workPath+"/plan.id")
 	}
@@ -295,18 +297,18 @@ func (m *Predictor) Apply(
 
 // apply applies exactly the saved plan file.
 func (m *Predictor) apply(ctx context.Context, t target, ctr *dagger.Container, plan *dagger.File) (string, error) {
-	r, err := runOK(ctx, bust(ctr.WithFile(workPath+"/apply.tfplan", plan)), pipeline.ApplyArgs(t.Target, workPath+"/apply.tfplan"))
+	r, err := runOK(ctx, bust(ctr.WithFile(workPath+"/apply.tfplan", plan)), ctl.ApplyArgs(t.Target, workPath+"/apply.tfplan"))
 	if err != nil {
-		return "", pipeline.ApplyOutcome(err, r.stderr)
+		return "", tfstate.Parse(err, r.stderr)
 	}
 	return r.stdout, nil
 }
 
 // applyID applies the plan stored in the state bucket under id.
 func (m *Predictor) applyID(ctx context.Context, t target, id string) (string, error) {
-	r, err := runOK(ctx, bust(m.terraformContainer(t)), pipeline.ApplyIDArgs(t.Target, id))
+	r, err := runOK(ctx, bust(m.terraformContainer(t)), ctl.ApplyIDArgs(t.Target, id))
 	if err != nil {
-		return "", pipeline.ApplyOutcome(err, r.stderr)
+		return "", tfstate.Parse(err, r.stderr)
 	}
 	return r.stdout, nil
 }
@@ -326,7 +328,7 @@ func (m *Predictor) Outputs(
 	if err != nil {
 		return "", err
 	}
-	r, err := runOK(ctx, bust(m.terraformContainer(t)), pipeline.OutputsArgs(t.Target, name))
+	r, err := runOK(ctx, bust(m.terraformContainer(t)), ctl.OutputsArgs(t.Target, name))
 	if err != nil {
 		return "", err
 	}
@@ -335,11 +337,11 @@ func (m *Predictor) Outputs(
 
 // outputsMap reads all outputs once in ctr (always fresh: they change with apply).
 func outputsMap(ctx context.Context, ctr *dagger.Container, t target) (map[string]string, error) {
-	r, err := runOK(ctx, bust(ctr), pipeline.OutputsArgs(t.Target, ""))
+	r, err := runOK(ctx, bust(ctr), ctl.OutputsArgs(t.Target, ""))
 	if err != nil {
 		return nil, err
 	}
-	return pipeline.ParseOutputs(r.stdout)
+	return ctl.ParseOutputs(r.stdout)
 }
 
 // Compare the environment's state with its real infrastructure and the running service with its last release, print the differences and fail when either drifted.
@@ -363,24 +365,24 @@ func (m *Predictor) DriftReport(
 	env string,
 ) (string, error) {
 	report, drifted, err := m.drift(ctx, env)
-	if err != nil && !errors.Is(err, pipeline.ErrDrift) {
+	if err != nil && !errors.Is(err, ctl.ErrDrift) {
 		return "", err
 	}
 	return pipeline.DriftMarkdown(env, drifted, report), nil
 }
 
 // drift runs deployctl drift: the text report, whether it drifted, and
-// pipeline.ErrDrift when it did.
+// ctl.ErrDrift when it did.
 func (m *Predictor) drift(ctx context.Context, env string) (string, bool, error) {
 	t, err := m.standaloneTarget("drift", env)
 	if err != nil {
 		return "", false, err
 	}
-	r, err := run(ctx, bust(m.terraformContainer(t)), pipeline.DriftArgs(t.Target))
+	r, err := run(ctx, bust(m.terraformContainer(t)), ctl.DriftArgs(t.Target))
 	if err != nil {
 		return "", false, err
 	}
-	return pipeline.DriftOutcome(env, r.code, r.stdout, r.stderr)
+	return ctl.DriftOutcome(env, r.code, r.stdout, r.stderr)
 }
 
 // Create the environment's terraform state bucket (safe to repeat).
@@ -395,7 +397,7 @@ func (m *Predictor) Bootstrap(
 	if err != nil {
 		return "", err
 	}
-	r, err := runOK(ctx, bust(m.terraformContainer(t)), pipeline.BootstrapArgs(t.Target))
+	r, err := runOK(ctx, bust(m.terraformContainer(t)), ctl.BootstrapArgs(t.Target))
 	if err != nil {
 		return "", err
 	}
@@ -404,7 +406,7 @@ func (m *Predictor) Bootstrap(
 
 // bootstrapIn runs bootstrap in ctr and returns the container after it.
 func bootstrapIn(ctx context.Context, ctr *dagger.Container, t target) (*dagger.Container, error) {
-	r, err := runOK(ctx, bust(ctr), pipeline.BootstrapArgs(t.Target))
+	r, err := runOK(ctx, bust(ctr), ctl.BootstrapArgs(t.Target))
 	if err != nil {
 		return nil, err
 	}
@@ -431,7 +433,7 @@ func (m *Predictor) Destroy(
 	if err != nil {
 		return "", err
 	}
-	r, err := runOK(ctx, bust(m.terraformContainer(t)), pipeline.DestroyArgs(t.Target, breakGlass))
+	r, err := runOK(ctx, bust(m.terraformContainer(t)), ctl.DestroyArgs(t.Target, breakGlass))
 	if err != nil {
 		return "", err
 	}

@@ -19,6 +19,7 @@ import (
 	"dagger/predictor/internal/planstore"
 	"dagger/predictor/internal/plansum"
 	"dagger/predictor/internal/tf"
+	"dagger/predictor/internal/tfstate"
 )
 
 func init() {
@@ -104,7 +105,7 @@ var pushBackoff = []time.Duration{time.Second, 2 * time.Second, 4 * time.Second,
 // lineage and serial check guards the push; when it refuses or keeps failing, the
 // file stays where ErroredStateError says.
 func pushErroredState(ctx context.Context, g *globals, s *session, applyErr error, started time.Time, log io.Writer) error {
-	var es *tf.ErroredStateError
+	var es *tfstate.ErroredStateError
 	if !errors.As(applyErr, &es) {
 		return applyErr
 	}

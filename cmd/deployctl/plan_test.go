@@ -14,8 +14,8 @@ import (
 	"github.com/google/go-cmp/cmp"
 	tfjson "github.com/hashicorp/terraform-json"
 
+	"dagger/predictor/internal/ctl"
 	"dagger/predictor/internal/exitcode"
-	"dagger/predictor/internal/pipeline"
 	"dagger/predictor/internal/plansum"
 )
 
@@ -105,8 +105,8 @@ func TestReportNoChanges(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	counts, cost, err := pipeline.ParsePlanSummaryJSON(string(data))
-	if err != nil || counts != (pipeline.PlanCounts{}) || cost != 32.85 {
+	counts, cost, err := ctl.ParsePlanSummaryJSON(string(data))
+	if err != nil || counts != (ctl.PlanCounts{}) || cost != 32.85 {
 		t.Errorf("ParsePlanSummaryJSON: %+v %v %v", counts, cost, err)
 	}
 }
@@ -183,7 +183,7 @@ func TestSaveOnlyPassingPlans(t *testing.T) {
 // TestReportCostChange: on a recorded plan of infra/ (local, public -> private, made
 // against the emulator: internal/cost/testdata), plan prints the monthly change, puts
 // it in the Markdown before the estimate and in the summary JSON beside the fields
-// pipeline.ParsePlanSummaryJSON reads, and --max-monthly-increase-usd gates it.
+// ctl.ParsePlanSummaryJSON reads, and --max-monthly-increase-usd gates it.
 func TestReportCostChange(t *testing.T) {
 	data, err := os.ReadFile(filepath.Join("..", "..", "internal", "cost", "testdata", "local-private.json"))
 	if err != nil {
@@ -238,10 +238,10 @@ func TestReportCostChange(t *testing.T) {
 	if c := v.CostChange; c.Before != 8.95 || c.After != 49.10 || c.Delta != 40.15 || len(c.Changes) != 4 {
 		t.Errorf("cost_change %+v, want 8.95 -> 49.10, +40.15 in 4 changes", c)
 	}
-	if _, total, err := pipeline.ParsePlanSummaryJSON(string(raw)); err != nil || total != 49.10 {
+	if _, total, err := ctl.ParsePlanSummaryJSON(string(raw)); err != nil || total != 49.10 {
 		t.Errorf("ParsePlanSummaryJSON: total %v, %v", total, err)
 	}
-	if delta, ok, err := pipeline.ParsePlanCostChange(string(raw)); err != nil || !ok || delta != 40.15 {
+	if delta, ok, err := ctl.ParsePlanCostChange(string(raw)); err != nil || !ok || delta != 40.15 {
 		t.Errorf("ParsePlanCostChange: %v, %v, %v", delta, ok, err)
 	}
 }

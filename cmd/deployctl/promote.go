@@ -47,7 +47,7 @@ type promotion struct {
 	BreakGlass bool   `json:"breakGlass,omitempty"`
 }
 
-// Line is the final line promote prints; pipeline.ParsePromotion reads it.
+// Line is the final line promote prints; ctl.ParsePromotion reads it.
 func (p promotion) Line() string {
 	return fmt.Sprintf("promotion from=%s source=%s digest=%s version=%s image=%s break-glass=%v",
 		p.From, orDash(p.Source), p.Digest, p.Version, orDash(p.Image), p.BreakGlass)

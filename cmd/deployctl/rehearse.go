@@ -6,9 +6,9 @@ import (
 	"fmt"
 	"io"
 
+	"dagger/predictor/internal/ctl"
 	"dagger/predictor/internal/envcfg"
 	"dagger/predictor/internal/exitcode"
-	"dagger/predictor/internal/pipeline"
 	"dagger/predictor/internal/rehearsal"
 )
 
@@ -36,7 +36,7 @@ func runRehearse(ctx context.Context, args []string, stdout, stderr io.Writer) i
 		return fail(stderr, fs, err)
 	}
 	rep, err := rehearsal.Run(ctx, rehearsal.Config{
-		Target:        pipeline.Target{Env: g.env, Region: g.region, StateBucket: g.stateBucket},
+		Target:        ctl.Target{Env: g.env, Region: g.region, StateBucket: g.stateBucket},
 		InfraDir:      g.infraDir,
 		BackendDir:    *backendDir,
 		MaxMonthlyUSD: *maxUSD,
@@ -52,7 +52,7 @@ func runRehearse(ctx context.Context, args []string, stdout, stderr io.Writer) i
 		fmt.Fprint(stdout, rep.Text())
 	}
 	if err != nil {
-		var ee *pipeline.ExitError
+		var ee *ctl.ExitError
 		if errors.As(err, &ee) && ee.Code != exitcode.OK {
 			return ee.Code
 		}

@@ -217,7 +217,7 @@ func runRollout(ctx context.Context, args []string, stdout, stderr io.Writer) in
 	}
 	res, err := cli.Rollout(ctx, rollout.Request{Target: target, TaskDefinition: *taskDef, Image: ref.Pinned(), Version: *version, Force: *force, Timeout: s.timeout, Record: rec})
 	if rec.LockHash != "" && res.TaskDefinition != "" {
-		// pipeline.ParseRollout reads it into the deploy report's record.
+		// ctl.ParseRollout reads it into the deploy report's record.
 		res.LockHash = rec.LockHash
 		fmt.Fprintf(stdout, "recorded lock-hash=%s\n", rec.LockHash)
 	}

@@ -8,10 +8,10 @@ import (
 	"os"
 	"strconv"
 
+	"dagger/predictor/internal/ctl"
 	"dagger/predictor/internal/envcfg"
 	"dagger/predictor/internal/exitcode"
 	"dagger/predictor/internal/imageref"
-	"dagger/predictor/internal/pipeline"
 	"dagger/predictor/internal/verify"
 )
 
@@ -97,7 +97,7 @@ func verifyOutputsOf(ctx context.Context, g *globals, tfl *tfFlags, outputsFile 
 		if err != nil {
 			return nil, fmt.Errorf("read --outputs: %w", err)
 		}
-		outs, err := pipeline.ParseOutputs(string(data))
+		outs, err := ctl.ParseOutputs(string(data))
 		if err != nil {
 			return nil, fmt.Errorf("--outputs %s: %w", outputsFile, err)
 		}

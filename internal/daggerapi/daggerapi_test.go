@@ -39,6 +39,10 @@ func (g *Greeter) Greet(
 }
 
 func helper() int { return 1 }
+
+type stages struct{}
+
+func (s *stages) Plan(n int) int { return n }
 `
 	digest := func(src string) string {
 		t.Helper()
@@ -65,6 +69,9 @@ func helper() int { return 1 }
 		"module doc":        {"is the module's description", "is another description", true},
 		"body":              {`"hello " + who`, `"hi " + who`, false},
 		"unexported helper": {"return 1", "return 2", false},
+		// The codegen never reads an unexported type's methods, exported or not.
+		"method of an unexported type": {"Plan(n int) int", "Plan(n int64) int", false},
+		"type made exported":           {"type stages struct{}", "type Stages struct{}", true},
 	}
 	for name, tc := range cases {
 		t.Run(name, func(t *testing.T) {

@@ -59,7 +59,10 @@ func APIDigest(dir string) (string, error) {
 func declText(decl ast.Decl, text func(from, to token.Pos) string) string {
 	switch d := decl.(type) {
 	case *ast.FuncDecl:
-		if !d.Name.IsExported() || (d.Recv == nil && d.Name.Name != "New") {
+		// The codegen reads the constructor and the methods of exported types; a
+		// method of an unexported type (an interface implementation such as the
+		// deploy's stages) is not part of the module's API.
+		if !d.Name.IsExported() || (d.Recv == nil && d.Name.Name != "New") || (d.Recv != nil && !exportedReceiver(d.Recv)) {
 			return ""
 		}
 		from := d.Pos()
@@ -86,6 +89,26 @@ func declText(decl ast.Decl, text func(from, to token.Pos) string) string {
 		}
 	}
 	return ""
+}
+
+// exportedReceiver reports whether a method's receiver type (T or *T, generic or
+// not) is exported.
+func exportedReceiver(recv *ast.FieldList) bool {
+	if len(recv.List) == 0 {
+		return false
+	}
+	t := recv.List[0].Type
+	if star, ok := t.(*ast.StarExpr); ok {
+		t = star.X
+	}
+	switch x := t.(type) {
+	case *ast.IndexExpr:
+		t = x.X
+	case *ast.IndexListExpr:
+		t = x.X
+	}
+	id, ok := t.(*ast.Ident)
+	return ok && id.IsExported()
 }
 
 // normalise drops indentation and blank lines, which gofmt may change freely.

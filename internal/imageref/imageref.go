@@ -109,6 +109,15 @@ func Repository(ref string) (string, error) {
 	return base, nil
 }
 
+// Pin joins a repository and a digest into REPO@sha256:..., dropping any tag (or
+// digest) repo carries, so the result names exactly the digest given.
+func Pin(repo, digest string) string {
+	if r, err := Repository(repo); err == nil {
+		repo = r
+	}
+	return repo + "@" + digest
+}
+
 // SplitRepository splits a repository URL such as an ECR repository's
 // (ACCOUNT.dkr.ecr.REGION.amazonaws.com/NAME) into registry host and repository name.
 // The registry must be written out.

@@ -81,6 +81,24 @@ func TestPinned(t *testing.T) {
 	}
 }
 
+func TestPin(t *testing.T) {
+	t.Parallel()
+	tests := map[string]struct{ repo, want string }{
+		"plain":          {"123.dkr.ecr.us-east-1.amazonaws.com/predictor-model-dev", "123.dkr.ecr.us-east-1.amazonaws.com/predictor-model-dev@sha256:ab"},
+		"tagged":         {"registry:5000/predictor:abc", "registry:5000/predictor@sha256:ab"},
+		"port, no tag":   {"registry:5000/predictor", "registry:5000/predictor@sha256:ab"},
+		"already pinned": {"r/p:t@" + digest, "r/p@sha256:ab"},
+	}
+	for name, tc := range tests {
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			if got := Pin(tc.repo, "sha256:ab"); got != tc.want {
+				t.Errorf("Pin = %q, want %q", got, tc.want)
+			}
+		})
+	}
+}
+
 func TestDigestOf(t *testing.T) {
 	t.Parallel()
 	tests := map[string]struct{ in, want string }{

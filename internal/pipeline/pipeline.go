@@ -1,8 +1,9 @@
-// Package pipeline holds the deploy decisions the Dagger module (main.go and siblings)
-// and the engine-less rehearsal (`deployctl rehearse`, `make local`) share: the
-// deployctl argument lists of every stage, what a deployctl exit status means, which
-// stages run for a plan result, the image tag, the prod confirmation rules and the
-// final report. Nothing here imports Dagger or touches AWS, so all of it is tested
+// Package pipeline is the deploy sequence and its report: the stages every deploy runs,
+// in one order (Deploy), for both the Dagger module (main.go and siblings) and the
+// engine-less rehearsal (`deployctl rehearse`, `make local`); which stages run for a
+// plan result; the image tag; the prod confirmation rules; and the final report.
+// How each stage calls deployctl (argument lists, exit statuses, output) is
+// internal/ctl's. Nothing here imports Dagger or touches AWS, so all of it is tested
 // with plain `go test`.
 package pipeline
 
@@ -15,23 +16,21 @@ import (
 
 // Stage names, in pipeline order; the report lists timings under these names.
 const (
-	StageValidate  = "validate"
-	StageBootstrap = "bootstrap"
-	StagePlan      = "plan"
-	StageBuild     = "build"
-	StageTest      = "backend-tests"
-	StageGate      = "gate"
-	StageApply     = "apply"
-	StageVerify    = "verify"
-	StagePublish   = "publish"
-	// StagePick finds the release a promoting environment ships (before any change),
-	// StagePromote copies its image; they replace build and publish there.
-	StagePick     = "pick"
-	StagePromote  = "promote"
-	StageRollout  = "rollout"
-	StageSmoke    = "smoke"
-	StageRollback = "rollback"
-	StageRecord   = "record"
+	stageValidate = "validate"
+	stagePlan     = "plan"
+	stageBuild    = "build"
+	stageGate     = "gate"
+	stageApply    = "apply"
+	stageVerify   = "verify"
+	stagePublish  = "publish"
+	// stagePick finds the release a promoting environment ships (before any change),
+	// stagePromote copies its image; they replace build and publish there.
+	stagePick     = "pick"
+	stagePromote  = "promote"
+	stageRollout  = "rollout"
+	stageSmoke    = "smoke"
+	stageRollback = "rollback"
+	stageRecord   = "record"
 )
 
 // Sentinel errors for refused inputs, checked with errors.Is.
@@ -46,16 +45,11 @@ var (
 	ErrNeedsBreakGlass = errors.New("destroy needs break-glass")
 )
 
-// ValidateEnv checks env before anything runs (stage 1 of the deploy).
-func ValidateEnv(env string) error {
-	return envcfg.Validate(env)
-}
-
 // CheckApply applies the protected rule: a protected environment (prod) applies only a
 // plan someone reviewed (a plan file passed in), unless confirm explicitly names it.
 // Other environments may plan and apply in one go.
 func CheckApply(env string, havePlan bool, confirm string) error {
-	if err := ValidateEnv(env); err != nil {
+	if err := envcfg.Validate(env); err != nil {
 		return err
 	}
 	if !envcfg.Protected(env) || havePlan || confirm == env {
@@ -71,7 +65,7 @@ func CheckApply(env string, havePlan bool, confirm string) error {
 // CheckDestroy requires the confirmation to repeat the environment name, and a
 // protected environment (prod) the break-glass flag as well (deployctl destroy checks the same).
 func CheckDestroy(env, confirm string, breakGlass bool) error {
-	if err := ValidateEnv(env); err != nil {
+	if err := envcfg.Validate(env); err != nil {
 		return err
 	}
 	if confirm != env {
@@ -90,7 +84,7 @@ var ErrNoCredentials = errors.New("no AWS credentials given")
 // none were passed: an access key pair, or a credentials file (with a profile).
 // An emulator environment (local) uses fixed test credentials.
 func CheckCredentials(env string, keyID, secretKey, credentialsFile bool) error {
-	if err := ValidateEnv(env); err != nil {
+	if err := envcfg.Validate(env); err != nil {
 		return err
 	}
 	switch {
@@ -110,7 +104,7 @@ var ErrLocalNeedsState = errors.New("--env local starts a new, empty emulator fo
 // built (outputs, drift, rollout, ...): with --env local there is none, so it
 // refuses and says what to run instead.
 func CheckStandalone(function, env string) error {
-	if err := ValidateEnv(env); err != nil {
+	if err := envcfg.Validate(env); err != nil {
 		return err
 	}
 	if envcfg.Emulator(env) {

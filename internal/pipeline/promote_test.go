@@ -5,6 +5,8 @@ import (
 	"testing"
 	"time"
 
+	"dagger/predictor/internal/ctl"
+
 	"github.com/google/go-cmp/cmp"
 )
 
@@ -16,7 +18,7 @@ func TestPromotionRecorded(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := RolloutOptions{Service: Service{Cluster: "c", Name: "s", Container: "backend"}, Image: "prodrepo@sha256:d7", Version: "v7",
+	want := ctl.RolloutOptions{Service: ctl.Service{Cluster: "c", Name: "s", Container: "backend"}, Image: "prodrepo@sha256:d7", Version: "v7",
 		Commit: "c0ffee", AppliedPlan: "plan-id:p1", PromotedFrom: "dev:7"}
 	if d := cmp.Diff(want, f.rolloutOpts); d != "" {
 		t.Errorf("rollout options (-want +got):\n%s", d)
@@ -34,44 +36,6 @@ func TestPromotionRecorded(t *testing.T) {
 		t.Errorf("report lacks the promoted-from link:\n%s", rep.Text())
 	}
 }
-
-func TestPromoteArgsAndParse(t *testing.T) {
-	tg := Target{Env: "prod", Region: "us-east-1"}
-	got := PromoteArgs(tg, PromoteOptions{Digest: "sha256:ab", BreakGlass: true, Check: true, RepositoryURL: "r/p"})
-	want := []string{"deployctl", "promote", "--env", "prod", "--region", "us-east-1", "--image-digest", "sha256:ab", "--break-glass", "--check", "--repository-url", "r/p"}
-	if d := cmp.Diff(want, got); d != "" {
-		t.Errorf("PromoteArgs (-want +got):\n%s", d)
-	}
-	out := "promoting dev release 7\npromotion from=dev source=dev:7 digest=sha256:ab version=v7 image=r/p@sha256:ab break-glass=false\n"
-	p, ok := ParsePromotion(out)
-	if wantP := (Promotion{From: "dev", Source: "dev:7", Digest: "sha256:ab", Version: "v7", Image: "r/p@sha256:ab"}); !ok || p != wantP {
-		t.Errorf("ParsePromotion = %+v, %v", p, ok)
-	}
-	p, ok = ParsePromotion("promotion from=dev source=- digest=sha256:ab version=ab image=- break-glass=true")
-	if !ok || p.Source != "" || p.Image != "" || !p.BreakGlass {
-		t.Errorf("ParsePromotion(break-glass check) = %+v, %v", p, ok)
-	}
-	if _, ok := ParsePromotion("error"); ok {
-		t.Error("ParsePromotion found a promotion in an error")
-	}
-	r := NewReport("prod")
-	r.Add(StagePlan, 8120*time.Millisecond, nil)
-	r.Skip(StageBuild, "promotes")
-	r.Add(StageSmoke, time.Second, errTest)
-	if got, want := r.Timings(), "plan=8.1s build=skipped smoke=1s!"; got != want {
-		t.Errorf("Timings = %q, want %q", got, want)
-	}
-	rr, _ := ParseRollout("recorded lock-hash=sha256:10c\ndeployment=ecs-svc/2 taskDefinition=arn:td:4 revision=4\n")
-	if rr.LockHash != "sha256:10c" {
-		t.Errorf("ParseRollout lock hash = %q", rr.LockHash)
-	}
-}
-
-var errTest = errString("boom")
-
-type errString string
-
-func (e errString) Error() string { return string(e) }
 
 func TestAppliedPlan(t *testing.T) {
 	cs := strings.Repeat("ab", 32)
@@ -93,10 +57,20 @@ func TestAppliedPlan(t *testing.T) {
 			}
 		})
 	}
-	if got := ParsePlanChangeSet(`{"summary":{},"changeset_digest":"` + cs + `"}`); got != cs {
-		t.Errorf("ParsePlanChangeSet = %q", got)
-	}
-	if got := ParsePlanChangeSet(`nope`); got != "" {
-		t.Errorf("ParsePlanChangeSet(garbage) = %q", got)
+}
+
+func TestTimings(t *testing.T) {
+	r := newReport("prod")
+	r.Add(stagePlan, 8120*time.Millisecond, nil)
+	r.Skip(stageBuild, "promotes")
+	r.Add(stageSmoke, time.Second, errTest)
+	if got, want := r.Timings(), "plan=8.1s build=skipped smoke=1s!"; got != want {
+		t.Errorf("Timings = %q, want %q", got, want)
 	}
 }
+
+var errTest = errString("boom")
+
+type errString string
+
+func (e errString) Error() string { return string(e) }

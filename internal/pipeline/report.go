@@ -1,14 +1,12 @@
 package pipeline
 
 import (
-	"encoding/json"
 	"fmt"
-	"regexp"
 	"strconv"
 	"strings"
 	"time"
 
-	"dagger/predictor/internal/rollout/timeline"
+	"dagger/predictor/internal/ctl"
 )
 
 // StageResult is one stage's line in the report.
@@ -19,26 +17,6 @@ type StageResult struct {
 	Status string
 	// Note is the skip reason or the failure.
 	Note string
-}
-
-// PlanCounts are terraform's resource counts for a plan.
-type PlanCounts struct {
-	// Replace counts replacements once, as plansum does (terraform's own "Plan:" line
-	// counts each under both add and destroy).
-	Add, Change, Destroy, Replace int
-}
-
-// RolloutResult is what rollout and rollback print last (`deployment=<id>
-// taskDefinition=<arn> revision=<n>`) or write with --report-json.
-type RolloutResult struct {
-	DeploymentID   string `json:"deployment"`
-	TaskDefinition string `json:"taskDefinition"`
-	Revision       int    `json:"revision"`
-	// LockHash is the provider lock file's hash rollout recorded with the release.
-	LockHash string `json:"lockHash,omitempty"`
-	// Timeline is where the rollout spent its time and the settings that bound it,
-	// as report lines (rollout prints them; --report-json has them as "timeline").
-	Timeline []string `json:"-"`
 }
 
 // ReleaseRecord is what the release recorded about itself (in its task definition
@@ -68,7 +46,7 @@ func (r ReleaseRecord) lines() [][2]string {
 // Report is the deploy's final summary.
 type Report struct {
 	Env        string
-	Plan       PlanCounts
+	Plan       ctl.PlanCounts
 	HasChanges bool
 	// MonthlyUSD is the plan's cost estimate; negative when unknown.
 	MonthlyUSD float64
@@ -76,7 +54,7 @@ type Report struct {
 	MonthlyDeltaUSD float64
 	HasDelta        bool
 	Image           string
-	Rollout         RolloutResult
+	Rollout         ctl.RolloutResult
 	// Record is the release's record, once a rollout started.
 	Record     ReleaseRecord
 	RolledBack bool
@@ -87,8 +65,8 @@ type Report struct {
 	Err string
 }
 
-// NewReport starts an empty report for env.
-func NewReport(env string) *Report { return &Report{Env: env, MonthlyUSD: -1} }
+// newReport starts an empty report for env.
+func newReport(env string) *Report { return &Report{Env: env, MonthlyUSD: -1} }
 
 // Add records a stage.
 func (r *Report) Add(name string, d time.Duration, err error) {
@@ -221,42 +199,6 @@ func (r *Report) Markdown() string {
 	return b.String()
 }
 
-var (
-	rolloutRE  = regexp.MustCompile(`deployment=(\S+) taskDefinition=(\S+) revision=(\d+)`)
-	lockHashRE = regexp.MustCompile(`(?m)^recorded lock-hash=(\S+)$`)
-)
-
-// ParseRollout reads rollout's report: the JSON of --report-json when given, else the
-// last `deployment=... taskDefinition=... revision=...` line of its output.
-func ParseRollout(out string) (RolloutResult, bool) {
-	var r RolloutResult
-	if t := strings.TrimSpace(out); strings.HasPrefix(t, "{") && json.Unmarshal([]byte(t), &r) == nil && r.DeploymentID != "" {
-		var v struct {
-			Timeline *timeline.Timeline `json:"timeline"`
-		}
-		if json.Unmarshal([]byte(t), &v) == nil {
-			r.Timeline = v.Timeline.Lines()
-		}
-		return r, true
-	}
-	ms := rolloutRE.FindAllStringSubmatch(out, -1)
-	if len(ms) == 0 {
-		return RolloutResult{}, false
-	}
-	m := ms[len(ms)-1]
-	r = RolloutResult{DeploymentID: m[1], TaskDefinition: m[2]}
-	r.Revision, _ = strconv.Atoi(m[3])
-	if lm := lockHashRE.FindStringSubmatch(out); lm != nil {
-		r.LockHash = lm[1]
-	}
-	for _, l := range strings.Split(out, "\n") {
-		if strings.HasPrefix(l, "timeline:") || strings.HasPrefix(l, "settings:") || strings.HasPrefix(l, "hint:") {
-			r.Timeline = append(r.Timeline, strings.TrimSpace(l))
-		}
-	}
-	return r, true
-}
-
 // DriftMarkdown renders drift's output for a job summary or an issue.
 func DriftMarkdown(env string, drifted bool, output string) string {
 	status := "no drift"
@@ -272,49 +214,4 @@ func DriftMarkdown(env string, drifted bool, output string) string {
 		fence += "`"
 	}
 	return fmt.Sprintf("### Drift `%s`: %s\n\n%s\n%s\n%s\n", env, status, fence, out, fence)
-}
-
-// ParsePlanSummaryJSON reads the counts and the monthly estimate from the file
-// `deployctl plan --summary-json` writes ({"summary": {...}, "cost": {...}}).
-func ParsePlanSummaryJSON(raw string) (PlanCounts, float64, error) {
-	var v struct {
-		Summary *struct {
-			Add     int `json:"add"`
-			Change  int `json:"change"`
-			Destroy int `json:"destroy"`
-			Replace int `json:"replace"`
-		} `json:"summary"`
-		Cost *struct {
-			Total *float64 `json:"total_monthly_usd"`
-		} `json:"cost"`
-	}
-	if err := json.Unmarshal([]byte(raw), &v); err != nil {
-		return PlanCounts{}, -1, fmt.Errorf("read the plan summary: %w", err)
-	}
-	if v.Summary == nil {
-		return PlanCounts{}, -1, fmt.Errorf("read the plan summary: no \"summary\" object")
-	}
-	cost := -1.0
-	if v.Cost != nil && v.Cost.Total != nil {
-		cost = *v.Cost.Total
-	}
-	return PlanCounts{Add: v.Summary.Add, Change: v.Summary.Change, Destroy: v.Summary.Destroy, Replace: v.Summary.Replace}, cost, nil
-}
-
-// ParsePlanCostChange reads the monthly cost change from the same file (its
-// "cost_change" object, deployctl plan's estimate after apply minus before); ok is
-// false when the file has none (a deployctl older than the change).
-func ParsePlanCostChange(raw string) (delta float64, ok bool, err error) {
-	var v struct {
-		CostChange *struct {
-			Delta *float64 `json:"delta_monthly_usd"`
-		} `json:"cost_change"`
-	}
-	if err := json.Unmarshal([]byte(raw), &v); err != nil {
-		return 0, false, fmt.Errorf("read the plan summary: %w", err)
-	}
-	if v.CostChange == nil || v.CostChange.Delta == nil {
-		return 0, false, nil
-	}
-	return *v.CostChange.Delta, true, nil
 }

@@ -6,46 +6,20 @@ import (
 	"testing"
 	"time"
 
+	"dagger/predictor/internal/ctl"
+
 	"github.com/google/go-cmp/cmp"
 )
 
-func TestParseRollout(t *testing.T) {
-	tests := map[string]struct {
-		out    string
-		want   RolloutResult
-		wantOK bool
-	}{
-		"final line": {
-			out:    "watching ecs-svc/1\ndeployment=ecs-svc/2 taskDefinition=arn:aws:ecs:us-east-1:1:task-definition/predictor:4 revision=4\n",
-			want:   RolloutResult{DeploymentID: "ecs-svc/2", TaskDefinition: "arn:aws:ecs:us-east-1:1:task-definition/predictor:4", Revision: 4},
-			wantOK: true,
-		},
-		"json report": {
-			out:    `{"deployment":"ecs-svc/9","taskDefinition":"arn:td:9","revision":9}`,
-			want:   RolloutResult{DeploymentID: "ecs-svc/9", TaskDefinition: "arn:td:9", Revision: 9},
-			wantOK: true,
-		},
-		"nothing": {out: "error: boom"},
-	}
-	for name, tc := range tests {
-		t.Run(name, func(t *testing.T) {
-			got, ok := ParseRollout(tc.out)
-			if d := cmp.Diff(tc.want, got); d != "" || ok != tc.wantOK {
-				t.Errorf("ParseRollout ok=%v (-want +got):\n%s", ok, d)
-			}
-		})
-	}
-}
-
 func sampleReport() *Report {
-	r := NewReport("dev")
-	r.Plan, r.HasChanges, r.MonthlyUSD = PlanCounts{Add: 2, Change: 1}, true, 31.4
+	r := newReport("dev")
+	r.Plan, r.HasChanges, r.MonthlyUSD = ctl.PlanCounts{Add: 2, Change: 1}, true, 31.4
 	r.Image = "repo@sha256:ab"
-	r.Rollout = RolloutResult{DeploymentID: "ecs-svc/2", TaskDefinition: "arn:td:4", Revision: 4}
+	r.Rollout = ctl.RolloutResult{DeploymentID: "ecs-svc/2", TaskDefinition: "arn:td:4", Revision: 4}
 	r.Record = ReleaseRecord{Commit: "c0ffee", Plan: "plan-id:p1", LockHash: "sha256:10c", PromotedFrom: "dev:7", Smoke: "failed: a|b"}
-	r.Add(StagePlan, 1500*time.Millisecond, nil)
-	r.Skip(StageApply, "plan has no changes")
-	r.Add(StageSmoke, 2*time.Second, errors.New("a|b"))
+	r.Add(stagePlan, 1500*time.Millisecond, nil)
+	r.Skip(stageApply, "plan has no changes")
+	r.Add(stageSmoke, 2*time.Second, errors.New("a|b"))
 	return r
 }
 
@@ -76,8 +50,8 @@ func TestReportText(t *testing.T) {
 }
 
 func TestReportMarkdown(t *testing.T) {
-	r := NewReport("prod")
-	r.Skip(StageRollout, "service already runs sha256:1")
+	r := newReport("prod")
+	r.Skip(stageRollout, "service already runs sha256:1")
 	want := "### Deploy `prod`: OK\n\n| | |\n|---|---|\n" +
 		"| Plan | 0 to add, 0 to change, 0 to destroy, 0 to replace |\n| Monthly cost | unknown |\n| Image | `-` |\n" +
 		"| Task definition | `-` (revision -) |\n| Deployment | `-` |\n\n" +
@@ -102,12 +76,12 @@ func TestReportMarkdown(t *testing.T) {
 }
 
 func TestReportTime(t *testing.T) {
-	r := NewReport("dev")
+	r := newReport("dev")
 	boom := errors.New("boom")
-	if err := r.Time(StageApply, func() error { return boom }); !errors.Is(err, boom) {
+	if err := r.Time(stageApply, func() error { return boom }); !errors.Is(err, boom) {
 		t.Fatalf("Time returned %v", err)
 	}
-	if got := r.Stages[0]; got.Name != StageApply || got.Status != "failed" || got.Note != "boom" {
+	if got := r.Stages[0]; got.Name != stageApply || got.Status != "failed" || got.Note != "boom" {
 		t.Errorf("stage = %+v", got)
 	}
 }
@@ -132,33 +106,6 @@ func TestDriftMarkdown(t *testing.T) {
 	}
 }
 
-func TestParsePlanSummaryJSON(t *testing.T) {
-	tests := map[string]struct {
-		raw      string
-		want     PlanCounts
-		wantCost float64
-		wantErr  bool
-	}{
-		"full":         {raw: `{"summary":{"environment":"dev","add":54,"change":1,"destroy":2,"replace":0},"cost":{"total_monthly_usd":8.95}}`, want: PlanCounts{Add: 54, Change: 1, Destroy: 2}, wantCost: 8.95},
-		"replace only": {raw: `{"summary":{"add":0,"change":0,"destroy":0,"replace":1},"cost":{"total_monthly_usd":8.95}}`, want: PlanCounts{Replace: 1}, wantCost: 8.95},
-		"no cost":      {raw: `{"summary":{"add":1}}`, want: PlanCounts{Add: 1}, wantCost: -1},
-		"free":         {raw: `{"summary":{},"cost":{"total_monthly_usd":0}}`, wantCost: 0},
-		"other":        {raw: `{"x":1}`, wantCost: -1, wantErr: true},
-		"garbage":      {raw: `nope`, wantCost: -1, wantErr: true},
-	}
-	for name, tc := range tests {
-		t.Run(name, func(t *testing.T) {
-			got, cost, err := ParsePlanSummaryJSON(tc.raw)
-			if (err != nil) != tc.wantErr || cost != tc.wantCost {
-				t.Fatalf("ParsePlanSummaryJSON = %v, %v, %v", got, cost, err)
-			}
-			if d := cmp.Diff(tc.want, got); d != "" {
-				t.Errorf("counts (-want +got):\n%s", d)
-			}
-		})
-	}
-}
-
 // TestRolloutTimelineReachesTheReport: the timeline rollout prints (text, or the
 // --report-json object) is in the deploy report.
 func TestRolloutTimelineReachesTheReport(t *testing.T) {
@@ -166,7 +113,7 @@ func TestRolloutTimelineReachesTheReport(t *testing.T) {
 	js := `{"deployment":"ecs-svc/1","taskDefinition":"arn:td:3","revision":3,"timeline":{"phases":[{"name":"registered","seconds":0.2},{"name":"completed","seconds":41}],"settings":{"healthCheckGracePeriodSeconds":60,"minimumHealthyPercent":100,"maximumPercent":200,"stopTimeoutSeconds":30},"hint":"the grace period dominates"}}`
 	for name, out := range map[string]string{"text": text, "json": js} {
 		t.Run(name, func(t *testing.T) {
-			res, ok := ParseRollout(out)
+			res, ok := ctl.ParseRollout(out)
 			if !ok {
 				t.Fatal("not parsed")
 			}
@@ -178,33 +125,10 @@ func TestRolloutTimelineReachesTheReport(t *testing.T) {
 			if diff := cmp.Diff(want, res.Timeline); diff != "" {
 				t.Errorf("timeline (-want +got):\n%s", diff)
 			}
-			rep := NewReport("dev")
+			rep := newReport("dev")
 			rep.Rollout = res
 			if !strings.Contains(rep.Text(), "  hint: the grace period dominates\n") || !strings.Contains(rep.Markdown(), "| Rollout timeline | registered +0.2s;") {
 				t.Errorf("report lacks the timeline:\n%s\n%s", rep.Text(), rep.Markdown())
-			}
-		})
-	}
-}
-
-func TestParsePlanCostChange(t *testing.T) {
-	tests := map[string]struct {
-		raw     string
-		want    float64
-		wantOK  bool
-		wantErr bool
-	}{
-		"increase":  {raw: `{"summary":{"add":3},"cost":{"total_monthly_usd":49.1},"cost_change":{"before_monthly_usd":8.95,"after_monthly_usd":49.1,"delta_monthly_usd":40.15}}`, want: 40.15, wantOK: true},
-		"decrease":  {raw: `{"cost_change":{"delta_monthly_usd":-3.65}}`, want: -3.65, wantOK: true},
-		"no change": {raw: `{"cost_change":{"delta_monthly_usd":0}}`, wantOK: true},
-		"older":     {raw: `{"summary":{"add":1},"cost":{"total_monthly_usd":8.95}}`},
-		"garbage":   {raw: `nope`, wantErr: true},
-	}
-	for name, tc := range tests {
-		t.Run(name, func(t *testing.T) {
-			got, ok, err := ParsePlanCostChange(tc.raw)
-			if (err != nil) != tc.wantErr || ok != tc.wantOK || got != tc.want {
-				t.Errorf("ParsePlanCostChange = %v, %v, %v; want %v, %v, error %v", got, ok, err, tc.want, tc.wantOK, tc.wantErr)
 			}
 		})
 	}

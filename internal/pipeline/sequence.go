@@ -4,12 +4,13 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"regexp"
 	"time"
 
 	"golang.org/x/sync/errgroup"
 
+	"dagger/predictor/internal/ctl"
 	"dagger/predictor/internal/envcfg"
+	"dagger/predictor/internal/tfstate"
 )
 
 // Stages are the deploy's steps. The Dagger module implements them with containers
@@ -20,7 +21,7 @@ type Stages interface {
 	// its state bucket for local) and returns how to stop it.
 	Prepare(ctx context.Context) (stop func(), err error)
 	// Plan runs terraform init and plan with the policy and cost gate. A gate
-	// failure is an error wrapping ErrPolicy or ErrCost, with the result filled in.
+	// failure is an error wrapping ctl.ErrPolicy or ctl.ErrCost, with the result filled in.
 	Plan(ctx context.Context) (PlanResult, error)
 	// Build builds the backend image and runs the backend tests.
 	Build(ctx context.Context) error
@@ -35,18 +36,18 @@ type Stages interface {
 	Publish(ctx context.Context, outputs map[string]string) (Published, error)
 	// Pick finds the release an environment that promotes ships (`deployctl promote
 	// --check`); it runs instead of Build, before anything changes.
-	Pick(ctx context.Context, o PromoteOptions) (Promotion, error)
+	Pick(ctx context.Context, o ctl.PromoteOptions) (ctl.Promotion, error)
 	// Promote copies the picked release's image into the environment's repository by
 	// digest; it runs instead of Publish.
-	Promote(ctx context.Context, outputs map[string]string, p Promotion) (Promotion, error)
+	Promote(ctx context.Context, outputs map[string]string, p ctl.Promotion) (ctl.Promotion, error)
 	// Record adds the smoke result and the stage timings to the release's record.
 	Record(ctx context.Context, taskDefinition, smoke, timings string) error
 	// Rollout registers a release and watches its deployment.
-	Rollout(ctx context.Context, o RolloutOptions) (RolloutResult, error)
+	Rollout(ctx context.Context, o ctl.RolloutOptions) (ctl.RolloutResult, error)
 	// Smoke checks the entry point reports version.
 	Smoke(ctx context.Context, outputs map[string]string, version string) error
 	// Rollback returns svc to its previous release.
-	Rollback(ctx context.Context, svc Service) error
+	Rollback(ctx context.Context, svc ctl.Service) error
 }
 
 // PlanResult is the plan stage's outcome, as the report shows it.
@@ -54,7 +55,7 @@ type PlanResult struct {
 	// ID is the saved plan to apply (a reviewed plan): set, no plan runs.
 	ID         string
 	HasChanges bool
-	Counts     PlanCounts
+	Counts     ctl.PlanCounts
 	// MonthlyUSD is the estimate; negative when unknown.
 	MonthlyUSD float64
 	// MonthlyDeltaUSD is the change of the estimate the plan makes; HasDelta says it is known.
@@ -73,25 +74,13 @@ type Published struct {
 	Skipped string
 }
 
-// SkipError marks a stage that did not run, with the reason shown in the report.
-type SkipError struct{ Reason string }
+// skipError marks a stage that did not run, with the reason shown in the report.
+type skipError struct{ Reason string }
 
-func (e *SkipError) Error() string { return "skipped: " + e.Reason }
+func (e *skipError) Error() string { return "skipped: " + e.Reason }
 
-// Skip returns a SkipError: a stage that cannot run here, and why.
-func Skip(reason string) error { return &SkipError{Reason: reason} }
-
-// ErroredStateError is a failed apply whose state terraform could not save: Where
-// says where it was kept (pushed back to the backend, or a file to push by hand).
-type ErroredStateError struct {
-	Where string
-	Err   error
-}
-
-func (e *ErroredStateError) Error() string {
-	return fmt.Sprintf("%v (errored state: %s)", e.Err, e.Where)
-}
-func (e *ErroredStateError) Unwrap() error { return e.Err }
+// Skip returns a skipError: a stage that cannot run here, and why.
+func Skip(reason string) error { return &skipError{Reason: reason} }
 
 // ErrProdNeedsConfirm: deploy on a protected environment (prod) without --confirm
 // naming it; wrapped as "deploy to ENV needs --confirm ENV".
@@ -125,9 +114,9 @@ type DeployOptions struct {
 	ReviewedChangeSet bool
 }
 
-// CheckDeploy refuses bad deploy inputs before anything touches AWS.
-func CheckDeploy(o DeployOptions) error {
-	if err := ValidateEnv(o.Env); err != nil {
+// checkDeploy refuses bad deploy inputs before anything touches AWS.
+func checkDeploy(o DeployOptions) error {
+	if err := envcfg.Validate(o.Env); err != nil {
 		return err
 	}
 	if err := checkPromote(o); err != nil {
@@ -137,7 +126,7 @@ func CheckDeploy(o DeployOptions) error {
 		return nil
 	}
 	if o.AcceptChangedPlan {
-		return fmt.Errorf("%w: %s applies only the reviewed changes; drop --accept-changed-plan and review the new plan", ErrChangeSet, o.Env)
+		return fmt.Errorf("%w: %s applies only the reviewed changes; drop --accept-changed-plan and review the new plan", ctl.ErrChangeSet, o.Env)
 	}
 	if o.Confirm != o.Env && o.PlanID == "" {
 		return fmt.Errorf("deploy to %s %w %[1]s: it plans and applies %[1]s in one go; pass --plan-id ID of a reviewed `plan --env %[1]s --save`, or --confirm %[1]s", o.Env, ErrProdNeedsConfirm)
@@ -149,15 +138,15 @@ func CheckDeploy(o DeployOptions) error {
 // outputs; verify; publish; rollout; smoke, rolling back when it fails. The report holds
 // every stage's time and outcome; the error is the first failure.
 func Deploy(ctx context.Context, s Stages, o DeployOptions) (rep *Report, err error) {
-	rep = NewReport(o.Env)
+	rep = newReport(o.Env)
 	defer func() {
 		if err != nil {
 			rep.Err = err.Error()
 		}
 	}()
 	var stop func()
-	if err := rep.Time(StageValidate, func() (err error) {
-		if err = CheckDeploy(o); err != nil {
+	if err := rep.Time(stageValidate, func() (err error) {
+		if err = checkDeploy(o); err != nil {
 			return err
 		}
 		stop, err = s.Prepare(ctx)
@@ -167,7 +156,7 @@ func Deploy(ctx context.Context, s Stages, o DeployOptions) (rep *Report, err er
 	}
 	defer stop()
 
-	var pick Promotion
+	var pick ctl.Promotion
 	plan, err := planAndBuild(ctx, s, rep, o, &pick)
 	if err != nil {
 		return rep, err
@@ -179,12 +168,12 @@ func Deploy(ctx context.Context, s Stages, o DeployOptions) (rep *Report, err er
 	if err != nil {
 		return rep, err
 	}
-	svc, err := ServiceFromOutputs(outs)
+	svc, err := ctl.ServiceFromOutputs(outs)
 	if err != nil {
 		return rep, err
 	}
 	// After apply (a first deploy has no service before it), before any release.
-	if err := rep.Time(StageVerify, func() error { return s.Verify(ctx) }); err != nil {
+	if err := rep.Time(stageVerify, func() error { return s.Verify(ctx) }); err != nil {
 		return rep, err
 	}
 	pub, err := publishOrPromote(ctx, s, rep, outs, o.Env, pick)
@@ -192,9 +181,9 @@ func Deploy(ctx context.Context, s Stages, o DeployOptions) (rep *Report, err er
 		return rep, err
 	}
 	rep.Record = ReleaseRecord{Commit: o.Commit, Plan: appliedPlan(o, plan), PromotedFrom: pick.Source, BreakGlass: pick.BreakGlass}
-	ro := RolloutOptions{Service: svc, Image: pub.Image, Version: pub.Version, Force: o.Force, Timeout: o.RolloutTimeout,
+	ro := ctl.RolloutOptions{Service: svc, Image: pub.Image, Version: pub.Version, Force: o.Force, Timeout: o.RolloutTimeout,
 		Commit: o.Commit, AppliedPlan: rep.Record.Plan, PromotedFrom: pick.Source, BreakGlass: pick.BreakGlass}
-	if err := rep.Time(StageRollout, func() (err error) {
+	if err := rep.Time(stageRollout, func() (err error) {
 		rep.Rollout, err = s.Rollout(ctx, ro)
 		return err
 	}); err != nil {
@@ -218,20 +207,20 @@ func recordResult(ctx context.Context, s Stages, rep *Report, smokeErr error) {
 	}
 	start := time.Now()
 	err := s.Record(ctx, rep.Rollout.TaskDefinition, rep.Record.Smoke, rep.Timings())
-	rep.Add(StageRecord, time.Since(start), err)
+	rep.Add(stageRecord, time.Since(start), err)
 }
 
 // planAndBuild runs the plan and the build concurrently (each goroutine writes only
 // its own result) and records plan, build and gate. With a saved plan's ID nothing is
 // planned: that plan passed the gate when it was saved, and apply checks its digest.
-func planAndBuild(ctx context.Context, s Stages, rep *Report, o DeployOptions, pick *Promotion) (PlanResult, error) {
+func planAndBuild(ctx context.Context, s Stages, rep *Report, o DeployOptions, pick *ctl.Promotion) (PlanResult, error) {
 	stage, build := buildOrPick(s, rep, o, pick)
 	if planID := o.PlanID; planID != "" {
-		rep.Skip(StagePlan, "applying saved plan "+planID)
+		rep.Skip(stagePlan, "applying saved plan "+planID)
 		start := time.Now()
 		err := build(ctx)
 		rep.record(stage, time.Since(start), err)
-		rep.Skip(StageGate, "passed when plan "+planID+" was saved")
+		rep.Skip(stageGate, "passed when plan "+planID+" was saved")
 		rep.HasChanges = true
 		return PlanResult{ID: planID, HasChanges: true, MonthlyUSD: -1}, skipless(err)
 	}
@@ -254,7 +243,7 @@ func planAndBuild(ctx context.Context, s Stages, rep *Report, o DeployOptions, p
 		return skipless(buildErr)
 	})
 	groupErr := g.Wait()
-	rep.Add(StagePlan, planTime, gateless(planErr))
+	rep.Add(stagePlan, planTime, gateless(planErr))
 	rep.record(stage, buildTime, buildErr)
 	rep.Plan, rep.HasChanges, rep.MonthlyUSD = plan.Counts, plan.HasChanges, plan.MonthlyUSD
 	rep.MonthlyDeltaUSD, rep.HasDelta = plan.MonthlyDeltaUSD, plan.HasDelta
@@ -263,11 +252,11 @@ func planAndBuild(ctx context.Context, s Stages, rep *Report, o DeployOptions, p
 	}
 	// The gate ran inside the plan step: policy, cost or changes other than the
 	// reviewed ones stop here, before apply.
-	if errors.Is(planErr, ErrChangeSet) && o.AcceptChangedPlan {
-		rep.Stages = append(rep.Stages, StageResult{Name: StageGate, Status: "ok", Note: "changes differ from the reviewed plan: accepted (--accept-changed-plan)"})
+	if errors.Is(planErr, ctl.ErrChangeSet) && o.AcceptChangedPlan {
+		rep.Stages = append(rep.Stages, StageResult{Name: stageGate, Status: "ok", Note: "changes differ from the reviewed plan: accepted (--accept-changed-plan)"})
 		return plan, nil
 	}
-	rep.Add(StageGate, 0, planErr)
+	rep.Add(stageGate, 0, planErr)
 	return plan, planErr
 }
 
@@ -275,21 +264,21 @@ func planAndBuild(ctx context.Context, s Stages, rep *Report, o DeployOptions, p
 // environment that promotes the pick of the release it ships, which fills *pick (the
 // build is then reported as skipped). A pick that finds nothing fails the deploy
 // there, before apply.
-func buildOrPick(s Stages, rep *Report, o DeployOptions, pick *Promotion) (string, func(context.Context) error) {
+func buildOrPick(s Stages, rep *Report, o DeployOptions, pick *ctl.Promotion) (string, func(context.Context) error) {
 	from := envcfg.PromoteFrom(o.Env)
 	if from == "" {
-		return StageBuild, s.Build
+		return stageBuild, s.Build
 	}
-	rep.Skip(StageBuild, fmt.Sprintf("%s ships the image of a completed %s release: nothing is built", o.Env, from))
-	return StagePick, func(ctx context.Context) (err error) {
-		*pick, err = s.Pick(ctx, PromoteOptions{Digest: o.ImageDigest, BreakGlass: o.BreakGlass, Check: true})
+	rep.Skip(stageBuild, fmt.Sprintf("%s ships the image of a completed %s release: nothing is built", o.Env, from))
+	return stagePick, func(ctx context.Context) (err error) {
+		*pick, err = s.Pick(ctx, ctl.PromoteOptions{Digest: o.ImageDigest, BreakGlass: o.BreakGlass, Check: true})
 		return err
 	}
 }
 
 // gateless hides a gate failure, which the plan stage reports as its own stage.
 func gateless(err error) error {
-	if errors.Is(err, ErrPolicy) || errors.Is(err, ErrCost) || errors.Is(err, ErrChangeSet) {
+	if errors.Is(err, ctl.ErrPolicy) || errors.Is(err, ctl.ErrCost) || errors.Is(err, ctl.ErrChangeSet) {
 		return nil
 	}
 	return err
@@ -297,7 +286,7 @@ func gateless(err error) error {
 
 // skipless hides a skipped stage from the error path.
 func skipless(err error) error {
-	var skip *SkipError
+	var skip *skipError
 	if errors.As(err, &skip) {
 		return nil
 	}
@@ -306,7 +295,7 @@ func skipless(err error) error {
 
 // record adds a stage that may have been skipped.
 func (r *Report) record(name string, d time.Duration, err error) {
-	var skip *SkipError
+	var skip *skipError
 	if errors.As(err, &skip) {
 		r.Skip(name, skip.Reason)
 		return
@@ -317,30 +306,30 @@ func (r *Report) record(name string, d time.Duration, err error) {
 // applyIfChanged applies the saved plan only when it changes something.
 func applyIfChanged(ctx context.Context, s Stages, rep *Report, plan PlanResult) error {
 	if !plan.HasChanges {
-		rep.Skip(StageApply, "plan has no changes")
+		rep.Skip(stageApply, "plan has no changes")
 		return nil
 	}
-	err := rep.Time(StageApply, func() error { return s.Apply(ctx, plan) })
-	var es *ErroredStateError
+	err := rep.Time(stageApply, func() error { return s.Apply(ctx, plan) })
+	var es *tfstate.ErroredStateError
 	if errors.As(err, &es) {
-		rep.ErroredState = es.Where
+		rep.ErroredState = es.Where()
 	}
 	return err
 }
 
 // publishOrPromote publishes the built image, or for an environment that promotes
 // copies the picked release's image.
-func publishOrPromote(ctx context.Context, s Stages, rep *Report, outs map[string]string, env string, pick Promotion) (Published, error) {
+func publishOrPromote(ctx context.Context, s Stages, rep *Report, outs map[string]string, env string, pick ctl.Promotion) (Published, error) {
 	if envcfg.PromoteFrom(env) == "" {
 		return publish(ctx, s, rep, outs)
 	}
 	if pick.Digest == "" {
 		err := fmt.Errorf("promote to %s: the pick named no digest", env)
-		rep.Add(StagePromote, 0, err)
+		rep.Add(stagePromote, 0, err)
 		return Published{}, err
 	}
-	var p Promotion
-	err := rep.Time(StagePromote, func() (err error) {
+	var p ctl.Promotion
+	err := rep.Time(stagePromote, func() (err error) {
 		p, err = s.Promote(ctx, outs, pick)
 		return err
 	})
@@ -358,41 +347,26 @@ func publish(ctx context.Context, s Stages, rep *Report, outs map[string]string)
 	rep.Image = pub.Image
 	switch {
 	case err != nil:
-		rep.Add(StagePublish, time.Since(start), err)
+		rep.Add(stagePublish, time.Since(start), err)
 	case pub.Skipped != "":
-		rep.Skip(StagePublish, pub.Skipped)
+		rep.Skip(stagePublish, pub.Skipped)
 	default:
-		rep.Add(StagePublish, time.Since(start), nil)
+		rep.Add(stagePublish, time.Since(start), nil)
 	}
 	return pub, err
 }
 
 // smokeOrRollback smoke-tests the release and rolls back when the test fails; the
 // deploy fails either way.
-func smokeOrRollback(ctx context.Context, s Stages, rep *Report, outs map[string]string, svc Service, version string) error {
-	smokeErr := rep.Time(StageSmoke, func() error { return s.Smoke(ctx, outs, version) })
+func smokeOrRollback(ctx context.Context, s Stages, rep *Report, outs map[string]string, svc ctl.Service, version string) error {
+	smokeErr := rep.Time(stageSmoke, func() error { return s.Smoke(ctx, outs, version) })
 	if smokeErr == nil {
 		return nil
 	}
-	rbErr := rep.Time(StageRollback, func() error { return s.Rollback(ctx, svc) })
+	rbErr := rep.Time(stageRollback, func() error { return s.Rollback(ctx, svc) })
 	rep.RolledBack = rbErr == nil
 	if rbErr != nil {
 		return fmt.Errorf("%w; rollback failed too: %v", smokeErr, rbErr)
 	}
 	return smokeErr
-}
-
-// erroredStateRE finds what deployctl apply did with an errored state, in its stderr.
-var erroredStateRE = regexp.MustCompile(`(pushed \S+ back to the backend|it is kept in \S+)`)
-
-// ApplyOutcome marks a failed apply whose stderr says where its errored state went,
-// so the report shows it.
-func ApplyOutcome(err error, stderr string) error {
-	if err == nil {
-		return nil
-	}
-	if m := erroredStateRE.FindString(stderr); m != "" {
-		return &ErroredStateError{Where: m, Err: err}
-	}
-	return err
 }

@@ -9,6 +9,9 @@ import (
 	"testing"
 	"time"
 
+	"dagger/predictor/internal/ctl"
+	"dagger/predictor/internal/tfstate"
+
 	"github.com/google/go-cmp/cmp"
 )
 
@@ -21,9 +24,9 @@ type fakeStages struct {
 	plan                                                            PlanResult
 	prepareErr, planErr, buildErr, applyErr, publishErr, rolloutErr error
 	smokeErr, rollbackErr, verifyErr, pickErr, promoteErr           error
-	pick                                                            Promotion
+	pick                                                            ctl.Promotion
 	timings                                                         string
-	rolloutOpts                                                     RolloutOptions
+	rolloutOpts                                                     ctl.RolloutOptions
 	outputs                                                         map[string]string
 	published                                                       Published
 	// meet makes Plan and Build each wait for the other to start: with a
@@ -35,10 +38,10 @@ type fakeStages struct {
 
 func newFake() *fakeStages {
 	return &fakeStages{
-		plan:        PlanResult{HasChanges: true, Counts: PlanCounts{Add: 3}, MonthlyUSD: 9.5, MonthlyDeltaUSD: 2.71, HasDelta: true},
+		plan:        PlanResult{HasChanges: true, Counts: ctl.PlanCounts{Add: 3}, MonthlyUSD: 9.5, MonthlyDeltaUSD: 2.71, HasDelta: true},
 		outputs:     map[string]string{"ecs_cluster_name": "c", "ecs_service_name": "s", "ecs_container_name": "backend"},
 		published:   Published{Image: "repo@sha256:abc", Version: "v1"},
-		pick:        Promotion{From: "dev", Source: "dev:7", Digest: "sha256:d7", Version: "v7"},
+		pick:        ctl.Promotion{From: "dev", Source: "dev:7", Digest: "sha256:d7", Version: "v7"},
 		planStarted: make(chan struct{}),
 		buildDone:   make(chan struct{}),
 	}
@@ -105,12 +108,12 @@ func (f *fakeStages) Publish(context.Context, map[string]string) (Published, err
 	return f.published, f.publishErr
 }
 
-func (f *fakeStages) Pick(_ context.Context, o PromoteOptions) (Promotion, error) {
+func (f *fakeStages) Pick(_ context.Context, o ctl.PromoteOptions) (ctl.Promotion, error) {
 	f.call(fmt.Sprintf("pick(%s break-glass=%v)", o.Digest, o.BreakGlass))
 	return f.pick, f.pickErr
 }
 
-func (f *fakeStages) Promote(_ context.Context, _ map[string]string, p Promotion) (Promotion, error) {
+func (f *fakeStages) Promote(_ context.Context, _ map[string]string, p ctl.Promotion) (ctl.Promotion, error) {
 	f.call("promote(" + p.Source + ")")
 	p.Image = "prodrepo@" + p.Digest
 	return p, f.promoteErr
@@ -122,10 +125,10 @@ func (f *fakeStages) Record(_ context.Context, taskDef, smoke, timings string) e
 	return nil
 }
 
-func (f *fakeStages) Rollout(_ context.Context, o RolloutOptions) (RolloutResult, error) {
+func (f *fakeStages) Rollout(_ context.Context, o ctl.RolloutOptions) (ctl.RolloutResult, error) {
 	f.call(fmt.Sprintf("rollout(%s %s force=%v)", o.Image, o.Version, o.Force))
 	f.rolloutOpts = o
-	return RolloutResult{DeploymentID: "ecs-svc/1", TaskDefinition: "td:2", Revision: 2, LockHash: "sha256:10c"}, f.rolloutErr
+	return ctl.RolloutResult{DeploymentID: "ecs-svc/1", TaskDefinition: "td:2", Revision: 2, LockHash: "sha256:10c"}, f.rolloutErr
 }
 
 func (f *fakeStages) Smoke(_ context.Context, _ map[string]string, version string) error {
@@ -133,7 +136,7 @@ func (f *fakeStages) Smoke(_ context.Context, _ map[string]string, version strin
 	return f.smokeErr
 }
 
-func (f *fakeStages) Rollback(_ context.Context, svc Service) error {
+func (f *fakeStages) Rollback(_ context.Context, svc ctl.Service) error {
 	f.call("rollback(" + svc.Name + ")")
 	return f.rollbackErr
 }
@@ -157,186 +160,204 @@ func statuses(rep *Report) map[string]string {
 	return m
 }
 
-func TestDeploySequence(t *testing.T) {
-	full := []string{"prepare", "plan", "build", "apply(changes=true)", "outputs", "verify", "publish", "rollout(repo@sha256:abc v1 force=false)", "smoke(v1)", "record(td:2 passed)"}
+// Calls of a whole deploy, and the plan and apply failures the cases inject.
+var (
+	fullDeploy = []string{"prepare", "plan", "build", "apply(changes=true)", "outputs", "verify", "publish", "rollout(repo@sha256:abc v1 force=false)", "smoke(v1)", "record(td:2 passed)"}
 	// prod builds nothing: it picks dev's release beside the plan and copies its image.
-	promoted := []string{"prepare", "plan", "pick( break-glass=false)", "apply(changes=true)", "outputs", "verify", "promote(dev:7)", "rollout(prodrepo@sha256:d7 v7 force=false)", "smoke(v7)", "record(td:2 passed)"}
-	policy := &ExitError{Command: "plan", Code: 3, Kind: ErrPolicy}
-	cost := &ExitError{Command: "plan", Code: 4, Kind: ErrCost}
-	stale := &ExitError{Command: "apply", Code: 5, Kind: ErrStalePlan}
-	tests := map[string]struct {
-		opts      DeployOptions
-		setup     func(*fakeStages)
-		wantCalls []string
-		wantErr   error
-		wantStage map[string]string
-	}{
-		"full deploy": {
-			opts:      DeployOptions{Env: "dev"},
-			wantCalls: full,
-			wantStage: map[string]string{"validate": "ok", "plan": "ok", "build": "ok", "gate": "ok", "apply": "ok", "verify": "ok", "publish": "ok", "rollout": "ok", "smoke": "ok", "record": "ok"},
+	promotedDeploy = []string{"prepare", "plan", "pick( break-glass=false)", "apply(changes=true)", "outputs", "verify", "promote(dev:7)", "rollout(prodrepo@sha256:d7 v7 force=false)", "smoke(v7)", "record(td:2 passed)"}
+	policyErr      = &ctl.ExitError{Command: "plan", Code: 3, Kind: ctl.ErrPolicy}
+	costErr        = &ctl.ExitError{Command: "plan", Code: 4, Kind: ctl.ErrCost}
+	staleErr       = &ctl.ExitError{Command: "apply", Code: 5, Kind: ctl.ErrStalePlan}
+)
+
+// deployCase is one deploy: its options, what the stages do, and what must follow.
+type deployCase struct {
+	opts      DeployOptions
+	setup     func(*fakeStages)
+	wantCalls []string
+	wantErr   error
+	wantStage map[string]string
+}
+
+// deployCases are TestDeploySequence's cases, by name.
+var deployCases = map[string]deployCase{
+	"fullDeploy deploy": {
+		opts:      DeployOptions{Env: "dev"},
+		wantCalls: fullDeploy,
+		wantStage: map[string]string{"validate": "ok", "plan": "ok", "build": "ok", "gate": "ok", "apply": "ok", "verify": "ok", "publish": "ok", "rollout": "ok", "smoke": "ok", "record": "ok"},
+	},
+	"no changes skips apply": {
+		opts:      DeployOptions{Env: "dev"},
+		setup:     func(f *fakeStages) { f.plan.HasChanges = false },
+		wantCalls: []string{"prepare", "plan", "build", "outputs", "verify", "publish", "rollout(repo@sha256:abc v1 force=false)", "smoke(v1)", "record(td:2 passed)"},
+		wantStage: map[string]string{"validate": "ok", "plan": "ok", "build": "ok", "gate": "ok", "apply": "skipped", "verify": "ok", "publish": "ok", "rollout": "ok", "smoke": "ok", "record": "ok"},
+	},
+	"policy stops before apply": {
+		opts:      DeployOptions{Env: "dev"},
+		setup:     func(f *fakeStages) { f.planErr = policyErr },
+		wantCalls: []string{"prepare", "plan", "build"},
+		wantErr:   ctl.ErrPolicy,
+		wantStage: map[string]string{"validate": "ok", "plan": "ok", "build": "ok", "gate": "failed"},
+	},
+	"cost stops before apply": {
+		opts:      DeployOptions{Env: "dev"},
+		setup:     func(f *fakeStages) { f.planErr = costErr },
+		wantCalls: []string{"prepare", "plan", "build"},
+		wantErr:   ctl.ErrCost,
+		wantStage: map[string]string{"validate": "ok", "plan": "ok", "build": "ok", "gate": "failed"},
+	},
+	"changes other than the reviewed ones stop before apply": {
+		opts:      DeployOptions{Env: "dev"},
+		setup:     func(f *fakeStages) { f.planErr = &ctl.ExitError{Command: "plan", Code: 7, Kind: ctl.ErrChangeSet} },
+		wantCalls: []string{"prepare", "plan", "build"},
+		wantErr:   ctl.ErrChangeSet,
+		wantStage: map[string]string{"validate": "ok", "plan": "ok", "build": "ok", "gate": "failed"},
+	},
+	"dev may accept changed changes explicitly": {
+		opts:      DeployOptions{Env: "dev", AcceptChangedPlan: true},
+		setup:     func(f *fakeStages) { f.planErr = &ctl.ExitError{Command: "plan", Code: 7, Kind: ctl.ErrChangeSet} },
+		wantCalls: fullDeploy,
+	},
+	"prod never accepts changed changes": {
+		opts:      DeployOptions{Env: "prod", Confirm: "prod", AcceptChangedPlan: true},
+		wantErr:   ctl.ErrChangeSet,
+		wantStage: map[string]string{"validate": "failed"},
+	},
+	"stale plan stops at apply": {
+		opts:      DeployOptions{Env: "dev"},
+		setup:     func(f *fakeStages) { f.applyErr = staleErr },
+		wantCalls: fullDeploy[:4],
+		wantErr:   ctl.ErrStalePlan,
+		wantStage: map[string]string{"validate": "ok", "plan": "ok", "build": "ok", "gate": "ok", "apply": "failed"},
+	},
+	"failed build stops before apply": {
+		opts:      DeployOptions{Env: "dev"},
+		setup:     func(f *fakeStages) { f.buildErr = errors.New("pytest failed") },
+		wantCalls: []string{"prepare", "plan", "build"},
+		wantStage: map[string]string{"validate": "ok", "plan": "ok", "build": "failed"},
+	},
+	"skipped build is reported with its reason": {
+		opts:      DeployOptions{Env: "local"},
+		setup:     func(f *fakeStages) { f.buildErr = Skip("no container engine") },
+		wantCalls: fullDeploy,
+		wantStage: map[string]string{"validate": "ok", "plan": "ok", "build": "skipped", "gate": "ok", "apply": "ok", "verify": "ok", "publish": "ok", "rollout": "ok", "smoke": "ok", "record": "ok"},
+	},
+	"prod without confirm touches nothing": {
+		opts:      DeployOptions{Env: "prod"},
+		wantErr:   ErrProdNeedsConfirm,
+		wantStage: map[string]string{"validate": "failed"},
+	},
+	"prod with confirm promotes dev's release": {
+		opts:      DeployOptions{Env: "prod", Confirm: "prod"},
+		wantCalls: promotedDeploy,
+		wantStage: map[string]string{"validate": "ok", "plan": "ok", "build": "skipped", "pick": "ok", "gate": "ok", "apply": "ok", "verify": "ok", "promote": "ok", "rollout": "ok", "smoke": "ok", "record": "ok"},
+	},
+	"prod with a saved plan applies it without planning": {
+		opts:      DeployOptions{Env: "prod", PlanID: "abc123"},
+		wantCalls: append([]string{"prepare", "pick( break-glass=false)", "apply(id=abc123)"}, promotedDeploy[4:]...),
+		wantStage: map[string]string{"validate": "ok", "plan": "skipped", "build": "skipped", "pick": "ok", "gate": "skipped", "apply": "ok", "verify": "ok", "promote": "ok", "rollout": "ok", "smoke": "ok", "record": "ok"},
+	},
+	"prod picks an explicit digest": {
+		opts:      DeployOptions{Env: "prod", PlanID: "abc123", ImageDigest: "sha256:d7"},
+		wantCalls: append([]string{"prepare", "pick(sha256:d7 break-glass=false)", "apply(id=abc123)"}, promotedDeploy[4:]...),
+	},
+	"prod refuses a digest without a dev release before anything changes": {
+		opts:      DeployOptions{Env: "prod", PlanID: "abc123", ImageDigest: "sha256:ee"},
+		setup:     func(f *fakeStages) { f.pickErr = errors.New("dev has no completed release of sha256:ee") },
+		wantCalls: []string{"prepare", "pick(sha256:ee break-glass=false)"},
+		wantStage: map[string]string{"validate": "ok", "plan": "skipped", "build": "skipped", "pick": "failed", "gate": "skipped"},
+	},
+	"prod break-glass passes the flag on": {
+		opts: DeployOptions{Env: "prod", PlanID: "abc123", ImageDigest: "sha256:ee", BreakGlass: true},
+		setup: func(f *fakeStages) {
+			f.pick = ctl.Promotion{From: "dev", Digest: "sha256:ee", Version: "ee", BreakGlass: true}
 		},
-		"no changes skips apply": {
-			opts:      DeployOptions{Env: "dev"},
-			setup:     func(f *fakeStages) { f.plan.HasChanges = false },
-			wantCalls: []string{"prepare", "plan", "build", "outputs", "verify", "publish", "rollout(repo@sha256:abc v1 force=false)", "smoke(v1)", "record(td:2 passed)"},
-			wantStage: map[string]string{"validate": "ok", "plan": "ok", "build": "ok", "gate": "ok", "apply": "skipped", "verify": "ok", "publish": "ok", "rollout": "ok", "smoke": "ok", "record": "ok"},
+		wantCalls: []string{"prepare", "pick(sha256:ee break-glass=true)", "apply(id=abc123)", "outputs", "verify", "promote()", "rollout(prodrepo@sha256:ee ee force=false)", "smoke(ee)", "record(td:2 passed)"},
+	},
+	"break-glass without a digest touches nothing": {
+		opts:      DeployOptions{Env: "prod", PlanID: "abc123", BreakGlass: true},
+		wantStage: map[string]string{"validate": "failed"},
+	},
+	"dev builds: no digest to pick": {
+		opts:      DeployOptions{Env: "dev", ImageDigest: "sha256:d7"},
+		wantErr:   ErrPromoteOnly,
+		wantStage: map[string]string{"validate": "failed"},
+	},
+	"unknown environment touches nothing": {
+		opts:      DeployOptions{Env: "qa"},
+		wantStage: map[string]string{"validate": "failed"},
+	},
+	"failed smoke rolls back and fails": {
+		opts:      DeployOptions{Env: "dev"},
+		setup:     func(f *fakeStages) { f.smokeErr = &ctl.ExitError{Command: "smoke", Code: 14, Kind: ctl.ErrSmokeFailed} },
+		wantCalls: append(append([]string{}, fullDeploy[:9]...), "rollback(s)", "record(td:2 failed)"),
+		wantErr:   ctl.ErrSmokeFailed,
+		wantStage: map[string]string{"validate": "ok", "plan": "ok", "build": "ok", "gate": "ok", "apply": "ok", "verify": "ok", "publish": "ok", "rollout": "ok", "smoke": "failed", "rollback": "ok", "record": "ok"},
+	},
+	"failed preflight publishes nothing": {
+		opts:      DeployOptions{Env: "dev"},
+		setup:     func(f *fakeStages) { f.verifyErr = &ctl.ExitError{Command: "verify", Code: 6, Kind: ctl.ErrPreflight} },
+		wantCalls: []string{"prepare", "plan", "build", "apply(changes=true)", "outputs", "verify"},
+		wantErr:   ctl.ErrPreflight,
+		wantStage: map[string]string{"validate": "ok", "plan": "ok", "build": "ok", "gate": "ok", "apply": "ok", "verify": "failed"},
+	},
+	"failed rollout does not smoke": {
+		opts: DeployOptions{Env: "dev"},
+		setup: func(f *fakeStages) {
+			f.rolloutErr = &ctl.ExitError{Command: "rollout", Code: 11, Kind: ctl.ErrRolledBack}
 		},
-		"policy stops before apply": {
-			opts:      DeployOptions{Env: "dev"},
-			setup:     func(f *fakeStages) { f.planErr = policy },
-			wantCalls: []string{"prepare", "plan", "build"},
-			wantErr:   ErrPolicy,
-			wantStage: map[string]string{"validate": "ok", "plan": "ok", "build": "ok", "gate": "failed"},
+		wantCalls: fullDeploy[:8],
+		wantErr:   ctl.ErrRolledBack,
+	},
+	"skipped publish still rolls out": {
+		opts: DeployOptions{Env: "local", Force: true},
+		setup: func(f *fakeStages) {
+			f.published.Skipped = "no container engine"
 		},
-		"cost stops before apply": {
-			opts:      DeployOptions{Env: "dev"},
-			setup:     func(f *fakeStages) { f.planErr = cost },
-			wantCalls: []string{"prepare", "plan", "build"},
-			wantErr:   ErrCost,
-			wantStage: map[string]string{"validate": "ok", "plan": "ok", "build": "ok", "gate": "failed"},
-		},
-		"changes other than the reviewed ones stop before apply": {
-			opts:      DeployOptions{Env: "dev"},
-			setup:     func(f *fakeStages) { f.planErr = &ExitError{Command: "plan", Code: 7, Kind: ErrChangeSet} },
-			wantCalls: []string{"prepare", "plan", "build"},
-			wantErr:   ErrChangeSet,
-			wantStage: map[string]string{"validate": "ok", "plan": "ok", "build": "ok", "gate": "failed"},
-		},
-		"dev may accept changed changes explicitly": {
-			opts:      DeployOptions{Env: "dev", AcceptChangedPlan: true},
-			setup:     func(f *fakeStages) { f.planErr = &ExitError{Command: "plan", Code: 7, Kind: ErrChangeSet} },
-			wantCalls: full,
-		},
-		"prod never accepts changed changes": {
-			opts:      DeployOptions{Env: "prod", Confirm: "prod", AcceptChangedPlan: true},
-			wantErr:   ErrChangeSet,
-			wantStage: map[string]string{"validate": "failed"},
-		},
-		"stale plan stops at apply": {
-			opts:      DeployOptions{Env: "dev"},
-			setup:     func(f *fakeStages) { f.applyErr = stale },
-			wantCalls: full[:4],
-			wantErr:   ErrStalePlan,
-			wantStage: map[string]string{"validate": "ok", "plan": "ok", "build": "ok", "gate": "ok", "apply": "failed"},
-		},
-		"failed build stops before apply": {
-			opts:      DeployOptions{Env: "dev"},
-			setup:     func(f *fakeStages) { f.buildErr = errors.New("pytest failed") },
-			wantCalls: []string{"prepare", "plan", "build"},
-			wantStage: map[string]string{"validate": "ok", "plan": "ok", "build": "failed"},
-		},
-		"skipped build is reported with its reason": {
-			opts:      DeployOptions{Env: "local"},
-			setup:     func(f *fakeStages) { f.buildErr = Skip("no container engine") },
-			wantCalls: full,
-			wantStage: map[string]string{"validate": "ok", "plan": "ok", "build": "skipped", "gate": "ok", "apply": "ok", "verify": "ok", "publish": "ok", "rollout": "ok", "smoke": "ok", "record": "ok"},
-		},
-		"prod without confirm touches nothing": {
-			opts:      DeployOptions{Env: "prod"},
-			wantErr:   ErrProdNeedsConfirm,
-			wantStage: map[string]string{"validate": "failed"},
-		},
-		"prod with confirm promotes dev's release": {
-			opts:      DeployOptions{Env: "prod", Confirm: "prod"},
-			wantCalls: promoted,
-			wantStage: map[string]string{"validate": "ok", "plan": "ok", "build": "skipped", "pick": "ok", "gate": "ok", "apply": "ok", "verify": "ok", "promote": "ok", "rollout": "ok", "smoke": "ok", "record": "ok"},
-		},
-		"prod with a saved plan applies it without planning": {
-			opts:      DeployOptions{Env: "prod", PlanID: "abc123"},
-			wantCalls: append([]string{"prepare", "pick( break-glass=false)", "apply(id=abc123)"}, promoted[4:]...),
-			wantStage: map[string]string{"validate": "ok", "plan": "skipped", "build": "skipped", "pick": "ok", "gate": "skipped", "apply": "ok", "verify": "ok", "promote": "ok", "rollout": "ok", "smoke": "ok", "record": "ok"},
-		},
-		"prod picks an explicit digest": {
-			opts:      DeployOptions{Env: "prod", PlanID: "abc123", ImageDigest: "sha256:d7"},
-			wantCalls: append([]string{"prepare", "pick(sha256:d7 break-glass=false)", "apply(id=abc123)"}, promoted[4:]...),
-		},
-		"prod refuses a digest without a dev release before anything changes": {
-			opts:      DeployOptions{Env: "prod", PlanID: "abc123", ImageDigest: "sha256:ee"},
-			setup:     func(f *fakeStages) { f.pickErr = errors.New("dev has no completed release of sha256:ee") },
-			wantCalls: []string{"prepare", "pick(sha256:ee break-glass=false)"},
-			wantStage: map[string]string{"validate": "ok", "plan": "skipped", "build": "skipped", "pick": "failed", "gate": "skipped"},
-		},
-		"prod break-glass passes the flag on": {
-			opts: DeployOptions{Env: "prod", PlanID: "abc123", ImageDigest: "sha256:ee", BreakGlass: true},
-			setup: func(f *fakeStages) {
-				f.pick = Promotion{From: "dev", Digest: "sha256:ee", Version: "ee", BreakGlass: true}
-			},
-			wantCalls: []string{"prepare", "pick(sha256:ee break-glass=true)", "apply(id=abc123)", "outputs", "verify", "promote()", "rollout(prodrepo@sha256:ee ee force=false)", "smoke(ee)", "record(td:2 passed)"},
-		},
-		"break-glass without a digest touches nothing": {
-			opts:      DeployOptions{Env: "prod", PlanID: "abc123", BreakGlass: true},
-			wantStage: map[string]string{"validate": "failed"},
-		},
-		"dev builds: no digest to pick": {
-			opts:      DeployOptions{Env: "dev", ImageDigest: "sha256:d7"},
-			wantErr:   ErrPromoteOnly,
-			wantStage: map[string]string{"validate": "failed"},
-		},
-		"unknown environment touches nothing": {
-			opts:      DeployOptions{Env: "qa"},
-			wantStage: map[string]string{"validate": "failed"},
-		},
-		"failed smoke rolls back and fails": {
-			opts:      DeployOptions{Env: "dev"},
-			setup:     func(f *fakeStages) { f.smokeErr = &ExitError{Command: "smoke", Code: 14, Kind: ErrSmokeFailed} },
-			wantCalls: append(append([]string{}, full[:9]...), "rollback(s)", "record(td:2 failed)"),
-			wantErr:   ErrSmokeFailed,
-			wantStage: map[string]string{"validate": "ok", "plan": "ok", "build": "ok", "gate": "ok", "apply": "ok", "verify": "ok", "publish": "ok", "rollout": "ok", "smoke": "failed", "rollback": "ok", "record": "ok"},
-		},
-		"failed preflight publishes nothing": {
-			opts:      DeployOptions{Env: "dev"},
-			setup:     func(f *fakeStages) { f.verifyErr = &ExitError{Command: "verify", Code: 6, Kind: ErrPreflight} },
-			wantCalls: []string{"prepare", "plan", "build", "apply(changes=true)", "outputs", "verify"},
-			wantErr:   ErrPreflight,
-			wantStage: map[string]string{"validate": "ok", "plan": "ok", "build": "ok", "gate": "ok", "apply": "ok", "verify": "failed"},
-		},
-		"failed rollout does not smoke": {
-			opts:      DeployOptions{Env: "dev"},
-			setup:     func(f *fakeStages) { f.rolloutErr = &ExitError{Command: "rollout", Code: 11, Kind: ErrRolledBack} },
-			wantCalls: full[:8],
-			wantErr:   ErrRolledBack,
-		},
-		"skipped publish still rolls out": {
-			opts: DeployOptions{Env: "local", Force: true},
-			setup: func(f *fakeStages) {
-				f.published.Skipped = "no container engine"
-			},
-			wantCalls: []string{"prepare", "plan", "build", "apply(changes=true)", "outputs", "verify", "publish", "rollout(repo@sha256:abc v1 force=true)", "smoke(v1)", "record(td:2 passed)"},
-			wantStage: map[string]string{"validate": "ok", "plan": "ok", "build": "ok", "gate": "ok", "apply": "ok", "verify": "ok", "publish": "skipped", "rollout": "ok", "smoke": "ok", "record": "ok"},
-		},
-	}
-	for name, tc := range tests {
+		wantCalls: []string{"prepare", "plan", "build", "apply(changes=true)", "outputs", "verify", "publish", "rollout(repo@sha256:abc v1 force=true)", "smoke(v1)", "record(td:2 passed)"},
+		wantStage: map[string]string{"validate": "ok", "plan": "ok", "build": "ok", "gate": "ok", "apply": "ok", "verify": "ok", "publish": "skipped", "rollout": "ok", "smoke": "ok", "record": "ok"},
+	},
+}
+
+func TestDeploySequence(t *testing.T) {
+	for name, tc := range deployCases {
 		t.Run(name, func(t *testing.T) {
 			f := newFake()
 			if tc.setup != nil {
 				tc.setup(f)
 			}
 			rep, err := Deploy(t.Context(), f, tc.opts)
-			if diff := cmp.Diff(tc.wantCalls, f.sorted()); diff != "" {
-				t.Errorf("calls (-want +got):\n%s", diff)
-			}
-			wantFail := tc.wantErr != nil || tc.wantStage["validate"] == "failed" || tc.wantStage["build"] == "failed" || tc.wantStage["pick"] == "failed"
-			switch {
-			case wantFail && err == nil:
-				t.Fatal("Deploy succeeded, want an error")
-			case !wantFail && err != nil:
-				t.Fatalf("Deploy: %v", err)
-			case tc.wantErr != nil && !errors.Is(err, tc.wantErr):
-				t.Errorf("error %v, want %v", err, tc.wantErr)
-			}
-			if err != nil && rep.Err == "" {
-				t.Error("report has no error")
-			}
-			if tc.wantStage != nil {
-				if diff := cmp.Diff(tc.wantStage, statuses(rep)); diff != "" {
-					t.Errorf("stage statuses (-want +got):\n%s", diff)
-				}
-			}
-			if len(f.calls) > 0 && !f.stopped {
-				t.Error("what Prepare started was not stopped")
-			}
+			tc.check(t, f, rep, err)
 		})
+	}
+}
+
+// check compares the calls the deploy made, its error and the report's stages with
+// the case's.
+func (tc deployCase) check(t *testing.T, f *fakeStages, rep *Report, err error) {
+	t.Helper()
+	if diff := cmp.Diff(tc.wantCalls, f.sorted()); diff != "" {
+		t.Errorf("calls (-want +got):\n%s", diff)
+	}
+	wantFail := tc.wantErr != nil || tc.wantStage["validate"] == "failed" || tc.wantStage["build"] == "failed" || tc.wantStage["pick"] == "failed"
+	switch {
+	case wantFail && err == nil:
+		t.Fatal("Deploy succeeded, want an error")
+	case !wantFail && err != nil:
+		t.Fatalf("Deploy: %v", err)
+	case tc.wantErr != nil && !errors.Is(err, tc.wantErr):
+		t.Errorf("error %v, want %v", err, tc.wantErr)
+	}
+	if err != nil && rep.Err == "" {
+		t.Error("report has no error")
+	}
+	if tc.wantStage != nil {
+		if diff := cmp.Diff(tc.wantStage, statuses(rep)); diff != "" {
+			t.Errorf("stage statuses (-want +got):\n%s", diff)
+		}
+	}
+	if len(f.calls) > 0 && !f.stopped {
+		t.Error("what Prepare started was not stopped")
 	}
 }
 
@@ -377,33 +398,18 @@ func TestDeployReportsEveryStage(t *testing.T) {
 // TestDeployHandsBackErroredState: a failed apply's errored state reaches the report.
 func TestDeployHandsBackErroredState(t *testing.T) {
 	f := newFake()
-	f.applyErr = &ErroredStateError{Where: "pushed back to s3://state/local/terraform.tfstate", Err: errors.New("save state: 503")}
+	f.applyErr = &tfstate.ErroredStateError{Path: "/work/errored.tfstate", PushedBack: true, Err: errors.New("save state: 503")}
 	rep, err := Deploy(t.Context(), f, DeployOptions{Env: "dev"})
 	if err == nil {
 		t.Fatal("Deploy succeeded after a failed apply")
 	}
-	if rep.ErroredState != "pushed back to s3://state/local/terraform.tfstate" {
+	if rep.ErroredState != "pushed /work/errored.tfstate back to the backend" {
 		t.Errorf("report errored state = %q", rep.ErroredState)
 	}
-	if !strings.Contains(rep.Text(), "errored state:   pushed back") {
+	if !strings.Contains(rep.Text(), "errored state:   pushed /work/errored.tfstate back to the backend") {
 		t.Errorf("report text lacks the errored state:\n%s", rep.Text())
 	}
 	if diff := cmp.Diff([]string{"prepare", "plan", "build", "apply(changes=true)"}, f.sorted()); diff != "" {
 		t.Errorf("calls after a failed apply (-want +got):\n%s", diff)
-	}
-}
-
-func TestApplyOutcome(t *testing.T) {
-	base := errors.New("deployctl apply: failed (exit 1)")
-	stderr := "deployctl apply: ...; terraform could not save the state, so deployctl pushed /work/errored.tfstate back to the backend after terraform's lineage check"
-	var es *ErroredStateError
-	if err := ApplyOutcome(base, stderr); !errors.As(err, &es) || es.Where != "pushed /work/errored.tfstate back to the backend" || !errors.Is(err, base) {
-		t.Errorf("ApplyOutcome = %#v", err)
-	}
-	if err := ApplyOutcome(base, "Error: creating VPC"); errors.As(err, &es) {
-		t.Errorf("an apply without errored state reported one: %v", err)
-	}
-	if ApplyOutcome(nil, stderr) != nil {
-		t.Error("a successful apply reported an error")
 	}
 }

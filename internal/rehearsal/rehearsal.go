@@ -15,13 +15,14 @@ import (
 	"strings"
 	"time"
 
+	"dagger/predictor/internal/ctl"
 	"dagger/predictor/internal/pipeline"
 )
 
 // Config is a rehearsal's inputs and the collaborators that start processes; tests
 // replace the collaborators with fakes.
 type Config struct {
-	Target        pipeline.Target
+	Target        ctl.Target
 	InfraDir      string
 	BackendDir    string
 	MaxMonthlyUSD float64
@@ -43,7 +44,7 @@ type Config struct {
 type rehearsal struct {
 	Config
 	// t is the target with the emulator's endpoint and the working copy, set by Prepare.
-	t    pipeline.Target
+	t    ctl.Target
 	work string
 	// diff and diffNote are the release diff, read by Rollout before it changes anything.
 	diff     *releaseDiff
@@ -62,7 +63,7 @@ func Run(ctx context.Context, c Config) (*Report, error) {
 	return &Report{Report: rep, diff: r.diff, diffNote: r.diffNote}, err
 }
 
-// call runs a deployctl argument list (from internal/pipeline) in-process and
+// call runs a deployctl argument list (from internal/ctl) in-process and
 // returns its stdout (also echoed to the log, with stderr) and exit status.
 func (r *rehearsal) call(ctx context.Context, args []string) (string, int) {
 	out, _, code := r.call3(ctx, args)
@@ -80,5 +81,5 @@ func (r *rehearsal) call3(ctx context.Context, args []string) (string, string, i
 // callOK is call with the status mapped to an error (the stderr is in the log).
 func (r *rehearsal) callOK(ctx context.Context, args []string) (string, error) {
 	out, code := r.call(ctx, args)
-	return out, pipeline.Check(args[1], code, "")
+	return out, ctl.Check(args[1], code, "")
 }

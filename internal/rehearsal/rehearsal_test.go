@@ -12,8 +12,8 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
+	"dagger/predictor/internal/ctl"
 	"dagger/predictor/internal/exitcode"
-	"dagger/predictor/internal/pipeline"
 )
 
 // fakeDeployctl answers subcommands with fixed statuses and records the calls.
@@ -76,7 +76,7 @@ func testConfig(t *testing.T, f *fakeDeployctl, backendErr error) (Config, *[]st
 	}
 	var env []string
 	return Config{
-		Target:        pipeline.Target{Env: "local", Region: "us-east-1"},
+		Target:        ctl.Target{Env: "local", Region: "us-east-1"},
 		InfraDir:      infra,
 		BackendDir:    backend,
 		Log:           io.Discard,
@@ -109,17 +109,17 @@ func TestRehearsalStages(t *testing.T) {
 		"policy gate stops": {
 			codes:     map[string]int{"plan": exitcode.Policy},
 			wantCalls: []string{"bootstrap", "plan"},
-			wantErr:   pipeline.ErrPolicy,
+			wantErr:   ctl.ErrPolicy,
 		},
 		"rollout failure stops": {
 			codes:     map[string]int{"plan": exitcode.Changes, "rollout": exitcode.RolledBack},
 			wantCalls: []string{"bootstrap", "plan", "apply", "outputs", "verify", "release-diff", "rollout"},
-			wantErr:   pipeline.ErrRolledBack,
+			wantErr:   ctl.ErrRolledBack,
 		},
 		"smoke failure rolls back": {
 			codes:      map[string]int{"smoke": exitcode.SmokeFailed},
 			wantCalls:  []string{"bootstrap", "plan", "outputs", "verify", "release-diff", "rollout", "smoke", "rollback", "record"},
-			wantErr:    pipeline.ErrSmokeFailed,
+			wantErr:    ctl.ErrSmokeFailed,
 			rolledBack: true,
 		},
 		"backend that does not start rolls back": {

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"strings"
 
+	"dagger/predictor/internal/ctl"
 	"dagger/predictor/internal/pipeline"
 	"dagger/predictor/internal/servicediff"
 )
@@ -68,10 +69,10 @@ func (r *Report) Markdown() string {
 // rehearsal, so apply has just created the service from Terraform's task definition,
 // the one the release registers from; and a plan that creates the service does not
 // know that task definition's image and roles before apply.
-func (r *rehearsal) releaseDiff(ctx context.Context, o pipeline.RolloutOptions) (*releaseDiff, string) {
-	args := append(pipeline.ReleaseDiffArgs(r.t, "", o.Image, "json"), "--version", o.Version)
+func (r *rehearsal) releaseDiff(ctx context.Context, o ctl.RolloutOptions) (*releaseDiff, string) {
+	args := append(ctl.ReleaseDiffArgs(r.t, "", o.Image, "json"), "--version", o.Version)
 	out, stderr, code := r.call3(ctx, args)
-	if err := pipeline.Check(args[1], code, lastLine(stderr)); err != nil {
+	if err := ctl.Check(args[1], code, lastLine(stderr)); err != nil {
 		return nil, "not available: " + err.Error()
 	}
 	var d releaseDiff

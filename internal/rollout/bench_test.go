@@ -115,7 +115,7 @@ func BenchmarkEndDetection(b *testing.B) {
 		results := make(chan run, parallel)
 		for i := range parallel {
 			go func() {
-				dur := scaled(simulated + time.Duration(i)*DefaultFastPollInterval/parallel)
+				dur := scaled(simulated + time.Duration(i)*defaultFastPollInterval/parallel)
 				srv := ecsfake.New(b, ecsfake.Scenario{Duration: dur})
 				srv.AddService(ecsfake.ServiceSpec{Cluster: cluster, Name: svcName, DesiredCount: 2, TaskDefinition: fakeTaskDefinition()})
 				cfg, err := awsx.Load(b.Context(), awsx.Options{Region: "us-east-1", Endpoint: srv.URL, Credentials: awsx.StaticCredentials("AKIDTEST", "fake-secret")})
@@ -124,8 +124,8 @@ func BenchmarkEndDetection(b *testing.B) {
 					return
 				}
 				cli := New(ecs.NewFromConfig(cfg), Options{
-					PollInterval: scaled(DefaultPollInterval), FastPollInterval: scaled(DefaultFastPollInterval),
-					TaskCheckInterval: scaled(DefaultTaskCheckInterval), RollbackWait: scaled(DefaultRollbackWait),
+					PollInterval: scaled(DefaultPollInterval), FastPollInterval: scaled(defaultFastPollInterval),
+					TaskCheckInterval: scaled(defaultTaskCheckInterval), RollbackWait: scaled(DefaultRollbackWait),
 				})
 				r := req(scaled(20 * time.Minute))
 				r.TaskDefinition = taskDefOne

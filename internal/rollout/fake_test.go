@@ -138,104 +138,109 @@ func req(timeout time.Duration) Request {
 	}
 }
 
+// rolloutScenario is one modelled ECS behaviour and what a rollout must make of it.
+type rolloutScenario struct {
+	sc      ecsfake.Scenario
+	opts    []fakeOption
+	desired int
+	timeout time.Duration
+	want    Outcome
+	wantErr error
+	msg     []string // substrings of the error
+	out     []string // substrings of the progress output
+	// slept: the watch's clock must have moved at least this far (a bounded wait
+	// measured on the injected clock, not the wall clock).
+	slept time.Duration
+}
+
+// rolloutScenarios are TestRolloutScenarios' cases, by name.
+var rolloutScenarios = map[string]rolloutScenario{
+	"completes": {
+		sc: ecsfake.Scenario{Behavior: ecsfake.Complete, Steps: 3}, desired: 2, want: completed,
+		out: []string{"has started 2 tasks", "deployment completed.", "has reached a steady state.", "rollout IN_PROGRESS", "rollout COMPLETED"},
+	},
+	"first deploy sets desired count": {
+		sc: ecsfake.Scenario{Behavior: ecsfake.Complete, Steps: 2}, desired: 0, want: completed,
+		out: []string{"has 0 desired tasks: setting the environment's desired count 2", "has started 2 tasks"},
+	},
+	"throttled then completes": {
+		sc: ecsfake.Scenario{Behavior: ecsfake.Complete, Steps: 2, Throttle: 3}, desired: 2, want: completed,
+	},
+	"stale reads after the update are not a rollback": {
+		sc: ecsfake.Scenario{Behavior: ecsfake.Complete, Steps: 2, StaleReads: 2}, desired: 2, want: completed,
+	},
+	"no rollout state: counts for N polls": {
+		sc: ecsfake.Scenario{Behavior: ecsfake.Complete, Steps: 2, OmitRolloutState: true}, desired: 2, want: completed,
+		out: []string{"steady: 2 of 2 tasks running for 2 polls (no rollout state reported)"},
+	},
+	"failed without rollback": {
+		sc: ecsfake.Scenario{Behavior: ecsfake.Fail}, opts: []fakeOption{noRollback}, desired: 2, want: failed, wantErr: ErrFailed,
+		msg: []string{"rollout state FAILED: ECS deployment circuit breaker: tasks failed to start.", family + ":2"},
+		out: []string{"Essential container in task exited", "deployment failed: tasks failed to start."},
+	},
+	"circuit breaker rollback": {
+		sc: ecsfake.Scenario{Behavior: ecsfake.RollBack}, desired: 2, want: rolledBack, wantErr: ErrRolledBack,
+		msg: []string{"rolled back by the circuit breaker", "back on " + family + ":1", "looks stable, but on the old revision, not " + family + ":2"},
+		out: []string{"rolling back to deployment"},
+	},
+	"circuit breaker rollback, failed deployment removed": {
+		sc: ecsfake.Scenario{Behavior: ecsfake.RollBack, RemoveFailed: true}, desired: 2, want: rolledBack, wantErr: ErrRolledBack,
+		msg: []string{"is gone; the service is back on " + family + ":1"},
+	},
+	"image pull error fails fast": {
+		sc: ecsfake.Scenario{Behavior: ecsfake.PullError, FailThreshold: 10}, desired: 2, want: tasksFailing, wantErr: ErrTasksFailing,
+		msg: []string{"CannotPullContainerError: pull image manifest has been retried", "sha256:1111"},
+	},
+	"resource initialization error fails fast": {
+		sc: ecsfake.Scenario{Behavior: ecsfake.ResourceInitError}, desired: 2, want: tasksFailing, wantErr: ErrTasksFailing,
+		msg: []string{"ResourceInitializationError: unable to pull secrets or registry auth"},
+	},
+	"failed, rollback enabled but never starts: bounded wait, then failed": {
+		sc: ecsfake.Scenario{Behavior: ecsfake.Fail}, desired: 2, want: failed, wantErr: ErrFailed,
+		msg: []string{"rollback is enabled but did not start within 1m0s"},
+		out: []string{"deployment failed: tasks failed to start."}, slept: DefaultRollbackWait,
+	},
+	"failed while primary, rollback starts polls later: rolled back, not failed": {
+		sc: ecsfake.Scenario{Behavior: ecsfake.RollBack, RollbackDelay: 3}, desired: 2, want: rolledBack, wantErr: ErrRolledBack,
+		msg: []string{"back on " + family + ":1"},
+		out: []string{"rolling back to deployment"},
+	},
+	"stop reason filled in late: pull error still fails fast": {
+		sc: ecsfake.Scenario{Behavior: ecsfake.PullError, FailThreshold: 100, ReasonDelay: 4}, desired: 2, want: tasksFailing, wantErr: ErrTasksFailing,
+		msg: []string{"CannotPullContainerError"},
+	},
+	"polls failing after the SDK's retries are retried until the deadline": {
+		sc: ecsfake.Scenario{Behavior: ecsfake.Complete, Steps: 2, Throttle: 14}, desired: 2, want: completed,
+		out: []string{"poll 1 failed after the SDK's retries", "poll 2 failed after the SDK's retries", "Rate exceeded"},
+	},
+	"inconsistent read, then rollback: never success": {
+		sc: ecsfake.Scenario{Behavior: ecsfake.RollBack, HideDeployment: 8}, desired: 2, want: rolledBack, wantErr: ErrRolledBack,
+		msg: []string{"back on " + family + ":1"},
+	},
+	// The earlier deployment completed; taking it for ours once was a false success.
+	"inconsistent read in UpdateService's response too: never success": {
+		sc: ecsfake.Scenario{Behavior: ecsfake.RollBack, HideDeployment: 8, HideInUpdate: true}, desired: 2, want: errored,
+		msg: []string{"UpdateService's response names no new PRIMARY deployment of " + family + ":2", "PRIMARY " + family + ":1"},
+	},
+	"deployment never shown: bounded wait, then an error naming it": {
+		sc: ecsfake.Scenario{Behavior: ecsfake.Hang, HideDeployment: 1 << 20}, desired: 2, want: timedOut, wantErr: ErrTimeout,
+		msg: []string{"which UpdateService returned, was not shown by DescribeServices within 1m0s"}, slept: defaultUnseenWait,
+	},
+	"old deployment record kept (stock moto): never adopted": {
+		sc: ecsfake.Scenario{KeepOldDeployment: true}, desired: 2, want: errored,
+		msg: []string{"names no new PRIMARY deployment of " + family + ":2"},
+	},
+	"never finishes": {
+		sc: ecsfake.Scenario{Behavior: ecsfake.Hang}, desired: 2, timeout: 5 * time.Minute, want: timedOut, wantErr: ErrTimeout,
+		msg: []string{"waited 5m0s", "rollout state IN_PROGRESS, running 0 of 2, pending 2"}, slept: 5 * time.Minute,
+	},
+}
+
 // TestRolloutScenarios runs a rollout against each modelled ECS behaviour and checks
 // the outcome, the sentinel error (hence the exit status) and the message.
 func TestRolloutScenarios(t *testing.T) {
 	t.Parallel()
-	tests := map[string]struct {
-		sc      ecsfake.Scenario
-		opts    []fakeOption
-		desired int
-		timeout time.Duration
-		want    Outcome
-		wantErr error
-		msg     []string // substrings of the error
-		out     []string // substrings of the progress output
-		// slept: the watch's clock must have moved at least this far (a bounded wait
-		// measured on the injected clock, not the wall clock).
-		slept time.Duration
-	}{
-		"completes": {
-			sc: ecsfake.Scenario{Behavior: ecsfake.Complete, Steps: 3}, desired: 2, want: Completed,
-			out: []string{"has started 2 tasks", "deployment completed.", "has reached a steady state.", "rollout IN_PROGRESS", "rollout COMPLETED"},
-		},
-		"first deploy sets desired count": {
-			sc: ecsfake.Scenario{Behavior: ecsfake.Complete, Steps: 2}, desired: 0, want: Completed,
-			out: []string{"has 0 desired tasks: setting the environment's desired count 2", "has started 2 tasks"},
-		},
-		"throttled then completes": {
-			sc: ecsfake.Scenario{Behavior: ecsfake.Complete, Steps: 2, Throttle: 3}, desired: 2, want: Completed,
-		},
-		"stale reads after the update are not a rollback": {
-			sc: ecsfake.Scenario{Behavior: ecsfake.Complete, Steps: 2, StaleReads: 2}, desired: 2, want: Completed,
-		},
-		"no rollout state: counts for N polls": {
-			sc: ecsfake.Scenario{Behavior: ecsfake.Complete, Steps: 2, OmitRolloutState: true}, desired: 2, want: Completed,
-			out: []string{"steady: 2 of 2 tasks running for 2 polls (no rollout state reported)"},
-		},
-		"failed without rollback": {
-			sc: ecsfake.Scenario{Behavior: ecsfake.Fail}, opts: []fakeOption{noRollback}, desired: 2, want: Failed, wantErr: ErrFailed,
-			msg: []string{"rollout state FAILED: ECS deployment circuit breaker: tasks failed to start.", family + ":2"},
-			out: []string{"Essential container in task exited", "deployment failed: tasks failed to start."},
-		},
-		"circuit breaker rollback": {
-			sc: ecsfake.Scenario{Behavior: ecsfake.RollBack}, desired: 2, want: RolledBack, wantErr: ErrRolledBack,
-			msg: []string{"rolled back by the circuit breaker", "back on " + family + ":1", "looks stable, but on the old revision, not " + family + ":2"},
-			out: []string{"rolling back to deployment"},
-		},
-		"circuit breaker rollback, failed deployment removed": {
-			sc: ecsfake.Scenario{Behavior: ecsfake.RollBack, RemoveFailed: true}, desired: 2, want: RolledBack, wantErr: ErrRolledBack,
-			msg: []string{"is gone; the service is back on " + family + ":1"},
-		},
-		"image pull error fails fast": {
-			sc: ecsfake.Scenario{Behavior: ecsfake.PullError, FailThreshold: 10}, desired: 2, want: TasksFailing, wantErr: ErrTasksFailing,
-			msg: []string{"CannotPullContainerError: pull image manifest has been retried", "sha256:1111"},
-		},
-		"resource initialization error fails fast": {
-			sc: ecsfake.Scenario{Behavior: ecsfake.ResourceInitError}, desired: 2, want: TasksFailing, wantErr: ErrTasksFailing,
-			msg: []string{"ResourceInitializationError: unable to pull secrets or registry auth"},
-		},
-		"failed, rollback enabled but never starts: bounded wait, then failed": {
-			sc: ecsfake.Scenario{Behavior: ecsfake.Fail}, desired: 2, want: Failed, wantErr: ErrFailed,
-			msg: []string{"rollback is enabled but did not start within 1m0s"},
-			out: []string{"deployment failed: tasks failed to start."}, slept: DefaultRollbackWait,
-		},
-		"failed while primary, rollback starts polls later: rolled back, not failed": {
-			sc: ecsfake.Scenario{Behavior: ecsfake.RollBack, RollbackDelay: 3}, desired: 2, want: RolledBack, wantErr: ErrRolledBack,
-			msg: []string{"back on " + family + ":1"},
-			out: []string{"rolling back to deployment"},
-		},
-		"stop reason filled in late: pull error still fails fast": {
-			sc: ecsfake.Scenario{Behavior: ecsfake.PullError, FailThreshold: 100, ReasonDelay: 4}, desired: 2, want: TasksFailing, wantErr: ErrTasksFailing,
-			msg: []string{"CannotPullContainerError"},
-		},
-		"polls failing after the SDK's retries are retried until the deadline": {
-			sc: ecsfake.Scenario{Behavior: ecsfake.Complete, Steps: 2, Throttle: 14}, desired: 2, want: Completed,
-			out: []string{"poll 1 failed after the SDK's retries", "poll 2 failed after the SDK's retries", "Rate exceeded"},
-		},
-		"inconsistent read, then rollback: never success": {
-			sc: ecsfake.Scenario{Behavior: ecsfake.RollBack, HideDeployment: 8}, desired: 2, want: RolledBack, wantErr: ErrRolledBack,
-			msg: []string{"back on " + family + ":1"},
-		},
-		// The earlier deployment completed; taking it for ours once was a false success.
-		"inconsistent read in UpdateService's response too: never success": {
-			sc: ecsfake.Scenario{Behavior: ecsfake.RollBack, HideDeployment: 8, HideInUpdate: true}, desired: 2, want: Errored,
-			msg: []string{"UpdateService's response names no new PRIMARY deployment of " + family + ":2", "PRIMARY " + family + ":1"},
-		},
-		"deployment never shown: bounded wait, then an error naming it": {
-			sc: ecsfake.Scenario{Behavior: ecsfake.Hang, HideDeployment: 1 << 20}, desired: 2, want: TimedOut, wantErr: ErrTimeout,
-			msg: []string{"which UpdateService returned, was not shown by DescribeServices within 1m0s"}, slept: DefaultUnseenWait,
-		},
-		"old deployment record kept (stock moto): never adopted": {
-			sc: ecsfake.Scenario{KeepOldDeployment: true}, desired: 2, want: Errored,
-			msg: []string{"names no new PRIMARY deployment of " + family + ":2"},
-		},
-		"never finishes": {
-			sc: ecsfake.Scenario{Behavior: ecsfake.Hang}, desired: 2, timeout: 5 * time.Minute, want: TimedOut, wantErr: ErrTimeout,
-			msg: []string{"waited 5m0s", "rollout state IN_PROGRESS, running 0 of 2, pending 2"}, slept: 5 * time.Minute,
-		},
-	}
-	for name, tc := range tests {
+	for name, tc := range rolloutScenarios {
 		t.Run(name, func(t *testing.T) {
 			t.Parallel()
 			f := newFake(t, tc.sc, tc.desired, tc.opts...)
@@ -245,43 +250,56 @@ func TestRolloutScenarios(t *testing.T) {
 			}
 			res, err := f.cli.Rollout(t.Context(), req(timeout))
 			t.Logf("output:\n%s\nerror: %v", f.out, err)
-			if (tc.wantErr != nil && !errors.Is(err, tc.wantErr)) || (err == nil) != (tc.want == Completed) {
-				t.Fatalf("Rollout error = %v, want %v\noutput:\n%s", err, tc.wantErr, f.out)
-			}
-			if res.Outcome != tc.want {
-				t.Errorf("outcome = %q, want %q", res.Outcome, tc.want)
-			}
-			for _, m := range tc.msg {
-				if !strings.Contains(err.Error(), m) {
-					t.Errorf("error %q does not contain %q", err, m)
-				}
-			}
-			for _, m := range tc.out {
-				if !strings.Contains(f.out.String(), m) {
-					t.Errorf("output does not contain %q:\n%s", m, f.out)
-				}
-			}
-			if got := f.clock.slept(); got < tc.slept {
-				t.Errorf("the watch's clock moved %s, want at least %s", got, tc.slept)
-			}
-			if tc.sc.ReasonDelay > 0 {
-				// The reason appeared at poll ReasonShownAt; the watch must end within two.
-				if shown, polls := f.srv.ReasonShownAt(), f.srv.Polls(); shown == 0 || polls-shown > 2 {
-					t.Errorf("stop reason shown at poll %d, watch ended after poll %d: want at most 2 polls later", shown, polls)
-				}
-			}
-			if tc.want != Completed && f.srv.TaskDefinitionTags(family, 2)[TagOutcome] == ReleaseCompleted {
-				t.Errorf("revision 2 recorded as completed after outcome %s", res.Outcome)
-			}
-			if res.TaskDefinition != taskDefTwo || res.Revision != 2 || (tc.want != Errored) != strings.HasPrefix(res.Deployment, "ecs-svc/") {
-				t.Errorf("result = %+v, want revision 2 and a deployment ID", res)
-			}
-			if tc.sc.Throttle > 0 && tc.want == Completed {
-				if got := f.srv.Throttled(); got != tc.sc.Throttle {
-					t.Errorf("throttled responses = %d, want %d (the SDK must retry them)", got, tc.sc.Throttle)
-				}
-			}
+			tc.checkOutcome(t, f, res, err)
+			tc.checkServer(t, f, res)
 		})
+	}
+}
+
+// checkOutcome checks what the rollout returned and printed, and how far its clock moved.
+func (tc rolloutScenario) checkOutcome(t *testing.T, f *fakeEnv, res Result, err error) {
+	t.Helper()
+	if (tc.wantErr != nil && !errors.Is(err, tc.wantErr)) || (err == nil) != (tc.want == completed) {
+		t.Fatalf("Rollout error = %v, want %v\noutput:\n%s", err, tc.wantErr, f.out)
+	}
+	if res.Outcome != tc.want {
+		t.Errorf("outcome = %q, want %q", res.Outcome, tc.want)
+	}
+	for _, m := range tc.msg {
+		if !strings.Contains(err.Error(), m) {
+			t.Errorf("error %q does not contain %q", err, m)
+		}
+	}
+	for _, m := range tc.out {
+		if !strings.Contains(f.out.String(), m) {
+			t.Errorf("output does not contain %q:\n%s", m, f.out)
+		}
+	}
+	if got := f.clock.slept(); got < tc.slept {
+		t.Errorf("the watch's clock moved %s, want at least %s", got, tc.slept)
+	}
+	if res.TaskDefinition != taskDefTwo || res.Revision != 2 || (tc.want != errored) != strings.HasPrefix(res.Deployment, "ecs-svc/") {
+		t.Errorf("result = %+v, want revision 2 and a deployment ID", res)
+	}
+}
+
+// checkServer checks what the fake server saw: when the stop reason showed, the
+// release's record, and the throttled calls the SDK retried.
+func (tc rolloutScenario) checkServer(t *testing.T, f *fakeEnv, res Result) {
+	t.Helper()
+	if tc.sc.ReasonDelay > 0 {
+		// The reason appeared at poll ReasonShownAt; the watch must end within two.
+		if shown, polls := f.srv.ReasonShownAt(), f.srv.Polls(); shown == 0 || polls-shown > 2 {
+			t.Errorf("stop reason shown at poll %d, watch ended after poll %d: want at most 2 polls later", shown, polls)
+		}
+	}
+	if tc.want != completed && f.srv.TaskDefinitionTags(family, 2)[tagOutcome] == releaseCompleted {
+		t.Errorf("revision 2 recorded as completed after outcome %s", res.Outcome)
+	}
+	if tc.sc.Throttle > 0 && tc.want == completed {
+		if got := f.srv.Throttled(); got != tc.sc.Throttle {
+			t.Errorf("throttled responses = %d, want %d (the SDK must retry them)", got, tc.sc.Throttle)
+		}
 	}
 }
 
@@ -304,15 +322,15 @@ func TestRolloutCopiesTaskDefinitionOverTheWire(t *testing.T) {
 		t.Errorf("revision 2 (-want +got):\n%s", diff)
 	}
 	tags := f.srv.TaskDefinitionTags(family, 2)
-	for _, k := range []string{TagOutcomeAt, TagCompletedAt, TagDeployment} {
+	for _, k := range []string{tagOutcomeAt, tagCompletedAt, tagDeployment} {
 		if tags[k] == "" {
 			t.Errorf("tag %s missing: %v", k, tags)
 		}
 		delete(tags, k)
 	}
 	wantTags := map[string]string{
-		"Project": "predictor", TagBase: family + ":1", TagImage: testImage, TagVersion: "v2",
-		TagOutcome: ReleaseCompleted, TagBy: "arn:aws:iam::123456789012:user/tester",
+		"Project": "predictor", tagBase: family + ":1", tagImage: testImage, tagVersion: "v2",
+		tagOutcome: releaseCompleted, tagBy: "arn:aws:iam::123456789012:user/tester",
 	}
 	if diff := cmp.Diff(wantTags, tags); diff != "" {
 		t.Errorf("tags of revision 2 (-want +got):\n%s", diff)
@@ -337,7 +355,7 @@ func TestRolloutSuperseded(t *testing.T) {
 		}
 	}
 	res, err := f.cli.Rollout(t.Context(), req(DefaultTimeout))
-	if !errors.Is(err, ErrSuperseded) || res.Outcome != Superseded {
+	if !errors.Is(err, ErrSuperseded) || res.Outcome != superseded {
 		t.Fatalf("Rollout = %v, %v; want superseded\n%s", res.Outcome, err, f.out)
 	}
 	if !strings.Contains(err.Error(), "no FAILED state and no rollback event") {
@@ -366,7 +384,7 @@ func TestFailedRevisionsDeregistered(t *testing.T) {
 				t.Errorf("failed revision 2 is %s, want INACTIVE", st)
 			}
 			tags := f.srv.TaskDefinitionTags(family, 2)
-			if tags[TagOutcome] != ReleaseFailed || tags[TagCompletedAt] != "" || tags[TagReason] == "" {
+			if tags[tagOutcome] != releaseFailed || tags[tagCompletedAt] != "" || tags[tagReason] == "" {
 				t.Errorf("tags = %v, want outcome failed with a reason and no completed-at", tags)
 			}
 		})
@@ -384,7 +402,7 @@ func TestRolloutAlreadyDeployed(t *testing.T) {
 	if err != nil {
 		t.Fatalf("second Rollout: %v\n%s", err, f.out)
 	}
-	if res.Revision != 2 || res.Outcome != Completed {
+	if res.Revision != 2 || res.Outcome != completed {
 		t.Errorf("result = %+v, want revision 2 completed", res)
 	}
 	if !strings.Contains(f.out.String(), "nothing to register") || f.srv.Calls("RegisterTaskDefinition") != 1 || f.srv.Calls("UpdateService") != 1 {

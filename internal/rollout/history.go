@@ -12,16 +12,16 @@ package rollout
 // The cost is one DescribeTaskDefinition per revision when listing, bounded by
 // historyScan.
 //
-// A release is a revision deployctl registered (it carries TagVersion). It counts as
-// having run once TagCompletedAt is set, which happens only when its deployment was
-// seen COMPLETED. TagOutcome says what became of it: completed, failed (its rollout
+// A release is a revision deployctl registered (it carries tagVersion). It counts as
+// having run once tagCompletedAt is set, which happens only when its deployment was
+// seen COMPLETED. tagOutcome says what became of it: completed, failed (its rollout
 // failed; the revision is deregistered) or rolled-back (a rollback left it; also
 // deregistered).
 //
 // Each release also carries its record (Record, RecordResult): the commit, the plan it
 // applied, the provider lock file's hash, the release it was promoted from (env:revision,
 // and whether break-glass skipped that check), the smoke result and the stage timings;
-// the deployment ID and the revision itself are the resource and TagDeployment. That is
+// the deployment ID and the revision itself are the resource and tagDeployment. That is
 // at most 16 history tags of ECS's 50 per resource, each value cut to 256 characters.
 
 import (
@@ -41,41 +41,41 @@ import (
 // Tag keys of the release history.
 const (
 	tagPrefix = "deployctl:"
-	// TagBase is the Terraform revision (family:revision) the release was built from.
-	TagBase = tagPrefix + "base"
-	// TagImage is the digest-pinned image of the release.
-	TagImage = tagPrefix + "image"
-	// TagVersion is the release's APP_VERSION; its presence marks a revision as a release.
-	TagVersion = tagPrefix + "version"
-	// TagOutcome is completed, failed or rolled-back.
-	TagOutcome = tagPrefix + "outcome"
-	// TagOutcomeAt is when TagOutcome was last set (RFC 3339, UTC).
-	TagOutcomeAt = tagPrefix + "outcome-at"
-	// TagCompletedAt is when the release's deployment was last seen COMPLETED.
-	TagCompletedAt = tagPrefix + "completed-at"
-	// TagDeployment is the ID of that deployment.
-	TagDeployment = tagPrefix + "deployment"
-	// TagBy is the caller identity (ARN) that deployed it.
-	TagBy = tagPrefix + "released-by"
-	// TagReason is why a release failed or was rolled back (shortened).
-	TagReason = tagPrefix + "reason"
-	// TagCommit is the git commit the release was deployed from.
-	TagCommit = tagPrefix + "commit"
-	// TagPlan is the reviewed plan the deploy applied ("plan-id:ID"), or what it
+	// tagBase is the Terraform revision (family:revision) the release was built from.
+	tagBase = tagPrefix + "base"
+	// tagImage is the digest-pinned image of the release.
+	tagImage = tagPrefix + "image"
+	// tagVersion is the release's APP_VERSION; its presence marks a revision as a release.
+	tagVersion = tagPrefix + "version"
+	// tagOutcome is completed, failed or rolled-back.
+	tagOutcome = tagPrefix + "outcome"
+	// tagOutcomeAt is when tagOutcome was last set (RFC 3339, UTC).
+	tagOutcomeAt = tagPrefix + "outcome-at"
+	// tagCompletedAt is when the release's deployment was last seen COMPLETED.
+	tagCompletedAt = tagPrefix + "completed-at"
+	// tagDeployment is the ID of that deployment.
+	tagDeployment = tagPrefix + "deployment"
+	// tagBy is the caller identity (ARN) that deployed it.
+	tagBy = tagPrefix + "released-by"
+	// tagReason is why a release failed or was rolled back (shortened).
+	tagReason = tagPrefix + "reason"
+	// tagCommit is the git commit the release was deployed from.
+	tagCommit = tagPrefix + "commit"
+	// tagPlan is the reviewed plan the deploy applied ("plan-id:ID"), or what it
 	// checked instead ("fresh plan, no changes", ...).
-	TagPlan = tagPrefix + "plan"
-	// TagLockHash is the SHA-256 of infra/.terraform.lock.hcl at deploy time.
-	TagLockHash = tagPrefix + "lock-hash"
-	// TagPromotedFrom is ENV:REVISION of the completed release whose image this one
+	tagPlan = tagPrefix + "plan"
+	// tagLockHash is the SHA-256 of infra/.terraform.lock.hcl at deploy time.
+	tagLockHash = tagPrefix + "lock-hash"
+	// tagPromotedFrom is ENV:REVISION of the completed release whose image this one
 	// ships ("" for a release that built its image).
-	TagPromotedFrom = tagPrefix + "promoted-from"
-	// TagBreakGlass is set when a promotion shipped a digest without a completed
+	tagPromotedFrom = tagPrefix + "promoted-from"
+	// tagBreakGlass is set when a promotion shipped a digest without a completed
 	// release of the source environment (the break-glass flag).
-	TagBreakGlass = tagPrefix + "break-glass"
-	// TagSmoke is the smoke test's result (passed, or failed: reason).
-	TagSmoke = tagPrefix + "smoke"
-	// TagTimings are the deploy's stage timings ("plan=8.1s build=skipped ...").
-	TagTimings = tagPrefix + "timings"
+	tagBreakGlass = tagPrefix + "break-glass"
+	// tagSmoke is the smoke test's result (passed, or failed: reason).
+	tagSmoke = tagPrefix + "smoke"
+	// tagTimings are the deploy's stage timings ("plan=8.1s build=skipped ...").
+	tagTimings = tagPrefix + "timings"
 )
 
 // maxTags is ECS's limit of tags per resource.
@@ -97,21 +97,21 @@ func (r Record) tags() map[string]string {
 			kv[k] = v
 		}
 	}
-	add(TagCommit, r.Commit)
-	add(TagPlan, r.Plan)
-	add(TagLockHash, r.LockHash)
-	add(TagPromotedFrom, r.PromotedFrom)
+	add(tagCommit, r.Commit)
+	add(tagPlan, r.Plan)
+	add(tagLockHash, r.LockHash)
+	add(tagPromotedFrom, r.PromotedFrom)
 	if r.BreakGlass {
-		kv[TagBreakGlass] = "true"
+		kv[tagBreakGlass] = "true"
 	}
 	return kv
 }
 
-// Release outcomes recorded in TagOutcome.
+// Release outcomes recorded in tagOutcome.
 const (
-	ReleaseCompleted  = "completed"
-	ReleaseFailed     = "failed"
-	ReleaseRolledBack = "rolled-back"
+	releaseCompleted  = "completed"
+	releaseFailed     = "failed"
+	releaseRolledBack = "rolled-back"
 )
 
 // historyScan bounds how many revisions of a family Releases and rollback describe.
@@ -154,18 +154,18 @@ func (r Release) Ran() bool { return !r.CompletedAt.IsZero() }
 
 func releaseFrom(td *types.TaskDefinition, tags []types.Tag) (Release, bool) {
 	m := tagMap(tags)
-	if _, ok := m[TagVersion]; !ok {
+	if _, ok := m[tagVersion]; !ok {
 		return Release{}, false
 	}
 	r := Release{
 		Revision: td.Revision, TaskDefinition: aws.ToString(td.TaskDefinitionArn), Status: string(td.Status),
-		Image: m[TagImage], Version: m[TagVersion], Base: m[TagBase], Outcome: m[TagOutcome],
-		Deployment: m[TagDeployment], By: m[TagBy], Reason: m[TagReason],
-		Commit: m[TagCommit], Plan: m[TagPlan], LockHash: m[TagLockHash], PromotedFrom: m[TagPromotedFrom],
-		BreakGlass: m[TagBreakGlass] == "true", Smoke: m[TagSmoke], Timings: m[TagTimings],
+		Image: m[tagImage], Version: m[tagVersion], Base: m[tagBase], Outcome: m[tagOutcome],
+		Deployment: m[tagDeployment], By: m[tagBy], Reason: m[tagReason],
+		Commit: m[tagCommit], Plan: m[tagPlan], LockHash: m[tagLockHash], PromotedFrom: m[tagPromotedFrom],
+		BreakGlass: m[tagBreakGlass] == "true", Smoke: m[tagSmoke], Timings: m[tagTimings],
 	}
-	r.CompletedAt, _ = time.Parse(time.RFC3339, m[TagCompletedAt])
-	r.OutcomeAt, _ = time.Parse(time.RFC3339, m[TagOutcomeAt])
+	r.CompletedAt, _ = time.Parse(time.RFC3339, m[tagCompletedAt])
+	r.OutcomeAt, _ = time.Parse(time.RFC3339, m[tagOutcomeAt])
 	if r.Outcome == "" {
 		r.Outcome = "not completed"
 	}
@@ -217,7 +217,7 @@ func tagList(kv map[string]string) []types.Tag {
 // dropped with a note (a record must never fail the release).
 func releaseTags(baseTags []types.Tag, base, image, version string, rec Record) (tags []types.Tag, dropped []string) {
 	kv := rec.tags()
-	kv[TagBase], kv[TagImage], kv[TagVersion] = base, image, version
+	kv[tagBase], kv[tagImage], kv[tagVersion] = base, image, version
 	var out []types.Tag
 	room := maxTags - historyTags
 	for _, t := range baseTags {
@@ -240,12 +240,12 @@ const historyTags = 16
 // record tags a revision; a failure is printed, not returned: the deployment's outcome
 // stands, only the history misses an entry (rollback --to still works).
 func (c *Client) record(ctx context.Context, taskDef string, kv map[string]string) {
-	kv[TagOutcomeAt] = c.now().UTC().Format(time.RFC3339)
+	kv[tagOutcomeAt] = c.now().UTC().Format(time.RFC3339)
 	if _, err := c.ecs.TagResource(ctx, &ecs.TagResourceInput{ResourceArn: aws.String(taskDef), Tags: tagList(kv)}); err != nil {
-		c.printf("warning: record %s as %s in the release history: %v\n", revisionOf(taskDef), kv[TagOutcome], err)
+		c.printf("warning: record %s as %s in the release history: %v\n", revisionOf(taskDef), kv[tagOutcome], err)
 		return
 	}
-	c.printf("recorded %s as %s in the release history\n", revisionOf(taskDef), kv[TagOutcome])
+	c.printf("recorded %s as %s in the release history\n", revisionOf(taskDef), kv[tagOutcome])
 }
 
 // RecordResult adds the smoke result and the stage timings to the record of release
@@ -253,10 +253,10 @@ func (c *Client) record(ctx context.Context, taskDef string, kv map[string]strin
 func (c *Client) RecordResult(ctx context.Context, taskDef, smoke, timings string) error {
 	kv := map[string]string{}
 	if smoke != "" {
-		kv[TagSmoke] = smoke
+		kv[tagSmoke] = smoke
 	}
 	if timings != "" {
-		kv[TagTimings] = timings
+		kv[tagTimings] = timings
 	}
 	if len(kv) == 0 {
 		return nil
@@ -278,15 +278,15 @@ func (c *Client) RecordResult(ctx context.Context, taskDef, smoke, timings strin
 // recordCompleted records that deployment completed revision taskDef.
 func (c *Client) recordCompleted(ctx context.Context, taskDef, deployment string) {
 	c.record(ctx, taskDef, map[string]string{
-		TagOutcome: ReleaseCompleted, TagCompletedAt: c.now().UTC().Format(time.RFC3339),
-		TagDeployment: deployment, TagBy: c.opts.Caller,
+		tagOutcome: releaseCompleted, tagCompletedAt: c.now().UTC().Format(time.RFC3339),
+		tagDeployment: deployment, tagBy: c.opts.Caller,
 	})
 }
 
 // retire records outcome on a release and deregisters it, so that neither rollback nor
 // a person picking "the previous revision" can land on it by accident.
 func (c *Client) retire(ctx context.Context, taskDef, outcome, reason string) {
-	c.record(ctx, taskDef, map[string]string{TagOutcome: outcome, TagReason: reason})
+	c.record(ctx, taskDef, map[string]string{tagOutcome: outcome, tagReason: reason})
 	if _, err := c.ecs.DeregisterTaskDefinition(ctx, &ecs.DeregisterTaskDefinitionInput{TaskDefinition: aws.String(taskDef)}); err != nil {
 		c.printf("warning: deregister %s: %v\n", revisionOf(taskDef), err)
 		return
@@ -323,7 +323,7 @@ func (c *Client) FamilyReleases(ctx context.Context, family string, limit int) (
 // failed or rolled back since, with digest when given; ok is false when none is.
 func Promotable(rels []Release, digest string) (Release, bool) {
 	for _, r := range rels {
-		if r.Outcome == ReleaseCompleted && r.Ran() && (digest == "" || r.Digest() == digest) {
+		if r.Outcome == releaseCompleted && r.Ran() && (digest == "" || r.Digest() == digest) {
 			return r, true
 		}
 	}
@@ -381,7 +381,7 @@ func (c *Client) rollbackTarget(ctx context.Context, family string, current int3
 		return 0, err
 	}
 	for _, r := range rels {
-		if r.Revision < current && r.Outcome == ReleaseCompleted && r.Ran() && r.Status == string(types.TaskDefinitionStatusActive) {
+		if r.Revision < current && r.Outcome == releaseCompleted && r.Ran() && r.Status == string(types.TaskDefinitionStatusActive) {
 			return r.Revision, nil
 		}
 	}

@@ -17,7 +17,7 @@ func TestReleaseTagsFitECS(t *testing.T) {
 	for i := range 45 {
 		base = append(base, types.Tag{Key: aws.String(fmt.Sprintf("team-%02d", i)), Value: aws.String("x")})
 	}
-	base = append(base, types.Tag{Key: aws.String(TagOutcome), Value: aws.String("completed")}) // copied from an old release: dropped
+	base = append(base, types.Tag{Key: aws.String(tagOutcome), Value: aws.String("completed")}) // copied from an old release: dropped
 	rec := Record{Commit: strings.Repeat("c", 40), Plan: "plan-id:" + strings.Repeat("p", 300), LockHash: "sha256:" + strings.Repeat("1", 64), PromotedFrom: "dev:7", BreakGlass: true}
 	tags, dropped := releaseTags(base, "fam:1", "repo@sha256:"+strings.Repeat("2", 64), "v1", rec)
 	// The rollout then adds outcome, outcome-at, completed-at, deployment, released-by,
@@ -30,13 +30,13 @@ func TestReleaseTagsFitECS(t *testing.T) {
 		t.Error("no base tag dropped although 45 base tags and the record exceed 50")
 	}
 	m := tagMap(tags)
-	for _, k := range []string{TagBase, TagImage, TagVersion, TagCommit, TagPlan, TagLockHash, TagPromotedFrom, TagBreakGlass} {
+	for _, k := range []string{tagBase, tagImage, tagVersion, tagCommit, tagPlan, tagLockHash, tagPromotedFrom, tagBreakGlass} {
 		if m[k] == "" {
 			t.Errorf("tag %s missing", k)
 		}
 	}
-	if m[TagOutcome] != "" {
-		t.Errorf("history tag %s copied from the base", TagOutcome)
+	if m[tagOutcome] != "" {
+		t.Errorf("history tag %s copied from the base", tagOutcome)
 	}
 	for k, v := range m {
 		if len(v) > 256 {
@@ -56,10 +56,10 @@ func TestPromotable(t *testing.T) {
 	}
 	rels := []Release{ // newest first
 		rel(9, "9", "not completed", false),
-		rel(8, "8", ReleaseRolledBack, true),
-		rel(7, "7", ReleaseFailed, false),
-		rel(6, "6", ReleaseCompleted, true),
-		rel(5, "5", ReleaseCompleted, true),
+		rel(8, "8", releaseRolledBack, true),
+		rel(7, "7", releaseFailed, false),
+		rel(6, "6", releaseCompleted, true),
+		rel(5, "5", releaseCompleted, true),
 	}
 	tests := map[string]struct {
 		digest string

@@ -77,7 +77,7 @@ func TestRolloutMoto(t *testing.T) {
 	if err != nil {
 		t.Fatalf("Rollout: %v", err)
 	}
-	if res.Outcome != Completed || res.Revision != 2 || res.TaskDefinition != taskDefTwo || res.Deployment == "" {
+	if res.Outcome != completed || res.Revision != 2 || res.TaskDefinition != taskDefTwo || res.Deployment == "" {
 		t.Errorf("result = %+v", res)
 	}
 	svc, err := cli.describeService(t.Context(), cluster, svcName)
@@ -130,7 +130,7 @@ func TestRolloutMoto(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if three.Status != types.TaskDefinitionStatusInactive || tagMap(tags)[TagOutcome] != ReleaseRolledBack {
+	if three.Status != types.TaskDefinitionStatusInactive || tagMap(tags)[tagOutcome] != releaseRolledBack {
 		t.Errorf("revision 3 after rollback: status %s, tags %v; want INACTIVE, rolled-back", three.Status, tagMap(tags))
 	}
 	// A release rolled back is never promoted, though it completed once.

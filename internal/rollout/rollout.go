@@ -70,20 +70,20 @@ type ecsAPI interface {
 // Defaults.
 const (
 	DefaultPollInterval = 5 * time.Second
-	// DefaultFastPollInterval is the poll interval while a deployment is about to end
+	// defaultFastPollInterval is the poll interval while a deployment is about to end
 	// (all new tasks running, or a rollback awaited), so its end is seen within ~1 s.
-	DefaultFastPollInterval = time.Second
+	defaultFastPollInterval = time.Second
 	DefaultTimeout          = 15 * time.Minute
-	DefaultStablePolls      = 3
+	defaultStablePolls      = 3
 	// DefaultRollbackWait bounds how long a FAILED deployment with the circuit
 	// breaker's rollback enabled is watched for that rollback to start.
 	DefaultRollbackWait = time.Minute
-	// DefaultTaskCheckInterval is how often stopped tasks are listed when nothing
+	// defaultTaskCheckInterval is how often stopped tasks are listed when nothing
 	// (failedTasks growing, a stop reason pending) calls for it sooner.
-	DefaultTaskCheckInterval = 30 * time.Second
-	// DefaultUnseenWait bounds the wait for DescribeServices to show the deployment
+	defaultTaskCheckInterval = 30 * time.Second
+	// defaultUnseenWait bounds the wait for DescribeServices to show the deployment
 	// UpdateService returned; ECS reads usually catch up within seconds.
-	DefaultUnseenWait = time.Minute
+	defaultUnseenWait = time.Minute
 )
 
 // Options tune the watch.
@@ -132,20 +132,20 @@ func newClient(api ecsAPI, opts Options) *Client {
 		opts.PollInterval = DefaultPollInterval
 	}
 	if opts.StablePolls <= 0 {
-		opts.StablePolls = DefaultStablePolls
+		opts.StablePolls = defaultStablePolls
 	}
 	if opts.FastPollInterval <= 0 {
-		opts.FastPollInterval = DefaultFastPollInterval
+		opts.FastPollInterval = defaultFastPollInterval
 	}
 	opts.FastPollInterval = min(opts.FastPollInterval, opts.PollInterval)
 	if opts.RollbackWait <= 0 {
 		opts.RollbackWait = DefaultRollbackWait
 	}
 	if opts.TaskCheckInterval <= 0 {
-		opts.TaskCheckInterval = DefaultTaskCheckInterval
+		opts.TaskCheckInterval = defaultTaskCheckInterval
 	}
 	if opts.UnseenWait <= 0 {
-		opts.UnseenWait = DefaultUnseenWait
+		opts.UnseenWait = defaultUnseenWait
 	}
 	return &Client{ecs: api, opts: opts, now: time.Now, sleep: sleepContext}
 }
@@ -206,13 +206,13 @@ type Outcome string
 
 // Outcomes.
 const (
-	Completed    Outcome = "completed"
-	Failed       Outcome = "failed"
-	RolledBack   Outcome = "rolled_back"
-	TasksFailing Outcome = "tasks_failing"
-	TimedOut     Outcome = "timeout"
-	Superseded   Outcome = "superseded"
-	Errored      Outcome = "error"
+	completed    Outcome = "completed"
+	failed       Outcome = "failed"
+	rolledBack   Outcome = "rolled_back"
+	tasksFailing Outcome = "tasks_failing"
+	timedOut     Outcome = "timeout"
+	superseded   Outcome = "superseded"
+	errored      Outcome = "error"
 )
 
 // Result describes the deployment rollout or rollback started (or found).
@@ -261,78 +261,107 @@ func (r Result) WriteJSON(path string) error {
 // rollout got, also on error.
 func (c *Client) Rollout(ctx context.Context, req Request) (Result, error) {
 	var res Result
-	svc, err := c.describeService(ctx, req.Cluster, req.Service)
+	rel, err := c.prepareRelease(ctx, req)
 	if err != nil {
 		return res, err
 	}
-	cur, curTags, err := c.describeTaskDefinition(ctx, aws.ToString(svc.TaskDefinition))
+	w := c.newWatch(req.Cluster, req.Service, rel.svc)
+	ours, registered, err := c.startRelease(ctx, req, rel, w)
 	if err != nil {
 		return res, err
-	}
-	base, baseTags, baseRef, err := c.base(ctx, req, cur, curTags)
-	if err != nil {
-		return res, err
-	}
-	container, err := pickContainer(base, req.Container)
-	if err != nil {
-		return res, err
-	}
-	image, version, _ := containerState(cur, container)
-	sameImage := image == req.Image && version == req.Version && (req.TaskDefinition == "" || tagMap(curTags)[TagBase] == baseRef)
-	setDesired := svc.DesiredCount == 0 && req.DesiredCount > 0
-
-	w := c.newWatch(req.Cluster, req.Service, svc)
-	ours := cur
-	registered := false
-	if sameImage && !req.Force && !setDesired {
-		c.printf("image %s (version %s) is already in %s, built from %s: nothing to register; watching the current deployment (--force redeploys)\n",
-			req.Image, req.Version, aws.ToString(cur.TaskDefinitionArn), baseRef)
-		w.prevPrimaryID = "" // the current PRIMARY deployment is ours
-	} else {
-		if sameImage && !req.Force {
-			// Only the desired count changes: ECS keeps the PRIMARY deployment, ours.
-			w.prevPrimaryID = ""
-		}
-		if !sameImage {
-			if ours, err = c.register(ctx, req, base, baseTags, baseRef, container); err != nil {
-				return res, err
-			}
-			registered = true
-		}
-		in := &ecs.UpdateServiceInput{
-			Cluster:        aws.String(req.Cluster),
-			Service:        aws.String(req.Service),
-			TaskDefinition: ours.TaskDefinitionArn,
-		}
-		if req.Force {
-			in.ForceNewDeployment = true
-		}
-		if setDesired {
-			in.DesiredCount = aws.Int32(req.DesiredCount)
-			c.printf("service %s has 0 desired tasks: setting the environment's desired count %d\n", req.Service, req.DesiredCount)
-		}
-		if err := c.update(ctx, w, in); err != nil {
-			return res, err
-		}
 	}
 	w.taskDef = aws.ToString(ours.TaskDefinitionArn)
-	w.stopTimeout = stopTimeoutOf(ours, container)
+	w.stopTimeout = stopTimeoutOf(ours, rel.container)
 	if registered {
 		w.registeredAt = aws.ToTime(ours.RegisteredAt)
 	}
 	res.TaskDefinition, res.Revision = w.taskDef, ours.Revision
 	res, err = c.watch(ctx, w, res, req.Timeout)
 	// The history is written with a fresh context: a cancelled watch still records.
-	hctx := context.WithoutCancel(ctx)
+	c.recordOutcome(context.WithoutCancel(ctx), w, res, registered)
+	return res, err
+}
+
+// release is what a rollout starts from: the service, its current revision and
+// tags, the base the release is built from, the container it changes, and whether
+// the service already runs the image (sameImage) or needs its desired count set.
+type release struct {
+	svc                   *types.Service
+	cur, base             *types.TaskDefinition
+	curTags, baseTags     []types.Tag
+	baseRef, container    string
+	sameImage, setDesired bool
+}
+
+// prepareRelease reads the service, its current revision and the release's base, and
+// decides what the rollout changes.
+func (c *Client) prepareRelease(ctx context.Context, req Request) (release, error) {
+	var rel release
+	var err error
+	if rel.svc, err = c.describeService(ctx, req.Cluster, req.Service); err != nil {
+		return rel, err
+	}
+	if rel.cur, rel.curTags, err = c.describeTaskDefinition(ctx, aws.ToString(rel.svc.TaskDefinition)); err != nil {
+		return rel, err
+	}
+	if rel.base, rel.baseTags, rel.baseRef, err = c.base(ctx, req, rel.cur, rel.curTags); err != nil {
+		return rel, err
+	}
+	if rel.container, err = pickContainer(rel.base, req.Container); err != nil {
+		return rel, err
+	}
+	image, version, _ := containerState(rel.cur, rel.container)
+	rel.sameImage = image == req.Image && version == req.Version && (req.TaskDefinition == "" || tagMap(rel.curTags)[tagBase] == rel.baseRef)
+	rel.setDesired = rel.svc.DesiredCount == 0 && req.DesiredCount > 0
+	return rel, nil
+}
+
+// startRelease registers the release (unless the service already runs its image) and
+// updates the service (unless nothing would change: then the current deployment is
+// watched). It returns the revision the watch follows and whether it was registered.
+func (c *Client) startRelease(ctx context.Context, req Request, rel release, w *watch) (*types.TaskDefinition, bool, error) {
+	if rel.sameImage && !req.Force && !rel.setDesired {
+		c.printf("image %s (version %s) is already in %s, built from %s: nothing to register; watching the current deployment (--force redeploys)\n",
+			req.Image, req.Version, aws.ToString(rel.cur.TaskDefinitionArn), rel.baseRef)
+		w.prevPrimaryID = "" // the current PRIMARY deployment is ours
+		return rel.cur, false, nil
+	}
+	if rel.sameImage && !req.Force {
+		// Only the desired count changes: ECS keeps the PRIMARY deployment, ours.
+		w.prevPrimaryID = ""
+	}
+	ours, registered := rel.cur, false
+	if !rel.sameImage {
+		var err error
+		if ours, err = c.register(ctx, req, rel.base, rel.baseTags, rel.baseRef, rel.container); err != nil {
+			return nil, false, err
+		}
+		registered = true
+	}
+	in := &ecs.UpdateServiceInput{
+		Cluster:            aws.String(req.Cluster),
+		Service:            aws.String(req.Service),
+		TaskDefinition:     ours.TaskDefinitionArn,
+		ForceNewDeployment: req.Force,
+	}
+	if rel.setDesired {
+		in.DesiredCount = aws.Int32(req.DesiredCount)
+		c.printf("service %s has 0 desired tasks: setting the environment's desired count %d\n", req.Service, req.DesiredCount)
+	}
+	return ours, registered, c.update(ctx, w, in)
+}
+
+// recordOutcome writes the watched release's end into the history: completed, or,
+// for a release this rollout registered, failed (and deregistered).
+func (c *Client) recordOutcome(ctx context.Context, w *watch, res Result, registered bool) {
 	switch res.Outcome {
-	case Completed:
-		c.recordCompleted(hctx, w.taskDef, res.Deployment)
-	case Failed, RolledBack, TasksFailing:
+	case completed:
+		c.recordCompleted(ctx, w.taskDef, res.Deployment)
+	case failed, rolledBack, tasksFailing:
 		if registered {
-			c.retire(hctx, w.taskDef, ReleaseFailed, string(res.Outcome)+": "+res.Message)
+			c.retire(ctx, w.taskDef, releaseFailed, string(res.Outcome)+": "+res.Message)
 		}
 	}
-	return res, err
 }
 
 // Rollback points the service at the last release that completed before the current
@@ -383,11 +412,11 @@ func (c *Client) Rollback(ctx context.Context, req RollbackRequest) (Result, err
 	w.stopTimeout = stopTimeoutOf(target, req.Container)
 	res.TaskDefinition, res.Revision = w.taskDef, target.Revision
 	res, err = c.watch(ctx, w, res, req.Timeout)
-	if res.Outcome == Completed {
+	if res.Outcome == completed {
 		hctx := context.WithoutCancel(ctx)
 		c.recordCompleted(hctx, w.taskDef, res.Deployment)
-		if _, isRelease := tagMap(curTags)[TagVersion]; isRelease {
-			c.retire(hctx, aws.ToString(cur.TaskDefinitionArn), ReleaseRolledBack, fmt.Sprintf("rolled back to %s:%d", family, target.Revision))
+		if _, isRelease := tagMap(curTags)[tagVersion]; isRelease {
+			c.retire(hctx, aws.ToString(cur.TaskDefinitionArn), releaseRolledBack, fmt.Sprintf("rolled back to %s:%d", family, target.Revision))
 		}
 	}
 	return res, err
@@ -398,7 +427,7 @@ func (c *Client) Rollback(ctx context.Context, req RollbackRequest) (Result, err
 func (c *Client) base(ctx context.Context, req Request, cur *types.TaskDefinition, curTags []types.Tag) (base *types.TaskDefinition, baseTags []types.Tag, baseRef string, err error) {
 	if req.TaskDefinition == "" {
 		baseRef = revisionOf(aws.ToString(cur.TaskDefinitionArn))
-		if b := tagMap(curTags)[TagBase]; b != "" {
+		if b := tagMap(curTags)[tagBase]; b != "" {
 			baseRef = b
 		}
 		c.printf("note: no Terraform task definition given (--task-definition, or terraform output ecs_task_definition_arn): the release is built from the service's current revision %s, so Terraform changes to the task definition do not reach it\n",

@@ -23,14 +23,14 @@ type (
 
 // Phase names, in order.
 const (
-	PhaseRegister     = "register"
-	PhaseUpdate       = "update accepted"
-	PhasePending      = "first new task pending"
-	PhasePulled       = "pulled"
-	PhaseRunning      = "running"
-	PhaseHealthy      = "healthy"
-	PhaseOldStopped   = "old tasks stopped"
-	PhaseCompleted    = "completed"
+	phaseRegister     = "register"
+	phaseUpdate       = "update accepted"
+	phasePending      = "first new task pending"
+	phasePulled       = "pulled"
+	phaseRunning      = "running"
+	phaseHealthy      = "healthy"
+	phaseOldStopped   = "old tasks stopped"
+	phaseCompleted    = "completed"
 	defaultStopTimout = 30 // seconds, ECS's default for a container without stopTimeout
 )
 
@@ -42,40 +42,40 @@ func (c *Client) timeline(ctx context.Context, w *watch, svc *types.Service) *Ti
 		tl.Settings.MinimumHealthyPercent = aws.ToInt32(dc.MinimumHealthyPercent)
 		tl.Settings.MaximumPercent = aws.ToInt32(dc.MaximumPercent)
 	}
-	at := map[string]time.Time{PhaseRegister: w.registeredAt, PhaseUpdate: w.updatedAt, PhaseHealthy: w.allRunningAt}
+	at := map[string]time.Time{phaseRegister: w.registeredAt, phaseUpdate: w.updatedAt, phaseHealthy: w.allRunningAt}
 	if out, err := c.ecs.ListTasks(ctx, &ecs.ListTasksInput{Cluster: aws.String(w.cluster), StartedBy: aws.String(w.deploymentID)}); err == nil && len(out.TaskArns) > 0 {
 		arns := out.TaskArns[:min(len(out.TaskArns), 100)]
 		if desc, err := c.ecs.DescribeTasks(ctx, &ecs.DescribeTasksInput{Cluster: aws.String(w.cluster), Tasks: arns}); err == nil {
 			for _, t := range desc.Tasks {
-				earliest(at, PhasePending, aws.ToTime(t.CreatedAt))
-				latest(at, PhasePulled, aws.ToTime(t.PullStoppedAt))
-				latest(at, PhaseRunning, aws.ToTime(t.StartedAt))
+				earliest(at, phasePending, aws.ToTime(t.CreatedAt))
+				latest(at, phasePulled, aws.ToTime(t.PullStoppedAt))
+				latest(at, phaseRunning, aws.ToTime(t.StartedAt))
 			}
 		}
 	}
 	for _, e := range svc.Events {
 		if strings.Contains(aws.ToString(e.Message), "has stopped") && aws.ToTime(e.CreatedAt).After(w.updatedAt) {
-			latest(at, PhaseOldStopped, aws.ToTime(e.CreatedAt))
+			latest(at, phaseOldStopped, aws.ToTime(e.CreatedAt))
 		}
 	}
 	for _, d := range svc.Deployments {
 		if aws.ToString(d.Id) == w.deploymentID {
-			at[PhaseCompleted] = aws.ToTime(d.UpdatedAt)
+			at[phaseCompleted] = aws.ToTime(d.UpdatedAt)
 		}
 	}
-	if at[PhaseCompleted].IsZero() || at[PhaseCompleted].Before(w.updatedAt) {
-		at[PhaseCompleted] = c.now()
+	if at[phaseCompleted].IsZero() || at[phaseCompleted].Before(w.updatedAt) {
+		at[phaseCompleted] = c.now()
 	}
 	// healthy is seen by a poll, so it lags; ECS stops the old tasks only once the new
 	// ones are healthy, so that stop (or the completion) caps it.
-	for _, later := range []string{PhaseOldStopped, PhaseCompleted} {
-		if h := at[PhaseHealthy]; !h.IsZero() && !at[later].IsZero() && h.After(at[later]) {
-			at[PhaseHealthy] = at[later]
+	for _, later := range []string{phaseOldStopped, phaseCompleted} {
+		if h := at[phaseHealthy]; !h.IsZero() && !at[later].IsZero() && h.After(at[later]) {
+			at[phaseHealthy] = at[later]
 		}
 	}
 	prev := time.Time{}
 	var longest Phase
-	for _, name := range []string{PhaseRegister, PhaseUpdate, PhasePending, PhasePulled, PhaseRunning, PhaseHealthy, PhaseOldStopped, PhaseCompleted} {
+	for _, name := range []string{phaseRegister, phaseUpdate, phasePending, phasePulled, phaseRunning, phaseHealthy, phaseOldStopped, phaseCompleted} {
 		t := at[name]
 		if t.IsZero() {
 			continue
@@ -114,18 +114,18 @@ func hint(p Phase, s Settings) string {
 		return ""
 	}
 	switch p.Name {
-	case PhasePulled:
+	case phasePulled:
 		return fmt.Sprintf("the image pull took %.0fs: a smaller image, or the registry reached through a VPC endpoint, shortens it", p.Seconds)
-	case PhaseHealthy:
+	case phaseHealthy:
 		if s.HealthCheckGracePeriodSeconds > 0 {
 			return fmt.Sprintf("becoming healthy took %.0fs: the health check grace period (%ds) and the container health check's startPeriod and interval bound it", p.Seconds, s.HealthCheckGracePeriodSeconds)
 		}
 		return fmt.Sprintf("becoming healthy took %.0fs: the container health check's startPeriod, interval and retries bound it", p.Seconds)
-	case PhaseOldStopped, PhaseCompleted:
+	case phaseOldStopped, phaseCompleted:
 		if s.StopTimeoutSeconds >= 60 {
 			return fmt.Sprintf("stopping the old tasks took %.0fs: stopTimeout is %ds (SIGTERM to SIGKILL); an app that exits on SIGTERM ends it sooner", p.Seconds, s.StopTimeoutSeconds)
 		}
-	case PhasePending, PhaseRunning:
+	case phasePending, phaseRunning:
 		if s.MaximumPercent > 0 && s.MaximumPercent <= 100 {
 			return fmt.Sprintf("starting new tasks took %.0fs: maximumPercent %d means old tasks stop before new ones start", p.Seconds, s.MaximumPercent)
 		}

@@ -35,7 +35,7 @@ func TestTimelineFromECS(t *testing.T) {
 		}
 		prev = p.At
 	}
-	want := []string{PhaseRegister, PhaseUpdate, PhasePending, PhasePulled, PhaseRunning, PhaseHealthy, PhaseOldStopped, PhaseCompleted}
+	want := []string{phaseRegister, phaseUpdate, phasePending, phasePulled, phaseRunning, phaseHealthy, phaseOldStopped, phaseCompleted}
 	if diff := cmp.Diff(want, names); diff != "" {
 		t.Errorf("phases (-want +got):\n%s", diff)
 	}
@@ -54,13 +54,13 @@ func TestTimelineHint(t *testing.T) {
 		s    Settings
 		want string
 	}{
-		"stopTimeout dominates": {Phase{Name: PhaseOldStopped, Seconds: 118}, Settings{StopTimeoutSeconds: 120},
+		"stopTimeout dominates": {Phase{Name: phaseOldStopped, Seconds: 118}, Settings{StopTimeoutSeconds: 120},
 			"stopping the old tasks took 118s: stopTimeout is 120s (SIGTERM to SIGKILL); an app that exits on SIGTERM ends it sooner"},
-		"grace period": {Phase{Name: PhaseHealthy, Seconds: 65}, Settings{HealthCheckGracePeriodSeconds: 60},
+		"grace period": {Phase{Name: phaseHealthy, Seconds: 65}, Settings{HealthCheckGracePeriodSeconds: 60},
 			"becoming healthy took 65s: the health check grace period (60s) and the container health check's startPeriod and interval bound it"},
-		"maximum percent 100": {Phase{Name: PhaseRunning, Seconds: 40}, Settings{MaximumPercent: 100},
+		"maximum percent 100": {Phase{Name: phaseRunning, Seconds: 40}, Settings{MaximumPercent: 100},
 			"starting new tasks took 40s: maximumPercent 100 means old tasks stop before new ones start"},
-		"short phases need no hint": {Phase{Name: PhasePulled, Seconds: 0.4}, Settings{}, ""},
+		"short phases need no hint": {Phase{Name: phasePulled, Seconds: 0.4}, Settings{}, ""},
 	}
 	for name, tc := range tests {
 		t.Run(name, func(t *testing.T) {

@@ -95,16 +95,16 @@ func (c *Client) watch(ctx context.Context, w *watch, res Result, timeout time.D
 	}
 	if w.updated != nil && !w.identify(c, w.updated) {
 		// Never substitute another deployment: without its ID nothing can be reported.
-		return finish(Errored, fmt.Errorf("watch the update of service %s: UpdateService's response names no new PRIMARY deployment of %s (deployments: %s): the service was updated, but its rollout cannot be watched by ID: check the ECS console",
+		return finish(errored, fmt.Errorf("watch the update of service %s: UpdateService's response names no new PRIMARY deployment of %s (deployments: %s): the service was updated, but its rollout cannot be watched by ID: check the ECS console",
 			w.service, revisionOf(w.taskDef), describeDeployments(w.updated)))
 	}
 	failures := 0
 	for {
-		interval := c.opts.PollInterval
+		var interval time.Duration
 		svc, err := c.describeService(ctx, w.cluster, w.service)
 		switch {
 		case err != nil && (errors.Is(err, ErrNotFound) || errors.Is(err, ErrUnsupported) || ctx.Err() != nil):
-			return finish(Errored, err)
+			return finish(errored, err)
 		case err != nil:
 			failures++
 			interval = min(c.opts.PollInterval<<min(failures, 4), time.Minute)
@@ -112,36 +112,43 @@ func (c *Client) watch(ctx context.Context, w *watch, res Result, timeout time.D
 			w.last = "last poll failed: " + err.Error()
 		default:
 			failures = 0
-			c.printEvents(w, svc)
-			if w.deploymentID == "" { // no update was made: watch the current deployment
-				w.identify(c, svc)
-			}
-			if w.deploymentID != "" {
-				w.fast = false
-				if v := c.evaluate(ctx, w, svc); v.done {
-					if v.outcome == Completed {
-						res.Timeline = c.timeline(ctx, w, svc)
-					}
-					return finish(v.outcome, v.err)
+			var v verdict
+			if v, interval = c.poll(ctx, w, svc); v.done {
+				if v.outcome == completed {
+					res.Timeline = c.timeline(ctx, w, svc)
 				}
-				if w.fast {
-					interval = c.opts.FastPollInterval
-				}
-			} else {
-				// No update was made and no PRIMARY deployment of our revision is shown
-				// (a read lagging an earlier update): look again soon.
-				interval = c.opts.FastPollInterval
-				w.last = fmt.Sprintf("no deployment of %s found yet (service on %s)", w.taskDef, aws.ToString(svc.TaskDefinition))
+				return finish(v.outcome, v.err)
 			}
 		}
 		if !c.now().Before(deadline) {
-			return finish(TimedOut, fmt.Errorf("%w: waited %s for %s: %s: the service may still converge; check the ECS console, or roll back",
+			return finish(timedOut, fmt.Errorf("%w: waited %s for %s: %s: the service may still converge; check the ECS console, or roll back",
 				ErrTimeout, timeout, orUnknown(w.deploymentID), w.last))
 		}
 		if err := c.sleep(ctx, min(interval, deadline.Sub(c.now())+time.Millisecond)); err != nil {
-			return finish(Errored, fmt.Errorf("watch deployment %s: %w", orUnknown(w.deploymentID), err))
+			return finish(errored, fmt.Errorf("watch deployment %s: %w", orUnknown(w.deploymentID), err))
 		}
 	}
+}
+
+// poll handles one read of the service: it prints what is new, finds our deployment
+// when no update named it, and returns the verdict with the interval to the next poll.
+func (c *Client) poll(ctx context.Context, w *watch, svc *types.Service) (verdict, time.Duration) {
+	c.printEvents(w, svc)
+	if w.deploymentID == "" { // no update was made: watch the current deployment
+		w.identify(c, svc)
+	}
+	if w.deploymentID == "" {
+		// No update was made and no PRIMARY deployment of our revision is shown (a
+		// read lagging an earlier update): look again soon.
+		w.last = fmt.Sprintf("no deployment of %s found yet (service on %s)", w.taskDef, aws.ToString(svc.TaskDefinition))
+		return keepWatching, c.opts.FastPollInterval
+	}
+	w.fast = false
+	v := c.evaluate(ctx, w, svc)
+	if w.fast {
+		return v, c.opts.FastPollInterval
+	}
+	return v, c.opts.PollInterval
 }
 
 // identify finds our deployment in svc: the PRIMARY deployment of our task definition
@@ -223,7 +230,7 @@ func (c *Client) evaluate(ctx context.Context, w *watch, svc *types.Service) ver
 // update is waited for, bounded; another deployment is never looked at instead.
 func (c *Client) onNotSeen(w *watch, svc *types.Service) verdict {
 	if waited := c.now().Sub(w.updatedAt); waited >= c.opts.UnseenWait {
-		return end(TimedOut, fmt.Errorf("%w: deployment %s (%s), which UpdateService returned, was not shown by DescribeServices within %s (service on %s, deployments: %s): its outcome is unknown; check the ECS console, or roll back",
+		return end(timedOut, fmt.Errorf("%w: deployment %s (%s), which UpdateService returned, was not shown by DescribeServices within %s (service on %s, deployments: %s): its outcome is unknown; check the ECS console, or roll back",
 			ErrTimeout, w.deploymentID, revisionOf(w.taskDef), c.opts.UnseenWait, revisionOf(aws.ToString(svc.TaskDefinition)), describeDeployments(svc)))
 	}
 	w.last = fmt.Sprintf("deployment %s not shown by DescribeServices yet (service on %s)", w.deploymentID, revisionOf(aws.ToString(svc.TaskDefinition)))
@@ -249,10 +256,10 @@ func (c *Client) onReplaced(w *watch, svc *types.Service, ours *types.Deployment
 		}
 	}
 	if !sameTaskDefinition(ptd, w.taskDef) && (!w.failedSeen.IsZero() || w.rollbackSeen) {
-		return end(RolledBack, fmt.Errorf("%w: deployment %s (%s) is %s; the service is back on %s (deployment %s): it looks stable, but on the old revision, not %s",
+		return end(rolledBack, fmt.Errorf("%w: deployment %s (%s) is %s; the service is back on %s (deployment %s): it looks stable, but on the old revision, not %s",
 			ErrRolledBack, w.deploymentID, revisionOf(w.taskDef), state, revisionOf(ptd), aws.ToString(p.Id), revisionOf(w.taskDef)))
 	}
-	return end(Superseded, fmt.Errorf("%w: deployment %s (%s) is %s; deployment %s of %s is now PRIMARY, with no FAILED state and no rollback event: another change to the service replaced ours",
+	return end(superseded, fmt.Errorf("%w: deployment %s (%s) is %s; deployment %s of %s is now PRIMARY, with no FAILED state and no rollback event: another change to the service replaced ours",
 		ErrSuperseded, w.deploymentID, revisionOf(w.taskDef), state, aws.ToString(p.Id), revisionOf(ptd)))
 }
 
@@ -262,7 +269,7 @@ func (c *Client) onReplaced(w *watch, svc *types.Service, ours *types.Deployment
 func (c *Client) onFailed(w *watch, svc *types.Service, ours *types.Deployment) verdict {
 	reason := orUnknown(aws.ToString(ours.RolloutStateReason))
 	if !rollbackEnabled(svc) {
-		return end(Failed, fmt.Errorf("%w: deployment %s (%s) rollout state FAILED: %s; the service stays on it (no circuit-breaker rollback): roll back with `deployctl rollback`",
+		return end(failed, fmt.Errorf("%w: deployment %s (%s) rollout state FAILED: %s; the service stays on it (no circuit-breaker rollback): roll back with `deployctl rollback`",
 			ErrFailed, w.deploymentID, revisionOf(w.taskDef), reason))
 	}
 	if waited := c.now().Sub(w.failedSeen); waited < c.opts.RollbackWait {
@@ -270,7 +277,7 @@ func (c *Client) onFailed(w *watch, svc *types.Service, ours *types.Deployment) 
 		w.last = fmt.Sprintf("rollout state FAILED (%s); the circuit breaker's rollback is enabled: waiting for it (%s of %s)", reason, waited.Round(time.Second), c.opts.RollbackWait)
 		return keepWatching
 	}
-	return end(Failed, fmt.Errorf("%w: deployment %s (%s) rollout state FAILED: %s; the circuit breaker's rollback is enabled but did not start within %s (no COMPLETED deployment to return to?): roll back with `deployctl rollback`",
+	return end(failed, fmt.Errorf("%w: deployment %s (%s) rollout state FAILED: %s; the circuit breaker's rollback is enabled but did not start within %s (no COMPLETED deployment to return to?): roll back with `deployctl rollback`",
 		ErrFailed, w.deploymentID, revisionOf(w.taskDef), reason, c.opts.RollbackWait))
 }
 
@@ -285,7 +292,7 @@ func (c *Client) onCompleted(w *watch, svc *types.Service) verdict {
 		w.allRunningAt = c.now()
 	}
 	c.printf("deployment %s completed: %d of %d tasks running %s\n", w.deploymentID, svc.RunningCount, svc.DesiredCount, revisionOf(w.taskDef))
-	return end(Completed, nil)
+	return end(completed, nil)
 }
 
 // onInProgress: our deployment is PRIMARY and under way (or reports no rollout state).
@@ -297,7 +304,7 @@ func (c *Client) onInProgress(ctx context.Context, w *watch, svc *types.Service,
 	if c.needTaskCheck(w, ours) {
 		w.lastFailed = ours.FailedTasks
 		if err := c.checkStoppedTasks(ctx, w); errors.Is(err, ErrTasksFailing) {
-			return end(TasksFailing, err)
+			return end(tasksFailing, err)
 		} else if err != nil {
 			c.printf("check stopped tasks (will retry): %v\n", err)
 		}
@@ -321,7 +328,7 @@ func (c *Client) onNoRolloutState(w *watch, svc *types.Service, ours *types.Depl
 	w.last = fmt.Sprintf("no rollout state; running %d of %d, %d deployment(s), stable for %d of %d polls", running, desired, len(svc.Deployments), w.stable, c.opts.StablePolls)
 	if w.stable >= c.opts.StablePolls {
 		c.printf("deployment %s steady: %d of %d tasks running for %d polls (no rollout state reported) %s\n", w.deploymentID, running, desired, w.stable, revisionOf(w.taskDef))
-		return end(Completed, nil)
+		return end(completed, nil)
 	}
 	return keepWatching
 }

@@ -22,6 +22,7 @@ import (
 	tfjson "github.com/hashicorp/terraform-json"
 
 	"dagger/predictor/internal/procgroup"
+	"dagger/predictor/internal/tfstate"
 )
 
 // LookPath finds terraform: $TERRAFORM_PATH, else terraform on PATH.
@@ -270,22 +271,8 @@ func (t *Terraform) SyncState(ctx context.Context) error {
 	return nil
 }
 
-// ErroredStateError is an apply that failed after changing infrastructure, where
-// terraform could not save the state and wrote it to errored.tfstate instead.
-type ErroredStateError struct {
-	// Path is where the errored state is kept.
-	Path string
-	Err  error
-}
-
-func (e *ErroredStateError) Error() string {
-	return fmt.Sprintf("%v; terraform could not save the state: it is kept in %s, push it with `terraform state push %s` before anything else runs", e.Err, e.Path, e.Path)
-}
-
-func (e *ErroredStateError) Unwrap() error { return e.Err }
-
 // Apply applies exactly the saved plan file. A stale plan is ErrStalePlan; a failure
-// that left errored.tfstate is an *ErroredStateError naming where it is kept.
+// that left errored.tfstate is a *tfstate.ErroredStateError naming where it is kept.
 func (t *Terraform) Apply(ctx context.Context, plan string) error {
 	code, stderr, runErr := t.run(ctx, applyCmd(t.Config, plan))
 	if runErr == nil && code == 0 {
@@ -303,7 +290,7 @@ func (t *Terraform) Apply(ctx context.Context, plan string) error {
 		return errors.Join(err, keepErr)
 	}
 	if kept != "" {
-		return &ErroredStateError{Path: kept, Err: err}
+		return &tfstate.ErroredStateError{Path: kept, Err: err}
 	}
 	return err
 }

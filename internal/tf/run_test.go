@@ -11,6 +11,8 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 	tfjson "github.com/hashicorp/terraform-json"
+
+	"dagger/predictor/internal/tfstate"
 )
 
 // fakeTerraform writes an executable script standing in for terraform: it records
@@ -83,9 +85,9 @@ exit 1`)
 	keep := filepath.Join(t.TempDir(), "out")
 	tf := &Terraform{Bin: bin, Config: Config{Dir: dir}, KeepDir: keep}
 	err := tf.Apply(t.Context(), "dev.tfplan")
-	var es *ErroredStateError
+	var es *tfstate.ErroredStateError
 	if !errors.As(err, &es) {
-		t.Fatalf("Apply = %v, want *ErroredStateError", err)
+		t.Fatalf("Apply = %v, want *tfstate.ErroredStateError", err)
 	}
 	wantPath := filepath.Join(keep, "errored.tfstate")
 	if diff := cmp.Diff(wantPath, es.Path); diff != "" {

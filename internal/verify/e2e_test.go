@@ -27,8 +27,8 @@ import (
 	s3types "github.com/aws/aws-sdk-go-v2/service/s3/types"
 	"github.com/google/go-cmp/cmp"
 
+	"dagger/predictor/internal/ctl"
 	"dagger/predictor/internal/exitcode"
-	"dagger/predictor/internal/pipeline"
 	"dagger/predictor/internal/testsupport/testenv"
 )
 
@@ -106,7 +106,7 @@ func newFixture(t *testing.T) *fixture {
 		t.Fatal(err)
 	}
 	var err error
-	if f.out, err = pipeline.ParseOutputs(raw); err != nil {
+	if f.out, err = ctl.ParseOutputs(raw); err != nil {
 		t.Fatal(err)
 	}
 	f.cfg = testenv.AWSConfig(t, moto.URL)

@@ -8,7 +8,7 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
-	"dagger/predictor/internal/pipeline"
+	"dagger/predictor/internal/ctl"
 	"dagger/predictor/internal/rollout"
 	"dagger/predictor/internal/rollout/timeline"
 )
@@ -54,7 +54,7 @@ func TestReportReadsWhatRolloutWrites(t *testing.T) {
 	res := rollout.Result{
 		Deployment: "ecs-svc/1", TaskDefinition: "arn:aws:ecs:us-east-1:123456789012:task-definition/predictor:3", Revision: 3,
 		Timeline: &timeline.Timeline{
-			Phases:   []timeline.Phase{{Name: rollout.PhaseRegister, At: at}, {Name: rollout.PhasePulled, At: at.Add(12 * time.Second), Seconds: 12}, {Name: rollout.PhaseCompleted, At: at.Add(50 * time.Second), Seconds: 38}},
+			Phases:   []timeline.Phase{{Name: "register", At: at}, {Name: "pulled", At: at.Add(12 * time.Second), Seconds: 12}, {Name: "completed", At: at.Add(50 * time.Second), Seconds: 38}},
 			Settings: timeline.Settings{HealthCheckGracePeriodSeconds: 60, MinimumHealthyPercent: 100, MaximumPercent: 200, StopTimeoutSeconds: 30},
 			Hint:     "stopping the old tasks took 38s",
 		},
@@ -63,7 +63,7 @@ func TestReportReadsWhatRolloutWrites(t *testing.T) {
 
 	// What `deployctl rollout` prints (finishWatch): the timeline, then the result line.
 	printed := "watching\n" + res.Timeline.String() + res.Line() + "\n"
-	fromText, ok := pipeline.ParseRollout(printed)
+	fromText, ok := ctl.ParseRollout(printed)
 	if !ok {
 		t.Fatalf("ParseRollout did not read the printed output:\n%s", printed)
 	}
@@ -79,7 +79,7 @@ func TestReportReadsWhatRolloutWrites(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	fromJSON, ok := pipeline.ParseRollout(string(raw))
+	fromJSON, ok := ctl.ParseRollout(string(raw))
 	if !ok {
 		t.Fatalf("ParseRollout did not read --report-json:\n%s", raw)
 	}

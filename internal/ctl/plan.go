@@ -1,4 +1,4 @@
-package pipeline
+package ctl
 
 import (
 	"errors"
@@ -40,7 +40,7 @@ func PlanOutcome(code int, stdout, stderr string) (hasChanges bool, err error) {
 // DriftOutcome reads drift's status and output: the text report, and ErrDrift (with
 // the report) when the infrastructure drifted, so a plain `drift` call fails.
 func DriftOutcome(env string, code int, stdout, stderr string) (report string, drifted bool, err error) {
-	drifted, err = DriftStatus(code, stderr)
+	drifted, err = driftStatus(code, stderr)
 	if err != nil {
 		return "", false, err
 	}

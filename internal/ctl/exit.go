@@ -1,4 +1,4 @@
-package pipeline
+package ctl
 
 import (
 	"errors"
@@ -101,9 +101,9 @@ func PlanStatus(code int, stderr string) (hasChanges bool, err error) {
 	return false, Check("plan", code, stderr)
 }
 
-// DriftStatus reads drift's status: 0 none; 2 infrastructure drift, 8 service drift,
+// driftStatus reads drift's status: 0 none; 2 infrastructure drift, 8 service drift,
 // 9 both; anything else an error.
-func DriftStatus(code int, stderr string) (drifted bool, err error) {
+func driftStatus(code int, stderr string) (drifted bool, err error) {
 	switch code {
 	case exitcode.Changes, exitcode.ServiceDrift, exitcode.BothDrift:
 		return true, nil

@@ -1,4 +1,11 @@
-package pipeline
+// Package ctl is deployctl's command line as its callers see it: the argument list of
+// each subcommand, what its exit statuses mean (as errors checked with errors.Is) and
+// how to read what it prints (outputs, rollout and promotion lines, plan summaries).
+// The Dagger module and the engine-less rehearsal run deployctl through it; deployctl
+// itself (cmd/deployctl) is the other side of the same contract. Building a command
+// is kept apart from running it, so tests check exact argument lists without running
+// anything.
+package ctl
 
 import (
 	"strconv"
