@@ -2,9 +2,6 @@ package main
 
 import (
 	"fmt"
-	"os"
-	"path/filepath"
-	"slices"
 	"strings"
 	"testing"
 
@@ -127,102 +124,102 @@ func TestDestroyCommand(t *testing.T) {
 	if testing.Short() {
 		t.Skip("-short: applies and destroys a terraform root against the emulator")
 	}
-	testenv.Terraform(t)
-	bin := testenv.Deployctl(t)
 	moto := testenv.NewMoto(t, testenv.MotoOptions{})
-	c := motoS3(t, moto.URL)
-	infra := filepath.Join(t.TempDir(), "infra")
-	if err := os.CopyFS(infra, os.DirFS(filepath.Join("testdata", "destroy"))); err != nil {
-		t.Fatal(err)
+	f := &destroyFixture{rootRun: newRootRun(t, moto, "destroy"), c: motoS3(t, moto.URL), want: map[string]versionCount{}}
+	f.apply()
+	for i, b := range f.buckets() {
+		v, m := fillVersioned(t, f.c, b, 3+2*i)
+		f.want[b] = versionCount{v, m}
 	}
-	work := t.TempDir()
-	// The emulator is named by --aws-endpoint only, never AWS_ENDPOINT_URL: deployctl
-	// must hand it to terraform itself (the roots read no endpoints block).
-	env := slices.DeleteFunc(testenv.TerraformEnv(t, moto.URL), func(kv string) bool { return strings.HasPrefix(kv, "AWS_ENDPOINT_URL=") })
-	deployctl := func(want int, args ...string) runResult {
-		t.Helper()
-		args = append(args, "--env", "dev", "--aws-endpoint", moto.URL, "--state-bucket", "tfstate-destroy", "--infra-dir", infra, "--workdir", work)
-		r := runDeployctlEnv(t, bin, false, env, args...)
-		if r.code != want {
-			t.Fatalf("deployctl %s: exit %d, want %d\nstdout:\n%s\nstderr:\n%s", args[0], r.code, want, r.stdout, lastBytes(r.stderr, 3000))
-		}
-		return r
-	}
-	deployctl(0, "bootstrap")
-	deployctl(2, "plan", "--out", "dev.tfplan", "--no-policy") // a test root, not the real one
-	deployctl(0, "apply", "--plan", "dev.tfplan")
+	f.checkRefused()
+	f.checkLockHeld()
+	f.checkDestroyed()
+}
 
-	buckets := []string{"destroy-dev-files", "destroy-dev-data"}
-	type count struct{ versions, markers int }
-	want := map[string]count{}
-	for i, b := range buckets {
-		v, m := fillVersioned(t, c, b, 3+2*i)
-		want[b] = count{v, m}
-	}
-	snapshot := func() map[string]count {
-		got := map[string]count{}
-		for _, b := range buckets {
-			v, m := countVersions(t, c, b)
-			got[b] = count{v, m}
-		}
-		return got
-	}
+// versionCount is what a bucket holds: object versions and delete markers.
+type versionCount struct{ versions, markers int }
 
-	// Refused, with one line, and nothing touched.
+// destroyFixture is TestDestroyCommand's root with the buckets' contents before destroy.
+type destroyFixture struct {
+	*rootRun
+	c    *s3.Client
+	want map[string]versionCount
+}
+
+func (f *destroyFixture) buckets() []string { return []string{"destroy-dev-files", "destroy-dev-data"} }
+
+// unchanged fails the test when a bucket's contents differ from before destroy.
+func (f *destroyFixture) unchanged(what string) {
+	f.t.Helper()
+	got := map[string]versionCount{}
+	for _, b := range f.buckets() {
+		v, m := countVersions(f.t, f.c, b)
+		got[b] = versionCount{v, m}
+	}
+	if d := cmp.Diff(f.want, got, cmp.AllowUnexported(versionCount{})); d != "" {
+		f.t.Fatalf("%s changed the buckets (-want +got):\n%s", what, d)
+	}
+}
+
+// checkRefused: without the matching --confirm, one line, and nothing touched.
+func (f *destroyFixture) checkRefused() {
+	f.t.Helper()
 	for _, confirm := range [][]string{nil, {"--confirm", "prod"}} {
-		r := deployctl(1, append([]string{"destroy"}, confirm...)...)
+		r := f.deployctl(1, append([]string{"destroy"}, confirm...)...)
 		if !strings.HasPrefix(r.stderr, "deployctl destroy: ") || strings.Count(r.stderr, "\n") != 1 || !strings.Contains(r.stderr, "pass --confirm dev") {
-			t.Errorf("refusal stderr %q", r.stderr)
+			f.t.Errorf("refusal stderr %q", r.stderr)
 		}
-		if d := cmp.Diff(want, snapshot(), cmp.AllowUnexported(count{})); d != "" {
-			t.Fatalf("a refused destroy changed the buckets (-want +got):\n%s", d)
-		}
+		f.unchanged("a refused destroy")
 	}
+}
 
-	// Review plans and drift only read: with the lock held by another run they still
-	// run (-lock=false), while a plan that locks fails on it.
-	lock := holdStateLock(t, c, "tfstate-destroy", "dev")
-	deployctl(0, "plan", "--out", "review.tfplan", "--no-policy", "--lock=false")
-	deployctl(0, "drift")
-	r := deployctl(1, "plan", "--out", "locked.tfplan", "--no-policy", "--lock-timeout", "1s")
+// checkLockHeld: review plans and drift only read, so with the lock held by another
+// run they still run (-lock=false), while a plan that locks fails on it; destroy stops
+// on it, with one line (after terraform's own output) naming the lock, before any
+// object is deleted.
+func (f *destroyFixture) checkLockHeld() {
+	f.t.Helper()
+	lock := holdStateLock(f.t, f.c, f.bucket, "dev")
+	f.deployctl(0, "plan", "--out", "review.tfplan", "--no-policy", "--lock=false")
+	f.deployctl(0, "drift")
+	r := f.deployctl(1, "plan", "--out", "locked.tfplan", "--no-policy", "--lock-timeout", "1s")
 	if !strings.Contains(r.stderr, "deployctl plan: terraform plan: the state is locked by another run (lock ID "+lock) {
-		t.Errorf("locking plan with the lock held: stderr %s", lastBytes(r.stderr, 600))
+		f.t.Errorf("locking plan with the lock held: stderr %s", lastBytes(r.stderr, 600))
 	}
-
-	// Another run holds the state lock: destroy stops on it, with one line (after
-	// terraform's own output) naming the lock, before any object is deleted.
-	r = deployctl(1, "destroy", "--confirm", "dev", "--lock-timeout", "1s")
+	r = f.deployctl(1, "destroy", "--confirm", "dev", "--lock-timeout", "1s")
 	last := r.stderr[strings.LastIndex(strings.TrimSuffix(r.stderr, "\n"), "\n")+1:]
 	wantLast := "deployctl destroy: nothing was deleted: terraform plan -destroy: the state is locked by another run (lock ID " + lock +
 		", held by someone@elsewhere for OperationTypeApply); wait for that run to finish, or if it died, `terraform force-unlock` that lock ID\n"
 	if d := cmp.Diff(wantLast, last); d != "" {
-		t.Errorf("destroy with the lock held: last line of stderr (-want +got):\n%s", d)
+		f.t.Errorf("destroy with the lock held: last line of stderr (-want +got):\n%s", d)
 	}
-	if d := cmp.Diff(want, snapshot(), cmp.AllowUnexported(count{})); d != "" {
-		t.Fatalf("destroy with the lock held changed the buckets (-want +got):\n%s", d)
-	}
-	releaseStateLock(t, c, "tfstate-destroy", "dev")
+	f.unchanged("destroy with the lock held")
+	releaseStateLock(f.t, f.c, f.bucket, "dev")
+}
 
-	r = deployctl(0, "destroy", "--confirm", "dev")
-	for _, b := range buckets {
-		line := fmt.Sprintf("bucket %s: emptied (%d object versions, %d delete markers)", b, want[b].versions, want[b].markers)
+// checkDestroyed: destroy empties and deletes the buckets and every resource; the
+// outputs are empty; a second destroy finds nothing and says so.
+func (f *destroyFixture) checkDestroyed() {
+	f.t.Helper()
+	r := f.deployctl(0, "destroy", "--confirm", "dev")
+	for _, b := range f.buckets() {
+		line := fmt.Sprintf("bucket %s: emptied (%d object versions, %d delete markers)", b, f.want[b].versions, f.want[b].markers)
 		if !strings.Contains(r.stdout, line) {
-			t.Errorf("destroy output lacks %q:\n%s", line, r.stdout)
+			f.t.Errorf("destroy output lacks %q:\n%s", line, r.stdout)
 		}
-		if _, err := c.HeadBucket(t.Context(), &s3.HeadBucketInput{Bucket: aws.String(b)}); err == nil {
-			t.Errorf("bucket %s still exists after destroy", b)
+		if _, err := f.c.HeadBucket(f.t.Context(), &s3.HeadBucketInput{Bucket: aws.String(b)}); err == nil {
+			f.t.Errorf("bucket %s still exists after destroy", b)
 		}
 	}
 	if !strings.Contains(r.stdout, "destroyed every resource of dev") {
-		t.Errorf("destroy output:\n%s", r.stdout)
+		f.t.Errorf("destroy output:\n%s", r.stdout)
 	}
-	if out := deployctl(0, "outputs", "--json"); strings.TrimSpace(out.stdout) != "{}" {
-		t.Errorf("outputs after destroy: %s", out.stdout)
+	if out := f.deployctl(0, "outputs", "--json"); strings.TrimSpace(out.stdout) != "{}" {
+		f.t.Errorf("outputs after destroy: %s", out.stdout)
 	}
-	// Again: nothing left, and it says so.
-	r = deployctl(0, "destroy", "--confirm", "dev")
+	r = f.deployctl(0, "destroy", "--confirm", "dev")
 	if !strings.Contains(r.stdout, "not in the outputs, nothing to empty") {
-		t.Errorf("second destroy output:\n%s", r.stdout)
+		f.t.Errorf("second destroy output:\n%s", r.stdout)
 	}
 }
 

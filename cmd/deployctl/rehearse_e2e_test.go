@@ -3,6 +3,7 @@ package main
 import (
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -50,7 +51,28 @@ func TestRehearseEndToEnd(t *testing.T) {
 			t.Errorf("the report lacks %q:\n%s", line, r.stdout)
 		}
 	}
+	checkReleaseDiff(t, r.stdout)
 	t.Log(r.stdout)
+}
+
+// checkReleaseDiff: the report shows what the release changed in the running service,
+// read before the rollout: the image terraform started the service with becomes the
+// image the report names (pinned by digest), and APP_VERSION is set.
+func checkReleaseDiff(t *testing.T, report string) {
+	t.Helper()
+	m := regexp.MustCompile(`(?m)^  image: +(\S+)$`).FindStringSubmatch(report)
+	if m == nil {
+		t.Fatalf("the report names no image:\n%s", report)
+	}
+	for _, re := range []string{
+		`(?m)^  release diff: +\S+ ran \S+:\d+ before the rollout; next: the running task definition \(no --plan\)\.$`,
+		`(?m)^    image +\S+ -> ` + regexp.QuoteMeta(m[1]) + `$`,
+		`(?m)^    env APP_VERSION +.* "[^"]+"$`,
+	} {
+		if !regexp.MustCompile(re).MatchString(report) {
+			t.Errorf("the report's release diff lacks a line matching %s:\n%s", re, report)
+		}
+	}
 }
 
 func lastBytes(s string, n int) string {

@@ -3,7 +3,6 @@ package main
 import (
 	"os"
 	"path/filepath"
-	"slices"
 	"strings"
 	"testing"
 
@@ -25,27 +24,10 @@ func TestReleaseDiffEndToEnd(t *testing.T) {
 	if testing.Short() {
 		t.Skip("-short: applies a terraform root against the emulator")
 	}
-	testenv.Terraform(t)
-	bin := testenv.Deployctl(t)
 	moto := testenv.NewMoto(t, testenv.MotoOptions{Env: []string{"MOTO_ECS_SERVICE_RUNNING=2"}})
-	infra := filepath.Join(t.TempDir(), "infra")
-	if err := os.CopyFS(infra, os.DirFS(filepath.Join("testdata", "releasediff"))); err != nil {
-		t.Fatal(err)
-	}
-	work := t.TempDir()
-	env := slices.DeleteFunc(testenv.TerraformEnv(t, moto.URL), func(kv string) bool { return strings.HasPrefix(kv, "AWS_ENDPOINT_URL=") })
-	deployctl := func(want int, args ...string) runResult {
-		t.Helper()
-		args = append(args, "--env", "dev", "--aws-endpoint", moto.URL, "--state-bucket", "tfstate-releasediff", "--infra-dir", infra, "--workdir", work)
-		r := runDeployctlEnv(t, bin, false, env, args...)
-		if r.code != want {
-			t.Fatalf("deployctl %s: exit %d, want %d\nstdout:\n%s\nstderr:\n%s", args[0], r.code, want, r.stdout, lastBytes(r.stderr, 3000))
-		}
-		return r
-	}
-	deployctl(0, "bootstrap")
-	deployctl(2, "plan", "--out", "dev.tfplan", "--no-policy")
-	deployctl(0, "apply", "--plan", "dev.tfplan")
+	root := newRootRun(t, moto, "releasediff")
+	deployctl := root.deployctl
+	root.apply()
 
 	api := ecs.NewFromConfig(testenv.AWSConfig(t, moto.URL))
 	cluster, service := "predictor-model-dev-cluster", "predictor-model-dev-service"
@@ -67,7 +49,7 @@ func TestReleaseDiffEndToEnd(t *testing.T) {
 	}
 
 	tfvars := "environment = \"dev\"\ncpu = \"512\"\nmemory = \"1024\"\nlog_level = \"debug\"\nmodel_token = \"token-two\"\n"
-	if err := os.WriteFile(filepath.Join(infra, "envs", "dev.tfvars"), []byte(tfvars), 0o644); err != nil {
+	if err := os.WriteFile(filepath.Join(root.infra, "envs", "dev.tfvars"), []byte(tfvars), 0o644); err != nil {
 		t.Fatal(err)
 	}
 	deployctl(2, "plan", "--out", "next.tfplan", "--no-policy")

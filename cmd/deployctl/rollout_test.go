@@ -108,22 +108,28 @@ var finalLine = regexp.MustCompile(`(?m)^deployment=ecs-svc/\S+ taskDefinition=a
 
 // TestRolloutCommand runs `deployctl rollout` and `rollback` against the ECS test
 // server for each modelled behaviour and checks exit status, message and final line.
+// rolloutArgs are rollout's arguments against the fake service srv, then extra.
+func rolloutArgs(srv *ecsfake.Server, extra ...string) []string {
+	return append([]string{"rollout", "--env", "dev", "--aws-endpoint", srv.URL, "--cluster", "c", "--service", "s",
+		"--container", "backend", "--desired-count", "2", "--poll-interval", "2ms"}, extra...)
+}
+
+// rolloutCase is one rollout against the fake: its scenario, what it exits with and
+// prints, and the revision it registers ("": none, nothing may change).
+type rolloutCase struct {
+	sc       ecsfake.Scenario
+	noRoll   bool
+	extra    []string
+	code     int
+	stderr   string
+	revision string
+}
+
 func TestRolloutCommand(t *testing.T) {
 	t.Parallel()
 	bin := testenv.Deployctl(t)
 	image := testRepo + ":abc123@" + testDigest
-	args := func(srv *ecsfake.Server, extra ...string) []string {
-		return append([]string{"rollout", "--env", "dev", "--aws-endpoint", srv.URL, "--cluster", "c", "--service", "s",
-			"--container", "backend", "--desired-count", "2", "--poll-interval", "2ms"}, extra...)
-	}
-	tests := map[string]struct {
-		sc       ecsfake.Scenario
-		noRoll   bool
-		extra    []string
-		code     int
-		stderr   string
-		revision string
-	}{
+	tests := map[string]rolloutCase{
 		"completes":          {sc: ecsfake.Scenario{Steps: 3}, extra: []string{"--image", image}, code: 0, revision: "2"},
 		"throttled":          {sc: ecsfake.Scenario{Steps: 2, Throttle: 2}, extra: []string{"--image", image}, code: 0, revision: "2"},
 		"failed":             {sc: ecsfake.Scenario{Behavior: ecsfake.Fail}, noRoll: true, extra: []string{"--image", image}, code: 10, stderr: "deployctl rollout: deployment failed: deployment ecs-svc/", revision: "2"},
@@ -149,49 +155,63 @@ func TestRolloutCommand(t *testing.T) {
 			if !strings.Contains(strings.Join(extra, " "), "--report-json") {
 				extra = append(extra, "--report-json", report)
 			}
-			r := runDeployctl(t, bin, false, args(srv, extra...)...)
+			r := runDeployctl(t, bin, false, rolloutArgs(srv, extra...)...)
 			t.Logf("exit %d\nstdout:\n%s\nstderr:\n%s", r.code, r.stdout, r.stderr)
-			if r.code != tc.code {
-				t.Fatalf("exit status %d, want %d", r.code, tc.code)
-			}
-			if tc.code == 0 && r.stderr != "" {
-				t.Errorf("stderr not empty on success: %s", r.stderr)
-			}
-			if tc.stderr != "" && !strings.Contains(r.stderr, tc.stderr) {
-				t.Errorf("stderr does not contain %q", tc.stderr)
-			}
-			if tc.code != 0 && strings.Count(r.stderr, "\n") != 1 {
-				t.Errorf("stderr is not one line: %q", r.stderr)
-			}
-			if tc.revision == "" {
-				if n := srv.Calls("RegisterTaskDefinition") + srv.Calls("UpdateService"); n != 0 {
-					t.Errorf("%d changes made despite bad input", n)
-				}
-				return
-			}
-			m := finalLine.FindAllStringSubmatch(r.stdout, -1)
-			if len(m) == 0 || m[len(m)-1][2] != tc.revision || !strings.HasSuffix(strings.TrimSpace(r.stdout), m[len(m)-1][0]) {
-				t.Errorf("stdout does not end with the final line for revision %s", tc.revision)
-			}
-			if tc.sc.Throttle > 0 && srv.Throttled() != tc.sc.Throttle {
-				t.Errorf("throttled %d times, want %d", srv.Throttled(), tc.sc.Throttle)
-			}
-			if b, err := os.ReadFile(report); err == nil {
-				var rep struct {
-					Deployment, TaskDefinition, Outcome string
-					Revision                            int
-				}
-				if err := json.Unmarshal(b, &rep); err != nil || rep.Revision != 2 || !strings.HasPrefix(rep.Deployment, "ecs-svc/") {
-					t.Errorf("report %s: %+v, %v", b, rep, err)
-				}
-			}
+			checkRollout(t, tc, srv, r, report)
 		})
 	}
+}
 
+// checkRollout checks one rollout's exit status and output, the changes it made
+// (none on bad input) and its --report-json.
+func checkRollout(t *testing.T, tc rolloutCase, srv *ecsfake.Server, r runResult, report string) {
+	t.Helper()
+	if r.code != tc.code {
+		t.Fatalf("exit status %d, want %d", r.code, tc.code)
+	}
+	if tc.code == 0 && r.stderr != "" {
+		t.Errorf("stderr not empty on success: %s", r.stderr)
+	}
+	if tc.stderr != "" && !strings.Contains(r.stderr, tc.stderr) {
+		t.Errorf("stderr does not contain %q", tc.stderr)
+	}
+	if tc.code != 0 && strings.Count(r.stderr, "\n") != 1 {
+		t.Errorf("stderr is not one line: %q", r.stderr)
+	}
+	if tc.revision == "" {
+		if n := srv.Calls("RegisterTaskDefinition") + srv.Calls("UpdateService"); n != 0 {
+			t.Errorf("%d changes made despite bad input", n)
+		}
+		return
+	}
+	m := finalLine.FindAllStringSubmatch(r.stdout, -1)
+	if len(m) == 0 || m[len(m)-1][2] != tc.revision || !strings.HasSuffix(strings.TrimSpace(r.stdout), m[len(m)-1][0]) {
+		t.Errorf("stdout does not end with the final line for revision %s", tc.revision)
+	}
+	if tc.sc.Throttle > 0 && srv.Throttled() != tc.sc.Throttle {
+		t.Errorf("throttled %d times, want %d", srv.Throttled(), tc.sc.Throttle)
+	}
+	if b, err := os.ReadFile(report); err == nil {
+		var rep struct {
+			Deployment, TaskDefinition, Outcome string
+			Revision                            int
+		}
+		if err := json.Unmarshal(b, &rep); err != nil || rep.Revision != 2 || !strings.HasPrefix(rep.Deployment, "ecs-svc/") {
+			t.Errorf("report %s: %+v, %v", b, rep, err)
+		}
+	}
+}
+
+// TestRolloutWithoutAWS: no credentials, or an endpoint nobody answers, is one line
+// and exit 1, with no call made.
+func TestRolloutWithoutAWS(t *testing.T) {
+	t.Parallel()
+	bin := testenv.Deployctl(t)
+	image := testRepo + ":abc123@" + testDigest
 	t.Run("no credentials", func(t *testing.T) {
 		t.Parallel()
 		srv := fakeService(t, ecsfake.Scenario{}, 2)
-		r := runDeployctl(t, bin, true, args(srv, "--image", image)...)
+		r := runDeployctl(t, bin, true, rolloutArgs(srv, "--image", image)...)
 		if r.code != 1 || !strings.HasPrefix(r.stderr, "deployctl rollout: no AWS credentials: set AWS_PROFILE or AWS_ACCESS_KEY_ID") || strings.Count(r.stderr, "\n") != 1 {
 			t.Errorf("exit %d, stderr %q", r.code, r.stderr)
 		}
@@ -211,60 +231,70 @@ func TestRolloutCommand(t *testing.T) {
 			t.Errorf("exit %d, stderr %q", r.code, r.stderr)
 		}
 	})
+}
 
-	t.Run("rollback and releases", func(t *testing.T) {
-		t.Parallel()
-		srv := fakeService(t, ecsfake.Scenario{Steps: 1}, 2)
-		for i, v := range []string{"a", "b", "c"} {
-			img := testRepo + ":" + v + "@sha256:" + strings.Repeat(strconv.Itoa(i+3), 64)
-			if r := runDeployctl(t, bin, false, args(srv, "--image", img)...); r.code != 0 {
-				t.Fatalf("rollout %s: exit %d: %s", v, r.code, r.stderr)
-			}
+// TestRollbackAndReleases: three releases, then rollback lands on the one before the
+// current, releases lists them with their outcomes, and a rollback into a failing
+// revision reports the circuit breaker.
+func TestRollbackAndReleases(t *testing.T) {
+	t.Parallel()
+	bin := testenv.Deployctl(t)
+	srv := fakeService(t, ecsfake.Scenario{Steps: 1}, 2)
+	for i, v := range []string{"a", "b", "c"} {
+		img := testRepo + ":" + v + "@sha256:" + strings.Repeat(strconv.Itoa(i+3), 64)
+		if r := runDeployctl(t, bin, false, rolloutArgs(srv, "--image", img)...); r.code != 0 {
+			t.Fatalf("rollout %s: exit %d: %s", v, r.code, r.stderr)
 		}
-		// releases a, b, c are revisions 2, 3, 4; rollback lands on b (3).
-		rollback := func(extra ...string) runResult {
-			return runDeployctl(t, bin, false, append([]string{"rollback", "--env", "dev", "--aws-endpoint", srv.URL, "--cluster", "c", "--service", "s", "--poll-interval", "2ms"}, extra...)...)
-		}
-		r := rollback()
-		if r.code != 0 {
-			t.Fatalf("rollback exit %d: %s", r.code, r.stderr)
-		}
-		if m := finalLine.FindStringSubmatch(r.stdout); m == nil || m[2] != "3" {
-			t.Errorf("rollback final line missing or not revision 3:\n%s", r.stdout)
-		}
-		if !strings.Contains(r.stdout, "timeline: ") || !strings.Contains(r.stdout, "deregistered predictor-model-dev-backend:4 (rolled-back)") {
-			t.Errorf("rollback output lacks the timeline or the deregistration:\n%s", r.stdout)
-		}
-		if r := rollback("--to", "1"); r.code != 1 || !strings.Contains(r.stderr, "it never ran") {
-			t.Errorf("rollback --to 1 (never ran): exit %d, %s", r.code, r.stderr)
-		}
+	}
+	// releases a, b, c are revisions 2, 3, 4; rollback lands on b (3).
+	rollback := func(extra ...string) runResult {
+		return runDeployctl(t, bin, false, append([]string{"rollback", "--env", "dev", "--aws-endpoint", srv.URL, "--cluster", "c", "--service", "s", "--poll-interval", "2ms"}, extra...)...)
+	}
+	r := rollback()
+	if r.code != 0 {
+		t.Fatalf("rollback exit %d: %s", r.code, r.stderr)
+	}
+	if m := finalLine.FindStringSubmatch(r.stdout); m == nil || m[2] != "3" {
+		t.Errorf("rollback final line missing or not revision 3:\n%s", r.stdout)
+	}
+	if !strings.Contains(r.stdout, "timeline: ") || !strings.Contains(r.stdout, "deregistered predictor-model-dev-backend:4 (rolled-back)") {
+		t.Errorf("rollback output lacks the timeline or the deregistration:\n%s", r.stdout)
+	}
+	if r := rollback("--to", "1"); r.code != 1 || !strings.Contains(r.stderr, "it never ran") {
+		t.Errorf("rollback --to 1 (never ran): exit %d, %s", r.code, r.stderr)
+	}
+	checkReleases(t, bin, srv)
 
-		list := runDeployctl(t, bin, false, "releases", "--env", "dev", "--aws-endpoint", srv.URL, "--cluster", "c", "--service", "s")
-		rows := regexp.MustCompile(`(?m)^([ *])(\d) +(\w) +(\S+) `).FindAllStringSubmatch(list.stdout, -1)
-		var got []string
-		for _, m := range rows {
-			got = append(got, m[1]+m[2]+" "+m[3]+" "+m[4])
-		}
-		want := []string{" 4 c rolled-back", "*3 b completed", " 2 a completed"}
-		if list.code != 0 || strings.Join(got, "|") != strings.Join(want, "|") {
-			t.Errorf("releases: exit %d, rows %q, want %q\n%s%s", list.code, got, want, list.stdout, list.stderr)
-		}
-		js := runDeployctl(t, bin, false, "releases", "--env", "dev", "--aws-endpoint", srv.URL, "--cluster", "c", "--service", "s", "--json")
-		var rels []struct {
-			Revision int
-			Outcome  string
-			Current  bool
-		}
-		if err := json.Unmarshal([]byte(js.stdout), &rels); err != nil || len(rels) != 3 || rels[0].Revision != 4 || rels[0].Outcome != "rolled-back" || !rels[1].Current {
-			t.Errorf("releases --json: %v\n%s", err, js.stdout)
-		}
+	srv.SetScenario(ecsfake.Scenario{Behavior: ecsfake.RollBack})
+	r = rollback("--to", "2")
+	if r.code != 11 {
+		t.Errorf("rollback into a failing revision: exit %d, want 11: %s", r.code, r.stderr)
+	}
+}
 
-		srv.SetScenario(ecsfake.Scenario{Behavior: ecsfake.RollBack})
-		r = rollback("--to", "2")
-		if r.code != 11 {
-			t.Errorf("rollback into a failing revision: exit %d, want 11: %s", r.code, r.stderr)
-		}
-	})
+// checkReleases checks `releases` after TestRollbackAndReleases's rollback, as a
+// table and as JSON: c rolled back, b current, a completed.
+func checkReleases(t *testing.T, bin string, srv *ecsfake.Server) {
+	t.Helper()
+	list := runDeployctl(t, bin, false, "releases", "--env", "dev", "--aws-endpoint", srv.URL, "--cluster", "c", "--service", "s")
+	rows := regexp.MustCompile(`(?m)^([ *])(\d) +(\w) +(\S+) `).FindAllStringSubmatch(list.stdout, -1)
+	var got []string
+	for _, m := range rows {
+		got = append(got, m[1]+m[2]+" "+m[3]+" "+m[4])
+	}
+	want := []string{" 4 c rolled-back", "*3 b completed", " 2 a completed"}
+	if list.code != 0 || strings.Join(got, "|") != strings.Join(want, "|") {
+		t.Errorf("releases: exit %d, rows %q, want %q\n%s%s", list.code, got, want, list.stdout, list.stderr)
+	}
+	js := runDeployctl(t, bin, false, "releases", "--env", "dev", "--aws-endpoint", srv.URL, "--cluster", "c", "--service", "s", "--json")
+	var rels []struct {
+		Revision int
+		Outcome  string
+		Current  bool
+	}
+	if err := json.Unmarshal([]byte(js.stdout), &rels); err != nil || len(rels) != 3 || rels[0].Revision != 4 || rels[0].Outcome != "rolled-back" || !rels[1].Current {
+		t.Errorf("releases --json: %v\n%s", err, js.stdout)
+	}
 }
 
 // TestWatchExit maps every watch outcome to its documented exit status.

@@ -1,9 +1,6 @@
 package main
 
 import (
-	"os"
-	"path/filepath"
-	"slices"
 	"strings"
 	"testing"
 
@@ -30,28 +27,11 @@ func TestServiceDriftEndToEnd(t *testing.T) {
 	if testing.Short() {
 		t.Skip("-short: applies a terraform root against the emulator")
 	}
-	testenv.Terraform(t)
-	bin := testenv.Deployctl(t)
 	moto := testenv.NewMoto(t, testenv.MotoOptions{Env: []string{"MOTO_ECS_SERVICE_RUNNING=2"}})
 	cfg := testenv.AWSConfig(t, moto.URL)
-	infra := filepath.Join(t.TempDir(), "infra")
-	if err := os.CopyFS(infra, os.DirFS(filepath.Join("testdata", "servicedrift"))); err != nil {
-		t.Fatal(err)
-	}
-	work := t.TempDir()
-	env := slices.DeleteFunc(testenv.TerraformEnv(t, moto.URL), func(kv string) bool { return strings.HasPrefix(kv, "AWS_ENDPOINT_URL=") })
-	deployctl := func(want int, args ...string) runResult {
-		t.Helper()
-		args = append(args, "--env", "dev", "--aws-endpoint", moto.URL, "--state-bucket", "tfstate-servicedrift", "--infra-dir", infra, "--workdir", work)
-		r := runDeployctlEnv(t, bin, false, env, args...)
-		if r.code != want {
-			t.Fatalf("deployctl %s: exit %d, want %d\nstdout:\n%s\nstderr:\n%s", args[0], r.code, want, r.stdout, lastBytes(r.stderr, 3000))
-		}
-		return r
-	}
-	deployctl(0, "bootstrap")
-	deployctl(2, "plan", "--out", "dev.tfplan", "--no-policy")
-	deployctl(0, "apply", "--plan", "dev.tfplan")
+	root := newRootRun(t, moto, "servicedrift")
+	deployctl := root.deployctl
+	root.apply()
 
 	api := ecs.NewFromConfig(cfg)
 	createService(t, api, "dev")

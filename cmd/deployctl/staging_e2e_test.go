@@ -11,6 +11,7 @@ import (
 	"testing"
 
 	"dagger/predictor/internal/exitcode"
+	"dagger/predictor/internal/rehearsal"
 	"dagger/predictor/internal/testsupport/testenv"
 )
 
@@ -31,10 +32,16 @@ func TestAddStagingEnvironment(t *testing.T) {
 	}
 	testenv.Terraform(t)
 	testenv.TerraformCLIConfig(t) // fails with a hint when the provider mirror is missing
-	goBin, err := exec.LookPath("go")
-	if err != nil {
-		t.Fatalf("go not found on PATH: install Go 1.26 (%v)", err)
-	}
+	repo := copyRepo(t)
+	addStaging(t, repo)
+	bin := buildDeployctl(t, repo)
+	checkStagingPlan(t, planStaging(t, bin, repo))
+}
+
+// copyRepo copies what building deployctl and planning need into a temporary
+// directory and returns it.
+func copyRepo(t *testing.T) string {
+	t.Helper()
 	root := testenv.RepoRoot(t)
 	repo := t.TempDir()
 	for _, p := range []string{"go.mod", "go.sum", "cmd", "internal", "infra"} {
@@ -49,12 +56,17 @@ func TestAddStagingEnvironment(t *testing.T) {
 			}
 			continue
 		}
-		if err := copyTree(src, dst); err != nil {
+		if err := rehearsal.CopyTree(src, dst); err != nil {
 			t.Fatalf("copy %s: %v", p, err)
 		}
 	}
+	return repo
+}
 
-	// The one step of adding an environment.
+// addStaging is the one step of adding an environment: envs/staging.tfvars, made
+// from dev's.
+func addStaging(t *testing.T, repo string) {
+	t.Helper()
 	dev, err := os.ReadFile(filepath.Join(repo, "infra", "envs", "dev.tfvars"))
 	if err != nil {
 		t.Fatal(err)
@@ -70,14 +82,29 @@ func TestAddStagingEnvironment(t *testing.T) {
 	if err := os.WriteFile(filepath.Join(repo, "infra", "envs", "staging.tfvars"), []byte(staging), 0o644); err != nil {
 		t.Fatal(err)
 	}
+}
 
+// buildDeployctl builds deployctl from the copy, as a maintainer would (the
+// environment files are embedded at build time), and returns the binary.
+func buildDeployctl(t *testing.T, repo string) string {
+	t.Helper()
+	goBin, err := exec.LookPath("go")
+	if err != nil {
+		t.Fatalf("go not found on PATH: install Go 1.26 (%v)", err)
+	}
 	bin := filepath.Join(t.TempDir(), "deployctl")
 	build := exec.CommandContext(t.Context(), goBin, "build", "-o", bin, "./cmd/deployctl")
 	build.Dir = repo
 	if out, err := build.CombinedOutput(); err != nil {
 		t.Fatalf("go build ./cmd/deployctl in the copy: %v\n%s", err, out)
 	}
+	return bin
+}
 
+// planStaging bootstraps and plans staging against a new emulator and returns the
+// plan's JSON.
+func planStaging(t *testing.T, bin, repo string) []byte {
+	t.Helper()
 	moto := testenv.NewMoto(t, testenv.MotoOptions{})
 	work := t.TempDir()
 	env := append(os.Environ(), testenv.TerraformEnv(t, moto.URL)...)
@@ -107,6 +134,13 @@ func TestAddStagingEnvironment(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	return b
+}
+
+// checkStagingPlan: a first plan creates the whole stack under staging's names and
+// tags, and nothing else.
+func checkStagingPlan(t *testing.T, planJSON []byte) {
+	t.Helper()
 	var plan struct {
 		ResourceChanges []struct {
 			Address string `json:"address"`
@@ -118,7 +152,7 @@ func TestAddStagingEnvironment(t *testing.T) {
 			} `json:"change"`
 		} `json:"resource_changes"`
 	}
-	if err := json.Unmarshal(b, &plan); err != nil {
+	if err := json.Unmarshal(planJSON, &plan); err != nil {
 		t.Fatalf("parse plan JSON: %v", err)
 	}
 	creates, tagged, cluster := 0, 0, ""

@@ -41,64 +41,10 @@ func runVerify(ctx context.Context, args []string, stdout, stderr io.Writer) int
 			return fail(stderr, fs, fmt.Errorf("--image: %w", err))
 		}
 	}
-	cfg, err := g.awsConfig(ctx)
+	report, err := verifyAll(ctx, g, tfl, verify.Target{Env: g.env, Account: expected, FargateBase: -1, Image: *image}, *outputsFile)
 	if err != nil {
 		return fail(stderr, fs, err)
 	}
-	bucket, err := g.bucket(ctx, cfg)
-	if err != nil {
-		return fail(stderr, fs, err)
-	}
-
-	t := verify.Target{Env: g.env, Account: expected, StateBucket: bucket, FargateBase: -1, Image: *image}
-	c := verify.New(cfg, g.endpoint)
-	report := c.Account(ctx, t)
-	br, bucketExists := c.StateBucket(ctx, t)
-	report.Merge(br)
-
-	var outs map[string]string
-	switch {
-	case *outputsFile != "":
-		data, err := os.ReadFile(*outputsFile)
-		if err != nil {
-			return fail(stderr, fs, fmt.Errorf("read --outputs: %w", err))
-		}
-		if outs, err = ctl.ParseOutputs(string(data)); err != nil {
-			return fail(stderr, fs, fmt.Errorf("--outputs %s: %w", *outputsFile, err))
-		}
-	case bucketExists:
-		// Terraform's init log matters only when reading the outputs fails.
-		var log bytes.Buffer
-		metas, err := readOutputs(ctx, g, tfl, &log)
-		if err != nil {
-			report.Fail(verify.CheckOutputs, fmt.Sprintf("cannot read the terraform outputs of %s: %v", g.env, err), fmt.Sprintf("run `deployctl outputs --env %s` to see why", g.env))
-			break
-		}
-		outs = map[string]string{}
-		for k, m := range metas {
-			outs[k] = rawValue(m.Value)
-		}
-	}
-	if outs != nil {
-		var missing []string
-		for _, k := range verifyOutputs {
-			if _, ok := outs[k]; !ok {
-				missing = append(missing, k)
-			}
-		}
-		if len(missing) > 0 {
-			report.Fail(verify.CheckOutputs, fmt.Sprintf("the terraform outputs of %s lack %v", g.env, missing), fmt.Sprintf("apply the infrastructure of this revision (`deployctl plan --env %s --out %s.tfplan`, then `deployctl apply --env %s --plan %s.tfplan`)", g.env, g.env, g.env, g.env))
-		}
-		t.Cluster, t.Service, t.Container = outs["ecs_cluster_name"], outs["ecs_service_name"], outs["ecs_container_name"]
-		t.APIID, t.RepositoryURL = outs["api_gateway_id"], outs["ecr_repository_url"]
-		if n, err := strconv.Atoi(outs["ecs_fargate_base"]); err == nil {
-			t.FargateBase = n
-		}
-		if t.Cluster != "" && t.Service != "" {
-			report.Merge(c.Resources(ctx, t))
-		}
-	}
-
 	for _, l := range report.Lines() {
 		fmt.Fprintln(stdout, l)
 	}
@@ -108,4 +54,80 @@ func runVerify(ctx context.Context, args []string, stdout, stderr io.Writer) int
 	}
 	fmt.Fprintf(stdout, "preflight %s: OK\n", g.env)
 	return exitcode.OK
+}
+
+// verifyAll runs every check: the account and state bucket, then, once the terraform
+// outputs are read, the resources they name. An error is bad input or missing
+// credentials; an unmet prerequisite is a line of the report.
+func verifyAll(ctx context.Context, g *globals, tfl *tfFlags, t verify.Target, outputsFile string) (verify.Report, error) {
+	cfg, err := g.awsConfig(ctx)
+	if err != nil {
+		return verify.Report{}, err
+	}
+	if t.StateBucket, err = g.bucket(ctx, cfg); err != nil {
+		return verify.Report{}, err
+	}
+	c := verify.New(cfg, g.endpoint)
+	report := c.Account(ctx, t)
+	br, bucketExists := c.StateBucket(ctx, t)
+	report.Merge(br)
+	outs, err := verifyOutputsOf(ctx, g, tfl, outputsFile, bucketExists, &report)
+	if err != nil || outs == nil {
+		return report, err
+	}
+	checkOutputs(t.Env, outs, &report)
+	t.Cluster, t.Service, t.Container = outs["ecs_cluster_name"], outs["ecs_service_name"], outs["ecs_container_name"]
+	t.APIID, t.RepositoryURL = outs["api_gateway_id"], outs["ecr_repository_url"]
+	if n, err := strconv.Atoi(outs["ecs_fargate_base"]); err == nil {
+		t.FargateBase = n
+	}
+	if t.Cluster != "" && t.Service != "" {
+		report.Merge(c.Resources(ctx, t))
+	}
+	return report, nil
+}
+
+// verifyOutputsOf reads the terraform outputs from --outputs, else from the state
+// when its bucket exists; nil when there is nothing to read them from. Outputs that
+// cannot be read from the state are a failed check, not an error.
+func verifyOutputsOf(ctx context.Context, g *globals, tfl *tfFlags, outputsFile string, bucketExists bool, report *verify.Report) (map[string]string, error) {
+	switch {
+	case outputsFile != "":
+		data, err := os.ReadFile(outputsFile)
+		if err != nil {
+			return nil, fmt.Errorf("read --outputs: %w", err)
+		}
+		outs, err := ctl.ParseOutputs(string(data))
+		if err != nil {
+			return nil, fmt.Errorf("--outputs %s: %w", outputsFile, err)
+		}
+		return outs, nil
+	case bucketExists:
+		// Terraform's init log matters only when reading the outputs fails.
+		var log bytes.Buffer
+		metas, err := readOutputs(ctx, g, tfl, &log)
+		if err != nil {
+			report.Fail(verify.CheckOutputs, fmt.Sprintf("cannot read the terraform outputs of %s: %v", g.env, err), fmt.Sprintf("run `deployctl outputs --env %s` to see why", g.env))
+			return nil, nil
+		}
+		outs := map[string]string{}
+		for k, m := range metas {
+			outs[k] = rawValue(m.Value)
+		}
+		return outs, nil
+	}
+	return nil, nil
+}
+
+// checkOutputs fails the outputs check when outs lacks one that verify reads.
+func checkOutputs(env string, outs map[string]string, report *verify.Report) {
+	var missing []string
+	for _, k := range verifyOutputs {
+		if _, ok := outs[k]; !ok {
+			missing = append(missing, k)
+		}
+	}
+	if len(missing) > 0 {
+		report.Fail(verify.CheckOutputs, fmt.Sprintf("the terraform outputs of %s lack %v", env, missing), fmt.Sprintf("apply the infrastructure of this revision (`deployctl plan --env %s --out %s.tfplan`, then `deployctl apply --env %s --plan %s.tfplan`)", env, env, env, env))
+	}
 }

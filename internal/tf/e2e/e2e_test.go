@@ -1,6 +1,6 @@
 // Package e2e runs the deployctl binary against the AWS emulator: bootstrap, plan,
 // apply, outputs, drift, cost and policy, with their exit codes. It uses the real
-// infra/ root once it is committed, and a small stand-in root (testdata/mini) before
+// infra/ root once it is committed, and a small stand-in root (tfroots' mini) before
 // that; PREDICTOR_E2E_INFRA=mini or =repo forces one.
 package e2e
 
@@ -21,29 +21,37 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 
 	"dagger/predictor/internal/testsupport/testenv"
+	"dagger/predictor/internal/testsupport/tfroots"
 )
 
 func TestMain(m *testing.M) { os.Exit(testenv.Main(m)) }
 
-// infraRoot is the terraform root the tests use and whether it is the real one.
-func infraRoot(tb testing.TB) (string, bool) {
+// realInfra says whether the tests use the real infra/ root rather than the small
+// stand-in (tfroots' mini).
+func realInfra(tb testing.TB) bool {
 	tb.Helper()
-	root := testenv.RepoRoot(tb)
-	mini, err := filepath.Abs(filepath.Join("testdata", "mini"))
+	switch os.Getenv("PREDICTOR_E2E_INFRA") {
+	case "mini":
+		return false
+	case "repo":
+		return true
+	}
+	out, err := exec.Command("git", "-C", testenv.RepoRoot(tb), "ls-files", "infra/main.tf", "infra/envs/local.tfvars").Output()
+	return err == nil && strings.Count(string(out), "\n") == 2
+}
+
+// writeInfra writes the root the tests use into dst: a copy of infra/, or mini.
+func writeInfra(tb testing.TB, dst string, real bool) {
+	tb.Helper()
+	var err error
+	if real {
+		err = copyTree(filepath.Join(testenv.RepoRoot(tb), "infra"), dst)
+	} else {
+		err = tfroots.Write(dst, "mini")
+	}
 	if err != nil {
 		tb.Fatal(err)
 	}
-	switch os.Getenv("PREDICTOR_E2E_INFRA") {
-	case "mini":
-		return mini, false
-	case "repo":
-		return filepath.Join(root, "infra"), true
-	}
-	out, err := exec.Command("git", "-C", root, "ls-files", "infra/main.tf", "infra/envs/local.tfvars").Output()
-	if err == nil && strings.Count(string(out), "\n") == 2 {
-		return filepath.Join(root, "infra"), true
-	}
-	return mini, false
 }
 
 // fixture is one isolated deployctl setup: its own copy of the infra root, workdir
@@ -64,12 +72,10 @@ var nonName = regexp.MustCompile(`[^a-z0-9]+`)
 func newFixture(tb testing.TB, moto *testenv.Moto) *fixture {
 	tb.Helper()
 	testenv.Terraform(tb)
-	src, real := infraRoot(tb)
+	real := realInfra(tb)
 	dir := tb.TempDir()
 	f := &fixture{tb: tb, moto: moto, dir: dir, infra: filepath.Join(dir, "infra"), work: filepath.Join(dir, "work"), real: real}
-	if err := copyTree(src, f.infra); err != nil {
-		tb.Fatal(err)
-	}
+	writeInfra(tb, f.infra, real)
 	if err := os.MkdirAll(f.work, 0o755); err != nil {
 		tb.Fatal(err)
 	}
@@ -89,7 +95,7 @@ func newFixture(tb testing.TB, moto *testenv.Moto) *fixture {
 	return f
 }
 
-// useMini switches the fixture to the small stand-in root (testdata/mini), for tests
+// useMini switches the fixture to the small stand-in root (tfroots' mini), for tests
 // about deployctl's own mechanics (state recovery, saved plans) rather than the
 // architecture, and for the test hooks only that root has.
 func (f *fixture) useMini() {
@@ -97,14 +103,8 @@ func (f *fixture) useMini() {
 	if !f.real {
 		return
 	}
-	src, err := filepath.Abs(filepath.Join("testdata", "mini"))
-	if err != nil {
-		f.tb.Fatal(err)
-	}
 	_ = os.RemoveAll(f.infra)
-	if err := copyTree(src, f.infra); err != nil {
-		f.tb.Fatal(err)
-	}
+	writeInfra(f.tb, f.infra, false)
 	f.real = false
 }
 

@@ -70,7 +70,7 @@ func TestLifecycle(t *testing.T) {
 	}
 
 	// cost and policy on the real plan: JSON, then the saved plan through its sidecar.
-	wantTotal := 0.50 // testdata/mini: one log group
+	wantTotal := 0.50 // tfroots' mini: one log group
 	if f.real {
 		wantTotal = 8.95 // internal/cost/README.md: local estimates like dev
 	}

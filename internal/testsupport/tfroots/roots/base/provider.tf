@@ -1,3 +1,5 @@
+# The provider set up as infra/providers.tf sets it for the emulator, whose address
+# comes from AWS_ENDPOINT_URL.
 provider "aws" {
   region                      = var.aws_region
   skip_credentials_validation = var.aws_endpoint != null
@@ -8,9 +10,4 @@ provider "aws" {
   max_retries                 = 3
 
   allowed_account_ids = var.aws_endpoint != null ? ["123456789012"] : null
-}
-
-# One resource, so that the test can also drift the infrastructure itself.
-resource "aws_s3_bucket" "this" {
-  bucket = "servicedrift-${var.environment}-files"
 }

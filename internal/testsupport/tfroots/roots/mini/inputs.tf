@@ -1,22 +1,3 @@
-# A small stand-in for infra/ with the same contract: environment, aws_region,
-# aws_endpoint, envs/<env>.tfvars and a partial S3 backend.
-variable "environment" {
-  description = "Environment name."
-  type        = string
-}
-
-variable "aws_region" {
-  description = "AWS region."
-  type        = string
-  default     = "us-east-1"
-}
-
-variable "aws_endpoint" {
-  description = "Emulator endpoint; null for real AWS."
-  type        = string
-  default     = null
-}
-
 variable "name_prefix" {
   description = "Prefix of resource names, so tests sharing an emulator do not collide (TF_VAR_name_prefix)."
   type        = string

@@ -1,15 +1,6 @@
-provider "aws" {
-  region                      = var.aws_region
-  skip_credentials_validation = var.aws_endpoint != null
-  skip_metadata_api_check     = var.aws_endpoint != null
-  skip_region_validation      = var.aws_endpoint != null
-  skip_requesting_account_id  = false
-  s3_use_path_style           = var.aws_endpoint != null
-  max_retries                 = 3
-
-  # Like infra/providers.tf: the emulator's address comes from AWS_ENDPOINT_URL.
-  allowed_account_ids = var.aws_endpoint != null ? ["123456789012"] : null
-}
+# A small stand-in for infra/ (tests of deployctl's own mechanics: state recovery,
+# saved plans, drift, cost and policy): a bucket, a VPC with a security group and a
+# log group, and test hooks that break the state save.
 
 locals {
   name = "${var.name_prefix}-${var.environment}"

@@ -1,5 +1,5 @@
-# A small root with the infra/ contract destroy relies on: environment, aws_region,
-# aws_endpoint, envs/<env>.tfvars, a partial S3 backend and the two bucket outputs.
+# The variables of infra/'s contract that deployctl sets or reads: every root has
+# them, with envs/<env>.tfvars and a partial S3 backend (versions.tf).
 variable "environment" {
   description = "Environment name."
   type        = string
