@@ -53,11 +53,13 @@ dagger-codegen: ## Regenerate internal/daggerapi/golden with Dagger's real codeg
 # the emulator and the provider, which the backend's and the scripts' tests can use.
 # Each suite's output is printed whole when it ends. The backend's uv comes first: the
 # emulator's venv (test-go) and the backend's (test-backend) are both built with it, at
-# the same time, so neither waits for the other. Under -j a sub-make given `deps test`
-# would run both at once: backend targets are called one at a time.
+# the same time, so neither waits for the other (EMULATOR is passed on: the sub-make
+# inherits MOTO_PYTHON, which would otherwise say the caller gave one). Under -j a
+# sub-make given `deps test` would run both at once: backend targets are called one
+# at a time.
 test: ## Run every test suite (Go unit and end-to-end, Terraform, backend, scripts).
 	$(MAKE) --no-print-directory -C backend $(UV)
-	$(MAKE) --no-print-directory -j3 --output-sync=target test-go test-scripts test-backend
+	$(MAKE) --no-print-directory -j3 --output-sync=target EMULATOR=$(EMULATOR) test-go test-scripts test-backend
 
 .PHONY: backend-deps
 backend-deps: ## backend/.venv from the hash-locked requirements (the rehearsal's backend runs there too).
