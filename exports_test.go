@@ -243,10 +243,6 @@ var pendingExports = map[string]bool{
 	"daggerrules.VoidKind": true, "docgen.Fill": true, "ecrimage.Resolve()": true,
 	"exitcode.Status": true, "policy.IAMForeignTrust": true, "policy.IAMPassRoleAny": true,
 	"workflows.ChangesByPlanID": true, "workflows.PlanIDScript": true,
-	// internal/awsx
-	"awsx.DefaultMaxAttempts": true, "awsx.DefaultMaxBackoff": true,
-	"awsx.DefaultRegion": true, "awsx.NewRetryer": true, "awsx.RequireCredentials": true,
-	"awsx.ResolveEndpoint": true, "awsx.ResolveRegion": true,
 	// internal/bootstrap
 	"bootstrap.PlanExpiryDays": true, "bootstrap.PlanExpiryRule": true,
 	"bootstrap.TLSOnlySid": true, "bootstrap.TLSOnlyStatement": true,
@@ -255,8 +251,6 @@ var pendingExports = map[string]bool{
 	"cost.FargateGBHour": true, "cost.FargateVCPUHour": true, "cost.HTTPAPIMillion": true,
 	"cost.HostedZoneMonth": true, "cost.InterfaceEndpointHour": true,
 	"cost.LogsIngestedGB": true, "cost.NATGatewayHour": true, "cost.PublicIPv4Hour": true,
-	// internal/ecrlogin
-
 	// internal/testsupport/ecsfake
 	"ecsfake.Account": true, "ecsfake.Region": true,
 	// internal/envcfg
