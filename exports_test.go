@@ -243,9 +243,6 @@ var pendingExports = map[string]bool{
 	"daggerrules.VoidKind": true, "docgen.Fill": true, "ecrimage.Resolve()": true,
 	"exitcode.Status": true, "policy.IAMForeignTrust": true, "policy.IAMPassRoleAny": true,
 	"workflows.ChangesByPlanID": true, "workflows.PlanIDScript": true,
-	// internal/bootstrap
-	"bootstrap.PlanExpiryDays": true, "bootstrap.PlanExpiryRule": true,
-	"bootstrap.TLSOnlySid": true, "bootstrap.TLSOnlyStatement": true,
 	// internal/cost
 	"cost.CloudMapInstanceMonth": true, "cost.Compare": true, "cost.Compute": true,
 	"cost.FargateGBHour": true, "cost.FargateVCPUHour": true, "cost.HTTPAPIMillion": true,
