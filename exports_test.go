@@ -243,11 +243,6 @@ var pendingExports = map[string]bool{
 	"daggerrules.VoidKind": true, "docgen.Fill": true, "ecrimage.Resolve()": true,
 	"exitcode.Status": true, "policy.IAMForeignTrust": true, "policy.IAMPassRoleAny": true,
 	"workflows.ChangesByPlanID": true, "workflows.PlanIDScript": true,
-	// internal/cost
-	"cost.CloudMapInstanceMonth": true, "cost.Compare": true, "cost.Compute": true,
-	"cost.FargateGBHour": true, "cost.FargateVCPUHour": true, "cost.HTTPAPIMillion": true,
-	"cost.HostedZoneMonth": true, "cost.InterfaceEndpointHour": true,
-	"cost.LogsIngestedGB": true, "cost.NATGatewayHour": true, "cost.PublicIPv4Hour": true,
 	// internal/testsupport/ecsfake
 	"ecsfake.Account": true, "ecsfake.Region": true,
 	// internal/envcfg
