@@ -23,11 +23,16 @@ type goPackage struct {
 	main     bool
 	exported map[string]token.Position
 	methods  map[string]token.Position
-	// api holds the names the package's exported signatures and exported struct
-	// fields mention: a type a caller receives stays exported even when the caller
-	// never names it.
+	// api holds the names the package's exported signatures, exported struct fields
+	// and exported variables' types mention: a type a caller receives stays exported
+	// even when the caller never names it.
 	api   map[string]bool
 	files []*ast.File
+	// results are the result lists of the package's functions, and initCalls the
+	// functions whose results initialise exported variables (var All, err = load()):
+	// those results are the variables' types.
+	results   map[string]*ast.FieldList
+	initCalls []string
 }
 
 // skipDir reports directories that hold no package of ours to check: generated Dagger
@@ -60,7 +65,7 @@ func loadPackages(t *testing.T) map[string]*goPackage {
 		dir := filepath.ToSlash(filepath.Dir(p))
 		pkg := pkgs[dir]
 		if pkg == nil {
-			pkg = &goPackage{path: strings.TrimSuffix(modulePath+"/"+dir, "/."), exported: map[string]token.Position{}, methods: map[string]token.Position{}, api: map[string]bool{}}
+			pkg = &goPackage{path: strings.TrimSuffix(modulePath+"/"+dir, "/."), exported: map[string]token.Position{}, methods: map[string]token.Position{}, api: map[string]bool{}, results: map[string]*ast.FieldList{}}
 			pkgs[dir] = pkg
 		}
 		pkg.files = append(pkg.files, f)
@@ -73,6 +78,13 @@ func loadPackages(t *testing.T) map[string]*goPackage {
 	if err != nil {
 		t.Fatalf("parse the module's Go files: %v", err)
 	}
+	for _, pkg := range pkgs {
+		for _, name := range pkg.initCalls {
+			if r := pkg.results[name]; r != nil {
+				mentions(r, pkg.api)
+			}
+		}
+	}
 	return pkgs
 }
 
@@ -81,6 +93,9 @@ func declared(fset *token.FileSet, f *ast.File, pkg *goPackage) {
 	for _, d := range f.Decls {
 		switch d := d.(type) {
 		case *ast.FuncDecl:
+			if d.Recv == nil && d.Type.Results != nil {
+				pkg.results[d.Name.Name] = d.Type.Results
+			}
 			if !d.Name.IsExported() {
 				continue
 			}
@@ -99,12 +114,39 @@ func declared(fset *token.FileSet, f *ast.File, pkg *goPackage) {
 						mentions(s.Type, pkg.api)
 					}
 				case *ast.ValueSpec:
-					for _, n := range s.Names {
-						if n.IsExported() {
-							pkg.exported[n.Name] = fset.Position(n.Pos())
-						}
-					}
+					exportedValue(fset, s, pkg)
 				}
+			}
+		}
+	}
+}
+
+// exportedValue adds s's exported names to pkg, and the types they have to pkg.api:
+// the declared type, a composite literal's type, or the results of the function of
+// the package that initialises them.
+func exportedValue(fset *token.FileSet, s *ast.ValueSpec, pkg *goPackage) {
+	found := false
+	for _, n := range s.Names {
+		if n.IsExported() {
+			pkg.exported[n.Name] = fset.Position(n.Pos())
+			found = true
+		}
+	}
+	if !found {
+		return
+	}
+	if s.Type != nil {
+		mentions(s.Type, pkg.api)
+	}
+	for _, v := range s.Values {
+		switch v := v.(type) {
+		case *ast.CompositeLit:
+			if v.Type != nil {
+				mentions(v.Type, pkg.api)
+			}
+		case *ast.CallExpr:
+			if id, ok := v.Fun.(*ast.Ident); ok {
+				pkg.initCalls = append(pkg.initCalls, id.Name)
 			}
 		}
 	}
@@ -240,13 +282,9 @@ var pendingExports = map[string]bool{
 	"daggerrules.PrintsNothing": true, "daggerrules.PrintsValue": true, "daggerrules.Ptr": true,
 	"daggerrules.ReturnTypeOf": true, "daggerrules.ScalarKind": true, "daggerrules.Slice": true,
 	"daggerrules.StringKind": true, "daggerrules.Validate": true, "daggerrules.Violation": true,
-	"daggerrules.VoidKind": true, "docgen.Fill": true, "ecrimage.Resolve()": true,
-	"exitcode.Status": true, "policy.IAMForeignTrust": true, "policy.IAMPassRoleAny": true,
+	"daggerrules.VoidKind": true, "ecrimage.Resolve()": true,
+	"policy.IAMForeignTrust": true, "policy.IAMPassRoleAny": true,
 	"workflows.ChangesByPlanID": true, "workflows.PlanIDScript": true,
-	// internal/testsupport/ecsfake
-	"ecsfake.Account": true, "ecsfake.Region": true,
-	// internal/envcfg
-	"envcfg.Load": true, "envcfg.Lookup": true,
 	// internal/plansum
 	"plansum.Create": true, "plansum.Update": true,
 	// internal/policy
@@ -256,9 +294,6 @@ var pendingExports = map[string]bool{
 	"policy.IAMPublicTrust": true, "policy.IAMWildcardAction": true,
 	"policy.NoNATGateway": true, "policy.S3Encryption": true,
 	"policy.S3PublicAccess": true, "policy.SGOpenIngress": true,
-	// internal/smoke
-	"smoke.DefaultInitial": true, "smoke.DefaultMaxBackoff": true,
-	"smoke.HealthURL": true,
 	// internal/workflows
 	"workflows.AWSCredentialsAction": true, "workflows.DaggerAction": true,
 	"workflows.DaggerInstalled": true, "workflows.DaggerVersion": true,

@@ -146,10 +146,10 @@ type Scenario struct {
 // Target prefix of every operation.
 const targetPrefix = "AmazonEC2ContainerServiceV20141113."
 
-// Account and Region used in ARNs.
+// The account and region used in ARNs.
 const (
-	Account = "123456789012"
-	Region  = "us-east-1"
+	arnAccount = "123456789012"
+	arnRegion  = "us-east-1"
 )
 
 // Server is a running fake.
@@ -192,7 +192,7 @@ type taskDef struct {
 }
 
 func (td *taskDef) arn() string {
-	return fmt.Sprintf("arn:aws:ecs:%s:%s:task-definition/%s:%d", Region, Account, td.family, td.revision)
+	return fmt.Sprintf("arn:aws:ecs:%s:%s:task-definition/%s:%d", arnRegion, arnAccount, td.family, td.revision)
 }
 
 type deployment struct {
@@ -224,7 +224,7 @@ type service struct {
 }
 
 func (s *service) arn() string {
-	return fmt.Sprintf("arn:aws:ecs:%s:%s:service/%s/%s", Region, Account, s.cluster, s.name)
+	return fmt.Sprintf("arn:aws:ecs:%s:%s:service/%s/%s", arnRegion, arnAccount, s.cluster, s.name)
 }
 
 type task struct {
@@ -641,7 +641,7 @@ func (s *Server) describeServices(in map[string]any) (any, *apiError) {
 	for _, name := range strs(in, "services") {
 		svc := s.findService(str(in, "cluster"), name)
 		if svc == nil {
-			failures = append(failures, map[string]any{"arn": fmt.Sprintf("arn:aws:ecs:%s:%s:service/%s", Region, Account, name), "reason": "MISSING"})
+			failures = append(failures, map[string]any{"arn": fmt.Sprintf("arn:aws:ecs:%s:%s:service/%s", arnRegion, arnAccount, name), "reason": "MISSING"})
 			continue
 		}
 		s.advance(svc)
