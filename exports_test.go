@@ -152,9 +152,15 @@ func exportedValue(fset *token.FileSet, s *ast.ValueSpec, pkg *goPackage) {
 	}
 }
 
-// mentions adds the identifiers in n (a signature or a type) to names.
+// mentions adds the identifiers in n (a signature or a type) to names, leaving out
+// the names of fields and parameters: a field Destroy does not make a constant
+// Destroy part of the API.
 func mentions(n ast.Node, names map[string]bool) {
 	ast.Inspect(n, func(n ast.Node) bool {
+		if f, ok := n.(*ast.Field); ok {
+			mentions(f.Type, names)
+			return false
+		}
 		if id, ok := n.(*ast.Ident); ok {
 			names[id.Name] = true
 		}
@@ -285,8 +291,6 @@ var pendingExports = map[string]bool{
 	"daggerrules.VoidKind": true, "ecrimage.Resolve()": true,
 	"policy.IAMForeignTrust": true, "policy.IAMPassRoleAny": true,
 	"workflows.ChangesByPlanID": true, "workflows.PlanIDScript": true,
-	// internal/plansum
-	"plansum.Create": true, "plansum.Update": true,
 	// internal/policy
 	"policy.ECRImmutableTags": true, "policy.ECRScanOnPush": true,
 	"policy.ECSNonRoot": true, "policy.ECSNotPrivileged": true,
