@@ -289,15 +289,7 @@ var pendingExports = map[string]bool{
 	"daggerrules.ReturnTypeOf": true, "daggerrules.ScalarKind": true, "daggerrules.Slice": true,
 	"daggerrules.StringKind": true, "daggerrules.Validate": true, "daggerrules.Violation": true,
 	"daggerrules.VoidKind": true, "ecrimage.Resolve()": true,
-	"policy.IAMForeignTrust": true, "policy.IAMPassRoleAny": true,
 	"workflows.ChangesByPlanID": true, "workflows.PlanIDScript": true,
-	// internal/policy
-	"policy.ECRImmutableTags": true, "policy.ECRScanOnPush": true,
-	"policy.ECSNonRoot": true, "policy.ECSNotPrivileged": true,
-	"policy.IAMAdminPolicy": true, "policy.IAMNotAction": true,
-	"policy.IAMPublicTrust": true, "policy.IAMWildcardAction": true,
-	"policy.NoNATGateway": true, "policy.S3Encryption": true,
-	"policy.S3PublicAccess": true, "policy.SGOpenIngress": true,
 	// internal/workflows
 	"workflows.AWSCredentialsAction": true, "workflows.DaggerAction": true,
 	"workflows.DaggerInstalled": true, "workflows.DaggerVersion": true,

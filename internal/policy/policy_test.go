@@ -38,10 +38,10 @@ func lines(fs []Finding) []string {
 // sharedPassing: rules checking the same resource type share one passing fixture
 // (a resource that satisfies all of them).
 var sharedPassing = map[string]string{
-	S3PublicAccess:   "s3-bucket/passing.json",
-	S3Encryption:     "s3-bucket/passing.json",
-	ECRImmutableTags: "ecr-repository/passing.json",
-	ECRScanOnPush:    "ecr-repository/passing.json",
+	s3PublicAccess:   "s3-bucket/passing.json",
+	s3Encryption:     "s3-bucket/passing.json",
+	ecrImmutableTags: "ecr-repository/passing.json",
+	ecrScanOnPush:    "ecr-repository/passing.json",
 }
 
 // TestRules runs each rule's violating and passing fixture (testdata/<rule>/, or the
@@ -49,17 +49,17 @@ var sharedPassing = map[string]string{
 func TestRules(t *testing.T) {
 
 	tests := map[string][]string{
-		NoNATGateway: {
+		noNATGateway: {
 			"no-nat-gateway: aws_nat_gateway.this: NAT gateways are not allowed (tasks reach AWS through VPC endpoints)",
 		},
-		S3PublicAccess: {
+		s3PublicAccess: {
 			"s3-public-access-block: aws_s3_bucket.logs: public access block aws_s3_bucket_public_access_block.logs does not set block_public_policy",
 			`s3-public-access-block: module.s3.aws_s3_bucket.this["data"]: bucket has no aws_s3_bucket_public_access_block`,
 		},
-		S3Encryption: {
+		s3Encryption: {
 			`s3-encryption: module.s3.aws_s3_bucket.this["data"]: bucket has no aws_s3_bucket_server_side_encryption_configuration`,
 		},
-		SGOpenIngress: {
+		sgOpenIngress: {
 			"sg-open-ingress: aws_security_group.web: ingress on tcp port 443 from 0.0.0.0/0",
 			"sg-open-ingress: aws_security_group.web: ingress on tcp port 443 from ::/0",
 			"sg-open-ingress: aws_security_group_rule.all: ingress on tcp ports 0-65535 from 0.0.0.0/0",
@@ -67,7 +67,7 @@ func TestRules(t *testing.T) {
 			"sg-open-ingress: aws_vpc_security_group_ingress_rule.ssh: ingress on tcp port 22 from 0.0.0.0/0",
 			"sg-open-ingress: aws_vpc_security_group_ingress_rule.v6: ingress on all ports from ::/0",
 		},
-		IAMWildcardAction: {
+		iamWildcardAction: {
 			`iam-wildcard-action: aws_iam_policy.admin: policy statement 0 allows action "*"`,
 			`iam-wildcard-action: aws_iam_role.this["task"]: inline_policy statement 0 allows action "*"`,
 			`iam-wildcard-action: aws_iam_role_policy.deploy: policy statement 0 allows action "iam:*"`,
@@ -76,12 +76,12 @@ func TestRules(t *testing.T) {
 			`iam-wildcard-action: data.aws_iam_policy_document.doc: statement 0 allows action "*"`,
 			`iam-wildcard-action: data.aws_iam_policy_document.iam: statement 0 allows action "IAM:*"`,
 		},
-		IAMNotAction: {
+		iamNotAction: {
 			"iam-not-action: aws_iam_policy.poweruser: policy statement 0 allows with NotAction (every action not listed)",
 			"iam-not-action: aws_iam_role_policy.task: policy statement 0 allows with NotResource (every resource not listed)",
 			"iam-not-action: data.aws_iam_policy_document.doc: statement 0 allows with NotAction (every action not listed)",
 		},
-		IAMAdminPolicy: {
+		iamAdminPolicy: {
 			"iam-admin-policy: aws_iam_group_policy_attachment.iam: policy_arn attaches the AWS managed policy IAMFullAccess",
 			"iam-admin-policy: aws_iam_policy_attachment.shared: policy_arn attaches the AWS managed policy AdministratorAccess",
 			"iam-admin-policy: aws_iam_role.task: managed_policy_arns attaches the AWS managed policy AdministratorAccess",
@@ -89,7 +89,7 @@ func TestRules(t *testing.T) {
 			"iam-admin-policy: aws_iam_role_policy_attachments_exclusive.deploy: policy_arns attaches the AWS managed policy IAMFullAccess",
 			"iam-admin-policy: aws_iam_user_policy_attachment.power: policy_arn attaches the AWS managed policy PowerUserAccess",
 		},
-		IAMPublicTrust: {
+		iamPublicTrust: {
 			`iam-public-trust: aws_iam_role.aws_star: assume_role_policy statement 1 allows principal "*" (any AWS account)`,
 			"iam-public-trust: aws_iam_role.not_principal: assume_role_policy statement 0 allows with NotPrincipal (every principal not listed)",
 			`iam-public-trust: aws_iam_role.star: assume_role_policy statement 0 allows principal "*" (any AWS account)`,
@@ -97,7 +97,7 @@ func TestRules(t *testing.T) {
 			`iam-public-trust: data.aws_iam_policy_document.trust: statement 0 allows principal "*" (any AWS account)`,
 		},
 		// Made by terraform (TestGenerateFixtures) from testdata/iam-foreign-trust/*.tf.
-		IAMForeignTrust: {
+		iamForeignTrust: {
 			"iam-foreign-trust: aws_iam_role.bare_account_id: assume_role_policy statement 0 allows principal \"210987654321\" of AWS account 210987654321 (the plan's account is 123456789012)",
 			`iam-foreign-trust: aws_iam_role.cognito: assume_role_policy statement 0 allows federated provider "cognito-identity.amazonaws.com" (only the GitHub OIDC provider of account 123456789012 may be trusted)`,
 			`iam-foreign-trust: aws_iam_role.foreign_oidc: assume_role_policy statement 0 allows federated provider "arn:aws:iam::210987654321:oidc-provider/token.actions.githubusercontent.com" (only the GitHub OIDC provider of account 123456789012 may be trusted)`,
@@ -108,7 +108,7 @@ func TestRules(t *testing.T) {
 			`iam-foreign-trust: aws_iam_role.unique_id: assume_role_policy statement 0 allows principal "AROAEXAMPLEEXAMPLE123", whose AWS account cannot be told`,
 		},
 		// Made by terraform (TestGenerateFixtures) from testdata/iam-passrole-any/*.tf.
-		IAMPassRoleAny: {
+		iamPassRoleAny: {
 			`iam-wildcard-action: aws_iam_group_policy.iam_star: policy statement 0 allows action "iam:*"`,
 			`iam-wildcard-action: aws_iam_group_policy.iam_star: policy statement 1 allows action "*"`,
 			`iam-passrole-any: aws_iam_policy.from_document: policy statement 0 allows "iam:PassRole" on "arn:aws:iam::123456789012:role*" (every role, an administrator's too, can be passed to a service)`,
@@ -117,19 +117,19 @@ func TestRules(t *testing.T) {
 			`iam-passrole-any: aws_iam_role_policy.ecs_any_role: policy statement 1 allows "iam:PassRole" on "*" (every role, an administrator's too, can be passed to a service)`,
 			`iam-passrole-any: aws_iam_user_policy.pattern: policy statement 0 allows "IAM:Pass*" on "arn:aws:iam::*:role/*" (every role, an administrator's too, can be passed to a service)`,
 		},
-		ECRImmutableTags: {
+		ecrImmutableTags: {
 			"ecr-immutable-tags: aws_ecr_repository.this: image_tag_mutability is MUTABLE, want IMMUTABLE",
 		},
-		ECRScanOnPush: {
+		ecrScanOnPush: {
 			"ecr-scan-on-push: aws_ecr_repository.noscan: image_scanning_configuration.scan_on_push is not true",
 			"ecr-scan-on-push: aws_ecr_repository.this: image_scanning_configuration.scan_on_push is not true",
 		},
-		ECSNonRoot: {
+		ecsNonRoot: {
 			`ecs-non-root: aws_ecs_task_definition.unset: container "backend" runs as root: user unset (image default, usually root)`,
 			`ecs-non-root: aws_ecs_task_definition.zero: container "backend" runs as root: user 0:0`,
 			`ecs-non-root: aws_ecs_task_definition.zero: container "sidecar" runs as root: user root`,
 		},
-		ECSNotPrivileged: {
+		ecsNotPrivileged: {
 			`ecs-not-privileged: aws_ecs_task_definition.this: container "backend" is privileged`,
 		},
 	}
@@ -253,8 +253,8 @@ func TestRoot(t *testing.T) {
 
 func TestText(t *testing.T) {
 	r := Report{
-		Violations: []Finding{{NoNATGateway, "aws_nat_gateway.this", "NAT gateways are not allowed"}},
-		Unchecked:  []Finding{{ECSNonRoot, "aws_ecs_task_definition.this", "container_definitions is unknown until apply"}},
+		Violations: []Finding{{noNATGateway, "aws_nat_gateway.this", "NAT gateways are not allowed"}},
+		Unchecked:  []Finding{{ecsNonRoot, "aws_ecs_task_definition.this", "container_definitions is unknown until apply"}},
 	}
 	want := "Policy: 1 violation(s):\n  no-nat-gateway: aws_nat_gateway.this: NAT gateways are not allowed\n" +
 		"  not checked: ecs-non-root: aws_ecs_task_definition.this: container_definitions is unknown until apply\n"
