@@ -289,13 +289,4 @@ var pendingExports = map[string]bool{
 	"daggerrules.ReturnTypeOf": true, "daggerrules.ScalarKind": true, "daggerrules.Slice": true,
 	"daggerrules.StringKind": true, "daggerrules.Validate": true, "daggerrules.Violation": true,
 	"daggerrules.VoidKind": true, "ecrimage.Resolve()": true,
-	"workflows.ChangesByPlanID": true, "workflows.PlanIDScript": true,
-	// internal/workflows
-	"workflows.AWSCredentialsAction": true, "workflows.DaggerAction": true,
-	"workflows.DaggerInstalled": true, "workflows.DaggerVersion": true,
-	"workflows.ForksGetNoCredentials": true, "workflows.IDTokenOnlyForAWS": true,
-	"workflows.JobPermissions": true, "workflows.LoadDir": true,
-	"workflows.NoSecretsInRun": true, "workflows.Parse": true,
-	"workflows.PinnedActions": true, "workflows.Rules": true,
-	"workflows.TopLevelPermissions": true,
 }

@@ -29,9 +29,9 @@ func engineVersion(t *testing.T) string {
 	return strings.TrimPrefix(cfg.EngineVersion, "v")
 }
 
-func loadRepo(t *testing.T) map[string]*Workflow {
+func loadRepo(t *testing.T) map[string]*workflow {
 	t.Helper()
-	set, err := LoadDir(testenv.RepoRoot(t))
+	set, err := loadDir(testenv.RepoRoot(t))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -41,7 +41,7 @@ func loadRepo(t *testing.T) map[string]*Workflow {
 // TestRepositoryWorkflows applies every rule to every workflow of the repository.
 func TestRepositoryWorkflows(t *testing.T) {
 	set := loadRepo(t)
-	rules := Rules(engineVersion(t))
+	rules := allRules(engineVersion(t))
 	for _, path := range sortedKeys(set) {
 		for _, name := range sortedKeys(rules) {
 			t.Run(filepath.Base(path)+"/"+name, func(t *testing.T) {
@@ -365,7 +365,7 @@ func TestRulesRejectViolations(t *testing.T) {
 		},
 	}
 
-	rules := Rules("0.21.9")
+	rules := allRules("0.21.9")
 	for name, tc := range cases {
 		t.Run(name, func(t *testing.T) {
 			text := good
@@ -409,7 +409,7 @@ func TestGoodWorkflowPasses(t *testing.T) {
 		".github/workflows/good.yml":   good,
 		".github/workflows/called.yml": called,
 	})
-	for name, rule := range Rules("0.21.9") {
+	for name, rule := range allRules("0.21.9") {
 		for path, w := range set {
 			if msgs := rule(w, set); len(msgs) > 0 {
 				t.Errorf("%s on %s: %v", name, path, msgs)
@@ -420,7 +420,7 @@ func TestGoodWorkflowPasses(t *testing.T) {
 	withAWS := strings.Replace(good, "    uses: ./.github/workflows/called.yml\n    permissions: {contents: read}",
 		"    uses: ./.github/workflows/called.yml\n    permissions: {contents: read, id-token: write}", 1)
 	set = parseSet(t, map[string]string{".github/workflows/good.yml": withAWS, ".github/workflows/called.yml": calledAWS})
-	if msgs := IDTokenOnlyForAWS(set[".github/workflows/good.yml"], set); len(msgs) > 0 {
+	if msgs := idTokenOnlyForAWS(set[".github/workflows/good.yml"], set); len(msgs) > 0 {
 		t.Errorf("reusable workflow with AWS: %v", msgs)
 	}
 }
@@ -431,18 +431,18 @@ func TestParseRejectsBrokenFiles(t *testing.T) {
 		"no jobs":  "on: push\npermissions: {}\n",
 	} {
 		t.Run(name, func(t *testing.T) {
-			if _, err := Parse("x.yml", ".github/workflows/x.yml", []byte(text)); err == nil {
+			if _, err := parse("x.yml", ".github/workflows/x.yml", []byte(text)); err == nil {
 				t.Error("accepted")
 			}
 		})
 	}
 }
 
-func parseSet(t *testing.T, files map[string]string) map[string]*Workflow {
+func parseSet(t *testing.T, files map[string]string) map[string]*workflow {
 	t.Helper()
-	set := map[string]*Workflow{}
+	set := map[string]*workflow{}
 	for path, text := range files {
-		w, err := Parse(filepath.Base(path), path, []byte(text))
+		w, err := parse(filepath.Base(path), path, []byte(text))
 		if err != nil {
 			t.Fatal(err)
 		}
