@@ -33,6 +33,10 @@ type goPackage struct {
 	// those results are the variables' types.
 	results   map[string]*ast.FieldList
 	initCalls []string
+	// enums maps each constant of a typed block (const ( A T = iota; B; C )) to the
+	// block's exported constants: a caller that compares a value with one of them
+	// relies on the whole set, so one used elsewhere keeps them all exported.
+	enums map[string][]string
 }
 
 // skipDir reports directories that hold no package of ours to check: generated Dagger
@@ -65,7 +69,7 @@ func loadPackages(t *testing.T) map[string]*goPackage {
 		dir := filepath.ToSlash(filepath.Dir(p))
 		pkg := pkgs[dir]
 		if pkg == nil {
-			pkg = &goPackage{path: strings.TrimSuffix(modulePath+"/"+dir, "/."), exported: map[string]token.Position{}, methods: map[string]token.Position{}, api: map[string]bool{}, results: map[string]*ast.FieldList{}}
+			pkg = &goPackage{path: strings.TrimSuffix(modulePath+"/"+dir, "/."), exported: map[string]token.Position{}, methods: map[string]token.Position{}, api: map[string]bool{}, results: map[string]*ast.FieldList{}, enums: map[string][]string{}}
 			pkgs[dir] = pkg
 		}
 		pkg.files = append(pkg.files, f)
@@ -106,6 +110,7 @@ func declared(fset *token.FileSet, f *ast.File, pkg *goPackage) {
 			}
 			mentions(d.Type, pkg.api)
 		case *ast.GenDecl:
+			enumBlock(d, pkg)
 			for _, s := range d.Specs {
 				switch s := s.(type) {
 				case *ast.TypeSpec:
@@ -118,6 +123,24 @@ func declared(fset *token.FileSet, f *ast.File, pkg *goPackage) {
 				}
 			}
 		}
+	}
+}
+
+// enumBlock records the exported constants of a typed const block as one enum.
+func enumBlock(d *ast.GenDecl, pkg *goPackage) {
+	if d.Tok != token.CONST || len(d.Specs) < 2 || d.Specs[0].(*ast.ValueSpec).Type == nil {
+		return
+	}
+	var names []string
+	for _, s := range d.Specs {
+		for _, n := range s.(*ast.ValueSpec).Names {
+			if n.IsExported() {
+				names = append(names, n.Name)
+			}
+		}
+	}
+	for _, n := range names {
+		pkg.enums[n] = names
 	}
 }
 
@@ -232,7 +255,8 @@ func TestNoExportNobodyImports(t *testing.T) {
 		for name, pos := range pkg.exported {
 			// A sentinel error is part of the contract of the functions that return
 			// it (callers check it with errors.Is), used by a caller or not.
-			if !used[pkg.path][name] && !pkg.api[name] && !strings.HasPrefix(name, "Err") {
+			inUse := func(n string) bool { return used[pkg.path][n] }
+			if !inUse(name) && !slices.ContainsFunc(pkg.enums[name], inUse) && !pkg.api[name] && !strings.HasPrefix(name, "Err") {
 				report(base+"."+name, "%s: %s.%s is exported but no other package uses it", pos, base, name)
 			}
 		}
@@ -287,8 +311,8 @@ var pendingExports = map[string]bool{
 	"daggerrules.KindOther": true, "daggerrules.KindPointer": true, "daggerrules.KindSlice": true,
 	"daggerrules.KindStruct": true, "daggerrules.ListKind": true, "daggerrules.Local": true,
 	"daggerrules.NamespacedObjectName": true, "daggerrules.ObjectKind": true, "daggerrules.ObjectName": true,
-	"daggerrules.ParsePragmas": true, "daggerrules.Prints": true, "daggerrules.PrintsChangeset": true,
-	"daggerrules.PrintsNothing": true, "daggerrules.PrintsValue": true, "daggerrules.Ptr": true,
+	"daggerrules.ParsePragmas": true, "daggerrules.Prints": true,
+	"daggerrules.Ptr":          true,
 	"daggerrules.ReturnTypeOf": true, "daggerrules.ScalarKind": true, "daggerrules.Slice": true,
 	"daggerrules.StringKind": true, "daggerrules.Validate": true, "daggerrules.Violation": true,
 	"daggerrules.VoidKind": true,
