@@ -299,21 +299,4 @@ var interfaceMethod = map[string]bool{
 var pendingExports = map[string]bool{
 	// Added with the packages of this round (daggerrules, daggerapi, iameval,
 	// promotion and release records): their API is still being trimmed.
-	"daggerapi.GeneratedFrom": true, "daggerapi.MaxGoDirective": true, "daggerapi.Modules": true,
-	"daggerapi.RegenerateCommand": true, "daggerapi.TypeDefs": true,
-	"daggerrules.Basic": true, "daggerrules.BooleanKind": true,
-	"daggerrules.Check": true, "daggerrules.ClientNames()": true, "daggerrules.Core": true,
-	"daggerrules.CoreObject": true, "daggerrules.DeclOther": true, "daggerrules.DeclStruct": true,
-	"daggerrules.FieldName": true, "daggerrules.FloatKind": true, "daggerrules.FromCodegenJSON": true,
-	"daggerrules.FunctionName": true, "daggerrules.IntegerKind": true, "daggerrules.KindBasic": true,
-	"daggerrules.KindContext": true, "daggerrules.KindDagger": true, "daggerrules.KindError": true,
-	"daggerrules.KindForeign": true, "daggerrules.KindInterface": true, "daggerrules.KindModule": true,
-	"daggerrules.KindOther": true, "daggerrules.KindPointer": true, "daggerrules.KindSlice": true,
-	"daggerrules.KindStruct": true, "daggerrules.ListKind": true, "daggerrules.Local": true,
-	"daggerrules.NamespacedObjectName": true, "daggerrules.ObjectKind": true, "daggerrules.ObjectName": true,
-	"daggerrules.ParsePragmas": true, "daggerrules.Prints": true,
-	"daggerrules.Ptr":          true,
-	"daggerrules.ReturnTypeOf": true, "daggerrules.ScalarKind": true, "daggerrules.Slice": true,
-	"daggerrules.StringKind": true, "daggerrules.Validate": true, "daggerrules.Violation": true,
-	"daggerrules.VoidKind": true,
 }
