@@ -5,7 +5,6 @@ import (
 	"go/parser"
 	"go/token"
 	"io/fs"
-	"maps"
 	"path/filepath"
 	"slices"
 	"strconv"
@@ -239,14 +238,6 @@ func mark(m map[string]map[string]bool, key, name string) {
 func TestNoExportNobodyImports(t *testing.T) {
 	pkgs := loadPackages(t)
 	used, selectors := usedFrom(pkgs)
-	pending := maps.Clone(pendingExports)
-	report := func(key string, format string, args ...any) {
-		if pending[key] {
-			delete(pending, key)
-			return
-		}
-		t.Errorf(format, args...)
-	}
 	for _, pkg := range pkgs {
 		if pkg.main {
 			continue
@@ -257,17 +248,14 @@ func TestNoExportNobodyImports(t *testing.T) {
 			// it (callers check it with errors.Is), used by a caller or not.
 			inUse := func(n string) bool { return used[pkg.path][n] }
 			if !inUse(name) && !slices.ContainsFunc(pkg.enums[name], inUse) && !pkg.api[name] && !strings.HasPrefix(name, "Err") {
-				report(base+"."+name, "%s: %s.%s is exported but no other package uses it", pos, base, name)
+				t.Errorf("%s: %s.%s is exported but no other package uses it", pos, base, name)
 			}
 		}
 		for name, pos := range pkg.methods {
 			if !selectedElsewhere(selectors, pkg.path, name) && !interfaceMethod[name] {
-				report(base+"."+name+"()", "%s: method %s is exported but no other package calls a method of that name", pos, name)
+				t.Errorf("%s: method %s is exported but no other package calls a method of that name", pos, name)
 			}
 		}
-	}
-	for key := range pending {
-		t.Errorf("pendingExports lists %s, which is no longer reported: take it off the list", key)
 	}
 }
 
@@ -290,13 +278,4 @@ var interfaceMethod = map[string]bool{
 	"Read": true, "Write": true, "Close": true, "ServeHTTP": true, "RoundTrip": true,
 	"Len": true, "Less": true, "Swap": true, "Set": true, "Type": true, "GoString": true,
 	"Resolve": true,
-}
-
-// pendingExports lists what the check found unused outside its package when it was
-// added, in packages being restructured at the same time (policy, workflows and
-// their neighbours): each name is to be unexported or removed there, and taken off
-// this list, which fails when it holds a name no longer reported.
-var pendingExports = map[string]bool{
-	// Added with the packages of this round (daggerrules, daggerapi, iameval,
-	// promotion and release records): their API is still being trimmed.
 }
