@@ -1,7 +1,8 @@
 // Package workflows checks the GitHub Actions workflows in .github/workflows against
 // the project's rules: actions pinned by commit SHA, explicit and minimal permissions,
 // OIDC tokens only where AWS is used, no secrets interpolated into shell, and the
-// Dagger CLI pinned to the module's engine version.
+// Dagger CLI pinned to the module's engine version. Nothing is exported: the
+// package's tests run the rules over the repository's workflows.
 package workflows
 
 import (
