@@ -36,7 +36,7 @@ CLOUDSPLAINING         := $(BIN)/cloudsplaining-venv/bin/cloudsplaining
 
 .PHONY: help
 help: ## List the targets.
-	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/' | sort
+	@awk -F ':.*## ' '/^[a-z-]+:.*## / { printf "%s\t%s\n", $$1, $$2 }' $(MAKEFILE_LIST) | sort
 
 .PHONY: gen
 gen: ## Write the offline Dagger stand-ins (internal/dagger, dagger.gen.go, also in tests/); `dagger develop` replaces them.

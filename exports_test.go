@@ -5,7 +5,6 @@ import (
 	"go/parser"
 	"go/token"
 	"io/fs"
-	"maps"
 	"path/filepath"
 	"slices"
 	"strconv"
@@ -23,11 +22,20 @@ type goPackage struct {
 	main     bool
 	exported map[string]token.Position
 	methods  map[string]token.Position
-	// api holds the names the package's exported signatures and exported struct
-	// fields mention: a type a caller receives stays exported even when the caller
-	// never names it.
+	// api holds the names the package's exported signatures, exported struct fields
+	// and exported variables' types mention: a type a caller receives stays exported
+	// even when the caller never names it.
 	api   map[string]bool
 	files []*ast.File
+	// results are the result lists of the package's functions, and initCalls the
+	// functions whose results initialise exported variables (var All, err = load()):
+	// those results are the variables' types.
+	results   map[string]*ast.FieldList
+	initCalls []string
+	// enums maps each constant of a typed block (const ( A T = iota; B; C )) to the
+	// block's exported constants: a caller that compares a value with one of them
+	// relies on the whole set, so one used elsewhere keeps them all exported.
+	enums map[string][]string
 }
 
 // skipDir reports directories that hold no package of ours to check: generated Dagger
@@ -60,7 +68,7 @@ func loadPackages(t *testing.T) map[string]*goPackage {
 		dir := filepath.ToSlash(filepath.Dir(p))
 		pkg := pkgs[dir]
 		if pkg == nil {
-			pkg = &goPackage{path: strings.TrimSuffix(modulePath+"/"+dir, "/."), exported: map[string]token.Position{}, methods: map[string]token.Position{}, api: map[string]bool{}}
+			pkg = &goPackage{path: strings.TrimSuffix(modulePath+"/"+dir, "/."), exported: map[string]token.Position{}, methods: map[string]token.Position{}, api: map[string]bool{}, results: map[string]*ast.FieldList{}, enums: map[string][]string{}}
 			pkgs[dir] = pkg
 		}
 		pkg.files = append(pkg.files, f)
@@ -73,6 +81,13 @@ func loadPackages(t *testing.T) map[string]*goPackage {
 	if err != nil {
 		t.Fatalf("parse the module's Go files: %v", err)
 	}
+	for _, pkg := range pkgs {
+		for _, name := range pkg.initCalls {
+			if r := pkg.results[name]; r != nil {
+				mentions(r, pkg.api)
+			}
+		}
+	}
 	return pkgs
 }
 
@@ -81,6 +96,9 @@ func declared(fset *token.FileSet, f *ast.File, pkg *goPackage) {
 	for _, d := range f.Decls {
 		switch d := d.(type) {
 		case *ast.FuncDecl:
+			if d.Recv == nil && d.Type.Results != nil {
+				pkg.results[d.Name.Name] = d.Type.Results
+			}
 			if !d.Name.IsExported() {
 				continue
 			}
@@ -91,6 +109,7 @@ func declared(fset *token.FileSet, f *ast.File, pkg *goPackage) {
 			}
 			mentions(d.Type, pkg.api)
 		case *ast.GenDecl:
+			enumBlock(d, pkg)
 			for _, s := range d.Specs {
 				switch s := s.(type) {
 				case *ast.TypeSpec:
@@ -99,20 +118,71 @@ func declared(fset *token.FileSet, f *ast.File, pkg *goPackage) {
 						mentions(s.Type, pkg.api)
 					}
 				case *ast.ValueSpec:
-					for _, n := range s.Names {
-						if n.IsExported() {
-							pkg.exported[n.Name] = fset.Position(n.Pos())
-						}
-					}
+					exportedValue(fset, s, pkg)
 				}
 			}
 		}
 	}
 }
 
-// mentions adds the identifiers in n (a signature or a type) to names.
+// enumBlock records the exported constants of a typed const block as one enum.
+func enumBlock(d *ast.GenDecl, pkg *goPackage) {
+	if d.Tok != token.CONST || len(d.Specs) < 2 || d.Specs[0].(*ast.ValueSpec).Type == nil {
+		return
+	}
+	var names []string
+	for _, s := range d.Specs {
+		for _, n := range s.(*ast.ValueSpec).Names {
+			if n.IsExported() {
+				names = append(names, n.Name)
+			}
+		}
+	}
+	for _, n := range names {
+		pkg.enums[n] = names
+	}
+}
+
+// exportedValue adds s's exported names to pkg, and the types they have to pkg.api:
+// the declared type, a composite literal's type, or the results of the function of
+// the package that initialises them.
+func exportedValue(fset *token.FileSet, s *ast.ValueSpec, pkg *goPackage) {
+	found := false
+	for _, n := range s.Names {
+		if n.IsExported() {
+			pkg.exported[n.Name] = fset.Position(n.Pos())
+			found = true
+		}
+	}
+	if !found {
+		return
+	}
+	if s.Type != nil {
+		mentions(s.Type, pkg.api)
+	}
+	for _, v := range s.Values {
+		switch v := v.(type) {
+		case *ast.CompositeLit:
+			if v.Type != nil {
+				mentions(v.Type, pkg.api)
+			}
+		case *ast.CallExpr:
+			if id, ok := v.Fun.(*ast.Ident); ok {
+				pkg.initCalls = append(pkg.initCalls, id.Name)
+			}
+		}
+	}
+}
+
+// mentions adds the identifiers in n (a signature or a type) to names, leaving out
+// the names of fields and parameters: a field Destroy does not make a constant
+// Destroy part of the API.
 func mentions(n ast.Node, names map[string]bool) {
 	ast.Inspect(n, func(n ast.Node) bool {
+		if f, ok := n.(*ast.Field); ok {
+			mentions(f.Type, names)
+			return false
+		}
 		if id, ok := n.(*ast.Ident); ok {
 			names[id.Name] = true
 		}
@@ -168,14 +238,6 @@ func mark(m map[string]map[string]bool, key, name string) {
 func TestNoExportNobodyImports(t *testing.T) {
 	pkgs := loadPackages(t)
 	used, selectors := usedFrom(pkgs)
-	pending := maps.Clone(pendingExports)
-	report := func(key string, format string, args ...any) {
-		if pending[key] {
-			delete(pending, key)
-			return
-		}
-		t.Errorf(format, args...)
-	}
 	for _, pkg := range pkgs {
 		if pkg.main {
 			continue
@@ -184,18 +246,16 @@ func TestNoExportNobodyImports(t *testing.T) {
 		for name, pos := range pkg.exported {
 			// A sentinel error is part of the contract of the functions that return
 			// it (callers check it with errors.Is), used by a caller or not.
-			if !used[pkg.path][name] && !pkg.api[name] && !strings.HasPrefix(name, "Err") {
-				report(base+"."+name, "%s: %s.%s is exported but no other package uses it", pos, base, name)
+			inUse := func(n string) bool { return used[pkg.path][n] }
+			if !inUse(name) && !slices.ContainsFunc(pkg.enums[name], inUse) && !pkg.api[name] && !strings.HasPrefix(name, "Err") {
+				t.Errorf("%s: %s.%s is exported but no other package uses it", pos, base, name)
 			}
 		}
 		for name, pos := range pkg.methods {
 			if !selectedElsewhere(selectors, pkg.path, name) && !interfaceMethod[name] {
-				report(base+"."+name+"()", "%s: method %s is exported but no other package calls a method of that name", pos, name)
+				t.Errorf("%s: method %s is exported but no other package calls a method of that name", pos, name)
 			}
 		}
-	}
-	for key := range pending {
-		t.Errorf("pendingExports lists %s, which is no longer reported: take it off the list", key)
 	}
 }
 
@@ -209,76 +269,13 @@ func selectedElsewhere(selectors map[string]map[string]bool, self, name string) 
 }
 
 // interfaceMethod lists the methods that exist to satisfy standard interfaces (error,
-// fmt.Stringer, errors.Is/As, encoding/json, io), called through them.
+// fmt.Stringer, errors.Is/As, encoding/json, io), called through them, and the one
+// library interface a package implements: go-containerregistry's authn.Keychain
+// (Resolve), which ecrimage asserts at compile time.
 var interfaceMethod = map[string]bool{
 	"Error": true, "String": true, "Unwrap": true, "Is": true, "As": true, "Format": true,
 	"MarshalJSON": true, "UnmarshalJSON": true, "MarshalText": true, "UnmarshalText": true,
 	"Read": true, "Write": true, "Close": true, "ServeHTTP": true, "RoundTrip": true,
 	"Len": true, "Less": true, "Swap": true, "Set": true, "Type": true, "GoString": true,
-}
-
-// pendingExports lists what the check found unused outside its package when it was
-// added, in packages being restructured at the same time (policy, workflows and
-// their neighbours): each name is to be unexported or removed there, and taken off
-// this list, which fails when it holds a name no longer reported.
-var pendingExports = map[string]bool{
-	// Added with the packages of this round (daggerrules, daggerapi, iameval,
-	// promotion and release records): their API is still being trimmed.
-	"daggerapi.GeneratedFrom": true, "daggerapi.MaxGoDirective": true, "daggerapi.Modules": true,
-	"daggerapi.RegenerateCommand": true, "daggerapi.TypeDefs": true,
-	"daggerrules.Basic": true, "daggerrules.BooleanKind": true,
-	"daggerrules.Check": true, "daggerrules.ClientNames()": true, "daggerrules.Core": true,
-	"daggerrules.CoreObject": true, "daggerrules.DeclOther": true, "daggerrules.DeclStruct": true,
-	"daggerrules.FieldName": true, "daggerrules.FloatKind": true, "daggerrules.FromCodegenJSON": true,
-	"daggerrules.FunctionName": true, "daggerrules.IntegerKind": true, "daggerrules.KindBasic": true,
-	"daggerrules.KindContext": true, "daggerrules.KindDagger": true, "daggerrules.KindError": true,
-	"daggerrules.KindForeign": true, "daggerrules.KindInterface": true, "daggerrules.KindModule": true,
-	"daggerrules.KindOther": true, "daggerrules.KindPointer": true, "daggerrules.KindSlice": true,
-	"daggerrules.KindStruct": true, "daggerrules.ListKind": true, "daggerrules.Local": true,
-	"daggerrules.NamespacedObjectName": true, "daggerrules.ObjectKind": true, "daggerrules.ObjectName": true,
-	"daggerrules.ParsePragmas": true, "daggerrules.Prints": true, "daggerrules.PrintsChangeset": true,
-	"daggerrules.PrintsNothing": true, "daggerrules.PrintsValue": true, "daggerrules.Ptr": true,
-	"daggerrules.ReturnTypeOf": true, "daggerrules.ScalarKind": true, "daggerrules.Slice": true,
-	"daggerrules.StringKind": true, "daggerrules.Validate": true, "daggerrules.Violation": true,
-	"daggerrules.VoidKind": true, "docgen.Fill": true, "ecrimage.Resolve()": true,
-	"exitcode.Status": true, "policy.IAMForeignTrust": true, "policy.IAMPassRoleAny": true,
-	"workflows.ChangesByPlanID": true, "workflows.PlanIDScript": true,
-	// internal/awsx
-	"awsx.DefaultMaxAttempts": true, "awsx.DefaultMaxBackoff": true,
-	"awsx.DefaultRegion": true, "awsx.NewRetryer": true, "awsx.RequireCredentials": true,
-	"awsx.ResolveEndpoint": true, "awsx.ResolveRegion": true,
-	// internal/bootstrap
-	"bootstrap.PlanExpiryDays": true, "bootstrap.PlanExpiryRule": true,
-	"bootstrap.TLSOnlySid": true, "bootstrap.TLSOnlyStatement": true,
-	// internal/cost
-	"cost.CloudMapInstanceMonth": true, "cost.Compare": true, "cost.Compute": true,
-	"cost.FargateGBHour": true, "cost.FargateVCPUHour": true, "cost.HTTPAPIMillion": true,
-	"cost.HostedZoneMonth": true, "cost.InterfaceEndpointHour": true,
-	"cost.LogsIngestedGB": true, "cost.NATGatewayHour": true, "cost.PublicIPv4Hour": true,
-	// internal/ecrlogin
-
-	// internal/testsupport/ecsfake
-	"ecsfake.Account": true, "ecsfake.Region": true,
-	// internal/envcfg
-	"envcfg.Load": true, "envcfg.Lookup": true,
-	// internal/plansum
-	"plansum.Create": true, "plansum.Update": true,
-	// internal/policy
-	"policy.ECRImmutableTags": true, "policy.ECRScanOnPush": true,
-	"policy.ECSNonRoot": true, "policy.ECSNotPrivileged": true,
-	"policy.IAMAdminPolicy": true, "policy.IAMNotAction": true,
-	"policy.IAMPublicTrust": true, "policy.IAMWildcardAction": true,
-	"policy.NoNATGateway": true, "policy.S3Encryption": true,
-	"policy.S3PublicAccess": true, "policy.SGOpenIngress": true,
-	// internal/smoke
-	"smoke.DefaultInitial": true, "smoke.DefaultMaxBackoff": true,
-	"smoke.HealthURL": true,
-	// internal/workflows
-	"workflows.AWSCredentialsAction": true, "workflows.DaggerAction": true,
-	"workflows.DaggerInstalled": true, "workflows.DaggerVersion": true,
-	"workflows.ForksGetNoCredentials": true, "workflows.IDTokenOnlyForAWS": true,
-	"workflows.JobPermissions": true, "workflows.LoadDir": true,
-	"workflows.NoSecretsInRun": true, "workflows.Parse": true,
-	"workflows.PinnedActions": true, "workflows.Rules": true,
-	"workflows.TopLevelPermissions": true,
+	"Resolve": true,
 }

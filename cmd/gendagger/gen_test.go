@@ -19,20 +19,14 @@ func repoRoot(t *testing.T) string {
 	return dir
 }
 
-// TestStandInsTypeCheckModuleCode proves the stand-ins catch API mistakes: a scratch
-// package in this module is vetted against the generated internal/dagger, once with
-// real Dagger calls (must pass) and once with a misspelled method (must fail).
-func TestStandInsTypeCheckModuleCode(t *testing.T) {
-	root := repoRoot(t)
-	if err := run(root); err != nil {
-		t.Fatalf("generate: %v", err)
-	}
-	cases := map[string]struct {
-		src     string
-		wantErr string
-	}{
-		"real API": {
-			src: `package scratch
+// standInCases are scratch packages vetted against the stand-ins: with wantErr "" one
+// must type-check, else it must fail naming wantErr.
+var standInCases = map[string]struct {
+	src     string
+	wantErr string
+}{
+	"real API": {
+		src: `package scratch
 
 import (
 	"context"
@@ -49,9 +43,9 @@ func Build(ctx context.Context, dag *dagger.Client, src *dagger.Directory, secre
 		Stdout(ctx)
 }
 `,
-		},
-		"misspelled method": {
-			src: `package scratch
+	},
+	"misspelled method": {
+		src: `package scratch
 
 import "dagger/predictor/internal/dagger"
 
@@ -59,10 +53,10 @@ func Build(dag *dagger.Client) *dagger.Container {
 	return dag.Container().From("alpine").WithExecc([]string{"true"})
 }
 `,
-			wantErr: "WithExecc",
-		},
-		"Host, which the engine hides from modules": {
-			src: `package scratch
+		wantErr: "WithExecc",
+	},
+	"Host, which the engine hides from modules": {
+		src: `package scratch
 
 import "dagger/predictor/internal/dagger"
 
@@ -70,10 +64,10 @@ func Build(dag *dagger.Client) *dagger.Directory {
 	return dag.Host().Directory(".")
 }
 `,
-			wantErr: "Host",
-		},
-		"EngineCache, which the engine hides from modules": {
-			src: `package scratch
+		wantErr: "Host",
+	},
+	"EngineCache, which the engine hides from modules": {
+		src: `package scratch
 
 import "dagger/predictor/internal/dagger"
 
@@ -81,10 +75,10 @@ func Prune(dag *dagger.Client) any {
 	return dag.Engine()
 }
 `,
-			wantErr: "Engine",
-		},
-		"wrong option field": {
-			src: `package scratch
+		wantErr: "Engine",
+	},
+	"wrong option field": {
+		src: `package scratch
 
 import "dagger/predictor/internal/dagger"
 
@@ -92,10 +86,19 @@ func Build(dag *dagger.Client) *dagger.Container {
 	return dag.Container(dagger.ContainerOpts{Platfrom: "linux/amd64"})
 }
 `,
-			wantErr: "Platfrom",
-		},
+		wantErr: "Platfrom",
+	},
+}
+
+// TestStandInsTypeCheckModuleCode proves the stand-ins catch API mistakes: a scratch
+// package in this module is vetted against the generated internal/dagger, once with
+// real Dagger calls (must pass) and once with a misspelled method (must fail).
+func TestStandInsTypeCheckModuleCode(t *testing.T) {
+	root := repoRoot(t)
+	if err := run(root); err != nil {
+		t.Fatalf("generate: %v", err)
 	}
-	for name, tc := range cases {
+	for name, tc := range standInCases {
 		t.Run(name, func(t *testing.T) {
 			out, err := vetScratch(t, root, tc.src)
 			if tc.wantErr == "" {

@@ -58,18 +58,7 @@ func realNames(t *testing.T, path string) map[string]string {
 	if err != nil {
 		t.Fatal(err)
 	}
-	interfaces := map[string]bool{}
-	for _, decl := range f.Decls {
-		if gd, ok := decl.(*ast.GenDecl); ok {
-			for _, spec := range gd.Specs {
-				if ts, ok := spec.(*ast.TypeSpec); ok {
-					if _, ok := ts.Type.(*ast.InterfaceType); ok {
-						interfaces[ts.Name.Name] = true
-					}
-				}
-			}
-		}
-	}
+	interfaces := interfaceNames(f)
 	names := map[string]string{}
 	add := func(gql, goName string) {
 		if strings.HasPrefix(gql, "__") {
@@ -85,50 +74,89 @@ func realNames(t *testing.T, path string) map[string]string {
 		if !ok || fd.Recv == nil || fd.Body == nil {
 			continue
 		}
-		selected := false
-		ast.Inspect(fd.Body, func(n ast.Node) bool {
-			call, ok := n.(*ast.CallExpr)
-			if !ok {
-				return true
+		queryNames(fd, add)
+		if gql, ok := graphQLType(fd); ok {
+			// An interface's client implementation is <Name>Client.
+			name := recvName(fd)
+			if base, ok := strings.CutSuffix(name, "Client"); ok && interfaces[base] {
+				name = base
 			}
-			sel, ok := call.Fun.(*ast.SelectorExpr)
-			if !ok || len(call.Args) == 0 {
-				return true
-			}
-			lit, ok := call.Args[0].(*ast.BasicLit)
-			if !ok || lit.Kind != token.STRING {
-				return true
-			}
-			s, _ := strconv.Unquote(lit.Value)
-			switch {
-			case sel.Sel.Name == "Select" && !selected && fd.Name.Name != "XXX_GraphQLID":
-				selected = true
-				add(s, fd.Name.Name)
-			case sel.Sel.Name == "Arg" && len(call.Args) == 2:
-				// q.Arg("arg", opts[i].Field)
-				if v, ok := call.Args[1].(*ast.SelectorExpr); ok {
-					if _, ok := v.X.(*ast.IndexExpr); ok {
-						add(s, v.Sel.Name)
-					}
-				}
-			}
-			return true
-		})
-		if fd.Name.Name == "XXX_GraphQLType" && len(fd.Body.List) == 1 {
-			if ret, ok := fd.Body.List[0].(*ast.ReturnStmt); ok && len(ret.Results) == 1 {
-				if lit, ok := ret.Results[0].(*ast.BasicLit); ok {
-					s, _ := strconv.Unquote(lit.Value)
-					// An interface's client implementation is <Name>Client.
-					name := recvName(fd)
-					if base, ok := strings.CutSuffix(name, "Client"); ok && interfaces[base] {
-						name = base
-					}
-					add(s, name)
+			add(gql, name)
+		}
+	}
+	return names
+}
+
+// interfaceNames lists the interface types f declares.
+func interfaceNames(f *ast.File) map[string]bool {
+	out := map[string]bool{}
+	for _, decl := range f.Decls {
+		gd, ok := decl.(*ast.GenDecl)
+		if !ok {
+			continue
+		}
+		for _, spec := range gd.Specs {
+			if ts, ok := spec.(*ast.TypeSpec); ok {
+				if _, ok := ts.Type.(*ast.InterfaceType); ok {
+					out[ts.Name.Name] = true
 				}
 			}
 		}
 	}
-	return names
+	return out
+}
+
+// queryNames adds the engine names a client method's body spells out: the first
+// Select (the method's own field, XXX_GraphQLID aside) and each Arg("name",
+// opts[i].Field) of its options.
+func queryNames(fd *ast.FuncDecl, add func(gql, goName string)) {
+	selected := false
+	ast.Inspect(fd.Body, func(n ast.Node) bool {
+		call, ok := n.(*ast.CallExpr)
+		if !ok {
+			return true
+		}
+		sel, ok := call.Fun.(*ast.SelectorExpr)
+		if !ok || len(call.Args) == 0 {
+			return true
+		}
+		lit, ok := call.Args[0].(*ast.BasicLit)
+		if !ok || lit.Kind != token.STRING {
+			return true
+		}
+		s, _ := strconv.Unquote(lit.Value)
+		switch {
+		case sel.Sel.Name == "Select" && !selected && fd.Name.Name != "XXX_GraphQLID":
+			selected = true
+			add(s, fd.Name.Name)
+		case sel.Sel.Name == "Arg" && len(call.Args) == 2:
+			// q.Arg("arg", opts[i].Field)
+			if v, ok := call.Args[1].(*ast.SelectorExpr); ok {
+				if _, ok := v.X.(*ast.IndexExpr); ok {
+					add(s, v.Sel.Name)
+				}
+			}
+		}
+		return true
+	})
+}
+
+// graphQLType returns the type name an XXX_GraphQLType method returns as its one
+// statement.
+func graphQLType(fd *ast.FuncDecl) (string, bool) {
+	if fd.Name.Name != "XXX_GraphQLType" || len(fd.Body.List) != 1 {
+		return "", false
+	}
+	ret, ok := fd.Body.List[0].(*ast.ReturnStmt)
+	if !ok || len(ret.Results) != 1 {
+		return "", false
+	}
+	lit, ok := ret.Results[0].(*ast.BasicLit)
+	if !ok {
+		return "", false
+	}
+	s, _ := strconv.Unquote(lit.Value)
+	return s, true
 }
 
 func recvName(fd *ast.FuncDecl) string {

@@ -2,7 +2,7 @@
 // the region, an optional endpoint override for an emulator (--aws-endpoint or the
 // standard AWS_ENDPOINT_URL, applied as the SDK's BaseEndpoint), the standard retryer
 // with exponential backoff for throttling and a bounded number of attempts, and
-// credentials from the standard chain. RequireCredentials fails early, before any change
+// credentials from the standard chain. LoadChecked fails early, before any change
 // is made in AWS, with one line saying how to provide credentials. Nothing here logs or
 // returns credential values.
 package awsx
@@ -27,9 +27,9 @@ import (
 
 // Defaults for the retryer.
 const (
-	DefaultRegion      = "us-east-1"
-	DefaultMaxAttempts = 6
-	DefaultMaxBackoff  = 20 * time.Second
+	defaultRegion      = "us-east-1"
+	defaultMaxAttempts = 6
+	defaultMaxBackoff  = 20 * time.Second
 )
 
 // ErrNoCredentials means the standard credential chain found nothing usable.
@@ -52,38 +52,38 @@ type Options struct {
 	Extra []func(*config.LoadOptions) error
 }
 
-// ResolveRegion applies the documented region defaults.
-func ResolveRegion(region string) string {
+// resolveRegion applies the documented region defaults.
+func resolveRegion(region string) string {
 	for _, r := range []string{region, os.Getenv("AWS_REGION"), os.Getenv("AWS_DEFAULT_REGION")} {
 		if r = strings.TrimSpace(r); r != "" {
 			return r
 		}
 	}
-	return DefaultRegion
+	return defaultRegion
 }
 
-// ResolveEndpoint returns endpoint, or $AWS_ENDPOINT_URL when endpoint is empty.
-func ResolveEndpoint(endpoint string) string {
+// resolveEndpoint returns endpoint, or $AWS_ENDPOINT_URL when endpoint is empty.
+func resolveEndpoint(endpoint string) string {
 	if endpoint = strings.TrimSpace(endpoint); endpoint != "" {
 		return endpoint
 	}
 	return strings.TrimSpace(os.Getenv("AWS_ENDPOINT_URL"))
 }
 
-// NewRetryer returns the standard retryer with the given attempts (0: $AWS_MAX_ATTEMPTS,
-// else DefaultMaxAttempts) and backoff cap.
+// newRetryer returns the standard retryer with the given attempts (0: $AWS_MAX_ATTEMPTS,
+// else defaultMaxAttempts) and backoff cap.
 // Throttling errors (ThrottlingException, 429, ...) are retried with jittered
 // exponential backoff; the client-side retry quota is disabled so a long watch that
 // meets throttling keeps backing off instead of failing with "retry quota exceeded".
-func NewRetryer(maxAttempts int, maxBackoff time.Duration) aws.Retryer {
+func newRetryer(maxAttempts int, maxBackoff time.Duration) aws.Retryer {
 	if maxAttempts <= 0 {
-		maxAttempts = DefaultMaxAttempts
+		maxAttempts = defaultMaxAttempts
 		if n, err := strconv.Atoi(os.Getenv("AWS_MAX_ATTEMPTS")); err == nil && n > 0 {
 			maxAttempts = n
 		}
 	}
 	if maxBackoff <= 0 {
-		maxBackoff = DefaultMaxBackoff
+		maxBackoff = defaultMaxBackoff
 	}
 	return retry.NewStandard(func(o *retry.StandardOptions) {
 		o.MaxAttempts = maxAttempts
@@ -96,10 +96,10 @@ func NewRetryer(maxAttempts int, maxBackoff time.Duration) aws.Retryer {
 func Load(ctx context.Context, opts Options) (aws.Config, error) {
 	lo := []func(*config.LoadOptions) error{
 		config.WithLogger(quietLogger(os.Stderr)),
-		config.WithRegion(ResolveRegion(opts.Region)),
-		config.WithRetryer(func() aws.Retryer { return NewRetryer(opts.MaxAttempts, opts.MaxBackoff) }),
+		config.WithRegion(resolveRegion(opts.Region)),
+		config.WithRetryer(func() aws.Retryer { return newRetryer(opts.MaxAttempts, opts.MaxBackoff) }),
 	}
-	if ep := ResolveEndpoint(opts.Endpoint); ep != "" {
+	if ep := resolveEndpoint(opts.Endpoint); ep != "" {
 		lo = append(lo, config.WithBaseEndpoint(ep))
 	}
 	if opts.Credentials != nil {
@@ -116,7 +116,7 @@ func Load(ctx context.Context, opts Options) (aws.Config, error) {
 
 // quietLogger is the SDK's standard logger minus two warnings that break deployctl's
 // one-line errors without telling the user anything to act on: the IMDS client's
-// "falling back to IMDSv1" when no credentials exist off EC2 (RequireCredentials then
+// "falling back to IMDSv1" when no credentials exist off EC2 (requireCredentials then
 // says what to set), and S3's "no supported checksum" from emulators.
 func quietLogger(w io.Writer) logging.Logger {
 	std := logging.NewStandardLogger(w)
@@ -128,9 +128,9 @@ func quietLogger(w io.Writer) logging.Logger {
 	})
 }
 
-// RequireCredentials resolves credentials once through the configured chain and fails
+// requireCredentials resolves credentials once through the configured chain and fails
 // with ErrNoCredentials when none are found. Call it before any change in AWS.
-func RequireCredentials(ctx context.Context, cfg aws.Config) error {
+func requireCredentials(ctx context.Context, cfg aws.Config) error {
 	if cfg.Credentials == nil {
 		return ErrNoCredentials
 	}
@@ -148,13 +148,13 @@ func RequireCredentials(ctx context.Context, cfg aws.Config) error {
 	return nil
 }
 
-// LoadChecked is Load followed by RequireCredentials.
+// LoadChecked is Load followed by requireCredentials.
 func LoadChecked(ctx context.Context, opts Options) (aws.Config, error) {
 	cfg, err := Load(ctx, opts)
 	if err != nil {
 		return aws.Config{}, err
 	}
-	if err := RequireCredentials(ctx, cfg); err != nil {
+	if err := requireCredentials(ctx, cfg); err != nil {
 		return aws.Config{}, err
 	}
 	return cfg, nil
@@ -182,7 +182,7 @@ func Explain(err error, endpoint string) error {
 		return err
 	}
 	where := "the regional AWS endpoint: check the network, proxy and region"
-	if ep := ResolveEndpoint(endpoint); ep != "" {
+	if ep := resolveEndpoint(endpoint); ep != "" {
 		where = ep + ": check --aws-endpoint (or AWS_ENDPOINT_URL) and that the emulator is running"
 	}
 	return fmt.Errorf("%w at %s: %w", ErrUnreachable, where, err)

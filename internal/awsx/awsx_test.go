@@ -33,8 +33,8 @@ func TestRequireCredentialsNone(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := RequireCredentials(t.Context(), cfg); !errors.Is(err, ErrNoCredentials) {
-		t.Fatalf("RequireCredentials = %v, want ErrNoCredentials", err)
+	if err := requireCredentials(t.Context(), cfg); !errors.Is(err, ErrNoCredentials) {
+		t.Fatalf("requireCredentials = %v, want ErrNoCredentials", err)
 	}
 }
 
@@ -81,8 +81,8 @@ func TestEndpointAndThrottlingRetry(t *testing.T) {
 
 func TestResolveRegion(t *testing.T) {
 	t.Parallel()
-	if got := ResolveRegion("ap-south-1"); got != "ap-south-1" {
-		t.Errorf("ResolveRegion = %q", got)
+	if got := resolveRegion("ap-south-1"); got != "ap-south-1" {
+		t.Errorf("resolveRegion = %q", got)
 	}
 }
 

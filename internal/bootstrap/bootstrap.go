@@ -31,8 +31,8 @@ var (
 	ErrForeignBucket = errors.New("state bucket exists but is not accessible to this account (it belongs to another account, or access is denied): pick another name with --state-bucket")
 )
 
-// TLSOnlySid is the Sid of the statement denying requests without TLS.
-const TLSOnlySid = "DenyInsecureTransport"
+// tlsOnlySid is the Sid of the statement denying requests without TLS.
+const tlsOnlySid = "DenyInsecureTransport"
 
 // s3API lists the S3 calls bootstrap makes.
 type s3API interface {
@@ -251,11 +251,11 @@ func (b *Bootstrapper) encryption(ctx context.Context, bucket string) (bool, err
 	return true, nil
 }
 
-// PlanExpiryRule is the lifecycle rule's ID that expires saved plans (planstore).
-const PlanExpiryRule = "expire-saved-plans"
+// planExpiryRule is the lifecycle rule's ID that expires saved plans (planstore).
+const planExpiryRule = "expire-saved-plans"
 
-// PlanExpiryDays is how long a saved plan waits for its apply.
-const PlanExpiryDays = 30
+// planExpiryDays is how long a saved plan waits for its apply.
+const planExpiryDays = 30
 
 // leftAlone is a step that left a setting as it is on purpose; note says why.
 type leftAlone struct{ note string }
@@ -277,7 +277,7 @@ func (b *Bootstrapper) planExpiry(ctx context.Context, bucket string) (changed b
 	switch {
 	case err == nil:
 		for _, r := range out.Rules {
-			if aws.ToString(r.ID) == PlanExpiryRule {
+			if aws.ToString(r.ID) == planExpiryRule {
 				return false, nil
 			}
 		}
@@ -286,10 +286,10 @@ func (b *Bootstrapper) planExpiry(ctx context.Context, bucket string) (changed b
 		return false, fmt.Errorf("get lifecycle of %s: %w", bucket, err)
 	}
 	rules = append(rules, s3types.LifecycleRule{
-		ID:                          aws.String(PlanExpiryRule),
+		ID:                          aws.String(planExpiryRule),
 		Status:                      s3types.ExpirationStatusEnabled,
 		Filter:                      &s3types.LifecycleRuleFilter{Prefix: aws.String(planstore.Prefix)},
-		Expiration:                  &s3types.LifecycleExpiration{Days: aws.Int32(PlanExpiryDays)},
+		Expiration:                  &s3types.LifecycleExpiration{Days: aws.Int32(planExpiryDays)},
 		NoncurrentVersionExpiration: &s3types.NoncurrentVersionExpiration{NoncurrentDays: aws.Int32(1)},
 	})
 	_, err = b.s3.PutBucketLifecycleConfiguration(ctx, &s3.PutBucketLifecycleConfigurationInput{
@@ -302,10 +302,10 @@ func (b *Bootstrapper) planExpiry(ctx context.Context, bucket string) (changed b
 	return true, nil
 }
 
-// TLSOnlyStatement is the statement denying every request made without TLS.
-func TLSOnlyStatement(bucket string) map[string]any {
+// tlsOnlyStatement is the statement denying every request made without TLS.
+func tlsOnlyStatement(bucket string) map[string]any {
 	return map[string]any{
-		"Sid":       TLSOnlySid,
+		"Sid":       tlsOnlySid,
 		"Effect":    "Deny",
 		"Principal": "*",
 		"Action":    "s3:*",
@@ -332,11 +332,11 @@ func (b *Bootstrapper) tlsOnly(ctx context.Context, bucket string) (bool, error)
 		stmts = []any{doc["Statement"]}
 	}
 	for _, s := range stmts {
-		if m, ok := s.(map[string]any); ok && m["Sid"] == TLSOnlySid {
+		if m, ok := s.(map[string]any); ok && m["Sid"] == tlsOnlySid {
 			return false, nil
 		}
 	}
-	doc["Statement"] = append(stmts, TLSOnlyStatement(bucket))
+	doc["Statement"] = append(stmts, tlsOnlyStatement(bucket))
 	data, err := json.Marshal(doc)
 	if err != nil {
 		return false, fmt.Errorf("encode bucket policy of %s: %w", bucket, err)

@@ -89,7 +89,7 @@ func TestRunKeepsExistingPolicy(t *testing.T) {
 		t.Error("Created = true for an existing bucket")
 	}
 	sids := policySids(t, c, bucket)
-	if diff := cmp.Diff([]string{"Other", TLSOnlySid}, sids); diff != "" {
+	if diff := cmp.Diff([]string{"Other", tlsOnlySid}, sids); diff != "" {
 		t.Errorf("policy Sids (-want +got):\n%s", diff)
 	}
 }
@@ -157,7 +157,7 @@ func assertSettings(t *testing.T, c *s3.Client, bucket string) {
 	if err := json.Unmarshal([]byte(aws.ToString(out.Policy)), &doc); err != nil {
 		t.Fatal(err)
 	}
-	want := TLSOnlyStatement(bucket)
+	want := tlsOnlyStatement(bucket)
 	got := doc.Statement[len(doc.Statement)-1]
 	// Round-trip the wanted statement through JSON so types compare equal.
 	data, _ := json.Marshal(want)
@@ -213,7 +213,7 @@ func TestPlanExpiryKeepsOtherRules(t *testing.T) {
 	for _, r := range out.Rules {
 		ids = append(ids, aws.ToString(r.ID))
 	}
-	if diff := cmp.Diff([]string{"keep-mine", PlanExpiryRule}, ids); diff != "" {
+	if diff := cmp.Diff([]string{"keep-mine", planExpiryRule}, ids); diff != "" {
 		t.Errorf("lifecycle rules (-want +got):\n%s", diff)
 	}
 }

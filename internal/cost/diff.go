@@ -37,15 +37,15 @@ type Diff struct {
 }
 
 // ComputeDiff estimates plan p before (its prior state, plansum.Plan.Prior) and after
-// apply with table t; after is Compute(p, t).
+// apply with table t; after is compute(p, t).
 func ComputeDiff(p *plansum.Plan, t Table) (after Estimate, d Diff) {
-	after = Compute(p, t)
-	return after, Compare(Compute(p.Prior(), t), after)
+	after = compute(p, t)
+	return after, compare(compute(p.Prior(), t), after)
 }
 
-// Compare pairs the items of two estimates by address and component. Items are
+// compare pairs the items of two estimates by address and component. Items are
 // rounded to cents and totals are their sums, so the deltas add up to the total's.
-func Compare(before, after Estimate) Diff {
+func compare(before, after Estimate) Diff {
 	type key struct{ address, component string }
 	byKey := map[key]*Change{}
 	var keys []key

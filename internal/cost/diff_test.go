@@ -82,9 +82,9 @@ func TestDiffChanges(t *testing.T) {
 	tb := table(t)
 	h, spot := tb.HoursPerMonth, 1-tb.Assumptions.FargateSpotDiscount
 	fargate := func(cpu, memMiB float64) float64 {
-		return cents((cpu/1024*tb.usd(FargateVCPUHour) + memMiB/1024*tb.usd(FargateGBHour)) * h * spot)
+		return cents((cpu/1024*tb.usd(fargateVCPUHour) + memMiB/1024*tb.usd(fargateGBHour)) * h * spot)
 	}
-	endpoint := cents(2 * h * tb.usd(InterfaceEndpointHour)) // one ENI per AZ
+	endpoint := cents(2 * h * tb.usd(interfaceEndpointHour)) // one ENI per AZ
 	const service = "module.ecs.aws_ecs_service.this"
 	tests := map[string][]delta{
 		// task_cpu 256 -> 512, task_memory 512 -> 1024: the task definition is replaced
@@ -95,7 +95,7 @@ func TestDiffChanges(t *testing.T) {
 		// network_mode public -> private: three interface endpoints in two AZs, and the
 		// task loses its public IPv4 address.
 		"local-private.json": {
-			{service, "public IPv4", cents(h * tb.usd(PublicIPv4Hour)), 0},
+			{service, "public IPv4", cents(h * tb.usd(publicIPv4Hour)), 0},
 			{`module.networking.aws_vpc_endpoint.interface["ecr.api"]`, "interface endpoint", 0, endpoint},
 			{`module.networking.aws_vpc_endpoint.interface["ecr.dkr"]`, "interface endpoint", 0, endpoint},
 			{`module.networking.aws_vpc_endpoint.interface["logs"]`, "interface endpoint", 0, endpoint},
@@ -142,7 +142,7 @@ func TestCompare(t *testing.T) {
 		{Address: "b", Component: "log ingestion", After: 0.50, Delta: 0.50, AfterDetail: "1 GB"},
 		{Address: "e", Component: "interface endpoint", After: 14.60, Delta: 14.60, AfterDetail: "2 AZ"},
 	}}
-	d := Compare(before, after)
+	d := compare(before, after)
 	if diff := cmp.Diff(want, d, approx); diff != "" {
 		t.Errorf("(-want +got):\n%s", diff)
 	}
@@ -163,7 +163,7 @@ func TestCompare(t *testing.T) {
 	if diff := cmp.Diff(wantMD, d.Markdown()); diff != "" {
 		t.Errorf("Markdown (-want +got):\n%s", diff)
 	}
-	same := Compare(before, before)
+	same := compare(before, before)
 	if diff := cmp.Diff("Monthly cost change for dev: $0.00 ($6.35 -> $6.35)\n  no resource changes its monthly cost.\n", same.Text()); diff != "" {
 		t.Errorf("text without change (-want +got):\n%s", diff)
 	}

@@ -50,13 +50,13 @@ type taskCount struct {
 	source                string
 }
 
-// Compute estimates the plan's monthly cost with table t.
-func Compute(p *plansum.Plan, t Table) Estimate {
+// compute estimates the plan's monthly cost with table t.
+func compute(p *plansum.Plan, t Table) Estimate {
 	e := &Estimate{Environment: p.Environment(), Region: p.Variable("aws_region"), Items: []Item{}}
 	if e.Region == "" {
 		e.Region = "us-east-1"
 	}
-	if r := t.Prices[FargateVCPUHour].Region; r != e.Region {
+	if r := t.Prices[fargateVCPUHour].Region; r != e.Region {
 		e.Notes = append(e.Notes, fmt.Sprintf("prices are for %s; %s prices may differ", r, e.Region))
 	}
 	a := t.Assumptions
@@ -103,32 +103,32 @@ func (es *estimator) resource(r *plansum.Resource) bool {
 			return false
 		}
 		azs := es.endpointAZs(r)
-		es.add(r, "interface endpoint", float64(azs)*h*t.usd(InterfaceEndpointHour),
-			fmt.Sprintf("%d AZ x %.0f h x $%g", azs, h, t.usd(InterfaceEndpointHour)))
+		es.add(r, "interface endpoint", float64(azs)*h*t.usd(interfaceEndpointHour),
+			fmt.Sprintf("%d AZ x %.0f h x $%g", azs, h, t.usd(interfaceEndpointHour)))
 		return true
 	case "aws_nat_gateway":
-		es.add(r, "NAT gateway", h*t.usd(NATGatewayHour), fmt.Sprintf("%.0f h x $%g", h, t.usd(NATGatewayHour)))
+		es.add(r, "NAT gateway", h*t.usd(natGatewayHour), fmt.Sprintf("%.0f h x $%g", h, t.usd(natGatewayHour)))
 		return true
 	case "aws_eip":
-		es.add(r, "public IPv4", h*t.usd(PublicIPv4Hour), fmt.Sprintf("%.0f h x $%g", h, t.usd(PublicIPv4Hour)))
+		es.add(r, "public IPv4", h*t.usd(publicIPv4Hour), fmt.Sprintf("%.0f h x $%g", h, t.usd(publicIPv4Hour)))
 		return true
 	case "aws_apigatewayv2_api":
 		if r.String("protocol_type") != "HTTP" {
 			return false
 		}
 		m := es.t.Assumptions.HTTPAPIRequestsPerMonth / 1e6
-		es.add(r, "HTTP API requests", m*t.usd(HTTPAPIMillion), fmt.Sprintf("%s requests (assumed) x $%g per million", humanCount(m*1e6), t.usd(HTTPAPIMillion)))
+		es.add(r, "HTTP API requests", m*t.usd(httpAPIMillion), fmt.Sprintf("%s requests (assumed) x $%g per million", humanCount(m*1e6), t.usd(httpAPIMillion)))
 		return true
 	case "aws_service_discovery_private_dns_namespace", "aws_service_discovery_public_dns_namespace":
-		es.add(r, "Cloud Map DNS hosted zone", t.usd(HostedZoneMonth), fmt.Sprintf("1 hosted zone x $%g", t.usd(HostedZoneMonth)))
+		es.add(r, "Cloud Map DNS hosted zone", t.usd(hostedZoneMonth), fmt.Sprintf("1 hosted zone x $%g", t.usd(hostedZoneMonth)))
 		return true
 	case "aws_service_discovery_service":
 		n := es.registeredInstances(r)
-		es.add(r, "Cloud Map instances", float64(n)*t.usd(CloudMapInstanceMonth), fmt.Sprintf("%d instance(s) x $%g", n, t.usd(CloudMapInstanceMonth)))
+		es.add(r, "Cloud Map instances", float64(n)*t.usd(cloudMapInstanceMonth), fmt.Sprintf("%d instance(s) x $%g", n, t.usd(cloudMapInstanceMonth)))
 		return true
 	case "aws_cloudwatch_log_group":
 		gb := es.t.Assumptions.LogIngestedGBPerGroupMonth
-		es.add(r, "log ingestion", gb*t.usd(LogsIngestedGB), fmt.Sprintf("%g GB (assumed) x $%g", gb, t.usd(LogsIngestedGB)))
+		es.add(r, "log ingestion", gb*t.usd(logsIngestedGB), fmt.Sprintf("%g GB (assumed) x $%g", gb, t.usd(logsIngestedGB)))
 		return true
 	}
 	return false
@@ -143,7 +143,7 @@ func (es *estimator) service(r *plansum.Resource) bool {
 		return true
 	}
 	vcpu, gb := cpu/1024, mem/1024
-	hourly := vcpu*t.usd(FargateVCPUHour) + gb*t.usd(FargateGBHour)
+	hourly := vcpu*t.usd(fargateVCPUHour) + gb*t.usd(fargateGBHour)
 	size := fmt.Sprintf("(%g vCPU, %g GB) x %.0f h", vcpu, gb, h)
 	if tc.onDemand > 0 {
 		es.add(r, "Fargate", float64(tc.onDemand)*hourly*h, fmt.Sprintf("%d task(s) %s, %s", tc.onDemand, size, tc.source))
@@ -153,7 +153,7 @@ func (es *estimator) service(r *plansum.Resource) bool {
 		es.add(r, "Fargate Spot", float64(tc.spot)*hourly*h*(1-d), fmt.Sprintf("%d task(s) %s, %.0f%% off, %s", tc.spot, size, d*100, tc.source))
 	}
 	if es.publicIP(r) && tc.total > 0 {
-		es.add(r, "public IPv4", float64(tc.total)*h*t.usd(PublicIPv4Hour), fmt.Sprintf("%d task(s) x %.0f h x $%g", tc.total, h, t.usd(PublicIPv4Hour)))
+		es.add(r, "public IPv4", float64(tc.total)*h*t.usd(publicIPv4Hour), fmt.Sprintf("%d task(s) x %.0f h x $%g", tc.total, h, t.usd(publicIPv4Hour)))
 	}
 	return true
 }

@@ -76,7 +76,7 @@ func TestInfraPlans(t *testing.T) {
 	}
 	for env, tc := range tests {
 		t.Run(env, func(t *testing.T) {
-			e := Compute(readPlan(t, env+"-create.json"), table(t))
+			e := compute(readPlan(t, env+"-create.json"), table(t))
 			var got []line
 			for _, it := range e.Items {
 				got = append(got, line{it.Address, it.Component, it.Monthly})
@@ -134,7 +134,7 @@ func TestSplit(t *testing.T) {
 
 // TestArithmetic checks each priced resource kind on a small plan.
 func TestArithmetic(t *testing.T) {
-	e := Compute(readPlan(t, "kinds.json"), table(t))
+	e := compute(readPlan(t, "kinds.json"), table(t))
 	got := map[string]float64{}
 	for _, it := range e.Items {
 		got[it.Address+" "+it.Component] = it.Monthly
@@ -197,12 +197,12 @@ func TestTableHasSources(t *testing.T) {
 // with only its tfstate member.
 func TestNoopPlanFromState(t *testing.T) {
 	tb := table(t)
-	want := Compute(readPlan(t, "local-noop.json"), tb)
+	want := compute(readPlan(t, "local-noop.json"), tb)
 	p, err := plansum.FromPlanFile(filepath.Join("testdata", "local-noop-planfile.zip"), map[string]string{"environment": "local", "aws_region": "us-east-1"})
 	if err != nil {
 		t.Fatal(err)
 	}
-	got := Compute(p, tb)
+	got := compute(p, tb)
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Errorf("estimate from the state (-show -json +state):\n%s", diff)
 	}

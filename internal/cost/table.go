@@ -49,15 +49,15 @@ type Table struct {
 
 // Price keys in Table.Prices.
 const (
-	FargateVCPUHour       = "fargate_vcpu_hour"
-	FargateGBHour         = "fargate_gb_hour"
-	InterfaceEndpointHour = "vpc_interface_endpoint_az_hour"
-	PublicIPv4Hour        = "public_ipv4_hour"
-	NATGatewayHour        = "nat_gateway_hour"
-	HTTPAPIMillion        = "http_api_million_requests"
-	CloudMapInstanceMonth = "cloud_map_instance_month"
-	HostedZoneMonth       = "hosted_zone_month"
-	LogsIngestedGB        = "logs_ingested_gb"
+	fargateVCPUHour       = "fargate_vcpu_hour"
+	fargateGBHour         = "fargate_gb_hour"
+	interfaceEndpointHour = "vpc_interface_endpoint_az_hour"
+	publicIPv4Hour        = "public_ipv4_hour"
+	natGatewayHour        = "nat_gateway_hour"
+	httpAPIMillion        = "http_api_million_requests"
+	cloudMapInstanceMonth = "cloud_map_instance_month"
+	hostedZoneMonth       = "hosted_zone_month"
+	logsIngestedGB        = "logs_ingested_gb"
 )
 
 // DefaultTable is the table embedded from prices.json.
@@ -66,7 +66,7 @@ func DefaultTable() (Table, error) {
 	if err := json.Unmarshal(pricesJSON, &t); err != nil {
 		return Table{}, fmt.Errorf("decode prices.json: %w", err)
 	}
-	for _, k := range []string{FargateVCPUHour, FargateGBHour, InterfaceEndpointHour, PublicIPv4Hour, NATGatewayHour, HTTPAPIMillion, CloudMapInstanceMonth, HostedZoneMonth, LogsIngestedGB} {
+	for _, k := range []string{fargateVCPUHour, fargateGBHour, interfaceEndpointHour, publicIPv4Hour, natGatewayHour, httpAPIMillion, cloudMapInstanceMonth, hostedZoneMonth, logsIngestedGB} {
 		if _, ok := t.Prices[k]; !ok {
 			return Table{}, fmt.Errorf("decode prices.json: price %q missing", k)
 		}

@@ -12,8 +12,8 @@ import (
 	"strings"
 )
 
-// RegenerateCommand is what rewrites the goldens; failures name it.
-const RegenerateCommand = "make dagger-codegen DAGGER_SRC=<a dagger/dagger source tree at v0.21.8>"
+// regenerateCommand is what rewrites the goldens; failures name it.
+const regenerateCommand = "make dagger-codegen DAGGER_SRC=<a dagger/dagger source tree at v0.21.8>"
 
 // APIDigest hashes what Dagger's codegen reads from the module in dir: the package
 // comment (the module's description), every exported type declaration, the

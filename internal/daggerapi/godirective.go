@@ -1,6 +1,6 @@
 package daggerapi
 
-// MaxGoDirective is the highest `go` line in a module's go.mod that the pinned Dagger
+// maxGoDirective is the highest `go` line in a module's go.mod that the pinned Dagger
 // line's Go codegen is known to accept.
 //
 // The codegen refuses a go.mod whose go directive is newer than the Go it was built
@@ -13,4 +13,4 @@ package daggerapi
 // recorded in the tree; what is recorded is that every go.mod of the v0.21.8 tree says
 // go 1.26.1, so the codegen was built with at least that. A later patch line may
 // work with one engine build and fail with another, so none is allowed here.
-const MaxGoDirective = "1.26.1"
+const maxGoDirective = "1.26.1"

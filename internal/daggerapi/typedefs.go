@@ -11,7 +11,8 @@
 //     so a changed signature without regenerated goldens fails a test.
 //
 // `make dagger-codegen DAGGER_SRC=...` rewrites them (scripts/dagger-codegen.sh). The
-// JSON schema is the Go types below; field names and meanings are stable.
+// JSON schema is the Go types below, the one set that writes (cmd/gendagger/real) and
+// reads (internal/daggerrules) the typedefs; field names and meanings are stable.
 package daggerapi
 
 import (
@@ -86,8 +87,8 @@ type Type struct {
 	Elem     *Type  `json:"elem,omitempty"`
 }
 
-// Inputs records what the goldens were generated from.
-type Inputs struct {
+// goldenInputs records what the goldens were generated from.
+type goldenInputs struct {
 	// DaggerVersion is the dagger/dagger tree the codegen was built from.
 	DaggerVersion string `json:"daggerVersion"`
 	// APIDigest maps a module's directory ("." or "tests") to the digest of its
@@ -98,8 +99,8 @@ type Inputs struct {
 //go:embed golden
 var golden embed.FS
 
-// Modules are the modules the goldens cover, by directory.
-var Modules = map[string]string{".": "predictor", "tests": "tests"}
+// modules are the modules the goldens cover, by directory.
+var modules = map[string]string{".": "predictor", "tests": "tests"}
 
 // TypeDefs returns the typedefs the real codegen registered for module name.
 func TypeDefs(name string) (Module, error) {
@@ -120,11 +121,11 @@ func GoldenSurface(name string) (string, error) {
 	return string(b), nil
 }
 
-// GeneratedFrom returns what the goldens were generated from.
-func GeneratedFrom() (Inputs, error) {
-	var in Inputs
+// generatedFrom returns what the goldens were generated from.
+func generatedFrom() (goldenInputs, error) {
+	var in goldenInputs
 	if err := readJSON("inputs.json", &in); err != nil {
-		return Inputs{}, err
+		return goldenInputs{}, err
 	}
 	return in, nil
 }

@@ -97,7 +97,7 @@ func (c *Call) step(td TypeDefs, cur *ObjectDef, name string) (*ObjectDef, *Func
 	}
 	c.Chain = append(c.Chain, name)
 	c.Flags = append(c.Flags, map[string]string{})
-	if next, ok := td.object(t.Name); ok && t.Kind == ObjectKind && t.SourceModule == td.Module {
+	if next, ok := td.object(t.Name); ok && t.Kind == objectKind && t.SourceModule == td.Module {
 		return &next, fn, nil
 	}
 	return nil, fn, nil
@@ -127,7 +127,7 @@ func (c *Call) flag(fn *FunctionDef, flags map[string]string, args []string, i i
 	if arg == nil {
 		return 0, fmt.Errorf("parse call: unknown flag: %s", name)
 	}
-	if !hasValue && arg.Type.Kind != BooleanKind {
+	if !hasValue && arg.Type.Kind != booleanKind {
 		if i+1 >= len(args) {
 			return 0, fmt.Errorf("parse call: flag needs an argument: %s", name)
 		}

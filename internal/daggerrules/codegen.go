@@ -20,7 +20,7 @@ func Codegen(m *Module) (TypeDefs, error) {
 	main := g.mainName()
 	var queue []Type
 	if main != "" {
-		queue = append(queue, Local(main))
+		queue = append(queue, localType(main))
 	}
 	for len(queue) > 0 {
 		t := queue[0]
@@ -69,14 +69,14 @@ func (g *codegen) mainName() string {
 // typedef, and the types it references are returned to be visited next.
 func (g *codegen) visit(t Type) (ObjectDef, []Type, bool) {
 	switch t.Kind {
-	case KindForeign:
-		if t.Under != nil && t.Under.Kind == KindBasic {
+	case kindForeign:
+		if t.Under != nil && t.Under.Kind == kindBasic {
 			return ObjectDef{}, nil, false
 		}
 		_, name, _ := strings.Cut(t.Name, ".")
 		g.fail(violation(srcVisit, "cannot code-generate for foreign type %s", name))
 		return ObjectDef{}, nil, false
-	case KindModule:
+	case kindModule:
 	default:
 		return ObjectDef{}, nil, false
 	}
@@ -92,7 +92,7 @@ func (g *codegen) visit(t Type) (ObjectDef, []Type, bool) {
 	if g.added[decl.Name] {
 		return ObjectDef{}, nil, false
 	}
-	if decl.Kind != DeclStruct {
+	if decl.Kind != declStruct {
 		g.fail(violation(srcNotModelled, "type %s: only struct objects are modelled, not enums or interfaces", decl.Name))
 		return ObjectDef{}, nil, false
 	}
@@ -103,8 +103,8 @@ func (g *codegen) visit(t Type) (ObjectDef, []Type, bool) {
 // object ports module_objects.go parseGoStruct and parsedObjectType.TypeDef.
 func (g *codegen) object(decl *TypeDecl) (ObjectDef, []Type, bool) {
 	obj := ObjectDef{
-		Name:         ObjectName(decl.Name),
-		SchemaName:   NamespacedObjectName(decl.Name, g.mod.Name),
+		Name:         objectName(decl.Name),
+		SchemaName:   namespacedObjectName(decl.Name, g.mod.Name),
 		OriginalName: decl.Name,
 	}
 	var subs []Type
@@ -167,43 +167,43 @@ func (g *codegen) field(f Field) (FieldDef, []Type, bool, error) {
 			return FieldDef{}, nil, false, nil
 		}
 	}
-	return FieldDef{Name: FieldName(name), OriginalName: name, Type: td}, subs, true, nil
+	return FieldDef{Name: fieldName(name), OriginalName: name, Type: td}, subs, true, nil
 }
 
 // typeDef ports module_types.go parseGoTypeReference and the TypeDef methods of the
 // parsed types: the typedef of a Go type and the named types it references.
 func (g *codegen) typeDef(t Type, isPtr bool) (TypeDef, []Type, error) {
 	switch t.Kind {
-	case KindPointer:
+	case kindPointer:
 		return g.typeDef(*t.Elem, true)
-	case KindSlice:
+	case kindSlice:
 		elem, subs, err := g.typeDef(*t.Elem, isPtr)
 		if err != nil {
 			return TypeDef{}, nil, fmt.Errorf("failed to parse slice element type: %w", err)
 		}
-		return TypeDef{Kind: ListKind, Elem: &elem}, subs, nil
-	case KindBasic:
+		return TypeDef{Kind: listKind, Elem: &elem}, subs, nil
+	case kindBasic:
 		kind, err := basicKind(t.Name)
 		return TypeDef{Kind: kind, Optional: isPtr}, nil, err
-	case KindModule:
-		return TypeDef{Kind: ObjectKind, Name: t.Name, SourceModule: g.mod.Name}, []Type{t}, nil
-	case KindDagger:
+	case kindModule:
+		return TypeDef{Kind: objectKind, Name: t.Name, SourceModule: g.mod.Name}, []Type{t}, nil
+	case kindDagger:
 		if t.Scalar {
-			return TypeDef{Kind: ScalarKind, Name: t.Name, Optional: isPtr}, nil, nil
+			return TypeDef{Kind: scalarKind, Name: t.Name, Optional: isPtr}, nil, nil
 		}
-		return TypeDef{Kind: ObjectKind, Name: t.Name, SourceModule: t.Module}, nil, nil
-	case KindForeign:
-		if t.Under != nil && t.Under.Kind == KindBasic {
+		return TypeDef{Kind: objectKind, Name: t.Name, SourceModule: t.Module}, nil, nil
+	case kindForeign:
+		if t.Under != nil && t.Under.Kind == kindBasic {
 			kind, err := basicKind(t.Under.Name)
 			return TypeDef{Kind: kind, Optional: isPtr}, nil, err
 		}
 		_, name, _ := strings.Cut(t.Name, ".")
-		return TypeDef{Kind: ObjectKind, Name: name}, []Type{t}, nil
-	case KindStruct:
+		return TypeDef{Kind: objectKind, Name: name}, []Type{t}, nil
+	case kindStruct:
 		return TypeDef{}, nil, violation(srcTypeRef, "struct types must be named")
-	case KindInterface:
+	case kindInterface:
 		return TypeDef{}, nil, violation(srcTypeRef, "interface types must be named")
-	case KindOther:
+	case kindOther:
 		return TypeDef{}, nil, violation(srcTypeRef, "unsupported type for named type reference %s", t.Name)
 	}
 	return TypeDef{}, nil, violation(srcNotModelled, "type %s (kind %d) as a field, argument or result", t.Name, t.Kind)
@@ -215,13 +215,13 @@ func (g *codegen) typeDef(t Type, isPtr bool) (TypeDef, []Type, error) {
 func basicKind(name string) (string, error) {
 	switch name {
 	case "string":
-		return StringKind, nil
+		return stringKind, nil
 	case "int", "int8", "int16", "int32", "int64", "rune":
-		return IntegerKind, nil
+		return integerKind, nil
 	case "float32", "float64":
-		return FloatKind, nil
+		return floatKind, nil
 	case "bool":
-		return BooleanKind, nil
+		return booleanKind, nil
 	}
 	return "", violation(srcPrimitive, "unsupported basic type: %s", name)
 }

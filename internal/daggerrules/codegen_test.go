@@ -188,7 +188,7 @@ func TestEmbeddedFieldIsNotModelled(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := Check(m); err == nil || !strings.Contains(err.Error(), srcNotModelled) {
-		t.Fatalf("Check = %v, want a %q failure", err, srcNotModelled)
+	if err := checkModule(m); err == nil || !strings.Contains(err.Error(), srcNotModelled) {
+		t.Fatalf("checkModule = %v, want a %q failure", err, srcNotModelled)
 	}
 }

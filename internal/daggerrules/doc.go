@@ -11,12 +11,12 @@
 //     a [Module] in, [TypeDefs] out.
 //   - Engine (core/module.go, core/schema/module.go, core/typedef.go, core/gqlformat.go):
 //     the engine names everything in GraphQL style and validates each typedef the
-//     module registers. [Validate] ports it over [TypeDefs], so typedefs captured from
+//     module registers. validate ports it over [TypeDefs], so typedefs captured from
 //     the real codegen can be checked the same way.
 //
 // Every check cites the file and function it was ported from. A check that the real
 // engine does not make would be a defect, so nothing here goes beyond the source.
 //
-// [LoadGoModule] builds a [Module] from a module's Go source, and [Prints] tells what
+// [LoadGoModule] builds a [Module] from a module's Go source, and [CallPrints] tells what
 // `dagger call` prints for a function's return type (cmd/dagger/functions.go).
 package daggerrules

@@ -16,10 +16,10 @@ const (
 // coreModuleName is the engine's name for the core API's module (core.ModuleName).
 const coreModuleName = "daggercore"
 
-// Validate ports the checks the engine makes on the typedefs a module registers: each
+// validate ports the checks the engine makes on the typedefs a module registers: each
 // argument as it is added (functionWithArg), each cache policy (functionWithCachePolicy)
 // and each object (validateObjectTypeDef). It returns every failure, joined.
-func Validate(td TypeDefs) error {
+func validate(td TypeDefs) error {
 	var errs []error
 	for _, obj := range td.Objects {
 		for _, fn := range obj.allFunctions() {
@@ -52,10 +52,10 @@ func (obj ObjectDef) allFunctions() []FunctionDef {
 func validateObject(mod string, obj ObjectDef) []error {
 	var errs []error
 	for _, f := range obj.Fields {
-		if FieldName(f.Name) == "id" {
+		if fieldName(f.Name) == "id" {
 			errs = append(errs, violation(srcValidateObj, "cannot define field with reserved name %q on object %q", f.Name, obj.Name))
 		}
-		if f.Type.Kind == ObjectKind && f.Type.Name == workspaceTypeDef {
+		if f.Type.Kind == objectKind && f.Type.Name == workspaceTypeDef {
 			errs = append(errs, violation(srcValidateObj, "object %q field %q: Workspace cannot be stored as a field on a module object; declare it as a function argument instead", obj.OriginalName, f.OriginalName))
 		}
 		if dep := external(mod, f.Type); dep != "" {
@@ -63,7 +63,7 @@ func validateObject(mod string, obj ObjectDef) []error {
 		}
 	}
 	for _, fn := range obj.allFunctions() {
-		if FieldName(fn.Name) == "id" {
+		if fieldName(fn.Name) == "id" {
 			errs = append(errs, violation(srcValidateObj, "cannot define function with reserved name %q on object %q", fn.Name, obj.Name))
 		}
 		if dep := external(mod, fn.Return); dep != "" {
@@ -81,10 +81,10 @@ func validateObject(mod string, obj ObjectDef) []error {
 // external returns the dependency module that defines t (or its list's elements), ""
 // for core types, the module's own types and non-objects.
 func external(mod string, t TypeDef) string {
-	for t.Kind == ListKind && t.Elem != nil {
+	for t.Kind == listKind && t.Elem != nil {
 		t = *t.Elem
 	}
-	if t.Kind != ObjectKind || t.SourceModule == "" || t.SourceModule == coreModuleName || t.SourceModule == mod {
+	if t.Kind != objectKind || t.SourceModule == "" || t.SourceModule == coreModuleName || t.SourceModule == mod {
 		return ""
 	}
 	return t.SourceModule
@@ -104,7 +104,7 @@ func validateArg(a ArgDef) error {
 		return violation(srcFunctionArg, "cannot set more than one default value")
 	}
 	if a.DefaultPath != "" {
-		if a.Type.Kind != ObjectKind {
+		if a.Type.Kind != objectKind {
 			return violation(srcFunctionArg, "can only set default path for Object, not %s", a.Type.Kind)
 		}
 		if !slices.Contains([]string{"Directory", "File", "GitRepository", "GitRef"}, a.Type.Name) {
@@ -112,7 +112,7 @@ func validateArg(a ArgDef) error {
 		}
 	}
 	if a.DefaultAddress != "" {
-		if a.Type.Kind != ObjectKind {
+		if a.Type.Kind != objectKind {
 			return violation(srcFunctionArg, "can only set default address for Object, not %s", a.Type.Kind)
 		}
 		if a.Type.Name != "Container" {
@@ -120,7 +120,7 @@ func validateArg(a ArgDef) error {
 		}
 	}
 	if len(a.Ignore) > 0 {
-		if a.Type.Kind != ObjectKind {
+		if a.Type.Kind != objectKind {
 			return violation(srcFunctionArg, "can only set ignore for Object type, not %s", a.Type.Kind)
 		}
 		if a.Type.Name != "Directory" {
@@ -156,8 +156,8 @@ func validateCachePolicy(fn FunctionDef) error {
 	return nil
 }
 
-// Check runs the codegen's and the engine's checks over a module.
-func Check(m *Module) error {
+// checkModule runs the codegen's and the engine's checks over a module.
+func checkModule(m *Module) error {
 	td, err := Codegen(m)
-	return errors.Join(err, Validate(td))
+	return errors.Join(err, validate(td))
 }

@@ -30,7 +30,7 @@ func (a argSpec) isOptional() bool { return a.optional || a.hasDefault || a.vari
 // parseFunc ports module_funcs.go parseGoFunc and funcTypeSpec.TypeDefFunc. parent is
 // the receiver's Go name, "" for the constructor.
 func (g *codegen) parseFunc(parent string, fn *Func) (*funcSpec, error) {
-	spec := &funcSpec{results: fn.Results, def: FunctionDef{Name: FunctionName(fn.GoName), OriginalName: fn.GoName}}
+	spec := &funcSpec{results: fn.Results, def: FunctionDef{Name: functionName(fn.GoName), OriginalName: fn.GoName}}
 	if err := cachePolicy(fn.Pragmas, &spec.def); err != nil {
 		return nil, err
 	}
@@ -58,12 +58,12 @@ func (g *codegen) parseFunc(parent string, fn *Func) (*funcSpec, error) {
 			spec.subs = append(spec.subs, a.subs...)
 		}
 	}
-	spec.def.Return = TypeDef{Kind: VoidKind, Optional: true}
+	spec.def.Return = TypeDef{Kind: voidKind, Optional: true}
 	results := fn.Results
 	if len(results) > 2 {
 		return nil, violation(srcParseFunc, "method %s has too many return values", fn.GoName)
 	}
-	if len(results) == 2 || (len(results) == 1 && results[0].Kind != KindError) {
+	if len(results) == 2 || (len(results) == 1 && results[0].Kind != kindError) {
 		ret, subs, err := g.typeDef(results[0], false)
 		if err != nil {
 			return nil, fmt.Errorf("failed to parse return type: %w", err)
@@ -103,7 +103,7 @@ func (g *codegen) parseParams(fn *Func) ([]argSpec, error) {
 	params := fn.Params
 	var specs []argSpec
 	i := 0
-	if len(params) > 0 && params[0].Type.Kind == KindContext {
+	if len(params) > 0 && params[0].Type.Kind == kindContext {
 		specs = append(specs, argSpec{isContext: true})
 		i++
 	}
@@ -139,19 +139,19 @@ func (g *codegen) parseParams(fn *Func) ([]argSpec, error) {
 }
 
 func inlineStruct(t Type) (Type, bool) {
-	for t.Kind == KindPointer {
+	for t.Kind == kindPointer {
 		t = *t.Elem
 	}
-	return t, t.Kind == KindStruct
+	return t, t.Kind == kindStruct
 }
 
 // parseParam ports module_funcs.go parseParamSpecVar and the argument part of
 // funcTypeSpec.TypeDefFunc.
 func (g *codegen) parseParam(p Param) (argSpec, error) {
-	if p.Type.Kind == KindStruct {
+	if p.Type.Kind == kindStruct {
 		return argSpec{}, violation(srcParamVar, "nested structs are not supported")
 	}
-	spec := argSpec{isPtr: p.Type.Kind == KindPointer, def: ArgDef{Name: ArgName(p.GoName), OriginalName: p.GoName}}
+	spec := argSpec{isPtr: p.Type.Kind == kindPointer, def: ArgDef{Name: ArgName(p.GoName), OriginalName: p.GoName}}
 	pr := p.Pragmas
 	if v, ok := pr["optional"]; ok {
 		b, _ := v.(bool)
@@ -181,7 +181,7 @@ func (g *codegen) parseParam(p Param) (argSpec, error) {
 			spec.def.Ignore = ignore
 		}
 	}
-	if p.Type.Kind == KindContext {
+	if p.Type.Kind == kindContext {
 		spec.isContext = true
 		return spec, nil
 	}
@@ -225,10 +225,10 @@ func (g *codegen) functionCases(objName string, seen map[string]bool) {
 		return
 	}
 	r := results[0]
-	if r.Kind == KindPointer {
+	if r.Kind == kindPointer {
 		r = *r.Elem
 	}
-	if r.Kind != KindModule || r.Name != objName {
+	if r.Kind != kindModule || r.Name != objName {
 		g.fail(violation(srcCtor, "%s must return the main module object %q", constructorName, objName))
 		return
 	}
@@ -238,20 +238,20 @@ func (g *codegen) functionCases(objName string, seen map[string]bool) {
 // functionCase ports modules.go fillObjectFunctionCase.
 func (g *codegen) functionCase(fnName string, results []Type, seen map[string]bool) {
 	switch {
-	case len(results) == 2 && results[1].Kind != KindError:
+	case len(results) == 2 && results[1].Kind != kindError:
 		g.fail(violation(srcCase, "second return value must be error, have %s", results[1]))
 		return
-	case len(results) == 0, len(results) == 1 && results[0].Kind == KindError:
+	case len(results) == 0, len(results) == 1 && results[0].Kind == kindError:
 		return
 	case len(results) > 2:
 		g.fail(violation(srcCase, "unexpected number of results from function %s: %d", fnName, len(results)))
 		return
 	}
 	r := results[0]
-	if r.Kind == KindPointer {
+	if r.Kind == kindPointer {
 		r = *r.Elem
 	}
-	if r.Kind == KindModule {
+	if r.Kind == kindModule {
 		g.functionCases(r.Name, seen)
 	}
 }
@@ -259,19 +259,19 @@ func (g *codegen) functionCase(fnName string, results []Type, seen map[string]bo
 // String renders a type the way Go source spells it.
 func (t Type) String() string {
 	switch t.Kind {
-	case KindPointer:
+	case kindPointer:
 		return "*" + t.Elem.String()
-	case KindSlice:
+	case kindSlice:
 		return "[]" + t.Elem.String()
-	case KindDagger:
+	case kindDagger:
 		return "dagger." + t.Name
-	case KindContext:
+	case kindContext:
 		return contextTypeName
-	case KindError:
+	case kindError:
 		return "error"
-	case KindStruct:
+	case kindStruct:
 		return "struct{...}"
-	case KindInterface:
+	case kindInterface:
 		return "interface{...}"
 	}
 	return t.Name

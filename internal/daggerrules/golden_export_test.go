@@ -1,55 +1,47 @@
 package daggerrules
 
-import (
-	"encoding/json"
-	"testing"
-)
+import "dagger/predictor/internal/daggerapi"
 
-// capturedJSON renders typedefs in the captured shape, with the names the codegen sent.
-func capturedJSON(t *testing.T, td TypeDefs) []byte {
-	t.Helper()
-	m := capturedModule{Name: td.Module}
+// toGolden renders typedefs as the goldens record them, with the names the codegen sent.
+func toGolden(td TypeDefs) daggerapi.Module {
+	m := daggerapi.Module{Name: td.Module}
 	for _, o := range td.Objects {
-		co := capturedObject{Name: o.OriginalName}
+		g := daggerapi.Object{Name: o.OriginalName}
 		for _, f := range o.Fields {
-			co.Fields = append(co.Fields, capturedField{Name: f.OriginalName, Type: toCaptured(f.Type)})
+			g.Fields = append(g.Fields, daggerapi.Field{Name: f.OriginalName, Type: toGoldenType(f.Type)})
 		}
 		for _, fn := range o.Functions {
-			co.Functions = append(co.Functions, toCapturedFunction(fn))
+			g.Functions = append(g.Functions, toGoldenFunction(fn))
 		}
 		if o.Constructor != nil {
-			c := toCapturedFunction(*o.Constructor)
-			co.Constructor = &c
+			c := toGoldenFunction(*o.Constructor)
+			g.Constructor = &c
 		}
-		m.Objects = append(m.Objects, co)
+		m.Objects = append(m.Objects, g)
 	}
-	b, err := json.Marshal(m)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return b
+	return m
 }
 
-func toCapturedFunction(fn FunctionDef) capturedFunction {
-	c := capturedFunction{Name: fn.OriginalName, ReturnType: toCaptured(fn.Return), CachePolicy: fn.CachePolicy}
+func toGoldenFunction(fn FunctionDef) daggerapi.Function {
+	g := daggerapi.Function{Name: fn.OriginalName, ReturnType: toGoldenType(fn.Return), CachePolicy: fn.CachePolicy}
 	if fn.TimeToLive != nil {
-		c.TimeToLive = *fn.TimeToLive
+		g.TimeToLive = *fn.TimeToLive
 	}
 	for _, a := range fn.Args {
-		ca := capturedArg{Name: a.OriginalName, Type: toCaptured(a.Type), DefaultPath: a.DefaultPath, DefaultAddress: a.DefaultAddress, Ignore: a.Ignore}
+		ga := daggerapi.Arg{Name: a.OriginalName, Type: toGoldenType(a.Type), DefaultPath: a.DefaultPath, DefaultAddress: a.DefaultAddress, Ignore: a.Ignore}
 		if a.DefaultValue != nil {
-			ca.DefaultValue = *a.DefaultValue
+			ga.DefaultValue = *a.DefaultValue
 		}
-		c.Args = append(c.Args, ca)
+		g.Args = append(g.Args, ga)
 	}
-	return c
+	return g
 }
 
-func toCaptured(t TypeDef) capturedType {
-	c := capturedType{Kind: t.Kind, Name: t.Name, Optional: t.Optional}
+func toGoldenType(t TypeDef) daggerapi.Type {
+	g := daggerapi.Type{Kind: t.Kind, Name: t.Name, Optional: t.Optional}
 	if t.Elem != nil {
-		e := toCaptured(*t.Elem)
-		c.Elem = &e
+		e := toGoldenType(*t.Elem)
+		g.Elem = &e
 	}
-	return c
+	return g
 }

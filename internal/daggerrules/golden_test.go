@@ -1,10 +1,13 @@
 package daggerrules
 
 import (
+	"encoding/json"
 	"strings"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
+
+	"dagger/predictor/internal/daggerapi"
 )
 
 // A captured module in the shape the real codegen's typedefs are recorded in, with
@@ -27,14 +30,11 @@ const capturedBad = `{
   ]
 }`
 
-func TestFromCodegenJSON(t *testing.T) {
-	td, err := FromCodegenJSON([]byte(capturedBad), map[string]string{"DepObj": "dep"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	err = Validate(td)
+func TestFromGolden(t *testing.T) {
+	td := fromGolden(decodeGolden(t, []byte(capturedBad)), map[string]string{"DepObj": "dep"})
+	err := validate(td)
 	if err == nil {
-		t.Fatal("Validate passes typedefs the engine refuses")
+		t.Fatal("validate passes typedefs the engine refuses")
 	}
 	for _, want := range []string{
 		`cannot define field with reserved name "id" on object "Plan"`,
@@ -43,7 +43,7 @@ func TestFromCodegenJSON(t *testing.T) {
 		`time to live duration must be at least "1s", got "10ms"`,
 	} {
 		if !strings.Contains(err.Error(), want) {
-			t.Errorf("Validate: %v\nwant it to contain %q", err, want)
+			t.Errorf("validate: %v\nwant it to contain %q", err, want)
 		}
 	}
 	names := []string{}
@@ -55,19 +55,28 @@ func TestFromCodegenJSON(t *testing.T) {
 	}
 }
 
-// TestFromCodegenJSONAgreesWithCodegen: the repository's root module, rendered in the
-// captured shape from the ported codegen, reads back to the same typedefs.
-func TestFromCodegenJSONAgreesWithCodegen(t *testing.T) {
+// TestFromGoldenAgreesWithCodegen: the repository's root module, rendered in the
+// goldens' JSON from the ported codegen, reads back to the same typedefs.
+func TestFromGoldenAgreesWithCodegen(t *testing.T) {
 	m, err := LoadGoModule("../..")
 	if err != nil {
 		t.Fatal(err)
 	}
 	want, _ := Codegen(m)
-	got, err := FromCodegenJSON(capturedJSON(t, want), nil)
+	b, err := json.Marshal(toGolden(want))
 	if err != nil {
 		t.Fatal(err)
 	}
-	if d := cmp.Diff(want, got); d != "" {
+	if d := cmp.Diff(want, fromGolden(decodeGolden(t, b), nil)); d != "" {
 		t.Error(d)
 	}
+}
+
+func decodeGolden(t *testing.T, b []byte) daggerapi.Module {
+	t.Helper()
+	var m daggerapi.Module
+	if err := json.Unmarshal(b, &m); err != nil {
+		t.Fatalf("decode typedefs: %v", err)
+	}
+	return m
 }

@@ -2,7 +2,7 @@ package daggerrules
 
 // Module is a neutral description of a Go module's package, as the Go SDK's codegen
 // sees it: its named types with their fields and exported methods, and its
-// constructor. Pragmas are kept as parsed by [ParsePragmas], because the codegen checks
+// constructor. Pragmas are kept as parsed by [parsePragmas], because the codegen checks
 // their values (a +defaultPath must be a string, +ignore a list of strings).
 type Module struct {
 	// Name is the module's name in dagger.json; its main object is the type of that name.
@@ -18,9 +18,9 @@ type DeclKind int
 
 // The declarations a module's named type can have.
 const (
-	DeclStruct DeclKind = iota
-	// DeclOther is any other declaration (an enum, an interface): not modelled here.
-	DeclOther
+	declStruct DeclKind = iota
+	// declOther is any other declaration (an enum, an interface): not modelled here.
+	declOther
 )
 
 // TypeDecl is a named type declared in the module's package.
@@ -68,27 +68,27 @@ type Kind int
 
 // The Go type references the codegen distinguishes.
 const (
-	// KindBasic is a predeclared basic type; Name is its Go name (string, int, uint...).
-	KindBasic Kind = iota
-	// KindModule is a named type declared in the module; Name is its Go name.
-	KindModule
-	// KindDagger is a type of the generated internal/dagger package: a core type or a
+	// kindBasic is a predeclared basic type; Name is its Go name (string, int, uint...).
+	kindBasic Kind = iota
+	// kindModule is a named type declared in the module; Name is its Go name.
+	kindModule
+	// kindDagger is a type of the generated internal/dagger package: a core type or a
 	// dependency's object. Name is its Go name; Module names the dependency ("" for
 	// core); Scalar is set for scalars (Platform, JSON).
-	KindDagger
-	// KindForeign is a named type of another package; Name is pkg.Type. Under is its
-	// underlying type (KindBasic with its basic name, or KindStruct).
-	KindForeign
-	KindPointer
-	KindSlice
-	KindContext
-	KindError
-	// KindStruct is an unnamed (inline) struct.
-	KindStruct
-	// KindInterface is an unnamed interface (any, interface{...}).
-	KindInterface
-	// KindOther is a map, channel, function or array; Name says which (*types.Map...).
-	KindOther
+	kindDagger
+	// kindForeign is a named type of another package; Name is pkg.Type. Under is its
+	// underlying type (kindBasic with its basic name, or kindStruct).
+	kindForeign
+	kindPointer
+	kindSlice
+	kindContext
+	kindError
+	// kindStruct is an unnamed (inline) struct.
+	kindStruct
+	// kindInterface is an unnamed interface (any, interface{...}).
+	kindInterface
+	// kindOther is a map, channel, function or array; Name says which (*types.Map...).
+	kindOther
 )
 
 // Type is a Go type reference.
@@ -97,23 +97,23 @@ type Type struct {
 	Name   string
 	Module string
 	Scalar bool
-	Elem   *Type // KindPointer, KindSlice
-	Under  *Type // KindForeign
-	// Fields are an inline struct's fields (KindStruct), with their comments' pragmas.
+	Elem   *Type // kindPointer, kindSlice
+	Under  *Type // kindForeign
+	// Fields are an inline struct's fields (kindStruct), with their comments' pragmas.
 	Fields []Param
 }
 
-// Basic returns a reference to a predeclared basic type.
-func Basic(name string) Type { return Type{Kind: KindBasic, Name: name} }
+// basicType returns a reference to a predeclared basic type.
+func basicType(name string) Type { return Type{Kind: kindBasic, Name: name} }
 
-// Ptr returns a pointer to t.
-func Ptr(t Type) Type { return Type{Kind: KindPointer, Elem: &t} }
+// pointerTo returns a pointer to t.
+func pointerTo(t Type) Type { return Type{Kind: kindPointer, Elem: &t} }
 
-// Slice returns a slice of t.
-func Slice(t Type) Type { return Type{Kind: KindSlice, Elem: &t} }
+// sliceOf returns a slice of t.
+func sliceOf(t Type) Type { return Type{Kind: kindSlice, Elem: &t} }
 
-// Core returns a reference to a core type of the generated dagger package.
-func Core(name string) Type { return Type{Kind: KindDagger, Name: name} }
+// coreType returns a reference to a core type of the generated dagger package.
+func coreType(name string) Type { return Type{Kind: kindDagger, Name: name} }
 
-// Local returns a reference to a named type of the module.
-func Local(name string) Type { return Type{Kind: KindModule, Name: name} }
+// localType returns a reference to a named type of the module.
+func localType(name string) Type { return Type{Kind: kindModule, Name: name} }

@@ -9,17 +9,17 @@ import (
 // The engine's names for what a module declares. The strcase version is the one the
 // engine's go.mod pins (v0.3.0), so the conversions agree letter for letter.
 
-// FieldName is a field's GraphQL name (core/gqlformat.go gqlFieldName,
+// fieldName is a field's GraphQL name (core/gqlformat.go gqlFieldName,
 // core/typedef.go NewFieldTypeDef): a Go field ID becomes id.
-func FieldName(name string) string { return strcase.ToLowerCamel(name) }
+func fieldName(name string) string { return strcase.ToLowerCamel(name) }
 
 // ArgName is an argument's GraphQL name (core/gqlformat.go gqlArgName,
 // core/typedef.go NewFunctionArg).
 func ArgName(name string) string { return strcase.ToLowerCamel(name) }
 
-// FunctionName is a function's GraphQL name (core/typedef.go NewFunction), which keeps
+// functionName is a function's GraphQL name (core/typedef.go NewFunction), which keeps
 // the FromID suffix of loadXFromID functions.
-func FunctionName(name string) string {
+func functionName(name string) string {
 	gqlName := strcase.ToLowerCamel(name)
 	if strings.HasPrefix(name, "load") && strings.HasSuffix(name, "FromID") && strings.HasSuffix(gqlName, "FromId") {
 		gqlName = strings.TrimSuffix(gqlName, "FromId") + "FromID"
@@ -27,14 +27,14 @@ func FunctionName(name string) string {
 	return gqlName
 }
 
-// ObjectName is an object's name before namespacing (core/typedef.go NewObjectTypeDef).
-func ObjectName(name string) string { return strcase.ToCamel(name) }
+// objectName is an object's name before namespacing (core/typedef.go NewObjectTypeDef).
+func objectName(name string) string { return strcase.ToCamel(name) }
 
-// NamespacedObjectName is the schema name of a module's object (core/gqlformat.go
+// namespacedObjectName is the schema name of a module's object (core/gqlformat.go
 // namespaceObject, with the module's final name equal to its original name): the main
 // object takes the module's name, others get it as a prefix (Plan -> PredictorPlan),
 // unless they already start with it at a word boundary.
-func NamespacedObjectName(objOriginalName, modName string) string {
+func namespacedObjectName(objOriginalName, modName string) string {
 	objOriginalName = strcase.ToCamel(objOriginalName)
 	if rest := strings.TrimPrefix(objOriginalName, strcase.ToCamel(modName)); rest != objOriginalName {
 		if len(rest) == 0 {

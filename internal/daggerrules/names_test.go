@@ -8,17 +8,17 @@ import (
 
 func TestNames(t *testing.T) {
 	got := map[string]string{
-		"field ID":                 FieldName("ID"),
-		"field AsJSON":             FieldName("AsJSON"),
-		"field HasChanges":         FieldName("HasChanges"),
+		"field ID":                 fieldName("ID"),
+		"field AsJSON":             fieldName("AsJSON"),
+		"field HasChanges":         fieldName("HasChanges"),
 		"arg awsAccessKeyId":       ArgName("awsAccessKeyId"),
-		"function PlanJSON":        FunctionName("PlanJSON"),
-		"function loadFooFromID":   FunctionName("loadFooFromID"),
-		"object Plan in predictor": NamespacedObjectName("Plan", "predictor"),
-		"main object":              NamespacedObjectName("Predictor", "predictor"),
+		"function PlanJSON":        functionName("PlanJSON"),
+		"function loadFooFromID":   functionName("loadFooFromID"),
+		"object Plan in predictor": namespacedObjectName("Plan", "predictor"),
+		"main object":              namespacedObjectName("Predictor", "predictor"),
 		// The boundary cases of core/gqlformat.go namespaceObject's comment.
-		"Postman in post":       NamespacedObjectName("Postman", "post"),
-		"PostMan in post":       NamespacedObjectName("PostMan", "post"),
+		"Postman in post":       namespacedObjectName("Postman", "post"),
+		"PostMan in post":       namespacedObjectName("PostMan", "post"),
 		"cli maxMonthlyUsd":     CLIName("maxMonthlyUsd"),
 		"cli reviewedChangeset": CLIName("reviewedChangeset"),
 	}
@@ -60,7 +60,7 @@ func TestParsePragmas(t *testing.T) {
 	}
 	for name, tc := range cases {
 		t.Run(name, func(t *testing.T) {
-			got, rest := ParsePragmas(tc.comment)
+			got, rest := parsePragmas(tc.comment)
 			if d := cmp.Diff(tc.want, got); d != "" {
 				t.Error(d)
 			}

@@ -12,8 +12,8 @@ import (
 // else the rest of the line; a pragma without "=" has the value nil.
 var pragmaCommentRegexp = regexp.MustCompile(`[ \t]*\+[ \t]*(\S+?)(?:(=[ \t]*)|(?:\r?\n|$))`)
 
-// ParsePragmas returns the pragmas of a comment and the comment without them.
-func ParsePragmas(comment string) (data map[string]any, rest string) {
+// parsePragmas returns the pragmas of a comment and the comment without them.
+func parsePragmas(comment string) (data map[string]any, rest string) {
 	data = map[string]any{}
 	lastEnd := 0
 	for _, v := range pragmaCommentRegexp.FindAllStringSubmatchIndex(comment, -1) {

@@ -12,7 +12,7 @@ import (
 
 // ReturnType is the type a `dagger call` chain ends on.
 type ReturnType struct {
-	// Kind is a typedef kind (VoidKind, StringKind, ..., ObjectKind, ListKind).
+	// Kind is a typedef kind (voidKind, stringKind, ..., objectKind, listKind).
 	Kind string
 	// Name is an object's name (Container, PredictorPlan).
 	Name string
@@ -24,12 +24,12 @@ type ReturnType struct {
 	Sync, Export bool
 }
 
-// CoreObject returns the return type of a core object: Container, Directory, File and
+// coreObject returns the return type of a core object: Container, Directory, File and
 // Changeset have sync and export(path), Service has sync (the Syncer and "export"
 // fields in core/schema/container.go, directory.go, file.go and service.go); other
 // core objects have neither.
-func CoreObject(name string) ReturnType {
-	rt := ReturnType{Kind: ObjectKind, Name: name}
+func coreObject(name string) ReturnType {
+	rt := ReturnType{Kind: objectKind, Name: name}
 	switch name {
 	case "Container", "Directory", "File", "Changeset":
 		rt.Sync, rt.Export = true, true
@@ -68,14 +68,14 @@ type Output struct {
 	SavedCopy bool
 }
 
-// Prints returns what `dagger call ... [-o output]` does with a result of type rt
+// prints returns what `dagger call ... [-o output]` does with a result of type rt
 // (output is "" without -o).
-func Prints(rt ReturnType, output string) Output {
-	if rt.Kind == VoidKind {
+func prints(rt ReturnType, output string) Output {
+	if rt.Kind == voidKind {
 		return Output{Stdout: PrintsNothing}
 	}
 	obj := functionProvider(rt)
-	if rt.Kind == ListKind && obj != nil && obj.Name == "Changeset" && output == "" {
+	if rt.Kind == listKind && obj != nil && obj.Name == "Changeset" && output == "" {
 		return Output{Stdout: PrintsChangeset}
 	}
 	if obj == nil {
@@ -83,12 +83,12 @@ func Prints(rt ReturnType, output string) Output {
 	}
 	if output != "" && obj.Export {
 		// handleObjectLeaf selects export(path); handleResponse knows these types' answer.
-		if rt.Kind == ObjectKind && knownExport(rt.Name) {
+		if rt.Kind == objectKind && knownExport(rt.Name) {
 			return Output{Exported: true}
 		}
 		return Output{Stdout: PrintsError}
 	}
-	if rt.Kind == ObjectKind && rt.Name == "Changeset" {
+	if rt.Kind == objectKind && rt.Name == "Changeset" {
 		return Output{Stdout: PrintsChangeset}
 	}
 	// An object with sync is synced and its ID printed; without, its ID is selected.
@@ -99,10 +99,10 @@ func Prints(rt ReturnType, output string) Output {
 // functionProvider ports modTypeDef.AsFunctionProvider (cmd/dagger/module_inspect.go):
 // an object, or a list's object elements.
 func functionProvider(rt ReturnType) *ReturnType {
-	if rt.Kind == ListKind && rt.Elem != nil {
+	if rt.Kind == listKind && rt.Elem != nil {
 		rt = *rt.Elem
 	}
-	if rt.Kind == ObjectKind {
+	if rt.Kind == objectKind {
 		return &rt
 	}
 	return nil
@@ -117,15 +117,15 @@ func knownExport(name string) bool {
 	return false
 }
 
-// ReturnTypeOf returns how the CLI sees the typedef t of a module's function result:
+// returnTypeOf returns how the CLI sees the typedef t of a module's function result:
 // the module's own objects by their schema name, with sync and export detected by
-// name as the CLI does; core objects as [CoreObject] describes them.
-func ReturnTypeOf(td TypeDefs, t TypeDef) ReturnType {
+// name as the CLI does; core objects as [coreObject] describes them.
+func returnTypeOf(td TypeDefs, t TypeDef) ReturnType {
 	switch t.Kind {
-	case ListKind:
-		elem := ReturnTypeOf(td, *t.Elem)
-		return ReturnType{Kind: ListKind, Elem: &elem}
-	case ObjectKind:
+	case listKind:
+		elem := returnTypeOf(td, *t.Elem)
+		return ReturnType{Kind: listKind, Elem: &elem}
+	case objectKind:
 	default:
 		return ReturnType{Kind: t.Kind}
 	}
@@ -135,15 +135,15 @@ func ReturnTypeOf(td TypeDefs, t TypeDef) ReturnType {
 		}
 	}
 	if t.SourceModule == "" {
-		return CoreObject(t.Name)
+		return coreObject(t.Name)
 	}
-	return ReturnType{Kind: ObjectKind, Name: t.Name}
+	return ReturnType{Kind: objectKind, Name: t.Name}
 }
 
 // moduleObject detects sync and export on a module object by name, as
 // handleObjectLeaf does.
 func moduleObject(o ObjectDef) ReturnType {
-	rt := ReturnType{Kind: ObjectKind, Name: o.SchemaName}
+	rt := ReturnType{Kind: objectKind, Name: o.SchemaName}
 	for _, fn := range o.Functions {
 		if fn.Name == "sync" && len(fn.Args) == 0 {
 			rt.Sync = true
@@ -176,10 +176,10 @@ func CallPrints(td TypeDefs, chain []string, output string) (Output, error) {
 			return Output{}, fmt.Errorf("call %s: %s has no function %s", strings.Join(chain[:i+1], " "), cur.SchemaName, name)
 		}
 		if i == len(chain)-1 {
-			return Prints(ReturnTypeOf(td, t), output), nil
+			return prints(returnTypeOf(td, t), output), nil
 		}
 		next, ok := td.object(t.Name)
-		if t.Kind != ObjectKind || t.SourceModule != td.Module || !ok {
+		if t.Kind != objectKind || t.SourceModule != td.Module || !ok {
 			return Output{}, fmt.Errorf("call %s: the chain goes on from %s %s, which is not one of the module's objects", strings.Join(chain[:i+1], " "), t.Kind, t.Name)
 		}
 		cur = next
@@ -189,7 +189,7 @@ func CallPrints(td TypeDefs, chain []string, output string) (Output, error) {
 
 func (td TypeDefs) mainObject() string {
 	for _, o := range td.Objects {
-		if o.SchemaName == ObjectName(td.Module) {
+		if o.SchemaName == objectName(td.Module) {
 			return o.OriginalName
 		}
 	}

@@ -8,34 +8,34 @@ import (
 
 // Cases read from cmd/dagger/functions.go handleObjectLeaf and handleResponse.
 func TestPrints(t *testing.T) {
-	obj := ReturnType{Kind: ObjectKind, Name: "PredictorPlan"}
-	withExport := ReturnType{Kind: ObjectKind, Name: "PredictorReport", Export: true}
-	files := ReturnType{Kind: ListKind, Elem: &ReturnType{Kind: ObjectKind, Name: "File", Sync: true, Export: true}}
+	obj := ReturnType{Kind: objectKind, Name: "PredictorPlan"}
+	withExport := ReturnType{Kind: objectKind, Name: "PredictorReport", Export: true}
+	files := ReturnType{Kind: listKind, Elem: &ReturnType{Kind: objectKind, Name: "File", Sync: true, Export: true}}
 	cases := map[string]struct {
 		rt     ReturnType
 		output string
 		want   Output
 	}{
-		"void":                                   {ReturnType{Kind: VoidKind}, "", Output{Stdout: PrintsNothing}},
-		"void with -o writes nothing":            {ReturnType{Kind: VoidKind}, "out.txt", Output{Stdout: PrintsNothing}},
-		"string":                                 {ReturnType{Kind: StringKind}, "", Output{Stdout: PrintsValue}},
-		"string with -o prints and saves":        {ReturnType{Kind: StringKind}, "out.txt", Output{Stdout: PrintsValue, SavedCopy: true}},
-		"list of strings":                        {ReturnType{Kind: ListKind, Elem: &ReturnType{Kind: StringKind}}, "", Output{Stdout: PrintsValue}},
+		"void":                                   {ReturnType{Kind: voidKind}, "", Output{Stdout: PrintsNothing}},
+		"void with -o writes nothing":            {ReturnType{Kind: voidKind}, "out.txt", Output{Stdout: PrintsNothing}},
+		"string":                                 {ReturnType{Kind: stringKind}, "", Output{Stdout: PrintsValue}},
+		"string with -o prints and saves":        {ReturnType{Kind: stringKind}, "out.txt", Output{Stdout: PrintsValue, SavedCopy: true}},
+		"list of strings":                        {ReturnType{Kind: listKind, Elem: &ReturnType{Kind: stringKind}}, "", Output{Stdout: PrintsValue}},
 		"module object prints its ID":            {obj, "", Output{Stdout: PrintsID}},
 		"-o on a module object is ignored":       {obj, "plan.txt", Output{Stdout: PrintsID}},
 		"module object with export and -o fails": {withExport, "out", Output{Stdout: PrintsError}},
-		"Container is synced, ID printed":        {CoreObject("Container"), "", Output{Stdout: PrintsID, Synced: true}},
-		"Directory with -o is exported":          {CoreObject("Directory"), "out", Output{Exported: true}},
-		"File with -o is exported":               {CoreObject("File"), "plan.tfplan", Output{Exported: true}},
-		"Service is synced, ID printed":          {CoreObject("Service"), "", Output{Stdout: PrintsID, Synced: true}},
-		"Secret prints its ID":                   {CoreObject("Secret"), "", Output{Stdout: PrintsID}},
-		"Changeset goes to the prompt":           {CoreObject("Changeset"), "", Output{Stdout: PrintsChangeset}},
+		"Container is synced, ID printed":        {coreObject("Container"), "", Output{Stdout: PrintsID, Synced: true}},
+		"Directory with -o is exported":          {coreObject("Directory"), "out", Output{Exported: true}},
+		"File with -o is exported":               {coreObject("File"), "plan.tfplan", Output{Exported: true}},
+		"Service is synced, ID printed":          {coreObject("Service"), "", Output{Stdout: PrintsID, Synced: true}},
+		"Secret prints its ID":                   {coreObject("Secret"), "", Output{Stdout: PrintsID}},
+		"Changeset goes to the prompt":           {coreObject("Changeset"), "", Output{Stdout: PrintsChangeset}},
 		"list of Files prints IDs":               {files, "", Output{Stdout: PrintsID, Synced: true}},
 		"list of Files with -o fails":            {files, "out", Output{Stdout: PrintsError}},
 	}
 	for name, tc := range cases {
 		t.Run(name, func(t *testing.T) {
-			if d := cmp.Diff(tc.want, Prints(tc.rt, tc.output)); d != "" {
+			if d := cmp.Diff(tc.want, prints(tc.rt, tc.output)); d != "" {
 				t.Error(d)
 			}
 		})
@@ -44,7 +44,7 @@ func TestPrints(t *testing.T) {
 
 // TestReturnTypeOf checks that a function's return typedef is seen as the CLI sees it:
 // a module object by its schema name with sync and export found by name, core
-// objects as CoreObject describes them.
+// objects as coreObject describes them.
 func TestReturnTypeOf(t *testing.T) {
 	m, err := loadSource(t, "test", `package main
 
@@ -79,12 +79,12 @@ func (m *Test) Names() []string { return nil }
 	}
 	got := map[string]ReturnType{}
 	for _, fn := range td.Objects[0].Functions {
-		got[fn.Name] = ReturnTypeOf(td, fn.Return)
+		got[fn.Name] = returnTypeOf(td, fn.Return)
 	}
 	want := map[string]ReturnType{
-		"fn":    {Kind: ObjectKind, Name: "TestReport", Export: true},
-		"dir":   CoreObject("Directory"),
-		"names": {Kind: ListKind, Elem: &ReturnType{Kind: StringKind}},
+		"fn":    {Kind: objectKind, Name: "TestReport", Export: true},
+		"dir":   coreObject("Directory"),
+		"names": {Kind: listKind, Elem: &ReturnType{Kind: stringKind}},
 	}
 	if d := cmp.Diff(want, got); d != "" {
 		t.Error(d)

@@ -21,7 +21,7 @@ func TestRepositoryModules(t *testing.T) {
 			if len(td.Objects) == 0 || len(td.Objects[0].Functions) == 0 {
 				t.Fatalf("no functions found in %s: the adapter read nothing", dir)
 			}
-			if err := Validate(td); err != nil {
+			if err := validate(td); err != nil {
 				t.Errorf("the engine would refuse to load the module:\n%v", err)
 			}
 		})

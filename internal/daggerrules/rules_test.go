@@ -68,14 +68,14 @@ func runRuleCases(t *testing.T, cases map[string]ruleCase) {
 			if err != nil {
 				t.Fatalf("load module: %v", err)
 			}
-			err = Check(m)
+			err = checkModule(m)
 			switch {
 			case tc.want == "" && err != nil:
-				t.Fatalf("the engine loads this module, but Check fails: %v", err)
+				t.Fatalf("the engine loads this module, but checkModule fails: %v", err)
 			case tc.want != "" && err == nil:
-				t.Fatalf("the engine refuses this module with %q, but Check passes", tc.want)
+				t.Fatalf("the engine refuses this module with %q, but checkModule passes", tc.want)
 			case tc.want != "" && !strings.Contains(err.Error(), tc.want):
-				t.Fatalf("Check fails with %q, want %q", err, tc.want)
+				t.Fatalf("checkModule fails with %q, want %q", err, tc.want)
 			}
 		})
 	}

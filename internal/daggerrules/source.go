@@ -104,7 +104,7 @@ func (l *loader) addDependency(name, dir string) error {
 		return fmt.Errorf("load dependency %s: %w", name, err)
 	}
 	td, _ := Codegen(dep) // the dependency's own failures are reported when it is checked
-	for client, mod := range td.ClientNames() {
+	for client, mod := range td.clientNames() {
 		l.depObjects[client] = mod
 	}
 	return nil
@@ -150,9 +150,9 @@ func (l *loader) build(m *Module) error {
 		if ts.Assign.IsValid() {
 			continue // aliases are resolved where they are used
 		}
-		decl := &TypeDecl{Name: name, Exported: ast.IsExported(name), Kind: DeclOther}
+		decl := &TypeDecl{Name: name, Exported: ast.IsExported(name), Kind: declOther}
 		if st, ok := ts.Type.(*ast.StructType); ok {
-			decl.Kind = DeclStruct
+			decl.Kind = declStruct
 			fields, err := l.fields(l.fileOf(ts.Pos()), st)
 			if err != nil {
 				return fmt.Errorf("read type %s: %w", name, err)
@@ -231,8 +231,8 @@ func (l *loader) fields(f *ast.File, st *ast.StructType) ([]Field, error) {
 }
 
 func fieldPragmas(fld *ast.Field) map[string]any {
-	doc, _ := ParsePragmas(fld.Doc.Text())
-	line, _ := ParsePragmas(fld.Comment.Text())
+	doc, _ := parsePragmas(fld.Doc.Text())
+	line, _ := parsePragmas(fld.Comment.Text())
 	for k, v := range line {
 		doc[k] = v
 	}

@@ -31,7 +31,7 @@ func jsonTagName(fld *ast.Field) string {
 // function reads a method or New: doc pragmas, parameters with their comments'
 // pragmas, results.
 func (l *loader) function(f *ast.File, fd *ast.FuncDecl) (*Func, error) {
-	pragmas, _ := ParsePragmas(fd.Doc.Text())
+	pragmas, _ := parsePragmas(fd.Doc.Text())
 	fn := &Func{GoName: fd.Name.Name, Pragmas: pragmas}
 	params := unpackParams(fd.Type.Params)
 	for i, p := range params {
@@ -43,8 +43,8 @@ func (l *loader) function(f *ast.File, fd *ast.FuncDecl) (*Func, error) {
 			fn.Variadic = true
 		}
 		doc, line := l.commentForFuncField(f, fd, params, i)
-		pr, _ := ParsePragmas(doc)
-		lp, _ := ParsePragmas(line)
+		pr, _ := parsePragmas(doc)
+		lp, _ := parsePragmas(line)
 		for k, v := range lp {
 			pr[k] = v
 		}
@@ -134,24 +134,24 @@ func (l *loader) typeOf(f *ast.File, e ast.Expr) (Type, error) {
 		return l.identType(f, x.Name)
 	case *ast.StarExpr:
 		t, err := l.typeOf(f, x.X)
-		return Ptr(t), err
+		return pointerTo(t), err
 	case *ast.Ellipsis:
 		t, err := l.typeOf(f, x.Elt)
-		return Slice(t), err
+		return sliceOf(t), err
 	case *ast.ArrayType:
 		if x.Len != nil {
-			return Type{Kind: KindOther, Name: "*types.Array"}, nil
+			return Type{Kind: kindOther, Name: "*types.Array"}, nil
 		}
 		t, err := l.typeOf(f, x.Elt)
-		return Slice(t), err
+		return sliceOf(t), err
 	case *ast.MapType:
-		return Type{Kind: KindOther, Name: "*types.Map"}, nil
+		return Type{Kind: kindOther, Name: "*types.Map"}, nil
 	case *ast.ChanType:
-		return Type{Kind: KindOther, Name: "*types.Chan"}, nil
+		return Type{Kind: kindOther, Name: "*types.Chan"}, nil
 	case *ast.FuncType:
-		return Type{Kind: KindOther, Name: "*types.Signature"}, nil
+		return Type{Kind: kindOther, Name: "*types.Signature"}, nil
 	case *ast.InterfaceType:
-		return Type{Kind: KindInterface}, nil
+		return Type{Kind: kindInterface}, nil
 	case *ast.StructType:
 		return l.inlineStruct(f, x)
 	case *ast.SelectorExpr:
@@ -169,21 +169,21 @@ func (l *loader) identType(f *ast.File, name string) (Type, error) {
 		if ts.Assign.IsValid() {
 			return l.typeOf(f, ts.Type)
 		}
-		return Local(name), nil
+		return localType(name), nil
 	}
 	switch {
 	case basicNames[name]:
-		return Basic(name), nil
+		return basicType(name), nil
 	case name == "error":
-		return Type{Kind: KindError}, nil
+		return Type{Kind: kindError}, nil
 	case name == "any":
-		return Type{Kind: KindInterface}, nil
+		return Type{Kind: kindInterface}, nil
 	}
 	return Type{}, fmt.Errorf("read type %s: not declared in the module", name)
 }
 
 func (l *loader) inlineStruct(f *ast.File, st *ast.StructType) (Type, error) {
-	t := Type{Kind: KindStruct}
+	t := Type{Kind: kindStruct}
 	for _, fld := range unpackParams(st.Fields) {
 		ft, err := l.typeOf(f, fld.Type)
 		if err != nil {
@@ -206,22 +206,22 @@ func (l *loader) selectorType(f *ast.File, pkg, name string) (Type, error) {
 	case path == "":
 		return Type{}, fmt.Errorf("read type %s.%s: package %s not imported", pkg, name, pkg)
 	case path == "context" && name == "Context":
-		return Type{Kind: KindContext}, nil
+		return Type{Kind: kindContext}, nil
 	case path == l.modPath+"/internal/dagger":
 		if dep, ok := l.depObjects[name]; ok {
-			return Type{Kind: KindDagger, Name: name, Module: dep}, nil
+			return Type{Kind: kindDagger, Name: name, Module: dep}, nil
 		}
 		under, err := l.pkgs.underlying(path, name)
 		if err != nil {
 			return Type{}, err
 		}
-		return Type{Kind: KindDagger, Name: name, Scalar: under.Kind == KindBasic}, nil
+		return Type{Kind: kindDagger, Name: name, Scalar: under.Kind == kindBasic}, nil
 	}
 	under, err := l.pkgs.underlying(path, name)
 	if err != nil {
 		return Type{}, err
 	}
-	return Type{Kind: KindForeign, Name: pkg + "." + name, Under: &under}, nil
+	return Type{Kind: kindForeign, Name: pkg + "." + name, Under: &under}, nil
 }
 
 func importPath(f *ast.File, pkg string) string {
@@ -266,7 +266,7 @@ func (r pkgResolver) forModule(dir string) pkgResolver {
 	return pkgResolver{dir: dir, cache: r.cache}
 }
 
-// underlying returns KindBasic (with the basic name) or KindStruct for a package-level
+// underlying returns kindBasic (with the basic name) or kindStruct for a package-level
 // type, following aliases into other packages (the stand-in dagger package aliases the
 // library's types).
 func (r *pkgResolver) underlying(path, name string) (Type, error) {
@@ -307,10 +307,10 @@ func (r *pkgResolver) parse(path string) ([]*ast.File, error) {
 func (r *pkgResolver) underlyingOf(f *ast.File, ts *ast.TypeSpec, path string) (Type, error) {
 	switch x := ts.Type.(type) {
 	case *ast.StructType:
-		return Type{Kind: KindStruct}, nil
+		return Type{Kind: kindStruct}, nil
 	case *ast.Ident:
 		if basicNames[x.Name] {
-			return Basic(x.Name), nil
+			return basicType(x.Name), nil
 		}
 		return r.underlying(path, x.Name)
 	case *ast.SelectorExpr:

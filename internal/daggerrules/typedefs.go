@@ -54,14 +54,14 @@ type ArgDef struct {
 
 // The typedef kinds (the engine's TypeDefKind values).
 const (
-	StringKind  = "STRING_KIND"
-	IntegerKind = "INTEGER_KIND"
-	FloatKind   = "FLOAT_KIND"
-	BooleanKind = "BOOLEAN_KIND"
-	VoidKind    = "VOID_KIND"
-	ListKind    = "LIST_KIND"
-	ObjectKind  = "OBJECT_KIND"
-	ScalarKind  = "SCALAR_KIND"
+	stringKind  = "STRING_KIND"
+	integerKind = "INTEGER_KIND"
+	floatKind   = "FLOAT_KIND"
+	booleanKind = "BOOLEAN_KIND"
+	voidKind    = "VOID_KIND"
+	listKind    = "LIST_KIND"
+	objectKind  = "OBJECT_KIND"
+	scalarKind  = "SCALAR_KIND"
 )
 
 // TypeDef is a type: a kind, a name for objects and scalars, an element for lists.
@@ -74,10 +74,10 @@ type TypeDef struct {
 	SourceModule string `json:"sourceModule,omitempty"`
 }
 
-// ClientNames maps the names a dependent module's generated client gives this
+// clientNames maps the names a dependent module's generated client gives this
 // module's objects (their schema names: PredictorPlan) to this module's name: the
-// deps argument of [FromCodegenJSON] for a module that depends on this one.
-func (td TypeDefs) ClientNames() map[string]string {
+// deps argument of [fromGolden] for a module that depends on this one.
+func (td TypeDefs) clientNames() map[string]string {
 	names := map[string]string{}
 	for _, o := range td.Objects {
 		names[o.SchemaName] = td.Module

@@ -22,15 +22,15 @@ const (
 	workspaceTypeDef = "Workspace"
 )
 
-// Violation is one check the module fails: the engine's or codegen's own message, and
+// ruleError is one check the module fails: the engine's or codegen's own message, and
 // the file and function of dagger/dagger it comes from.
-type Violation struct {
+type ruleError struct {
 	Msg    string
 	Source string
 }
 
-func (v *Violation) Error() string { return fmt.Sprintf("%s (%s)", v.Msg, v.Source) }
+func (v *ruleError) Error() string { return fmt.Sprintf("%s (%s)", v.Msg, v.Source) }
 
-func violation(source, format string, args ...any) *Violation {
-	return &Violation{Msg: fmt.Sprintf(format, args...), Source: source}
+func violation(source, format string, args ...any) *ruleError {
+	return &ruleError{Msg: fmt.Sprintf(format, args...), Source: source}
 }

@@ -33,10 +33,10 @@ var renderers = map[string]func(root string) (string, error){
 
 var begin = regexp.MustCompile(`(?m)^<!-- generated: ([a-z-]+) \(make docs\) -->\n`)
 
-// Fill returns text with every generated block rendered afresh. A block with an
+// fill returns text with every generated block rendered afresh. A block with an
 // unknown name or without its end marker is an error, so a typo never leaves a stale
 // table unnoticed.
-func Fill(text, root string) (string, error) {
+func fill(text, root string) (string, error) {
 	var out strings.Builder
 	rest := text
 	for {
@@ -77,7 +77,7 @@ func Update(root, rel string, write bool) (bool, error) {
 	if !begin.Match(old) {
 		return false, fmt.Errorf("read %s: it holds no generated block", rel)
 	}
-	filled, err := Fill(string(old), root)
+	filled, err := fill(string(old), root)
 	if err != nil {
 		return false, fmt.Errorf("fill %s: %w", rel, err)
 	}

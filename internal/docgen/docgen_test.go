@@ -30,7 +30,7 @@ func TestFill(t *testing.T) {
 		"no end marker": {in: "<!-- generated: make-targets (make docs) -->\n| old |\n", err: "no <!-- end generated: make-targets --> after it"},
 	} {
 		t.Run(name, func(t *testing.T) {
-			got, err := Fill(c.in, root)
+			got, err := fill(c.in, root)
 			if c.err != "" {
 				if err == nil || !strings.Contains(err.Error(), c.err) {
 					t.Fatalf("err = %v, want one containing %q", err, c.err)
@@ -43,7 +43,7 @@ func TestFill(t *testing.T) {
 			if diff := cmp.Diff(c.want, got); diff != "" {
 				t.Errorf("(-want +got):\n%s", diff)
 			}
-			again, err := Fill(got, root)
+			again, err := fill(got, root)
 			if err != nil || again != got {
 				t.Errorf("a second fill changed the text (err %v)", err)
 			}

@@ -26,6 +26,9 @@ var (
 // Username and Password); a host without an entry is accessed anonymously.
 type Logins map[string]authn.AuthConfig
 
+// Copy hands Logins to the registry client as its keychain.
+var _ authn.Keychain = Logins{}
+
 // Resolve implements authn.Keychain.
 func (l Logins) Resolve(r authn.Resource) (authn.Authenticator, error) {
 	if c, ok := l[r.RegistryStr()]; ok {

@@ -40,13 +40,13 @@ type Env struct {
 // All are the known environments in display order: real AWS ones by name, then the
 // emulator ones. Read once from the embedded infra/envs/*.tfvars; a broken file leaves
 // it empty and every Validate returns errLoad, naming the file.
-var All, errLoad = Load(envs.Files)
+var All, errLoad = load(envs.Files)
 
 // Names are the known environments' names, in display order.
 var Names = names(All)
 
-// Lookup returns the environment called name.
-func Lookup(name string) (Env, bool) {
+// lookup returns the environment called name.
+func lookup(name string) (Env, bool) {
 	i := slices.IndexFunc(All, func(e Env) bool { return e.Name == name })
 	if i < 0 {
 		return Env{}, false
@@ -55,14 +55,14 @@ func Lookup(name string) (Env, bool) {
 }
 
 // Protected reports whether env is a protected environment (see Env.Protected).
-func Protected(env string) bool { e, _ := Lookup(env); return e.Protected }
+func Protected(env string) bool { e, _ := lookup(env); return e.Protected }
 
 // Emulator reports whether env runs on the AWS emulator (see Env.Emulator).
-func Emulator(env string) bool { e, _ := Lookup(env); return e.Emulator }
+func Emulator(env string) bool { e, _ := lookup(env); return e.Emulator }
 
 // PromoteFrom is the environment env promotes releases from, "" when env builds its
 // own image (see Env.PromoteFrom).
-func PromoteFrom(env string) string { e, _ := Lookup(env); return e.PromoteFrom }
+func PromoteFrom(env string) string { e, _ := lookup(env); return e.PromoteFrom }
 
 // TaskFamily is the task definition family of env's service, as infra/modules/ecs
 // names it (project "predictor-model"); a promotion reads the source environment's
@@ -83,9 +83,9 @@ func Deployable() []string {
 
 var nameRE = regexp.MustCompile(`^[a-z][a-z0-9-]{0,15}$`)
 
-// Load reads the environments of a directory of <name>.tfvars files. A file must parse
+// load reads the environments of a directory of <name>.tfvars files. A file must parse
 // as HCL, set `environment` to its own name, and may set `protected` and `emulator`.
-func Load(fsys fs.FS) ([]Env, error) {
+func load(fsys fs.FS) ([]Env, error) {
 	files, err := fs.Glob(fsys, "*.tfvars")
 	if err != nil {
 		return nil, fmt.Errorf("list environment files: %w", err)

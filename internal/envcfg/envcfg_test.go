@@ -146,10 +146,10 @@ func TestLoad(t *testing.T) {
 	}
 	for name, tc := range tests {
 		t.Run(name, func(t *testing.T) {
-			got, err := Load(tc.files)
+			got, err := load(tc.files)
 			if tc.wantErr != "" {
 				if err == nil || !strings.Contains(err.Error(), tc.wantErr) {
-					t.Fatalf("Load error = %v, want one containing %q", err, tc.wantErr)
+					t.Fatalf("load error = %v, want one containing %q", err, tc.wantErr)
 				}
 				return
 			}
@@ -157,7 +157,7 @@ func TestLoad(t *testing.T) {
 				t.Fatal(err)
 			}
 			if diff := cmp.Diff(tc.want, got); diff != "" {
-				t.Errorf("Load (-want +got):\n%s", diff)
+				t.Errorf("load (-want +got):\n%s", diff)
 			}
 		})
 	}
@@ -216,10 +216,10 @@ func TestPromotions(t *testing.T) {
 	}
 	for name, tc := range tests {
 		t.Run(name, func(t *testing.T) {
-			got, err := Load(tc.files)
+			got, err := load(tc.files)
 			if tc.wantErr != "" {
 				if err == nil || !strings.Contains(err.Error(), tc.wantErr) {
-					t.Fatalf("Load error = %v, want one containing %q", err, tc.wantErr)
+					t.Fatalf("load error = %v, want one containing %q", err, tc.wantErr)
 				}
 				return
 			}
@@ -227,7 +227,7 @@ func TestPromotions(t *testing.T) {
 				t.Fatal(err)
 			}
 			if diff := cmp.Diff(tc.want, got); diff != "" {
-				t.Errorf("Load (-want +got):\n%s", diff)
+				t.Errorf("load (-want +got):\n%s", diff)
 			}
 		})
 	}

@@ -16,14 +16,14 @@ const MaxMarkdown = 65000
 
 // Action of one resource in the summary.
 const (
-	Create  = "create"
-	Update  = "update"
-	Destroy = "destroy"
-	Replace = "replace"
-	Forget  = "forget"
+	actCreate  = "create"
+	actUpdate  = "update"
+	actDestroy = "destroy"
+	actReplace = "replace"
+	actForget  = "forget"
 )
 
-var symbols = map[string]string{Create: "+", Update: "~", Destroy: "-", Replace: "-/+", Forget: "."}
+var symbols = map[string]string{actCreate: "+", actUpdate: "~", actDestroy: "-", actReplace: "-/+", actForget: "."}
 
 // Entry is one changed resource instance.
 type Entry struct {
@@ -64,15 +64,15 @@ func (s Summary) HasChanges() bool {
 func action(a tfjson.Actions) string {
 	switch {
 	case a.Replace():
-		return Replace
+		return actReplace
 	case a.Create():
-		return Create
+		return actCreate
 	case a.Update():
-		return Update
+		return actUpdate
 	case a.Delete():
-		return Destroy
+		return actDestroy
 	case a.Forget():
-		return Forget
+		return actForget
 	}
 	return ""
 }
@@ -91,18 +91,18 @@ func Summarize(p *Plan) Summary {
 		}
 		e := Entry{Address: rc.Address, Module: rc.ModuleAddress, Action: act, Reason: string(rc.ActionReason)}
 		switch act {
-		case Create:
+		case actCreate:
 			s.Add++
-		case Update:
+		case actUpdate:
 			s.Change++
-		case Destroy:
+		case actDestroy:
 			s.Destroy++
-		case Replace:
+		case actReplace:
 			s.Replace++
-		case Forget:
+		case actForget:
 			s.Forget++
 		}
-		if act == Replace || act == Destroy {
+		if act == actReplace || act == actDestroy {
 			s.Critical = append(s.Critical, e)
 			continue
 		}

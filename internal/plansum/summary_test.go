@@ -30,16 +30,16 @@ func TestSummarize(t *testing.T) {
 	want := Summary{
 		Environment: "dev", Add: 3, Change: 1, Destroy: 1, Replace: 1, OutputChanges: 1,
 		Critical: []Entry{
-			{Address: "module.ecs.aws_ecs_service.this", Module: "module.ecs", Action: Replace, Reason: "replace_because_cannot_update"},
-			{Address: "module.networking.aws_subnet.private[1]", Module: "module.networking", Action: Destroy, Reason: "delete_because_count_index"},
+			{Address: "module.ecs.aws_ecs_service.this", Module: "module.ecs", Action: actReplace, Reason: "replace_because_cannot_update"},
+			{Address: "module.networking.aws_subnet.private[1]", Module: "module.networking", Action: actDestroy, Reason: "delete_because_count_index"},
 		},
 		Groups: []Group{
-			{Module: "", Entries: []Entry{{Address: "aws_s3_bucket.new", Action: Create}}},
+			{Module: "", Entries: []Entry{{Address: "aws_s3_bucket.new", Action: actCreate}}},
 			{Module: "module.ecs", Entries: []Entry{
-				{Address: "module.ecs.aws_cloudwatch_log_group.this", Module: "module.ecs", Action: Create},
-				{Address: "module.ecs.aws_ecs_task_definition.this", Module: "module.ecs", Action: Update},
+				{Address: "module.ecs.aws_cloudwatch_log_group.this", Module: "module.ecs", Action: actCreate},
+				{Address: "module.ecs.aws_ecs_task_definition.this", Module: "module.ecs", Action: actUpdate},
 			}},
-			{Module: "module.networking", Entries: []Entry{{Address: "module.networking.aws_subnet.private[0]", Module: "module.networking", Action: Create}}},
+			{Module: "module.networking", Entries: []Entry{{Address: "module.networking.aws_subnet.private[0]", Module: "module.networking", Action: actCreate}}},
 		},
 	}
 	if diff := cmp.Diff(want, got); diff != "" {

@@ -25,20 +25,20 @@ var ErrViolations = errors.New("plan violates policy")
 
 // Rule identifiers.
 const (
-	NoNATGateway      = "no-nat-gateway"
-	S3PublicAccess    = "s3-public-access-block"
-	S3Encryption      = "s3-encryption"
-	SGOpenIngress     = "sg-open-ingress"
-	IAMWildcardAction = "iam-wildcard-action"
-	IAMNotAction      = "iam-not-action"
-	IAMAdminPolicy    = "iam-admin-policy"
-	IAMPublicTrust    = "iam-public-trust"
-	IAMForeignTrust   = "iam-foreign-trust"
-	IAMPassRoleAny    = "iam-passrole-any"
-	ECRImmutableTags  = "ecr-immutable-tags"
-	ECRScanOnPush     = "ecr-scan-on-push"
-	ECSNonRoot        = "ecs-non-root"
-	ECSNotPrivileged  = "ecs-not-privileged"
+	noNATGateway      = "no-nat-gateway"
+	s3PublicAccess    = "s3-public-access-block"
+	s3Encryption      = "s3-encryption"
+	sgOpenIngress     = "sg-open-ingress"
+	iamWildcardAction = "iam-wildcard-action"
+	iamNotAction      = "iam-not-action"
+	iamAdminPolicy    = "iam-admin-policy"
+	iamPublicTrust    = "iam-public-trust"
+	iamForeignTrust   = "iam-foreign-trust"
+	iamPassRoleAny    = "iam-passrole-any"
+	ecrImmutableTags  = "ecr-immutable-tags"
+	ecrScanOnPush     = "ecr-scan-on-push"
+	ecsNonRoot        = "ecs-non-root"
+	ecsNotPrivileged  = "ecs-not-privileged"
 )
 
 // Finding is one rule result on one resource.
@@ -143,7 +143,7 @@ func Check(p *plansum.Plan) Report {
 	for _, res := range p.Live() {
 		switch res.Type {
 		case "aws_nat_gateway":
-			c.violate(NoNATGateway, res, "NAT gateways are not allowed (tasks reach AWS through VPC endpoints)")
+			c.violate(noNATGateway, res, "NAT gateways are not allowed (tasks reach AWS through VPC endpoints)")
 		case "aws_s3_bucket":
 			c.bucket(res)
 		case "aws_security_group", "aws_default_security_group":
@@ -210,7 +210,7 @@ func (c *checker) bucketSettings(b *plansum.Resource, typ string) []*plansum.Res
 func (c *checker) bucket(b *plansum.Resource) {
 	pabs := c.bucketSettings(b, "aws_s3_bucket_public_access_block")
 	if len(pabs) == 0 {
-		c.violate(S3PublicAccess, b, "bucket has no aws_s3_bucket_public_access_block")
+		c.violate(s3PublicAccess, b, "bucket has no aws_s3_bucket_public_access_block")
 	}
 	for _, pab := range pabs {
 		var off []string
@@ -220,7 +220,7 @@ func (c *checker) bucket(b *plansum.Resource) {
 			}
 		}
 		if len(off) > 0 {
-			c.violate(S3PublicAccess, b, "public access block %s does not set %s", pab.Address, strings.Join(off, ", "))
+			c.violate(s3PublicAccess, b, "public access block %s does not set %s", pab.Address, strings.Join(off, ", "))
 		}
 	}
 	sse := c.bucketSettings(b, "aws_s3_bucket_server_side_encryption_configuration")
@@ -231,7 +231,7 @@ func (c *checker) bucket(b *plansum.Resource) {
 		}
 	}
 	if len(sse) == 0 && !inline {
-		c.violate(S3Encryption, b, "bucket has no aws_s3_bucket_server_side_encryption_configuration")
+		c.violate(s3Encryption, b, "bucket has no aws_s3_bucket_server_side_encryption_configuration")
 	}
 	for _, s := range sse {
 		ok := false
@@ -243,7 +243,7 @@ func (c *checker) bucket(b *plansum.Resource) {
 			}
 		}
 		if !ok && !s.Unknown("rule") {
-			c.violate(S3Encryption, b, "encryption configuration %s sets no sse_algorithm", s.Address)
+			c.violate(s3Encryption, b, "encryption configuration %s sets no sse_algorithm", s.Address)
 		}
 	}
 }
@@ -261,7 +261,7 @@ func (c *checker) cidrLists(r *plansum.Resource, rule map[string]any) {
 	for _, attr := range []string{"cidr_blocks", "ipv6_cidr_blocks"} {
 		for _, cidr := range plansum.Strings(rule[attr]) {
 			if anywhere[cidr] {
-				c.violate(SGOpenIngress, r, "ingress %s from %s", portRange(rule), cidr)
+				c.violate(sgOpenIngress, r, "ingress %s from %s", portRange(rule), cidr)
 			}
 		}
 	}
@@ -270,7 +270,7 @@ func (c *checker) cidrLists(r *plansum.Resource, rule map[string]any) {
 func (c *checker) ingressRule(r *plansum.Resource) {
 	for _, attr := range []string{"cidr_ipv4", "cidr_ipv6"} {
 		if cidr := r.String(attr); anywhere[cidr] {
-			c.violate(SGOpenIngress, r, "ingress %s from %s", portRange(r.After), cidr)
+			c.violate(sgOpenIngress, r, "ingress %s from %s", portRange(r.After), cidr)
 		}
 	}
 }
@@ -302,7 +302,7 @@ func (c *checker) inlinePolicies(role *plansum.Resource) {
 		if c := role.Config(); c != nil && c.Expressions["inline_policy"] == nil {
 			return
 		}
-		c.unchecked(IAMWildcardAction, role, "inline_policy")
+		c.unchecked(iamWildcardAction, role, "inline_policy")
 		return
 	}
 	// Set in the configuration, inline_policy's after_unknown is one object per
@@ -324,9 +324,9 @@ func (c *checker) inlinePolicies(role *plansum.Resource) {
 func (c *checker) iamDocument(r *plansum.Resource, attr string, doc any, unknown bool) {
 	s, _ := doc.(string)
 	if unknown || (s == "" && doc == nil && r.Unknown(attr)) {
-		rule := IAMWildcardAction
+		rule := iamWildcardAction
 		if attr == "assume_role_policy" {
-			rule = IAMPublicTrust
+			rule = iamPublicTrust
 		}
 		c.unchecked(rule, r, attr)
 		return
@@ -338,7 +338,7 @@ func (c *checker) iamDocument(r *plansum.Resource, attr string, doc any, unknown
 		Statement json.RawMessage
 	}
 	if err := json.Unmarshal([]byte(s), &d); err != nil {
-		c.violate(IAMWildcardAction, r, "%s is not valid JSON: %v", attr, err)
+		c.violate(iamWildcardAction, r, "%s is not valid JSON: %v", attr, err)
 		return
 	}
 	for i, st := range statements(d.Statement) {
@@ -370,23 +370,23 @@ type grant struct {
 func (c *checker) allow(r *plansum.Resource, g grant) {
 	for _, a := range g.actions {
 		if adminActions[strings.ToLower(strings.TrimSpace(a))] {
-			c.violate(IAMWildcardAction, r, "%s allows action %q", g.where, a)
+			c.violate(iamWildcardAction, r, "%s allows action %q", g.where, a)
 		}
 	}
 	// An allow with NotAction or NotResource grants everything not listed,
 	// including actions and resources AWS adds later.
 	if g.notAction {
-		c.violate(IAMNotAction, r, "%s allows with NotAction (every action not listed)", g.where)
+		c.violate(iamNotAction, r, "%s allows with NotAction (every action not listed)", g.where)
 	}
 	if g.notResource {
-		c.violate(IAMNotAction, r, "%s allows with NotResource (every resource not listed)", g.where)
+		c.violate(iamNotAction, r, "%s allows with NotResource (every resource not listed)", g.where)
 	}
 	c.passRole(r, g)
 	if slices.Contains(g.principals["AWS"], "*") {
-		c.violate(IAMPublicTrust, r, "%s allows principal \"*\" (any AWS account)", g.where)
+		c.violate(iamPublicTrust, r, "%s allows principal \"*\" (any AWS account)", g.where)
 	}
 	if g.notPrincipal {
-		c.violate(IAMPublicTrust, r, "%s allows with NotPrincipal (every principal not listed)", g.where)
+		c.violate(iamPublicTrust, r, "%s allows with NotPrincipal (every principal not listed)", g.where)
 	}
 	c.foreignPrincipals(r, g)
 }
@@ -488,7 +488,7 @@ func (c *checker) managedPolicies(r *plansum.Resource, attr string) {
 	}
 	for _, arn := range arns {
 		if m := adminPolicy.FindStringSubmatch(arn); m != nil {
-			c.violate(IAMAdminPolicy, r, "%s attaches the AWS managed policy %s", attr, m[1])
+			c.violate(iamAdminPolicy, r, "%s attaches the AWS managed policy %s", attr, m[1])
 		}
 	}
 }
@@ -498,14 +498,14 @@ func (c *checker) ecr(r *plansum.Resource) {
 		if m == "" {
 			m = "MUTABLE (default)"
 		}
-		c.violate(ECRImmutableTags, r, "image_tag_mutability is %s, want IMMUTABLE", m)
+		c.violate(ecrImmutableTags, r, "image_tag_mutability is %s, want IMMUTABLE", m)
 	}
 	scan := false
 	for _, sc := range plansum.Blocks(r.After["image_scanning_configuration"]) {
 		scan, _ = sc["scan_on_push"].(bool)
 	}
 	if !scan {
-		c.violate(ECRScanOnPush, r, "image_scanning_configuration.scan_on_push is not true")
+		c.violate(ecrScanOnPush, r, "image_scanning_configuration.scan_on_push is not true")
 	}
 }
 
@@ -517,12 +517,12 @@ type container struct {
 
 func (c *checker) taskDefinition(r *plansum.Resource) {
 	if r.Unknown("container_definitions") {
-		c.unchecked(ECSNonRoot, r, "container_definitions")
+		c.unchecked(ecsNonRoot, r, "container_definitions")
 		return
 	}
 	var cs []container
 	if err := json.Unmarshal([]byte(r.String("container_definitions")), &cs); err != nil {
-		c.violate(ECSNonRoot, r, "container_definitions is not valid JSON: %v", err)
+		c.violate(ecsNonRoot, r, "container_definitions is not valid JSON: %v", err)
 		return
 	}
 	for _, ct := range cs {
@@ -531,10 +531,10 @@ func (c *checker) taskDefinition(r *plansum.Resource) {
 			if user == "" {
 				user = "unset (image default, usually root)"
 			}
-			c.violate(ECSNonRoot, r, "container %q runs as root: user %s", ct.Name, user)
+			c.violate(ecsNonRoot, r, "container %q runs as root: user %s", ct.Name, user)
 		}
 		if ct.Privileged {
-			c.violate(ECSNotPrivileged, r, "container %q is privileged", ct.Name)
+			c.violate(ecsNotPrivileged, r, "container %q is privileged", ct.Name)
 		}
 	}
 }

@@ -38,102 +38,104 @@ func lines(fs []Finding) []string {
 // sharedPassing: rules checking the same resource type share one passing fixture
 // (a resource that satisfies all of them).
 var sharedPassing = map[string]string{
-	S3PublicAccess:   "s3-bucket/passing.json",
-	S3Encryption:     "s3-bucket/passing.json",
-	ECRImmutableTags: "ecr-repository/passing.json",
-	ECRScanOnPush:    "ecr-repository/passing.json",
+	s3PublicAccess:   "s3-bucket/passing.json",
+	s3Encryption:     "s3-bucket/passing.json",
+	ecrImmutableTags: "ecr-repository/passing.json",
+	ecrScanOnPush:    "ecr-repository/passing.json",
+}
+
+// ruleViolations are the findings of each rule's violating fixture
+// (testdata/<rule>/violating.json).
+var ruleViolations = map[string][]string{
+	noNATGateway: {
+		"no-nat-gateway: aws_nat_gateway.this: NAT gateways are not allowed (tasks reach AWS through VPC endpoints)",
+	},
+	s3PublicAccess: {
+		"s3-public-access-block: aws_s3_bucket.logs: public access block aws_s3_bucket_public_access_block.logs does not set block_public_policy",
+		`s3-public-access-block: module.s3.aws_s3_bucket.this["data"]: bucket has no aws_s3_bucket_public_access_block`,
+	},
+	s3Encryption: {
+		`s3-encryption: module.s3.aws_s3_bucket.this["data"]: bucket has no aws_s3_bucket_server_side_encryption_configuration`,
+	},
+	sgOpenIngress: {
+		"sg-open-ingress: aws_security_group.web: ingress on tcp port 443 from 0.0.0.0/0",
+		"sg-open-ingress: aws_security_group.web: ingress on tcp port 443 from ::/0",
+		"sg-open-ingress: aws_security_group_rule.all: ingress on tcp ports 0-65535 from 0.0.0.0/0",
+		"sg-open-ingress: aws_security_group_rule.v6: ingress on tcp port 8000 from ::/0",
+		"sg-open-ingress: aws_vpc_security_group_ingress_rule.ssh: ingress on tcp port 22 from 0.0.0.0/0",
+		"sg-open-ingress: aws_vpc_security_group_ingress_rule.v6: ingress on all ports from ::/0",
+	},
+	iamWildcardAction: {
+		`iam-wildcard-action: aws_iam_policy.admin: policy statement 0 allows action "*"`,
+		`iam-wildcard-action: aws_iam_role.this["task"]: inline_policy statement 0 allows action "*"`,
+		`iam-wildcard-action: aws_iam_role_policy.deploy: policy statement 0 allows action "iam:*"`,
+		`iam-wildcard-action: aws_iam_role_policy.deploy: policy statement 1 allows action "*:*"`,
+		`iam-wildcard-action: aws_iam_role_policy.task: policy statement 1 allows action "*"`,
+		`iam-wildcard-action: data.aws_iam_policy_document.doc: statement 0 allows action "*"`,
+		`iam-wildcard-action: data.aws_iam_policy_document.iam: statement 0 allows action "IAM:*"`,
+	},
+	iamNotAction: {
+		"iam-not-action: aws_iam_policy.poweruser: policy statement 0 allows with NotAction (every action not listed)",
+		"iam-not-action: aws_iam_role_policy.task: policy statement 0 allows with NotResource (every resource not listed)",
+		"iam-not-action: data.aws_iam_policy_document.doc: statement 0 allows with NotAction (every action not listed)",
+	},
+	iamAdminPolicy: {
+		"iam-admin-policy: aws_iam_group_policy_attachment.iam: policy_arn attaches the AWS managed policy IAMFullAccess",
+		"iam-admin-policy: aws_iam_policy_attachment.shared: policy_arn attaches the AWS managed policy AdministratorAccess",
+		"iam-admin-policy: aws_iam_role.task: managed_policy_arns attaches the AWS managed policy AdministratorAccess",
+		"iam-admin-policy: aws_iam_role_policy_attachment.admin: policy_arn attaches the AWS managed policy AdministratorAccess",
+		"iam-admin-policy: aws_iam_role_policy_attachments_exclusive.deploy: policy_arns attaches the AWS managed policy IAMFullAccess",
+		"iam-admin-policy: aws_iam_user_policy_attachment.power: policy_arn attaches the AWS managed policy PowerUserAccess",
+	},
+	iamPublicTrust: {
+		`iam-public-trust: aws_iam_role.aws_star: assume_role_policy statement 1 allows principal "*" (any AWS account)`,
+		"iam-public-trust: aws_iam_role.not_principal: assume_role_policy statement 0 allows with NotPrincipal (every principal not listed)",
+		`iam-public-trust: aws_iam_role.star: assume_role_policy statement 0 allows principal "*" (any AWS account)`,
+		`iam-public-trust: data.aws_iam_policy_document.any: statement 0 allows principal "*" (any AWS account)`,
+		`iam-public-trust: data.aws_iam_policy_document.trust: statement 0 allows principal "*" (any AWS account)`,
+	},
+	// Made by terraform (TestGenerateFixtures) from testdata/iam-foreign-trust/*.tf.
+	iamForeignTrust: {
+		"iam-foreign-trust: aws_iam_role.bare_account_id: assume_role_policy statement 0 allows principal \"210987654321\" of AWS account 210987654321 (the plan's account is 123456789012)",
+		`iam-foreign-trust: aws_iam_role.cognito: assume_role_policy statement 0 allows federated provider "cognito-identity.amazonaws.com" (only the GitHub OIDC provider of account 123456789012 may be trusted)`,
+		`iam-foreign-trust: aws_iam_role.foreign_oidc: assume_role_policy statement 0 allows federated provider "arn:aws:iam::210987654321:oidc-provider/token.actions.githubusercontent.com" (only the GitHub OIDC provider of account 123456789012 may be trusted)`,
+		"iam-foreign-trust: aws_iam_role.from_document: assume_role_policy statement 0 allows principal \"arn:aws:iam::210987654321:user/someone\" of AWS account 210987654321 (the plan's account is 123456789012)",
+		"iam-foreign-trust: aws_iam_role.other_account_role: assume_role_policy statement 1 allows principal \"arn:aws:iam::210987654321:role/ci\" of AWS account 210987654321 (the plan's account is 123456789012)",
+		"iam-foreign-trust: aws_iam_role.other_account_root: assume_role_policy statement 0 allows principal \"arn:aws:iam::210987654321:root\" of AWS account 210987654321 (the plan's account is 123456789012)",
+		`iam-foreign-trust: aws_iam_role.saml: assume_role_policy statement 0 allows federated provider "arn:aws:iam::123456789012:saml-provider/corp" (only the GitHub OIDC provider of account 123456789012 may be trusted)`,
+		`iam-foreign-trust: aws_iam_role.unique_id: assume_role_policy statement 0 allows principal "AROAEXAMPLEEXAMPLE123", whose AWS account cannot be told`,
+	},
+	// Made by terraform (TestGenerateFixtures) from testdata/iam-passrole-any/*.tf.
+	iamPassRoleAny: {
+		`iam-wildcard-action: aws_iam_group_policy.iam_star: policy statement 0 allows action "iam:*"`,
+		`iam-wildcard-action: aws_iam_group_policy.iam_star: policy statement 1 allows action "*"`,
+		`iam-passrole-any: aws_iam_policy.from_document: policy statement 0 allows "iam:PassRole" on "arn:aws:iam::123456789012:role*" (every role, an administrator's too, can be passed to a service)`,
+		`iam-passrole-any: aws_iam_policy.star: policy statement 0 allows "iam:PassRole" on "*" (every role, an administrator's too, can be passed to a service)`,
+		`iam-passrole-any: aws_iam_role.inline: inline_policy statement 0 allows "iam:PassRole" on "arn:aws:iam::123456789012:role/*" (every role, an administrator's too, can be passed to a service)`,
+		`iam-passrole-any: aws_iam_role_policy.ecs_any_role: policy statement 1 allows "iam:PassRole" on "*" (every role, an administrator's too, can be passed to a service)`,
+		`iam-passrole-any: aws_iam_user_policy.pattern: policy statement 0 allows "IAM:Pass*" on "arn:aws:iam::*:role/*" (every role, an administrator's too, can be passed to a service)`,
+	},
+	ecrImmutableTags: {
+		"ecr-immutable-tags: aws_ecr_repository.this: image_tag_mutability is MUTABLE, want IMMUTABLE",
+	},
+	ecrScanOnPush: {
+		"ecr-scan-on-push: aws_ecr_repository.noscan: image_scanning_configuration.scan_on_push is not true",
+		"ecr-scan-on-push: aws_ecr_repository.this: image_scanning_configuration.scan_on_push is not true",
+	},
+	ecsNonRoot: {
+		`ecs-non-root: aws_ecs_task_definition.unset: container "backend" runs as root: user unset (image default, usually root)`,
+		`ecs-non-root: aws_ecs_task_definition.zero: container "backend" runs as root: user 0:0`,
+		`ecs-non-root: aws_ecs_task_definition.zero: container "sidecar" runs as root: user root`,
+	},
+	ecsNotPrivileged: {
+		`ecs-not-privileged: aws_ecs_task_definition.this: container "backend" is privileged`,
+	},
 }
 
 // TestRules runs each rule's violating and passing fixture (testdata/<rule>/, or the
 // shared passing one).
 func TestRules(t *testing.T) {
-
-	tests := map[string][]string{
-		NoNATGateway: {
-			"no-nat-gateway: aws_nat_gateway.this: NAT gateways are not allowed (tasks reach AWS through VPC endpoints)",
-		},
-		S3PublicAccess: {
-			"s3-public-access-block: aws_s3_bucket.logs: public access block aws_s3_bucket_public_access_block.logs does not set block_public_policy",
-			`s3-public-access-block: module.s3.aws_s3_bucket.this["data"]: bucket has no aws_s3_bucket_public_access_block`,
-		},
-		S3Encryption: {
-			`s3-encryption: module.s3.aws_s3_bucket.this["data"]: bucket has no aws_s3_bucket_server_side_encryption_configuration`,
-		},
-		SGOpenIngress: {
-			"sg-open-ingress: aws_security_group.web: ingress on tcp port 443 from 0.0.0.0/0",
-			"sg-open-ingress: aws_security_group.web: ingress on tcp port 443 from ::/0",
-			"sg-open-ingress: aws_security_group_rule.all: ingress on tcp ports 0-65535 from 0.0.0.0/0",
-			"sg-open-ingress: aws_security_group_rule.v6: ingress on tcp port 8000 from ::/0",
-			"sg-open-ingress: aws_vpc_security_group_ingress_rule.ssh: ingress on tcp port 22 from 0.0.0.0/0",
-			"sg-open-ingress: aws_vpc_security_group_ingress_rule.v6: ingress on all ports from ::/0",
-		},
-		IAMWildcardAction: {
-			`iam-wildcard-action: aws_iam_policy.admin: policy statement 0 allows action "*"`,
-			`iam-wildcard-action: aws_iam_role.this["task"]: inline_policy statement 0 allows action "*"`,
-			`iam-wildcard-action: aws_iam_role_policy.deploy: policy statement 0 allows action "iam:*"`,
-			`iam-wildcard-action: aws_iam_role_policy.deploy: policy statement 1 allows action "*:*"`,
-			`iam-wildcard-action: aws_iam_role_policy.task: policy statement 1 allows action "*"`,
-			`iam-wildcard-action: data.aws_iam_policy_document.doc: statement 0 allows action "*"`,
-			`iam-wildcard-action: data.aws_iam_policy_document.iam: statement 0 allows action "IAM:*"`,
-		},
-		IAMNotAction: {
-			"iam-not-action: aws_iam_policy.poweruser: policy statement 0 allows with NotAction (every action not listed)",
-			"iam-not-action: aws_iam_role_policy.task: policy statement 0 allows with NotResource (every resource not listed)",
-			"iam-not-action: data.aws_iam_policy_document.doc: statement 0 allows with NotAction (every action not listed)",
-		},
-		IAMAdminPolicy: {
-			"iam-admin-policy: aws_iam_group_policy_attachment.iam: policy_arn attaches the AWS managed policy IAMFullAccess",
-			"iam-admin-policy: aws_iam_policy_attachment.shared: policy_arn attaches the AWS managed policy AdministratorAccess",
-			"iam-admin-policy: aws_iam_role.task: managed_policy_arns attaches the AWS managed policy AdministratorAccess",
-			"iam-admin-policy: aws_iam_role_policy_attachment.admin: policy_arn attaches the AWS managed policy AdministratorAccess",
-			"iam-admin-policy: aws_iam_role_policy_attachments_exclusive.deploy: policy_arns attaches the AWS managed policy IAMFullAccess",
-			"iam-admin-policy: aws_iam_user_policy_attachment.power: policy_arn attaches the AWS managed policy PowerUserAccess",
-		},
-		IAMPublicTrust: {
-			`iam-public-trust: aws_iam_role.aws_star: assume_role_policy statement 1 allows principal "*" (any AWS account)`,
-			"iam-public-trust: aws_iam_role.not_principal: assume_role_policy statement 0 allows with NotPrincipal (every principal not listed)",
-			`iam-public-trust: aws_iam_role.star: assume_role_policy statement 0 allows principal "*" (any AWS account)`,
-			`iam-public-trust: data.aws_iam_policy_document.any: statement 0 allows principal "*" (any AWS account)`,
-			`iam-public-trust: data.aws_iam_policy_document.trust: statement 0 allows principal "*" (any AWS account)`,
-		},
-		// Made by terraform (TestGenerateFixtures) from testdata/iam-foreign-trust/*.tf.
-		IAMForeignTrust: {
-			"iam-foreign-trust: aws_iam_role.bare_account_id: assume_role_policy statement 0 allows principal \"210987654321\" of AWS account 210987654321 (the plan's account is 123456789012)",
-			`iam-foreign-trust: aws_iam_role.cognito: assume_role_policy statement 0 allows federated provider "cognito-identity.amazonaws.com" (only the GitHub OIDC provider of account 123456789012 may be trusted)`,
-			`iam-foreign-trust: aws_iam_role.foreign_oidc: assume_role_policy statement 0 allows federated provider "arn:aws:iam::210987654321:oidc-provider/token.actions.githubusercontent.com" (only the GitHub OIDC provider of account 123456789012 may be trusted)`,
-			"iam-foreign-trust: aws_iam_role.from_document: assume_role_policy statement 0 allows principal \"arn:aws:iam::210987654321:user/someone\" of AWS account 210987654321 (the plan's account is 123456789012)",
-			"iam-foreign-trust: aws_iam_role.other_account_role: assume_role_policy statement 1 allows principal \"arn:aws:iam::210987654321:role/ci\" of AWS account 210987654321 (the plan's account is 123456789012)",
-			"iam-foreign-trust: aws_iam_role.other_account_root: assume_role_policy statement 0 allows principal \"arn:aws:iam::210987654321:root\" of AWS account 210987654321 (the plan's account is 123456789012)",
-			`iam-foreign-trust: aws_iam_role.saml: assume_role_policy statement 0 allows federated provider "arn:aws:iam::123456789012:saml-provider/corp" (only the GitHub OIDC provider of account 123456789012 may be trusted)`,
-			`iam-foreign-trust: aws_iam_role.unique_id: assume_role_policy statement 0 allows principal "AROAEXAMPLEEXAMPLE123", whose AWS account cannot be told`,
-		},
-		// Made by terraform (TestGenerateFixtures) from testdata/iam-passrole-any/*.tf.
-		IAMPassRoleAny: {
-			`iam-wildcard-action: aws_iam_group_policy.iam_star: policy statement 0 allows action "iam:*"`,
-			`iam-wildcard-action: aws_iam_group_policy.iam_star: policy statement 1 allows action "*"`,
-			`iam-passrole-any: aws_iam_policy.from_document: policy statement 0 allows "iam:PassRole" on "arn:aws:iam::123456789012:role*" (every role, an administrator's too, can be passed to a service)`,
-			`iam-passrole-any: aws_iam_policy.star: policy statement 0 allows "iam:PassRole" on "*" (every role, an administrator's too, can be passed to a service)`,
-			`iam-passrole-any: aws_iam_role.inline: inline_policy statement 0 allows "iam:PassRole" on "arn:aws:iam::123456789012:role/*" (every role, an administrator's too, can be passed to a service)`,
-			`iam-passrole-any: aws_iam_role_policy.ecs_any_role: policy statement 1 allows "iam:PassRole" on "*" (every role, an administrator's too, can be passed to a service)`,
-			`iam-passrole-any: aws_iam_user_policy.pattern: policy statement 0 allows "IAM:Pass*" on "arn:aws:iam::*:role/*" (every role, an administrator's too, can be passed to a service)`,
-		},
-		ECRImmutableTags: {
-			"ecr-immutable-tags: aws_ecr_repository.this: image_tag_mutability is MUTABLE, want IMMUTABLE",
-		},
-		ECRScanOnPush: {
-			"ecr-scan-on-push: aws_ecr_repository.noscan: image_scanning_configuration.scan_on_push is not true",
-			"ecr-scan-on-push: aws_ecr_repository.this: image_scanning_configuration.scan_on_push is not true",
-		},
-		ECSNonRoot: {
-			`ecs-non-root: aws_ecs_task_definition.unset: container "backend" runs as root: user unset (image default, usually root)`,
-			`ecs-non-root: aws_ecs_task_definition.zero: container "backend" runs as root: user 0:0`,
-			`ecs-non-root: aws_ecs_task_definition.zero: container "sidecar" runs as root: user root`,
-		},
-		ECSNotPrivileged: {
-			`ecs-not-privileged: aws_ecs_task_definition.this: container "backend" is privileged`,
-		},
-	}
-	for rule, want := range tests {
+	for rule, want := range ruleViolations {
 		t.Run(rule+"/violating", func(t *testing.T) {
 			r := Check(read(t, rule+"/violating.json"))
 			if diff := cmp.Diff(want, lines(r.Violations)); diff != "" {
@@ -253,8 +255,8 @@ func TestRoot(t *testing.T) {
 
 func TestText(t *testing.T) {
 	r := Report{
-		Violations: []Finding{{NoNATGateway, "aws_nat_gateway.this", "NAT gateways are not allowed"}},
-		Unchecked:  []Finding{{ECSNonRoot, "aws_ecs_task_definition.this", "container_definitions is unknown until apply"}},
+		Violations: []Finding{{noNATGateway, "aws_nat_gateway.this", "NAT gateways are not allowed"}},
+		Unchecked:  []Finding{{ecsNonRoot, "aws_ecs_task_definition.this", "container_definitions is unknown until apply"}},
 	}
 	want := "Policy: 1 violation(s):\n  no-nat-gateway: aws_nat_gateway.this: NAT gateways are not allowed\n" +
 		"  not checked: ecs-non-root: aws_ecs_task_definition.this: container_definitions is unknown until apply\n"

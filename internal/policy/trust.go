@@ -69,21 +69,21 @@ func (c *checker) foreignPrincipals(r *plansum.Resource, g grant) {
 		case id == "*":
 			// iam-public-trust
 		case !accountID.MatchString(acct):
-			c.violate(IAMForeignTrust, r, "%s allows principal %q, whose AWS account cannot be told", g.where, id)
+			c.violate(iamForeignTrust, r, "%s allows principal %q, whose AWS account cannot be told", g.where, id)
 		case len(c.accounts) == 0:
 			// Without its own account the plan cannot show the trust stays inside it.
-			c.violate(IAMForeignTrust, r, "%s allows principal %q of AWS account %s (the plan reads no data.aws_caller_identity to compare it with)", g.where, id, acct)
+			c.violate(iamForeignTrust, r, "%s allows principal %q of AWS account %s (the plan reads no data.aws_caller_identity to compare it with)", g.where, id, acct)
 		case !slices.Contains(c.accounts, acct):
-			c.violate(IAMForeignTrust, r, "%s allows principal %q of AWS account %s (the plan's account is %s)", g.where, id, acct, own)
+			c.violate(iamForeignTrust, r, "%s allows principal %q of AWS account %s (the plan's account is %s)", g.where, id, acct, own)
 		}
 	}
 	for _, id := range g.principals["Federated"] {
 		m := githubOIDC.FindStringSubmatch(id)
 		switch {
 		case len(c.accounts) == 0:
-			c.violate(IAMForeignTrust, r, "%s allows federated provider %q (the plan reads no data.aws_caller_identity to tell its own GitHub OIDC provider)", g.where, id)
+			c.violate(iamForeignTrust, r, "%s allows federated provider %q (the plan reads no data.aws_caller_identity to tell its own GitHub OIDC provider)", g.where, id)
 		case m == nil || !slices.Contains(c.accounts, m[1]):
-			c.violate(IAMForeignTrust, r, "%s allows federated provider %q (only the GitHub OIDC provider of account %s may be trusted)", g.where, id, own)
+			c.violate(iamForeignTrust, r, "%s allows federated provider %q (only the GitHub OIDC provider of account %s may be trusted)", g.where, id, own)
 		}
 	}
 }
@@ -100,7 +100,7 @@ func (c *checker) passRole(r *plansum.Resource, g grant) {
 		}
 		for _, res := range g.resources {
 			if everyRole(res) {
-				c.violate(IAMPassRoleAny, r, "%s allows %q on %q (every role, an administrator's too, can be passed to a service)", g.where, a, res)
+				c.violate(iamPassRoleAny, r, "%s allows %q on %q (every role, an administrator's too, can be passed to a service)", g.where, a, res)
 				return
 			}
 		}

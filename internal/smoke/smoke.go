@@ -20,8 +20,8 @@ var ErrFailed = errors.New("smoke test failed")
 // Defaults.
 const (
 	DefaultTimeout    = 5 * time.Minute
-	DefaultInitial    = 500 * time.Millisecond
-	DefaultMaxBackoff = 10 * time.Second
+	defaultInitial    = 500 * time.Millisecond
+	defaultMaxBackoff = 10 * time.Second
 	requestTimeout    = 10 * time.Second
 )
 
@@ -64,8 +64,8 @@ func (r Result) seen() string {
 	return fmt.Sprintf("HTTP %d, version %s", r.Status, v)
 }
 
-// HealthURL returns base with /health appended (once).
-func HealthURL(base string) string {
+// healthURL returns base with /health appended (once).
+func healthURL(base string) string {
 	base = strings.TrimRight(strings.TrimSpace(base), "/")
 	if strings.HasSuffix(base, "/health") {
 		return base
@@ -79,10 +79,10 @@ func Check(ctx context.Context, o Options) (Result, error) {
 		o.Timeout = DefaultTimeout
 	}
 	if o.Initial <= 0 {
-		o.Initial = DefaultInitial
+		o.Initial = defaultInitial
 	}
 	if o.MaxBackoff <= 0 {
-		o.MaxBackoff = DefaultMaxBackoff
+		o.MaxBackoff = defaultMaxBackoff
 	}
 	if o.Client == nil {
 		o.Client = http.DefaultClient
@@ -90,7 +90,7 @@ func Check(ctx context.Context, o Options) (Result, error) {
 	if o.Out == nil {
 		o.Out = io.Discard
 	}
-	res := Result{URL: HealthURL(o.URL)}
+	res := Result{URL: healthURL(o.URL)}
 	if !strings.HasPrefix(res.URL, "http://") && !strings.HasPrefix(res.URL, "https://") {
 		return res, fmt.Errorf("check %s: not an http(s) URL: pass --url with the https:// address of the API", o.URL)
 	}

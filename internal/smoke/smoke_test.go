@@ -96,8 +96,8 @@ func TestHealthURL(t *testing.T) {
 		"https://x.execute-api.us-east-1.amazonaws.com/health":  "https://x.execute-api.us-east-1.amazonaws.com/health",
 		"https://x.execute-api.us-east-1.amazonaws.com/prod/v1": "https://x.execute-api.us-east-1.amazonaws.com/prod/v1/health",
 	} {
-		if got := HealthURL(in); got != want {
-			t.Errorf("HealthURL(%q) = %q, want %q", in, got, want)
+		if got := healthURL(in); got != want {
+			t.Errorf("healthURL(%q) = %q, want %q", in, got, want)
 		}
 	}
 }

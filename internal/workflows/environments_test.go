@@ -23,7 +23,7 @@ var envFlagRE = regexp.MustCompile(`--env\s+([A-Za-z0-9_-]+)`)
 // `--env NAME` in a step, a job's `environment:` and a reusable workflow's
 // `with: environment:`. Expressions (${{ ... }}, "$TARGET_ENV") are left out: their
 // values come from the lists choiceOptions and matrixValues read.
-func namedEnvironments(set map[string]*Workflow) map[string][]string {
+func namedEnvironments(set map[string]*workflow) map[string][]string {
 	named := map[string][]string{}
 	add := func(env, where string) {
 		if env != "" && !strings.Contains(env, "${{") && env != readonlyEnvironment {
@@ -94,7 +94,7 @@ func TestWorkflowEnvironmentsFollowTheList(t *testing.T) {
 	}
 }
 
-func environmentProblems(set map[string]*Workflow) []string {
+func environmentProblems(set map[string]*workflow) []string {
 	var problems []string
 	named := namedEnvironments(set)
 	for _, env := range sortedKeys(named) {

@@ -35,7 +35,7 @@ func pinnedSub(context, file, ref string) string {
 // workflow's own file). Keyed by role name.
 func workflowSubjects(t *testing.T) map[string][]string {
 	t.Helper()
-	set, err := LoadDir(testenv.RepoRoot(t))
+	set, err := loadDir(testenv.RepoRoot(t))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -43,7 +43,7 @@ func workflowSubjects(t *testing.T) map[string][]string {
 	for _, p := range sortedKeys(set) {
 		for _, j := range set[p].Doc.Jobs {
 			for _, s := range j.Steps {
-				if actionName(s.Uses) != AWSCredentialsAction {
+				if actionName(s.Uses) != awsCredentialsAction {
 					continue
 				}
 				m := roleVar.FindStringSubmatch(s.With["role-to-assume"])

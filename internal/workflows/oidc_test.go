@@ -147,52 +147,14 @@ func TestOIDCAppliesToEmulator(t *testing.T) {
 		t.Fatalf("second plan is not empty (exit %d):\n%s", code, out)
 	}
 
-	var outputs struct {
-		PlanRoleArn     struct{ Value string }            `json:"plan_role_arn"`
-		ReadonlyRoleArn struct{ Value string }            `json:"readonly_role_arn"`
-		DeployRoleArns  struct{ Value map[string]string } `json:"deploy_role_arns"`
-		OIDCProviderArn struct{ Value string }            `json:"oidc_provider_arn"`
-	}
-	if err := json.Unmarshal([]byte(mustTerraform(t, dir, env, "output", "-json", "-no-color")), &outputs); err != nil {
-		t.Fatalf("outputs: %v", err)
-	}
-	if outputs.PlanRoleArn.Value == "" || outputs.ReadonlyRoleArn.Value == "" || len(outputs.DeployRoleArns.Value) != 2 {
-		t.Fatalf("outputs incomplete: %+v", outputs)
-	}
-
+	outputs := readOIDCOutputs(t, dir, env)
 	iam := iamClient{url: moto.URL}
 	provider := iam.call(t, "GetOpenIDConnectProvider", url.Values{"OpenIDConnectProviderArn": {outputs.OIDCProviderArn.Value}})
 	if !strings.Contains(provider, "<member>sts.amazonaws.com</member>") || !strings.Contains(provider, "token.actions.githubusercontent.com") {
 		t.Errorf("OIDC provider: want issuer token.actions.githubusercontent.com and client sts.amazonaws.com, got %s", provider)
 	}
-
-	// Each role trusts exactly the workflow files that assume it (pin_workflows).
-	wantSubjects := workflowSubjects(t)
-	if len(wantSubjects) != 4 {
-		t.Fatalf("subjects from the workflow files: %v, want the four roles", wantSubjects)
-	}
-	for role, subs := range wantSubjects {
-		trust := iam.trustPolicy(t, role)
-		if len(trust.Statement) != 1 {
-			t.Fatalf("%s: %d trust statements, want 1", role, len(trust.Statement))
-		}
-		st := trust.Statement[0]
-		checkPinnedTrust(t, role, st, subs)
-		if st.Principal.Federated != outputs.OIDCProviderArn.Value || st.Action != "sts:AssumeRoleWithWebIdentity" {
-			t.Errorf("%s: trust principal %q action %q", role, st.Principal.Federated, st.Action)
-		}
-	}
-
-	for role, want := range map[string][]string{
-		"predictor-github-plan":        {"predictor-github-read-dev", "predictor-github-read-prod", "predictor-github-review-guard"},
-		"predictor-github-readonly":    {"predictor-github-read-dev", "predictor-github-read-prod", "predictor-github-readonly-guard", "predictor-github-save-plans"},
-		"predictor-github-deploy-dev":  {"predictor-github-read-dev", "predictor-github-write-dev-app", "predictor-github-write-dev-edge", "predictor-github-write-dev-iam", "predictor-github-write-dev-network"},
-		"predictor-github-deploy-prod": {"predictor-github-read-prod", "predictor-github-write-prod-app", "predictor-github-write-prod-edge", "predictor-github-write-prod-iam", "predictor-github-write-prod-network"},
-	} {
-		if got := iam.attachedPolicies(t, role); !slices.Equal(got, want) {
-			t.Errorf("%s: attached %v, want %v", role, got, want)
-		}
-	}
+	checkTrustPolicies(t, iam, outputs.OIDCProviderArn.Value)
+	checkAttachedPolicies(t, iam)
 
 	// A second state in the same account reuses the provider (one per URL per account).
 	t.Run("existing provider", func(t *testing.T) {
@@ -211,6 +173,62 @@ func TestOIDCAppliesToEmulator(t *testing.T) {
 	destroyed = true
 	if body, status := iam.try(t, "GetRole", url.Values{"RoleName": {"predictor-github-plan"}}); status != http.StatusNotFound {
 		t.Errorf("plan role still there after destroy (HTTP %d): %s", status, body)
+	}
+}
+
+// oidcOutputs are the root's outputs the emulator test reads.
+type oidcOutputs struct {
+	PlanRoleArn     struct{ Value string }            `json:"plan_role_arn"`
+	ReadonlyRoleArn struct{ Value string }            `json:"readonly_role_arn"`
+	DeployRoleArns  struct{ Value map[string]string } `json:"deploy_role_arns"`
+	OIDCProviderArn struct{ Value string }            `json:"oidc_provider_arn"`
+}
+
+func readOIDCOutputs(t *testing.T, dir string, env []string) oidcOutputs {
+	t.Helper()
+	var outputs oidcOutputs
+	if err := json.Unmarshal([]byte(mustTerraform(t, dir, env, "output", "-json", "-no-color")), &outputs); err != nil {
+		t.Fatalf("outputs: %v", err)
+	}
+	if outputs.PlanRoleArn.Value == "" || outputs.ReadonlyRoleArn.Value == "" || len(outputs.DeployRoleArns.Value) != 2 {
+		t.Fatalf("outputs incomplete: %+v", outputs)
+	}
+	return outputs
+}
+
+// checkTrustPolicies: each role trusts only the provider, for exactly the workflow
+// files that assume it (pin_workflows).
+func checkTrustPolicies(t *testing.T, iam iamClient, providerArn string) {
+	t.Helper()
+	wantSubjects := workflowSubjects(t)
+	if len(wantSubjects) != 4 {
+		t.Fatalf("subjects from the workflow files: %v, want the four roles", wantSubjects)
+	}
+	for role, subs := range wantSubjects {
+		trust := iam.trustPolicy(t, role)
+		if len(trust.Statement) != 1 {
+			t.Fatalf("%s: %d trust statements, want 1", role, len(trust.Statement))
+		}
+		st := trust.Statement[0]
+		checkPinnedTrust(t, role, st, subs)
+		if st.Principal.Federated != providerArn || st.Action != "sts:AssumeRoleWithWebIdentity" {
+			t.Errorf("%s: trust principal %q action %q", role, st.Principal.Federated, st.Action)
+		}
+	}
+}
+
+// checkAttachedPolicies: each role holds exactly its managed policies.
+func checkAttachedPolicies(t *testing.T, iam iamClient) {
+	t.Helper()
+	for role, want := range map[string][]string{
+		"predictor-github-plan":        {"predictor-github-read-dev", "predictor-github-read-prod", "predictor-github-review-guard"},
+		"predictor-github-readonly":    {"predictor-github-read-dev", "predictor-github-read-prod", "predictor-github-readonly-guard", "predictor-github-save-plans"},
+		"predictor-github-deploy-dev":  {"predictor-github-read-dev", "predictor-github-write-dev-app", "predictor-github-write-dev-edge", "predictor-github-write-dev-iam", "predictor-github-write-dev-network"},
+		"predictor-github-deploy-prod": {"predictor-github-read-prod", "predictor-github-write-prod-app", "predictor-github-write-prod-edge", "predictor-github-write-prod-iam", "predictor-github-write-prod-network"},
+	} {
+		if got := iam.attachedPolicies(t, role); !slices.Equal(got, want) {
+			t.Errorf("%s: attached %v, want %v", role, got, want)
+		}
 	}
 }
 

@@ -1,7 +1,8 @@
 // Package workflows checks the GitHub Actions workflows in .github/workflows against
 // the project's rules: actions pinned by commit SHA, explicit and minimal permissions,
 // OIDC tokens only where AWS is used, no secrets interpolated into shell, and the
-// Dagger CLI pinned to the module's engine version.
+// Dagger CLI pinned to the module's engine version. Nothing is exported: the
+// package's tests run the rules over the repository's workflows.
 package workflows
 
 import (
@@ -16,32 +17,32 @@ import (
 	"gopkg.in/yaml.v3"
 )
 
-// AWSCredentialsAction is the action that exchanges the OIDC token for an AWS role.
-const AWSCredentialsAction = "aws-actions/configure-aws-credentials"
+// awsCredentialsAction is the action that exchanges the OIDC token for an AWS role.
+const awsCredentialsAction = "aws-actions/configure-aws-credentials"
 
-// DaggerAction installs the Dagger CLI.
-const DaggerAction = "dagger/dagger-for-github"
+// daggerAction installs the Dagger CLI.
+const daggerAction = "dagger/dagger-for-github"
 
-// Workflow is one parsed workflow file: the typed view plus the YAML tree, which keeps
+// workflow is one parsed workflow file: the typed view plus the YAML tree, which keeps
 // the comments (version comments of pinned actions).
-type Workflow struct {
+type workflow struct {
 	// Name identifies the workflow in messages (the file name).
 	Name string
 	// Path is the repository-relative path used by `uses: ./...` (".github/workflows/x.yml").
 	Path string
-	Doc  File
+	Doc  workflowFile
 	Tree yaml.Node
 }
 
-// File is the part of the workflow syntax the rules read.
-type File struct {
+// workflowFile is the part of the workflow syntax the rules read.
+type workflowFile struct {
 	On          yaml.Node      `yaml:"on"`
 	Permissions yaml.Node      `yaml:"permissions"`
-	Jobs        map[string]Job `yaml:"jobs"`
+	Jobs        map[string]job `yaml:"jobs"`
 }
 
-// Job is one job: either steps or a call to a reusable workflow (Uses).
-type Job struct {
+// job is one job: either steps or a call to a reusable workflow (Uses).
+type job struct {
 	If          string            `yaml:"if"`
 	Needs       yaml.Node         `yaml:"needs"`
 	Uses        string            `yaml:"uses"`
@@ -49,20 +50,20 @@ type Job struct {
 	Permissions yaml.Node         `yaml:"permissions"`
 	Environment yaml.Node         `yaml:"environment"`
 	Concurrency yaml.Node         `yaml:"concurrency"`
-	Steps       []Step            `yaml:"steps"`
+	Steps       []step            `yaml:"steps"`
 }
 
-// Step is one step of a job.
-type Step struct {
+// step is one step of a job.
+type step struct {
 	Name string            `yaml:"name"`
 	Uses string            `yaml:"uses"`
 	Run  string            `yaml:"run"`
 	With map[string]string `yaml:"with"`
 }
 
-// Parse reads a workflow from its text.
-func Parse(name, path string, data []byte) (*Workflow, error) {
-	w := &Workflow{Name: name, Path: path}
+// parse reads a workflow from its text.
+func parse(name, path string, data []byte) (*workflow, error) {
+	w := &workflow{Name: name, Path: path}
 	if err := yaml.Unmarshal(data, &w.Tree); err != nil {
 		return nil, fmt.Errorf("parse %s: %w", name, err)
 	}
@@ -75,15 +76,15 @@ func Parse(name, path string, data []byte) (*Workflow, error) {
 	return w, nil
 }
 
-// LoadDir parses every *.yml and *.yaml file of dir (a repository's .github/workflows),
+// loadDir parses every *.yml and *.yaml file of dir (a repository's .github/workflows),
 // keyed by their repository-relative path.
-func LoadDir(root string) (map[string]*Workflow, error) {
+func loadDir(root string) (map[string]*workflow, error) {
 	dir := filepath.Join(root, ".github", "workflows")
 	entries, err := os.ReadDir(dir)
 	if err != nil {
 		return nil, fmt.Errorf("read workflows: %w", err)
 	}
-	out := map[string]*Workflow{}
+	out := map[string]*workflow{}
 	for _, e := range entries {
 		if e.IsDir() || !(strings.HasSuffix(e.Name(), ".yml") || strings.HasSuffix(e.Name(), ".yaml")) {
 			continue
@@ -93,7 +94,7 @@ func LoadDir(root string) (map[string]*Workflow, error) {
 			return nil, fmt.Errorf("read workflow %s: %w", e.Name(), err)
 		}
 		path := ".github/workflows/" + e.Name()
-		w, err := Parse(e.Name(), path, data)
+		w, err := parse(e.Name(), path, data)
 		if err != nil {
 			return nil, err
 		}
@@ -105,23 +106,23 @@ func LoadDir(root string) (map[string]*Workflow, error) {
 	return out, nil
 }
 
-// Rule checks one workflow; set holds every workflow of the repository by path (for
+// ruleFunc checks one workflow; set holds every workflow of the repository by path (for
 // reusable workflows called with `uses: ./...`). It returns one message per violation.
-type Rule func(w *Workflow, set map[string]*Workflow) []string
+type ruleFunc func(w *workflow, set map[string]*workflow) []string
 
-// Rules are the checks every workflow must pass, by name. daggerVersion is the engine
+// allRules are the checks every workflow must pass, by name. daggerVersion is the engine
 // version without its leading "v".
-func Rules(daggerVersion string) map[string]Rule {
-	return map[string]Rule{
-		"pinned actions":           PinnedActions,
-		"top-level permissions":    TopLevelPermissions,
-		"job permissions":          JobPermissions,
-		"id-token only for AWS":    IDTokenOnlyForAWS,
-		"no secrets in run":        NoSecretsInRun,
-		"dagger version":           DaggerVersion(daggerVersion),
-		"dagger installed":         DaggerInstalled,
-		"forks get no credentials": ForksGetNoCredentials,
-		"changes by plan ID":       ChangesByPlanID,
+func allRules(daggerVersion string) map[string]ruleFunc {
+	return map[string]ruleFunc{
+		"pinned actions":           pinnedActions,
+		"top-level permissions":    topLevelPermissions,
+		"job permissions":          jobPermissions,
+		"id-token only for AWS":    idTokenOnlyForAWS,
+		"no secrets in run":        noSecretsInRun,
+		"dagger version":           daggerVersionRule(daggerVersion),
+		"dagger installed":         daggerInstalled,
+		"forks get no credentials": forksGetNoCredentials,
+		"changes by plan ID":       changesByPlanID,
 		"clean checkout":           cleanCheckout,
 	}
 }
@@ -152,10 +153,10 @@ func usesNodes(n *yaml.Node) []*yaml.Node {
 	return out
 }
 
-// PinnedActions: every third-party action (and reusable workflow of another repository)
+// pinnedActions: every third-party action (and reusable workflow of another repository)
 // is pinned to a full commit SHA with its version in a comment (`@<40 hex> # v1.2.3`).
 // Actions of this repository (`./...`) are exempt; `docker://` images are rejected.
-func PinnedActions(w *Workflow, _ map[string]*Workflow) []string {
+func pinnedActions(w *workflow, _ map[string]*workflow) []string {
 	var bad []string
 	for _, n := range usesNodes(&w.Tree) {
 		ref := n.Value
@@ -186,9 +187,9 @@ func permissionScopes(n *yaml.Node) (map[string]string, bool) {
 	return out, true
 }
 
-// TopLevelPermissions: the workflow sets `permissions` at the top, as `{}` or read-only
+// topLevelPermissions: the workflow sets `permissions` at the top, as `{}` or read-only
 // scopes, so a job that forgets its own gets nothing.
-func TopLevelPermissions(w *Workflow, _ map[string]*Workflow) []string {
+func topLevelPermissions(w *workflow, _ map[string]*workflow) []string {
 	scopes, ok := permissionScopes(&w.Doc.Permissions)
 	if !ok {
 		return []string{fmt.Sprintf("%s: top-level permissions must be a mapping ({} or read-only scopes)", w.Name)}
@@ -202,8 +203,8 @@ func TopLevelPermissions(w *Workflow, _ map[string]*Workflow) []string {
 	return bad
 }
 
-// JobPermissions: every job states its permissions as a mapping.
-func JobPermissions(w *Workflow, _ map[string]*Workflow) []string {
+// jobPermissions: every job states its permissions as a mapping.
+func jobPermissions(w *workflow, _ map[string]*workflow) []string {
 	var bad []string
 	for _, name := range sortedKeys(w.Doc.Jobs) {
 		j := w.Doc.Jobs[name]
@@ -216,9 +217,9 @@ func JobPermissions(w *Workflow, _ map[string]*Workflow) []string {
 
 // assumesAWSRole reports whether a job configures AWS credentials, itself or through
 // the local reusable workflow it calls.
-func assumesAWSRole(j Job, set map[string]*Workflow) bool {
+func assumesAWSRole(j job, set map[string]*workflow) bool {
 	for _, s := range j.Steps {
-		if actionName(s.Uses) == AWSCredentialsAction {
+		if actionName(s.Uses) == awsCredentialsAction {
 			return true
 		}
 	}
@@ -236,9 +237,9 @@ func assumesAWSRole(j Job, set map[string]*Workflow) bool {
 	return false
 }
 
-// IDTokenOnlyForAWS: `id-token: write` appears only on jobs that assume an AWS role,
-// and every job that assumes one has it (TopLevelPermissions keeps it off the top).
-func IDTokenOnlyForAWS(w *Workflow, set map[string]*Workflow) []string {
+// idTokenOnlyForAWS: `id-token: write` appears only on jobs that assume an AWS role,
+// and every job that assumes one has it (topLevelPermissions keeps it off the top).
+func idTokenOnlyForAWS(w *workflow, set map[string]*workflow) []string {
 	var bad []string
 	for _, name := range sortedKeys(w.Doc.Jobs) {
 		j := w.Doc.Jobs[name]
@@ -255,9 +256,9 @@ func IDTokenOnlyForAWS(w *Workflow, set map[string]*Workflow) []string {
 	return bad
 }
 
-// NoSecretsInRun: no `${{ secrets.* }}` inside a `run:` script (pass secrets through
+// noSecretsInRun: no `${{ secrets.* }}` inside a `run:` script (pass secrets through
 // `env:` so they never become part of the shell text).
-func NoSecretsInRun(w *Workflow, _ map[string]*Workflow) []string {
+func noSecretsInRun(w *workflow, _ map[string]*workflow) []string {
 	var bad []string
 	for _, name := range sortedKeys(w.Doc.Jobs) {
 		for i, s := range w.Doc.Jobs[name].Steps {
@@ -269,14 +270,14 @@ func NoSecretsInRun(w *Workflow, _ map[string]*Workflow) []string {
 	return bad
 }
 
-// DaggerVersion: every use of the Dagger action pins `version` to the module's engine
+// daggerVersionRule: every use of the Dagger action pins `version` to the module's engine
 // version.
-func DaggerVersion(want string) Rule {
-	return func(w *Workflow, _ map[string]*Workflow) []string {
+func daggerVersionRule(want string) ruleFunc {
+	return func(w *workflow, _ map[string]*workflow) []string {
 		var bad []string
 		for _, name := range sortedKeys(w.Doc.Jobs) {
 			for i, s := range w.Doc.Jobs[name].Steps {
-				if actionName(s.Uses) != DaggerAction {
+				if actionName(s.Uses) != daggerAction {
 					continue
 				}
 				if got := s.With["version"]; got != want {
@@ -290,18 +291,18 @@ func DaggerVersion(want string) Rule {
 
 var daggerCommand = regexp.MustCompile(`(^|[\s;&|(])dagger\s`)
 
-// DaggerInstalled: a step that runs the dagger CLI comes after the pinned Dagger
+// daggerInstalled: a step that runs the dagger CLI comes after the pinned Dagger
 // action in the same job (never a CLI the runner happens to have).
-func DaggerInstalled(w *Workflow, _ map[string]*Workflow) []string {
+func daggerInstalled(w *workflow, _ map[string]*workflow) []string {
 	var bad []string
 	for _, name := range sortedKeys(w.Doc.Jobs) {
 		installed := false
 		for i, s := range w.Doc.Jobs[name].Steps {
-			if actionName(s.Uses) == DaggerAction {
+			if actionName(s.Uses) == daggerAction {
 				installed = true
 			}
 			if daggerCommand.MatchString(s.Run) && !installed {
-				bad = append(bad, fmt.Sprintf("%s: job %s step %d runs dagger before installing it with %s", w.Name, name, i+1, DaggerAction))
+				bad = append(bad, fmt.Sprintf("%s: job %s step %d runs dagger before installing it with %s", w.Name, name, i+1, daggerAction))
 			}
 		}
 	}
@@ -311,9 +312,9 @@ func DaggerInstalled(w *Workflow, _ map[string]*Workflow) []string {
 // sameRepoGuard is the condition that keeps a pull-request job away from forks.
 const sameRepoGuard = "github.event.pull_request.head.repo.full_name == github.repository"
 
-// ForksGetNoCredentials: in workflows triggered by pull requests, every job that
+// forksGetNoCredentials: in workflows triggered by pull requests, every job that
 // assumes an AWS role runs only for pull requests from this repository.
-func ForksGetNoCredentials(w *Workflow, set map[string]*Workflow) []string {
+func forksGetNoCredentials(w *workflow, set map[string]*workflow) []string {
 	if !triggeredBy(w, "pull_request") && !triggeredBy(w, "pull_request_target") {
 		return nil
 	}
@@ -331,7 +332,7 @@ func ForksGetNoCredentials(w *Workflow, set map[string]*Workflow) []string {
 }
 
 // triggeredBy reports whether the workflow's `on:` names event.
-func triggeredBy(w *Workflow, event string) bool {
+func triggeredBy(w *workflow, event string) bool {
 	on := &w.Doc.On
 	switch on.Kind {
 	case yaml.ScalarNode:
@@ -367,41 +368,41 @@ func sortedKeys[V any](m map[string]V) []string {
 	return keys
 }
 
-// PlanIDScript checks plan IDs in workflow steps (scripts/plan-id.js).
-const PlanIDScript = "node scripts/plan-id.js"
+// planIDScript checks plan IDs in workflow steps (scripts/plan-id.js).
+const planIDScript = "node scripts/plan-id.js"
 
 var (
 	daggerChange = regexp.MustCompile(`\bdagger call\b[\s\S]*\s(deploy|apply)\s`)
 	planIDOutput = regexp.MustCompile(`plan-id=`)
 )
 
-// ChangesByPlanID: a workflow never passes --confirm (which satisfies the module's
+// changesByPlanID: a workflow never passes --confirm (which satisfies the module's
 // guard of a protected environment by itself); every job that deploys or applies
 // checks the plan ID with scripts/plan-id.js before it assumes an AWS role (a
 // protected environment is changed only by a saved plan's ID, and an empty one fails
 // there); and a plan ID reaches a job output only through that script (a shell
 // `echo "plan-id=$(cat f)"` succeeds when cat fails).
-func ChangesByPlanID(w *Workflow, _ map[string]*Workflow) []string {
+func changesByPlanID(w *workflow, _ map[string]*workflow) []string {
 	var out []string
 	for _, name := range sortedKeys(w.Doc.Jobs) {
 		steps := w.Doc.Jobs[name].Steps
 		// A job without an AWS role (the rehearsal against the emulator) changes nothing real.
-		aws := slices.ContainsFunc(steps, func(s Step) bool { return actionName(s.Uses) == AWSCredentialsAction })
+		aws := slices.ContainsFunc(steps, func(s step) bool { return actionName(s.Uses) == awsCredentialsAction })
 		checked, credentials := false, false
 		for i, s := range steps {
 			where := fmt.Sprintf("%s: job %s step %d", w.Name, name, i+1)
 			if strings.Contains(s.Run, "--confirm") {
 				out = append(out, where+": passes --confirm; apply a protected environment by the ID of a saved plan")
 			}
-			if planIDOutput.MatchString(s.Run) && !strings.Contains(s.Run, PlanIDScript+" output") {
-				out = append(out, where+": writes a plan ID without `"+PlanIDScript+" output FILE`")
+			if planIDOutput.MatchString(s.Run) && !strings.Contains(s.Run, planIDScript+" output") {
+				out = append(out, where+": writes a plan ID without `"+planIDScript+" output FILE`")
 			}
-			if strings.Contains(s.Run, PlanIDScript+" require") && !credentials {
+			if strings.Contains(s.Run, planIDScript+" require") && !credentials {
 				checked = true
 			}
-			credentials = credentials || actionName(s.Uses) == AWSCredentialsAction
+			credentials = credentials || actionName(s.Uses) == awsCredentialsAction
 			if aws && daggerChange.MatchString(s.Run+" ") && !checked {
-				out = append(out, where+": deploys or applies without `"+PlanIDScript+" require ENV ID` before the AWS credentials step")
+				out = append(out, where+": deploys or applies without `"+planIDScript+" require ENV ID` before the AWS credentials step")
 			}
 		}
 	}
@@ -421,7 +422,7 @@ var (
 // the checkout. A file there is an uncommitted change of the module's git source, so
 // dev's release would record no commit, and prod, which promotes dev's release of the
 // commit it deploys, would find none.
-func cleanCheckout(w *Workflow, _ map[string]*Workflow) []string {
+func cleanCheckout(w *workflow, _ map[string]*workflow) []string {
 	var out []string
 	for _, name := range sortedKeys(w.Doc.Jobs) {
 		for i, s := range w.Doc.Jobs[name].Steps {

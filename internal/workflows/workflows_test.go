@@ -29,9 +29,9 @@ func engineVersion(t *testing.T) string {
 	return strings.TrimPrefix(cfg.EngineVersion, "v")
 }
 
-func loadRepo(t *testing.T) map[string]*Workflow {
+func loadRepo(t *testing.T) map[string]*workflow {
 	t.Helper()
-	set, err := LoadDir(testenv.RepoRoot(t))
+	set, err := loadDir(testenv.RepoRoot(t))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -41,7 +41,7 @@ func loadRepo(t *testing.T) map[string]*Workflow {
 // TestRepositoryWorkflows applies every rule to every workflow of the repository.
 func TestRepositoryWorkflows(t *testing.T) {
 	set := loadRepo(t)
-	rules := Rules(engineVersion(t))
+	rules := allRules(engineVersion(t))
 	for _, path := range sortedKeys(set) {
 		for _, name := range sortedKeys(rules) {
 			t.Run(filepath.Base(path)+"/"+name, func(t *testing.T) {
@@ -75,8 +75,15 @@ func TestExpectedWorkflows(t *testing.T) {
 		}
 	}
 
-	// Changes to an environment: one at a time, never cancelled, in the GitHub
-	// environment of the same name (prod's required reviewers apply).
+	t.Run("one change at a time per environment", func(t *testing.T) { checkEnvironmentJob(t, set) })
+	t.Run("markers", checkMarkers)
+	t.Run("plans", func(t *testing.T) { checkPlanJobs(t, set) })
+	t.Run("no promotion override", func(t *testing.T) { checkNoPromotionOverride(t, set) })
+}
+
+// checkEnvironmentJob: changes to an environment go one at a time, never cancelled,
+// in the GitHub environment of the same name (prod's required reviewers apply).
+func checkEnvironmentJob(t *testing.T, set map[string]*workflow) {
 	run := set[".github/workflows/environment.yml"].Doc.Jobs["run"]
 	if run.Concurrency.Kind == 0 {
 		t.Fatal("environment.yml: run has no concurrency")
@@ -98,14 +105,21 @@ func TestExpectedWorkflows(t *testing.T) {
 	if deploy["prod"].Uses != "./.github/workflows/environment.yml" || deploy["dev"].Uses != deploy["prod"].Uses {
 		t.Error("deploy.yml: dev and prod must both call environment.yml")
 	}
+}
 
-	// The plan comment and the drift issue are found again by their markers.
+// checkMarkers: the plan comment and the drift issue are found again by their markers.
+func checkMarkers(t *testing.T) {
 	comment, _ := os.ReadFile(filepath.Join(testenv.RepoRoot(t), "scripts/plan-comment.js"))
 	drift, _ := os.ReadFile(filepath.Join(testenv.RepoRoot(t), ".github/workflows/drift.yml"))
 	if !strings.Contains(string(comment), "<!-- predictor-plan -->") || !strings.Contains(string(drift), "<!-- predictor-drift -->") {
 		t.Error("the plan comment and drift issue markers are missing")
 	}
+}
 
+// checkPlanJobs: pull requests plan, and every change applies a saved plan by its ID.
+func checkPlanJobs(t *testing.T, set map[string]*workflow) {
+	run := set[".github/workflows/environment.yml"].Doc.Jobs["run"]
+	deploy := set[".github/workflows/deploy.yml"].Doc.Jobs
 	// A pull request plans each environment once: one dagger call in the plan job,
 	// whose Markdown the comment (and its policy gate) reads.
 	var plans []string
@@ -140,6 +154,16 @@ func TestExpectedWorkflows(t *testing.T) {
 	if !byID {
 		t.Error("environment.yml: deploy must apply the plan ID it is given")
 	}
+	// A manual deploy is two jobs like deploy.yml: the plan job saves the plan, the
+	// change job applies its ID.
+	dispatch := set[".github/workflows/dispatch.yml"].Doc.Jobs
+	if dispatch["change"].With["plan-id"] != "${{ needs.plan.outputs.plan-id }}" || dispatch["change"].Needs.Value != "plan" {
+		t.Errorf("dispatch.yml: change must apply the plan job's saved plan, got with %v needs %q", dispatch["change"].With, dispatch["change"].Needs.Value)
+	}
+}
+
+// checkNoPromotionOverride: prod ships dev's release, never an override.
+func checkNoPromotionOverride(t *testing.T, set map[string]*workflow) {
 	// prod ships dev's release of the commit both jobs check out: no workflow names a
 	// digest or breaks the glass, which only a person does, by hand.
 	for _, p := range sortedKeys(set) {
@@ -150,12 +174,6 @@ func TestExpectedWorkflows(t *testing.T) {
 				}
 			}
 		}
-	}
-	// A manual deploy is two jobs like deploy.yml: the plan job saves the plan, the
-	// change job applies its ID.
-	dispatch := set[".github/workflows/dispatch.yml"].Doc.Jobs
-	if dispatch["change"].With["plan-id"] != "${{ needs.plan.outputs.plan-id }}" || dispatch["change"].Needs.Value != "plan" {
-		t.Errorf("dispatch.yml: change must apply the plan job's saved plan, got with %v needs %q", dispatch["change"].With, dispatch["change"].Needs.Value)
 	}
 }
 
@@ -207,166 +225,168 @@ jobs:
       - uses: aws-actions/configure-aws-credentials@8df5847569e6427dd6c4fb1cf565c83acfa8afa7 # v6.0.0
 `
 
+// violationCases each break the good workflow in one way: the rule named rule, and no
+// other, must report it with a message containing want.
+var violationCases = map[string]struct {
+	rule    string
+	replace [2]string // old, new applied to good
+	called  string    // the reusable workflow's text, default called
+	want    string    // substring of the message
+}{
+	"tag instead of sha": {
+		rule:    "pinned actions",
+		replace: [2]string{"actions/checkout@de0fac2e4500dabe0009e67214ff5f5447ce83dd # v6.0.2", "actions/checkout@v6"},
+		want:    "not pinned",
+	},
+	"short sha": {
+		rule:    "pinned actions",
+		replace: [2]string{"de0fac2e4500dabe0009e67214ff5f5447ce83dd", "de0fac2e"},
+		want:    "not pinned",
+	},
+	"branch": {
+		rule:    "pinned actions",
+		replace: [2]string{"dagger-for-github@27b130bf0f79a7f6fbbbe0fbca6760dc9bb40a77", "dagger-for-github@main"},
+		want:    "not pinned",
+	},
+	"sha without version comment": {
+		rule:    "pinned actions",
+		replace: [2]string{"de0fac2e4500dabe0009e67214ff5f5447ce83dd # v6.0.2", "de0fac2e4500dabe0009e67214ff5f5447ce83dd"},
+		want:    "no version comment",
+	},
+	"docker image": {
+		rule:    "pinned actions",
+		replace: [2]string{"uses: actions/checkout@de0fac2e4500dabe0009e67214ff5f5447ce83dd # v6.0.2", "uses: docker://alpine:3"},
+		want:    "not pinned",
+	},
+	"remote reusable workflow by tag": {
+		rule:    "pinned actions",
+		replace: [2]string{"uses: ./.github/workflows/called.yml", "uses: octo/ci/.github/workflows/x.yml@v1"},
+		want:    "not pinned",
+	},
+	"no top-level permissions": {
+		rule:    "top-level permissions",
+		replace: [2]string{"permissions: {}\njobs:", "jobs:"},
+		want:    "must be a mapping",
+	},
+	"write-all at the top": {
+		rule:    "top-level permissions",
+		replace: [2]string{"permissions: {}\njobs:", "permissions: write-all\njobs:"},
+		want:    "must be a mapping",
+	},
+	"write scope at the top": {
+		rule:    "top-level permissions",
+		replace: [2]string{"permissions: {}\njobs:", "permissions: {contents: write}\njobs:"},
+		want:    "contents: write",
+	},
+	"job without permissions": {
+		rule:    "job permissions",
+		replace: [2]string{"    uses: ./.github/workflows/called.yml\n    permissions: {contents: read}\n", "    uses: ./.github/workflows/called.yml\n"},
+		want:    "job local has no permissions",
+	},
+	"job with read-all": {
+		rule:    "job permissions",
+		replace: [2]string{"    uses: ./.github/workflows/called.yml\n    permissions: {contents: read}", "    uses: ./.github/workflows/called.yml\n    permissions: read-all"},
+		want:    "job local has no permissions",
+	},
+	"id-token without aws": {
+		rule:    "id-token only for AWS",
+		replace: [2]string{"    uses: ./.github/workflows/called.yml\n    permissions: {contents: read}", "    uses: ./.github/workflows/called.yml\n    permissions: {contents: read, id-token: write}"},
+		want:    "job local has id-token: write but assumes no AWS role",
+	},
+	"reusable workflow assumes aws without id-token": {
+		rule:    "id-token only for AWS",
+		replace: [2]string{"  local:\n", "  local:\n    if: github.event.pull_request.head.repo.full_name == github.repository\n"},
+		called:  calledAWS,
+		want:    "job local assumes an AWS role without id-token: write",
+	},
+	"aws without id-token": {
+		rule:    "id-token only for AWS",
+		replace: [2]string{"permissions: {contents: read, id-token: write}", "permissions: {contents: read}"},
+		want:    "job plan assumes an AWS role without id-token",
+	},
+	"id-token at the top": {
+		rule:    "top-level permissions",
+		replace: [2]string{"permissions: {}\njobs:", "permissions: {id-token: write}\njobs:"},
+		want:    "id-token: write",
+	},
+	"secret in run": {
+		rule:    "no secrets in run",
+		replace: [2]string{"run: dagger call plan --env dev", "run: DAGGER_CLOUD_TOKEN=${{ secrets.DAGGER_CLOUD_TOKEN }} dagger call plan --env dev"},
+		want:    "interpolates a secret",
+	},
+	"secret by index in run": {
+		rule:    "no secrets in run",
+		replace: [2]string{"run: dagger call plan --env dev", "run: echo ${{ secrets['TOKEN'] }}"},
+		want:    "interpolates a secret",
+	},
+	"other dagger version": {
+		rule:    "dagger version",
+		replace: [2]string{`version: "0.21.9"`, `version: "0.21.8"`},
+		want:    `"0.21.8"`,
+	},
+	"dagger latest": {
+		rule:    "dagger version",
+		replace: [2]string{`with: {version: "0.21.9"}`, `with: {version: latest}`},
+		want:    `"latest"`,
+	},
+	"dagger version missing": {
+		rule:    "dagger version",
+		replace: [2]string{"\n        with: {version: \"0.21.9\"}", ""},
+		want:    `dagger version ""`,
+	},
+	"confirm in a workflow": {
+		rule:    "changes by plan ID",
+		replace: [2]string{"run: dagger call plan --env dev", "run: dagger call deploy --env prod --confirm prod"},
+		want:    "passes --confirm",
+	},
+	"deploy without a plan ID check": {
+		rule:    "changes by plan ID",
+		replace: [2]string{"run: dagger call plan --env dev", `run: dagger call deploy --env "$E" --plan-id "$ID"`},
+		want:    "before the AWS credentials step",
+	},
+	"plan ID check after the credentials": {
+		rule: "changes by plan ID",
+		replace: [2]string{"run: dagger call plan --env dev", `run: node scripts/plan-id.js require "$E" "$ID"
+      - run: dagger call deploy --env "$E" --plan-id "$ID"`},
+		want: "before the AWS credentials step",
+	},
+	"plan ID echoed to the output": {
+		rule:    "changes by plan ID",
+		replace: [2]string{"run: dagger call plan --env dev", `run: echo "plan-id=$(cat review/plan-id)" >> "$GITHUB_OUTPUT"`},
+		want:    "writes a plan ID without",
+	},
+	"dagger without install": {
+		rule:    "dagger installed",
+		replace: [2]string{"      - uses: dagger/dagger-for-github@27b130bf0f79a7f6fbbbe0fbca6760dc9bb40a77 # v8.4.1\n        with: {version: \"0.21.9\"}\n", ""},
+		want:    "runs dagger before installing it",
+	},
+	"fork gets credentials": {
+		rule:    "forks get no credentials",
+		replace: [2]string{"    if: github.event.pull_request.head.repo.full_name == github.repository\n", ""},
+		want:    "job plan assumes an AWS role without `if:",
+	},
+	"reviewed plan written into the checkout": {
+		rule:    "clean checkout",
+		replace: [2]string{", file: process.env.RUNNER_TEMP + '/reviewed-plan.md'", ""},
+		want:    "would write into the checkout",
+	},
+	"reviewed plan read from the checkout": {
+		rule:    "clean checkout",
+		replace: [2]string{`--reviewed-changeset "$RUNNER_TEMP/reviewed-plan.md"`, "--reviewed-changeset reviewed-plan.md"},
+		want:    "--reviewed-changeset reviewed-plan.md is not under",
+	},
+	"pull_request_target": {
+		rule:    "forks get no credentials",
+		replace: [2]string{"on: {pull_request: {}}", "on: {pull_request_target: {}}"},
+		want:    "pull_request_target",
+	},
+}
+
 // TestRulesRejectViolations proves every rule can fail: each case breaks the good
 // workflow in one way and must be reported by exactly that rule.
 func TestRulesRejectViolations(t *testing.T) {
-	cases := map[string]struct {
-		rule    string
-		replace [2]string // old, new applied to good
-		called  string    // the reusable workflow's text, default called
-		want    string    // substring of the message
-	}{
-		"tag instead of sha": {
-			rule:    "pinned actions",
-			replace: [2]string{"actions/checkout@de0fac2e4500dabe0009e67214ff5f5447ce83dd # v6.0.2", "actions/checkout@v6"},
-			want:    "not pinned",
-		},
-		"short sha": {
-			rule:    "pinned actions",
-			replace: [2]string{"de0fac2e4500dabe0009e67214ff5f5447ce83dd", "de0fac2e"},
-			want:    "not pinned",
-		},
-		"branch": {
-			rule:    "pinned actions",
-			replace: [2]string{"dagger-for-github@27b130bf0f79a7f6fbbbe0fbca6760dc9bb40a77", "dagger-for-github@main"},
-			want:    "not pinned",
-		},
-		"sha without version comment": {
-			rule:    "pinned actions",
-			replace: [2]string{"de0fac2e4500dabe0009e67214ff5f5447ce83dd # v6.0.2", "de0fac2e4500dabe0009e67214ff5f5447ce83dd"},
-			want:    "no version comment",
-		},
-		"docker image": {
-			rule:    "pinned actions",
-			replace: [2]string{"uses: actions/checkout@de0fac2e4500dabe0009e67214ff5f5447ce83dd # v6.0.2", "uses: docker://alpine:3"},
-			want:    "not pinned",
-		},
-		"remote reusable workflow by tag": {
-			rule:    "pinned actions",
-			replace: [2]string{"uses: ./.github/workflows/called.yml", "uses: octo/ci/.github/workflows/x.yml@v1"},
-			want:    "not pinned",
-		},
-		"no top-level permissions": {
-			rule:    "top-level permissions",
-			replace: [2]string{"permissions: {}\njobs:", "jobs:"},
-			want:    "must be a mapping",
-		},
-		"write-all at the top": {
-			rule:    "top-level permissions",
-			replace: [2]string{"permissions: {}\njobs:", "permissions: write-all\njobs:"},
-			want:    "must be a mapping",
-		},
-		"write scope at the top": {
-			rule:    "top-level permissions",
-			replace: [2]string{"permissions: {}\njobs:", "permissions: {contents: write}\njobs:"},
-			want:    "contents: write",
-		},
-		"job without permissions": {
-			rule:    "job permissions",
-			replace: [2]string{"    uses: ./.github/workflows/called.yml\n    permissions: {contents: read}\n", "    uses: ./.github/workflows/called.yml\n"},
-			want:    "job local has no permissions",
-		},
-		"job with read-all": {
-			rule:    "job permissions",
-			replace: [2]string{"    uses: ./.github/workflows/called.yml\n    permissions: {contents: read}", "    uses: ./.github/workflows/called.yml\n    permissions: read-all"},
-			want:    "job local has no permissions",
-		},
-		"id-token without aws": {
-			rule:    "id-token only for AWS",
-			replace: [2]string{"    uses: ./.github/workflows/called.yml\n    permissions: {contents: read}", "    uses: ./.github/workflows/called.yml\n    permissions: {contents: read, id-token: write}"},
-			want:    "job local has id-token: write but assumes no AWS role",
-		},
-		"reusable workflow assumes aws without id-token": {
-			rule:    "id-token only for AWS",
-			replace: [2]string{"  local:\n", "  local:\n    if: github.event.pull_request.head.repo.full_name == github.repository\n"},
-			called:  calledAWS,
-			want:    "job local assumes an AWS role without id-token: write",
-		},
-		"aws without id-token": {
-			rule:    "id-token only for AWS",
-			replace: [2]string{"permissions: {contents: read, id-token: write}", "permissions: {contents: read}"},
-			want:    "job plan assumes an AWS role without id-token",
-		},
-		"id-token at the top": {
-			rule:    "top-level permissions",
-			replace: [2]string{"permissions: {}\njobs:", "permissions: {id-token: write}\njobs:"},
-			want:    "id-token: write",
-		},
-		"secret in run": {
-			rule:    "no secrets in run",
-			replace: [2]string{"run: dagger call plan --env dev", "run: DAGGER_CLOUD_TOKEN=${{ secrets.DAGGER_CLOUD_TOKEN }} dagger call plan --env dev"},
-			want:    "interpolates a secret",
-		},
-		"secret by index in run": {
-			rule:    "no secrets in run",
-			replace: [2]string{"run: dagger call plan --env dev", "run: echo ${{ secrets['TOKEN'] }}"},
-			want:    "interpolates a secret",
-		},
-		"other dagger version": {
-			rule:    "dagger version",
-			replace: [2]string{`version: "0.21.9"`, `version: "0.21.8"`},
-			want:    `"0.21.8"`,
-		},
-		"dagger latest": {
-			rule:    "dagger version",
-			replace: [2]string{`with: {version: "0.21.9"}`, `with: {version: latest}`},
-			want:    `"latest"`,
-		},
-		"dagger version missing": {
-			rule:    "dagger version",
-			replace: [2]string{"\n        with: {version: \"0.21.9\"}", ""},
-			want:    `dagger version ""`,
-		},
-		"confirm in a workflow": {
-			rule:    "changes by plan ID",
-			replace: [2]string{"run: dagger call plan --env dev", "run: dagger call deploy --env prod --confirm prod"},
-			want:    "passes --confirm",
-		},
-		"deploy without a plan ID check": {
-			rule:    "changes by plan ID",
-			replace: [2]string{"run: dagger call plan --env dev", `run: dagger call deploy --env "$E" --plan-id "$ID"`},
-			want:    "before the AWS credentials step",
-		},
-		"plan ID check after the credentials": {
-			rule: "changes by plan ID",
-			replace: [2]string{"run: dagger call plan --env dev", `run: node scripts/plan-id.js require "$E" "$ID"
-      - run: dagger call deploy --env "$E" --plan-id "$ID"`},
-			want: "before the AWS credentials step",
-		},
-		"plan ID echoed to the output": {
-			rule:    "changes by plan ID",
-			replace: [2]string{"run: dagger call plan --env dev", `run: echo "plan-id=$(cat review/plan-id)" >> "$GITHUB_OUTPUT"`},
-			want:    "writes a plan ID without",
-		},
-		"dagger without install": {
-			rule:    "dagger installed",
-			replace: [2]string{"      - uses: dagger/dagger-for-github@27b130bf0f79a7f6fbbbe0fbca6760dc9bb40a77 # v8.4.1\n        with: {version: \"0.21.9\"}\n", ""},
-			want:    "runs dagger before installing it",
-		},
-		"fork gets credentials": {
-			rule:    "forks get no credentials",
-			replace: [2]string{"    if: github.event.pull_request.head.repo.full_name == github.repository\n", ""},
-			want:    "job plan assumes an AWS role without `if:",
-		},
-		"reviewed plan written into the checkout": {
-			rule:    "clean checkout",
-			replace: [2]string{", file: process.env.RUNNER_TEMP + '/reviewed-plan.md'", ""},
-			want:    "would write into the checkout",
-		},
-		"reviewed plan read from the checkout": {
-			rule:    "clean checkout",
-			replace: [2]string{`--reviewed-changeset "$RUNNER_TEMP/reviewed-plan.md"`, "--reviewed-changeset reviewed-plan.md"},
-			want:    "--reviewed-changeset reviewed-plan.md is not under",
-		},
-		"pull_request_target": {
-			rule:    "forks get no credentials",
-			replace: [2]string{"on: {pull_request: {}}", "on: {pull_request_target: {}}"},
-			want:    "pull_request_target",
-		},
-	}
-
-	rules := Rules("0.21.9")
-	for name, tc := range cases {
+	rules := allRules("0.21.9")
+	for name, tc := range violationCases {
 		t.Run(name, func(t *testing.T) {
 			text := good
 			if tc.replace[0] != "" {
@@ -409,7 +429,7 @@ func TestGoodWorkflowPasses(t *testing.T) {
 		".github/workflows/good.yml":   good,
 		".github/workflows/called.yml": called,
 	})
-	for name, rule := range Rules("0.21.9") {
+	for name, rule := range allRules("0.21.9") {
 		for path, w := range set {
 			if msgs := rule(w, set); len(msgs) > 0 {
 				t.Errorf("%s on %s: %v", name, path, msgs)
@@ -420,7 +440,7 @@ func TestGoodWorkflowPasses(t *testing.T) {
 	withAWS := strings.Replace(good, "    uses: ./.github/workflows/called.yml\n    permissions: {contents: read}",
 		"    uses: ./.github/workflows/called.yml\n    permissions: {contents: read, id-token: write}", 1)
 	set = parseSet(t, map[string]string{".github/workflows/good.yml": withAWS, ".github/workflows/called.yml": calledAWS})
-	if msgs := IDTokenOnlyForAWS(set[".github/workflows/good.yml"], set); len(msgs) > 0 {
+	if msgs := idTokenOnlyForAWS(set[".github/workflows/good.yml"], set); len(msgs) > 0 {
 		t.Errorf("reusable workflow with AWS: %v", msgs)
 	}
 }
@@ -431,18 +451,18 @@ func TestParseRejectsBrokenFiles(t *testing.T) {
 		"no jobs":  "on: push\npermissions: {}\n",
 	} {
 		t.Run(name, func(t *testing.T) {
-			if _, err := Parse("x.yml", ".github/workflows/x.yml", []byte(text)); err == nil {
+			if _, err := parse("x.yml", ".github/workflows/x.yml", []byte(text)); err == nil {
 				t.Error("accepted")
 			}
 		})
 	}
 }
 
-func parseSet(t *testing.T, files map[string]string) map[string]*Workflow {
+func parseSet(t *testing.T, files map[string]string) map[string]*workflow {
 	t.Helper()
-	set := map[string]*Workflow{}
+	set := map[string]*workflow{}
 	for path, text := range files {
-		w, err := Parse(filepath.Base(path), path, []byte(text))
+		w, err := parse(filepath.Base(path), path, []byte(text))
 		if err != nil {
 			t.Fatal(err)
 		}

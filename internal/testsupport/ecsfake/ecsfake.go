@@ -146,10 +146,10 @@ type Scenario struct {
 // Target prefix of every operation.
 const targetPrefix = "AmazonEC2ContainerServiceV20141113."
 
-// Account and Region used in ARNs.
+// The account and region used in ARNs.
 const (
-	Account = "123456789012"
-	Region  = "us-east-1"
+	arnAccount = "123456789012"
+	arnRegion  = "us-east-1"
 )
 
 // Server is a running fake.
@@ -192,7 +192,7 @@ type taskDef struct {
 }
 
 func (td *taskDef) arn() string {
-	return fmt.Sprintf("arn:aws:ecs:%s:%s:task-definition/%s:%d", Region, Account, td.family, td.revision)
+	return fmt.Sprintf("arn:aws:ecs:%s:%s:task-definition/%s:%d", arnRegion, arnAccount, td.family, td.revision)
 }
 
 type deployment struct {
@@ -224,7 +224,7 @@ type service struct {
 }
 
 func (s *service) arn() string {
-	return fmt.Sprintf("arn:aws:ecs:%s:%s:service/%s/%s", Region, Account, s.cluster, s.name)
+	return fmt.Sprintf("arn:aws:ecs:%s:%s:service/%s/%s", arnRegion, arnAccount, s.cluster, s.name)
 }
 
 type task struct {
@@ -641,7 +641,7 @@ func (s *Server) describeServices(in map[string]any) (any, *apiError) {
 	for _, name := range strs(in, "services") {
 		svc := s.findService(str(in, "cluster"), name)
 		if svc == nil {
-			failures = append(failures, map[string]any{"arn": fmt.Sprintf("arn:aws:ecs:%s:%s:service/%s", Region, Account, name), "reason": "MISSING"})
+			failures = append(failures, map[string]any{"arn": fmt.Sprintf("arn:aws:ecs:%s:%s:service/%s", arnRegion, arnAccount, name), "reason": "MISSING"})
 			continue
 		}
 		s.advance(svc)
@@ -700,31 +700,17 @@ func (s *Server) updateService(in map[string]any) (any, *apiError) {
 		newTD = td.arn()
 	}
 	force, _ := in["forceNewDeployment"].(bool)
-	if s.sc.KeepOldDeployment && newTD != svc.taskDef {
+	switch p := svc.primary(); {
+	case s.sc.KeepOldDeployment && newTD != svc.taskDef:
 		// moto: only the service's taskDefinition moves; the record stays as it was.
 		svc.taskDef = newTD
-		if p := svc.primary(); p != nil {
+		if p != nil {
 			p.desired = svc.desired
 			s.scale(svc, p)
 		}
-	} else if newTD != svc.taskDef || force {
-		now := s.now()
-		s.hiddenPrev = ""
-		for _, d := range svc.deployments {
-			if d.status == "PRIMARY" {
-				d.status = "ACTIVE"
-				d.updated = now
-				s.hiddenPrev = d.id
-			}
-		}
-		d := &deployment{id: s.newID("ecs-svc/"), status: "PRIMARY", taskDef: newTD, rollout: "IN_PROGRESS",
-			desired: svc.desired, pending: 0, created: now, updated: now, behavior: s.sc.Behavior}
-		d.reason = "ECS deployment " + d.id + " in progress."
-		svc.deployments = append([]*deployment{d}, svc.deployments...)
-		svc.taskDef = newTD
-		s.pending = s.sc.Throttle
-		s.hide, s.hidden = s.sc.HideDeployment, d.id
-	} else if p := svc.primary(); p != nil {
+	case newTD != svc.taskDef || force:
+		s.startDeployment(svc, newTD)
+	case p != nil:
 		p.desired = svc.desired
 		if p.rollout == "COMPLETED" {
 			s.scale(svc, p)
@@ -735,6 +721,27 @@ func (s *Server) updateService(in map[string]any) (any, *apiError) {
 		out = hideDeployment(out, s.hidden, s.hiddenPrev)
 	}
 	return map[string]any{"service": out}, nil
+}
+
+// startDeployment makes a new PRIMARY deployment of taskDef, the previous one ACTIVE,
+// as ECS does on a rolling update.
+func (s *Server) startDeployment(svc *service, taskDef string) {
+	now := s.now()
+	s.hiddenPrev = ""
+	for _, d := range svc.deployments {
+		if d.status == "PRIMARY" {
+			d.status = "ACTIVE"
+			d.updated = now
+			s.hiddenPrev = d.id
+		}
+	}
+	d := &deployment{id: s.newID("ecs-svc/"), status: "PRIMARY", taskDef: taskDef, rollout: "IN_PROGRESS",
+		desired: svc.desired, pending: 0, created: now, updated: now, behavior: s.sc.Behavior}
+	d.reason = "ECS deployment " + d.id + " in progress."
+	svc.deployments = append([]*deployment{d}, svc.deployments...)
+	svc.taskDef = taskDef
+	s.pending = s.sc.Throttle
+	s.hide, s.hidden = s.sc.HideDeployment, d.id
 }
 
 func (svc *service) primary() *deployment {

@@ -204,7 +204,7 @@ func (s *Server) startTask(svc *service, d *deployment, status string) *task {
 		}
 	}
 	t := &task{
-		arn:     fmt.Sprintf("arn:aws:ecs:%s:%s:task/%s/%s", Region, Account, svc.cluster, strings.TrimPrefix(s.newID("t"), "t")),
+		arn:     fmt.Sprintf("arn:aws:ecs:%s:%s:task/%s/%s", arnRegion, arnAccount, svc.cluster, strings.TrimPrefix(s.newID("t"), "t")),
 		cluster: svc.cluster, taskDef: d.taskDef, startedBy: d.id, group: "service:" + svc.name, container: container,
 		lastStatus: status, desiredStatus: "RUNNING", created: s.now(),
 	}
@@ -336,7 +336,7 @@ func (t *task) render() map[string]any {
 		c["exitCode"] = *t.exitCode
 	}
 	out := map[string]any{
-		"taskArn": t.arn, "clusterArn": fmt.Sprintf("arn:aws:ecs:%s:%s:cluster/%s", Region, Account, t.cluster),
+		"taskArn": t.arn, "clusterArn": fmt.Sprintf("arn:aws:ecs:%s:%s:cluster/%s", arnRegion, arnAccount, t.cluster),
 		"taskDefinitionArn": t.taskDef, "startedBy": t.startedBy, "group": t.group,
 		"lastStatus": t.lastStatus, "desiredStatus": t.desiredStatus, "createdAt": epoch(t.created),
 		"launchType": "FARGATE", "containers": []any{c},
@@ -378,7 +378,7 @@ func (s *Server) renderService(svc *service) map[string]any {
 	}
 	return map[string]any{
 		"serviceName": svc.name, "serviceArn": svc.arn(),
-		"clusterArn":   fmt.Sprintf("arn:aws:ecs:%s:%s:cluster/%s", Region, Account, svc.cluster),
+		"clusterArn":   fmt.Sprintf("arn:aws:ecs:%s:%s:cluster/%s", arnRegion, arnAccount, svc.cluster),
 		"status":       "ACTIVE",
 		"desiredCount": svc.desired, "runningCount": running, "pendingCount": pending,
 		"taskDefinition": svc.taskDef, "launchType": "FARGATE",
