@@ -162,29 +162,74 @@ func TestVerifyEmulator(t *testing.T) {
 		t.Skip("-short: applies the infrastructure on the emulator")
 	}
 	t.Parallel()
+	v := newVerifyE2E(t)
+	v.healthy(t)
+	v.prepareBreaks(t)
+	v.eachBreakFails(t)
+	v.healthyAfterRestoring(t)
+}
+
+// verifyE2E is the applied environment with what the cases break and restore: the
+// service as applied, its task definition, and the names and ARNs derived from them.
+type verifyE2E struct {
+	*fixture
+	ecs                   *ecs.Client
+	ecr                   *ecr.Client
+	s3                    *s3.Client
+	iam                   *iam.Client
+	logs                  *cloudwatchlogs.Client
+	ec2                   *ec2.Client
+	api                   *apigatewayv2.Client
+	cluster, service      string
+	svc                   ecstypes.Service
+	td                    *ecstypes.TaskDefinition
+	taskRole, logGroup    string
+	regARN, repoURL, repo string
+	digest, unknown       string   // an image in the repository, and one that is not
+	origTrust             string   // the task role's trust policy as applied
+	doomed                []string // the subnet and security group the network case deletes
+}
+
+// verifyCase breaks one prerequisite (or passes args), runs verify --outputs and
+// expects exactly want's FAIL lines, then restores it.
+type verifyCase struct {
+	name    string
+	args    []string
+	break_  func(t *testing.T)
+	restore func(t *testing.T)
+	want    []string
+}
+
+func newVerifyE2E(t *testing.T) *verifyE2E {
 	f := newFixture(t)
+	v := &verifyE2E{fixture: f, ecs: ecs.NewFromConfig(f.cfg), ecr: ecr.NewFromConfig(f.cfg),
+		s3:  s3.NewFromConfig(f.cfg, func(o *s3.Options) { o.UsePathStyle = true }),
+		iam: iam.NewFromConfig(f.cfg), logs: cloudwatchlogs.NewFromConfig(f.cfg),
+		ec2: ec2.NewFromConfig(f.cfg), api: apigatewayv2.NewFromConfig(f.cfg)}
 	ctx := t.Context()
-	ecsc := ecs.NewFromConfig(f.cfg)
-	cluster, service := f.out["ecs_cluster_name"], f.out["ecs_service_name"]
-	svcOut, err := ecsc.DescribeServices(ctx, &ecs.DescribeServicesInput{Cluster: &cluster, Services: []string{service}})
+	v.cluster, v.service = f.out["ecs_cluster_name"], f.out["ecs_service_name"]
+	svcOut, err := v.ecs.DescribeServices(ctx, &ecs.DescribeServicesInput{Cluster: &v.cluster, Services: []string{v.service}})
 	if err != nil || len(svcOut.Services) != 1 {
 		t.Fatalf("describe service: %v", err)
 	}
-	svc := svcOut.Services[0]
-	tdOut, err := ecsc.DescribeTaskDefinition(ctx, &ecs.DescribeTaskDefinitionInput{TaskDefinition: svc.TaskDefinition})
+	v.svc = svcOut.Services[0]
+	tdOut, err := v.ecs.DescribeTaskDefinition(ctx, &ecs.DescribeTaskDefinitionInput{TaskDefinition: v.svc.TaskDefinition})
 	if err != nil {
 		t.Fatal(err)
 	}
-	td := tdOut.TaskDefinition
+	v.td = tdOut.TaskDefinition
 	roleName := func(arn *string) string { s := aws.ToString(arn); return s[strings.LastIndex(s, "/")+1:] }
-	taskRole := roleName(td.TaskRoleArn)
-	logGroup := td.ContainerDefinitions[0].LogConfiguration.Options["awslogs-group"]
-	regARN := aws.ToString(svc.ServiceRegistries[0].RegistryArn)
-	repoURL := f.out["ecr_repository_url"]
-	repo := repoURL[strings.Index(repoURL, "/")+1:]
+	v.taskRole = roleName(v.td.TaskRoleArn)
+	v.logGroup = v.td.ContainerDefinitions[0].LogConfiguration.Options["awslogs-group"]
+	v.regARN = aws.ToString(v.svc.ServiceRegistries[0].RegistryArn)
+	v.repoURL = f.out["ecr_repository_url"]
+	v.repo = v.repoURL[strings.Index(v.repoURL, "/")+1:]
+	return v
+}
 
-	// Healthy, through terraform: every check passes.
-	o, e, code := f.deployctl("verify")
+// healthy: through terraform, every check passes.
+func (v *verifyE2E) healthy(t *testing.T) {
+	o, e, code := v.deployctl("verify")
 	if code != 0 || !strings.Contains(o, "preflight local: OK") {
 		t.Fatalf("healthy verify: exit %d\n%s\n%s", code, o, tail(e))
 	}
@@ -194,75 +239,134 @@ func TestVerifyEmulator(t *testing.T) {
 			t.Errorf("healthy report lacks an ok line for %s:\n%s", c, o)
 		}
 	}
+}
 
-	// An image that exists: put a manifest through the ECR API (the emulator has no
-	// registry protocol) and take the digest it reports.
-	ecrc := ecr.NewFromConfig(f.cfg)
+// prepareBreaks puts an image that exists in the repository and saves the task role's
+// trust policy for the cases to restore.
+func (v *verifyE2E) prepareBreaks(t *testing.T) {
+	ctx := t.Context()
+	// Put a manifest through the ECR API (the emulator has no registry protocol) and
+	// take the digest it reports.
 	manifest := `{"schemaVersion":2,"mediaType":"application/vnd.docker.distribution.manifest.v2+json","config":{"mediaType":"application/vnd.docker.container.image.v1+json","size":7023,"digest":"sha256:b5b2b2c507a0944348e0303114d8d93aaaa081732b86451d9bce1f432a537bc7"},"layers":[{"mediaType":"application/vnd.docker.image.rootfs.diff.tar.gzip","size":32654,"digest":"sha256:e692418e4cbaf90ca69d05a66403747baa33ee08806650b51fab815ad7fc331f"}]}`
-	put, err := ecrc.PutImage(ctx, &ecr.PutImageInput{RepositoryName: &repo, ImageManifest: &manifest, ImageTag: aws.String("v1")})
+	put, err := v.ecr.PutImage(ctx, &ecr.PutImageInput{RepositoryName: &v.repo, ImageManifest: &manifest, ImageTag: aws.String("v1")})
 	if err != nil {
 		t.Fatalf("put image: %v", err)
 	}
-	digest := aws.ToString(put.Image.ImageId.ImageDigest)
-	unknown := "sha256:" + strings.Repeat("0", 64)
+	v.digest = aws.ToString(put.Image.ImageId.ImageDigest)
+	v.unknown = "sha256:" + strings.Repeat("0", 64)
+	role, err := v.iam.GetRole(ctx, &iam.GetRoleInput{RoleName: &v.taskRole})
+	check(t, err)
+	v.origTrust, err = url.QueryUnescape(aws.ToString(role.Role.AssumeRolePolicyDocument))
+	check(t, err)
+}
 
-	s3c := s3.NewFromConfig(f.cfg, func(o *s3.Options) { o.UsePathStyle = true })
-	iamc := iam.NewFromConfig(f.cfg)
-	logsc := cloudwatchlogs.NewFromConfig(f.cfg)
-	ec2c := ec2.NewFromConfig(f.cfg)
-	apic := apigatewayv2.NewFromConfig(f.cfg)
-	check := func(t *testing.T, err error) {
-		t.Helper()
-		if err != nil {
-			t.Fatal(err)
+// eachBreakFails: each broken prerequisite gives exactly its FAIL lines and exit 6,
+// and a run with nothing broken exits 0.
+func (v *verifyE2E) eachBreakFails(t *testing.T) {
+	tests := slices.Concat(v.accountAndStateCases(), v.roleAndLogCases(), v.capacityCases(), v.networkCases(), v.imageCases())
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) { v.runCase(t, tc) })
+	}
+}
+
+func (v *verifyE2E) runCase(t *testing.T, tc verifyCase) {
+	v.doomed = nil
+	if tc.break_ != nil {
+		tc.break_(t)
+	}
+	if tc.restore != nil {
+		defer tc.restore(t)
+	}
+	want := tc.want
+	if v.doomed != nil {
+		want = []string{
+			"FAIL network: subnet " + v.doomed[0] + " of service " + v.service + " does not exist: " + applyFix(),
+			"FAIL network: security group " + v.doomed[1] + " of service " + v.service + " does not exist: " + applyFix(),
 		}
 	}
-	updateService := func(t *testing.T, in ecs.UpdateServiceInput) {
-		t.Helper()
-		in.Cluster, in.Service = &cluster, &service
-		_, err := ecsc.UpdateService(ctx, &in)
-		check(t, err)
+	o, e, code := v.deployctl(append([]string{"verify", "--outputs", v.outputs}, tc.args...)...)
+	wantCode := exitcode.OK
+	if len(want) > 0 {
+		wantCode = exitcode.Preflight
 	}
-	// registerPort registers a copy of the service's task definition whose container
-	// listens on port, and points the service at it.
-	registerPort := func(t *testing.T, port int32) {
-		ctr := td.ContainerDefinitions[0]
-		ctr.PortMappings = []ecstypes.PortMapping{{ContainerPort: aws.Int32(port), HostPort: aws.Int32(port), Protocol: ecstypes.TransportProtocolTcp}}
-		out, err := ecsc.RegisterTaskDefinition(ctx, &ecs.RegisterTaskDefinitionInput{
-			Family: td.Family, ContainerDefinitions: []ecstypes.ContainerDefinition{ctr}, NetworkMode: td.NetworkMode,
-			RequiresCompatibilities: td.RequiresCompatibilities, Cpu: td.Cpu, Memory: td.Memory,
-			TaskRoleArn: td.TaskRoleArn, ExecutionRoleArn: td.ExecutionRoleArn,
-		})
-		check(t, err)
-		updateService(t, ecs.UpdateServiceInput{TaskDefinition: out.TaskDefinition.TaskDefinitionArn})
+	if code != wantCode {
+		t.Errorf("exit %d, want %d\n%s\n%s", code, wantCode, o, tail(e))
 	}
-	restoreService := func(t *testing.T) {
-		updateService(t, ecs.UpdateServiceInput{
-			TaskDefinition:           svc.TaskDefinition,
-			CapacityProviderStrategy: svc.CapacityProviderStrategy,
-			NetworkConfiguration:     svc.NetworkConfiguration,
-		})
+	if diff := cmp.Diff(want, failLines(o)); diff != "" {
+		t.Errorf("FAIL lines (-want +got):\n%s\nreport:\n%s", diff, o)
 	}
-	trust := func(t *testing.T, service string) string {
-		doc := fmt.Sprintf(`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"Service":%q},"Action":"sts:AssumeRole"}]}`, service)
-		_, err := iamc.UpdateAssumeRolePolicy(ctx, &iam.UpdateAssumeRolePolicyInput{RoleName: &taskRole, PolicyDocument: &doc})
-		check(t, err)
-		return doc
-	}
-	role, err := iamc.GetRole(ctx, &iam.GetRoleInput{RoleName: &taskRole})
-	check(t, err)
-	origTrust, err := url.QueryUnescape(aws.ToString(role.Role.AssumeRolePolicyDocument))
-	check(t, err)
+}
 
-	// doomed holds the subnet and security group the network case deletes.
-	var doomed []string
-	tests := []struct {
-		name    string
-		args    []string
-		break_  func(t *testing.T)
-		restore func(t *testing.T)
-		want    []string
-	}{
+// healthyAfterRestoring: everything restored, verify through terraform passes again.
+func (v *verifyE2E) healthyAfterRestoring(t *testing.T) {
+	o, e, code := v.deployctl("verify")
+	if code != 0 {
+		t.Fatalf("verify after restoring: exit %d\n%s\n%s", code, o, tail(e))
+	}
+}
+
+func check(t *testing.T, err error) {
+	t.Helper()
+	if err != nil {
+		t.Fatal(err)
+	}
+}
+
+func (v *verifyE2E) updateService(t *testing.T, in ecs.UpdateServiceInput) {
+	t.Helper()
+	in.Cluster, in.Service = &v.cluster, &v.service
+	_, err := v.ecs.UpdateService(t.Context(), &in)
+	check(t, err)
+}
+
+// registerTaskDefinition registers a copy of the service's task definition with ctr
+// and execRole, and points the service at it.
+func (v *verifyE2E) registerTaskDefinition(t *testing.T, ctr ecstypes.ContainerDefinition, execRole *string) {
+	td := v.td
+	out, err := v.ecs.RegisterTaskDefinition(t.Context(), &ecs.RegisterTaskDefinitionInput{
+		Family: td.Family, ContainerDefinitions: []ecstypes.ContainerDefinition{ctr}, NetworkMode: td.NetworkMode,
+		RequiresCompatibilities: td.RequiresCompatibilities, Cpu: td.Cpu, Memory: td.Memory,
+		TaskRoleArn: td.TaskRoleArn, ExecutionRoleArn: execRole,
+	})
+	check(t, err)
+	v.updateService(t, ecs.UpdateServiceInput{TaskDefinition: out.TaskDefinition.TaskDefinitionArn})
+}
+
+// registerPort registers a copy of the service's task definition whose container
+// listens on port, and points the service at it.
+func (v *verifyE2E) registerPort(t *testing.T, port int32) {
+	ctr := v.td.ContainerDefinitions[0]
+	ctr.PortMappings = []ecstypes.PortMapping{{ContainerPort: aws.Int32(port), HostPort: aws.Int32(port), Protocol: ecstypes.TransportProtocolTcp}}
+	v.registerTaskDefinition(t, ctr, v.td.ExecutionRoleArn)
+}
+
+func (v *verifyE2E) restoreService(t *testing.T) {
+	v.updateService(t, ecs.UpdateServiceInput{
+		TaskDefinition:           v.svc.TaskDefinition,
+		CapacityProviderStrategy: v.svc.CapacityProviderStrategy,
+		NetworkConfiguration:     v.svc.NetworkConfiguration,
+	})
+}
+
+func (v *verifyE2E) trust(t *testing.T, service string) string {
+	doc := fmt.Sprintf(`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"Service":%q},"Action":"sts:AssumeRole"}]}`, service)
+	_, err := v.iam.UpdateAssumeRolePolicy(t.Context(), &iam.UpdateAssumeRolePolicyInput{RoleName: &v.taskRole, PolicyDocument: &doc})
+	check(t, err)
+	return doc
+}
+
+func (v *verifyE2E) deleteLogGroup(t *testing.T) {
+	_, err := v.logs.DeleteLogGroup(t.Context(), &cloudwatchlogs.DeleteLogGroupInput{LogGroupName: &v.logGroup})
+	check(t, err)
+}
+
+func (v *verifyE2E) createLogGroup(t *testing.T) {
+	_, err := v.logs.CreateLogGroup(t.Context(), &cloudwatchlogs.CreateLogGroupInput{LogGroupName: &v.logGroup})
+	check(t, err)
+}
+
+func (v *verifyE2E) accountAndStateCases() []verifyCase {
+	return []verifyCase{
 		{
 			name: "wrong account",
 			args: []string{"--account-id", "111122223333"},
@@ -271,67 +375,65 @@ func TestVerifyEmulator(t *testing.T) {
 		{
 			name: "state bucket not versioned",
 			break_: func(t *testing.T) {
-				_, err := s3c.PutBucketVersioning(ctx, &s3.PutBucketVersioningInput{Bucket: aws.String(bucket), VersioningConfiguration: &s3types.VersioningConfiguration{Status: s3types.BucketVersioningStatusSuspended}})
+				_, err := v.s3.PutBucketVersioning(t.Context(), &s3.PutBucketVersioningInput{Bucket: aws.String(bucket), VersioningConfiguration: &s3types.VersioningConfiguration{Status: s3types.BucketVersioningStatusSuspended}})
 				check(t, err)
 			},
-			restore: func(t *testing.T) { f.must("bootstrap") },
+			restore: func(t *testing.T) { v.must("bootstrap") },
 			want:    []string{"FAIL state-bucket: state bucket tfstate-verify is not versioned (Suspended), so a bad state write cannot be undone: run `deployctl bootstrap --env local` (it restores versioning and encryption)"},
 		},
 		{
 			name: "state bucket not encrypted",
 			break_: func(t *testing.T) {
-				_, err := s3c.DeleteBucketEncryption(ctx, &s3.DeleteBucketEncryptionInput{Bucket: aws.String(bucket)})
+				_, err := v.s3.DeleteBucketEncryption(t.Context(), &s3.DeleteBucketEncryptionInput{Bucket: aws.String(bucket)})
 				check(t, err)
 			},
-			restore: func(t *testing.T) { f.must("bootstrap") },
+			restore: func(t *testing.T) { v.must("bootstrap") },
 			want:    []string{"FAIL state-bucket: state bucket tfstate-verify has no default encryption: run `deployctl bootstrap --env local` (it restores versioning and encryption)"},
 		},
+	}
+}
+
+func (v *verifyE2E) roleAndLogCases() []verifyCase {
+	return []verifyCase{
 		{
 			name: "task role trusts another service",
 			break_: func(t *testing.T) {
-				trust(t, "ec2.amazonaws.com")
+				v.trust(t, "ec2.amazonaws.com")
 			},
 			restore: func(t *testing.T) {
-				_, err := iamc.UpdateAssumeRolePolicy(ctx, &iam.UpdateAssumeRolePolicyInput{RoleName: &taskRole, PolicyDocument: &origTrust})
+				_, err := v.iam.UpdateAssumeRolePolicy(t.Context(), &iam.UpdateAssumeRolePolicyInput{RoleName: &v.taskRole, PolicyDocument: &v.origTrust})
 				check(t, err)
 			},
-			want: []string{"FAIL roles: task role " + taskRole + " does not trust ecs-tasks.amazonaws.com (tasks cannot assume it): " + applyFix() + " to restore its trust policy"},
+			want: []string{"FAIL roles: task role " + v.taskRole + " does not trust ecs-tasks.amazonaws.com (tasks cannot assume it): " + applyFix() + " to restore its trust policy"},
 		},
 		{
 			name: "execution role missing",
 			break_: func(t *testing.T) {
-				ctr := td.ContainerDefinitions[0]
-				out, err := ecsc.RegisterTaskDefinition(ctx, &ecs.RegisterTaskDefinitionInput{
-					Family: td.Family, ContainerDefinitions: []ecstypes.ContainerDefinition{ctr}, NetworkMode: td.NetworkMode,
-					RequiresCompatibilities: td.RequiresCompatibilities, Cpu: td.Cpu, Memory: td.Memory,
-					TaskRoleArn: td.TaskRoleArn, ExecutionRoleArn: aws.String("arn:aws:iam::123456789012:role/gone-execution"),
-				})
-				check(t, err)
-				updateService(t, ecs.UpdateServiceInput{TaskDefinition: out.TaskDefinition.TaskDefinitionArn})
+				v.registerTaskDefinition(t, v.td.ContainerDefinitions[0], aws.String("arn:aws:iam::123456789012:role/gone-execution"))
 			},
-			restore: restoreService,
+			restore: v.restoreService,
 			want:    []string{"FAIL roles: execution role gone-execution does not exist: " + applyFix()},
 		},
 		{
-			name: "log group deleted",
-			break_: func(t *testing.T) {
-				_, err := logsc.DeleteLogGroup(ctx, &cloudwatchlogs.DeleteLogGroupInput{LogGroupName: &logGroup})
-				check(t, err)
-			},
-			restore: func(t *testing.T) {
-				_, err := logsc.CreateLogGroup(ctx, &cloudwatchlogs.CreateLogGroupInput{LogGroupName: &logGroup})
-				check(t, err)
-			},
-			want: []string{"FAIL log-group: log group " + logGroup + " does not exist (tasks would fail to start): " + applyFix()},
+			name:    "log group deleted",
+			break_:  v.deleteLogGroup,
+			restore: v.createLogGroup,
+			want:    []string{"FAIL log-group: log group " + v.logGroup + " does not exist (tasks would fail to start): " + applyFix()},
 		},
+	}
+}
+
+func (v *verifyE2E) capacityCases() []verifyCase {
+	cluster, service := v.cluster, v.service
+	return []verifyCase{
 		{
 			name: "cluster without FARGATE_SPOT",
 			break_: func(t *testing.T) {
-				_, err := ecsc.PutClusterCapacityProviders(ctx, &ecs.PutClusterCapacityProvidersInput{Cluster: &cluster, CapacityProviders: []string{"FARGATE"}, DefaultCapacityProviderStrategy: []ecstypes.CapacityProviderStrategyItem{{CapacityProvider: aws.String("FARGATE"), Weight: 1}}})
+				_, err := v.ecs.PutClusterCapacityProviders(t.Context(), &ecs.PutClusterCapacityProvidersInput{Cluster: &cluster, CapacityProviders: []string{"FARGATE"}, DefaultCapacityProviderStrategy: []ecstypes.CapacityProviderStrategyItem{{CapacityProvider: aws.String("FARGATE"), Weight: 1}}})
 				check(t, err)
 			},
 			restore: func(t *testing.T) {
-				_, err := ecsc.PutClusterCapacityProviders(ctx, &ecs.PutClusterCapacityProvidersInput{Cluster: &cluster, CapacityProviders: []string{"FARGATE", "FARGATE_SPOT"}, DefaultCapacityProviderStrategy: []ecstypes.CapacityProviderStrategyItem{{CapacityProvider: aws.String("FARGATE_SPOT"), Weight: 1}}})
+				_, err := v.ecs.PutClusterCapacityProviders(t.Context(), &ecs.PutClusterCapacityProvidersInput{Cluster: &cluster, CapacityProviders: []string{"FARGATE", "FARGATE_SPOT"}, DefaultCapacityProviderStrategy: []ecstypes.CapacityProviderStrategyItem{{CapacityProvider: aws.String("FARGATE_SPOT"), Weight: 1}}})
 				check(t, err)
 			},
 			want: []string{"FAIL capacity: cluster " + cluster + " lacks capacity provider FARGATE_SPOT (it has [FARGATE]): " + applyFix()},
@@ -339,68 +441,83 @@ func TestVerifyEmulator(t *testing.T) {
 		{
 			name: "service keeps an on-demand base the environment does not configure",
 			break_: func(t *testing.T) {
-				updateService(t, ecs.UpdateServiceInput{CapacityProviderStrategy: []ecstypes.CapacityProviderStrategyItem{
+				v.updateService(t, ecs.UpdateServiceInput{CapacityProviderStrategy: []ecstypes.CapacityProviderStrategyItem{
 					{CapacityProvider: aws.String("FARGATE"), Base: 1, Weight: 0},
 					{CapacityProvider: aws.String("FARGATE_SPOT"), Base: 0, Weight: 1},
 				}})
 			},
-			restore: restoreService,
+			restore: v.restoreService,
 			want:    []string{"FAIL capacity: service " + service + " keeps 1 on-demand FARGATE task(s) (base), environment local configures 0: " + applyFix()},
 		},
 		{
 			name: "service off FARGATE_SPOT",
 			break_: func(t *testing.T) {
-				updateService(t, ecs.UpdateServiceInput{CapacityProviderStrategy: []ecstypes.CapacityProviderStrategyItem{{CapacityProvider: aws.String("FARGATE"), Base: 0, Weight: 1}}})
+				v.updateService(t, ecs.UpdateServiceInput{CapacityProviderStrategy: []ecstypes.CapacityProviderStrategyItem{{CapacityProvider: aws.String("FARGATE"), Base: 0, Weight: 1}}})
 			},
-			restore: restoreService,
+			restore: v.restoreService,
 			want:    []string{"FAIL capacity: service " + service + "'s strategy (FARGATE base 0 weight 1) does not use FARGATE_SPOT: " + applyFix()},
 		},
+	}
+}
+
+func (v *verifyE2E) networkCases() []verifyCase {
+	service, apiID := v.service, v.out["api_gateway_id"]
+	return []verifyCase{
 		{
-			// The service moves to a subnet and security group that are then deleted.
-			name: "subnet and security group deleted",
-			break_: func(t *testing.T) {
-				vpc := svc.NetworkConfiguration.AwsvpcConfiguration
-				sn, err := ec2c.DescribeSubnets(ctx, &ec2.DescribeSubnetsInput{SubnetIds: vpc.Subnets[:1]})
-				check(t, err)
-				vpcID := sn.Subnets[0].VpcId
-				newSubnet, err := ec2c.CreateSubnet(ctx, &ec2.CreateSubnetInput{VpcId: vpcID, CidrBlock: aws.String("10.30.200.0/24")})
-				check(t, err)
-				newSG, err := ec2c.CreateSecurityGroup(ctx, &ec2.CreateSecurityGroupInput{VpcId: vpcID, GroupName: aws.String("verify-doomed"), Description: aws.String("deleted by the test")})
-				check(t, err)
-				updateService(t, ecs.UpdateServiceInput{NetworkConfiguration: &ecstypes.NetworkConfiguration{AwsvpcConfiguration: &ecstypes.AwsVpcConfiguration{
-					Subnets: []string{vpc.Subnets[0], aws.ToString(newSubnet.Subnet.SubnetId)}, SecurityGroups: []string{aws.ToString(newSG.GroupId)}, AssignPublicIp: vpc.AssignPublicIp,
-				}}})
-				_, err = ec2c.DeleteSubnet(ctx, &ec2.DeleteSubnetInput{SubnetId: newSubnet.Subnet.SubnetId})
-				check(t, err)
-				_, err = ec2c.DeleteSecurityGroup(ctx, &ec2.DeleteSecurityGroupInput{GroupId: newSG.GroupId})
-				check(t, err)
-				doomed = []string{aws.ToString(newSubnet.Subnet.SubnetId), aws.ToString(newSG.GroupId)}
-			},
-			restore: restoreService,
-			want:    nil, // filled from doomed below
+			name:    "subnet and security group deleted",
+			break_:  v.moveToDeletedNetwork,
+			restore: v.restoreService,
+			want:    nil, // filled from doomed in runCase
 		},
 		{
 			name:    "container port differs from the Cloud Map registration",
-			break_:  func(t *testing.T) { registerPort(t, 9000) },
-			restore: restoreService,
+			break_:  func(t *testing.T) { v.registerPort(t, 9000) },
+			restore: v.restoreService,
 			want:    []string{"FAIL port: service " + service + " registers port 8000 in Cloud Map, container backend listens on 9000: " + applyFix() + ", or deploy a task definition whose container port matches"},
 		},
 		{
-			name: "API integration points elsewhere",
-			break_: func(t *testing.T) {
-				ints, err := apic.GetIntegrations(ctx, &apigatewayv2.GetIntegrationsInput{ApiId: aws.String(f.out["api_gateway_id"])})
-				check(t, err)
-				_, err = apic.UpdateIntegration(ctx, &apigatewayv2.UpdateIntegrationInput{ApiId: aws.String(f.out["api_gateway_id"]), IntegrationId: ints.Items[0].IntegrationId, IntegrationUri: aws.String("https://example.com")})
-				check(t, err)
-			},
-			restore: func(t *testing.T) {
-				ints, err := apic.GetIntegrations(ctx, &apigatewayv2.GetIntegrationsInput{ApiId: aws.String(f.out["api_gateway_id"])})
-				check(t, err)
-				_, err = apic.UpdateIntegration(ctx, &apigatewayv2.UpdateIntegrationInput{ApiId: aws.String(f.out["api_gateway_id"]), IntegrationId: ints.Items[0].IntegrationId, IntegrationUri: &regARN})
-				check(t, err)
-			},
-			want: []string{"FAIL port: API " + f.out["api_gateway_id"] + " integrates https://example.com, not service " + service + "'s Cloud Map service " + regARN + ": " + applyFix()},
+			name:    "API integration points elsewhere",
+			break_:  func(t *testing.T) { v.integrate(t, aws.String("https://example.com")) },
+			restore: func(t *testing.T) { v.integrate(t, &v.regARN) },
+			want:    []string{"FAIL port: API " + apiID + " integrates https://example.com, not service " + service + "'s Cloud Map service " + v.regARN + ": " + applyFix()},
 		},
+	}
+}
+
+// moveToDeletedNetwork moves the service to a subnet and security group that are then
+// deleted.
+func (v *verifyE2E) moveToDeletedNetwork(t *testing.T) {
+	ctx := t.Context()
+	vpc := v.svc.NetworkConfiguration.AwsvpcConfiguration
+	sn, err := v.ec2.DescribeSubnets(ctx, &ec2.DescribeSubnetsInput{SubnetIds: vpc.Subnets[:1]})
+	check(t, err)
+	vpcID := sn.Subnets[0].VpcId
+	newSubnet, err := v.ec2.CreateSubnet(ctx, &ec2.CreateSubnetInput{VpcId: vpcID, CidrBlock: aws.String("10.30.200.0/24")})
+	check(t, err)
+	newSG, err := v.ec2.CreateSecurityGroup(ctx, &ec2.CreateSecurityGroupInput{VpcId: vpcID, GroupName: aws.String("verify-doomed"), Description: aws.String("deleted by the test")})
+	check(t, err)
+	v.updateService(t, ecs.UpdateServiceInput{NetworkConfiguration: &ecstypes.NetworkConfiguration{AwsvpcConfiguration: &ecstypes.AwsVpcConfiguration{
+		Subnets: []string{vpc.Subnets[0], aws.ToString(newSubnet.Subnet.SubnetId)}, SecurityGroups: []string{aws.ToString(newSG.GroupId)}, AssignPublicIp: vpc.AssignPublicIp,
+	}}})
+	_, err = v.ec2.DeleteSubnet(ctx, &ec2.DeleteSubnetInput{SubnetId: newSubnet.Subnet.SubnetId})
+	check(t, err)
+	_, err = v.ec2.DeleteSecurityGroup(ctx, &ec2.DeleteSecurityGroupInput{GroupId: newSG.GroupId})
+	check(t, err)
+	v.doomed = []string{aws.ToString(newSubnet.Subnet.SubnetId), aws.ToString(newSG.GroupId)}
+}
+
+// integrate points the API's (first) integration at uri.
+func (v *verifyE2E) integrate(t *testing.T, uri *string) {
+	apiID := aws.String(v.out["api_gateway_id"])
+	ints, err := v.api.GetIntegrations(t.Context(), &apigatewayv2.GetIntegrationsInput{ApiId: apiID})
+	check(t, err)
+	_, err = v.api.UpdateIntegration(t.Context(), &apigatewayv2.UpdateIntegrationInput{ApiId: apiID, IntegrationId: ints.Items[0].IntegrationId, IntegrationUri: uri})
+	check(t, err)
+}
+
+func (v *verifyE2E) imageCases() []verifyCase {
+	repoURL, digest, unknown := v.repoURL, v.digest, v.unknown
+	return []verifyCase{
 		{
 			name: "image digest that exists",
 			args: []string{"--image", repoURL + ":v1@" + digest},
@@ -408,7 +525,7 @@ func TestVerifyEmulator(t *testing.T) {
 		{
 			name: "unknown image digest",
 			args: []string{"--image", repoURL + "@" + unknown},
-			want: []string{"FAIL image: digest " + unknown + " is not in repository " + repo + ": publish the image first (`dagger call publish`), or pass a digest `deployctl rollout` deployed before"},
+			want: []string{"FAIL image: digest " + unknown + " is not in repository " + v.repo + ": publish the image first (`dagger call publish`), or pass a digest `deployctl rollout` deployed before"},
 		},
 		{
 			name: "image from another repository",
@@ -417,55 +534,14 @@ func TestVerifyEmulator(t *testing.T) {
 		},
 		{
 			// All failures are listed, not only the first.
-			name: "two problems at once",
-			args: []string{"--account-id", "111122223333"},
-			break_: func(t *testing.T) {
-				_, err := logsc.DeleteLogGroup(ctx, &cloudwatchlogs.DeleteLogGroupInput{LogGroupName: &logGroup})
-				check(t, err)
-			},
-			restore: func(t *testing.T) {
-				_, err := logsc.CreateLogGroup(ctx, &cloudwatchlogs.CreateLogGroupInput{LogGroupName: &logGroup})
-				check(t, err)
-			},
+			name:    "two problems at once",
+			args:    []string{"--account-id", "111122223333"},
+			break_:  v.deleteLogGroup,
+			restore: v.createLogGroup,
 			want: []string{
 				"FAIL account: caller arn:aws:sts::123456789012:user/moto is in account 123456789012, environment local expects 111122223333: use credentials of account 111122223333 (AWS_PROFILE or the environment's role), or correct --account-id/PREDICTOR_ACCOUNT_ID",
-				"FAIL log-group: log group " + logGroup + " does not exist (tasks would fail to start): " + applyFix(),
+				"FAIL log-group: log group " + v.logGroup + " does not exist (tasks would fail to start): " + applyFix(),
 			},
 		},
-	}
-	for _, tc := range tests {
-		t.Run(tc.name, func(t *testing.T) {
-			doomed = nil
-			if tc.break_ != nil {
-				tc.break_(t)
-			}
-			if tc.restore != nil {
-				defer tc.restore(t)
-			}
-			want := tc.want
-			if doomed != nil {
-				want = []string{
-					"FAIL network: subnet " + doomed[0] + " of service " + service + " does not exist: " + applyFix(),
-					"FAIL network: security group " + doomed[1] + " of service " + service + " does not exist: " + applyFix(),
-				}
-			}
-			o, e, code := f.deployctl(append([]string{"verify", "--outputs", f.outputs}, tc.args...)...)
-			wantCode := exitcode.OK
-			if len(want) > 0 {
-				wantCode = exitcode.Preflight
-			}
-			if code != wantCode {
-				t.Errorf("exit %d, want %d\n%s\n%s", code, wantCode, o, tail(e))
-			}
-			if diff := cmp.Diff(want, failLines(o)); diff != "" {
-				t.Errorf("FAIL lines (-want +got):\n%s\nreport:\n%s", diff, o)
-			}
-		})
-	}
-
-	// Everything restored: healthy again, through terraform.
-	o, e, code = f.deployctl("verify")
-	if code != 0 {
-		t.Fatalf("verify after restoring: exit %d\n%s\n%s", code, o, tail(e))
 	}
 }
