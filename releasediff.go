@@ -97,3 +97,25 @@ func (p *Plan) commentDiff(ctx context.Context) string {
 	}
 	return diff + note
 }
+
+// List the environment's releases, newest first, each with its record: commit, applied plan, provider lock file hash, image and the release it was promoted from, task definition revision, deployment, smoke result and timings.
+//
+// +cache="never"
+func (m *Predictor) Releases(
+	ctx context.Context,
+	// Environment: the name of a file in infra/envs, such as dev, prod or local.
+	env string,
+	// At most this many releases (0: deployctl's default, 20).
+	// +optional
+	limit int,
+) (string, error) {
+	t, err := m.standaloneTarget("releases", env)
+	if err != nil {
+		return "", err
+	}
+	r, err := runOK(ctx, bust(m.terraformContainer(t)), ctl.ReleasesArgs(t.Target, limit))
+	if err != nil {
+		return "", err
+	}
+	return r.stdout, nil
+}

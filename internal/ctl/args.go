@@ -232,6 +232,15 @@ func DestroyArgs(t Target, breakGlass bool) []string {
 	return a
 }
 
+// ReleasesArgs lists the service's releases, newest first, each with its record; at
+// most limit of them (0: deployctl's default).
+func ReleasesArgs(t Target, limit int) []string {
+	if limit > 0 {
+		return cmd("releases", t, "--limit", strconv.Itoa(limit))
+	}
+	return cmd("releases", t)
+}
+
 // ReleaseDiffArgs shows what the next release changes in the running service: plan is
 // the plan (or its JSON) whose task definition it registers ("": the running one),
 // image what it ships ("": the running image), format text, markdown or json.

@@ -29,6 +29,8 @@ func TestArgs(t *testing.T) {
 		"release-diff": {ReleaseDiffArgs(Target{Env: "prod"}, "/out/plan.json", "sha256:ab", "markdown"),
 			[]string{"deployctl", "release-diff", "--env", "prod", "--plan", "/out/plan.json", "--image", "sha256:ab", "--format", "markdown"}},
 		"release-diff running": {ReleaseDiffArgs(Target{Env: "prod"}, "", "", ""), []string{"deployctl", "release-diff", "--env", "prod"}},
+		"releases":             {ReleasesArgs(Target{Env: "prod"}, 0), []string{"deployctl", "releases", "--env", "prod"}},
+		"releases limit":       {ReleasesArgs(dev, 5), []string{"deployctl", "releases", "--env", "dev", "--region", "eu-west-1", "--limit", "5"}},
 		"ecr-login":            {ECRLoginArgs(dev, "/creds", ""), []string{"deployctl", "ecr-login", "--env", "dev", "--region", "eu-west-1", "--out", "/creds"}},
 		"ecr-login repo": {ECRLoginArgs(Target{Env: "dev"}, "/creds", "1.dkr.ecr.us-east-1.amazonaws.com/p"),
 			[]string{"deployctl", "ecr-login", "--env", "dev", "--out", "/creds", "--repository-url", "1.dkr.ecr.us-east-1.amazonaws.com/p"}},
