@@ -73,7 +73,8 @@ function putBody(env, prot) {
   const rule = reviewersOf(env);
   body.prevent_self_review = prot || (rule?.prevent_self_review ?? false);
   body.reviewers = (rule?.reviewers ?? []).map((r) => ({ type: r.type, id: r.reviewer?.id }));
-  if (typeof env.can_admins_bypass === 'boolean') body.can_admins_bypass = env.can_admins_bypass;
+  if (prot) body.can_admins_bypass = false;
+  else if (typeof env.can_admins_bypass === 'boolean') body.can_admins_bypass = env.can_admins_bypass;
   body.deployment_branch_policy = branchPolicy;
   return body;
 }
@@ -128,10 +129,15 @@ function reviewFindings(name, env) {
   if (!rule || (rule.reviewers ?? []).length === 0) {
     return [`${name}: protected, but no required reviewers, so a merge deploys it unreviewed; fix: add one under ${settings(name, 'Required reviewers')}, or run what \`${SCRIPT} plan LOGIN\` prints`];
   }
+  const out = [];
   if (rule.prevent_self_review !== true) {
-    return [`${name}: protected, but whoever starts a run may approve it (prevent_self_review is not true); fix: ${putCall(name, putBody(env, true))}`];
+    out.push(`${name}: protected, but whoever starts a run may approve it (prevent_self_review is not true); fix: ${putCall(name, putBody(env, true))}`);
   }
-  return [];
+  // Absent means GitHub's default, true: a repository admin's run skips the reviewers.
+  if (env.can_admins_bypass !== false) {
+    out.push(`${name}: protected, but administrators may bypass its reviewers (can_admins_bypass is not false); fix: ${putCall(name, putBody(env, true))}`);
+  }
+  return out;
 }
 
 // findings checks every environment with source, which answers get(name) (the
@@ -226,9 +232,9 @@ function plan(root, reviewers) {
   const who = `[${reviewers.map(reviewerJSON).join(',')}]`;
   const lines = [];
   for (const { name, protected: p } of envs) {
-    lines.push(`# ${name}: deployments from ${BRANCH} only${p ? '; protected: required reviewers, no self-review' : ''}`);
+    lines.push(`# ${name}: deployments from ${BRANCH} only${p ? '; protected: required reviewers, no self-review, no admin bypass' : ''}`);
     const body = p
-      ? `{"prevent_self_review":true,"reviewers":${who},"deployment_branch_policy":${JSON.stringify(branchPolicy)}}`
+      ? `{"prevent_self_review":true,"reviewers":${who},"can_admins_bypass":false,"deployment_branch_policy":${JSON.stringify(branchPolicy)}}`
       : `{"deployment_branch_policy":${JSON.stringify(branchPolicy)}}`;
     lines.push(`gh api --method PUT ${API}/${name} --input - <<JSON`, body, 'JSON');
     // A rule that exists already answers 303: harmless on a second run.

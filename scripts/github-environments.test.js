@@ -59,7 +59,15 @@ const failing = {
   },
   'prod with self review allowed': {
     change: (f) => { reviewRule(f['prod.json']).prevent_self_review = false; },
-    want: /^prod: protected, but whoever starts a run may approve it .*fix: gh api --method PUT repos\/\{owner\}\/\{repo\}\/environments\/prod --input - <<< '\{"prevent_self_review":true,"reviewers":\[\{"type":"User","id":1\},\{"type":"Team","id":1\}\],"deployment_branch_policy":\{"protected_branches":false,"custom_branch_policies":true\}\}'$/,
+    want: /^prod: protected, but whoever starts a run may approve it .*fix: gh api --method PUT repos\/\{owner\}\/\{repo\}\/environments\/prod --input - <<< '\{"prevent_self_review":true,"reviewers":\[\{"type":"User","id":1\},\{"type":"Team","id":1\}\],"can_admins_bypass":false,"deployment_branch_policy":\{"protected_branches":false,"custom_branch_policies":true\}\}'$/,
+  },
+  'prod whose reviewers admins may bypass': {
+    change: (f) => { f['prod.json'].can_admins_bypass = true; },
+    want: /^prod: protected, but administrators may bypass its reviewers \(can_admins_bypass is not false\); fix: gh api --method PUT .*environments\/prod --input - <<< '.*"can_admins_bypass":false.*'$/,
+  },
+  'prod that does not say whether admins may bypass (GitHub: they may)': {
+    change: (f) => { delete f['prod.json'].can_admins_bypass; },
+    want: /^prod: protected, but administrators may bypass its reviewers/,
   },
   'dev deployable from any branch': {
     change: (f) => { f['dev.json'].deployment_branch_policy = null; delete f['dev.deployment-branch-policies.json']; },
@@ -147,6 +155,7 @@ test('two wrong settings of one environment get fixes that do not undo each othe
     assert.deepStrictEqual(body, {
       prevent_self_review: true,
       reviewers: [{ type: 'User', id: 1 }, { type: 'Team', id: 1 }],
+      can_admins_bypass: false,
       deployment_branch_policy: { protected_branches: false, custom_branch_policies: true },
     });
   }
