@@ -44,6 +44,15 @@ func docs(t *testing.T) map[string]string {
 }
 
 // sortedKeys returns m's keys in order, for stable failure messages.
+// captured is the set of what pattern's first group matches in text.
+func captured(pattern, text string) map[string]bool {
+	set := map[string]bool{}
+	for _, m := range regexp.MustCompile(pattern).FindAllStringSubmatch(text, -1) {
+		set[m[1]] = true
+	}
+	return set
+}
+
 func sortedKeys[V any](m map[string]V) []string {
 	keys := make([]string, 0, len(m))
 	for k := range m {
@@ -583,14 +592,8 @@ func TestDocsListEveryReleaseTag(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := map[string]bool{}
-	for _, m := range regexp.MustCompile(`tagPrefix \+ "([a-z-]+)"`).FindAllStringSubmatch(string(src), -1) {
-		want[m[1]] = true
-	}
-	got := map[string]bool{}
-	for _, m := range regexp.MustCompile("`deployctl:([a-z-]+)`").FindAllStringSubmatch(docs(t)["docs/rollout.md"], -1) {
-		got[m[1]] = true
-	}
+	want := captured(`tagPrefix \+ "([a-z-]+)"`, string(src))
+	got := captured("`deployctl:([a-z-]+)`", docs(t)["docs/rollout.md"])
 	if len(want) < 10 {
 		t.Fatalf("found only %d tags in internal/rollout/history.go; the pattern is broken", len(want))
 	}
@@ -610,14 +613,8 @@ func TestDocsListEveryPolicyRule(t *testing.T) {
 	if block == nil {
 		t.Fatal("internal/policy/policy.go has no block of rule identifiers")
 	}
-	want := map[string]bool{}
-	for _, m := range regexp.MustCompile(`= "([a-z0-9-]+)"`).FindAllSubmatch(block[1], -1) {
-		want[string(m[1])] = true
-	}
-	got := map[string]bool{}
-	for _, m := range regexp.MustCompile("(?m)^\\| `([a-z0-9-]+)` \\|").FindAllStringSubmatch(docs(t)["docs/security.md"], -1) {
-		got[m[1]] = true
-	}
+	want := captured(`= "([a-z0-9-]+)"`, string(block[1]))
+	got := captured("(?m)^\\| `([a-z0-9-]+)` \\|", docs(t)["docs/security.md"])
 	if len(want) < 10 {
 		t.Fatalf("found only %d rules in internal/policy; the pattern is broken", len(want))
 	}
@@ -637,10 +634,7 @@ func TestDocsListEveryWorkflow(t *testing.T) {
 	for _, f := range files {
 		want[filepath.Base(f)] = true
 	}
-	got := map[string]bool{}
-	for _, m := range regexp.MustCompile("(?m)^\\| `([\\w.-]+\\.yml)`").FindAllStringSubmatch(docs(t)["docs/github-actions.md"], -1) {
-		got[m[1]] = true
-	}
+	got := captured("(?m)^\\| `([\\w.-]+\\.yml)`", docs(t)["docs/github-actions.md"])
 	if diff := cmp.Diff(sortedKeys(want), sortedKeys(got)); diff != "" {
 		t.Errorf("docs/github-actions.md's workflows differ from .github/workflows (-files +docs):\n%s", diff)
 	}
