@@ -75,6 +75,15 @@ func readOutputs(ctx context.Context, g *globals, tfl *tfFlags, log io.Writer) (
 	return s.tf.Outputs(ctx)
 }
 
+// outputValues is every output's value as rawValue renders it.
+func outputValues(metas map[string]tfexec.OutputMeta) map[string]string {
+	out := make(map[string]string, len(metas))
+	for name, m := range metas {
+		out[name] = rawValue(m.Value)
+	}
+	return out
+}
+
 // rawValue is a JSON value as text: strings unquoted, anything else compact JSON.
 func rawValue(v json.RawMessage) string {
 	var s string

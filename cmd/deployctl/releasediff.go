@@ -130,11 +130,7 @@ func outputStrings(ctx context.Context, s *session) (map[string]string, error) {
 	if err != nil {
 		return nil, err
 	}
-	out := make(map[string]string, len(metas))
-	for name, m := range metas {
-		out[name] = rawValue(m.Value)
-	}
-	return out, nil
+	return outputValues(metas), nil
 }
 
 func orOutput(flag string, out map[string]string, name string) string {

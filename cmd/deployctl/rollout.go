@@ -59,11 +59,7 @@ var terraformOutputs = func(ctx context.Context, g *globals, tfl *tfFlags) (map[
 	if err != nil {
 		return nil, err
 	}
-	out := make(map[string]string, len(metas))
-	for name, m := range metas {
-		out[name] = rawValue(m.Value)
-	}
-	return out, nil
+	return outputValues(metas), nil
 }
 
 // deployTarget resolves the service from the flags, else from terraform outputs. With
